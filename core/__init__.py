@@ -1,0 +1,1 @@
+"""Beacon's core: the domain and everything headless. No Qt import, ever."""

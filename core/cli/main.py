@@ -1,0 +1,86 @@
+"""`beacon`: one entry point, one module per subcommand.
+
+Each subcommand module exposes `register(subparsers)`, which adds its parser and sets
+`func=run` where `run(args) -> int`. Subcommands that need more than core (the Qt
+console) come in through the `beacon.commands` entry-point group, so `core` never
+imports them by name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from importlib.metadata import entry_points
+
+from core.errors import UserError
+
+# Headless subcommands that live in core, in the order `--help` lists them.
+CORE_COMMANDS: tuple[str, ...] = (
+    "core.cli.db_cmd",
+    "core.cli.audit_cmd",
+    "core.cli.city_cmd",
+    "core.cli.optimize_cmd",
+    "core.cli.hub_cmd",
+    "core.cli.field_cmd",
+)
+
+log = logging.getLogger("beacon")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse prints usage on error; we print one clear line and exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"beacon: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser, with every available subcommand registered."""
+    parser = _Parser(
+        prog="beacon",
+        description="Beacon: an emergency command and dispatch console.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, required=True
+    )
+    for name in CORE_COMMANDS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue  # not built yet in this checkout
+        module.register(subparsers)
+    for ep in entry_points(group="beacon.commands"):
+        try:
+            register = ep.load()
+        except Exception as exc:  # noqa: BLE001 - a broken extra must not kill the CLI
+            log.warning("subcommand %s could not be loaded: %s", ep.name, exc)
+            continue
+        register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        print(f"beacon: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The domain vocabulary: kinds, statuses, roles and their life cycles."""
