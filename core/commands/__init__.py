@@ -1,0 +1,21 @@
+"""Commands: every change of state, validated before it becomes an event.
+
+Import the command classes from here; run them with `core.service.CommandService`.
+"""
+
+from core.commands.base import Command, Context, Decision
+from core.commands.incidents import (
+    AddNote,
+    AttachCall,
+    ChangeIncidentStatus,
+    ChangePriority,
+    CreateIncident,
+)
+from core.commands.operators import CreateOperator, RecordCityLoaded, RegisterUnits
+from core.commands.units import AssignUnits, ChangeUnitStatus, ReportPosition
+
+__all__ = [
+    "AddNote", "AssignUnits", "AttachCall", "ChangeIncidentStatus", "ChangePriority",
+    "ChangeUnitStatus", "Command", "Context", "CreateIncident", "CreateOperator", "Decision",
+    "RecordCityLoaded", "RegisterUnits", "ReportPosition",
+]

@@ -1,0 +1,155 @@
+"""Commands on incidents: create, attach a call, change status or priority, add a note."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from core.commands.base import Command, Context, Decision, require_coordinate, require_text
+from core.domain.incident_types import INCIDENT_TYPES
+from core.domain.lifecycle import IncidentStatus, check_incident_transition
+from core.errors import ValidationError
+from core.store.schema import IncidentRow
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{2,24}$")
+MIN_PRIORITY, MAX_PRIORITY = 1, 5
+
+
+def check_priority(value: object) -> int:
+    """A priority from 1 (highest) to 5."""
+    if isinstance(value, bool) or not isinstance(value, int) or not (
+        MIN_PRIORITY <= value <= MAX_PRIORITY
+    ):
+        raise ValidationError(f"priority must be a whole number from {MIN_PRIORITY} (highest)"
+                              f" to {MAX_PRIORITY}", field="priority")
+    return value
+
+
+def check_callback(value: object) -> str:
+    """A callback number: digits, spaces, '+', '-', parentheses; or empty when unknown."""
+    text = require_text(value, "callback_number", max_len=40)
+    if text and not PHONE_RE.match(text):
+        raise ValidationError("callback number may hold only digits, spaces, '+', '-' and "
+                              "parentheses", field="callback_number")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class CreateIncident(Command):
+    """Open a new incident from a call."""
+
+    type: str
+    x: float
+    y: float
+    address: str
+    cell_code: str | None = None
+    priority: int | None = None  # None: the type's default
+    caller_name: str = ""
+    callback_number: str = ""
+    description: str = ""
+
+    def decide(self, ctx: Context) -> Decision:
+        if self.type not in INCIDENT_TYPES:
+            raise ValidationError(f"choose an incident type (got {self.type!r})", field="type")
+        priority = check_priority(
+            INCIDENT_TYPES[self.type].default_priority if self.priority is None
+            else self.priority)
+        count = ctx.session.execute(select(func.count()).select_from(IncidentRow)).scalar_one()
+        incident_id = f"INC-{count + 1:05d}"
+        payload = {
+            "id": incident_id, "type": self.type, "priority": priority,
+            "x": require_coordinate(self.x, "x"), "y": require_coordinate(self.y, "y"),
+            "address": require_text(self.address, "address", max_len=200, allow_empty=False),
+            "cell_code": self.cell_code,
+            "caller_name": require_text(self.caller_name, "caller_name", max_len=200),
+            "callback_number": check_callback(self.callback_number),
+            "description": require_text(self.description, "description", max_len=4000),
+        }
+        return Decision("incident_created", payload, incident_id=incident_id)
+
+
+@dataclass(frozen=True, slots=True)
+class AttachCall(Command):
+    """Record another call about an incident that is already open."""
+
+    incident_id: str
+    caller_name: str = ""
+    callback_number: str = ""
+    description: str = ""
+
+    def incident_ids(self) -> Iterable[str]:
+        return (self.incident_id,)
+
+    def decide(self, ctx: Context) -> Decision:
+        incident = ctx.incident(self.incident_id)
+        if incident.status in (IncidentStatus.CLOSED, IncidentStatus.CANCELLED):
+            raise ValidationError(f"incident {incident.id} is {incident.status}: "
+                                  "open a new incident instead", field="incident_id")
+        return Decision("call_attached", {
+            "incident_id": incident.id,
+            "caller_name": require_text(self.caller_name, "caller_name", max_len=200),
+            "callback_number": check_callback(self.callback_number),
+            "description": require_text(self.description, "description", max_len=4000),
+        }, incident_id=incident.id)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeIncidentStatus(Command):
+    """Move an incident through its life cycle; ending it releases its units."""
+
+    incident_id: str
+    status: IncidentStatus
+    reason: str = ""
+
+    def incident_ids(self) -> Iterable[str]:
+        return (self.incident_id,)
+
+    def decide(self, ctx: Context) -> Decision:
+        incident = ctx.incident(self.incident_id)
+        status = IncidentStatus(self.status)
+        check_incident_transition(incident.id, incident.status, status)
+        released: list[str] = []
+        if status in (IncidentStatus.RESOLVED, IncidentStatus.CANCELLED, IncidentStatus.NEW):
+            released = list(incident.units)
+        return Decision("incident_status_changed", {
+            "incident_id": incident.id, "status": status.value,
+            "reason": require_text(self.reason, "reason"), "released_units": released,
+        }, incident_id=incident.id)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePriority(Command):
+    """Raise or lower an incident's priority."""
+
+    incident_id: str
+    priority: int
+
+    def incident_ids(self) -> Iterable[str]:
+        return (self.incident_id,)
+
+    def decide(self, ctx: Context) -> Decision:
+        incident = ctx.incident(self.incident_id)
+        return Decision("incident_priority_changed", {
+            "incident_id": incident.id, "priority": check_priority(self.priority),
+            "previous": incident.priority}, incident_id=incident.id)
+
+
+@dataclass(frozen=True, slots=True)
+class AddNote(Command):
+    """Add a free-text note to an incident's record."""
+
+    incident_id: str
+    text: str
+
+    def incident_ids(self) -> Iterable[str]:
+        return (self.incident_id,)
+
+    def decide(self, ctx: Context) -> Decision:
+        incident = ctx.incident(self.incident_id)
+        return Decision("note_added", {
+            "incident_id": incident.id,
+            "text": require_text(self.text, "text", max_len=4000, allow_empty=False),
+        }, incident_id=incident.id)

@@ -1,0 +1,129 @@
+"""Commands on units: assign to an incident, change status, report position."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from core.commands.base import Command, Context, Decision, require_coordinate
+from core.domain.lifecycle import (
+    OPEN_INCIDENT_STATUSES,
+    IncidentStatus,
+    UnitStatus,
+    check_unit_transition,
+)
+from core.errors import ValidationError
+from core.events import iso
+
+
+@dataclass(frozen=True, slots=True)
+class AssignUnits(Command):
+    """Dispatch one or more available units to an open incident, in one event.
+
+    `etas_s` optionally gives each unit's expected travel time in seconds (from the
+    recommender), so the roster can count down to arrival.
+    """
+
+    incident_id: str
+    units: tuple[str, ...]
+    etas_s: Mapping[str, float] = field(default_factory=dict)
+
+    def incident_ids(self) -> Iterable[str]:
+        return (self.incident_id,)
+
+    def unit_ids(self) -> Iterable[str]:
+        return self.units
+
+    def decide(self, ctx: Context) -> Decision:
+        if not self.units:
+            raise ValidationError("choose at least one unit to assign", field="units")
+        if len(set(self.units)) != len(self.units):
+            raise ValidationError("a unit is listed twice", field="units")
+        incident = ctx.incident(self.incident_id)
+        if incident.status not in OPEN_INCIDENT_STATUSES:
+            raise ValidationError(f"incident {incident.id} is {incident.status}: "
+                                  "units can only be assigned to an open incident",
+                                  field="incident_id")
+        etas: dict[str, str] = {}
+        for unit_id in self.units:
+            unit = ctx.unit(unit_id)
+            check_unit_transition(unit.id, unit.status, UnitStatus.DISPATCHED)
+            eta = self.etas_s.get(unit_id)
+            if eta is not None:
+                if eta < 0:
+                    raise ValidationError(f"ETA of {unit_id} is negative", field="etas_s")
+                etas[unit_id] = iso(ctx.now + timedelta(seconds=float(eta)))
+        payload: dict[str, object] = {"incident_id": incident.id, "units": list(self.units),
+                                      "etas": etas}
+        if incident.status is IncidentStatus.NEW:
+            payload["incident_status"] = IncidentStatus.DISPATCHED.value
+        return Decision("units_assigned", payload, incident_id=incident.id,
+                        unit_id=self.units[0] if len(self.units) == 1 else None)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeUnitStatus(Command):
+    """A unit's status changes (from the field, or an operator on its behalf).
+
+    The first unit on scene puts its incident on scene; the last unit released from a
+    dispatched incident puts it back in the queue as new.
+    """
+
+    unit_id: str
+    status: UnitStatus
+    units_may_issue = True
+
+    def unit_ids(self) -> Iterable[str]:
+        return (self.unit_id,)
+
+    def decide(self, ctx: Context) -> Decision:
+        ctx.require_self_or_operator(self.unit_id)
+        unit = ctx.unit(self.unit_id)
+        try:
+            status = UnitStatus(self.status)
+        except ValueError:
+            raise ValidationError(f"unknown unit status {self.status!r}",
+                                  field="status") from None
+        check_unit_transition(unit.id, unit.status, status)
+        payload: dict[str, object] = {"unit_id": unit.id, "status": status.value,
+                                      "previous": unit.status.value}
+        incident_id = unit.incident_id
+        if incident_id:
+            incident = _load_incident(ctx, incident_id)
+            if status is UnitStatus.ON_SCENE and incident.status is IncidentStatus.DISPATCHED:
+                payload["incident_status"] = IncidentStatus.ON_SCENE.value
+            elif (status is UnitStatus.AVAILABLE and incident.status is IncidentStatus.DISPATCHED
+                  and incident.units == [unit.id]):
+                payload["incident_status"] = IncidentStatus.NEW.value
+        return Decision("unit_status_changed", payload, incident_id=incident_id,
+                        unit_id=unit.id)
+
+
+def _load_incident(ctx: Context, incident_id: str):  # noqa: ANN202 - Incident
+    # A unit command learns its incident only from the unit, so load it on demand.
+    from core.store.repository import load_some
+
+    if incident_id not in ctx.state.incidents:
+        ctx.state.incidents.update(load_some(ctx.session, [incident_id], []).incidents)
+    return ctx.incident(incident_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPosition(Command):
+    """Where a unit is now, in city metres."""
+
+    unit_id: str
+    x: float
+    y: float
+    units_may_issue = True
+
+    def unit_ids(self) -> Iterable[str]:
+        return (self.unit_id,)
+
+    def decide(self, ctx: Context) -> Decision:
+        ctx.require_self_or_operator(self.unit_id)
+        unit = ctx.unit(self.unit_id)
+        return Decision("unit_position_reported", {
+            "unit_id": unit.id, "x": require_coordinate(self.x, "x"),
+            "y": require_coordinate(self.y, "y")}, unit_id=unit.id)

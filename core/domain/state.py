@@ -1,0 +1,188 @@
+"""The projection: how each event changes incidents and units.
+
+`State.apply` is the one place that turns events into state. The command service uses
+it to change the tables, a console uses it to follow another workstation, and
+`replay` uses it to rebuild everything from the log; so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+
+from core.domain.kinds import Agency, UnitKind
+from core.domain.lifecycle import IncidentStatus, UnitStatus
+from core.domain.model import Incident, Unit
+from core.events import Event
+
+log = logging.getLogger(__name__)
+
+# Event types that change no incident or unit (operators, cities, ...): known, skipped.
+PASSIVE_EVENTS = frozenset({"operator_created", "city_loaded", "operator_signed_in"})
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 time from a payload, or None."""
+    return datetime.fromisoformat(value) if value else None
+
+
+@dataclass
+class State:
+    """Incidents and units by id, and the sequence number of the last applied event."""
+
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
+    last_seq: int = 0
+
+    def apply(self, event: Event) -> None:
+        """Change the state as `event` says; events must come in sequence order."""
+        handler = _HANDLERS.get(event.type)
+        if handler is not None:
+            handler(self, event)
+        elif event.type not in PASSIVE_EVENTS:
+            log.debug("event type %s changes no incident or unit", event.type)
+        self.last_seq = max(self.last_seq, event.seq)
+
+    def apply_all(self, events: Iterable[Event]) -> None:
+        """Apply events in order."""
+        for event in events:
+            self.apply(event)
+
+    def open_incidents(self) -> list[Incident]:
+        """Incidents still needing attention (new, dispatched or on scene)."""
+        from core.domain.lifecycle import OPEN_INCIDENT_STATUSES
+
+        return [i for i in self.incidents.values() if i.status in OPEN_INCIDENT_STATUSES]
+
+
+def _units_registered(state: State, e: Event) -> None:
+    for u in e.payload["units"]:
+        state.units[u["id"]] = Unit(
+            id=u["id"], name=u["name"], kind=UnitKind(u["kind"]), agency=Agency(u["agency"]),
+            station=u["station"], status=UnitStatus(u.get("status", UnitStatus.AVAILABLE)),
+            x=float(u["x"]), y=float(u["y"]),
+        )
+
+
+def _incident_created(state: State, e: Event) -> None:
+    p = e.payload
+    state.incidents[p["id"]] = Incident(
+        id=p["id"], type=p["type"], priority=int(p["priority"]), status=IncidentStatus.NEW,
+        x=float(p["x"]), y=float(p["y"]), address=p["address"], cell_code=p.get("cell_code"),
+        created_at=e.at, caller_name=p.get("caller_name", ""),
+        callback_number=p.get("callback_number", ""), description=p.get("description", ""),
+        status_times={IncidentStatus.NEW.value: e.at},
+    )
+
+
+def _set_incident_status(incident: Incident, status: str, at: datetime) -> None:
+    incident.status = IncidentStatus(status)
+    incident.status_times[incident.status.value] = at
+
+
+def _incident_status_changed(state: State, e: Event) -> None:
+    incident = state.incidents[e.payload["incident_id"]]
+    _set_incident_status(incident, e.payload["status"], e.at)
+    for unit_id in e.payload.get("released_units", []):
+        _release(state, unit_id)
+
+
+def _release(state: State, unit_id: str) -> None:
+    unit = state.units[unit_id]
+    if unit.incident_id and unit.incident_id in state.incidents:
+        units = state.incidents[unit.incident_id].units
+        if unit_id in units:
+            units.remove(unit_id)
+    unit.status = UnitStatus.AVAILABLE
+    unit.incident_id = None
+    unit.eta_at = None
+
+
+def _units_assigned(state: State, e: Event) -> None:
+    incident = state.incidents[e.payload["incident_id"]]
+    etas = e.payload.get("etas", {})
+    for unit_id in e.payload["units"]:
+        unit = state.units[unit_id]
+        unit.status = UnitStatus.DISPATCHED
+        unit.incident_id = incident.id
+        unit.eta_at = parse_time(etas.get(unit_id))
+        if unit_id not in incident.units:
+            incident.units.append(unit_id)
+    if e.payload.get("incident_status"):
+        _set_incident_status(incident, e.payload["incident_status"], e.at)
+
+
+def _unit_status_changed(state: State, e: Event) -> None:
+    unit = state.units[e.payload["unit_id"]]
+    status = UnitStatus(e.payload["status"])
+    incident_id = unit.incident_id
+    if status is UnitStatus.AVAILABLE:
+        _release(state, unit.id)
+    else:
+        unit.status = status
+        if status is UnitStatus.ON_SCENE:
+            unit.eta_at = None
+    if e.payload.get("incident_status") and incident_id:
+        _set_incident_status(state.incidents[incident_id], e.payload["incident_status"], e.at)
+
+
+def _unit_position_reported(state: State, e: Event) -> None:
+    unit = state.units[e.payload["unit_id"]]
+    unit.x = float(e.payload["x"])
+    unit.y = float(e.payload["y"])
+    unit.last_report_at = e.at
+
+
+def _call_attached(state: State, e: Event) -> None:
+    incident = state.incidents[e.payload["incident_id"]]
+    incident.calls += 1
+    incident.notes.append(
+        f"Call from {e.payload.get('caller_name') or 'unknown caller'}"
+        f" ({e.payload.get('callback_number') or 'no number'}): {e.payload.get('description', '')}"
+    )
+
+
+def _note_added(state: State, e: Event) -> None:
+    state.incidents[e.payload["incident_id"]].notes.append(e.payload["text"])
+
+
+def _incident_priority_changed(state: State, e: Event) -> None:
+    state.incidents[e.payload["incident_id"]].priority = int(e.payload["priority"])
+
+
+def _incident_level_changed(state: State, e: Event) -> None:
+    state.incidents[e.payload["incident_id"]].level = int(e.payload["level"])
+
+
+_HANDLERS = {
+    "units_registered": _units_registered,
+    "incident_created": _incident_created,
+    "incident_status_changed": _incident_status_changed,
+    "units_assigned": _units_assigned,
+    "unit_status_changed": _unit_status_changed,
+    "unit_position_reported": _unit_position_reported,
+    "call_attached": _call_attached,
+    "note_added": _note_added,
+    "incident_priority_changed": _incident_priority_changed,
+    "incident_level_changed": _incident_level_changed,
+}
+
+STATE_EVENTS = frozenset(_HANDLERS)
+
+
+def same_state(a: State, b: State) -> list[str]:
+    """The differences between two states, as readable lines (empty when equal)."""
+    diffs: list[str] = []
+    for name, left, right in (("incident", a.incidents, b.incidents),
+                              ("unit", a.units, b.units)):
+        for key in sorted(set(left) | set(right)):
+            if key not in left or key not in right:
+                diffs.append(f"{name} {key} exists on one side only")
+                continue
+            for f in fields(left[key]):
+                lv, rv = getattr(left[key], f.name), getattr(right[key], f.name)
+                if lv != rv:
+                    diffs.append(f"{name} {key}.{f.name}: {lv!r} != {rv!r}")
+    return diffs
