@@ -14,6 +14,7 @@ from core.auth import Actor
 from core.domain.model import Incident, Unit
 from core.domain.state import State
 from core.errors import NotFound, PermissionDenied, ValidationError
+from core.store.repository import load_some
 
 
 @dataclass
@@ -31,14 +32,18 @@ class Context:
     seq: int  # the sequence number the event will get
 
     def incident(self, incident_id: str) -> Incident:
-        """The incident, or `NotFound` naming it."""
+        """The incident (loaded on first use), or `NotFound` naming it."""
+        if incident_id not in self.state.incidents:
+            self.state.incidents.update(load_some(self.session, [incident_id], []).incidents)
         try:
             return self.state.incidents[incident_id]
         except KeyError:
             raise NotFound(f"no incident {incident_id!r}", field="incident_id") from None
 
     def unit(self, unit_id: str) -> Unit:
-        """The unit, or `NotFound` naming it."""
+        """The unit (loaded on first use), or `NotFound` naming it."""
+        if unit_id not in self.state.units:
+            self.state.units.update(load_some(self.session, [], [unit_id]).units)
         try:
             return self.state.units[unit_id]
         except KeyError:

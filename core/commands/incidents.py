@@ -114,6 +114,8 @@ class ChangeIncidentStatus(Command):
         released: list[str] = []
         if status in (IncidentStatus.RESOLVED, IncidentStatus.CANCELLED, IncidentStatus.NEW):
             released = list(incident.units)
+            for unit_id in released:
+                ctx.unit(unit_id)  # loaded, so the release is saved with the event
         return Decision("incident_status_changed", {
             "incident_id": incident.id, "status": status.value,
             "reason": require_text(self.reason, "reason"), "released_units": released,

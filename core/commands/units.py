@@ -90,7 +90,7 @@ class ChangeUnitStatus(Command):
                                       "previous": unit.status.value}
         incident_id = unit.incident_id
         if incident_id:
-            incident = _load_incident(ctx, incident_id)
+            incident = ctx.incident(incident_id)
             if status is UnitStatus.ON_SCENE and incident.status is IncidentStatus.DISPATCHED:
                 payload["incident_status"] = IncidentStatus.ON_SCENE.value
             elif (status is UnitStatus.AVAILABLE and incident.status is IncidentStatus.DISPATCHED
@@ -98,15 +98,6 @@ class ChangeUnitStatus(Command):
                 payload["incident_status"] = IncidentStatus.NEW.value
         return Decision("unit_status_changed", payload, incident_id=incident_id,
                         unit_id=unit.id)
-
-
-def _load_incident(ctx: Context, incident_id: str):  # noqa: ANN202 - Incident
-    # A unit command learns its incident only from the unit, so load it on demand.
-    from core.store.repository import load_some
-
-    if incident_id not in ctx.state.incidents:
-        ctx.state.incidents.update(load_some(ctx.session, [incident_id], []).incidents)
-    return ctx.incident(incident_id)
 
 
 @dataclass(frozen=True, slots=True)
