@@ -70,6 +70,7 @@ def check_username(username: str) -> str:
 COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "dispatch": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER}),
     "admin": frozenset({Role.SUPERVISOR}),
+    "any": frozenset(Role),
 }
 
 

@@ -11,11 +11,11 @@ from core.commands.incidents import (
     ChangePriority,
     CreateIncident,
 )
-from core.commands.operators import CreateOperator, RecordCityLoaded, RegisterUnits
+from core.commands.operators import CreateOperator, RecordCityLoaded, RegisterUnits, SignIn
 from core.commands.units import AssignUnits, ChangeUnitStatus, ReportPosition
 
 __all__ = [
     "AddNote", "AssignUnits", "AttachCall", "ChangeIncidentStatus", "ChangePriority",
     "ChangeUnitStatus", "Command", "Context", "CreateIncident", "CreateOperator", "Decision",
-    "RecordCityLoaded", "RegisterUnits", "ReportPosition",
+    "RecordCityLoaded", "RegisterUnits", "ReportPosition", "SignIn",
 ]

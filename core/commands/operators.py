@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.auth import check_username, hash_password
+from core.auth import check_password, check_username, hash_password
 from core.commands.base import Command, Context, Decision, require_text
 from core.domain.kinds import UNIT_AGENCY, Role, UnitKind
-from core.errors import ValidationError
+from core.errors import PermissionDenied, ValidationError
 from core.store.schema import OperatorRow, UnitRow
 
 
@@ -84,3 +84,23 @@ class RecordCityLoaded(Command):
     def decide(self, ctx: Context) -> Decision:
         return Decision("city_loaded", {"name": self.name, "source": self.source,
                                         "digest": self.digest, "counts": dict(self.counts)})
+
+
+@dataclass(frozen=True, slots=True)
+class SignIn(Command):
+    """An operator signs in at a workstation; a wrong password is refused and not logged
+    as a sign-in. The event says where, and whether it was the demo's automatic one."""
+
+    username: str
+    password: str
+    workstation: str = ""
+    automatic: bool = False
+    permission = "any"
+
+    def decide(self, ctx: Context) -> Decision:
+        row = ctx.session.get(OperatorRow, self.username)
+        if row is None or not check_password(row.password_hash, self.password):
+            raise PermissionDenied("unknown user name or wrong password", field="password")
+        return Decision("operator_signed_in", {
+            "username": row.username, "role": row.role, "workstation": self.workstation,
+            "automatic": self.automatic})

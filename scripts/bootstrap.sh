@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Install everything Beacon needs on Debian 12 / Python 3.11: the Debian packages (Qt
+# runtime, VLC, Xvfb, FFmpeg) where missing, a virtual environment in .venv, and Beacon
+# itself with its test extra. Safe to run again: it only adds what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBS=(
+  # Qt under offscreen and under X (xcb); see STACK.md
+  libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
+  libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+  libxcb-render-util0 libxcb-shape0 libxcb-xkb1 xvfb xauth
+  # video tiles and the test streams
+  libvlc5 vlc-plugin-base vlc-plugin-video-output vlc-bin ffmpeg
+  # screenshots, and fonts that can show Chinese
+  x11-apps imagemagick fonts-noto-cjk
+)
+
+missing=()
+if command -v dpkg-query >/dev/null; then
+  for p in "${DEBS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "bootstrap: creating .venv with $($PY --version)"
+  $PY -m venv .venv
+fi
+stamp=.venv/.beacon-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "bootstrap: installing Beacon and its Python packages into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[test]'
+  touch "$stamp"
+fi
+echo "bootstrap: ready"
