@@ -61,10 +61,11 @@ class UnitIndex:
     """A roster compiled against a network: node indices and capability masks as arrays.
 
     Build once per roster change (`UnitIndex(network, units)`) and pass it to
-    `recommend`/`allocate` as many times as you like.
+    `recommend`/`allocate` as many times as you like. With `network` None (travel times
+    given as a matrix) unit nodes are not looked up and `node_idx` is -1.
     """
 
-    def __init__(self, network: RoadNetwork, units: Iterable[UnitState]) -> None:
+    def __init__(self, network: RoadNetwork | None, units: Iterable[UnitState]) -> None:
         self.network = network
         self.units: list[UnitState] = list(units)
         n = len(self.units)
@@ -77,7 +78,7 @@ class UnitIndex:
             if u.id in seen:
                 raise ValidationError(f"unit {u.id!r} appears twice", field="units")
             seen.add(u.id)
-            self.node_idx[i] = network.index_of(u.node)
+            self.node_idx[i] = -1 if network is None else network.index_of(u.node)
             self.available[i] = bool(u.available)
             for c in u.capabilities:
                 caps.setdefault(str(c), []).append(i)
