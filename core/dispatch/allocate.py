@@ -168,7 +168,7 @@ class EtaCache:
         dist, lim = self.network.search_to(
             target, done, first_limit_s=first, expected_share=share
         )
-        idx = np.flatnonzero(dist <= lim).astype(np.int32)
+        idx = np.flatnonzero(np.isfinite(dist)).astype(np.int32)
         if len(self._settled) >= self.max_entries:
             self._settled.pop(next(iter(self._settled)))
         self._settled[target] = (lim, idx, dist[idx])

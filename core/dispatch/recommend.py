@@ -184,7 +184,7 @@ def recommend(
             cands[c] = []
             continue
         eta = dist[idx.cap_nodes[c]]
-        ok = np.flatnonzero(eta <= limit)
+        ok = np.flatnonzero((eta <= limit) & np.isfinite(eta))
         order = ok[np.argsort(eta[ok], kind="stable")][:r]
         cands[c] = [(float(eta[k]), int(idx.cap_units[c][k])) for k in order]
 

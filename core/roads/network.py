@@ -10,14 +10,13 @@ The `networkx.DiGraph` is the network and the public API: node attributes `x`, `
   city takes ~10 ms in scipy against ~400 ms in pure networkx, and a search bounded by
   `limit` costs only what it settles (~0.5 ms for five minutes of driving).
 
-Closures write `inf` into the two CSR data arrays (so no rebuild is needed), bump
-`version` and drop the cached travel times: routing respects them at once.
+Closures write `inf` into the two CSR data arrays (so no rebuild is needed) and bump
+`version`, which every travel-time cache compares: routing respects them at once.
 """
 
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 
 import networkx as nx
@@ -44,12 +43,11 @@ class RoadNetwork:
     cache knows about them.
     """
 
-    def __init__(self, graph: nx.DiGraph, *, cache_entries: int = 4096) -> None:
+    def __init__(self, graph: nx.DiGraph) -> None:
         if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
             raise ValidationError("a road network must be a networkx.DiGraph")
         self._graph = graph
         self._closed: set[tuple[Node, Node]] = set()
-        self._cache_entries = cache_entries
         self.version = 0
         self._build()
 
@@ -224,8 +222,8 @@ class RoadNetwork:
         return (u, v) in self._closed
 
     def _invalidate(self) -> None:
+        # Caches elsewhere (e.g. the allocation's EtaCache) compare this counter.
         self.version += 1
-        self._cache: OrderedDict[int, tuple[float, np.ndarray, np.ndarray]] = OrderedDict()
 
     # -- travel times (compiled) -----------------------------------------------------
 
@@ -277,26 +275,6 @@ class RoadNetwork:
             rate = settled / (limit * limit)
             old = self._settle_rate
             self._settle_rate = rate if not old else 0.7 * old + 0.3 * rate
-
-    def cached_times_to(self, target_index: int, limit_s: float) -> tuple[np.ndarray, float]:
-        """Dense times to `target_index`, exact up to at least `limit_s`, from a cache.
-
-        The cache holds the settled part of each search (compact, so a thousand
-        incidents fit) and is dropped on any closure.
-        """
-        hit = self._cache.get(target_index)
-        if hit is not None and hit[0] >= limit_s:
-            self._cache.move_to_end(target_index)
-            lim, idx, d = hit
-            dist = np.full(self.node_count, np.inf)
-            dist[idx] = d
-            return dist, lim
-        dist = dijkstra(self._rev, indices=target_index, limit=limit_s)
-        idx = np.flatnonzero(dist <= limit_s).astype(np.int32)
-        self._cache[target_index] = (limit_s, idx, dist[idx])
-        if len(self._cache) > self._cache_entries:
-            self._cache.popitem(last=False)
-        return dist, limit_s
 
     def travel_times_to(
         self,
