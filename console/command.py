@@ -1,0 +1,143 @@
+"""`beacon console`: the operator's console.
+
+Registered through the `beacon.commands` entry point; `python -m console` runs it from
+a checkout without installing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import socket
+import sys
+import time
+from pathlib import Path
+
+from core.errors import UserError
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `console` to the `beacon` command line."""
+    from core.cli.common import add_db_argument
+
+    parser = subparsers.add_parser(
+        "console", help="open the operator's console",
+        description="Open Beacon's console: incident queue, roster, call-taking, dispatch. "
+                    "On an empty embedded database the demo city is built first.")
+    add_db_argument(parser)
+    parser.add_argument("--hub", metavar="URL",
+                        help="hub to keep this workstation in sync (e.g. ws://hub:8765)")
+    parser.add_argument("--lang", choices=("en", "zh_CN"),
+                        help="language (default: settings, else the system locale)")
+    parser.add_argument("--screenshot", metavar="PATH", type=Path,
+                        help="start, wait until ready, save a PNG of the window, and quit")
+    parser.add_argument("--small-city", action="store_true",
+                        help="build the small demo city on a first run (faster, for tests)")
+    parser.add_argument("--theme", choices=("light", "dark"), help="colour theme")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the centre behind a splash, show the main window, run until it closes."""
+    started = time.perf_counter()
+    from core.settings import database_url, load_settings
+    from core.store.database import parse_url
+
+    url = database_url(args.db)
+    if url is not None:
+        parse_url(url)  # a bad --db is one line and exit 2, before any window opens
+    if args.screenshot is not None and not args.screenshot.parent.exists():
+        raise UserError(f"cannot save the screenshot: folder {args.screenshot.parent} "
+                        "does not exist")
+
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from console.i18n import LanguageSwitcher, choose_language
+    from console.startup import CentreOpener, Splash
+    from console.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Beacon")
+    app.setOrganizationName("Beacon")
+    settings = QSettings("Beacon", "console")
+    language = args.lang or load_settings().language or settings.value("console/language")
+    switcher = LanguageSwitcher(app, app)
+    switcher.switch(choose_language(language))
+    if args.theme:
+        settings.setValue("console/theme", args.theme)
+    apply_theme(app, str(settings.value("console/theme", "light")))
+
+    splash = Splash()
+    splash.show()
+    outcome: dict[str, object] = {}
+
+    def open_fn() -> object:
+        from core.centre import open_centre
+
+        return open_centre(url, city_scale="small" if args.small_city else "full",
+                           workstation=socket.gethostname())
+
+    opener = CentreOpener(open_fn)
+
+    def on_opened(centre: object) -> None:
+        from console.bridge import EventBridge, Selection
+        from console.main_window import MainWindow
+
+        selection = Selection(app)
+        bridge = EventBridge(centre.service.bus, app)  # type: ignore[attr-defined]
+        window = MainWindow(centre, bridge, selection, settings, switcher,  # type: ignore[arg-type]
+                            hub_url=args.hub)
+        outcome["window"] = window
+        window.show()
+        splash.close()
+        ready = time.perf_counter() - started
+        log.info("console ready in %.2f s", ready)
+        if args.screenshot is not None:
+            QTimer.singleShot(0, lambda: _screenshot(window, args.screenshot, ready, app))
+
+    def on_failed(exc: object) -> None:
+        outcome["error"] = exc
+        splash.close()
+        app.quit()
+
+    opener.opened.connect(on_opened)
+    opener.failed.connect(on_failed)
+    opener.start()
+    code = app.exec()
+    opener.wait()
+    error = outcome.get("error")
+    if isinstance(error, UserError):
+        raise error
+    if isinstance(error, BaseException):
+        raise error
+    window = outcome.get("window")
+    if window is not None:
+        window.centre.close()  # type: ignore[attr-defined]
+    return int(code)
+
+
+def _screenshot(window, path: Path, ready_s: float, app) -> None:  # noqa: ANN001
+    """Select the most urgent incident, wait for its recommendations, save, quit."""
+    from PySide6.QtCore import QTimer
+
+    def save() -> None:
+        window.grab().save(str(path), "PNG")
+        print(f"console ready in {ready_s:.2f} s; screenshot saved to {path}")
+        window.close()
+        app.quit()
+
+    done = {"saved": False}
+
+    def once(*_args: object) -> None:
+        if not done["saved"]:
+            done["saved"] = True
+            QTimer.singleShot(200, save)
+
+    window.dispatch.recommendationsReady.connect(once)
+    window.queue.step(0)
+    if not window.dispatch.incident_id:
+        once()
+    QTimer.singleShot(8000, once)  # never hang a script: save whatever is there

@@ -1,0 +1,344 @@
+"""The main window: lays out the panels as docks and wires them together. It does not
+know what a panel does inside; panels talk through the shared `Selection`, the
+`EventBridge` and the `CommandRunner`."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QSettings,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QMenuBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.bridge import EventBridge, Selection
+from console.command_runner import CommandRunner
+from console.i18n import LANGUAGES, LanguageSwitcher
+from console.models.incident_filter_proxy import IncidentFilterProxy
+from console.models.incident_table_model import IncidentTableModel
+from console.models.roster_model import RosterModel
+from console.panels.call_taking import CallTakingForm
+from console.panels.dispatch_panel import DispatchPanel
+from console.panels.incident_queue import IncidentQueue
+from console.panels.placeholder import PlaceholderPanel
+from console.panels.resource_roster import ResourceRoster
+from console.shortcuts import CheatSheet, build_actions, retranslate_actions
+from console.status import Banner, StatusBar
+from console.theme import apply_theme
+from core.centre import Centre
+
+log = logging.getLogger(__name__)
+
+# Panels other issues deliver: objectName -> (module, class). Each is built as
+# Class(centre, bridge, selection, parent) when its module is importable, else a
+# placeholder that says what is coming.
+EXTERNAL_PANELS: dict[str, tuple[str, str]] = {
+    "mapView": ("console.map_view", "MapView"),
+    "dashboard": ("console.dashboard", "Dashboard"),
+    "videoWall": ("console.video_wall", "VideoWall"),
+    "playbookPanel": ("console.playbook_panel", "PlaybookPanel"),
+    "decisionPanel": ("console.decision_panel", "DecisionPanel"),
+}
+
+DOCK_TITLES: dict[str, str] = {
+    "incidentQueue": QT_TRANSLATE_NOOP("MainWindow", "Incident queue"),
+    "resourceRoster": QT_TRANSLATE_NOOP("MainWindow", "Resource roster"),
+    "callTakingForm": QT_TRANSLATE_NOOP("MainWindow", "Take a call"),
+    "dispatchPanel": QT_TRANSLATE_NOOP("MainWindow", "Dispatch"),
+    "mapView": QT_TRANSLATE_NOOP("MainWindow", "Map"),
+    "dashboard": QT_TRANSLATE_NOOP("MainWindow", "Situation dashboard"),
+    "videoWall": QT_TRANSLATE_NOOP("MainWindow", "Video wall"),
+    "playbookPanel": QT_TRANSLATE_NOOP("MainWindow", "Playbook"),
+    "decisionPanel": QT_TRANSLATE_NOOP("MainWindow", "Joint decisions"),
+}
+STATE_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    """Beacon's one screen."""
+
+    ready = Signal()
+
+    def __init__(self, centre: Centre, bridge: EventBridge, selection: Selection,
+                 settings: QSettings, switcher: LanguageSwitcher,
+                 hub_url: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setAccessibleName("mainWindow")
+        self.centre = centre
+        self.bridge = bridge
+        self.selection = selection
+        self._settings = settings
+        self._switcher = switcher
+        self._default_state = QByteArray()
+        now: Callable = centre.service.clock.now
+        state = centre.live.state
+        self.runner = CommandRunner(centre.service, centre.actor, self)
+
+        incident_model = IncidentTableModel(state, now, self)
+        roster_model = RosterModel(state, {s.code: s.name for s in centre.city.stations},
+                                   now, self)
+        bridge.eventArrived.connect(incident_model.on_event)
+        bridge.eventArrived.connect(roster_model.on_event)
+
+        self.queue = IncidentQueue(incident_model, IncidentFilterProxy(state, self),
+                                   selection)
+        self.roster = ResourceRoster(roster_model, state, self.runner, selection)
+        self.call_form = CallTakingForm(centre.city, state, self.runner, now)
+        self.dispatch = DispatchPanel(centre.city, state, self.runner, selection)
+        bridge.eventArrived.connect(self.dispatch.on_event)
+        self.external: dict[str, QWidget] = {
+            name: self._external_panel(name, module, cls)
+            for name, (module, cls) in EXTERNAL_PANELS.items()}
+        self.map_view = self.external["mapView"]
+
+        self.banner = Banner(centre.banner)
+        self.status = StatusBar(now, centre.display_name or (centre.actor.name if centre.actor
+                                                             else "-"), hub_url, self)
+        self.setStatusBar(self.status)
+        self.menu_bar = QMenuBar(self)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(0)
+        top_layout.addWidget(self.menu_bar)
+        top_layout.addWidget(self.banner)
+        self.setMenuWidget(top)
+
+        self.docks: dict[str, QDockWidget] = {}
+        self._lay_out()
+        self.actions_by_name = build_actions(self)
+        self._build_menus()
+        self._wire()
+        self.retranslate_ui()
+        self.resize(1600, 1000)
+        self._default_state = self.saveState(STATE_VERSION)
+        self.restore_layout()
+        self.theme = apply_theme(QApplication.instance(),
+                                 str(settings.value("console/theme", "light")))
+
+    # -- layout ------------------------------------------------------------------------
+
+    def _external_panel(self, name: str, module_name: str, class_name: str) -> QWidget:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                log.exception("panel %s could not be loaded", name)
+            return PlaceholderPanel(name)
+        try:
+            panel = getattr(module, class_name)(self.centre, self.bridge, self.selection, None)
+        except Exception:  # noqa: BLE001 - a faulty panel must not stop the console
+            log.exception("panel %s failed to start", name)
+            return PlaceholderPanel(name)
+        panel.setObjectName(name)
+        panel.setAccessibleName(name)
+        return panel
+
+    def _dock(self, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        name = widget.objectName()
+        dock = QDockWidget(self)
+        dock.setObjectName(f"{name}Dock")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        self.docks[name] = dock
+        return dock
+
+    def _lay_out(self) -> None:
+        self.setDockNestingEnabled(True)
+        self.setCentralWidget(self.map_view)
+        left, right, bottom = (Qt.DockWidgetArea.LeftDockWidgetArea,
+                               Qt.DockWidgetArea.RightDockWidgetArea,
+                               Qt.DockWidgetArea.BottomDockWidgetArea)
+        queue = self._dock(self.queue, left)
+        form = self._dock(self.call_form, left)
+        self.splitDockWidget(queue, form, Qt.Orientation.Vertical)
+        roster = self._dock(self.roster, right)
+        dispatch = self._dock(self.dispatch, right)
+        self.splitDockWidget(roster, dispatch, Qt.Orientation.Vertical)
+        first = None
+        for name in ("dashboard", "videoWall", "playbookPanel", "decisionPanel"):
+            dock = self._dock(self.external[name], bottom)
+            if first is None:
+                first = dock
+            else:
+                self.tabifyDockWidget(first, dock)
+        if first is not None:
+            first.raise_()
+        self.resizeDocks([queue, roster], [640, 560], Qt.Orientation.Horizontal)
+        self.resizeDocks([queue, form], [420, 330], Qt.Orientation.Vertical)
+        self.resizeDocks([roster, dispatch], [430, 320], Qt.Orientation.Vertical)
+        self.resizeDocks([first], [170], Qt.Orientation.Vertical)
+
+    def restore_layout(self) -> bool:
+        """Put the docks back where the operator left them last time."""
+        geometry = self._settings.value("console/geometry")
+        state = self._settings.value("console/windowState")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            return self.restoreState(state, STATE_VERSION)
+        return False
+
+    def save_layout(self) -> None:
+        """Remember the window and dock arrangement for the next start."""
+        self._settings.setValue("console/geometry", self.saveGeometry())
+        self._settings.setValue("console/windowState", self.saveState(STATE_VERSION))
+        self._settings.sync()
+
+    def reset_layout(self) -> None:
+        """Back to the arrangement the console ships with."""
+        for dock in self.docks.values():
+            dock.setVisible(True)
+        self.restoreState(self._default_state, STATE_VERSION)
+
+    # -- menus and actions -------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        a = self.actions_by_name
+        self._menus = {key: self.menu_bar.addMenu("") for key in
+                       ("call", "incident", "unit", "view", "language", "help")}
+        self._menus["call"].addActions([a["newCall"], a["quit"]])
+        self._menus["incident"].addActions([a["nextIncident"], a["previousIncident"],
+                                            a["dispatchRecommended"]])
+        self._menus["unit"].addAction(a["changeUnitStatus"])
+        view = self._menus["view"]
+        view.addActions([a["focusQueue"], a["focusRoster"], a["focusMap"], a["focusDispatch"]])
+        view.addSeparator()
+        view.addActions([a["toggleTheme"], a["resetLayout"]])
+        self._panels_menu = view.addMenu("")
+        for name, dock in self.docks.items():
+            toggle = dock.toggleViewAction()
+            toggle.setObjectName(f"show_{name}")
+            self._panels_menu.addAction(toggle)
+        group = QActionGroup(self)
+        self._language_actions: dict[str, QAction] = {}
+        for code, autonym in LANGUAGES.items():
+            action = QAction(autonym, self, checkable=True)
+            action.setObjectName(f"language_{code}")
+            action.setData(code)
+            action.setChecked(code == self._switcher.language)
+            action.triggered.connect(lambda _c=False, c=code: self.set_language(c))
+            group.addAction(action)
+            self._menus["language"].addAction(action)
+            self._language_actions[code] = action
+        self._menus["language"].addSeparator()
+        self._menus["language"].addAction(a["toggleLanguage"])
+        self._menus["help"].addAction(a["cheatSheet"])
+
+    def _wire(self) -> None:
+        a = self.actions_by_name
+        a["newCall"].triggered.connect(self._on_new_call)
+        a["dispatchRecommended"].triggered.connect(self.dispatch.assign_selected)
+        a["focusQueue"].triggered.connect(lambda: self._focus("incidentQueue",
+                                                              self.queue.focus_table))
+        a["focusRoster"].triggered.connect(lambda: self._focus(
+            "resourceRoster", lambda: self.roster.tree.setFocus()))
+        a["focusMap"].triggered.connect(lambda: self.map_view.setFocus())
+        a["focusDispatch"].triggered.connect(lambda: self._focus(
+            "dispatchPanel", lambda: self.dispatch.table.setFocus()))
+        a["nextIncident"].triggered.connect(lambda: self.queue.step(1))
+        a["previousIncident"].triggered.connect(lambda: self.queue.step(-1))
+        a["changeUnitStatus"].triggered.connect(self.roster.open_status_menu)
+        a["toggleTheme"].triggered.connect(self.toggle_theme)
+        a["toggleLanguage"].triggered.connect(self._on_toggle_language)
+        a["resetLayout"].triggered.connect(self.reset_layout)
+        a["cheatSheet"].triggered.connect(self.show_cheat_sheet)
+        a["quit"].triggered.connect(self.close)
+        for panel in (self.roster, self.call_form, self.dispatch):
+            panel.noticeShown.connect(self._on_notice)
+        self.call_form.incidentCreated.connect(self.selection.select_incident)
+        self.call_form.callAttached.connect(self.selection.select_incident)
+        picked = getattr(self.map_view, "locationPicked", None)
+        if picked is not None:
+            picked.connect(self._on_location_picked)
+
+    def _focus(self, name: str, then: Callable[[], None]) -> None:
+        dock = self.docks[name]
+        dock.show()
+        dock.raise_()
+        then()
+
+    # -- handlers ----------------------------------------------------------------------
+
+    def _on_new_call(self) -> None:
+        self._focus("callTakingForm", self.call_form.clear)
+
+    def _on_notice(self, text: str) -> None:
+        self.status.showMessage(text, 15000)
+
+    def _on_location_picked(self, x: float, y: float) -> None:
+        # Any click on the map while the form is visible sets the call's location.
+        if self.docks["callTakingForm"].isVisible():
+            self.call_form.set_location(x, y)
+
+    def _on_toggle_language(self) -> None:
+        self.set_language("zh_CN" if self._switcher.language == "en" else "en")
+
+    def set_language(self, language: str) -> None:
+        """Switch every text of the console to `language` now, and remember it."""
+        if not self._switcher.switch(language):
+            self.status.showMessage(self.tr("The translation could not be loaded."), 10000)
+            return
+        self._language_actions[self._switcher.language].setChecked(True)
+        self._settings.setValue("console/language", self._switcher.language)
+
+    def toggle_theme(self) -> None:
+        """Light to dark and back; remembered."""
+        self.theme = apply_theme(QApplication.instance(),
+                                 "dark" if self.theme == "light" else "light")
+        self._settings.setValue("console/theme", self.theme)
+
+    def show_cheat_sheet(self) -> CheatSheet:
+        """Open the non-modal list of keyboard shortcuts."""
+        sheet = getattr(self, "_cheat_sheet", None)
+        if sheet is None:
+            sheet = self._cheat_sheet = CheatSheet(self.actions_by_name, self)
+        sheet.retranslate_ui()
+        sheet.show()
+        sheet.raise_()
+        return sheet
+
+    # -- language ----------------------------------------------------------------------
+
+    def retranslate_ui(self) -> None:
+        """Set the window's own texts (titles, menus) in the current language."""
+        self.setWindowTitle(self.tr("Beacon: command and dispatch"))
+        for name, dock in self.docks.items():
+            dock.setWindowTitle(QCoreApplication.translate("MainWindow", DOCK_TITLES[name]))
+        retranslate_actions(self.actions_by_name)
+        titles = {"call": self.tr("&Call"), "incident": self.tr("&Incident"),
+                  "unit": self.tr("&Unit"), "view": self.tr("&View"),
+                  "language": self.tr("&Language"), "help": self.tr("&Help")}
+        for key, menu in self._menus.items():
+            menu.setTitle(titles[key])
+        self._panels_menu.setTitle(self.tr("Panels"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_menus"):
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_layout()
+        self.bridge.close()
+        super().closeEvent(event)

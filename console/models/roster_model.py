@@ -1,0 +1,211 @@
+"""The resource roster as a Qt tree model: agency > station > unit.
+
+An adapter over `centre.live.state.units`: items are created once and updated from bus
+events; ETAs count down from `unit.eta_at` on one timer a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from enum import IntEnum
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+
+from console.vocabulary import (
+    agency_label,
+    format_duration,
+    incident_type_label,
+    unit_kind_label,
+    unit_status_label,
+)
+from core.domain.lifecycle import UnitStatus
+from core.domain.model import Unit
+from core.domain.state import State
+from core.events import Event
+
+UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 10
+
+STATUS_COLOURS: dict[UnitStatus, str] = {
+    UnitStatus.AVAILABLE: "#2a9d55",
+    UnitStatus.DISPATCHED: "#f0a500",
+    UnitStatus.EN_ROUTE: "#e07a00",
+    UnitStatus.ON_SCENE: "#d62828",
+    UnitStatus.TRANSPORTING: "#7b3fb8",
+    UnitStatus.OUT_OF_SERVICE: "#6c757d",
+}
+
+
+class RosterColumn(IntEnum):
+    """The roster's columns."""
+
+    UNIT = 0
+    KIND = 1
+    STATUS = 2
+    TASK = 3
+    ETA = 4
+    REPORT = 5
+
+
+HEADERS = (QT_TRANSLATE_NOOP("RosterModel", "Unit"), QT_TRANSLATE_NOOP("RosterModel", "Kind"),
+           QT_TRANSLATE_NOOP("RosterModel", "Status"), QT_TRANSLATE_NOOP("RosterModel", "Task"),
+           QT_TRANSLATE_NOOP("RosterModel", "ETA"),
+           QT_TRANSLATE_NOOP("RosterModel", "Last report"))
+
+_UNIT_EVENTS = frozenset({"units_assigned", "unit_status_changed", "unit_position_reported",
+                          "incident_status_changed"})
+
+
+class RosterModel(QStandardItemModel):
+    """Units grouped by agency and station; one row of items per unit."""
+
+    def __init__(self, state: State, station_names: Mapping[str, str],
+                 now: Callable[[], datetime], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._state = state
+        self._station_names = dict(station_names)
+        self._now = now
+        self._rows: dict[str, list[QStandardItem]] = {}
+        self._agency_items: dict[str, QStandardItem] = {}
+        self._counting: set[str] = set()
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._on_tick)
+        self._tick.start()
+        self.reload()
+
+    def reload(self) -> None:
+        """Rebuild the tree from the state."""
+        self.clear()
+        self._rows.clear()
+        self._agency_items.clear()
+        self._counting.clear()
+        self.setColumnCount(len(RosterColumn))
+        self._set_headers()
+        stations: dict[tuple[str, str], QStandardItem] = {}
+        for unit in sorted(self._state.units.values(),
+                           key=lambda u: (u.agency.value, u.station, u.id)):
+            agency = self._agency_items.get(unit.agency.value)
+            if agency is None:
+                agency = self._group_item(agency_label(unit.agency))
+                agency.setData(unit.agency.value, UNIT_ID_ROLE + 1)
+                self._agency_items[unit.agency.value] = agency
+                self.appendRow([agency] + [self._blank() for _ in range(len(RosterColumn) - 1)])
+            key = (unit.agency.value, unit.station)
+            station = stations.get(key)
+            if station is None:
+                station = self._group_item(self._station_names.get(unit.station, unit.station))
+                stations[key] = station
+                agency.appendRow([station] + [self._blank() for _ in range(len(RosterColumn) - 1)])
+            row = [QStandardItem() for _ in RosterColumn]
+            for item in row:
+                item.setEditable(False)
+                item.setData(unit.id, UNIT_ID_ROLE)
+            self._rows[unit.id] = row
+            station.appendRow(row)
+            self._update(unit)
+
+    @staticmethod
+    def _group_item(text: str) -> QStandardItem:
+        item = QStandardItem(text)
+        item.setEditable(False)
+        item.setSelectable(False)
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+        return item
+
+    @staticmethod
+    def _blank() -> QStandardItem:
+        item = QStandardItem()
+        item.setEditable(False)
+        item.setSelectable(False)
+        return item
+
+    def _set_headers(self) -> None:
+        self.setHorizontalHeaderLabels(
+            [QCoreApplication.translate("RosterModel", h) for h in HEADERS])
+
+    def unit_items(self, unit_id: str) -> list[QStandardItem] | None:
+        """The row of items of a unit (for views that select it)."""
+        return self._rows.get(unit_id)
+
+    def _update(self, unit: Unit) -> None:
+        row = self._rows.get(unit.id)
+        if row is None:
+            self.reload()
+            return
+        row[RosterColumn.UNIT].setText(f"{unit.id}  {unit.name}")
+        row[RosterColumn.KIND].setText(unit_kind_label(unit.kind))
+        status = row[RosterColumn.STATUS]
+        status.setText(unit_status_label(unit.status))
+        colour = QColor(STATUS_COLOURS.get(unit.status, "#6c757d"))
+        status.setBackground(QBrush(colour))
+        status.setForeground(QBrush(QColor("white")))
+        incident = self._state.incidents.get(unit.incident_id or "")
+        row[RosterColumn.TASK].setText(
+            f"{incident.id} {incident_type_label(incident.type)}" if incident else "")
+        if unit.eta_at is not None:
+            self._counting.add(unit.id)
+        else:
+            self._counting.discard(unit.id)
+        self._update_eta(unit)
+        self._update_report(unit)
+
+    def _update_eta(self, unit: Unit) -> None:
+        item = self._rows[unit.id][RosterColumn.ETA]
+        if unit.eta_at is None:
+            text = ""
+        else:
+            left = (unit.eta_at - self._now()).total_seconds()
+            text = format_duration(left) if left > 0 else QCoreApplication.translate(
+                "RosterModel", "due")
+        if item.text() != text:
+            item.setText(text)
+
+    def _update_report(self, unit: Unit) -> None:
+        item = self._rows[unit.id][RosterColumn.REPORT]
+        text = unit.last_report_at.strftime("%H:%M:%S") if unit.last_report_at else ""
+        if item.text() != text:
+            item.setText(text)
+
+    def on_event(self, event: Event) -> None:
+        """Follow one bus event (connect to `EventBridge.eventArrived`)."""
+        if event.type == "units_registered":
+            self.reload()
+            return
+        if event.type not in _UNIT_EVENTS:
+            return
+        if event.type == "unit_position_reported":
+            unit = self._state.units.get(event.payload.get("unit_id", ""))
+            if unit is not None and unit.id in self._rows:
+                self._update_report(unit)
+            return
+        ids: list[str] = []
+        if event.type == "units_assigned":
+            ids = list(event.payload.get("units", []))
+        elif event.type == "unit_status_changed":
+            ids = [event.payload["unit_id"]]
+        elif event.type == "incident_status_changed":
+            ids = list(event.payload.get("released_units", []))
+        for unit_id in ids:
+            unit = self._state.units.get(unit_id)
+            if unit is not None:
+                self._update(unit)
+
+    def retranslate(self) -> None:
+        """Labels change with the language."""
+        self._set_headers()
+        for code, item in self._agency_items.items():
+            item.setText(agency_label(code))
+        for unit_id in self._rows:
+            unit = self._state.units.get(unit_id)
+            if unit is not None:
+                self._update(unit)
+
+    def _on_tick(self) -> None:
+        for unit_id in list(self._counting):
+            unit = self._state.units.get(unit_id)
+            if unit is not None:
+                self._update_eta(unit)

@@ -1,0 +1,338 @@
+"""The call-taking form: who called, where, what; warns of likely duplicates before it
+opens a new incident and offers to attach the call to the existing one instead."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, QStringListModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.command_runner import CommandRunner
+from console.vocabulary import fill, incident_type_label
+from core.city.model import City
+from core.commands import AttachCall, CreateIncident
+from core.commands.incidents import check_callback
+from core.domain.incident_types import INCIDENT_TYPES
+from core.domain.state import State
+from core.duplicates import Duplicate, likely_duplicates
+from core.errors import ValidationError
+from core.locate import Location, nearest_address, resolve_address
+
+PRIORITIES = (1, 2, 3, 4, 5)
+
+
+class CallTakingForm(QWidget):
+    """Guided call-taking; emits `incidentCreated` or `callAttached` with the incident id."""
+
+    incidentCreated = Signal(str)
+    callAttached = Signal(str)
+    noticeShown = Signal(str)
+
+    def __init__(self, city: City, state: State, runner: CommandRunner,
+                 now: Callable[[], datetime], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("callTakingForm")
+        self._city = city
+        self._state = state
+        self._runner = runner
+        self._now = now
+        self._location: Location | None = None
+        self._duplicates: list[Duplicate] = []
+
+        self.caller = QLineEdit(objectName="callerName")
+        self.callback = QLineEdit(objectName="callbackNumber")
+        self.address = QLineEdit(objectName="addressInput")
+        self.address.setClearButtonEnabled(True)
+        self._suggestions = QStringListModel(self)
+        completer = QCompleter(self._suggestions, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setMaxVisibleItems(12)
+        self.address.setCompleter(completer)
+        self.resolved = QLabel(objectName="addressResolution")
+        self.resolved.setWordWrap(True)
+        self.type = QComboBox(objectName="incidentType")
+        self.type.addItem("", "")
+        for code in INCIDENT_TYPES:
+            self.type.addItem("", code)
+        self.priority = QComboBox(objectName="priority")
+        for p in PRIORITIES:
+            self.priority.addItem("", p)
+        self.priority.setCurrentIndex(2)
+        self.description = QPlainTextEdit(objectName="description")
+        self.description.setTabChangesFocus(True)
+        self.description.setFixedHeight(54)
+        self.create = QPushButton(objectName="createIncidentButton")
+        self.create.setDefault(True)
+        self.clear_button = QPushButton(objectName="clearCallButton")
+
+        self._errors: dict[str, QLabel] = {}
+        self._labels: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for key, widget in (("caller_name", self.caller), ("callback_number", self.callback),
+                            ("address", self.address), ("type", self.type),
+                            ("priority", self.priority), ("description", self.description)):
+            box = QVBoxLayout()
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(1)
+            box.addWidget(widget)
+            if key == "address":
+                box.addWidget(self.resolved)
+            error = QLabel(objectName=f"{widget.objectName()}Error")
+            error.setProperty("severity", "error")
+            error.setWordWrap(True)
+            error.setVisible(False)
+            box.addWidget(error)
+            self._errors[key] = error
+            label = QLabel()
+            label.setBuddy(widget)
+            self._labels[key] = label
+            form.addRow(label, box)
+
+        self.duplicate_box = QFrame(objectName="duplicateWarning")
+        self.duplicate_box.setProperty("severity", "warning")
+        self.duplicate_text = QLabel(objectName="duplicateText")
+        self.duplicate_text.setWordWrap(True)
+        self.attach_button = QPushButton(objectName="attachCallButton")
+        self.create_anyway = QPushButton(objectName="createAnywayButton")
+        dup_buttons = QHBoxLayout()
+        dup_buttons.addWidget(self.attach_button)
+        dup_buttons.addWidget(self.create_anyway)
+        dup_layout = QVBoxLayout(self.duplicate_box)
+        dup_layout.addWidget(self.duplicate_text)
+        dup_layout.addLayout(dup_buttons)
+        self.duplicate_box.setVisible(False)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.create)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(form)
+        layout.addWidget(self.duplicate_box)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+        self.address.textEdited.connect(self._on_address_edited)
+        self.address.textChanged.connect(self._on_address_changed)
+        completer.activated.connect(self._on_address_changed)
+        self.type.currentIndexChanged.connect(self._on_type_changed)
+        self.create.clicked.connect(self._on_create_clicked)
+        self.clear_button.clicked.connect(self.clear)
+        self.attach_button.clicked.connect(self._on_attach_clicked)
+        self.create_anyway.clicked.connect(self._on_create_anyway_clicked)
+        for edit in (self.caller, self.callback):
+            edit.returnPressed.connect(self._on_create_clicked)
+        self.retranslate_ui()
+
+    # -- language ----------------------------------------------------------------------
+
+    def retranslate_ui(self) -> None:
+        """Set every visible text in the current language."""
+        texts = {"caller_name": self.tr("&Caller"), "callback_number": self.tr("Call&back"),
+                 "address": self.tr("&Address"), "type": self.tr("&Type"),
+                 "priority": self.tr("&Priority"), "description": self.tr("&What happened")}
+        for key, label in self._labels.items():
+            label.setText(texts[key])
+        for widget in (self.caller, self.callback, self.address, self.type, self.priority,
+                       self.description, self.create):
+            widget.setAccessibleName(widget.objectName())
+        self.setAccessibleName("callTakingForm")
+        self.caller.setPlaceholderText(self.tr("Name of the caller"))
+        self.callback.setPlaceholderText(self.tr("e.g. +86 138 0000 0000"))
+        self.address.setPlaceholderText(self.tr("Type a street address, or click the map"))
+        self.description.setPlaceholderText(self.tr("What the caller reports"))
+        self.type.setItemText(0, self.tr("— choose the incident type —"))
+        for n in range(1, self.type.count()):
+            self.type.setItemText(n, incident_type_label(self.type.itemData(n)))
+        for n in range(self.priority.count()):
+            p = self.priority.itemData(n)
+            text = {1: self.tr("P1 highest"), 5: self.tr("P5 lowest")}.get(p, f"P{p}")
+            self.priority.setItemText(n, text)
+        self.create.setText(self.tr("Create incident"))
+        self.create.setToolTip(self.tr("Open the incident (Enter)"))
+        self.clear_button.setText(self.tr("Clear"))
+        self.attach_button.setText(self.tr("Attach call to it"))
+        self.create_anyway.setText(self.tr("Create new incident anyway"))
+        self._show_resolution()
+        if self._duplicates:
+            self._show_duplicates()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    # -- location ----------------------------------------------------------------------
+
+    def _on_address_edited(self, text: str) -> None:
+        matches = self._city.find_addresses(text.strip(), 12) if len(text.strip()) >= 1 else []
+        self._suggestions.setStringList([a.text for a in matches])
+
+    def _on_address_changed(self, _text: str = "") -> None:
+        self._location = resolve_address(self._city, self.address.text())
+        self._errors["address"].setVisible(False)
+        self._hide_duplicates()
+        self._show_resolution()
+
+    def _show_resolution(self) -> None:
+        loc = self._location
+        if loc is None:
+            self.resolved.setText(self.tr("Pick a known address from the list.")
+                                  if self.address.text().strip() else "")
+            return
+        cell = loc.cell_code or self.tr("outside every grid cell")
+        text = fill(self.tr("Grid cell %1 %2 · community %3 · grid worker %4"),
+                    cell, loc.cell_name, loc.community_code or "-", loc.worker_unit or "-")
+        self.resolved.setText(f"{text}  ({loc.x:.0f}, {loc.y:.0f})")
+
+    def set_location(self, x: float, y: float) -> None:
+        """Use the address nearest to a point picked on the map."""
+        loc = nearest_address(self._city, x, y)
+        if loc is not None:
+            self.address.setText(loc.address)
+            self.noticeShown.emit(fill(self.tr("Location from the map: %1"), loc.address))
+
+    @property
+    def location(self) -> Location | None:
+        """The resolved location of the call, if the address is known."""
+        return self._location
+
+    # -- type and priority ---------------------------------------------------------------
+
+    def _on_type_changed(self, _index: int) -> None:
+        code = self.type.currentData()
+        self._errors["type"].setVisible(False)
+        self._hide_duplicates()
+        if code in INCIDENT_TYPES:
+            self.priority.setCurrentIndex(
+                self.priority.findData(INCIDENT_TYPES[code].default_priority))
+
+    # -- create ------------------------------------------------------------------------
+
+    def _set_error(self, key: str, text: str) -> None:
+        label = self._errors.get(key) or self._errors["description"]
+        label.setText(text)
+        label.setVisible(True)
+
+    def _check(self) -> bool:
+        for label in self._errors.values():
+            label.setVisible(False)
+        ok = True
+        if self._location is None:
+            self._set_error("address", self.tr("Unknown address: choose one from the "
+                                               "suggestions or click the map.")
+                            if self.address.text().strip() else
+                            self.tr("Enter the address of the incident."))
+            ok = False
+        if not self.type.currentData():
+            self._set_error("type", self.tr("Choose the incident type."))
+            ok = False
+        try:
+            check_callback(self.callback.text())
+        except ValidationError:
+            self._set_error("callback_number", self.tr(
+                "A callback number may hold only digits, spaces, +, - and parentheses."))
+            ok = False
+        return ok
+
+    def _on_create_clicked(self) -> None:
+        if not self._check():
+            self.noticeShown.emit(self.tr("The call was not recorded: correct the fields "
+                                          "marked in red."))
+            return
+        assert self._location is not None
+        self._duplicates = likely_duplicates(self._state, self.type.currentData(),
+                                             self._location.x, self._location.y, self._now())
+        if self._duplicates:
+            self._show_duplicates()
+            return
+        self._create()
+
+    def _on_create_anyway_clicked(self) -> None:
+        self._hide_duplicates()
+        if self._check():
+            self._create()
+
+    def _create(self) -> None:
+        loc = self._location
+        assert loc is not None
+        event = self._runner.run(CreateIncident(
+            type=self.type.currentData(), x=loc.x, y=loc.y, address=loc.address,
+            cell_code=loc.cell_code, priority=self.priority.currentData(),
+            caller_name=self.caller.text(), callback_number=self.callback.text(),
+            description=self.description.toPlainText()))
+        if event is None:
+            self._show_refusal()
+            return
+        incident_id = str(event.payload["id"])
+        self.clear()
+        self.noticeShown.emit(fill(self.tr("Incident %1 created"), incident_id))
+        self.incidentCreated.emit(incident_id)
+
+    def _show_refusal(self) -> None:
+        error = self._runner.last_error
+        key = getattr(error, "field", None) or "description"
+        self._set_error(key, fill(self.tr("Refused: %1"), str(error)))
+
+    # -- duplicates --------------------------------------------------------------------
+
+    def _show_duplicates(self) -> None:
+        first = self._duplicates[0]
+        inc = first.incident
+        text = fill(self.tr("Likely the same incident: %1 %2 at %3, %4 m away, reported %5 "
+                            "min ago (%6 calls)."),
+                    inc.id, incident_type_label(inc.type), inc.address,
+                    round(first.distance_m), round(first.age_s / 60), inc.calls)
+        if len(self._duplicates) > 1:
+            text += " " + fill(self.tr("%1 more nearby."), len(self._duplicates) - 1)
+        self.duplicate_text.setText(text)
+        self.attach_button.setText(fill(self.tr("Attach call to %1"), inc.id))
+        self.duplicate_box.setVisible(True)
+        self.attach_button.setFocus()
+
+    def _hide_duplicates(self) -> None:
+        self._duplicates = []
+        self.duplicate_box.setVisible(False)
+
+    def _on_attach_clicked(self) -> None:
+        if not self._duplicates:
+            return
+        incident_id = self._duplicates[0].incident.id
+        event = self._runner.run(AttachCall(incident_id, caller_name=self.caller.text(),
+                                            callback_number=self.callback.text(),
+                                            description=self.description.toPlainText()))
+        if event is None:
+            self._show_refusal()
+            return
+        self.clear()
+        self.noticeShown.emit(fill(self.tr("Call attached to %1"), incident_id))
+        self.callAttached.emit(incident_id)
+
+    def clear(self) -> None:
+        """Empty the form for the next call and put the cursor in the caller field."""
+        for edit in (self.caller, self.callback, self.address):
+            edit.clear()
+        self.description.clear()
+        self.type.setCurrentIndex(0)
+        self.priority.setCurrentIndex(2)
+        for label in self._errors.values():
+            label.setVisible(False)
+        self._hide_duplicates()
+        self.caller.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -1,0 +1,51 @@
+"""Opening the centre without freezing the screen: a splash with progress while a
+worker thread migrates the database and, on a first run, builds the demo city."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+
+log = logging.getLogger(__name__)
+
+
+class CentreOpener(QThread):
+    """Runs `open_fn()` in its own thread; `opened(centre)` or `failed(exception)`."""
+
+    opened = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, open_fn: Callable[[], object], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._open_fn = open_fn
+
+    def run(self) -> None:
+        try:
+            centre = self._open_fn()
+        except Exception as exc:  # noqa: BLE001 - handed to the GUI thread to report
+            self.failed.emit(exc)
+            return
+        self.opened.emit(centre)
+
+
+class Splash(QWidget):
+    """A small window that says what is happening while the centre opens."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.SplashScreen)
+        self.setObjectName("splash")
+        title = QLabel(self.tr("Beacon: command and dispatch"))
+        title.setProperty("role", "placeholderTitle")
+        self.message = QLabel(self.tr("Opening the centre… On the first run the demo city is "
+                                      "built; this takes a few seconds."))
+        self.message.setWordWrap(True)
+        bar = QProgressBar()
+        bar.setRange(0, 0)  # busy: the steps inside core do not report progress
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.message)
+        layout.addWidget(bar)
+        self.resize(460, 130)

@@ -1,0 +1,94 @@
+"""What the operator must always see: the DEMO/DRILL banner, the clock, the link state."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from console.vocabulary import fill
+
+_DEMO = re.compile(r"^DEMO: signed in automatically as '([^']*)' \(([^)]*)\)")
+
+
+class Banner(QLabel):
+    """A coloured strip saying that this is a demo or a drill, never a real emergency.
+
+    Hidden when the centre's banner is empty (real operations).
+    """
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self._source = text
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        kind = "drill" if text.upper().startswith("DRILL") else "demo"
+        self.setProperty("kind", kind)
+        self.setVisible(bool(text))
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """Say it in the current language (core writes the banner in English)."""
+        self.setAccessibleName(self.tr("Mode banner"))
+        m = _DEMO.match(self._source)
+        if m:
+            text = fill(self.tr("DEMO: not a real emergency. Signed in automatically as "
+                                "'%1'; not for real operations."), m.group(1))
+        elif self._source.upper().startswith("DRILL"):
+            detail = self._source.split(":", 1)[1].strip() if ":" in self._source else ""
+            text = fill(self.tr("DRILL: exercise only, not a real emergency. %1"), detail)
+        else:
+            text = self._source
+        self.setText(text)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+
+class StatusBar(QStatusBar):
+    """Messages on the left; operator, hub link and the centre's clock on the right."""
+
+    def __init__(self, now: Callable[[], datetime], operator: str, hub_url: str | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusBar")
+        self._now = now
+        self._operator_name = operator
+        self._hub_url = hub_url
+        self.operator = QLabel(objectName="operatorLabel")
+        self.connection = QLabel(objectName="connectionLabel")
+        self.connection.setProperty("state", "offline")
+        self.clock = QLabel(objectName="clockLabel")
+        self.clock.setProperty("role", "clock")
+        for w in (self.operator, self.connection, self.clock):
+            self.addPermanentWidget(w)
+        self._tick = QTimer(self, interval=1000)
+        self._tick.timeout.connect(self._on_tick)
+        self._tick.start()
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """Set the texts in the current language."""
+        self.operator.setText(fill(self.tr("Operator: %1"), self._operator_name))
+        if self._hub_url:
+            self.connection.setText(fill(self.tr("hub %1: not connected"), self._hub_url))
+        else:
+            self.connection.setText(self.tr("offline: no hub"))
+        self.connection.setToolTip(self.tr("Link to the hub that keeps workstations and field "
+                                           "teams in sync"))
+        self._on_tick()
+
+    def _on_tick(self) -> None:
+        now = self._now()
+        self.clock.setText(now.strftime("%Y-%m-%d %H:%M:%S UTC"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)

@@ -1,0 +1,138 @@
+"""Words from core shown to people, translated: incident types, statuses, unit kinds,
+agencies and capabilities.
+
+Core speaks in stable codes; the console turns them into labels through Qt's
+translation system (context "Vocabulary"), so both languages come from one table.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from core.domain.incident_types import INCIDENT_TYPES
+
+_CTX = "Vocabulary"
+
+# The English labels are the source texts; lupdate collects them from here.
+INCIDENT_TYPE_LABELS: dict[str, str] = {
+    "structure_fire": QT_TRANSLATE_NOOP("Vocabulary", "Structure fire"),
+    "vehicle_fire": QT_TRANSLATE_NOOP("Vocabulary", "Vehicle fire"),
+    "smoke": QT_TRANSLATE_NOOP("Vocabulary", "Smoke reported"),
+    "explosion": QT_TRANSLATE_NOOP("Vocabulary", "Explosion"),
+    "gas_leak": QT_TRANSLATE_NOOP("Vocabulary", "Gas leak"),
+    "hazmat": QT_TRANSLATE_NOOP("Vocabulary", "Hazardous materials"),
+    "medical": QT_TRANSLATE_NOOP("Vocabulary", "Medical emergency"),
+    "fall": QT_TRANSLATE_NOOP("Vocabulary", "Fall / injury"),
+    "traffic_collision": QT_TRANSLATE_NOOP("Vocabulary", "Traffic collision"),
+    "assault": QT_TRANSLATE_NOOP("Vocabulary", "Assault"),
+    "burglary": QT_TRANSLATE_NOOP("Vocabulary", "Burglary"),
+    "disturbance": QT_TRANSLATE_NOOP("Vocabulary", "Public disturbance"),
+    "flood": QT_TRANSLATE_NOOP("Vocabulary", "Flooding"),
+    "building_collapse": QT_TRANSLATE_NOOP("Vocabulary", "Building collapse"),
+    "water_rescue": QT_TRANSLATE_NOOP("Vocabulary", "Water rescue"),
+    "welfare_check": QT_TRANSLATE_NOOP("Vocabulary", "Welfare check"),
+    "community_hazard": QT_TRANSLATE_NOOP("Vocabulary", "Community hazard"),
+}
+
+INCIDENT_STATUS_LABELS: dict[str, str] = {
+    "new": QT_TRANSLATE_NOOP("Vocabulary", "New"),
+    "dispatched": QT_TRANSLATE_NOOP("Vocabulary", "Dispatched"),
+    "on_scene": QT_TRANSLATE_NOOP("Vocabulary", "On scene"),
+    "resolved": QT_TRANSLATE_NOOP("Vocabulary", "Resolved"),
+    "closed": QT_TRANSLATE_NOOP("Vocabulary", "Closed"),
+    "cancelled": QT_TRANSLATE_NOOP("Vocabulary", "Cancelled"),
+}
+
+UNIT_STATUS_LABELS: dict[str, str] = {
+    "available": QT_TRANSLATE_NOOP("Vocabulary", "Available"),
+    "dispatched": QT_TRANSLATE_NOOP("Vocabulary", "Dispatched"),
+    "en_route": QT_TRANSLATE_NOOP("Vocabulary", "En route"),
+    "on_scene": QT_TRANSLATE_NOOP("Vocabulary", "On scene"),
+    "transporting": QT_TRANSLATE_NOOP("Vocabulary", "Transporting"),
+    "out_of_service": QT_TRANSLATE_NOOP("Vocabulary", "Out of service"),
+}
+
+UNIT_KIND_LABELS: dict[str, str] = {
+    "fire_engine": QT_TRANSLATE_NOOP("Vocabulary", "Fire engine"),
+    "ladder": QT_TRANSLATE_NOOP("Vocabulary", "Ladder truck"),
+    "ambulance": QT_TRANSLATE_NOOP("Vocabulary", "Ambulance"),
+    "police_car": QT_TRANSLATE_NOOP("Vocabulary", "Police car"),
+    "rescue_team": QT_TRANSLATE_NOOP("Vocabulary", "Rescue team"),
+    "hazmat": QT_TRANSLATE_NOOP("Vocabulary", "Hazmat unit"),
+    "grid_worker": QT_TRANSLATE_NOOP("Vocabulary", "Grid worker"),
+    "volunteer_team": QT_TRANSLATE_NOOP("Vocabulary", "Volunteer team"),
+}
+
+AGENCY_LABELS: dict[str, str] = {
+    "fire": QT_TRANSLATE_NOOP("Vocabulary", "Fire and rescue"),
+    "ems": QT_TRANSLATE_NOOP("Vocabulary", "Emergency medical"),
+    "police": QT_TRANSLATE_NOOP("Vocabulary", "Police"),
+    "rescue": QT_TRANSLATE_NOOP("Vocabulary", "Rescue"),
+    "community": QT_TRANSLATE_NOOP("Vocabulary", "Community and grid"),
+}
+
+CAPABILITY_LABELS: dict[str, str] = {
+    "fire": QT_TRANSLATE_NOOP("Vocabulary", "firefighting"),
+    "ladder": QT_TRANSLATE_NOOP("Vocabulary", "aerial ladder"),
+    "ems": QT_TRANSLATE_NOOP("Vocabulary", "medical care"),
+    "police": QT_TRANSLATE_NOOP("Vocabulary", "policing"),
+    "rescue": QT_TRANSLATE_NOOP("Vocabulary", "technical rescue"),
+    "hazmat": QT_TRANSLATE_NOOP("Vocabulary", "hazardous materials"),
+    "community": QT_TRANSLATE_NOOP("Vocabulary", "community support"),
+}
+
+
+def _label(table: dict[str, str], code: object) -> str:
+    key = str(code)
+    source = table.get(key)
+    if source is None:
+        return key.replace("_", " ")
+    return QCoreApplication.translate(_CTX, source)
+
+
+def incident_type_label(code: str) -> str:
+    """The translated label of an incident type code."""
+    if code not in INCIDENT_TYPE_LABELS and code in INCIDENT_TYPES:
+        return INCIDENT_TYPES[code].label
+    return _label(INCIDENT_TYPE_LABELS, code)
+
+
+def incident_status_label(status: object) -> str:
+    """The translated label of an incident status."""
+    return _label(INCIDENT_STATUS_LABELS, status)
+
+
+def unit_status_label(status: object) -> str:
+    """The translated label of a unit status."""
+    return _label(UNIT_STATUS_LABELS, status)
+
+
+def unit_kind_label(kind: object) -> str:
+    """The translated label of a unit kind."""
+    return _label(UNIT_KIND_LABELS, kind)
+
+
+def agency_label(agency: object) -> str:
+    """The translated label of an agency."""
+    return _label(AGENCY_LABELS, agency)
+
+
+def capability_label(capability: object) -> str:
+    """The translated label of a capability."""
+    return _label(CAPABILITY_LABELS, capability)
+
+
+def format_duration(seconds: float) -> str:
+    """A duration as an operator reads it: 45 s, 4:10, 1:02:03 (numbers need no words)."""
+    s = max(0, int(seconds))
+    if s < 3600:
+        return f"{s // 60:d}:{s % 60:02d}"
+    return f"{s // 3600:d}:{(s % 3600) // 60:02d}:{s % 60:02d}"
+
+
+def fill(text: str, *args: object) -> str:
+    """Qt-style placeholders: replace %1, %2, ... in a translated text (highest first,
+    so %1 does not eat the start of %10)."""
+    for n in range(len(args), 0, -1):
+        text = text.replace(f"%{n}", str(args[n - 1]))
+    return text
