@@ -1,6 +1,5 @@
 """`python -m console [options]` runs `beacon console` from a checkout."""
 
-import argparse
 import sys
 
 from console.command import register

@@ -62,7 +62,14 @@ def run(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Beacon")
     app.setOrganizationName("Beacon")
-    settings = QSettings("Beacon", "console")
+    if args.screenshot is not None:
+        # Scripts get the shipped layout at a fixed size, and leave the operator's alone.
+        import tempfile
+
+        scratch = tempfile.mkdtemp(prefix="beacon-shot-")
+        settings = QSettings(f"{scratch}/console.ini", QSettings.Format.IniFormat)
+    else:
+        settings = QSettings("Beacon", "console")
     language = args.lang or load_settings().language or settings.value("console/language")
     switcher = LanguageSwitcher(app, app)
     switcher.switch(choose_language(language))

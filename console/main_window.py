@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
                 self.tabifyDockWidget(first, dock)
         if first is not None:
             first.raise_()
-        self.resizeDocks([queue, roster], [640, 560], Qt.Orientation.Horizontal)
+        self.resizeDocks([queue, roster], [610, 610], Qt.Orientation.Horizontal)
         self.resizeDocks([queue, form], [420, 330], Qt.Orientation.Vertical)
         self.resizeDocks([roster, dispatch], [430, 320], Qt.Orientation.Vertical)
         self.resizeDocks([first], [170], Qt.Orientation.Vertical)

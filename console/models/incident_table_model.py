@@ -27,6 +27,7 @@ from console.vocabulary import format_duration, incident_status_label, incident_
 from core.domain.model import Incident
 from core.domain.state import State
 from core.events import Event
+from core.queue_filter import queue_sort_key
 from core.response_clock import ResponseState, response_elapsed_s, response_state
 
 Index = QModelIndex | QPersistentModelIndex
@@ -48,22 +49,22 @@ class Column(IntEnum):
     ID = 0
     PRIORITY = 1
     TYPE = 2
-    ADDRESS = 3
-    CELL = 4
-    STATUS = 5
-    UNITS = 6
-    TIMER = 7
+    TIMER = 3
+    STATUS = 4
+    ADDRESS = 5
+    CELL = 6
+    UNITS = 7
 
 
 HEADERS = {
     Column.ID: QT_TRANSLATE_NOOP("IncidentTableModel", "Incident"),
     Column.PRIORITY: QT_TRANSLATE_NOOP("IncidentTableModel", "Priority"),
     Column.TYPE: QT_TRANSLATE_NOOP("IncidentTableModel", "Type"),
+    Column.TIMER: QT_TRANSLATE_NOOP("IncidentTableModel", "Since call"),
     Column.ADDRESS: QT_TRANSLATE_NOOP("IncidentTableModel", "Address"),
     Column.CELL: QT_TRANSLATE_NOOP("IncidentTableModel", "Grid cell"),
     Column.STATUS: QT_TRANSLATE_NOOP("IncidentTableModel", "Status"),
     Column.UNITS: QT_TRANSLATE_NOOP("IncidentTableModel", "Units"),
-    Column.TIMER: QT_TRANSLATE_NOOP("IncidentTableModel", "Since call"),
 }
 
 _INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed", "units_assigned",
@@ -146,10 +147,8 @@ class IncidentTableModel(QAbstractTableModel):
         return format_duration(response_elapsed_s(incident, self._now()))
 
     def _sort_key(self, incident: Incident, column: Column) -> object:
-        created = incident.created_at.timestamp()
         if column == Column.PRIORITY:
-            # Priority first, then the oldest call first.
-            return incident.priority * 1e11 + created
+            return queue_sort_key(incident)
         if column == Column.TIMER:
             return response_elapsed_s(incident, self._now())
         if column == Column.UNITS:

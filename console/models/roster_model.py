@@ -20,6 +20,7 @@ from console.vocabulary import (
     unit_kind_label,
     unit_status_label,
 )
+from core.domain.kinds import Agency
 from core.domain.lifecycle import UnitStatus
 from core.domain.model import Unit
 from core.domain.state import State
@@ -84,8 +85,9 @@ class RosterModel(QStandardItemModel):
         self.setColumnCount(len(RosterColumn))
         self._set_headers()
         stations: dict[tuple[str, str], QStandardItem] = {}
+        order = list(Agency)
         for unit in sorted(self._state.units.values(),
-                           key=lambda u: (u.agency.value, u.station, u.id)):
+                           key=lambda u: (order.index(u.agency), u.station, u.id)):
             agency = self._agency_items.get(unit.agency.value)
             if agency is None:
                 agency = self._group_item(agency_label(unit.agency))

@@ -116,7 +116,7 @@ class DispatchPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 170), (1, 95), (2, 100), (3, 55)):
+        for col, width in ((0, 78), (1, 88), (2, 82), (3, 48)):
             self.table.setColumnWidth(col, width)
         self.message = QLabel(objectName="dispatchMessage")
         self.message.setWordWrap(True)
@@ -238,10 +238,11 @@ class DispatchPanel(QWidget):
         self.model.removeRows(0, self.model.rowCount())
         for line in self._lines:
             eta = format_duration(line.eta_s) if math.isfinite(line.eta_s) else "—"
-            items = [QStandardItem(f"{line.unit_id}  {line.name}"),
+            items = [QStandardItem(line.unit_id),
                      QStandardItem(unit_kind_label(line.kind)),
                      QStandardItem(capability_label(line.capability)),
                      QStandardItem(eta), QStandardItem(self._reason(line))]
+            items[0].setToolTip(line.name)
             items[4].setToolTip(line.reason)
             if line.primary:
                 font = items[0].font()

@@ -62,10 +62,10 @@ class IncidentQueue(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.ADDRESS, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((Column.ID, 90), (Column.PRIORITY, 60), (Column.TYPE, 140),
-                           (Column.CELL, 70), (Column.STATUS, 90), (Column.UNITS, 120),
-                           (Column.TIMER, 80)):
+        header.setStretchLastSection(True)
+        for col, width in ((Column.ID, 84), (Column.PRIORITY, 56), (Column.TYPE, 125),
+                           (Column.TIMER, 68), (Column.STATUS, 76), (Column.ADDRESS, 150),
+                           (Column.CELL, 56)):
             self.table.setColumnWidth(col, width)
 
         layout = QVBoxLayout(self)

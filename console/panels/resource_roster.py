@@ -37,9 +37,9 @@ class ResourceRoster(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.expandAll()
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        for col, width in ((RosterColumn.UNIT, 190), (RosterColumn.KIND, 100),
-                           (RosterColumn.STATUS, 95), (RosterColumn.TASK, 150),
-                           (RosterColumn.ETA, 55)):
+        for col, width in ((RosterColumn.UNIT, 165), (RosterColumn.KIND, 92),
+                           (RosterColumn.STATUS, 82), (RosterColumn.TASK, 140),
+                           (RosterColumn.ETA, 50)):
             self.tree.setColumnWidth(col, width)
         self.notice = QLabel(objectName="rosterNotice")
         self.notice.setWordWrap(True)

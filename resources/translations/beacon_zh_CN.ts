@@ -1,0 +1,982 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Actions</name>
+    <message>
+        <location filename="../../console/shortcuts.py" line="30" />
+        <source>New call</source>
+        <translation>新建接警</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="32" />
+        <source>Dispatch the selected/recommended units</source>
+        <translation>调派选中/推荐的力量</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="34" />
+        <source>Go to the incident queue</source>
+        <translation>转到事件队列</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="35" />
+        <source>Go to the resource roster</source>
+        <translation>转到力量名册</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="37" />
+        <source>Go to the map</source>
+        <translation>转到地图</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="38" />
+        <source>Go to the dispatch panel</source>
+        <translation>转到调度面板</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="40" />
+        <source>Next incident</source>
+        <translation>下一个事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="41" />
+        <source>Previous incident</source>
+        <translation>上一个事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="44" />
+        <source>Change the status of the selected unit</source>
+        <translation>更改选中力量的状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="46" />
+        <source>Light / dark theme</source>
+        <translation>浅色 / 深色主题</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="47" />
+        <source>Switch language (English / 中文)</source>
+        <translation>切换语言（English / 中文）</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="49" />
+        <source>Reset the panel layout</source>
+        <translation>恢复默认面板布局</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="50" />
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键一览</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="51" />
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>Banner</name>
+    <message>
+        <location filename="../../console/status.py" line="36" />
+        <source>Mode banner</source>
+        <translation>模式提示条</translation>
+    </message>
+    <message>
+        <location filename="../../console/status.py" line="39" />
+        <source>DEMO: not a real emergency. Signed in automatically as '%1'; not for real operations.</source>
+        <translation>演示模式：非真实警情。已自动以“%1”身份登录，不得用于实战。</translation>
+    </message>
+    <message>
+        <location filename="../../console/status.py" line="43" />
+        <source>DRILL: exercise only, not a real emergency. %1</source>
+        <translation>演练模式：仅供演练，非真实警情。%1</translation>
+    </message>
+</context>
+<context>
+    <name>CallTakingForm</name>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="148" />
+        <source>&amp;Caller</source>
+        <translation>报警人(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="148" />
+        <source>Call&amp;back</source>
+        <translation>回拨电话(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="149" />
+        <source>&amp;Address</source>
+        <translation>地址(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="149" />
+        <source>&amp;Type</source>
+        <translation>事件类型(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="150" />
+        <source>&amp;Priority</source>
+        <translation>优先级(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="150" />
+        <source>&amp;What happened</source>
+        <translation>警情描述(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="157" />
+        <source>Name of the caller</source>
+        <translation>报警人姓名</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="158" />
+        <source>e.g. +86 138 0000 0000</source>
+        <translation>例如 +86 138 0000 0000</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="159" />
+        <source>Type a street address, or click the map</source>
+        <translation>输入街道地址，或在地图上点选</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="160" />
+        <source>What the caller reports</source>
+        <translation>报警人所述情况</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="161" />
+        <source>— choose the incident type —</source>
+        <translation>— 请选择事件类型 —</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="166" />
+        <source>P1 highest</source>
+        <translation>P1 最高</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="166" />
+        <source>P5 lowest</source>
+        <translation>P5 最低</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="168" />
+        <source>Create incident</source>
+        <translation>创建事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="169" />
+        <source>Open the incident (Enter)</source>
+        <translation>立案（回车）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="170" />
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="171" />
+        <source>Attach call to it</source>
+        <translation>并入该事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="172" />
+        <source>Create new incident anyway</source>
+        <translation>仍然新建事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="197" />
+        <source>Pick a known address from the list.</source>
+        <translation>请从列表中选择已知地址。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="200" />
+        <source>outside every grid cell</source>
+        <translation>不在任何网格内</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="201" />
+        <source>Grid cell %1 %2 · community %3 · grid worker %4</source>
+        <translation>网格 %1 %2 · 社区 %3 · 网格员 %4</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="210" />
+        <source>Location from the map: %1</source>
+        <translation>已从地图取点：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="239" />
+        <source>Unknown address: choose one from the suggestions or click the map.</source>
+        <translation>地址无法识别：请从联想列表中选择，或在地图上点选。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="242" />
+        <source>Enter the address of the incident.</source>
+        <translation>请输入事发地址。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="245" />
+        <source>Choose the incident type.</source>
+        <translation>请选择事件类型。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="251" />
+        <source>A callback number may hold only digits, spaces, +, - and parentheses.</source>
+        <translation>回拨电话只能包含数字、空格、+、- 和括号。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="257" />
+        <source>The call was not recorded: correct the fields marked in red.</source>
+        <translation>接警未记录：请更正红色标出的项目。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="286" />
+        <source>Incident %1 created</source>
+        <translation>已创建事件 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="292" />
+        <source>Refused: %1</source>
+        <translation>被拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="299" />
+        <source>Likely the same incident: %1 %2 at %3, %4 m away, reported %5 min ago (%6 calls).</source>
+        <translation>可能是同一事件：%1 %2，位于 %3，相距 %4 米，%5 分钟前报警（已接 %6 次来电）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="304" />
+        <source>%1 more nearby.</source>
+        <translation>附近另有 %1 起。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="306" />
+        <source>Attach call to %1</source>
+        <translation>并入 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="325" />
+        <source>Call attached to %1</source>
+        <translation>来电已并入 %1</translation>
+    </message>
+</context>
+<context>
+    <name>CheatSheet</name>
+    <message>
+        <location filename="../../console/shortcuts.py" line="95" />
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键一览</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="96" />
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="96" />
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+</context>
+<context>
+    <name>DispatchPanel</name>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="151" />
+        <source>Unit</source>
+        <translation>力量</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="151" />
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="151" />
+        <source>Needed for</source>
+        <translation>承担任务</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="151" />
+        <source>ETA</source>
+        <translation>预计到达</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="152" />
+        <source>Reason</source>
+        <translation>推荐理由</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="153" />
+        <source>Select recommended</source>
+        <translation>选中推荐力量</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="154" />
+        <source>Assign the selected units to the incident (Ctrl+D)</source>
+        <translation>将选中的力量调派到该事件（Ctrl+D）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="178" />
+        <source>Select an incident in the queue to see which units to send.</source>
+        <translation>在事件队列中选择一个事件，即可查看应调派的力量。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="185" />
+        <source>Assigned: %1</source>
+        <translation>已调派：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="186" />
+        <source>No unit assigned yet.</source>
+        <translation>尚未调派任何力量。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="210" />
+        <source>Finding the nearest units…</source>
+        <translation>正在查找最近的力量…</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="218" />
+        <source>Could not rank units: %1</source>
+        <translation>无法排序力量：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="222" />
+        <source>Every need of this incident is covered; no unit to add.</source>
+        <translation>该事件所需力量均已到位，无需增派。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="234" />
+        <source>send: nearest for %1, %2</source>
+        <translation>派出：%1 最近力量，%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="235" />
+        <source>alternate for %1, %2</source>
+        <translation>备选：%1，%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="270" />
+        <source>Assign %1 units</source>
+        <translation>调派 %1 支力量</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="271" />
+        <source>Assign 1 unit</source>
+        <translation>调派 1 支力量</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="279" />
+        <source>Nothing to assign: select an incident and units.</source>
+        <translation>没有可调派的力量：请先选择事件和力量。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="286" />
+        <source>Refused: %1</source>
+        <translation>被拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="289" />
+        <source>Assigned %1 to %2</source>
+        <translation>已将 %1 调派至 %2</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentQueue</name>
+    <message>
+        <location filename="../../console/panels/incident_queue.py" line="106" />
+        <source>Open incidents</source>
+        <translation>未结事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_queue.py" line="107" />
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_queue.py" line="110" />
+        <source>All types</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_queue.py" line="113" />
+        <source>All agencies</source>
+        <translation>全部部门</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_queue.py" line="116" />
+        <source>Grid cell</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_queue.py" line="117" />
+        <source>Search address, caller, id…</source>
+        <translation>搜索地址、报警人、编号…</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_queue.py" line="118" />
+        <source>Filter by status</source>
+        <translation>按状态筛选</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_queue.py" line="119" />
+        <source>Filter by incident type</source>
+        <translation>按事件类型筛选</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_queue.py" line="120" />
+        <source>Filter by agency</source>
+        <translation>按部门筛选</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_queue.py" line="121" />
+        <source>Filter by grid cell code</source>
+        <translation>按网格编号筛选</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_queue.py" line="122" />
+        <source>Search the queue</source>
+        <translation>在队列中搜索</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentTableModel</name>
+    <message>
+        <location filename="../../console/models/incident_table_model.py" line="60" />
+        <source>Incident</source>
+        <translation>事件编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/incident_table_model.py" line="61" />
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/incident_table_model.py" line="62" />
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/incident_table_model.py" line="63" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/incident_table_model.py" line="64" />
+        <source>Grid cell</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/incident_table_model.py" line="65" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/incident_table_model.py" line="66" />
+        <source>Units</source>
+        <translation>已派力量</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/incident_table_model.py" line="67" />
+        <source>Since call</source>
+        <translation>接警计时</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/incident_table_model.py" line="123" />
+        <source>Time from the call to the first unit on scene</source>
+        <translation>从接警到首支力量到场的时间</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../console/main_window.py" line="60" />
+        <source>Incident queue</source>
+        <translation>事件队列</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="61" />
+        <source>Resource roster</source>
+        <translation>力量名册</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="62" />
+        <source>Take a call</source>
+        <translation>接警</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="63" />
+        <source>Dispatch</source>
+        <translation>调度</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="64" />
+        <source>Map</source>
+        <translation>地图</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="65" />
+        <source>Situation dashboard</source>
+        <translation>态势看板</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="66" />
+        <source>Video wall</source>
+        <translation>视频墙</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="67" />
+        <source>Playbook</source>
+        <translation>预案</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="68" />
+        <source>Joint decisions</source>
+        <translation>辅助决策</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="300" />
+        <source>The translation could not be loaded.</source>
+        <translation>无法加载翻译文件。</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="325" />
+        <source>Beacon: command and dispatch</source>
+        <translation>Beacon 应急指挥调度</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="329" />
+        <source>&amp;Call</source>
+        <translation>接警(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="329" />
+        <source>&amp;Incident</source>
+        <translation>事件(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="330" />
+        <source>&amp;Unit</source>
+        <translation>力量(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="330" />
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="331" />
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="331" />
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="334" />
+        <source>Panels</source>
+        <translation>面板</translation>
+    </message>
+</context>
+<context>
+    <name>Placeholder</name>
+    <message>
+        <location filename="../../console/panels/placeholder.py" line="12" />
+        <source>City map: coming</source>
+        <translation>城市地图：即将上线</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/placeholder.py" line="13" />
+        <source>The map of the city with its grid cells, incidents and units is being built in the map issue. Once it is here, clicking it while taking a call will set the call's location.</source>
+        <translation>显示网格、事件和力量的城市地图正在另一任务中开发。上线后，接警时在地图上点击即可确定事发位置。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/placeholder.py" line="17" />
+        <source>Situation dashboard: coming</source>
+        <translation>态势看板：即将上线</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/placeholder.py" line="18" />
+        <source>Live figures (open incidents, response times, units busy) are being built in the dashboard issue.</source>
+        <translation>实时数据（未结事件、响应时间、在勤力量）正在态势看板任务中开发。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/placeholder.py" line="21" />
+        <source>Video wall: coming</source>
+        <translation>视频墙：即将上线</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/placeholder.py" line="22" />
+        <source>Live camera tiles near the selected incident will show here; another issue builds them.</source>
+        <translation>选中事件附近的实时监控画面将在此显示，由另一任务开发。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/placeholder.py" line="25" />
+        <source>Playbook: coming</source>
+        <translation>预案：即将上线</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/placeholder.py" line="26" />
+        <source>The contingency plan of the selected incident, with its steps and who does them, will show here; another issue builds it.</source>
+        <translation>选中事件的应急预案（处置步骤及责任人）将在此显示，由另一任务开发。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/placeholder.py" line="30" />
+        <source>Joint decisions: coming</source>
+        <translation>辅助决策：即将上线</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/placeholder.py" line="31" />
+        <source>Proposals shared by several workstations, to approve or reject on the record, will show here; another issue builds them.</source>
+        <translation>多个席位共享的决策提议（留痕批准或驳回）将在此显示，由另一任务开发。</translation>
+    </message>
+</context>
+<context>
+    <name>ResourceRoster</name>
+    <message>
+        <location filename="../../console/panels/resource_roster.py" line="63" />
+        <source>Right-click a unit, or press Ctrl+U, to change its status</source>
+        <translation>右键单击力量或按 Ctrl+U 可更改其状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/resource_roster.py" line="101" />
+        <source>Change status of %1</source>
+        <translation>更改 %1 的状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/resource_roster.py" line="117" />
+        <source>Select a unit in the roster first.</source>
+        <translation>请先在名册中选择一支力量。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/resource_roster.py" line="138" />
+        <source>Refused: %1 is %2 and cannot become %3. Allowed: %4.</source>
+        <translation>被拒绝：%1 当前为“%2”，不能变为“%3”。允许的状态：%4。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/resource_roster.py" line="142" />
+        <source>Refused: %1</source>
+        <translation>被拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/resource_roster.py" line="146" />
+        <source>%1 is now %2</source>
+        <translation>%1 现为“%2”</translation>
+    </message>
+</context>
+<context>
+    <name>RosterModel</name>
+    <message>
+        <location filename="../../console/models/roster_model.py" line="51" />
+        <source>Unit</source>
+        <translation>力量</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/roster_model.py" line="51" />
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/roster_model.py" line="52" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/roster_model.py" line="52" />
+        <source>Task</source>
+        <translation>当前任务</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/roster_model.py" line="53" />
+        <source>ETA</source>
+        <translation>预计到达</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/roster_model.py" line="54" />
+        <source>Last report</source>
+        <translation>最后定位</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/roster_model.py" line="162" />
+        <source>due</source>
+        <translation>应已到达</translation>
+    </message>
+</context>
+<context>
+    <name>Splash</name>
+    <message>
+        <location filename="../../console/startup.py" line="40" />
+        <source>Beacon: command and dispatch</source>
+        <translation>Beacon 应急指挥调度</translation>
+    </message>
+    <message>
+        <location filename="../../console/startup.py" line="42" />
+        <source>Opening the centre… On the first run the demo city is built; this takes a few seconds.</source>
+        <translation>正在打开指挥中心… 首次运行需要生成演示城市，请稍候几秒。</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <location filename="../../console/status.py" line="78" />
+        <source>Operator: %1</source>
+        <translation>值班员：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/status.py" line="80" />
+        <source>hub %1: not connected</source>
+        <translation>枢纽 %1：未连接</translation>
+    </message>
+    <message>
+        <location filename="../../console/status.py" line="82" />
+        <source>offline: no hub</source>
+        <translation>离线：未连接枢纽</translation>
+    </message>
+    <message>
+        <location filename="../../console/status.py" line="83" />
+        <source>Link to the hub that keeps workstations and field teams in sync</source>
+        <translation>与枢纽的连接，用于同步各席位和外勤队伍</translation>
+    </message>
+</context>
+<context>
+    <name>Vocabulary</name>
+    <message>
+        <location filename="../../console/vocabulary.py" line="18" />
+        <source>Structure fire</source>
+        <translation>建筑火灾</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="19" />
+        <source>Vehicle fire</source>
+        <translation>车辆火灾</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="20" />
+        <source>Smoke reported</source>
+        <translation>发现冒烟</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="21" />
+        <source>Explosion</source>
+        <translation>爆炸</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="22" />
+        <source>Gas leak</source>
+        <translation>燃气泄漏</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="23" />
+        <source>Hazardous materials</source>
+        <translation>危化品事故</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="24" />
+        <source>Medical emergency</source>
+        <translation>急病急救</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="25" />
+        <source>Fall / injury</source>
+        <translation>跌倒 / 受伤</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="26" />
+        <source>Traffic collision</source>
+        <translation>交通事故</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="27" />
+        <source>Assault</source>
+        <translation>殴打伤人</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="28" />
+        <source>Burglary</source>
+        <translation>入室盗窃</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="29" />
+        <source>Public disturbance</source>
+        <translation>扰乱公共秩序</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="30" />
+        <source>Flooding</source>
+        <translation>内涝积水</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="31" />
+        <source>Building collapse</source>
+        <translation>建筑坍塌</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="32" />
+        <source>Water rescue</source>
+        <translation>水上救援</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="33" />
+        <source>Welfare check</source>
+        <translation>上门探视</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="34" />
+        <source>Community hazard</source>
+        <translation>社区隐患</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="38" />
+        <source>New</source>
+        <translation>待处置</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="39" />
+        <location filename="../../console/vocabulary.py" line="48" />
+        <source>Dispatched</source>
+        <translation>已调派</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="40" />
+        <location filename="../../console/vocabulary.py" line="50" />
+        <source>On scene</source>
+        <translation>已到场</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="41" />
+        <source>Resolved</source>
+        <translation>已处置</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="42" />
+        <source>Closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="43" />
+        <source>Cancelled</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="47" />
+        <source>Available</source>
+        <translation>待命</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="49" />
+        <source>En route</source>
+        <translation>途中</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="51" />
+        <source>Transporting</source>
+        <translation>转运中</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="52" />
+        <source>Out of service</source>
+        <translation>停勤</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="56" />
+        <source>Fire engine</source>
+        <translation>消防车</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="57" />
+        <source>Ladder truck</source>
+        <translation>云梯车</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="58" />
+        <source>Ambulance</source>
+        <translation>救护车</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="59" />
+        <source>Police car</source>
+        <translation>警车</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="60" />
+        <source>Rescue team</source>
+        <translation>救援队</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="61" />
+        <source>Hazmat unit</source>
+        <translation>危化品处置车</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="62" />
+        <source>Grid worker</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="63" />
+        <source>Volunteer team</source>
+        <translation>志愿者队伍</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="67" />
+        <source>Fire and rescue</source>
+        <translation>消防救援</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="68" />
+        <source>Emergency medical</source>
+        <translation>医疗急救</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="69" />
+        <source>Police</source>
+        <translation>公安</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="70" />
+        <source>Rescue</source>
+        <translation>专业救援</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="71" />
+        <source>Community and grid</source>
+        <translation>社区网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="75" />
+        <source>firefighting</source>
+        <translation>灭火</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="76" />
+        <source>aerial ladder</source>
+        <translation>登高</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="77" />
+        <source>medical care</source>
+        <translation>医疗救护</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="78" />
+        <source>policing</source>
+        <translation>治安处置</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="79" />
+        <source>technical rescue</source>
+        <translation>抢险救援</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="80" />
+        <source>hazardous materials</source>
+        <translation>危化品处置</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="81" />
+        <source>community support</source>
+        <translation>社区协助</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,15 @@
+#!/bin/sh
+# Screenshots of the console with the demo city, for the README: docs/screenshot.png
+# (English) and docs/screenshot_zh.png (Simplified Chinese). Runs under Xvfb, so it
+# works on a machine without a display. Usage: scripts/screenshot.sh [DB_URL]
+set -eu
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-/work/venv/bin/python}
+DB=${1:-sqlite:///$(pwd)/var/screenshot.db}
+mkdir -p docs var
+for lang in en zh_CN; do
+    out=docs/screenshot.png
+    [ "$lang" = zh_CN ] && out=docs/screenshot_zh.png
+    PYTHONPATH=. xvfb-run -a -s "-screen 0 1920x1200x24" \
+        "$PY" -m console --db "$DB" --lang "$lang" --screenshot "$out"
+done

@@ -1,0 +1,87 @@
+"""Console fixtures: a small demo centre on a simulated clock, and the main window.
+
+The demo database is built once per session and copied for each test, so every test
+starts from the same morning without paying for the city each time.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from core.centre import Centre, open_centre
+from core.clock import SimulatedClock
+
+START = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo database, built once."""
+    path = tmp_path_factory.mktemp("template") / "beacon.db"
+    centre = open_centre(f"sqlite:///{path}", city_scale="small", clock=SimulatedClock(START))
+    centre.close()
+    return path
+
+
+@pytest.fixture
+def clock() -> SimulatedClock:
+    """The centre's clock; tests move it."""
+    return SimulatedClock(START.replace(minute=30))
+
+
+@pytest.fixture
+def centre(demo_db_template: Path, tmp_path: Path, clock: SimulatedClock) -> Iterator[Centre]:
+    """A demo centre of its own for each test."""
+    path = tmp_path / "beacon.db"
+    shutil.copy(demo_db_template, path)
+    c = open_centre(f"sqlite:///{path}", city_scale="small", clock=clock)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def settings_path(tmp_path: Path) -> Path:
+    """Where this test's window remembers its layout."""
+    return tmp_path / "console.ini"
+
+
+@pytest.fixture
+def make_window(qtbot, qapp, centre: Centre, settings_path: Path):  # noqa: ANN001, ANN201
+    """Build main windows on the test's centre (several: to test what is remembered)."""
+    from PySide6.QtCore import QSettings
+
+    from console.bridge import EventBridge, Selection
+    from console.i18n import LanguageSwitcher
+    from console.main_window import MainWindow
+
+    switcher = LanguageSwitcher(qapp)
+    switcher.switch("en")
+    made = []
+
+    def make(language: str = "en") -> MainWindow:
+        settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+        window = MainWindow(centre, EventBridge(centre.service.bus), Selection(), settings,
+                            switcher)
+        qtbot.addWidget(window)
+        if language != "en":
+            window.set_language(language)
+        window.show()
+        qtbot.waitExposed(window)
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        window.close()
+    switcher.switch("en")
+
+
+@pytest.fixture
+def window(make_window):  # noqa: ANN001, ANN201
+    """The main window in English."""
+    return make_window()
