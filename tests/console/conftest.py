@@ -31,7 +31,7 @@ def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def clock() -> SimulatedClock:
     """The centre's clock; tests move it."""
-    return SimulatedClock(START.replace(minute=30))
+    return SimulatedClock(START.replace(minute=1))
 
 
 @pytest.fixture
@@ -68,10 +68,13 @@ def make_window(qtbot, qapp, centre: Centre, settings_path: Path):  # noqa: ANN0
         window = MainWindow(centre, EventBridge(centre.service.bus), Selection(), settings,
                             switcher)
         qtbot.addWidget(window)
-        if language != "en":
-            window.set_language(language)
         window.show()
         qtbot.waitExposed(window)
+        if language != "en":
+            english = window.windowTitle()
+            window.set_language(language)
+            # Qt posts LanguageChange to the windows: wait until it has been handled.
+            qtbot.waitUntil(lambda: window.windowTitle() != english)
         made.append(window)
         return window
 

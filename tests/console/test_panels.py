@@ -1,0 +1,142 @@
+"""The roster, the queue, the layout memory, the keyboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+
+from console.models.incident_table_model import RESPONSE_COLOURS, Column
+from core.commands import AssignUnits
+from core.domain.lifecycle import UnitStatus
+from core.response_clock import ResponseState
+
+
+def test_a_refused_status_change_says_why_and_changes_nothing(qtbot, window, centre) -> None:  # noqa: ANN001
+    state = centre.live.state
+    unit = next(u for u in state.units.values() if u.status is UnitStatus.AVAILABLE)
+    last = centre.service.last_seq()
+    messages: list[str] = []
+    window.roster.noticeShown.connect(messages.append)
+
+    assert not window.roster.change_status(unit.id, UnitStatus.ON_SCENE)
+
+    notice = window.roster.findChild(QLabel, "rosterNotice")
+    assert notice.isVisible()
+    assert unit.id in notice.text() and "cannot become On scene" in notice.text()
+    assert "Refused" in window.status.currentMessage()
+    assert messages and centre.service.last_seq() == last
+    assert state.units[unit.id].status is UnitStatus.AVAILABLE
+
+
+def test_a_status_change_from_the_menu_reaches_the_roster(qtbot, window, centre) -> None:  # noqa: ANN001
+    state = centre.live.state
+    unit = next(u for u in state.units.values() if u.status is UnitStatus.AVAILABLE)
+    window.selection.select_unit(unit.id)
+    assert window.roster.current_unit() == unit.id
+    menu = window.roster.status_menu(unit.id)
+    action = next(a for a in menu.actions() if a.data() == UnitStatus.OUT_OF_SERVICE.value)
+    action.trigger()
+    qtbot.waitUntil(lambda: window.roster._model.unit_items(unit.id)[2].text()
+                    == "Out of service")
+    assert state.units[unit.id].status is UnitStatus.OUT_OF_SERVICE
+
+
+def test_queue_filters(qtbot, window, centre) -> None:  # noqa: ANN001
+    queue = window.queue
+    model = queue.table.model()
+    state = centre.live.state
+    open_count = len(state.open_incidents())
+    assert model.rowCount() == open_count
+    some = next(iter(state.incidents.values()))
+    queue._type.setCurrentIndex(queue._type.findData(some.type))
+    assert all(model.index(r, Column.TYPE).data() == model.index(0, Column.TYPE).data()
+               for r in range(model.rowCount()))
+    queue._type.setCurrentIndex(0)
+    queue.findChild(QLineEdit, "queueTextFilter").setText(some.address)
+    assert 1 <= model.rowCount() < open_count
+    queue.findChild(QLineEdit, "queueTextFilter").clear()
+    queue.findChild(QLineEdit, "queueCellFilter").setText("NO-SUCH-CELL")
+    assert model.rowCount() == 0
+    queue.findChild(QLineEdit, "queueCellFilter").clear()
+    queue._agency.setCurrentIndex(queue._agency.findData("police"))
+    assert 0 < model.rowCount() < open_count
+
+
+def test_the_response_timer_turns_amber_then_red(qtbot, window, centre, clock) -> None:  # noqa: ANN001
+    state = centre.live.state
+    incident = next(i for i in state.incidents.values() if i.type == "structure_fire")
+    incident_row = window.queue._model.row_of(incident.id)
+    source = window.queue._model
+    assert incident.units == [] or incident.status.value != "on_scene"
+
+    def colour():  # noqa: ANN202
+        return source.index(incident_row, Column.TIMER).data(Qt.ItemDataRole.ForegroundRole)
+
+    standard = 480  # a structure fire's response standard
+    elapsed = (clock.now() - incident.created_at).total_seconds()
+    clock.advance(max(0.0, 0.8 * standard - elapsed))
+    with qtbot.waitSignal(source.dataChanged, timeout=3000):
+        pass  # the one-second timer repaints the timer column
+    assert colour() == RESPONSE_COLOURS[ResponseState.WARNING]
+    clock.advance(standard)
+    with qtbot.waitSignal(source.dataChanged, timeout=3000):
+        pass
+    assert colour() == RESPONSE_COLOURS[ResponseState.LATE]
+
+
+def test_selecting_in_the_queue_selects_everywhere(qtbot, window) -> None:  # noqa: ANN001
+    window.queue.step(0)
+    first = window.selection.incident_id
+    assert first and window.dispatch.incident_id == first
+    window.actions_by_name["nextIncident"].trigger()
+    assert window.selection.incident_id not in ("", first)
+    window.actions_by_name["previousIncident"].trigger()
+    assert window.selection.incident_id == first
+
+
+def test_the_layout_is_remembered(qtbot, make_window) -> None:  # noqa: ANN001
+    first = make_window()
+    first.docks["videoWall"].hide()
+    first.docks["resourceRoster"].setFloating(True)
+    first.close()  # saves
+    second = make_window()
+    assert not second.docks["videoWall"].isVisible()
+    assert second.docks["resourceRoster"].isFloating()
+    second.reset_layout()
+    assert second.docks["videoWall"].isVisibleTo(second)
+    assert not second.docks["resourceRoster"].isFloating()
+
+
+def test_the_keyboard_reaches_every_frequent_action(qtbot, window) -> None:  # noqa: ANN001
+    window.activateWindow()
+    window.actions_by_name["newCall"].trigger()
+    assert QApplication.focusWidget() is window.call_form.caller or not window.isActiveWindow()
+    sheet = window.show_cheat_sheet()
+    listed = {sheet.table.item(r, 0).text(): sheet.table.item(r, 1).text()
+              for r in range(sheet.table.rowCount())}
+    assert listed["New call"] == "F2  /  Ctrl+N"
+    assert listed["Dispatch the selected/recommended units"] == "Ctrl+D"
+    for name in ("focusQueue", "focusRoster", "focusMap", "nextIncident", "previousIncident",
+                 "changeUnitStatus", "toggleTheme", "toggleLanguage", "cheatSheet"):
+        assert window.actions_by_name[name].shortcuts(), name
+    sheet.close()
+    theme = window.theme
+    window.actions_by_name["toggleTheme"].trigger()
+    assert window.theme != theme
+
+
+def test_assigning_from_the_keyboard_after_another_workstation_took_a_unit(
+        qtbot, window, centre) -> None:  # noqa: ANN001
+    """Ctrl+D with a stale recommendation: core refuses, the panel says so."""
+    state = centre.live.state
+    incident = next(i for i in state.incidents.values() if i.status.value == "new")
+    window.selection.select_incident(incident.id)
+    dispatch = window.dispatch
+    qtbot.waitUntil(lambda: bool(dispatch.recommendations), timeout=10000)
+    first = dispatch.recommendations[0].unit_id
+    other = next(i for i in state.open_incidents() if i.id != incident.id)
+    dispatch._debounce.stop()
+    centre.service.execute(AssignUnits(other.id, (first,)), centre.actor)
+    dispatch._debounce.stop()
+    assert not dispatch.assign_selected()
+    assert "Refused" in dispatch.message.text()
