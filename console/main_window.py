@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from console.bridge import EventBridge, Selection
 from console.command_runner import CommandRunner
 from console.i18n import LANGUAGES, LanguageSwitcher
-from console.models.incident_filter_proxy import IncidentFilterProxy
+from console.models.incident_filter_proxy import IncidentSortProxy
 from console.models.incident_table_model import IncidentTableModel
 from console.models.roster_model import RosterModel
 from console.panels.call_taking import CallTakingForm
@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
         bridge.eventArrived.connect(incident_model.on_event)
         bridge.eventArrived.connect(roster_model.on_event)
 
-        self.queue = IncidentQueue(incident_model, IncidentFilterProxy(state, self),
+        self.queue = IncidentQueue(incident_model, IncidentSortProxy(self),
                                    selection)
         self.roster = ResourceRoster(roster_model, state, self.runner, selection)
         self.call_form = CallTakingForm(centre.city, state, self.runner, now)

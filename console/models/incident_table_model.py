@@ -2,11 +2,16 @@
 
 Rows are added and changed from bus events (through `EventBridge.eventArrived`); the
 response timers are refreshed by one timer a second that signals the timer column only.
-Response-clock rules come from `core.response_clock`; this model only presents them.
+Rows are kept in queue order (`core.queue_filter.queue_sort_key`) and filtered
+(`core.queue_filter.QueueFilter`) here, by binary insertion, removal and row moves,
+rather than in a proxy: a proxy sort of 10,000 rows calls back into Python about a
+million times, and a proxy with a Python filter re-filters every row on every
+`dataChanged`, the timer's included. The rules come from core; this model applies them.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from datetime import datetime
 from enum import IntEnum
@@ -27,7 +32,7 @@ from console.vocabulary import format_duration, incident_status_label, incident_
 from core.domain.model import Incident
 from core.domain.state import State
 from core.events import Event
-from core.queue_filter import queue_sort_key
+from core.queue_filter import QueueFilter, queue_sort_key
 from core.response_clock import ResponseState, response_elapsed_s, response_state
 
 Index = QModelIndex | QPersistentModelIndex
@@ -80,8 +85,11 @@ class IncidentTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._state = state
         self._now = now
-        self._ids: list[str] = list(state.incidents)
-        self._row_of: dict[str, int] = {iid: n for n, iid in enumerate(self._ids)}
+        self._filter = QueueFilter()
+        self._ids: list[str] = []
+        self._keys: list[float] = []
+        self._row_of: dict[str, int] = {}
+        self._load()
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._on_tick)
@@ -165,11 +173,36 @@ class IncidentTableModel(QAbstractTableModel):
         """The source row of an incident, or -1."""
         return self._row_of.get(incident_id, -1)
 
+    @property
+    def queue_filter(self) -> QueueFilter:
+        """The filter in force."""
+        return self._filter
+
+    def set_queue_filter(self, queue_filter: QueueFilter) -> None:
+        """Show only the incidents `queue_filter` matches."""
+        if queue_filter != self._filter:
+            self._filter = queue_filter
+            self.reload()
+
+    def _accepts(self, incident: Incident) -> bool:
+        return self._filter.matches(incident, self._state, incident_type_label(incident.type))
+
+    def _load(self) -> None:
+        ordered = sorted((i for i in self._state.incidents.values() if self._accepts(i)),
+                         key=queue_sort_key)
+        self._ids = [i.id for i in ordered]
+        self._keys = [queue_sort_key(i) for i in ordered]
+        self._renumber(0)
+
+    def _renumber(self, first: int) -> None:
+        for n in range(first, len(self._ids)):
+            self._row_of[self._ids[n]] = n
+
     def reload(self) -> None:
         """Re-read every incident (after a bulk change of the state)."""
         self.beginResetModel()
-        self._ids = list(self._state.incidents)
-        self._row_of = {iid: n for n, iid in enumerate(self._ids)}
+        self._row_of = {}
+        self._load()
         self.endResetModel()
 
     def on_event(self, event: Event) -> None:
@@ -177,24 +210,57 @@ class IncidentTableModel(QAbstractTableModel):
         if event.type not in _INCIDENT_EVENTS or not event.incident_id:
             return
         incident_id = event.incident_id
+        incident = self._state.incidents.get(incident_id)
+        if incident is None:
+            return
+        key = queue_sort_key(incident)
         row = self._row_of.get(incident_id)
+        if not self._accepts(incident):
+            if row is not None:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._ids[row]
+                del self._keys[row]
+                del self._row_of[incident_id]
+                self._renumber(row)
+                self.endRemoveRows()
+            return
         if row is None:
-            if incident_id not in self._state.incidents:
-                return
-            row = len(self._ids)
+            row = bisect.bisect_right(self._keys, key)
             self.beginInsertRows(QModelIndex(), row, row)
-            self._ids.append(incident_id)
-            self._row_of[incident_id] = row
+            self._ids.insert(row, incident_id)
+            self._keys.insert(row, key)
+            self._renumber(row)
             self.endInsertRows()
             return
+        if key != self._keys[row]:
+            row = self._move(row, key)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+
+    def _move(self, row: int, key: float) -> int:
+        """Move a row whose queue key changed to its new place; returns the new row."""
+        incident_id = self._ids[row]
+        new = bisect.bisect_right(self._keys[:row] + self._keys[row + 1:], key)
+        if new == row:
+            self._keys[row] = key
+            return row
+        # Qt counts the destination before the removal: one more when moving down.
+        self.beginMoveRows(QModelIndex(), row, row, QModelIndex(),
+                           new + 1 if new > row else new)
+        del self._ids[row]
+        del self._keys[row]
+        self._ids.insert(new, incident_id)
+        self._keys.insert(new, key)
+        self._renumber(min(row, new))
+        self.endMoveRows()
+        return new
 
     def retranslate(self) -> None:
         """Labels change with the language: repaint headers and every row."""
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
         if self._ids:
             self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self._ids) - 1, len(Column) - 1))
+                                  self.index(len(self._ids) - 1, len(Column) - 1),
+                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole])
 
     def _on_tick(self) -> None:
         if self._ids:

@@ -49,7 +49,7 @@ from core.recommendation import IncidentSnapshot, UnitRecommendation, UnitSnapsh
 log = logging.getLogger(__name__)
 
 _REFRESH_EVENTS = frozenset({"units_assigned", "unit_status_changed", "incident_status_changed",
-                             "units_registered", "incident_created"})
+                             "units_registered"})
 HEADERS = ("Unit", "Kind", "For", "ETA", "Reason")
 
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.bridge import Selection
-from console.models.incident_filter_proxy import IncidentFilterProxy
+from console.models.incident_filter_proxy import IncidentSortProxy
 from console.models.incident_table_model import Column, IncidentTableModel
 from console.vocabulary import agency_label, incident_status_label, incident_type_label
 from core.domain.incident_types import INCIDENT_TYPES
@@ -28,7 +28,7 @@ class IncidentQueue(QWidget):
     """Every incident needing attention, most urgent first; selecting one selects it
     everywhere."""
 
-    def __init__(self, model: IncidentTableModel, proxy: IncidentFilterProxy,
+    def __init__(self, model: IncidentTableModel, proxy: IncidentSortProxy,
                  selection: Selection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("incidentQueue")
@@ -54,8 +54,11 @@ class IncidentQueue(QWidget):
         self.table.setModel(proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Column.PRIORITY, Qt.SortOrder.AscendingOrder)
+        # Sorting is ours: the priority column means queue order (no proxy sort).
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.horizontalHeader().setSortIndicator(Column.PRIORITY,
+                                                       Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSectionsClickable(True)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setAlternatingRowColors(True)
@@ -80,6 +83,7 @@ class IncidentQueue(QWidget):
         for edit in (self._cell, self._text):
             edit.textChanged.connect(self._on_filter_changed)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        header.sortIndicatorChanged.connect(self._on_sort_indicator_changed)
         selection.incidentSelected.connect(self._on_incident_selected)
         proxy.rowsInserted.connect(self._on_rows_inserted)
 
@@ -132,10 +136,14 @@ class IncidentQueue(QWidget):
     # -- behaviour ---------------------------------------------------------------------
 
     def _on_filter_changed(self) -> None:
-        self._proxy.set_queue_filter(QueueFilter(
+        self._model.set_queue_filter(QueueFilter(
             status=self._status.currentData() or "", type_code=self._type.currentData() or "",
             agency=self._agency.currentData() or "", cell=self._cell.text(),
             text=self._text.text()))
+
+    def _on_sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
+        self._proxy.sort_by(-1 if column == Column.PRIORITY and order ==
+                            Qt.SortOrder.AscendingOrder else column, order)
 
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

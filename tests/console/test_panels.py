@@ -140,3 +140,27 @@ def test_assigning_from_the_keyboard_after_another_workstation_took_a_unit(
     dispatch._debounce.stop()
     assert not dispatch.assign_selected()
     assert "Refused" in dispatch.message.text()
+
+
+def test_the_queue_keeps_its_order_as_incidents_change(qtbot, window, centre) -> None:  # noqa: ANN001
+    """Rows move when an incident's place changes (a waiting call is dispatched)."""
+    from core.queue_filter import queue_sort_key
+
+    state = centre.live.state
+    model = window.queue._model
+
+    def keys() -> list[float]:
+        return [queue_sort_key(state.incidents[model.incident_at(r)])
+                for r in range(model.rowCount())]
+
+    assert keys() == sorted(keys())
+    waiting = next(i for i in state.incidents.values() if i.status.value == "new")
+    unit = next(u for u in state.units.values() if u.status is UnitStatus.AVAILABLE)
+    centre.service.execute(AssignUnits(waiting.id, (unit.id,)), centre.actor)
+    qtbot.waitUntil(lambda: state.incidents[waiting.id].status.value == "dispatched")
+    qtbot.waitUntil(lambda: keys() == sorted(keys()))
+    window.queue.table.horizontalHeader().setSortIndicator(Column.ADDRESS,
+                                                          Qt.SortOrder.AscendingOrder)
+    proxy = window.queue.table.model()
+    addresses = [proxy.index(r, Column.ADDRESS).data() for r in range(proxy.rowCount())]
+    assert addresses == sorted(addresses)
