@@ -108,6 +108,16 @@ class RoadNetwork:
         """Number of intersections."""
         return len(self.nodes)
 
+    @property
+    def forward_matrix(self) -> csr_array:
+        """Travel seconds as a CSR matrix (row = from), closures as inf. Read only."""
+        return self._fwd
+
+    @property
+    def reverse_matrix(self) -> csr_array:
+        """The reversed graph's CSR matrix (row = to), for searches towards a target."""
+        return self._rev
+
     def index_of(self, node: Node) -> int:
         """The compact index of `node` in the compiled arrays; `NotFound` if unknown."""
         try:
