@@ -131,6 +131,8 @@ class CoveragePlanner:
         )
         self._station_of_node = {int(n): i for i, n in enumerate(self.station_nodes)}
         self._station_eta: np.ndarray | None = None
+        self._station_drive = np.zeros((0, 0))
+        self._fixed_cache: tuple[tuple[str, bytes, int], np.ndarray] | None = None
         self._version = -1
 
     # -- coverage ----------------------------------------------------------------------
@@ -170,18 +172,21 @@ class CoveragePlanner:
     # -- move-ups ----------------------------------------------------------------------
 
     def station_eta(self) -> np.ndarray:
-        """Travel times station -> cell (stations x cells), cached until a closure."""
+        """Travel times station -> cell (stations x cells), cached until a closure.
+
+        Computed with unbounded searches (in chunks, to bound memory), which also give
+        the station-to-station drive times of the suggested moves.
+        """
         if self._station_eta is None or self._version != self.network.version:
-            limit = max((float(np.nanmax(s)) for s in self.standard.values()), default=0.0)
-            if self.station_nodes.size:
-                fwd = self.network.forward_matrix
-                dist = dijkstra(fwd, indices=self.station_nodes, limit=limit)
-                self._station_eta = dist[:, self.cell_nodes]
-                self._station_drive = dist[:, self.station_nodes]
-            else:
-                self._station_eta = np.zeros((0, len(self.cells)))
-                self._station_drive = np.zeros((0, 0))
+            s = self.station_nodes.size
+            self._station_eta = np.zeros((s, len(self.cells)))
+            self._station_drive = np.zeros((s, s))
+            for lo in range(0, s, 16):
+                dist = dijkstra(self.network.forward_matrix, indices=self.station_nodes[lo:lo + 16])
+                self._station_eta[lo:lo + 16] = dist[:, self.cell_nodes]
+                self._station_drive[lo:lo + 16] = dist[:, self.station_nodes]
             self._version = self.network.version
+            self._fixed_cache = None
         return self._station_eta
 
     def move_ups(
@@ -215,8 +220,7 @@ class CoveragePlanner:
                 others.append(n)
             else:
                 movable.append((u, s))
-        limit = float(np.nanmax(std)) if has.any() else 0.0
-        fixed = self._reach(np.array(others, dtype=np.int64), limit) <= std
+        fixed = self._fixed(kind, np.unique(np.array(others, dtype=np.int64)))
         state = _MoveState(cover.astype(np.float32), w, fixed, [s for _, s in movable])
         before = state.value()
         moves = state.greedy(max_moves)
@@ -229,14 +233,23 @@ class CoveragePlanner:
         ]
         return MoveUpPlan(kind, out, before, state.value(), float(w.sum()))
 
+    def _fixed(self, kind: str, nodes: np.ndarray) -> np.ndarray:
+        """Cells covered by the units of `kind` that are not at a station.
+
+        The last answer is kept: while those units have not moved (typically when the
+        change is a station unit being committed), no search is needed.
+        """
+        key = (kind, nodes.tobytes(), self.network.version)
+        if self._fixed_cache is not None and self._fixed_cache[0] == key:
+            return self._fixed_cache[1]
+        std = self.standard[kind]
+        limit = float(np.nanmax(std)) if (~np.isnan(std)).any() else 0.0
+        fixed = self._reach(nodes, limit) <= std
+        self._fixed_cache = (key, fixed)
+        return fixed
+
     def _drive(self, a: int, b: int) -> float:
-        t = float(self._station_drive[a, b])
-        if math.isfinite(t):
-            return t
-        try:
-            return self.network.route(self.stations[a].node, self.stations[b].node)[0]
-        except ValidationError:
-            return math.inf
+        return float(self._station_drive[a, b])
 
 
 class _MoveState:
