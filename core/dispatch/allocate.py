@@ -118,9 +118,9 @@ class EtaCache:
     both.
     """
 
-    def __init__(self, network: RoadNetwork, max_entries: int = 4096) -> None:
+    def __init__(self, network: RoadNetwork, max_bytes: int = 256 * 2**20) -> None:
         self.network = network
-        self.max_entries = max_entries
+        self.max_bytes = max_bytes  # budget for each of the two levels
         self._version = -1
         self._check()
 
@@ -128,6 +128,7 @@ class EtaCache:
         if self._version != self.network.version:
             self._version = self.network.version
             self._settled: dict[int, tuple[float, np.ndarray, np.ndarray]] = {}
+            self._settled_bytes = 0
             self._rows: dict[int, tuple[float, np.ndarray]] = {}
             self._rows_key: bytes = b""
             self._scratch = np.full(self.network.node_count, np.inf)
@@ -156,7 +157,7 @@ class EtaCache:
             row = self._scratch[unit_nodes]
             self._scratch[idx] = np.inf
             if enough(row, lim):
-                self._rows[target] = (lim, row)
+                self._keep_row(target, lim, row)
                 return row, lim
             first = 2.0 * lim
         else:
@@ -169,12 +170,24 @@ class EtaCache:
             target, done, first_limit_s=first, expected_share=share
         )
         idx = np.flatnonzero(np.isfinite(dist)).astype(np.int32)
-        if len(self._settled) >= self.max_entries:
-            self._settled.pop(next(iter(self._settled)))
-        self._settled[target] = (lim, idx, dist[idx])
+        old = self._settled.pop(target, None)
+        if old is not None:
+            self._settled_bytes -= old[1].nbytes + old[2].nbytes
+        entry = (lim, idx, dist[idx])
+        self._settled[target] = entry
+        self._settled_bytes += idx.nbytes + entry[2].nbytes
+        while self._settled_bytes > self.max_bytes and len(self._settled) > 1:
+            _, i, d = self._settled.pop(next(iter(self._settled)))  # oldest first
+            self._settled_bytes -= i.nbytes + d.nbytes
         row = dist[unit_nodes]
-        self._rows[target] = (lim, row)
+        self._keep_row(target, lim, row)
         return row, lim
+
+    def _keep_row(self, target: int, lim: float, row: np.ndarray) -> None:
+        self._rows.pop(target, None)
+        self._rows[target] = (lim, row)
+        while len(self._rows) > 1 and len(self._rows) * row.nbytes > self.max_bytes:
+            self._rows.pop(next(iter(self._rows)))
 
 
 _caches: weakref.WeakKeyDictionary[RoadNetwork, EtaCache] = weakref.WeakKeyDictionary()

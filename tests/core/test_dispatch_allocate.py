@@ -218,3 +218,20 @@ def test_bad_input_is_a_validation_error() -> None:
         allocate([[1.0]], [IncidentNeed("I", 0, 1, {"ems": -1})], units)
     empty = allocate(np.zeros((1, 0)), [IncidentNeed("I", 0, 2, {"ems": 1})], [])
     assert empty.cost == pytest.approx(72_000.0) and not empty.assignments
+
+
+def test_tiny_cache_budget_still_gives_the_optimum() -> None:
+    from core.dispatch.allocate import eta_cache
+
+    rng = random.Random(4)
+    g, units, incidents = _instance(rng, 30, 10, (12, 12))
+    net = RoadNetwork.from_graph(g)
+    eta_cache(net).max_bytes = 1  # evict everything but the latest entry
+    eta = _eta(net, incidents, units)
+    ref = milp_cost(eta, incidents, units)
+    for _ in range(2):
+        assert allocate(net, incidents, units).cost == pytest.approx(ref, rel=1e-9)
+    with pytest.raises(ValidationError):
+        from core.dispatch.recommend import recommend
+
+        recommend(net, incidents[0].node, {"fire": 1}, units, limit_per_need=0)
