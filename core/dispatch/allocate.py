@@ -358,9 +358,20 @@ class _Solver:
 
     def solve(self) -> Allocation:
         self._fetch_rows(range(len(self.incidents)))
+        n_groups = len(self.g_n)
+        self.n_slots = int(self.g_n.sum())
+        self.slot_start = np.zeros(n_groups + 1, dtype=np.int64)
+        np.cumsum(self.g_n, out=self.slot_start[1:])
+        self.slot_group = np.repeat(np.arange(n_groups), self.g_n)
+        self.dummy_cost = self.g_p.copy()
+        self.far = np.zeros(n_groups, dtype=bool)
+        # Entries of the sparse relaxation: (slot, unit column, cost + 1).
+        self.entries = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
+        dirty = np.arange(n_groups)
         rounds = 0
         while True:
             rounds += 1
+            self._candidates(dirty)
             result, failed = self._solve_relaxed()
             if not failed:
                 result.rounds = rounds
@@ -375,21 +386,25 @@ class _Solver:
                 self.g_extra[g] *= 2
                 grow.add(int(self.g_inc[g]))
             self._fetch_rows(sorted(grow))
+            # Only the failed groups change: the others' candidates and lower bounds
+            # stay valid (true travel times do not change between rounds).
+            dirty = np.array(failed, dtype=np.int64)
 
-    def _solve_relaxed(self) -> tuple[Allocation, list[int]]:
+    def _candidates(self, groups: np.ndarray) -> None:
+        """(Re)compute the candidate entries and the dummy of `groups`."""
         u = self.u
-        n_units = len(u)
         rows_r: list[np.ndarray] = []
         cols_r: list[np.ndarray] = []
         vals_r: list[np.ndarray] = []
-        n_slots = int(self.g_n.sum())
-        slot_start = np.zeros(len(self.g_n) + 1, dtype=np.int64)
-        np.cumsum(self.g_n, out=slot_start[1:])
-        dummy_cost = self.g_p.copy()
-        far = np.zeros(len(self.g_n), dtype=bool)
+        old_r, old_c, old_v = self.entries
+        if old_r.size:
+            keep = ~np.isin(self.slot_group[old_r], groups)
+            rows_r.append(old_r[keep])
+            cols_r.append(old_c[keep])
+            vals_r.append(old_v[keep])
         by_cap: dict[str, list[int]] = {}
-        for g, c in enumerate(self.g_cap):
-            by_cap.setdefault(c, []).append(g)
+        for g in groups.tolist():
+            by_cap.setdefault(self.g_cap[g], []).append(g)
         for c, gs_list in by_cap.items():
             gs = np.array(gs_list, dtype=np.int64)
             cand_units = u.cap_units.get(c, np.empty(0, dtype=np.int64))
@@ -414,34 +429,39 @@ class _Solver:
             far_cost = self.g_w[gs] * np.where(inf_lb, 0.0, lb)
             far_cost[inf_lb] = np.inf
             is_far = far_cost < self.g_p[gs]
-            dummy_cost[gs] = np.where(is_far, far_cost, self.g_p[gs])
-            far[gs] = is_far
+            self.dummy_cost[gs] = np.where(is_far, far_cost, self.g_p[gs])
+            self.far[gs] = is_far
             # One row per slot: repeat each group's candidates `n` times.
             n = self.g_n[gs]
             rep = np.repeat(np.arange(len(gs)), n)
-            first = np.repeat(slot_start[gs], n)
+            first = np.repeat(self.slot_start[gs], n)
             slot_ids = first + np.arange(rep.size) - np.repeat(np.cumsum(n) - n, n)
             ok = np.isfinite(eta)[rep]
             cost = (self.g_w[gs][:, None] * np.where(np.isfinite(eta), eta, 0.0))[rep] + 1.0
             rows_r.append(np.broadcast_to(slot_ids[:, None], ok.shape)[ok])
             cols_r.append(cand_units[top[rep]][ok])
-            vals_r.append(cost[ok])
+            vals_r.append(cost[ok])  # LAPJVsp needs non-zero weights: hence the + 1
+        if rows_r:
+            self.entries = (np.concatenate(rows_r), np.concatenate(cols_r),
+                            np.concatenate(vals_r))
+
+    def _solve_relaxed(self) -> tuple[Allocation, list[int]]:
+        n_units, n_slots = len(self.u), self.n_slots
         slots = np.arange(n_slots, dtype=np.int64)
-        slot_group = np.repeat(np.arange(len(self.g_n)), self.g_n)
-        rows_r.append(slots)
-        cols_r.append(n_units + slots)
-        vals_r.append(dummy_cost[slot_group] + 1.0)
-        rr, cc, vv = np.concatenate(rows_r), np.concatenate(cols_r), np.concatenate(vals_r)
+        er, ec, ev = self.entries
+        rr = np.concatenate([er, slots])
+        cc = np.concatenate([ec, n_units + slots])
+        vv = np.concatenate([ev, self.dummy_cost[self.slot_group] + 1.0])
         graph = csr_array((vv, (rr, cc)), shape=(n_slots, n_units + n_slots))
         if n_slots:
             r_ind, c_ind = min_weight_full_bipartite_matching(graph)
         else:
             r_ind = c_ind = np.empty(0, dtype=np.int64)
         on_dummy = c_ind >= n_units
-        failed = sorted({int(g) for g in slot_group[r_ind[on_dummy]] if far[g]})
+        failed = sorted({int(g) for g in self.slot_group[r_ind[on_dummy]] if self.far[g]})
         if failed:
             return Allocation(), failed
-        return self._result(r_ind, c_ind, slot_group), []
+        return self._result(r_ind, c_ind, self.slot_group), []
 
     def _result(
         self, r_ind: np.ndarray, c_ind: np.ndarray, slot_group: np.ndarray
