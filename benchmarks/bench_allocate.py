@@ -87,7 +87,7 @@ def run(net: RoadNetwork, n_inc: int, n_units: int, lsa: bool = True) -> None:
     steps = []
     for _ in range(5):
         t = time.perf_counter()
-        step = allocate(eta, incs, index.units)
+        step = allocate(eta, incs, index)
         steps.append(time.perf_counter() - t)
     same = math.isclose(step.cost, ref, rel_tol=1e-9)
     print(f"  assignment step from the same ETA matrix: allocate {np.median(steps) * 1e3:.1f} ms "
