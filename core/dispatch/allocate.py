@@ -13,13 +13,13 @@ relaxation of the real one; it is solved exactly with scipy's LAPJVsp kernel
 that meant "farther", the relaxed optimum is feasible for the real problem and so
 optimal; otherwise those slots get more candidates (and their incidents a longer
 search) and it is solved again. Travel times come from bounded reversed Dijkstra
-searches and are cached until the next road closure.
+searches and are cached until the next road closure (`core.dispatch.travel_cache`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
-import weakref
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +29,7 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from core.dispatch.recommend import UnitIndex, UnitState
+from core.dispatch.travel_cache import eta_cache
 from core.errors import ValidationError
 from core.roads.network import RoadNetwork
 
@@ -107,98 +108,6 @@ def penalty_of(
     if penalties is not None and priority in penalties:
         return float(penalties[priority])
     return PENALTY_PER_WEIGHT_S * weight_of(priority, weights)
-
-
-class EtaCache:
-    """Travel times from units to incident nodes, reused until the roads change.
-
-    Two levels: per incident node, the settled part of its bounded search (compact,
-    independent of where units are); and per incident node, the ETA row of the current
-    roster (dense, reused while no unit moves). Any closure (`network.version`) drops
-    both.
-    """
-
-    def __init__(self, network: RoadNetwork, max_bytes: int = 256 * 2**20) -> None:
-        self.network = network
-        self.max_bytes = max_bytes  # budget for each of the two levels
-        self._version = -1
-        self._check()
-
-    def _check(self) -> None:
-        if self._version != self.network.version:
-            self._version = self.network.version
-            self._settled: dict[int, tuple[float, np.ndarray, np.ndarray]] = {}
-            self._settled_bytes = 0
-            self._rows: dict[int, tuple[float, np.ndarray]] = {}
-            self._rows_key: bytes = b""
-            self._scratch = np.full(self.network.node_count, np.inf)
-            # (incident node, capability) -> candidates that proved necessary last time.
-            self.extra_hint: dict[tuple[int, str], int] = {}
-
-    def row(
-        self, target: int, unit_nodes: np.ndarray, key: bytes, enough: Any, share: float,
-        min_limit: float = 0.0,
-    ) -> tuple[np.ndarray, float]:
-        """ETAs of the units at `unit_nodes` to `target`, exact up to the returned limit.
-
-        Searches (or extends the cached search) until `enough(row, limit)` holds and the
-        limit is at least `min_limit`. `key` identifies the roster's node layout.
-        """
-        self._check()
-        if key != self._rows_key:
-            self._rows_key, self._rows = key, {}
-        hit = self._rows.get(target)
-        if hit is not None and hit[0] >= min_limit and enough(hit[1], hit[0]):
-            return hit[1], hit[0]
-        cached = self._settled.get(target)
-        if cached is not None and cached[0] >= min_limit:
-            lim, idx, d = cached
-            self._scratch[idx] = d
-            row = self._scratch[unit_nodes]
-            self._scratch[idx] = np.inf
-            if enough(row, lim):
-                self._keep_row(target, lim, row)
-                return row, lim
-            first = 2.0 * lim
-        else:
-            first = max(min_limit, 2.0 * cached[0]) if cached is not None else min_limit or None
-
-        def done(dist: np.ndarray, limit: float) -> bool:
-            return limit >= min_limit and enough(dist[unit_nodes], limit)
-
-        dist, lim = self.network.search_to(
-            target, done, first_limit_s=first, expected_share=share
-        )
-        idx = np.flatnonzero(np.isfinite(dist)).astype(np.int32)
-        old = self._settled.pop(target, None)
-        if old is not None:
-            self._settled_bytes -= old[1].nbytes + old[2].nbytes
-        entry = (lim, idx, dist[idx])
-        self._settled[target] = entry
-        self._settled_bytes += idx.nbytes + entry[2].nbytes
-        while self._settled_bytes > self.max_bytes and len(self._settled) > 1:
-            _, i, d = self._settled.pop(next(iter(self._settled)))  # oldest first
-            self._settled_bytes -= i.nbytes + d.nbytes
-        row = dist[unit_nodes]
-        self._keep_row(target, lim, row)
-        return row, lim
-
-    def _keep_row(self, target: int, lim: float, row: np.ndarray) -> None:
-        self._rows.pop(target, None)
-        self._rows[target] = (lim, row)
-        while len(self._rows) > 1 and len(self._rows) * row.nbytes > self.max_bytes:
-            self._rows.pop(next(iter(self._rows)))
-
-
-_caches: weakref.WeakKeyDictionary[RoadNetwork, EtaCache] = weakref.WeakKeyDictionary()
-
-
-def eta_cache(network: RoadNetwork) -> EtaCache:
-    """The shared travel-time cache of `network` (one per network)."""
-    cache = _caches.get(network)
-    if cache is None:
-        cache = _caches[network] = EtaCache(network)
-    return cache
 
 
 def allocate(
@@ -312,7 +221,7 @@ class _Solver:
         self.g_extra = np.full(len(g_cap), _FIRST_EXTRA, dtype=np.int64)
         self.rows: list[np.ndarray | None] = [None] * len(incidents)
         self.limits = np.full(len(incidents), np.inf)
-        self.key = uidx.node_idx.tobytes()
+        self.key = hashlib.blake2b(uidx.node_idx.tobytes(), digest_size=16).digest()
         self.nodes: list[int] = []
         if network is not None:
             # Start from what earlier calls learned about how many candidates were needed.
