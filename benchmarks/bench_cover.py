@@ -85,7 +85,7 @@ def main() -> None:
         busy = set(random.Random(trial).sample(ambulances, 8))
         now = [UnitState(u.id, u.node, u.capabilities, i not in busy, u.kind)
                for i, u in enumerate(units)]
-        planner._fixed_cache = None  # as if the units on the road had moved meanwhile
+        planner._fixed_cache = {}  # as if the units on the road had moved meanwhile
         t = time.perf_counter()
         planner.move_ups(now, "ambulance", max_moves=2)
         moved.append(time.perf_counter() - t)

@@ -132,7 +132,8 @@ class CoveragePlanner:
         self._station_of_node = {int(n): i for i, n in enumerate(self.station_nodes)}
         self._station_eta: np.ndarray | None = None
         self._station_drive = np.zeros((0, 0))
-        self._fixed_cache: tuple[tuple[str, bytes, int], np.ndarray] | None = None
+        # kind -> ((on-road unit nodes, network version), cells they cover)
+        self._fixed_cache: dict[str, tuple[tuple[bytes, int], np.ndarray]] = {}
         self._version = -1
 
     # -- coverage ----------------------------------------------------------------------
@@ -186,7 +187,7 @@ class CoveragePlanner:
                 self._station_eta[lo:lo + 16] = dist[:, self.cell_nodes]
                 self._station_drive[lo:lo + 16] = dist[:, self.station_nodes]
             self._version = self.network.version
-            self._fixed_cache = None
+            self._fixed_cache = {}
         return self._station_eta
 
     def move_ups(
@@ -239,13 +240,14 @@ class CoveragePlanner:
         The last answer is kept: while those units have not moved (typically when the
         change is a station unit being committed), no search is needed.
         """
-        key = (kind, nodes.tobytes(), self.network.version)
-        if self._fixed_cache is not None and self._fixed_cache[0] == key:
-            return self._fixed_cache[1]
+        key = (nodes.tobytes(), self.network.version)
+        hit = self._fixed_cache.get(kind)
+        if hit is not None and hit[0] == key:
+            return hit[1]
         std = self.standard[kind]
         limit = float(np.nanmax(std)) if (~np.isnan(std)).any() else 0.0
         fixed = self._reach(nodes, limit) <= std
-        self._fixed_cache = (key, fixed)
+        self._fixed_cache[kind] = (key, fixed)
         return fixed
 
     def _drive(self, a: int, b: int) -> float:
