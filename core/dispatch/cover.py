@@ -197,12 +197,14 @@ class CoveragePlanner:
         max_moves: int = 2,
         *,
         improve: bool = True,
+        max_drive_s: float | None = None,
     ) -> MoveUpPlan:
         """Up to `max_moves` moves of idle `kind` units between stations.
 
         Idle units are available units standing at a station; other available units
         (on the road) cover what they cover and do not move. Maximises the weighted
-        number of cells covered for `kind`; a move is suggested only if it gains.
+        number of cells covered for `kind`; a move is suggested only if it gains, and
+        only to a station the unit can reach (within `max_drive_s` if given).
         """
         if kind not in self.standard:
             raise ValidationError(f"no cell has a standard for {kind!r}", field="kind")
@@ -222,7 +224,11 @@ class CoveragePlanner:
             else:
                 movable.append((u, s))
         fixed = self._fixed(kind, np.unique(np.array(others, dtype=np.int64)))
-        state = _MoveState(cover.astype(np.float32), w, fixed, [s for _, s in movable])
+        reachable = np.isfinite(self._station_drive)
+        if max_drive_s is not None:
+            reachable &= self._station_drive <= max_drive_s
+        state = _MoveState(cover.astype(np.float32), w, fixed, [s for _, s in movable],
+                           reachable)
         before = state.value()
         moves = state.greedy(max_moves)
         if improve and moves:
@@ -258,9 +264,15 @@ class _MoveState:
     """Coverage counts of the movable units for fast move evaluation."""
 
     def __init__(
-        self, cover: np.ndarray, w: np.ndarray, fixed: np.ndarray, homes: list[int]
+        self,
+        cover: np.ndarray,
+        w: np.ndarray,
+        fixed: np.ndarray,
+        homes: list[int],
+        reachable: np.ndarray,
     ) -> None:
         self.cover = cover  # float32 stations x cells
+        self.reachable = reachable  # stations x stations: may a unit drive from a to b
         self.w = w.astype(np.float32)
         self.fixed = fixed
         self.pos = list(homes)  # current station of each movable unit
@@ -295,6 +307,7 @@ class _MoveState:
         lost = (open_after & covered[cols][None, :]).astype(np.float32) @ w
         gains = self.cover[:, cols] @ (open_after.astype(np.float32) * w[None, :]).T
         gains -= lost[None, :]
+        gains[~self.reachable[src].T] = -np.inf  # nor is a station it cannot reach
         for j, s in enumerate(src):
             gains[s, j] = -np.inf  # staying is not a move
         b, j = np.unravel_index(int(np.argmax(gains)), gains.shape)
