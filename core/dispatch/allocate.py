@@ -222,6 +222,8 @@ class _Solver:
         self.rows: list[np.ndarray | None] = [None] * len(incidents)
         self.limits = np.full(len(incidents), np.inf)
         self.key = hashlib.blake2b(uidx.node_idx.tobytes(), digest_size=16).digest()
+        # `enough` depends on which units are available: part of its memo.
+        self.avail_key = hashlib.blake2b(uidx.available.tobytes(), digest_size=16).digest()
         self.nodes: list[int] = []
         if network is not None:
             # Start from what earlier calls learned about how many candidates were needed.
@@ -260,7 +262,8 @@ class _Solver:
                 )
 
             node = self.nodes[i]
-            row, lim = cache.row(node, u.node_idx, self.key, enough, share)
+            memo = (self.avail_key, tuple(sorted(want.items())))
+            row, lim = cache.row(node, u.node_idx, self.key, enough, share, memo)
             self.rows[i], self.limits[i] = row, lim
 
     # -- the relaxation ----------------------------------------------------------------

@@ -6,7 +6,7 @@ Used by `core.dispatch.allocate`; one cache per `RoadNetwork` (`eta_cache(networ
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 import numpy as np
 
@@ -33,7 +33,8 @@ class EtaCache:
             self._version = self.network.version
             self._settled: dict[int, tuple[float, np.ndarray, np.ndarray]] = {}
             self._settled_bytes = 0
-            self._rows: dict[int, tuple[float, np.ndarray]] = {}
+            # target -> (limit, ETA row, memos of the `enough` tests it passed)
+            self._rows: dict[int, tuple[float, np.ndarray, set[Hashable]]] = {}
             self._rows_key: bytes = b""
             self._scratch = np.full(self.network.node_count, np.inf)
             # (incident node, capability) -> candidates that proved necessary last time.
@@ -46,19 +47,28 @@ class EtaCache:
         key: bytes,
         enough: Callable[[np.ndarray, float], bool],
         share: float,
+        memo: Hashable = None,
     ) -> tuple[np.ndarray, float]:
         """ETAs of the units at `unit_nodes` to `target`, exact up to the returned limit.
 
         Searches (or extends the cached search) until `enough(row, limit)` holds.
         `key` identifies the roster's node layout (a digest of `unit_nodes`); `share`
         is the share of the city the caller expects to search (picks the first limit).
+        `memo`, if given, stands for `enough` (same value = same test): a row that passed
+        it once is returned without running the test again.
         """
         self._check()
         if key != self._rows_key:
             self._rows_key, self._rows = key, {}
         hit = self._rows.get(target)
-        if hit is not None and enough(hit[1], hit[0]):
-            return hit[1], hit[0]
+        if hit is not None:
+            lim, row, passed = hit
+            if memo is not None and memo in passed:
+                return row, lim
+            if enough(row, lim):
+                if memo is not None:
+                    passed.add(memo)
+                return row, lim
         cached = self._settled.get(target)
         first: float | None = None
         if cached is not None:
@@ -93,7 +103,7 @@ class EtaCache:
 
     def _keep_row(self, target: int, lim: float, row: np.ndarray) -> None:
         self._rows.pop(target, None)
-        self._rows[target] = (lim, row)
+        self._rows[target] = (lim, row, set())
         while len(self._rows) > 1 and len(self._rows) * row.nbytes > self.max_bytes:
             self._rows.pop(next(iter(self._rows)))
 

@@ -235,3 +235,19 @@ def test_tiny_cache_budget_still_gives_the_optimum() -> None:
         from core.dispatch.recommend import recommend
 
         recommend(net, incidents[0].node, {"fire": 1}, units, limit_per_need=0)
+
+
+def test_repeated_calls_as_units_become_busy_stay_exact() -> None:
+    # Same network and unit positions, availability changing between calls: the cached
+    # rows are reused, the "enough candidates" test is not.
+    rng = random.Random(12)
+    g, units, incidents = _instance(rng, 40, 8, (12, 12))
+    net = RoadNetwork.from_graph(g)
+    eta = _eta(net, incidents, units)
+    policy = AllocationPolicy(net)
+    for _ in range(4):
+        alloc = policy(incidents, UnitIndex(net, units))
+        assert alloc.cost == pytest.approx(milp_cost(eta, incidents, units), rel=1e-9)
+        sent = {a.unit for a in alloc.assignments}
+        units = [UnitState(u.id, u.node, u.capabilities, u.available and u.id not in sent)
+                 for u in units]
