@@ -103,7 +103,7 @@ def import_osm(path: str | Path, *, largest_component: bool = True) -> nx.DiGrap
                     pts.append((n.ref, loc.lon, loc.lat))
             if len(pts) >= 2:
                 ways.append((w.id, pts, tags))
-    except (RuntimeError, ValueError, OSError) as exc:
+    except (RuntimeError, ValueError, OSError, osmium.InvalidLocationError) as exc:
         raise UserError(f"{p}: not a readable OSM file ({exc})") from None
     if not ways:
         raise UserError(f"{p}: no drivable roads (highway=*) in this OSM file")
