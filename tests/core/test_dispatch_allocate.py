@@ -251,3 +251,43 @@ def test_repeated_calls_as_units_become_busy_stay_exact() -> None:
         sent = {a.unit for a in alloc.assignments}
         units = [UnitState(u.id, u.node, u.capabilities, u.available and u.id not in sent)
                  for u in units]
+
+
+def _dense_lsa_cost(net: RoadNetwork, incidents, units, weights=None, penalties=None) -> float:
+    """Optimal cost from full Dijkstras and a dense linear_sum_assignment (independent)."""
+    from scipy.optimize import linear_sum_assignment
+    from scipy.sparse.csgraph import dijkstra
+
+    targets = [net.index_of(i.node) for i in incidents]
+    dist = dijkstra(net.reverse_matrix, indices=targets)
+    cols = [net.index_of(u.node) for u in units]
+    slots = _slots(incidents, weights, penalties)
+    big = 1e12
+    cost = np.full((len(slots), len(units) + len(slots)), big)
+    for s, (i, c, w, p) in enumerate(slots):
+        for j, u in enumerate(units):
+            if u.available and c in u.capabilities and np.isfinite(dist[i, cols[j]]):
+                cost[s, j] = w * dist[i, cols[j]]
+        cost[s, len(units):] = p
+    r, c = linear_sum_assignment(cost)
+    return float(cost[r, c].sum())
+
+
+@pytest.mark.parametrize("clustered", [False, True])
+def test_exact_on_a_medium_city_against_dense_assignment(clustered: bool) -> None:
+    rng = random.Random(31 + clustered)
+    g = grid_city(40, 40, seed=3, oneway_share=0.5)
+    net = RoadNetwork.from_graph(g)
+    nodes = list(g.nodes)
+    units = [UnitState(f"U{j}", rng.choice(nodes), frozenset(rng.sample(CAPS, rng.randint(1, 2))),
+                       rng.random() < 0.9) for j in range(250)]
+    spots = nodes[:200] if clustered else nodes  # clustered: all in a corner strip
+    incidents = [IncidentNeed(f"I{i}", rng.choice(spots), rng.randint(1, 3),
+                              {c: rng.randint(1, 2) for c in rng.sample(CAPS, 2)})
+                 for i in range(60)]
+    alloc = allocate(net, incidents, units)
+    assert alloc.cost == pytest.approx(_dense_lsa_cost(net, incidents, units), rel=1e-9)
+    if clustered:
+        assert alloc.rounds >= 2  # the first relaxation was not enough: the loop is tested
+    again = allocate(net, incidents, units)  # from the cache
+    assert again.cost == pytest.approx(alloc.cost, rel=1e-12)
