@@ -146,6 +146,8 @@ def recommend(
     in all, each with a reason a dispatcher can read, e.g.
     "closest ladder, 4 min 10 s; the next is 6 min 02 s". Closures are respected.
     """
+    if limit_per_need < 1:
+        raise ValidationError("limit_per_need must be at least 1", field="limit_per_need")
     idx = _as_index(network, units)
     target = network.index_of(incident_node)
     want = {str(c): int(n) for c, n in needs.items() if int(n) > 0}
