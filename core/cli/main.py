@@ -26,6 +26,7 @@ CORE_COMMANDS: tuple[str, ...] = (
     "core.cli.optimize_cmd",
     "core.cli.hub_cmd",
     "core.cli.field_cmd",
+    "core.cli.drill_cmd",
 )
 
 log = logging.getLogger("beacon")
