@@ -259,7 +259,8 @@ def _units(
     for kind, count in sc.units.items():
         prefix, label = _UNIT_PREFIX[kind]
         pool = by_prefix[home[kind]]
-        # Specialist units (ladders, hazmat) go to a seeded choice of stations.
+        # Each kind starts at a seeded station, so the few ladders and hazmat units do
+        # not all sit at the first stations.
         offset = int(rng.integers(len(pool)))
         for k in range(count):
             st = pool[(offset + k) % len(pool)]

@@ -20,11 +20,15 @@ import bisect
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 
 from core.domain.kinds import UNIT_AGENCY, Agency, UnitKind
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 ROAD_CLASSES: tuple[str, ...] = ("motorway", "arterial", "collector", "local")
 """Road classes, fastest first."""
@@ -274,7 +278,8 @@ class City:
         return xy
 
     @cached_property
-    def _node_tree(self):  # scipy is imported lazily: most callers never need the tree
+    def _node_tree(self) -> cKDTree:
+        # scipy is imported lazily: most users of a city never need the tree.
         from scipy.spatial import cKDTree
 
         return cKDTree(self._node_xy)
