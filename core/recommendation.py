@@ -51,11 +51,15 @@ class IncidentSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class UnitRecommendation:
-    """One recommended unit: `primary` ones are the units to send, others alternates."""
+    """One recommended unit: `primary` ones are the units to send, others alternates.
+
+    A need that no available unit can fill is a primary line with `unit_id` "" and
+    `eta_s` inf, so the dispatcher sees the gap instead of a shorter list.
+    """
 
     unit_id: str
     name: str
-    kind: UnitKind
+    kind: UnitKind | None
     capability: str
     eta_s: float
     reason: str
@@ -110,7 +114,9 @@ def rank(city: City, incident: IncidentSnapshot, units: Sequence[UnitSnapshot],
                       UnitIndex(network, states), limit_per_need=limit_per_need)
     return [UnitRecommendation(r.unit_id, by_id[r.unit_id].name, by_id[r.unit_id].kind,
                                r.capability, r.eta_s, r.reason, r.primary)
-            for r in lines if r.unit_id is not None]
+            if r.unit_id is not None else
+            UnitRecommendation("", "", None, r.capability, math.inf, r.reason, True)
+            for r in lines]
 
 
 def recommend_for_incident(centre, incident_id: str) -> list[UnitRecommendation]:  # noqa: ANN001
@@ -147,6 +153,10 @@ def _rank_straight_line(incident: IncidentSnapshot, units: Sequence[UnitSnapshot
              if u.available and cap in {str(c) for c in UNIT_CAPABILITIES[u.kind]}),
             key=lambda pair: pair[0])
         free = [(eta, u) for eta, u in capable if u.id not in taken]
+        for _ in range(len(free), count):
+            primary.append(UnitRecommendation(
+                "", "", None, cap, math.inf,
+                f"no available {cap} ({count - len(free)} of {count} unfilled)", True))
         for k, (eta, u) in enumerate(free[:max(count, limit)]):
             is_primary = k < count
             if is_primary:

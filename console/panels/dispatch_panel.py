@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -230,6 +230,8 @@ class DispatchPanel(QWidget):
         if current_language() == "en":
             return line.reason  # the recommender's own words, with its comparisons
         need = capability_label(line.capability)
+        if not line.unit_id:
+            return fill(self.tr("no available unit for %1"), need)
         if line.primary:
             return fill(self.tr("send: nearest for %1, %2"), need, format_duration(line.eta_s))
         return fill(self.tr("alternate for %1, %2"), need, format_duration(line.eta_s))
@@ -238,8 +240,8 @@ class DispatchPanel(QWidget):
         self.model.removeRows(0, self.model.rowCount())
         for line in self._lines:
             eta = format_duration(line.eta_s) if math.isfinite(line.eta_s) else "—"
-            items = [QStandardItem(line.unit_id),
-                     QStandardItem(unit_kind_label(line.kind)),
+            items = [QStandardItem(line.unit_id or "—"),
+                     QStandardItem(unit_kind_label(line.kind) if line.kind else ""),
                      QStandardItem(capability_label(line.capability)),
                      QStandardItem(eta), QStandardItem(self._reason(line))]
             items[0].setToolTip(line.name)
@@ -250,13 +252,16 @@ class DispatchPanel(QWidget):
                 items[0].setFont(font)
             for item in items:
                 item.setData(line.unit_id, Qt.ItemDataRole.UserRole)
+                if not line.unit_id:  # an unfilled need: shown, never assignable
+                    item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                    item.setForeground(QColor("#d62828"))
             self.model.appendRow(items)
         self._on_selection_changed()
 
     def _select_primary(self) -> None:
         selection = QItemSelection()
         for row, line in enumerate(self._lines):
-            if line.primary:
+            if line.primary and line.unit_id:
                 selection.select(self.model.index(row, 0),
                                  self.model.index(row, len(HEADERS) - 1))
         self.table.selectionModel().select(selection,
@@ -275,11 +280,11 @@ class DispatchPanel(QWidget):
 
     def assign_selected(self) -> bool:
         """Assign the selected units (by default the recommended ones) in one command."""
-        rows = self._selected_rows()
+        rows = [r for r in self._selected_rows() if self._lines[r].unit_id]
         if not self._incident_id or not rows:
             self.noticeShown.emit(self.tr("Nothing to assign: select an incident and units."))
             return False
-        chosen = [self._lines[r] for r in rows]
+        chosen = [self._lines[r] for r in rows if self._lines[r].unit_id]
         units = tuple(line.unit_id for line in chosen)
         etas = {line.unit_id: line.eta_s for line in chosen if math.isfinite(line.eta_s)}
         event = self._runner.run(AssignUnits(self._incident_id, units, etas))

@@ -9,13 +9,13 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QTableV
 from console.models.incident_table_model import Column
 from console.models.roster_model import RosterColumn
 from core.commands import ChangeIncidentStatus
-from core.domain.lifecycle import IncidentStatus, UnitStatus
+from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, IncidentStatus, UnitStatus
 
 
 def _quiet_morning(centre) -> None:  # noqa: ANN001
-    """Cancel the demo's waiting priority-1 calls, so a new one goes to the top."""
+    """Cancel the demo's open calls (freeing their units), so a new one goes to the top."""
     for incident in list(centre.live.state.incidents.values()):
-        if incident.priority == 1 and incident.status is IncidentStatus.NEW:
+        if incident.status in OPEN_INCIDENT_STATUSES:
             centre.service.execute(ChangeIncidentStatus(incident.id, IncidentStatus.CANCELLED),
                                    centre.actor)
 
