@@ -1,0 +1,324 @@
+"""The city model: what a map, a call-taker and the optimiser know about the place.
+
+Road graph conventions (other modules depend on them):
+
+- `City.roads` is a `networkx.DiGraph` with int node ids;
+- node attributes `x`, `y`: floats in metres in a local planar frame (x east, y north,
+  origin at the south-west corner of the city);
+- edge attributes `length_m`, `speed_kmh`, `seconds` (= length / speed), `road_class`
+  (one of `ROAD_CLASSES`), `road` (the street name) and `oneway` (bool). A two-way street
+  is two directed edges with the same attributes.
+
+Administrative areas nest: grid cell (网格) -> community (社区) -> street (街道, the
+subdistrict, not a road) -> district (区). Each grid cell names the unit of kind
+`GRID_WORKER` responsible for it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import networkx as nx
+import numpy as np
+
+from core.domain.kinds import UNIT_AGENCY, Agency, UnitKind
+
+ROAD_CLASSES: tuple[str, ...] = ("motorway", "arterial", "collector", "local")
+"""Road classes, fastest first."""
+
+ROAD_SPEEDS_KMH: dict[str, float] = {
+    "motorway": 80.0,
+    "arterial": 50.0,
+    "collector": 40.0,
+    "local": 30.0,
+}
+"""The default free-flow speed of each road class."""
+
+
+def normalise(text: str) -> str:
+    """`text` lower-cased with runs of whitespace collapsed: the key addresses match on."""
+    return " ".join(text.lower().split())
+
+
+@dataclass(frozen=True, slots=True)
+class District:
+    """A district (区), the top of the administrative ladder."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Street:
+    """A street (街道): the administrative subdistrict of a district, not a road."""
+
+    code: str
+    name: str
+    district_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    """A community (社区) of a street, made of a few grid cells."""
+
+    code: str
+    name: str
+    street_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """A grid cell (网格): the rectangle [x0, x1) x [y0, y1) and its grid worker."""
+
+    code: str
+    name: str
+    community_code: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    worker_unit_code: str
+
+    def contains(self, x: float, y: float) -> bool:
+        """Whether the point lies in the cell (west and south edges inclusive)."""
+        return self.x0 <= x < self.x1 and self.y0 <= y < self.y1
+
+    @property
+    def center(self) -> tuple[float, float]:
+        """The centre of the rectangle."""
+        return ((self.x0 + self.x1) / 2.0, (self.y0 + self.y1) / 2.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Station:
+    """A place units start from: fire station, ambulance post, police station, ..."""
+
+    code: str
+    name: str
+    agency: Agency
+    x: float
+    y: float
+    node: int
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSpec:
+    """A unit as the city defines it: code, name, kind and home station."""
+
+    code: str
+    name: str
+    kind: UnitKind
+    station_code: str
+
+    @property
+    def agency(self) -> Agency:
+        """The agency the unit's kind belongs to."""
+        return UNIT_AGENCY[self.kind]
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A house number on a named road, with its point, nearest road node and grid cell."""
+
+    text: str
+    road: str
+    number: int
+    x: float
+    y: float
+    node: int
+    cell_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """A drawn feature of the map, e.g. a river or a park; `points` is a closed polygon."""
+
+    code: str
+    name: str
+    kind: str
+    points: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True, eq=False)
+class City:
+    """A whole city. Collections are keyed by code and must be treated as read-only.
+
+    Lookup indexes (cells, addresses, nearest node) are built on first use and cached.
+    """
+
+    name: str
+    roads: nx.DiGraph
+    districts: dict[str, District]
+    streets: dict[str, Street]
+    communities: dict[str, Community]
+    cells: dict[str, GridCell]
+    stations: dict[str, Station]
+    units: dict[str, UnitSpec]
+    addresses: tuple[Address, ...]
+    areas: tuple[Area, ...] = ()
+    # Optional Chinese name of each road, keyed by the English name.
+    road_names_zh: dict[str, str] = field(default_factory=dict)
+
+    # ---------------------------------------------------------------- geometry
+
+    @cached_property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1): the box holding every grid cell and road node."""
+        xs = [c.x0 for c in self.cells.values()] + [c.x1 for c in self.cells.values()]
+        ys = [c.y0 for c in self.cells.values()] + [c.y1 for c in self.cells.values()]
+        if self.roads.number_of_nodes():
+            xy = self._node_xy
+            xs += [float(xy[:, 0].min()), float(xy[:, 0].max())]
+            ys += [float(xy[:, 1].min()), float(xy[:, 1].max())]
+        if not xs:
+            return (0.0, 0.0, 0.0, 0.0)
+        return (min(xs), min(ys), max(xs), max(ys))
+
+    @cached_property
+    def _cell_index(self) -> tuple[float, float, float, float, int, int, list[list[GridCell]]]:
+        # Buckets the size of the smallest cell: for a regular grid every bucket holds
+        # exactly one cell, so `cell_at` is one division and one containment test; an
+        # irregular (imported) layout still works, with a few candidates per bucket.
+        cells = list(self.cells.values())
+        if not cells:
+            return (0.0, 0.0, 1.0, 1.0, 0, 0, [])
+        gx0 = min(c.x0 for c in cells)
+        gy0 = min(c.y0 for c in cells)
+        gx1 = max(c.x1 for c in cells)
+        gy1 = max(c.y1 for c in cells)
+        bw = max(min(c.x1 - c.x0 for c in cells), (gx1 - gx0) / 512.0, 1e-6)
+        bh = max(min(c.y1 - c.y0 for c in cells), (gy1 - gy0) / 512.0, 1e-6)
+        nx_ = max(1, math.ceil((gx1 - gx0) / bw - 1e-9))
+        ny_ = max(1, math.ceil((gy1 - gy0) / bh - 1e-9))
+        buckets: list[list[GridCell]] = [[] for _ in range(nx_ * ny_)]
+        for c in cells:
+            i0 = min(nx_ - 1, max(0, math.floor((c.x0 - gx0) / bw)))
+            i1 = min(nx_ - 1, max(0, math.ceil((c.x1 - gx0) / bw) - 1))
+            j0 = min(ny_ - 1, max(0, math.floor((c.y0 - gy0) / bh)))
+            j1 = min(ny_ - 1, max(0, math.ceil((c.y1 - gy0) / bh) - 1))
+            for j in range(j0, j1 + 1):
+                for i in range(i0, i1 + 1):
+                    buckets[j * nx_ + i].append(c)
+        return (gx0, gy0, bw, bh, nx_, ny_, buckets)
+
+    def cell_at(self, x: float, y: float) -> GridCell | None:
+        """The grid cell holding the point, or None outside every cell."""
+        gx0, gy0, bw, bh, nx_, ny_, buckets = self._cell_index
+        i = math.floor((x - gx0) / bw)
+        j = math.floor((y - gy0) / bh)
+        # A point on a shared edge may fall in the neighbouring bucket: look there too.
+        for jj in (j, j - 1):
+            for ii in (i, i - 1):
+                if 0 <= ii < nx_ and 0 <= jj < ny_:
+                    for c in buckets[jj * nx_ + ii]:
+                        if c.contains(x, y):
+                            return c
+        return None
+
+    @cached_property
+    def _node_ids(self) -> np.ndarray:
+        return np.fromiter(self.roads.nodes, dtype=np.int64, count=len(self.roads))
+
+    @cached_property
+    def _node_xy(self) -> np.ndarray:
+        nodes = self.roads.nodes
+        xy = np.empty((len(nodes), 2), dtype=np.float64)
+        for k, (_, d) in enumerate(nodes(data=True)):
+            xy[k, 0] = d["x"]
+            xy[k, 1] = d["y"]
+        return xy
+
+    @cached_property
+    def _node_tree(self):  # scipy is imported lazily: most callers never need the tree
+        from scipy.spatial import cKDTree
+
+        return cKDTree(self._node_xy)
+
+    def nearest_node(self, x: float, y: float) -> int:
+        """The road node nearest to the point (straight-line distance)."""
+        if not len(self.roads):
+            raise ValueError("the city has no road nodes")
+        _, k = self._node_tree.query((x, y))
+        return int(self._node_ids[int(k)])
+
+    def node_xy(self, node: int) -> tuple[float, float]:
+        """The (x, y) of a road node."""
+        d = self.roads.nodes[node]
+        return (d["x"], d["y"])
+
+    # ------------------------------------------------------------ administration
+
+    def admin_chain(self, cell_code: str) -> tuple[GridCell, Community, Street, District]:
+        """The cell with its community, street and district: the escalation ladder."""
+        cell = self.cells[cell_code]
+        community = self.communities[cell.community_code]
+        street = self.streets[community.street_code]
+        return cell, community, street, self.districts[street.district_code]
+
+    def grid_worker(self, cell_code: str) -> UnitSpec:
+        """The grid worker responsible for a cell."""
+        return self.units[self.cells[cell_code].worker_unit_code]
+
+    def units_of_kind(self, kind: UnitKind) -> list[UnitSpec]:
+        """Every unit of one kind, in code order of the city."""
+        return [u for u in self.units.values() if u.kind == kind]
+
+    # ---------------------------------------------------------------- addresses
+
+    @cached_property
+    def _address_index(self) -> tuple[list[str], list[int], dict[str, int], list[str]]:
+        # Each address is reachable under several keys: "12 heping road" (how it is
+        # written), "heping road 12" (road first, as a Chinese address reads) and, when
+        # the road has a Chinese name, "和平路12号".
+        pairs: list[tuple[str, int]] = []
+        texts: list[str] = []
+        zh = self.road_names_zh
+        for k, a in enumerate(self.addresses):
+            t = normalise(a.text)
+            texts.append(t)
+            pairs.append((t, k))
+            pairs.append((normalise(f"{a.road} {a.number}"), k))
+            if a.road in zh:
+                pairs.append((f"{zh[a.road]}{a.number}号", k))
+        pairs.sort()
+        keys = [p[0] for p in pairs]
+        idx = [p[1] for p in pairs]
+        exact = {key: k for key, k in pairs}
+        return keys, idx, exact, texts
+
+    def address(self, text: str) -> Address | None:
+        """The address written exactly so (case and spacing aside), or None."""
+        k = self._address_index[2].get(normalise(text))
+        return None if k is None else self.addresses[k]
+
+    def find_addresses(self, prefix: str, limit: int = 10) -> list[Address]:
+        """Completions for what a call-taker has typed so far, best first.
+
+        Addresses whose text (or road-first form) starts with `prefix` come first, in
+        sorted order; then, if there is room, addresses that merely contain it.
+        """
+        q = normalise(prefix)
+        if not q or limit <= 0:
+            return []
+        keys, idx, _, texts = self._address_index
+        seen: set[int] = set()
+        out: list[Address] = []
+        for pos in range(bisect.bisect_left(keys, q), len(keys)):
+            if not keys[pos].startswith(q):
+                break
+            k = idx[pos]
+            if k not in seen:
+                seen.add(k)
+                out.append(self.addresses[k])
+                if len(out) >= limit:
+                    return out
+        for k, t in enumerate(texts):
+            if q in t and k not in seen:
+                seen.add(k)
+                out.append(self.addresses[k])
+                if len(out) >= limit:
+                    break
+        return out
