@@ -11,9 +11,16 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsRectItem,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.bridge import EventBridge, Selection
 from console.map.geometry import cell_outlines, nearest, road_segments
@@ -32,6 +39,7 @@ from console.map.style import (
     status_label,
     theme,
 )
+from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, UnitStatus
 from core.events import Event
 
@@ -168,6 +176,11 @@ class MapView(QWidget):
 
     def _build_static_layers(self) -> None:
         city = self._city
+        x0, y0, x1, y1 = city.bounds
+        # The city's ground, a shade apart from the void around it, so its edge shows.
+        self._land = QGraphicsRectItem(x0, y0, x1 - x0, y1 - y0)
+        self._land.setZValue(-10)
+        self._vb.addItem(self._land, ignoreBounds=True)
         self._road_items: dict[str, pg.PlotCurveItem] = {}
         segments = road_segments(city.roads, ROAD_CLASSES)
         # Local streets lowest, motorways on top; no antialiasing: thousands of segments.
@@ -205,9 +218,15 @@ class MapView(QWidget):
         self._vb.addItem(self._station_labels, ignoreBounds=True)
 
     def _build_live_layers(self) -> None:
-        self._incident_item = pg.ScatterPlotItem(pxMode=True, symbol=INCIDENT_SYMBOL)
+        self._incident_item = pg.ScatterPlotItem(pxMode=True, symbol=INCIDENT_SYMBOL,
+                                                 hoverable=True, tip=self._incident_tip)
         self._incident_item.setZValue(20)
-        self._unit_item = pg.ScatterPlotItem(pxMode=True, size=UNIT_SIZE)
+        # What an incident is, written next to it once there is room (~2.5 m a pixel).
+        self._incident_labels = LabelLayer(self._city.bounds, 0.4, point_size=8.5, bold=True)
+        self._incident_labels.setZValue(21)
+        self._vb.addItem(self._incident_labels, ignoreBounds=True)
+        self._unit_item = pg.ScatterPlotItem(pxMode=True, size=UNIT_SIZE, hoverable=True,
+                                             tip=self._unit_tip)
         self._unit_item.setZValue(30)
         self._highlight_item = pg.ScatterPlotItem(pxMode=True, symbol="o", brush=None)
         self._highlight_item.setZValue(40)
@@ -219,7 +238,7 @@ class MapView(QWidget):
             "cell_names": [self._cell_labels],
             "stations": [self._station_item, self._station_labels],
             "units": [self._unit_item],
-            "incidents": [self._incident_item],
+            "incidents": [self._incident_item, self._incident_labels],
         }
 
     # ------------------------------------------------------------------ theme
@@ -237,12 +256,16 @@ class MapView(QWidget):
         """Repaint every layer in the current theme's colours."""
         t = self._theme
         self._plot.setBackground(t.background)
+        self._land.setBrush(pg.mkBrush(t.land))
+        self._land.setPen(pg.mkPen(None))
         for cls, curve in self._road_items.items():
             colour, width = t.roads[cls]
             curve.setPen(pg.mkPen(colour, width=width))
-        self._cell_item.setPen(pg.mkPen(t.cell_outline, width=1.2))
+        # Dashed, so a cell boundary never reads as a road.
+        self._cell_item.setPen(pg.mkPen(t.cell_outline, width=1.5, style=Qt.PenStyle.DashLine))
         self._cell_labels.set_colours(t.cell_label, t.halo)
         self._station_labels.set_colours(t.text, t.halo)
+        self._incident_labels.set_colours(t.text, t.halo)
         outline = pg.mkPen(t.marker_outline, width=1.0)
         self._station_item.setData(
             x=[s.x for s in self._stations], y=[s.y for s in self._stations],
@@ -341,6 +364,9 @@ class MapView(QWidget):
                 pos=self._incident_xy, data=self._incident_ids, pen=self._unit_pen,
                 brush=[pg.mkBrush(PRIORITY_COLOURS.get(i.priority, "#888")) for i in incidents],
                 size=[PRIORITY_SIZES.get(i.priority, 12.0) for i in incidents])
+            self._incident_labels.set_labels(
+                [(i.x, i.y, f"{priority_label(i.priority)} {self._type_label(i.type)}")
+                 for i in incidents])
         self._redraw_highlight()
         self.redraw_count += 1
 
@@ -356,6 +382,24 @@ class MapView(QWidget):
             sizes.append(30.0)
         self._highlight_item.setData(pos=np.array(points, dtype=float).reshape(-1, 2),
                                      size=sizes, pen=self._highlight_pen, brush=None)
+
+    @staticmethod
+    def _type_label(code: str) -> str:
+        kind = INCIDENT_TYPES.get(code)
+        return QCoreApplication.translate("IncidentType", kind.label) if kind else code
+
+    def _unit_tip(self, x: float, y: float, data: str) -> str:
+        unit = self._centre.live.state.units.get(data)
+        if unit is None:
+            return data
+        return f"{unit.name} ({unit.id})\n{status_label(unit.status)}"
+
+    def _incident_tip(self, x: float, y: float, data: str) -> str:
+        incident = self._centre.live.state.incidents.get(data)
+        if incident is None:
+            return data
+        return (f"{incident.id} {priority_label(incident.priority)} "
+                f"{self._type_label(incident.type)}\n{incident.address}")
 
     def unit_point(self, unit_id: str) -> tuple[float, float] | None:
         """Where the map draws a unit now (city metres), or None."""

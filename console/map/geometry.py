@@ -64,11 +64,19 @@ def road_segments(roads: Any, classes: Iterable[str]) -> dict[str, Segments]:
 
 
 def cell_outlines(cells: Iterable[CellLike]) -> Segments:
-    """The four sides of every cell as segments (shared sides are drawn twice, harmlessly)."""
+    """The sides of every cell as segments; a side two cells share is drawn once.
+
+    (Drawn twice, a dashed side would show the two dash patterns on top of each other.)
+    """
+    seen: set[tuple[float, float, float, float]] = set()
     rows = []
     for c in cells:
-        rows += [(c.x0, c.y0, c.x1, c.y0), (c.x1, c.y0, c.x1, c.y1),
-                 (c.x1, c.y1, c.x0, c.y1), (c.x0, c.y1, c.x0, c.y0)]
+        for side in ((c.x0, c.y0, c.x1, c.y0), (c.x1, c.y0, c.x1, c.y1),
+                     (c.x0, c.y1, c.x1, c.y1), (c.x0, c.y0, c.x0, c.y1)):
+            key = tuple(round(v, 3) for v in side)
+            if key not in seen:
+                seen.add(key)
+                rows.append(side)
     a = np.asarray(rows, dtype=np.float64).reshape(-1, 4)
     return Segments(np.ascontiguousarray(a[:, [0, 2]].ravel()),
                     np.ascontiguousarray(a[:, [1, 3]].ravel()))

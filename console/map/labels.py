@@ -43,7 +43,8 @@ class LabelLayer(pg.GraphicsObject):
 
     def set_colours(self, text: str, halo: str) -> None:
         """Text colour and the colour of the box behind each label."""
-        self._text, self._halo = QColor(text), QColor(halo)
+        # pg.mkColor reads "#rrggbbaa"; QColor would read it as "#aarrggbb".
+        self._text, self._halo = pg.mkColor(text), pg.mkColor(halo)
         self.update()
 
     def shown_at(self, px_per_m: float) -> bool:

@@ -59,7 +59,8 @@ INCIDENT_SYMBOL = "t1"  # a warning triangle
 class Theme:
     """The colours of everything that is not a status, priority or agency."""
 
-    background: str
+    background: str  # outside the city
+    land: str  # inside the city's bounds
     text: str
     halo: str  # behind labels, so they stay legible over roads
     roads: dict[str, tuple[str, float]]  # road class -> (colour, width in px)
@@ -71,12 +72,13 @@ class Theme:
 
 
 LIGHT = Theme(
-    background="#eeece6",
+    background="#d9d6ce",
+    land="#f5f3ee",
     text="#1d232b",
-    halo="#eeece6c0",
+    halo="#f5f3eed0",
     roads={"motorway": ("#e09a2c", 4.0), "arterial": ("#8d96a1", 2.4),
            "collector": ("#a9b0b8", 1.5), "local": ("#cdd1d6", 1.0)},
-    cell_outline="#5f7ea6",
+    cell_outline="#4f78b0a0",
     cell_label="#30465f",
     marker_outline="#1d232b",
     highlight="#00a6ff",
@@ -84,12 +86,13 @@ LIGHT = Theme(
 )
 
 DARK = Theme(
-    background="#12161b",
+    background="#0a0c0f",
+    land="#151a20",
     text="#e6e9ed",
-    halo="#12161bc0",
-    roads={"motorway": ("#b07a2a", 4.0), "arterial": ("#5b6570", 2.4),
-           "collector": ("#3e4650", 1.5), "local": ("#2a3038", 1.0)},
-    cell_outline="#6f8fb8",
+    halo="#151a20d0",
+    roads={"motorway": ("#b07a2a", 4.0), "arterial": ("#66717d", 2.4),
+           "collector": ("#4a535e", 1.5), "local": ("#343c46", 1.0)},
+    cell_outline="#7aa0d0a0",
     cell_label="#a9bfd9",
     marker_outline="#0b0d10",
     highlight="#5fd0ff",

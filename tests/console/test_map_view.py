@@ -146,6 +146,6 @@ def test_selection_elsewhere_highlights_and_centres(view: MapView, centre,
 def test_dark_theme(view: MapView) -> None:
     view.set_dark(True)
     assert view.is_dark()
-    assert view._plot.backgroundBrush().color().name() == "#12161b"
+    assert view._plot.backgroundBrush().color().name() == "#0a0c0f"
     view.set_dark(False)
     assert not view.is_dark()
