@@ -111,3 +111,20 @@ def histogram(values: list[float], bin_s: float, minimum_bins: int = 1) -> list[
     for v in values:
         counts[max(0, int(v // bin_s))] += 1
     return counts
+
+
+def split_histogram(rows: list[ResponseTime], bin_s: float,
+                    minimum_bins: int = 1) -> tuple[list[int], list[int]]:
+    """Response-time histogram in two parts: (met their standard, were late), same bins."""
+    on_time = [r.seconds for r in rows if r.within_standard]
+    late = [r.seconds for r in rows if not r.within_standard]
+    bins = len(histogram([r.seconds for r in rows], bin_s, minimum_bins))
+    return histogram(on_time, bin_s, bins), histogram(late, bin_s, bins)
+
+
+def typical_standard(rows: list[ResponseTime]) -> int | None:
+    """The response standard that most of `rows` are held to (the smaller on a tie)."""
+    counts = Counter(r.standard_s for r in rows if r.standard_s > 0)
+    if not counts:
+        return None
+    return min(counts, key=lambda s: (-counts[s], s))

@@ -103,3 +103,15 @@ def test_histogram_bins() -> None:
     assert histogram([0, 59.9, 60, 250], 60) == [2, 1, 0, 0, 1]
     with pytest.raises(ValueError):
         histogram([1], 0)
+
+
+def test_split_histogram_and_typical_standard() -> None:
+    from core.metrics import ResponseTime, split_histogram, typical_standard
+
+    rows = [ResponseTime("I1", "medical", 300, 480), ResponseTime("I2", "medical", 500, 480),
+            ResponseTime("I3", "burglary", 500, 1200), ResponseTime("I4", "assault", 30, 420)]
+    assert split_histogram(rows, 240) == ([1, 1, 1], [0, 0, 1])
+    assert split_histogram([], 60, minimum_bins=2) == ([0, 0], [0, 0])
+    assert typical_standard(rows) == 480
+    assert typical_standard(rows[2:]) == 420  # a tie: the stricter standard
+    assert typical_standard([]) is None
