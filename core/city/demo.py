@@ -96,12 +96,12 @@ def build_demo_city(seed: int = 2026, scale: str = "full") -> City:
     return City(
         name=f"Qinghe ({scale} demo, seed {seed})",
         roads=net.graph,
-        districts=districts,
-        streets=streets,
-        communities=communities,
-        cells=cells,
-        stations=stations,
-        units=units,
+        districts=tuple(districts.values()),
+        streets=tuple(streets.values()),
+        communities=tuple(communities.values()),
+        cells=tuple(cells.values()),
+        stations=tuple(stations.values()),
+        units=tuple(units.values()),
         addresses=addresses,
         areas=tuple(net.areas),
         road_names_zh=net.road_names_zh,
@@ -259,7 +259,8 @@ def _units(
     for kind, count in sc.units.items():
         prefix, label = _UNIT_PREFIX[kind]
         pool = by_prefix[home[kind]]
-        # Specialist units (ladders, hazmat) go to a seeded choice of stations.
+        # Each kind starts at a seeded station, so the few ladders and hazmat units do
+        # not all sit at the first stations.
         offset = int(rng.integers(len(pool)))
         for k in range(count):
             st = pool[(offset + k) % len(pool)]

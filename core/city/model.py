@@ -20,11 +20,15 @@ import bisect
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 
 from core.domain.kinds import UNIT_AGENCY, Agency, UnitKind
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 ROAD_CLASSES: tuple[str, ...] = ("motorway", "arterial", "collector", "local")
 """Road classes, fastest first."""
@@ -144,31 +148,73 @@ class Area:
 
 @dataclass(frozen=True, eq=False)
 class City:
-    """A whole city. Collections are keyed by code and must be treated as read-only.
+    """A whole city.
 
-    Lookup indexes (cells, addresses, nearest node) are built on first use and cached.
+    The collections are tuples, in a stable order (iterate them for drawing, counting,
+    registering units); look things up by code through the `*_by_code` dicts. Any
+    iterable passed in is turned into a tuple. Lookup indexes (codes, cells, addresses,
+    nearest node) are built on first use and cached: treat the city as read-only.
     """
 
     name: str
     roads: nx.DiGraph
-    districts: dict[str, District]
-    streets: dict[str, Street]
-    communities: dict[str, Community]
-    cells: dict[str, GridCell]
-    stations: dict[str, Station]
-    units: dict[str, UnitSpec]
+    districts: tuple[District, ...]
+    streets: tuple[Street, ...]
+    communities: tuple[Community, ...]
+    cells: tuple[GridCell, ...]
+    stations: tuple[Station, ...]
+    units: tuple[UnitSpec, ...]
     addresses: tuple[Address, ...]
     areas: tuple[Area, ...] = ()
     # Optional Chinese name of each road, keyed by the English name.
     road_names_zh: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("districts", "streets", "communities", "cells", "stations", "units",
+                     "addresses", "areas"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
+
+    # ------------------------------------------------------------ lookups by code
+
+    @cached_property
+    def districts_by_code(self) -> dict[str, District]:
+        """Districts keyed by code."""
+        return {x.code: x for x in self.districts}
+
+    @cached_property
+    def streets_by_code(self) -> dict[str, Street]:
+        """Streets (subdistricts) keyed by code."""
+        return {x.code: x for x in self.streets}
+
+    @cached_property
+    def communities_by_code(self) -> dict[str, Community]:
+        """Communities keyed by code."""
+        return {x.code: x for x in self.communities}
+
+    @cached_property
+    def cells_by_code(self) -> dict[str, GridCell]:
+        """Grid cells keyed by code."""
+        return {x.code: x for x in self.cells}
+
+    @cached_property
+    def stations_by_code(self) -> dict[str, Station]:
+        """Stations keyed by code."""
+        return {x.code: x for x in self.stations}
+
+    @cached_property
+    def units_by_code(self) -> dict[str, UnitSpec]:
+        """Units keyed by code."""
+        return {x.code: x for x in self.units}
 
     # ---------------------------------------------------------------- geometry
 
     @cached_property
     def bounds(self) -> tuple[float, float, float, float]:
         """(x0, y0, x1, y1): the box holding every grid cell and road node."""
-        xs = [c.x0 for c in self.cells.values()] + [c.x1 for c in self.cells.values()]
-        ys = [c.y0 for c in self.cells.values()] + [c.y1 for c in self.cells.values()]
+        xs = [c.x0 for c in self.cells] + [c.x1 for c in self.cells]
+        ys = [c.y0 for c in self.cells] + [c.y1 for c in self.cells]
         if self.roads.number_of_nodes():
             xy = self._node_xy
             xs += [float(xy[:, 0].min()), float(xy[:, 0].max())]
@@ -182,7 +228,7 @@ class City:
         # Buckets the size of the smallest cell: for a regular grid every bucket holds
         # exactly one cell, so `cell_at` is one division and one containment test; an
         # irregular (imported) layout still works, with a few candidates per bucket.
-        cells = list(self.cells.values())
+        cells = self.cells
         if not cells:
             return (0.0, 0.0, 1.0, 1.0, 0, 0, [])
         gx0 = min(c.x0 for c in cells)
@@ -232,7 +278,8 @@ class City:
         return xy
 
     @cached_property
-    def _node_tree(self):  # scipy is imported lazily: most callers never need the tree
+    def _node_tree(self) -> cKDTree:
+        # scipy is imported lazily: most users of a city never need the tree.
         from scipy.spatial import cKDTree
 
         return cKDTree(self._node_xy)
@@ -253,18 +300,18 @@ class City:
 
     def admin_chain(self, cell_code: str) -> tuple[GridCell, Community, Street, District]:
         """The cell with its community, street and district: the escalation ladder."""
-        cell = self.cells[cell_code]
-        community = self.communities[cell.community_code]
-        street = self.streets[community.street_code]
-        return cell, community, street, self.districts[street.district_code]
+        cell = self.cells_by_code[cell_code]
+        community = self.communities_by_code[cell.community_code]
+        street = self.streets_by_code[community.street_code]
+        return cell, community, street, self.districts_by_code[street.district_code]
 
     def grid_worker(self, cell_code: str) -> UnitSpec:
         """The grid worker responsible for a cell."""
-        return self.units[self.cells[cell_code].worker_unit_code]
+        return self.units_by_code[self.cells_by_code[cell_code].worker_unit_code]
 
     def units_of_kind(self, kind: UnitKind) -> list[UnitSpec]:
         """Every unit of one kind, in code order of the city."""
-        return [u for u in self.units.values() if u.kind == kind]
+        return [u for u in self.units if u.kind == kind]
 
     # ---------------------------------------------------------------- addresses
 

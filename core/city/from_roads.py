@@ -1,0 +1,248 @@
+"""A city around an existing road graph (e.g. an OpenStreetMap import).
+
+A road extract has roads and nothing else, so everything the centre needs besides is
+laid over it, deterministically for a seed: square grid cells of `cell_size_m` wherever
+there are roads, 2 x 2 cells to a community, 3 x 3 communities to a street (subdistrict),
+3 x 3 streets to a district; stations near the middle of the roads of their area (a
+rescue base per district; a fire station, an ambulance post, a police station and a
+community service centre per street), units at them, a grid worker per cell, and house
+numbers along every named road that is not a motorway.
+The result is a starting point an administrator refines, not a survey.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import networkx as nx
+import numpy as np
+from scipy.spatial import cKDTree
+
+from core.city.model import (
+    Address,
+    City,
+    Community,
+    District,
+    GridCell,
+    Station,
+    Street,
+    UnitSpec,
+)
+from core.city.names import (
+    DISTRICT_NAMES,
+    STREET_NAMES,
+    community_names,
+    person_name,
+    pick_names,
+)
+from core.domain.kinds import Agency, UnitKind
+from core.errors import ValidationError
+
+HOUSE_SPACING_M = 40.0  # one house number per this much road, per side
+ADDRESS_OFFSET_M = 12.0
+
+_FIRE = [(UnitKind.FIRE_ENGINE, "E", "Engine", 2)]  # + a ladder at every other station
+
+
+def city_from_roads(
+    name: str, roads: nx.DiGraph, cell_size_m: float = 500.0, seed: int = 0
+) -> City:
+    """A city on `roads` (Beacon's graph conventions; any origin) with generated areas,
+    stations, units and addresses. Raises `ValidationError` for an empty graph, missing
+    coordinates or a cell size that is not positive."""
+    if not math.isfinite(cell_size_m) or cell_size_m <= 0:
+        raise ValidationError(f"cell size must be positive metres, not {cell_size_m}",
+                              "cell_size")
+    if roads.number_of_nodes() == 0:
+        raise ValidationError("the road graph has no nodes", "roads")
+    try:
+        ids = list(roads.nodes)
+        xy = np.array([(float(d["x"]), float(d["y"])) for _, d in roads.nodes(data=True)])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationError(f"road nodes need numeric x and y ({exc})", "roads") from exc
+    rng = np.random.default_rng(seed)
+    gx0, gy0 = math.floor(xy[:, 0].min()), math.floor(xy[:, 1].min())
+    ci = ((xy[:, 0] - gx0) // cell_size_m).astype(np.int64)
+    cj = ((xy[:, 1] - gy0) // cell_size_m).astype(np.int64)
+    occupied = sorted(set(zip(cj.tolist(), ci.tolist(), strict=True)))
+
+    # Group occupied cells bottom-up; codes follow the groups, in row-major order.
+    groups: dict[tuple[int, int], dict[tuple[int, int], dict]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list))
+    )
+    for j, i in occupied:
+        com = (j // 2, i // 2)
+        st = (com[0] // 3, com[1] // 3)
+        groups[(st[0] // 3, st[1] // 3)][st][com].append((j, i))
+    n_streets = sum(len(s) for s in groups.values())
+    n_comms = sum(len(c) for s in groups.values() for c in s.values())
+    district_names = pick_names(DISTRICT_NAMES, len(groups), rng)
+    street_names = pick_names(STREET_NAMES, n_streets, rng)
+    comm_names = [en for en, _ in community_names(n_comms, rng)]
+
+    districts: list[District] = []
+    streets: list[Street] = []
+    communities: list[Community] = []
+    cells: list[GridCell] = []
+    cell_of: dict[tuple[int, int], GridCell] = {}
+    for dk, dkey in enumerate(sorted(groups)):
+        d = District(f"D{dk + 1}", f"{district_names[dk]} District")
+        districts.append(d)
+        for sk, skey in enumerate(sorted(groups[dkey])):
+            s = Street(f"{d.code}-S{sk + 1}", f"{street_names[len(streets)]} Subdistrict",
+                       d.code)
+            streets.append(s)
+            for ck, ckey in enumerate(sorted(groups[dkey][skey])):
+                stem = comm_names[len(communities)]
+                c = Community(f"{s.code}-C{ck + 1}", f"{stem} Community", s.code)
+                communities.append(c)
+                for gk, (j, i) in enumerate(groups[dkey][skey][ckey]):
+                    cell = GridCell(
+                        f"{c.code}-G{gk + 1}", f"{stem} Grid {gk + 1}", c.code,
+                        gx0 + i * cell_size_m, gy0 + j * cell_size_m,
+                        gx0 + (i + 1) * cell_size_m, gy0 + (j + 1) * cell_size_m,
+                        f"G{len(cells) + 1}",
+                    )
+                    cells.append(cell)
+                    cell_of[(j, i)] = cell
+
+    # Area code -> indexes of the road nodes in it, for placing stations among roads.
+    nodes_in: dict[str, list[int]] = defaultdict(list)
+    for k, key in enumerate(zip(cj.tolist(), ci.tolist(), strict=True)):
+        code = cell_of[key].community_code
+        street = code.rsplit("-", 1)[0]
+        for area in (street, street.rsplit("-", 1)[0]):
+            nodes_in[area].append(k)
+    stations, units = _stations_and_units(roads, ids, xy, districts, streets, nodes_in, rng)
+    centre = {s.code: f"CC{k + 1:02d}" for k, s in enumerate(streets)}
+    units += [
+        UnitSpec(c.worker_unit_code, f"Grid worker {person_name(rng)} ({c.name})",
+                 UnitKind.GRID_WORKER, centre[c.community_code.rsplit("-", 1)[0]])
+        for c in cells
+    ]
+    city = City(name, roads, districts, streets, communities, cells, stations, units, ())
+    addresses = _addresses(roads, city)
+    return City(name, roads, districts, streets, communities, cells, stations, units,
+                addresses)
+
+
+def _stations_and_units(
+    roads: nx.DiGraph, ids: list, xy: np.ndarray, districts: list[District],
+    streets: list[Street], nodes_in: dict[str, list[int]], rng: np.random.Generator,
+) -> tuple[list[Station], list[UnitSpec]]:
+    # Stations stand on nodes with a non-motorway edge, one station per node.
+    access = {u for u, v, d in roads.edges(data=True) if d.get("road_class") != "motorway"}
+    access |= {v for u, v, d in roads.edges(data=True) if d.get("road_class") != "motorway"}
+    pick = [k for k, n in enumerate(ids) if n in access] or list(range(len(ids)))
+    tree = cKDTree(xy[pick])
+    used: set[int] = set()
+
+    def place(area: list[int]) -> int:
+        # The middle of the area's roads, not of its rectangle: a cell may be mostly sea.
+        # A jitter keeps the two stations of one area from competing for the same node.
+        cx, cy = (float(v) for v in xy[area].mean(axis=0) + rng.uniform(-150, 150, 2))
+        k = 1
+        while True:
+            _, found = tree.query((cx, cy), k=min(k, len(pick)))
+            for f in np.atleast_1d(found).tolist():
+                if ids[pick[f]] not in used:
+                    used.add(ids[pick[f]])
+                    return pick[f]
+            if k >= len(pick):
+                used.clear()  # more stations than nodes: let them share
+            k *= 4
+
+    stations: list[Station] = []
+    units: list[UnitSpec] = []
+    counters: dict[str, int] = defaultdict(int)
+
+    def add(code: str, label: str, agency: Agency, area: list[int],
+            kit: list[tuple[UnitKind, str, str, int]]) -> None:
+        k = place(area)
+        st = Station(code, label, agency, float(xy[k, 0]), float(xy[k, 1]), ids[k])
+        stations.append(st)
+        for kind, prefix, unit_label, count in kit:
+            for _ in range(count):
+                counters[prefix] += 1
+                n = counters[prefix]
+                units.append(UnitSpec(f"{prefix}{n}", f"{unit_label} {n}", kind, code))
+
+    for k, d in enumerate(districts):
+        add(f"RB{k + 1:02d}", f"{d.name.removesuffix(' District')} Rescue Base",
+            Agency.RESCUE, nodes_in[d.code], [(UnitKind.RESCUE_TEAM, "R", "Rescue", 2)])
+    first_of_district: set[str] = set()
+    for k, s in enumerate(streets):
+        area = nodes_in[s.code]
+        short = s.name.removesuffix(" Subdistrict")
+        kit = list(_FIRE)
+        if s.district_code not in first_of_district:  # one hazmat unit per district
+            first_of_district.add(s.district_code)
+            kit.append((UnitKind.HAZMAT, "H", "Hazmat", 1))
+        if k % 2 == 0:
+            kit.append((UnitKind.LADDER, "L", "Ladder", 1))
+        add(f"FS{k + 1:02d}", f"{short} Fire Station", Agency.FIRE, area, kit)
+        add(f"EM{k + 1:02d}", f"{short} Ambulance Post", Agency.EMS, area,
+            [(UnitKind.AMBULANCE, "A", "Ambulance", 2)])
+        add(f"PS{k + 1:02d}", f"{short} Police Station", Agency.POLICE, area,
+            [(UnitKind.POLICE_CAR, "P", "Police", 2)])
+        add(f"CC{k + 1:02d}", f"{short} Community Service Centre", Agency.COMMUNITY, area,
+            [(UnitKind.VOLUNTEER_TEAM, "V", "Volunteer Team", 1)])
+    return stations, units
+
+
+def _addresses(roads: nx.DiGraph, city: City) -> tuple[Address, ...]:
+    """House numbers every HOUSE_SPACING_M along each named road, odd on the left of the
+    road's main direction, even on the right; the first number wins where two stretches
+    of a road give the same one."""
+    by_road: dict[str, list[tuple]] = defaultdict(list)
+    for u, v, d in roads.edges(data=True):
+        road = d.get("road") or ""
+        if not road or d.get("road_class") == "motorway":
+            continue
+        if not d.get("oneway") and roads.has_edge(v, u) and repr(u) > repr(v):
+            continue  # the other direction of a two-way road gives the same houses
+        by_road[road].append((u, v))
+    out: list[Address] = []
+    for road in sorted(by_road):
+        segs = by_road[road]
+        a = np.array([city.node_xy(u) for u, _ in segs])
+        b = np.array([city.node_xy(v) for _, v in segs])
+        mid = (a + b) / 2
+        # The road's main direction: the principal axis of its segment midpoints.
+        centred = mid - mid.mean(axis=0)
+        if len(segs) > 1 and np.abs(centred).sum() > 0:
+            axis = np.linalg.svd(centred, full_matrices=False)[2][0]
+        else:
+            axis = (b[0] - a[0]) / max(float(np.hypot(*(b[0] - a[0]))), 1e-9)
+        if axis[0] < 0 or (axis[0] == 0 and axis[1] < 0):
+            axis = -axis  # numbers rise eastwards (or northwards)
+        left = np.array([-axis[1], axis[0]])
+        start = float(min((a @ axis).min(), (b @ axis).min()))
+        taken: set[int] = set()
+        for (u, v), pa, pb in zip(segs, a, b, strict=True):
+            length = float(np.hypot(*(pb - pa)))
+            if length <= 0:
+                continue
+            normal = np.array([-(pb - pa)[1], (pb - pa)[0]]) / length
+            if normal @ left < 0:
+                normal = -normal
+            for m in range(max(1, round(length / HOUSE_SPACING_M))):
+                p = pa + (pb - pa) * ((m + 0.5) / max(1, round(length / HOUSE_SPACING_M)))
+                k = int((float(p @ axis) - start) // HOUSE_SPACING_M)
+                for side, sign in ((1, 1.0), (2, -1.0)):
+                    number = 2 * k + side
+                    if number in taken:
+                        continue
+                    x, y = (float(c) for c in p + sign * ADDRESS_OFFSET_M * normal)
+                    cell = city.cell_at(x, y)
+                    if cell is None:  # beside the covered area: put the house on the road
+                        x, y = float(p[0]), float(p[1])
+                        cell = city.cell_at(x, y)
+                        if cell is None:
+                            continue
+                    taken.add(number)
+                    near = u if np.hypot(*(p - pa)) <= np.hypot(*(p - pb)) else v
+                    out.append(Address(f"{number} {road}", road, number, x, y, near,
+                                       cell.code))
+    return tuple(out)
