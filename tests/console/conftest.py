@@ -29,9 +29,10 @@ def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def clock() -> SimulatedClock:
-    """The centre's clock; tests move it."""
-    return SimulatedClock(START.replace(minute=1))
+def clock(sim_clock: SimulatedClock) -> SimulatedClock:
+    """The centre's clock (the shared `sim_clock`), a minute after the demo calls."""
+    sim_clock.advance_to(START.replace(minute=1))
+    return sim_clock
 
 
 @pytest.fixture
@@ -88,3 +89,21 @@ def make_window(qtbot, qapp, centre: Centre, settings_path: Path):  # noqa: ANN0
 def window(make_window):  # noqa: ANN001, ANN201
     """The main window in English."""
     return make_window()
+
+
+@pytest.fixture
+def bridge(centre, qtbot) -> Iterator[object]:  # noqa: ANN001
+    """The event bridge on the centre's bus."""
+    from console.bridge import EventBridge
+
+    b = EventBridge(centre.service.bus)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def selection(qtbot):  # noqa: ANN001, ANN201
+    """A fresh shared selection."""
+    from console.bridge import Selection
+
+    return Selection()
