@@ -130,8 +130,8 @@ class MainWindow(QMainWindow):
         self.resize(1600, 1000)
         self._default_state = self.saveState(STATE_VERSION)
         self.restore_layout()
-        self.theme = apply_theme(QApplication.instance(),
-                                 str(settings.value("console/theme", "light")))
+        self.theme = ""
+        self._apply_theme(str(settings.value("console/theme", "light")))
 
     # -- layout ------------------------------------------------------------------------
 
@@ -271,6 +271,12 @@ class MainWindow(QMainWindow):
         picked = getattr(self.map_view, "locationPicked", None)
         if picked is not None:
             picked.connect(self._on_location_picked)
+        set_picking = getattr(self.map_view, "set_picking", None)
+        if set_picking is not None:
+            self.call_form.pickRequested.connect(set_picking)
+        picking_changed = getattr(self.map_view, "pickingChanged", None)
+        if picking_changed is not None:
+            picking_changed.connect(self.call_form.pick_button.setChecked)
 
     def _focus(self, name: str, then: Callable[[], None]) -> None:
         dock = self.docks[name]
@@ -304,9 +310,15 @@ class MainWindow(QMainWindow):
 
     def toggle_theme(self) -> None:
         """Light to dark and back; remembered."""
-        self.theme = apply_theme(QApplication.instance(),
-                                 "dark" if self.theme == "light" else "light")
+        self._apply_theme("dark" if self.theme == "light" else "light")
         self._settings.setValue("console/theme", self.theme)
+
+    def _apply_theme(self, name: str) -> None:
+        self.theme = apply_theme(QApplication.instance(), name)
+        for panel in self.external.values():  # the map and charts draw their own colours
+            set_dark = getattr(panel, "set_dark", None)
+            if set_dark is not None:
+                set_dark(self.theme == "dark")
 
     def show_cheat_sheet(self) -> CheatSheet:
         """Open the non-modal list of keyboard shortcuts."""

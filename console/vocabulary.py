@@ -136,3 +136,39 @@ def fill(text: str, *args: object) -> str:
     for n in range(len(args), 0, -1):
         text = text.replace(f"%{n}", str(args[n - 1]))
     return text
+
+
+# Texts the map and the dashboard look up through a variable (so lupdate cannot see
+# them there): declared here, in their contexts, so the translation file holds them.
+_LOOKED_UP_ELSEWHERE = (
+    QT_TRANSLATE_NOOP("Beacon", "Available"),
+    QT_TRANSLATE_NOOP("Beacon", "Dispatched"),
+    QT_TRANSLATE_NOOP("Beacon", "En route"),
+    QT_TRANSLATE_NOOP("Beacon", "On scene"),
+    QT_TRANSLATE_NOOP("Beacon", "Transporting"),
+    QT_TRANSLATE_NOOP("Beacon", "Out of service"),
+    QT_TRANSLATE_NOOP("Beacon", "P%1"),
+    QT_TRANSLATE_NOOP("Beacon", "Fire"),
+    QT_TRANSLATE_NOOP("Beacon", "Ambulance"),
+    QT_TRANSLATE_NOOP("Beacon", "Police"),
+    QT_TRANSLATE_NOOP("Beacon", "Rescue"),
+    QT_TRANSLATE_NOOP("Beacon", "Community"),
+    QT_TRANSLATE_NOOP("MapView", "Agency (shape)"),
+    QT_TRANSLATE_NOOP("IncidentType", "Structure fire"),
+    QT_TRANSLATE_NOOP("IncidentType", "Vehicle fire"),
+    QT_TRANSLATE_NOOP("IncidentType", "Smoke reported"),
+    QT_TRANSLATE_NOOP("IncidentType", "Explosion"),
+    QT_TRANSLATE_NOOP("IncidentType", "Gas leak"),
+    QT_TRANSLATE_NOOP("IncidentType", "Hazardous materials"),
+    QT_TRANSLATE_NOOP("IncidentType", "Medical emergency"),
+    QT_TRANSLATE_NOOP("IncidentType", "Fall / injury"),
+    QT_TRANSLATE_NOOP("IncidentType", "Traffic collision"),
+    QT_TRANSLATE_NOOP("IncidentType", "Assault"),
+    QT_TRANSLATE_NOOP("IncidentType", "Burglary"),
+    QT_TRANSLATE_NOOP("IncidentType", "Public disturbance"),
+    QT_TRANSLATE_NOOP("IncidentType", "Flooding"),
+    QT_TRANSLATE_NOOP("IncidentType", "Building collapse"),
+    QT_TRANSLATE_NOOP("IncidentType", "Water rescue"),
+    QT_TRANSLATE_NOOP("IncidentType", "Welfare check"),
+    QT_TRANSLATE_NOOP("IncidentType", "Community hazard"),
+)

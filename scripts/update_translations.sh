@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${QT_BIN:-/work/venv/bin}
-"$BIN/pyside6-lupdate" console/*.py console/models/*.py console/panels/*.py \
+"$BIN/pyside6-lupdate" console/*.py console/*/*.py \
     -ts resources/translations/beacon_zh_CN.ts
 "$BIN/pyside6-lrelease" resources/translations/beacon_zh_CN.ts \
     -qm resources/translations/beacon_zh_CN.qm

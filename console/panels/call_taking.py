@@ -41,6 +41,7 @@ class CallTakingForm(QWidget):
     incidentCreated = Signal(str)
     callAttached = Signal(str)
     noticeShown = Signal(str)
+    pickRequested = Signal(bool)  # True: the next click on the map sets the location
 
     def __init__(self, city: City, state: State, runner: CommandRunner,
                  now: Callable[[], datetime], parent: QWidget | None = None) -> None:
@@ -57,6 +58,8 @@ class CallTakingForm(QWidget):
         self.callback = QLineEdit(objectName="callbackNumber")
         self.address = QLineEdit(objectName="addressInput")
         self.address.setClearButtonEnabled(True)
+        self.pick_button = QPushButton(objectName="pickOnMapButton")
+        self.pick_button.setCheckable(True)
         self._suggestions = QStringListModel(self)
         completer = QCompleter(self._suggestions, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -90,7 +93,13 @@ class CallTakingForm(QWidget):
             box = QVBoxLayout()
             box.setContentsMargins(0, 0, 0, 0)
             box.setSpacing(1)
-            box.addWidget(widget)
+            if key == "address":
+                line = QHBoxLayout()
+                line.addWidget(widget, 1)
+                line.addWidget(self.pick_button)
+                box.addLayout(line)
+            else:
+                box.addWidget(widget)
             if key == "address":
                 box.addWidget(self.resolved)
             error = QLabel(objectName=f"{widget.objectName()}Error")
@@ -135,6 +144,7 @@ class CallTakingForm(QWidget):
         self.type.currentIndexChanged.connect(self._on_type_changed)
         self.create.clicked.connect(self._on_create_clicked)
         self.clear_button.clicked.connect(self.clear)
+        self.pick_button.toggled.connect(self.pickRequested)
         self.attach_button.clicked.connect(self._on_attach_clicked)
         self.create_anyway.clicked.connect(self._on_create_anyway_clicked)
         for edit in (self.caller, self.callback):
@@ -165,6 +175,8 @@ class CallTakingForm(QWidget):
             p = self.priority.itemData(n)
             text = {1: self.tr("P1 highest"), 5: self.tr("P5 lowest")}.get(p, f"P{p}")
             self.priority.setItemText(n, text)
+        self.pick_button.setText(self.tr("Pick on map"))
+        self.pick_button.setToolTip(self.tr("Click here, then on the map, to set the location"))
         self.create.setText(self.tr("Create incident"))
         self.create.setToolTip(self.tr("Open the incident (Enter)"))
         self.clear_button.setText(self.tr("Clear"))
@@ -205,6 +217,7 @@ class CallTakingForm(QWidget):
     def set_location(self, x: float, y: float) -> None:
         """Use the address nearest to a point picked on the map."""
         loc = nearest_address(self._city, x, y)
+        self.pick_button.setChecked(False)
         if loc is not None:
             self.address.setText(loc.address)
             self.noticeShown.emit(fill(self.tr("Location from the map: %1"), loc.address))
@@ -335,4 +348,5 @@ class CallTakingForm(QWidget):
         for label in self._errors.values():
             label.setVisible(False)
         self._hide_duplicates()
+        self.pick_button.setChecked(False)
         self.caller.setFocus(Qt.FocusReason.ShortcutFocusReason)

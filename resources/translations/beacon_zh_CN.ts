@@ -92,169 +92,242 @@
     </message>
 </context>
 <context>
+    <name>Beacon</name>
+    <message>
+        <location filename="../../console/vocabulary.py" line="144" />
+        <source>Available</source>
+        <translation>待命</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="145" />
+        <source>Dispatched</source>
+        <translation>已调派</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="146" />
+        <source>En route</source>
+        <translation>途中</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="147" />
+        <source>On scene</source>
+        <translation>已到场</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="148" />
+        <source>Transporting</source>
+        <translation>转运中</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="149" />
+        <source>Out of service</source>
+        <translation>停勤</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="150" />
+        <source>P%1</source>
+        <translation>P%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="151" />
+        <source>Fire</source>
+        <translation>消防</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="152" />
+        <source>Ambulance</source>
+        <translation>急救</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="153" />
+        <source>Police</source>
+        <translation>公安</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="154" />
+        <source>Rescue</source>
+        <translation>救援</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="155" />
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+</context>
+<context>
     <name>CallTakingForm</name>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="148" />
+        <location filename="../../console/panels/call_taking.py" line="158" />
         <source>&amp;Caller</source>
         <translation>报警人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="148" />
+        <location filename="../../console/panels/call_taking.py" line="158" />
         <source>Call&amp;back</source>
         <translation>回拨电话(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="149" />
+        <location filename="../../console/panels/call_taking.py" line="159" />
         <source>&amp;Address</source>
         <translation>地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="149" />
+        <location filename="../../console/panels/call_taking.py" line="159" />
         <source>&amp;Type</source>
         <translation>事件类型(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="150" />
+        <location filename="../../console/panels/call_taking.py" line="160" />
         <source>&amp;Priority</source>
         <translation>优先级(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="150" />
+        <location filename="../../console/panels/call_taking.py" line="160" />
         <source>&amp;What happened</source>
         <translation>警情描述(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="157" />
+        <location filename="../../console/panels/call_taking.py" line="167" />
         <source>Name of the caller</source>
         <translation>报警人姓名</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="158" />
+        <location filename="../../console/panels/call_taking.py" line="168" />
         <source>e.g. +86 138 0000 0000</source>
         <translation>例如 +86 138 0000 0000</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="159" />
+        <location filename="../../console/panels/call_taking.py" line="169" />
         <source>Type a street address, or click the map</source>
         <translation>输入街道地址，或在地图上点选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="160" />
+        <location filename="../../console/panels/call_taking.py" line="170" />
         <source>What the caller reports</source>
         <translation>报警人所述情况</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="161" />
+        <location filename="../../console/panels/call_taking.py" line="171" />
         <source>— choose the incident type —</source>
         <translation>— 请选择事件类型 —</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="166" />
+        <location filename="../../console/panels/call_taking.py" line="176" />
         <source>P1 highest</source>
         <translation>P1 最高</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="166" />
+        <location filename="../../console/panels/call_taking.py" line="176" />
         <source>P5 lowest</source>
         <translation>P5 最低</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="168" />
+        <location filename="../../console/panels/call_taking.py" line="178" />
+        <source>Pick on map</source>
+        <translation>地图选点</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="179" />
+        <source>Click here, then on the map, to set the location</source>
+        <translation>先点此按钮，再在地图上点击，即可确定位置</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="180" />
         <source>Create incident</source>
         <translation>创建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="169" />
+        <location filename="../../console/panels/call_taking.py" line="181" />
         <source>Open the incident (Enter)</source>
         <translation>立案（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="170" />
+        <location filename="../../console/panels/call_taking.py" line="182" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="171" />
+        <location filename="../../console/panels/call_taking.py" line="183" />
         <source>Attach call to it</source>
         <translation>并入该事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="172" />
+        <location filename="../../console/panels/call_taking.py" line="184" />
         <source>Create new incident anyway</source>
         <translation>仍然新建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="197" />
+        <location filename="../../console/panels/call_taking.py" line="209" />
         <source>Pick a known address from the list.</source>
         <translation>请从列表中选择已知地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="200" />
+        <location filename="../../console/panels/call_taking.py" line="212" />
         <source>outside every grid cell</source>
         <translation>不在任何网格内</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="201" />
+        <location filename="../../console/panels/call_taking.py" line="213" />
         <source>Grid cell %1 %2 · community %3 · grid worker %4</source>
         <translation>网格 %1 %2 · 社区 %3 · 网格员 %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="210" />
+        <location filename="../../console/panels/call_taking.py" line="223" />
         <source>Location from the map: %1</source>
         <translation>已从地图取点：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="239" />
+        <location filename="../../console/panels/call_taking.py" line="252" />
         <source>Unknown address: choose one from the suggestions or click the map.</source>
         <translation>地址无法识别：请从联想列表中选择，或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="242" />
+        <location filename="../../console/panels/call_taking.py" line="255" />
         <source>Enter the address of the incident.</source>
         <translation>请输入事发地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="245" />
+        <location filename="../../console/panels/call_taking.py" line="258" />
         <source>Choose the incident type.</source>
         <translation>请选择事件类型。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="251" />
+        <location filename="../../console/panels/call_taking.py" line="264" />
         <source>A callback number may hold only digits, spaces, +, - and parentheses.</source>
         <translation>回拨电话只能包含数字、空格、+、- 和括号。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="257" />
+        <location filename="../../console/panels/call_taking.py" line="270" />
         <source>The call was not recorded: correct the fields marked in red.</source>
         <translation>接警未记录：请更正红色标出的项目。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="286" />
+        <location filename="../../console/panels/call_taking.py" line="299" />
         <source>Incident %1 created</source>
         <translation>已创建事件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="292" />
+        <location filename="../../console/panels/call_taking.py" line="305" />
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="299" />
+        <location filename="../../console/panels/call_taking.py" line="312" />
         <source>Likely the same incident: %1 %2 at %3, %4 m away, reported %5 min ago (%6 calls).</source>
         <translation>可能是同一事件：%1 %2，位于 %3，相距 %4 米，%5 分钟前报警（已接 %6 次来电）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="304" />
+        <location filename="../../console/panels/call_taking.py" line="317" />
         <source>%1 more nearby.</source>
         <translation>附近另有 %1 起。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="306" />
+        <location filename="../../console/panels/call_taking.py" line="319" />
         <source>Attach call to %1</source>
         <translation>并入 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="325" />
+        <location filename="../../console/panels/call_taking.py" line="338" />
         <source>Call attached to %1</source>
         <translation>来电已并入 %1</translation>
     </message>
@@ -275,6 +348,69 @@
         <location filename="../../console/shortcuts.py" line="96" />
         <source>Keys</source>
         <translation>按键</translation>
+    </message>
+</context>
+<context>
+    <name>Dashboard</name>
+    <message>
+        <location filename="../../console/dashboard.py" line="92" />
+        <source>Open incidents by priority</source>
+        <translation>按优先级统计的未结事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/dashboard.py" line="94" />
+        <source>Open</source>
+        <translation>未结</translation>
+    </message>
+    <message>
+        <location filename="../../console/dashboard.py" line="102" />
+        <source>Response times (call to first on scene)</source>
+        <translation>响应时间（接警至首支力量到场）</translation>
+    </message>
+    <message>
+        <location filename="../../console/dashboard.py" line="103" />
+        <source>minutes</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/dashboard.py" line="104" />
+        <source>Incidents</source>
+        <translation>事件数</translation>
+    </message>
+    <message>
+        <location filename="../../console/dashboard.py" line="115" />
+        <source>Units by status</source>
+        <translation>力量状态分布</translation>
+    </message>
+    <message>
+        <location filename="../../console/dashboard.py" line="116" />
+        <source>Units</source>
+        <translation>力量数</translation>
+    </message>
+    <message>
+        <location filename="../../console/dashboard.py" line="137" />
+        <source>All types</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <location filename="../../console/dashboard.py" line="148" />
+        <source>Response times for</source>
+        <translation>响应时间统计范围</translation>
+    </message>
+    <message>
+        <location filename="../../console/dashboard.py" line="260" />
+        <source>standard %1 min</source>
+        <translation>标准 %1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/dashboard.py" line="263" />
+        <source>no unit on scene yet</source>
+        <translation>尚无力量到场</translation>
+    </message>
+    <message>
+        <location filename="../../console/dashboard.py" line="266" />
+        <source>%1 incidents, %2% within standard, median %3 min, 90%: %4 min</source>
+        <translation>%1 起事件，%2% 达标，中位数 %3 分钟，90% 分位 %4 分钟</translation>
     </message>
 </context>
 <context>
@@ -346,36 +482,41 @@
     </message>
     <message>
         <location filename="../../console/panels/dispatch_panel.py" line="234" />
+        <source>no available unit for %1</source>
+        <translation>无可用力量承担%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="236" />
         <source>send: nearest for %1, %2</source>
         <translation>派出：%1 最近力量，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="235" />
+        <location filename="../../console/panels/dispatch_panel.py" line="237" />
         <source>alternate for %1, %2</source>
         <translation>备选：%1，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="270" />
+        <location filename="../../console/panels/dispatch_panel.py" line="276" />
         <source>Assign %1 units</source>
         <translation>调派 %1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="271" />
+        <location filename="../../console/panels/dispatch_panel.py" line="277" />
         <source>Assign 1 unit</source>
         <translation>调派 1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="279" />
+        <location filename="../../console/panels/dispatch_panel.py" line="285" />
         <source>Nothing to assign: select an incident and units.</source>
         <translation>没有可调派的力量：请先选择事件和力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="286" />
+        <location filename="../../console/panels/dispatch_panel.py" line="292" />
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="289" />
+        <location filename="../../console/panels/dispatch_panel.py" line="295" />
         <source>Assigned %1 to %2</source>
         <translation>已将 %1 调派至 %2</translation>
     </message>
@@ -383,57 +524,57 @@
 <context>
     <name>IncidentQueue</name>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="106" />
+        <location filename="../../console/panels/incident_queue.py" line="110" />
         <source>Open incidents</source>
         <translation>未结事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="107" />
+        <location filename="../../console/panels/incident_queue.py" line="111" />
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="110" />
+        <location filename="../../console/panels/incident_queue.py" line="114" />
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="113" />
+        <location filename="../../console/panels/incident_queue.py" line="117" />
         <source>All agencies</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="116" />
+        <location filename="../../console/panels/incident_queue.py" line="120" />
         <source>Grid cell</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="117" />
+        <location filename="../../console/panels/incident_queue.py" line="121" />
         <source>Search address, caller, id…</source>
         <translation>搜索地址、报警人、编号…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="118" />
+        <location filename="../../console/panels/incident_queue.py" line="122" />
         <source>Filter by status</source>
         <translation>按状态筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="119" />
+        <location filename="../../console/panels/incident_queue.py" line="123" />
         <source>Filter by incident type</source>
         <translation>按事件类型筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="120" />
+        <location filename="../../console/panels/incident_queue.py" line="124" />
         <source>Filter by agency</source>
         <translation>按部门筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="121" />
+        <location filename="../../console/panels/incident_queue.py" line="125" />
         <source>Filter by grid cell code</source>
         <translation>按网格编号筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="122" />
+        <location filename="../../console/panels/incident_queue.py" line="126" />
         <source>Search the queue</source>
         <translation>在队列中搜索</translation>
     </message>
@@ -441,49 +582,137 @@
 <context>
     <name>IncidentTableModel</name>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="60" />
+        <location filename="../../console/models/incident_table_model.py" line="65" />
         <source>Incident</source>
         <translation>事件编号</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="61" />
+        <location filename="../../console/models/incident_table_model.py" line="66" />
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="62" />
+        <location filename="../../console/models/incident_table_model.py" line="67" />
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="63" />
+        <location filename="../../console/models/incident_table_model.py" line="69" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="64" />
+        <location filename="../../console/models/incident_table_model.py" line="70" />
         <source>Grid cell</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="65" />
+        <location filename="../../console/models/incident_table_model.py" line="71" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="66" />
+        <location filename="../../console/models/incident_table_model.py" line="72" />
         <source>Units</source>
         <translation>已派力量</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="67" />
+        <location filename="../../console/models/incident_table_model.py" line="68" />
         <source>Since call</source>
         <translation>接警计时</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="123" />
+        <location filename="../../console/models/incident_table_model.py" line="131" />
         <source>Time from the call to the first unit on scene</source>
         <translation>从接警到首支力量到场的时间</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentType</name>
+    <message>
+        <location filename="../../console/vocabulary.py" line="157" />
+        <source>Structure fire</source>
+        <translation>建筑火灾</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="158" />
+        <source>Vehicle fire</source>
+        <translation>车辆火灾</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="159" />
+        <source>Smoke reported</source>
+        <translation>发现冒烟</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="160" />
+        <source>Explosion</source>
+        <translation>爆炸</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="161" />
+        <source>Gas leak</source>
+        <translation>燃气泄漏</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="162" />
+        <source>Hazardous materials</source>
+        <translation>危化品事故</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="163" />
+        <source>Medical emergency</source>
+        <translation>急病急救</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="164" />
+        <source>Fall / injury</source>
+        <translation>跌倒 / 受伤</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="165" />
+        <source>Traffic collision</source>
+        <translation>交通事故</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="166" />
+        <source>Assault</source>
+        <translation>殴打伤人</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="167" />
+        <source>Burglary</source>
+        <translation>入室盗窃</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="168" />
+        <source>Public disturbance</source>
+        <translation>扰乱公共秩序</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="169" />
+        <source>Flooding</source>
+        <translation>内涝积水</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="170" />
+        <source>Building collapse</source>
+        <translation>建筑坍塌</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="171" />
+        <source>Water rescue</source>
+        <translation>水上救援</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="172" />
+        <source>Welfare check</source>
+        <translation>上门探视</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="173" />
+        <source>Community hazard</source>
+        <translation>社区隐患</translation>
     </message>
 </context>
 <context>
@@ -534,49 +763,112 @@
         <translation>辅助决策</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="300" />
+        <location filename="../../console/main_window.py" line="306" />
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="325" />
+        <location filename="../../console/main_window.py" line="337" />
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="329" />
+        <location filename="../../console/main_window.py" line="341" />
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="329" />
+        <location filename="../../console/main_window.py" line="341" />
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="330" />
+        <location filename="../../console/main_window.py" line="342" />
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="330" />
+        <location filename="../../console/main_window.py" line="342" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="331" />
+        <location filename="../../console/main_window.py" line="343" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="331" />
+        <location filename="../../console/main_window.py" line="343" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="334" />
+        <location filename="../../console/main_window.py" line="346" />
         <source>Panels</source>
         <translation>面板</translation>
+    </message>
+</context>
+<context>
+    <name>MapView</name>
+    <message>
+        <location filename="../../console/map_view.py" line="109" />
+        <source>City map</source>
+        <translation>城市地图</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="127" />
+        <source>Roads</source>
+        <translation>道路</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="127" />
+        <source>Cells</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="128" />
+        <source>Cell names</source>
+        <translation>网格名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="128" />
+        <source>Stations</source>
+        <translation>站点</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="129" />
+        <source>Units</source>
+        <translation>力量</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="129" />
+        <source>Incidents</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="138" />
+        <source>Show or hide this layer</source>
+        <translation>显示或隐藏此图层</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="144" />
+        <source>Whole city</source>
+        <translation>全城视图</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="150" />
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="158" />
+        <source>Click the map to set the location (Esc cancels)</source>
+        <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="156" />
+        <source>Agency (shape)</source>
+        <translation>部门（形状）</translation>
     </message>
 </context>
 <context>
@@ -668,37 +960,37 @@
 <context>
     <name>RosterModel</name>
     <message>
-        <location filename="../../console/models/roster_model.py" line="51" />
+        <location filename="../../console/models/roster_model.py" line="52" />
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="51" />
+        <location filename="../../console/models/roster_model.py" line="52" />
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="52" />
+        <location filename="../../console/models/roster_model.py" line="53" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="52" />
+        <location filename="../../console/models/roster_model.py" line="53" />
         <source>Task</source>
         <translation>当前任务</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="53" />
+        <location filename="../../console/models/roster_model.py" line="54" />
         <source>ETA</source>
         <translation>预计到达</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="54" />
+        <location filename="../../console/models/roster_model.py" line="55" />
         <source>Last report</source>
         <translation>最后定位</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="162" />
+        <location filename="../../console/models/roster_model.py" line="164" />
         <source>due</source>
         <translation>应已到达</translation>
     </message>

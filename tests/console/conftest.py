@@ -64,14 +64,18 @@ def make_window(qtbot, qapp, centre: Centre, settings_path: Path):  # noqa: ANN0
     switcher.switch("en")
     made = []
 
-    def make(language: str = "en") -> MainWindow:
+    def make(language: str = "en", at_start: bool = False) -> MainWindow:
+        """A window in `language`: chosen before it is built (`at_start`, as --lang
+        does) or switched to at run time, as the Language menu does."""
+        if at_start:
+            switcher.switch(language)
         settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
         window = MainWindow(centre, EventBridge(centre.service.bus), Selection(), settings,
                             switcher)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
-        if language != "en":
+        if language != "en" and not at_start:
             english = window.windowTitle()
             window.set_language(language)
             # Qt posts LanguageChange to the windows: wait until it has been handled.

@@ -4,7 +4,7 @@ dispatch the recommended units, see them change status on the roster."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QTableView
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QTableView, QWidget
 
 from console.models.incident_table_model import Column
 from console.models.roster_model import RosterColumn
@@ -127,7 +127,14 @@ def test_the_address_resolves_to_a_grid_cell_and_its_worker(qtbot, window, centr
     cell = next(c for c in centre.city.cells if c.code == address.cell_code)
     if cell.worker_unit_code:
         assert cell.worker_unit_code in resolution
-    # A click on the map (MapView.locationPicked) sets the nearest address.
+    # Pick on map, then a click on the map, sets the nearest address.
     form.findChild(QLineEdit, "addressInput").clear()
-    window._on_location_picked(address.x + 1.0, address.y - 1.0)
+    qtbot.mouseClick(form.findChild(QPushButton, "pickOnMapButton"), Qt.MouseButton.LeftButton)
+    map_view = window.findChild(QWidget, "mapView")
+    if hasattr(map_view, "click_at"):  # the real map has landed
+        assert map_view.is_picking()
+        map_view.click_at(address.x + 1.0, address.y - 1.0)
+    else:
+        window._on_location_picked(address.x + 1.0, address.y - 1.0)
     assert form.findChild(QLineEdit, "addressInput").text() == address.text
+    assert not form.findChild(QPushButton, "pickOnMapButton").isChecked()
