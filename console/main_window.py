@@ -184,10 +184,10 @@ class MainWindow(QMainWindow):
                 self.tabifyDockWidget(first, dock)
         if first is not None:
             first.raise_()
-        self.resizeDocks([queue, roster], [610, 610], Qt.Orientation.Horizontal)
-        self.resizeDocks([queue, form], [420, 330], Qt.Orientation.Vertical)
-        self.resizeDocks([roster, dispatch], [430, 320], Qt.Orientation.Vertical)
-        self.resizeDocks([first], [170], Qt.Orientation.Vertical)
+        self.resizeDocks([queue, roster], [580, 540], Qt.Orientation.Horizontal)
+        self.resizeDocks([queue, form], [380, 300], Qt.Orientation.Vertical)
+        self.resizeDocks([roster, dispatch], [380, 300], Qt.Orientation.Vertical)
+        self.resizeDocks([first], [240], Qt.Orientation.Vertical)
 
     def restore_layout(self) -> bool:
         """Put the docks back where the operator left them last time."""

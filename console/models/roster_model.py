@@ -129,6 +129,16 @@ class RosterModel(QStandardItemModel):
         self.setHorizontalHeaderLabels(
             [QCoreApplication.translate("RosterModel", h) for h in HEADERS])
 
+    def group_rows(self) -> list[tuple[int, object]]:
+        """(row, parent index) of every agency and station row, for views to span."""
+        out: list[tuple[int, object]] = []
+        root = self.invisibleRootItem().index()
+        for a in range(self.rowCount()):
+            out.append((a, root))
+            agency = self.index(a, 0)
+            out.extend((s, agency) for s in range(self.rowCount(agency)))
+        return out
+
     def unit_items(self, unit_id: str) -> list[QStandardItem] | None:
         """The row of items of a unit (for views that select it)."""
         return self._rows.get(unit_id)

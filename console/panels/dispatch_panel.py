@@ -116,7 +116,7 @@ class DispatchPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 78), (1, 88), (2, 82), (3, 48)):
+        for col, width in ((0, 60), (1, 88), (2, 96), (3, 62)):
             self.table.setColumnWidth(col, width)
         self.message = QLabel(objectName="dispatchMessage")
         self.message.setWordWrap(True)

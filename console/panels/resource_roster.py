@@ -35,11 +35,11 @@ class ResourceRoster(QWidget):
         self.tree.setModel(model)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
-        self.tree.expandAll()
+        self._on_model_reset()
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        for col, width in ((RosterColumn.UNIT, 165), (RosterColumn.KIND, 92),
-                           (RosterColumn.STATUS, 82), (RosterColumn.TASK, 140),
-                           (RosterColumn.ETA, 50)):
+        for col, width in ((RosterColumn.UNIT, 150), (RosterColumn.KIND, 88),
+                           (RosterColumn.STATUS, 78), (RosterColumn.TASK, 125),
+                           (RosterColumn.ETA, 60)):
             self.tree.setColumnWidth(col, width)
         self.notice = QLabel(objectName="rosterNotice")
         self.notice.setWordWrap(True)
@@ -54,8 +54,14 @@ class ResourceRoster(QWidget):
         self.tree.customContextMenuRequested.connect(self._on_context_menu)
         self.tree.selectionModel().currentChanged.connect(self._on_current_changed)
         selection.unitSelected.connect(self._on_unit_selected)
-        model.modelReset.connect(self.tree.expandAll)
+        model.modelReset.connect(self._on_model_reset)
         self.retranslate_ui()
+
+    def _on_model_reset(self) -> None:
+        # Agency and station names span the row: long station names stay readable.
+        for row, parent in self._model.group_rows():
+            self.tree.setFirstColumnSpanned(row, parent, True)
+        self.tree.expandAll()
 
     def retranslate_ui(self) -> None:
         """Set every visible text in the current language."""
