@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QEvent,
     QSettings,
     Qt,
-    Signal,
 )
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import (
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from console.bridge import EventBridge, Selection
 from console.command_runner import CommandRunner
 from console.i18n import LANGUAGES, LanguageSwitcher
-from console.models.incident_filter_proxy import IncidentSortProxy
+from console.models.incident_sort_proxy import IncidentSortProxy
 from console.models.incident_table_model import IncidentTableModel
 from console.models.roster_model import RosterModel
 from console.panels.call_taking import CallTakingForm
@@ -73,7 +72,6 @@ STATE_VERSION = 1
 class MainWindow(QMainWindow):
     """Beacon's one screen."""
 
-    ready = Signal()
 
     def __init__(self, centre: Centre, bridge: EventBridge, selection: Selection,
                  settings: QSettings, switcher: LanguageSwitcher,

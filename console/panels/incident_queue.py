@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.bridge import Selection
-from console.models.incident_filter_proxy import IncidentSortProxy
+from console.models.incident_sort_proxy import IncidentSortProxy
 from console.models.incident_table_model import Column, IncidentTableModel
 from console.vocabulary import agency_label, incident_status_label, incident_type_label
 from core.domain.incident_types import INCIDENT_TYPES
