@@ -75,7 +75,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, centre: Centre, bridge: EventBridge, selection: Selection,
                  settings: QSettings, switcher: LanguageSwitcher,
-                 hub_url: str | None = None, parent: QWidget | None = None) -> None:
+                 hub_url: str | None = None, parent: QWidget | None = None, *,
+                 external_panels: dict[str, tuple[str, str]] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setAccessibleName("mainWindow")
@@ -103,7 +104,7 @@ class MainWindow(QMainWindow):
         bridge.eventArrived.connect(self.dispatch.on_event)
         self.external: dict[str, QWidget] = {
             name: self._external_panel(name, module, cls)
-            for name, (module, cls) in EXTERNAL_PANELS.items()}
+            for name, (module, cls) in (external_panels or EXTERNAL_PANELS).items()}
         self.map_view = self.external["mapView"]
 
         self.banner = Banner(centre.banner)

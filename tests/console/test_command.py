@@ -47,5 +47,5 @@ def test_screenshot_of_a_ready_console(demo_db_template: Path, tmp_path: Path) -
     shot = tmp_path / "shot.png"
     proc = _run("--db", f"sqlite:///{db}", "--lang", "zh_CN", "--screenshot", str(shot))
     assert proc.returncode == 0, proc.stderr
-    assert "console ready in" in proc.stdout
+    assert "console ready in" in proc.stdout and "screenshot saved" in proc.stdout
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
