@@ -40,6 +40,7 @@ from console.panels.resource_roster import ResourceRoster
 from console.shortcuts import CheatSheet, build_actions, retranslate_actions
 from console.status import Banner, StatusBar
 from console.theme import apply_theme
+from console.vocabulary import AddressLabels
 from core.centre import Centre
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,8 @@ class MainWindow(QMainWindow):
         state = centre.live.state
         self.runner = CommandRunner(centre.service, centre.actor, self)
 
-        incident_model = IncidentTableModel(state, now, self)
+        addresses = AddressLabels(centre.city)
+        incident_model = IncidentTableModel(state, now, self, address_label=addresses.label)
         roster_model = RosterModel(state, {s.code: s.name for s in centre.city.stations},
                                    now, self)
         bridge.eventArrived.connect(incident_model.on_event)
@@ -99,8 +101,8 @@ class MainWindow(QMainWindow):
         self.queue = IncidentQueue(incident_model, IncidentSortProxy(self),
                                    selection)
         self.roster = ResourceRoster(roster_model, state, self.runner, selection)
-        self.call_form = CallTakingForm(centre.city, state, self.runner, now)
-        self.dispatch = DispatchPanel(centre.city, state, self.runner, selection)
+        self.call_form = CallTakingForm(centre.city, state, self.runner, now, addresses)
+        self.dispatch = DispatchPanel(centre.city, state, self.runner, selection, addresses)
         bridge.eventArrived.connect(self.dispatch.on_event)
         self.external: dict[str, QWidget] = {
             name: self._external_panel(name, module, cls)

@@ -172,3 +172,42 @@ _LOOKED_UP_ELSEWHERE = (
     QT_TRANSLATE_NOOP("IncidentType", "Welfare check"),
     QT_TRANSLATE_NOOP("IncidentType", "Community hazard"),
 )
+
+
+class AddressLabels:
+    """Addresses as the operator reads them: in Chinese, '庐山大道103号' where the city
+    knows the road's Chinese name; the stored (English) text otherwise."""
+
+    def __init__(self, city: object) -> None:
+        self._city = city
+        self._zh: dict[str, str] = dict(getattr(city, "road_names_zh", {}) or {})
+        self._cache: dict[str, str] = {}
+
+    def _chinese(self, road: str, number: int) -> str | None:
+        name = self._zh.get(road)
+        return f"{name}{number}号" if name else None
+
+    def label(self, text: str) -> str:
+        """The display form of a stored address text."""
+        if current_language() != "zh_CN" or not self._zh:
+            return text
+        cached = self._cache.get(text)
+        if cached is None:
+            address = self._city.address(text)  # type: ignore[attr-defined]
+            zh = self._chinese(address.road, address.number) if address else None
+            cached = self._cache[text] = zh or text
+        return cached
+
+    def suggestion(self, address: object) -> str:
+        """What the completer offers for a city address (the city resolves both forms)."""
+        text = address.text  # type: ignore[attr-defined]
+        if current_language() != "zh_CN":
+            return text
+        return self._chinese(address.road, address.number) or text  # type: ignore[attr-defined]
+
+
+def current_language() -> str:
+    """The language the console shows now (see `console.i18n`)."""
+    from console.i18n import current_language as language
+
+    return language()

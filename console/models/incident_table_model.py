@@ -46,6 +46,7 @@ RESPONSE_COLOURS = {
     ResponseState.LATE: QColor("#d62828"),
 }
 PRIORITY_COLOURS = {1: QColor("#d62828"), 2: QColor("#f0a500")}
+LATE_TEXT = QColor("#ffffff")
 
 
 class Column(IntEnum):
@@ -81,10 +82,12 @@ class IncidentTableModel(QAbstractTableModel):
     """One row per incident in the live state, newest last (the proxy sorts)."""
 
     def __init__(self, state: State, now: Callable[[], datetime],
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *,
+                 address_label: Callable[[str], str] = str) -> None:
         super().__init__(parent)
         self._state = state
         self._now = now
+        self._address_label = address_label
         self._filter = QueueFilter()
         self._ids: list[str] = []
         self._keys: list[float] = []
@@ -124,9 +127,15 @@ class IncidentTableModel(QAbstractTableModel):
             return incident
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == Column.TIMER:
-                return RESPONSE_COLOURS.get(response_state(incident, self._now()))
+                state = response_state(incident, self._now())
+                return LATE_TEXT if state is ResponseState.LATE else RESPONSE_COLOURS.get(state)
             if column == Column.PRIORITY:
                 return PRIORITY_COLOURS.get(incident.priority)
+        if role == Qt.ItemDataRole.BackgroundRole and column == Column.TIMER:
+            # Late is a filled red cell: it must catch the eye across the room.
+            if response_state(incident, self._now()) is ResponseState.LATE:
+                return RESPONSE_COLOURS[ResponseState.LATE]
+            return None
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.TIMER:
             return QCoreApplication.translate(
                 "IncidentTableModel", "Time from the call to the first unit on scene")
@@ -145,7 +154,7 @@ class IncidentTableModel(QAbstractTableModel):
         if column == Column.TYPE:
             return incident_type_label(incident.type)
         if column == Column.ADDRESS:
-            return incident.address
+            return self._address_label(incident.address)
         if column == Column.CELL:
             return incident.cell_code or ""
         if column == Column.STATUS:
@@ -267,4 +276,5 @@ class IncidentTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, Column.TIMER),
                                   self.index(len(self._ids) - 1, Column.TIMER),
                                   [Qt.ItemDataRole.DisplayRole,
-                                   Qt.ItemDataRole.ForegroundRole])
+                                   Qt.ItemDataRole.ForegroundRole,
+                                   Qt.ItemDataRole.BackgroundRole])

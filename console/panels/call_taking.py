@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.command_runner import CommandRunner
-from console.vocabulary import fill, incident_type_label
+from console.vocabulary import AddressLabels, fill, incident_type_label
 from core.city.model import City
 from core.commands import AttachCall, CreateIncident
 from core.commands.incidents import check_callback
@@ -44,13 +44,15 @@ class CallTakingForm(QWidget):
     pickRequested = Signal(bool)  # True: the next click on the map sets the location
 
     def __init__(self, city: City, state: State, runner: CommandRunner,
-                 now: Callable[[], datetime], parent: QWidget | None = None) -> None:
+                 now: Callable[[], datetime], addresses: AddressLabels,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("callTakingForm")
         self._city = city
         self._state = state
         self._runner = runner
         self._now = now
+        self._addresses = addresses
         self._location: Location | None = None
         self._duplicates: list[Duplicate] = []
 
@@ -195,7 +197,7 @@ class CallTakingForm(QWidget):
 
     def _on_address_edited(self, text: str) -> None:
         matches = self._city.find_addresses(text.strip(), 12) if len(text.strip()) >= 1 else []
-        self._suggestions.setStringList([a.text for a in matches])
+        self._suggestions.setStringList([self._addresses.suggestion(a) for a in matches])
 
     def _on_address_changed(self, _text: str = "") -> None:
         self._location = resolve_address(self._city, self.address.text())
@@ -219,8 +221,9 @@ class CallTakingForm(QWidget):
         loc = nearest_address(self._city, x, y)
         self.pick_button.setChecked(False)
         if loc is not None:
-            self.address.setText(loc.address)
-            self.noticeShown.emit(fill(self.tr("Location from the map: %1"), loc.address))
+            shown = self._addresses.label(loc.address)
+            self.address.setText(shown)
+            self.noticeShown.emit(fill(self.tr("Location from the map: %1"), shown))
 
     @property
     def location(self) -> Location | None:
@@ -311,7 +314,7 @@ class CallTakingForm(QWidget):
         inc = first.incident
         text = fill(self.tr("Likely the same incident: %1 %2 at %3, %4 m away, reported %5 "
                             "min ago (%6 calls)."),
-                    inc.id, incident_type_label(inc.type), inc.address,
+                    inc.id, incident_type_label(inc.type), self._addresses.label(inc.address),
                     round(first.distance_m), round(first.age_s / 60), inc.calls)
         if len(self._duplicates) > 1:
             text += " " + fill(self.tr("%1 more nearby."), len(self._duplicates) - 1)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from console.bridge import Selection
 from console.command_runner import CommandRunner
 from console.vocabulary import (
+    AddressLabels,
     capability_label,
     fill,
     format_duration,
@@ -85,13 +86,14 @@ class DispatchPanel(QWidget):
     noticeShown = Signal(str)
 
     def __init__(self, city: City, state: State, runner: CommandRunner, selection: Selection,
-                 parent: QWidget | None = None) -> None:
+                 addresses: AddressLabels, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dispatchPanel")
         self._city = city
         self._state = state
         self._runner = runner
         self._selection = selection
+        self._addresses = addresses
         self._incident_id = ""
         self._token = 0
         self._lines: list[UnitRecommendation] = []
@@ -180,7 +182,8 @@ class DispatchPanel(QWidget):
             self.assigned.setText("")
             return
         self.heading.setText(f"{incident.id} · P{incident.priority} · "
-                             f"{incident_type_label(incident.type)} · {incident.address} · "
+                             f"{incident_type_label(incident.type)} · "
+                             f"{self._addresses.label(incident.address)} · "
                              f"{incident_status_label(incident.status)}")
         self.assigned.setText(fill(self.tr("Assigned: %1"), ", ".join(incident.units))
                               if incident.units else self.tr("No unit assigned yet."))

@@ -138,3 +138,31 @@ def test_the_walk_sees_the_panels_and_would_catch_english(window) -> None:  # no
     assert len(texts) > 100
     english = [t for _, t in texts if not CJK.search(t) and not NOT_WORDS.match(t)]
     assert "Create incident" in english and "Resource roster" in english
+
+
+def test_a_call_taken_in_chinese_reads_and_stores_the_address(qtbot, make_window,
+                                                               centre) -> None:  # noqa: ANN001
+    """In Chinese the call-taker types '庐山大道103号'; the incident stores the city's
+    canonical address and the queue shows it in Chinese."""
+    from PySide6.QtCore import Qt as _Qt
+    from PySide6.QtWidgets import QPushButton
+
+    from console.models.incident_table_model import Column
+    from console.vocabulary import AddressLabels
+
+    window = make_window("zh_CN", at_start=True)
+    address = centre.city.addresses[40]
+    chinese = AddressLabels(centre.city).suggestion(address)
+    if chinese == address.text:
+        pytest.skip("this city has no Chinese road names")
+    form = window.call_form
+    before = set(centre.live.state.incidents)
+    qtbot.keyClicks(form.findChild(QLineEdit, "addressInput"), chinese)
+    form.type.setCurrentIndex(form.type.findData("welfare_check"))
+    qtbot.mouseClick(form.findChild(QPushButton, "createIncidentButton"),
+                     _Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(set(centre.live.state.incidents) - before) == 1)
+    (new_id,) = set(centre.live.state.incidents) - before
+    assert centre.live.state.incidents[new_id].address == address.text
+    model = window.queue._model
+    assert model.index(model.row_of(new_id), Column.ADDRESS).data() == chinese

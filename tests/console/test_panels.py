@@ -81,7 +81,8 @@ def test_the_response_timer_turns_amber_then_red(qtbot, window, centre, clock) -
     clock.advance(standard)
     with qtbot.waitSignal(source.dataChanged, timeout=3000):
         pass
-    assert colour() == RESPONSE_COLOURS[ResponseState.LATE]
+    assert source.index(incident_row, Column.TIMER).data(
+        Qt.ItemDataRole.BackgroundRole) == RESPONSE_COLOURS[ResponseState.LATE]
 
 
 def test_selecting_in_the_queue_selects_everywhere(qtbot, window) -> None:  # noqa: ANN001
