@@ -145,7 +145,8 @@ def test_a_call_taken_in_chinese_reads_and_stores_the_address(qtbot, make_window
     """In Chinese the call-taker types '庐山大道103号'; the incident stores the city's
     canonical address and the queue shows it in Chinese."""
     from PySide6.QtCore import Qt as _Qt
-    from PySide6.QtWidgets import QPushButton
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication, QPushButton
 
     from console.models.incident_table_model import Column
     from console.vocabulary import AddressLabels
@@ -157,7 +158,11 @@ def test_a_call_taken_in_chinese_reads_and_stores_the_address(qtbot, make_window
         pytest.skip("this city has no Chinese road names")
     form = window.call_form
     before = set(centre.live.state.incidents)
-    qtbot.keyClicks(form.findChild(QLineEdit, "addressInput"), chinese)
+    # Chinese arrives from an input method as a committed string, not as key presses.
+    event = QInputMethodEvent()
+    event.setCommitString(chinese)
+    QApplication.sendEvent(form.findChild(QLineEdit, "addressInput"), event)
+    assert form.location is not None and form.location.address == address.text
     form.type.setCurrentIndex(form.type.findData("welfare_check"))
     qtbot.mouseClick(form.findChild(QPushButton, "createIncidentButton"),
                      _Qt.MouseButton.LeftButton)
