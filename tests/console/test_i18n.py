@@ -170,4 +170,5 @@ def test_a_call_taken_in_chinese_reads_and_stores_the_address(qtbot, make_window
     (new_id,) = set(centre.live.state.incidents) - before
     assert centre.live.state.incidents[new_id].address == address.text
     model = window.queue._model
+    qtbot.waitUntil(lambda: model.row_of(new_id) >= 0)
     assert model.index(model.row_of(new_id), Column.ADDRESS).data() == chinese
