@@ -60,6 +60,12 @@ def test_take_a_call_then_dispatch_the_recommended_units(qtbot, window, centre) 
     assert len(primary) == 4  # two fire, one ladder, one ambulance for a structure fire
     assert len(recommended.selectionModel().selectedRows()) == len(primary)
 
+    map_view = window.findChild(QWidget, "mapView")
+    on_map = hasattr(map_view, "incident_point")  # the real map has landed
+    if on_map:
+        qtbot.waitUntil(lambda: map_view.incident_point(new_id) is not None)
+        redraws = map_view.redraw_count
+
     qtbot.mouseClick(dispatch.findChild(QPushButton, "assignButton"), Qt.MouseButton.LeftButton)
 
     qtbot.waitUntil(lambda: all(state.units[u].status is UnitStatus.DISPATCHED for u in primary))
@@ -73,6 +79,9 @@ def test_take_a_call_then_dispatch_the_recommended_units(qtbot, window, centre) 
         roster.unit_items(u)[RosterColumn.STATUS].text() == "Dispatched"
         and roster.unit_items(u)[RosterColumn.TASK].text().startswith(new_id)
         and roster.unit_items(u)[RosterColumn.ETA].text() != "" for u in primary))
+    if on_map:  # the map redraws the dispatched units in their new status colour
+        qtbot.waitUntil(lambda: map_view.redraw_count > redraws)
+        assert all(map_view.unit_point(u) is not None for u in primary)
 
 
 def test_bad_input_shows_messages_next_to_the_fields_and_creates_nothing(
