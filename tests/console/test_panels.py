@@ -110,8 +110,14 @@ def test_the_layout_is_remembered(qtbot, make_window) -> None:  # noqa: ANN001
 
 def test_the_keyboard_reaches_every_frequent_action(qtbot, window) -> None:  # noqa: ANN001
     window.activateWindow()
-    window.actions_by_name["newCall"].trigger()
-    assert QApplication.focusWidget() is window.call_form.caller or not window.isActiveWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    assert QApplication.focusWidget() is window.queue.table
+    assert window.selection.incident_id  # F3 with nothing selected selects the top call
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    assert QApplication.focusWidget() is window.call_form.caller
+    qtbot.keyClick(window, Qt.Key.Key_F4)
+    assert QApplication.focusWidget() is window.roster.tree
     sheet = window.show_cheat_sheet()
     listed = {sheet.table.item(r, 0).text(): sheet.table.item(r, 1).text()
               for r in range(sheet.table.rowCount())}
