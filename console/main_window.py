@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from console.bridge import EventBridge, Selection
 from console.command_runner import CommandRunner
+from console.follower import DatabaseFollower
 from console.i18n import LANGUAGES, LanguageSwitcher
 from console.models.incident_sort_proxy import IncidentSortProxy
 from console.models.incident_table_model import IncidentTableModel
@@ -121,6 +122,10 @@ class MainWindow(QMainWindow):
         top_layout.addWidget(self.menu_bar)
         top_layout.addWidget(self.banner)
         self.setMenuWidget(top)
+
+        # Other workstations on the same database, until the hub keeps us in sync.
+        self.follower = DatabaseFollower(centre, parent=self)
+        self.follower.start()
 
         self.docks: dict[str, QDockWidget] = {}
         self._lay_out()
@@ -353,5 +358,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_layout()
+        self.follower.stop()
+        self.follower.wait()
         self.bridge.close()
         super().closeEvent(event)

@@ -171,3 +171,23 @@ def test_the_queue_keeps_its_order_as_incidents_change(qtbot, window, centre) ->
     proxy = window.queue.table.model()
     addresses = [proxy.index(r, Column.ADDRESS).data() for r in range(proxy.rowCount())]
     assert addresses == sorted(addresses)
+
+
+def test_another_workstation_on_the_same_database_is_followed(qtbot, window, centre,
+                                                               clock) -> None:  # noqa: ANN001
+    """A second centre on the same database records a call; this console shows it."""
+    from core.centre import open_centre
+    from core.commands import CreateIncident
+
+    other = open_centre(centre.db.url.render_as_string(hide_password=False), clock=clock)
+    try:
+        address = centre.city.addresses[7]
+        event = other.service.execute(CreateIncident(
+            type="fall", x=address.x, y=address.y, address=address.text,
+            cell_code=address.cell_code), other.actor)
+        new_id = event.payload["id"]
+        window.follower.poll()
+        qtbot.waitUntil(lambda: window.queue._model.row_of(new_id) >= 0)
+        assert centre.live.state.incidents[new_id].type == "fall"
+    finally:
+        other.close()
