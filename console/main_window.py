@@ -272,6 +272,7 @@ class MainWindow(QMainWindow):
         a["quit"].triggered.connect(self.close)
         for panel in (self.roster, self.call_form, self.dispatch):
             panel.noticeShown.connect(self._on_notice)
+        self.follower.failed.connect(self._on_follow_failed)
         self.call_form.incidentCreated.connect(self.selection.select_incident)
         self.call_form.callAttached.connect(self.selection.select_incident)
         picked = getattr(self.map_view, "locationPicked", None)
@@ -297,6 +298,11 @@ class MainWindow(QMainWindow):
 
     def _on_notice(self, text: str) -> None:
         self.status.showMessage(text, 15000)
+
+    def _on_follow_failed(self, reason: str) -> None:
+        self.status.showMessage(self.tr("Cannot read new events from the database (other "
+                                        "workstations' changes may be missing): %1")
+                                .replace("%1", reason), 10000)
 
     def _on_location_picked(self, x: float, y: float) -> None:
         # Any click on the map while the form is visible sets the call's location.

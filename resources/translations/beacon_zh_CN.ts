@@ -157,177 +157,177 @@
 <context>
     <name>CallTakingForm</name>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="158" />
+        <location filename="../../console/panels/call_taking.py" line="160" />
         <source>&amp;Caller</source>
         <translation>报警人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="158" />
+        <location filename="../../console/panels/call_taking.py" line="160" />
         <source>Call&amp;back</source>
         <translation>回拨电话(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="159" />
+        <location filename="../../console/panels/call_taking.py" line="161" />
         <source>&amp;Address</source>
         <translation>地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="159" />
+        <location filename="../../console/panels/call_taking.py" line="161" />
         <source>&amp;Type</source>
         <translation>事件类型(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="160" />
+        <location filename="../../console/panels/call_taking.py" line="162" />
         <source>&amp;Priority</source>
         <translation>优先级(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="160" />
+        <location filename="../../console/panels/call_taking.py" line="162" />
         <source>&amp;What happened</source>
         <translation>警情描述(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="167" />
+        <location filename="../../console/panels/call_taking.py" line="169" />
         <source>Name of the caller</source>
         <translation>报警人姓名</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="168" />
+        <location filename="../../console/panels/call_taking.py" line="170" />
         <source>e.g. +86 138 0000 0000</source>
         <translation>例如 +86 138 0000 0000</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="169" />
+        <location filename="../../console/panels/call_taking.py" line="171" />
         <source>Type a street address, or click the map</source>
         <translation>输入街道地址，或在地图上点选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="170" />
+        <location filename="../../console/panels/call_taking.py" line="172" />
         <source>What the caller reports</source>
         <translation>报警人所述情况</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="171" />
+        <location filename="../../console/panels/call_taking.py" line="173" />
         <source>— choose the incident type —</source>
         <translation>— 请选择事件类型 —</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="176" />
+        <location filename="../../console/panels/call_taking.py" line="178" />
         <source>P1 highest</source>
         <translation>P1 最高</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="176" />
+        <location filename="../../console/panels/call_taking.py" line="178" />
         <source>P5 lowest</source>
         <translation>P5 最低</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="178" />
+        <location filename="../../console/panels/call_taking.py" line="180" />
         <source>Pick on map</source>
         <translation>地图选点</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="179" />
+        <location filename="../../console/panels/call_taking.py" line="181" />
         <source>Click here, then on the map, to set the location</source>
         <translation>先点此按钮，再在地图上点击，即可确定位置</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="180" />
+        <location filename="../../console/panels/call_taking.py" line="182" />
         <source>Create incident</source>
         <translation>创建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="181" />
+        <location filename="../../console/panels/call_taking.py" line="183" />
         <source>Open the incident (Enter)</source>
         <translation>立案（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="182" />
+        <location filename="../../console/panels/call_taking.py" line="184" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="183" />
+        <location filename="../../console/panels/call_taking.py" line="185" />
         <source>Attach call to it</source>
         <translation>并入该事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="184" />
+        <location filename="../../console/panels/call_taking.py" line="186" />
         <source>Create new incident anyway</source>
         <translation>仍然新建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="209" />
+        <location filename="../../console/panels/call_taking.py" line="211" />
         <source>Pick a known address from the list.</source>
         <translation>请从列表中选择已知地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="212" />
+        <location filename="../../console/panels/call_taking.py" line="214" />
         <source>outside every grid cell</source>
         <translation>不在任何网格内</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="213" />
+        <location filename="../../console/panels/call_taking.py" line="215" />
         <source>Grid cell %1 %2 · community %3 · grid worker %4</source>
         <translation>网格 %1 %2 · 社区 %3 · 网格员 %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="223" />
+        <location filename="../../console/panels/call_taking.py" line="226" />
         <source>Location from the map: %1</source>
         <translation>已从地图取点：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="252" />
+        <location filename="../../console/panels/call_taking.py" line="255" />
         <source>Unknown address: choose one from the suggestions or click the map.</source>
         <translation>地址无法识别：请从联想列表中选择，或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="255" />
+        <location filename="../../console/panels/call_taking.py" line="258" />
         <source>Enter the address of the incident.</source>
         <translation>请输入事发地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="258" />
+        <location filename="../../console/panels/call_taking.py" line="261" />
         <source>Choose the incident type.</source>
         <translation>请选择事件类型。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="264" />
+        <location filename="../../console/panels/call_taking.py" line="267" />
         <source>A callback number may hold only digits, spaces, +, - and parentheses.</source>
         <translation>回拨电话只能包含数字、空格、+、- 和括号。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="270" />
+        <location filename="../../console/panels/call_taking.py" line="273" />
         <source>The call was not recorded: correct the fields marked in red.</source>
         <translation>接警未记录：请更正红色标出的项目。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="299" />
+        <location filename="../../console/panels/call_taking.py" line="302" />
         <source>Incident %1 created</source>
         <translation>已创建事件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="305" />
+        <location filename="../../console/panels/call_taking.py" line="308" />
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="312" />
+        <location filename="../../console/panels/call_taking.py" line="315" />
         <source>Likely the same incident: %1 %2 at %3, %4 m away, reported %5 min ago (%6 calls).</source>
         <translation>可能是同一事件：%1 %2，位于 %3，相距 %4 米，%5 分钟前报警（已接 %6 次来电）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="317" />
+        <location filename="../../console/panels/call_taking.py" line="320" />
         <source>%1 more nearby.</source>
         <translation>附近另有 %1 起。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="319" />
+        <location filename="../../console/panels/call_taking.py" line="322" />
         <source>Attach call to %1</source>
         <translation>并入 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="338" />
+        <location filename="../../console/panels/call_taking.py" line="341" />
         <source>Call attached to %1</source>
         <translation>来电已并入 %1</translation>
     </message>
@@ -416,107 +416,107 @@
 <context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="151" />
+        <location filename="../../console/panels/dispatch_panel.py" line="153" />
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="151" />
+        <location filename="../../console/panels/dispatch_panel.py" line="153" />
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="151" />
+        <location filename="../../console/panels/dispatch_panel.py" line="153" />
         <source>Needed for</source>
         <translation>承担任务</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="151" />
+        <location filename="../../console/panels/dispatch_panel.py" line="153" />
         <source>ETA</source>
         <translation>预计到达</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="152" />
+        <location filename="../../console/panels/dispatch_panel.py" line="154" />
         <source>Reason</source>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="153" />
+        <location filename="../../console/panels/dispatch_panel.py" line="155" />
         <source>Select recommended</source>
         <translation>选中推荐力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="154" />
+        <location filename="../../console/panels/dispatch_panel.py" line="156" />
         <source>Assign the selected units to the incident (Ctrl+D)</source>
         <translation>将选中的力量调派到该事件（Ctrl+D）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="178" />
+        <location filename="../../console/panels/dispatch_panel.py" line="180" />
         <source>Select an incident in the queue to see which units to send.</source>
         <translation>在事件队列中选择一个事件，即可查看应调派的力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="185" />
+        <location filename="../../console/panels/dispatch_panel.py" line="188" />
         <source>Assigned: %1</source>
         <translation>已调派：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="186" />
+        <location filename="../../console/panels/dispatch_panel.py" line="189" />
         <source>No unit assigned yet.</source>
         <translation>尚未调派任何力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="210" />
+        <location filename="../../console/panels/dispatch_panel.py" line="213" />
         <source>Finding the nearest units…</source>
         <translation>正在查找最近的力量…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="218" />
+        <location filename="../../console/panels/dispatch_panel.py" line="221" />
         <source>Could not rank units: %1</source>
         <translation>无法排序力量：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="222" />
+        <location filename="../../console/panels/dispatch_panel.py" line="225" />
         <source>Every need of this incident is covered; no unit to add.</source>
         <translation>该事件所需力量均已到位，无需增派。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="234" />
+        <location filename="../../console/panels/dispatch_panel.py" line="237" />
         <source>no available unit for %1</source>
         <translation>无可用力量承担%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="236" />
+        <location filename="../../console/panels/dispatch_panel.py" line="239" />
         <source>send: nearest for %1, %2</source>
         <translation>派出：%1 最近力量，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="237" />
+        <location filename="../../console/panels/dispatch_panel.py" line="240" />
         <source>alternate for %1, %2</source>
         <translation>备选：%1，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="276" />
+        <location filename="../../console/panels/dispatch_panel.py" line="279" />
         <source>Assign %1 units</source>
         <translation>调派 %1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="277" />
+        <location filename="../../console/panels/dispatch_panel.py" line="280" />
         <source>Assign 1 unit</source>
         <translation>调派 1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="285" />
+        <location filename="../../console/panels/dispatch_panel.py" line="288" />
         <source>Nothing to assign: select an incident and units.</source>
         <translation>没有可调派的力量：请先选择事件和力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="292" />
+        <location filename="../../console/panels/dispatch_panel.py" line="295" />
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="295" />
+        <location filename="../../console/panels/dispatch_panel.py" line="298" />
         <source>Assigned %1 to %2</source>
         <translation>已将 %1 调派至 %2</translation>
     </message>
@@ -582,47 +582,47 @@
 <context>
     <name>IncidentTableModel</name>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="65" />
+        <location filename="../../console/models/incident_table_model.py" line="66" />
         <source>Incident</source>
         <translation>事件编号</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="66" />
+        <location filename="../../console/models/incident_table_model.py" line="67" />
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="67" />
+        <location filename="../../console/models/incident_table_model.py" line="68" />
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="69" />
+        <location filename="../../console/models/incident_table_model.py" line="70" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="70" />
+        <location filename="../../console/models/incident_table_model.py" line="71" />
         <source>Grid cell</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="71" />
+        <location filename="../../console/models/incident_table_model.py" line="72" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="72" />
+        <location filename="../../console/models/incident_table_model.py" line="73" />
         <source>Units</source>
         <translation>已派力量</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="68" />
+        <location filename="../../console/models/incident_table_model.py" line="69" />
         <source>Since call</source>
         <translation>接警计时</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="131" />
+        <location filename="../../console/models/incident_table_model.py" line="140" />
         <source>Time from the call to the first unit on scene</source>
         <translation>从接警到首支力量到场的时间</translation>
     </message>
@@ -718,92 +718,97 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="59" />
+        <location filename="../../console/main_window.py" line="61" />
         <source>Incident queue</source>
         <translation>事件队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="60" />
+        <location filename="../../console/main_window.py" line="62" />
         <source>Resource roster</source>
         <translation>力量名册</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="61" />
+        <location filename="../../console/main_window.py" line="63" />
         <source>Take a call</source>
         <translation>接警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="62" />
+        <location filename="../../console/main_window.py" line="64" />
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="63" />
+        <location filename="../../console/main_window.py" line="65" />
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="64" />
+        <location filename="../../console/main_window.py" line="66" />
         <source>Situation dashboard</source>
         <translation>态势看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="65" />
+        <location filename="../../console/main_window.py" line="67" />
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="66" />
+        <location filename="../../console/main_window.py" line="68" />
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="67" />
+        <location filename="../../console/main_window.py" line="69" />
         <source>Joint decisions</source>
         <translation>辅助决策</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="304" />
+        <location filename="../../console/main_window.py" line="303" />
+        <source>Cannot read new events from the database (other workstations' changes may be missing): %1</source>
+        <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="318" />
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="335" />
+        <location filename="../../console/main_window.py" line="349" />
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="339" />
+        <location filename="../../console/main_window.py" line="353" />
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="339" />
+        <location filename="../../console/main_window.py" line="353" />
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="340" />
+        <location filename="../../console/main_window.py" line="354" />
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="340" />
+        <location filename="../../console/main_window.py" line="354" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="341" />
+        <location filename="../../console/main_window.py" line="355" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="341" />
+        <location filename="../../console/main_window.py" line="355" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="344" />
+        <location filename="../../console/main_window.py" line="358" />
         <source>Panels</source>
         <translation>面板</translation>
     </message>
