@@ -149,3 +149,27 @@ def test_real_extract_imports_and_routes() -> None:
         assert 0 < seconds < 3600
     near = net.snap(0.0, 0.0)
     assert near in g
+
+
+def test_city_import_cli_serves_a_real_extract_to_the_centre(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    """`beacon city import` stores a routable city the centre then opens."""
+    from core.centre import open_centre
+    from core.cli.main import main
+    from core.roads.network import RoadNetwork
+
+    url = f"sqlite:///{tmp_path / 'hel.db'}"
+    assert main(["city", "import", str(_helsinki()), "--name", "Helsinki", "--db", url]) == 0
+    assert "imported 'Helsinki'" in capsys.readouterr().out
+    centre = open_centre(url, demo=False)
+    try:
+        assert centre.city.name == "Helsinki"
+        assert len(centre.city.cells) > 0 and len(centre.city.addresses) > 100
+        net = RoadNetwork.from_graph(centre.city.roads)
+        a, b = centre.city.addresses[0], centre.city.addresses[-1]
+        seconds, path = net.route(a.node, b.node)
+        assert 0 < seconds < 3600 and len(path) > 2
+        assert len(centre.live.state.units) == len(centre.city.units)  # grid workers
+    finally:
+        centre.close()
+    assert main(["city", "import", str(_helsinki()), "--db", url]) == 2
+    assert "already serves the city 'Helsinki'" in capsys.readouterr().err
