@@ -45,7 +45,7 @@ def add_units(centre, total: int) -> None:  # noqa: ANN001
     if missing <= 0:
         return
     rng = random.Random(1)
-    stations = list(centre.city.stations.values())
+    stations = list(centre.city.stations)
     units = []
     for k in range(missing):
         s = rng.choice(stations)

@@ -11,9 +11,10 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QCoreApplication, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QPolygonF
 from PySide6.QtWidgets import (
+    QGraphicsPolygonItem,
     QGraphicsRectItem,
     QHBoxLayout,
     QLabel,
@@ -54,7 +55,7 @@ UNIT_EVENTS = frozenset({"units_registered", "units_assigned", "unit_status_chan
 INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed",
                              "incident_priority_changed", "units_assigned",
                              "unit_status_changed"})
-LAYERS = ("roads", "cells", "cell_names", "stations", "units", "incidents")
+LAYERS = ("areas", "roads", "cells", "cell_names", "stations", "units", "incidents")
 
 
 class MapView(QWidget):
@@ -124,7 +125,8 @@ class MapView(QWidget):
         bar.setContentsMargins(4, 2, 4, 2)
         bar.setSpacing(3)
         self._layer_buttons: dict[str, QToolButton] = {}
-        names = {"roads": self.tr("Roads"), "cells": self.tr("Cells"),
+        names = {"areas": self.tr("Water, parks"), "roads": self.tr("Roads"),
+                 "cells": self.tr("Cells"),
                  "cell_names": self.tr("Cell names"), "stations": self.tr("Stations"),
                  "units": self.tr("Units"), "incidents": self.tr("Incidents")}
         for layer in LAYERS:
@@ -181,6 +183,20 @@ class MapView(QWidget):
         self._land = QGraphicsRectItem(x0, y0, x1 - x0, y1 - y0)
         self._land.setZValue(-10)
         self._vb.addItem(self._land, ignoreBounds=True)
+        # Rivers and parks: what an operator finds their way by, and why roads bend.
+        self._areas: list[tuple[str, QGraphicsPolygonItem]] = []
+        for area in getattr(city, "areas", ()):
+            poly = QGraphicsPolygonItem(QPolygonF([QPointF(x, y) for x, y in area.points]))
+            poly.setZValue(-5)
+            self._vb.addItem(poly, ignoreBounds=True)
+            self._areas.append((area.kind, poly))
+        self._area_labels = LabelLayer(city.bounds, 0.0, point_size=9.0)
+        self._area_labels.set_labels([
+            (sum(x for x, _ in a.points) / len(a.points),
+             sum(y for _, y in a.points) / len(a.points), a.name)
+            for a in getattr(city, "areas", ()) if a.points])
+        self._area_labels.setZValue(-4)
+        self._vb.addItem(self._area_labels, ignoreBounds=True)
         self._road_items: dict[str, pg.PlotCurveItem] = {}
         segments = road_segments(city.roads, ROAD_CLASSES)
         # Local streets lowest, motorways on top; no antialiasing: thousands of segments.
@@ -193,7 +209,7 @@ class MapView(QWidget):
             self._road_items[cls] = curve
         self.road_segment_counts = {cls: segments[cls].count for cls in ROAD_CLASSES}
 
-        cells = list(city.cells.values())
+        cells = list(city.cells)
         outline = cell_outlines(cells)
         self._cell_item = pg.PlotCurveItem(outline.x, outline.y, connect="pairs",
                                            antialias=False, skipFiniteCheck=True)
@@ -206,7 +222,7 @@ class MapView(QWidget):
         self._cell_labels.setZValue(6)
         self._vb.addItem(self._cell_labels, ignoreBounds=True)
 
-        stations = list(city.stations.values())
+        stations = list(city.stations)
         self._station_item = pg.ScatterPlotItem(pxMode=True, size=STATION_SIZE)
         self._station_item.setZValue(10)
         self._stations = stations
@@ -233,6 +249,7 @@ class MapView(QWidget):
         for item in (self._incident_item, self._unit_item, self._highlight_item):
             self._vb.addItem(item, ignoreBounds=True)
         self._layer_items: dict[str, list[Any]] = {
+            "areas": [poly for _, poly in self._areas] + [self._area_labels],
             "roads": list(self._road_items.values()),
             "cells": [self._cell_item],
             "cell_names": [self._cell_labels],
@@ -258,6 +275,10 @@ class MapView(QWidget):
         self._plot.setBackground(t.background)
         self._land.setBrush(pg.mkBrush(t.land))
         self._land.setPen(pg.mkPen(None))
+        for kind, poly in self._areas:
+            poly.setBrush(pg.mkBrush(t.areas.get(kind, t.areas["other"])))
+            poly.setPen(pg.mkPen(None))
+        self._area_labels.set_colours(t.cell_label, t.halo)
         for cls, curve in self._road_items.items():
             colour, width = t.roads[cls]
             curve.setPen(pg.mkPen(colour, width=width))

@@ -69,6 +69,7 @@ class Theme:
     marker_outline: str
     highlight: str
     grid: str
+    areas: dict[str, str]  # area kind ("river", "park", ...) -> fill colour
 
 
 LIGHT = Theme(
@@ -83,6 +84,7 @@ LIGHT = Theme(
     marker_outline="#1d232b",
     highlight="#00a6ff",
     grid="#c9c9c9",
+    areas={"river": "#a7c8e6", "park": "#cfe2c3", "other": "#e0ddd5"},
 )
 
 DARK = Theme(
@@ -97,6 +99,7 @@ DARK = Theme(
     marker_outline="#0b0d10",
     highlight="#5fd0ff",
     grid="#3a4049",
+    areas={"river": "#1b3750", "park": "#1c3020", "other": "#22262c"},
 )
 
 
