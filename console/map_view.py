@@ -16,8 +16,8 @@ from PySide6.QtGui import QKeyEvent, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsPolygonItem,
     QGraphicsRectItem,
-    QHBoxLayout,
     QLabel,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -49,6 +49,7 @@ CLICK_TOLERANCE_PX = 10.0
 UNIT_SIZE = 11.0
 STATION_SIZE = 15.0
 CELL_LABEL_MIN_PX = 110.0  # a cell must be this wide on screen before its name shows
+LOCAL_ROADS_MIN_PX_PER_M = 0.12  # local streets below ~8 m a pixel are a grey haze
 
 UNIT_EVENTS = frozenset({"units_registered", "units_assigned", "unit_status_changed",
                          "unit_position_reported", "incident_status_changed"})
@@ -99,6 +100,7 @@ class MapView(QWidget):
         selection.incidentSelected.connect(self._on_incident_selected)
         selection.unitSelected.connect(self._on_unit_selected)
         self._plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self._vb.sigRangeChanged.connect(self._on_range_changed)
         self._redraw_live()
         self.fit_city()
 
@@ -121,9 +123,12 @@ class MapView(QWidget):
         self._vb.setLimits(xMin=x0 - span, xMax=x1 + span, yMin=y0 - span, yMax=y1 + span,
                            minXRange=80.0, minYRange=80.0)
 
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 2, 4, 2)
-        bar.setSpacing(3)
+        # A tool bar, not a row layout: on a narrow dock it folds into an overflow menu
+        # instead of forcing the panel wide.
+        bar = QToolBar(self)
+        bar.setObjectName("mapToolBar")
+        bar.setAccessibleName("mapToolBar")
+        bar.setMovable(False)
         self._layer_buttons: dict[str, QToolButton] = {}
         names = {"areas": self.tr("Water, parks"), "roads": self.tr("Roads"),
                  "cells": self.tr("Cells"),
@@ -141,7 +146,7 @@ class MapView(QWidget):
             button.toggled.connect(lambda on, name=layer: self.set_layer_visible(name, on))
             bar.addWidget(button)
             self._layer_buttons[layer] = button
-        bar.addSpacing(12)
+        bar.addSeparator()
         fit = QToolButton(self)
         fit.setText(self.tr("Whole city"))
         fit.setObjectName("mapFitCity")
@@ -155,7 +160,6 @@ class MapView(QWidget):
         self._legend_button.setObjectName("mapLegendToggle")
         self._legend_button.setAccessibleName("mapLegendToggle")
         bar.addWidget(self._legend_button)
-        bar.addStretch(1)
 
         self._pick_banner = QLabel(self.tr("Click the map to set the location (Esc cancels)"),
                                    self)
@@ -171,7 +175,7 @@ class MapView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addWidget(self._pick_banner)
         layout.addWidget(self._plot, 1)
         layout.addWidget(self._legend)
@@ -320,12 +324,25 @@ class MapView(QWidget):
     # ------------------------------------------------------------------ layers
 
     def set_layer_visible(self, layer: str, visible: bool) -> None:
-        """Show or hide a layer: roads, cells, cell_names, stations, units or incidents."""
+        """Show or hide a layer: areas, roads, cells, cell_names, stations, units, incidents."""
         for item in self._layer_items[layer]:
             item.setVisible(visible)
         button = self._layer_buttons[layer]
         if button.isChecked() != visible:
             button.setChecked(visible)
+        if layer == "roads":
+            self._on_range_changed()
+
+    def _on_range_changed(self, *args: object) -> None:
+        # Level of detail: local streets only once they are far enough apart to read.
+        local = self._road_items["local"]
+        shown = self.layer_visible("roads") and self.px_per_metre() >= LOCAL_ROADS_MIN_PX_PER_M
+        if local.isVisible() != shown:
+            local.setVisible(shown)
+
+    def local_roads_shown(self) -> bool:
+        """Whether local streets are drawn at the current zoom."""
+        return self._road_items["local"].isVisible()
 
     def layer_visible(self, layer: str) -> bool:
         """Whether a layer is switched on."""

@@ -99,7 +99,7 @@ DARK = Theme(
     marker_outline="#0b0d10",
     highlight="#5fd0ff",
     grid="#3a4049",
-    areas={"river": "#1b3750", "park": "#1c3020", "other": "#22262c"},
+    areas={"river": "#23557f", "park": "#214a2b", "other": "#22262c"},
 )
 
 

@@ -149,3 +149,16 @@ def test_dark_theme(view: MapView) -> None:
     assert view._plot.backgroundBrush().color().name() == "#0a0c0f"
     view.set_dark(False)
     assert not view.is_dark()
+
+
+def test_local_streets_only_when_zoomed_in(qtbot, view: MapView, centre) -> None:  # noqa: ANN001
+    x0, y0, x1, y1 = centre.city.bounds
+    assert view.local_roads_shown()  # the small town fills the view: streets are apart
+    span = 6 * (x1 - x0)
+    view.resize(400, 350)  # a small panel, zoomed out as far as the limits let it
+    qtbot.waitUntil(lambda: view._plot.width() < 450)
+    view.view_box().setRange(xRange=(x0 - span, x1 + span), yRange=(y0 - span, y1 + span))
+    assert not view.local_roads_shown()
+    assert view._road_items["motorway"].isVisible()
+    view.fit_city()
+    assert view.local_roads_shown()
