@@ -92,7 +92,6 @@ class Dashboard(QWidget):
         self._open_plot = self._canvas.addPlot(
             row=0, col=0, colspan=2, title=self.tr("Open incidents by priority"),
             axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
-        self._open_plot.setLabel("left", self.tr("Open"))
         self._open_legend = self._open_plot.addLegend(offset=(8, 8), colCount=5)
         self._open_curves = {
             p: self._open_plot.plot([], [], name=priority_label(p),
@@ -177,8 +176,10 @@ class Dashboard(QWidget):
                 axis.setTextPen(pg.mkPen(t.text))
             plot.showGrid(x=plot is self._status_plot, y=plot is not self._status_plot,
                           alpha=0.25)
-        self._open_legend.setLabelTextColor(t.text)
-        self._response_legend.setLabelTextColor(t.text)
+        for legend in (self._open_legend, self._response_legend):
+            legend.setLabelTextColor(t.text)
+            for _, label in legend.items:  # existing labels keep their colour otherwise
+                label.setText(label.text, color=t.text)
         self._standard_line.setPen(pg.mkPen(t.text, width=2, style=Qt.PenStyle.DashLine))
         self._standard_line.label.setColor(t.text)
         for item in self._status_counts_text:
@@ -263,6 +264,9 @@ class Dashboard(QWidget):
         on = np.array(on_time, dtype=float)
         self._on_time_bars.setOpts(x=x, height=on, width=0.9)
         self._late_bars.setOpts(x=x, y0=on, height=np.array(late, dtype=float), width=0.9)
+        top = max((a + b for a, b in zip(on_time, late, strict=True)), default=0)
+        self._response_plot.setYRange(0, max(3.0, top * 1.4), padding=0)  # room for legend
+        self._response_plot.setXRange(0, len(on_time), padding=0.02)
         standard = INCIDENT_TYPES[code].response_standard_s if code else typical_standard(rows)
         if standard is None:
             self._standard_line.hide()

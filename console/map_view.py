@@ -232,8 +232,9 @@ class MapView(QWidget):
         self._stations = stations
         self._vb.addItem(self._station_item, ignoreBounds=True)
         # Station names from ~2 m a pixel, where they no longer pile onto each other.
-        self._station_labels = LabelLayer(city.bounds, 0.45, point_size=8.0, bold=True)
-        self._station_labels.set_labels([(s.x, s.y - 40.0, s.name) for s in stations])
+        self._station_labels = LabelLayer(city.bounds, 0.45, point_size=8.0, bold=True,
+                                          offset_px=(0.0, STATION_SIZE + 2))
+        self._station_labels.set_labels([(s.x, s.y, s.name) for s in stations])
         self._station_labels.setZValue(11)
         self._vb.addItem(self._station_labels, ignoreBounds=True)
 
@@ -242,7 +243,8 @@ class MapView(QWidget):
                                                  hoverable=True, tip=self._incident_tip)
         self._incident_item.setZValue(20)
         # What an incident is, written next to it once there is room (~2.5 m a pixel).
-        self._incident_labels = LabelLayer(self._city.bounds, 0.4, point_size=8.5, bold=True)
+        self._incident_labels = LabelLayer(self._city.bounds, 0.4, point_size=8.5, bold=True,
+                                           offset_px=(0.0, -20.0))
         self._incident_labels.setZValue(21)
         self._vb.addItem(self._incident_labels, ignoreBounds=True)
         self._unit_item = pg.ScatterPlotItem(pxMode=True, size=UNIT_SIZE, hoverable=True,
