@@ -91,7 +91,7 @@ class Dashboard(QWidget):
         self._canvas.setObjectName("dashboardCanvas")
         self._open_plot = self._canvas.addPlot(
             row=0, col=0, colspan=2, title=self.tr("Open incidents by priority"),
-            axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
+            axisItems={"bottom": pg.DateAxisItem()})  # the workstation's local time
         self._open_legend = self._open_plot.addLegend(offset=(8, 8), colCount=5)
         self._open_curves = {
             p: self._open_plot.plot([], [], name=priority_label(p),

@@ -89,7 +89,7 @@ class MapView(QWidget):
         self._build_widgets()
         self._build_static_layers()
         self._build_live_layers()
-        self.apply_theme()
+        self._apply_theme()
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -227,7 +227,8 @@ class MapView(QWidget):
         self._vb.addItem(self._cell_labels, ignoreBounds=True)
 
         stations = list(city.stations)
-        self._station_item = pg.ScatterPlotItem(pxMode=True, size=STATION_SIZE)
+        self._station_item = pg.ScatterPlotItem(pxMode=True, size=STATION_SIZE, hoverable=True,
+                                                tip=self._station_tip)
         self._station_item.setZValue(10)
         self._stations = stations
         self._vb.addItem(self._station_item, ignoreBounds=True)
@@ -269,13 +270,13 @@ class MapView(QWidget):
     def set_dark(self, dark: bool) -> None:
         """Switch between the light and the dark map (follow the main window's theme)."""
         self._theme = theme(dark)
-        self.apply_theme()
+        self._apply_theme()
 
     def is_dark(self) -> bool:
         """Whether the dark theme is in use."""
         return self._theme is theme(True)
 
-    def apply_theme(self) -> None:
+    def _apply_theme(self) -> None:
         """Repaint every layer in the current theme's colours."""
         t = self._theme
         self._plot.setBackground(t.background)
@@ -319,9 +320,13 @@ class MapView(QWidget):
         stations = " ".join(f"<span style='color:{AGENCY_COLOURS[a]}'>"
                             f"{shapes[AGENCY_SYMBOLS[a]]}</span>&nbsp;{agency_label(a)}"
                             for a in AGENCY_COLOURS)
-        return (f"<b>{self.tr('Units')}</b> {units}<br>"
-                f"<b>{self.tr('Incidents')}</b> {incidents} &nbsp; "
-                f"<b>{self.tr('Agency (shape)')}</b> {stations}")
+        # tr() outside the f-string, where translation tools look for it.
+        units_title = self.tr("Units")
+        incidents_title = self.tr("Incidents")
+        agency_title = self.tr("Agency (shape)")
+        return (f"<b>{units_title}</b> {units}<br>"
+                f"<b>{incidents_title}</b> {incidents} &nbsp; "
+                f"<b>{agency_title}</b> {stations}")
 
     # ------------------------------------------------------------------ layers
 
@@ -427,6 +432,10 @@ class MapView(QWidget):
     def _type_label(code: str) -> str:
         kind = INCIDENT_TYPES.get(code)
         return QCoreApplication.translate("IncidentType", kind.label) if kind else code
+
+    def _station_tip(self, x: float, y: float, data: str) -> str:
+        station = next((s for s in self._stations if s.code == data), None)
+        return f"{station.name}\n{agency_label(station.agency)}" if station else data
 
     def _unit_tip(self, x: float, y: float, data: str) -> str:
         unit = self._centre.live.state.units.get(data)
