@@ -111,11 +111,13 @@ def ensure_demo_operator(service: CommandService) -> None:
 
 
 def open_centre(url: str | None = None, *, clock: Clock | None = None, demo: bool = True,
-                city_scale: str = "full", workstation: str = "") -> Centre:
+                city_scale: str = "full", workstation: str = "",
+                demo_incidents: bool = True) -> Centre:
     """Open the centre on `url` (default: embedded SQLite).
 
-    With `demo`, an empty database gets the demo city and some open incidents, and the
-    demo dispatcher is signed in automatically; `Centre.banner` says so.
+    With `demo`, an empty database gets the demo city (and, with `demo_incidents`, a
+    dozen open incidents), and the demo dispatcher is signed in automatically;
+    `Centre.banner` says so.
     """
     db = open_database(url)
     service = CommandService(db, clock=clock)
@@ -130,7 +132,8 @@ def open_centre(url: str | None = None, *, clock: Clock | None = None, demo: boo
 
         city = build_demo_city(scale=city_scale)
         store_city(service, city, source=f"demo:{city_scale}")
-        seed_demo_incidents(service, city)
+        if demo_incidents:
+            seed_demo_incidents(service, city)
         notes.append(f"built the demo city {city.name}")
     centre = Centre(db=db, service=service, live=LiveState(service), city=city, notes=notes)
     if demo:

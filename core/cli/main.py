@@ -20,11 +20,13 @@ from core.errors import UserError
 # Headless subcommands that live in core, in the order `--help` lists them.
 CORE_COMMANDS: tuple[str, ...] = (
     "core.cli.db_cmd",
+    "core.cli.operator_cmd",
     "core.cli.audit_cmd",
     "core.cli.city_cmd",
     "core.cli.optimize_cmd",
     "core.cli.hub_cmd",
     "core.cli.field_cmd",
+    "core.cli.drill_cmd",
 )
 
 log = logging.getLogger("beacon")

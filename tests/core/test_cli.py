@@ -71,3 +71,32 @@ def test_db_upgrade_and_info(tmp_path, capsys: pytest.CaptureFixture[str]) -> No
     assert main(["db", "info", "--db", url]) == 0
     out = capsys.readouterr().out
     assert "newest schema" in out and "schema:   0001" in out.replace("0002", "0001")
+
+
+def test_operator_add_hashes_the_password_and_records_who(tmp_path, monkeypatch,  # noqa: ANN001
+                                                          capsys) -> None:  # noqa: ANN001
+    import io
+
+    from core.auth import check_password
+    from core.store import event_log
+    from core.store.database import open_database
+    from core.store.schema import OperatorRow
+
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery\n"))
+    assert main(["operator", "add", "wang.fang", "--role", "supervisor", "--name",
+                 "Wang Fang", "--password-stdin", "--db", url]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["operator", "add", "li", "--role", "dispatcher", "--password-stdin",
+                 "--db", url]) == 2
+    assert "at least 8 characters" in capsys.readouterr().err
+    db = open_database(url)
+    with db.session() as s:
+        row = s.get(OperatorRow, "wang.fang")
+        assert row is not None and "correct horse" not in row.password_hash
+        assert check_password(row.password_hash, "correct horse battery")
+        assert s.get(OperatorRow, "li") is None
+        events = event_log.query(s)
+    assert [(e.type, e.payload["username"]) for e in events] == [
+        ("operator_created", "wang.fang")]
+    assert "password" not in str(events[0].payload)

@@ -1,0 +1,62 @@
+"""`beacon operator`: add and list the people who sign in to the console."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from core.cli.common import add_db_argument, open_db
+from core.domain.kinds import Role
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("operator", help="add and list operators",
+                                   description="Operators sign in to the console.")
+    sub = parser.add_subparsers(dest="operator_command", metavar="ACTION", required=True)
+    add = sub.add_parser(
+        "add", help="add an operator",
+        description="Add an operator. The password is read from the terminal (or, with "
+                    "--password-stdin, from the first line of standard input) and stored "
+                    "only as an Argon2id hash.")
+    add_db_argument(add)
+    add.add_argument("username", help="user name: lower-case letters, digits, . _ -")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--name", dest="display_name", help="full name shown on screen")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from standard input")
+    add.set_defaults(func=run_add)
+    ls = sub.add_parser("list", help="list operators", description="List operators.")
+    add_db_argument(ls)
+    ls.set_defaults(func=run_list)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from core.auth import SYSTEM
+    from core.commands import CreateOperator
+    from core.errors import UserError
+    from core.service import CommandService
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"password for {args.username}: ")
+        if password != getpass.getpass("again: "):
+            raise UserError("the two passwords differ")
+    db = open_db(args.db)
+    CommandService(db).execute(CreateOperator(
+        args.username, args.display_name or args.username, Role(args.role), password), SYSTEM)
+    print(f"operator {args.username} ({args.role}) added")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from core.store.schema import OperatorRow
+
+    db = open_db(args.db)
+    with db.session() as s:
+        for row in s.execute(select(OperatorRow).order_by(OperatorRow.username)).scalars():
+            print(f"{row.username:<20} {row.role:<12} {row.display_name}")
+    return 0

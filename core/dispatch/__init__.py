@@ -1,0 +1,1 @@
+"""Dispatch decisions: recommendations, optimal allocation and coverage."""

@@ -1,0 +1,151 @@
+"""The optimiser's problem and result files (JSON), validated on input.
+
+Formats: `core/dispatch/schemas/optimize_problem.schema.json` and
+`optimize_result.schema.json`, documented in docs/optimizer.md. Every mistake in a
+problem raises `ValidationError` whose message starts with where it is, e.g.
+"incidents[0].node: unknown node 'zz'".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Hashable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import networkx as nx
+
+from core.dispatch.allocate import Allocation, IncidentNeed, allocate
+from core.dispatch.recommend import UnitState
+from core.errors import UserError, ValidationError
+from core.roads.network import RoadNetwork
+
+
+@dataclass(slots=True)
+class Problem:
+    """A parsed, validated optimisation problem."""
+
+    network: RoadNetwork
+    units: list[UnitState]
+    incidents: list[IncidentNeed]
+    weights: dict[int, float] | None
+    unfilled_penalty_s: dict[int, float] | None
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """A bundled JSON Schema: 'optimize_problem' or 'optimize_result'."""
+    text = resources.files("core.dispatch.schemas").joinpath(f"{name}.schema.json").read_text()
+    return json.loads(text)
+
+
+def _where(path: Any) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top level)"
+
+
+def _schema_error(doc: Any, name: str) -> None:
+    validator = jsonschema.Draft202012Validator(schema(name))
+    error = jsonschema.exceptions.best_match(validator.iter_errors(doc))
+    if error is None:
+        return
+    where = _where(error.absolute_path)
+    msg = error.message
+    if error.validator == "additionalProperties":
+        msg = msg.replace("Additional properties are not allowed", "unknown field(s)")
+    raise ValidationError(f"{where}: {msg}", field=where)
+
+
+def parse_problem(doc: Any) -> Problem:
+    """Validate a problem document (already decoded from JSON) and build the objects."""
+    _schema_error(doc, "optimize_problem")
+    g = nx.DiGraph()
+    for i, n in enumerate(doc["network"]["nodes"]):
+        if n["id"] in g:
+            raise ValidationError(f"network.nodes[{i}].id: duplicate node {n['id']!r}")
+        g.add_node(n["id"], x=float(n.get("x", 0.0)), y=float(n.get("y", 0.0)))
+    for i, e in enumerate(doc["network"]["edges"]):
+        for end in ("from", "to"):
+            if e[end] not in g:
+                raise ValidationError(
+                    f"network.edges[{i}].{end}: unknown node {e[end]!r}", field=end
+                )
+        if g.has_edge(e["from"], e["to"]):
+            raise ValidationError(
+                f"network.edges[{i}]: duplicate edge {e['from']!r} -> {e['to']!r}"
+            )
+        attrs = {k: v for k, v in e.items() if k not in ("from", "to")}
+        attrs["seconds"] = float(e["seconds"])
+        g.add_edge(e["from"], e["to"], **attrs)
+    network = RoadNetwork.from_graph(g)
+
+    def node(where: str, value: Hashable) -> Hashable:
+        if not network.has_node(value):
+            raise ValidationError(f"{where}.node: unknown node {value!r}", field="node")
+        return value
+
+    units: list[UnitState] = []
+    seen: set[str] = set()
+    for i, u in enumerate(doc["units"]):
+        if u["id"] in seen:
+            raise ValidationError(f"units[{i}].id: duplicate unit {u['id']!r}")
+        seen.add(u["id"])
+        units.append(UnitState(
+            id=u["id"], node=node(f"units[{i}]", u["node"]),
+            capabilities=frozenset(u["capabilities"]), available=u.get("available", True),
+            kind=u.get("kind", ""), label=u.get("label", ""),
+        ))
+    incidents: list[IncidentNeed] = []
+    seen = set()
+    for i, inc in enumerate(doc["incidents"]):
+        if inc["id"] in seen:
+            raise ValidationError(f"incidents[{i}].id: duplicate incident {inc['id']!r}")
+        seen.add(inc["id"])
+        incidents.append(IncidentNeed(
+            id=inc["id"], node=node(f"incidents[{i}]", inc["node"]),
+            priority=int(inc["priority"]), needs=dict(inc["needs"]),
+        ))
+
+    def by_priority(key: str) -> dict[int, float] | None:
+        table = doc.get(key)
+        return None if table is None else {int(k): float(v) for k, v in table.items()}
+
+    return Problem(network, units, incidents, by_priority("weights"),
+                   by_priority("unfilled_penalty_s"))
+
+
+def load_problem(path: str | Path) -> Problem:
+    """Read and validate a problem file; `UserError` says what is wrong and where."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{p}: no such problem file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{p}: cannot read the problem file ({exc})") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(
+            f"{p}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        ) from None
+    return parse_problem(doc)
+
+
+def solve_problem(problem: Problem) -> Allocation:
+    """The optimal allocation for a problem."""
+    return allocate(problem.network, problem.incidents, problem.units, problem.weights,
+                    problem.unfilled_penalty_s)
+
+
+def result_document(allocation: Allocation) -> dict[str, Any]:
+    """The result document, checked against its schema."""
+    doc = allocation.to_dict()
+    jsonschema.validate(doc, schema("optimize_result"))
+    return doc

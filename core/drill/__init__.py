@@ -1,0 +1,2 @@
+"""Drills: scenarios run on the simulated clock, with injected calls and events,
+simulated field units, an optional automatic dispatch policy, and a score."""

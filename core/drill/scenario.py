@@ -1,0 +1,234 @@
+"""Drill scenarios: TOML files a planner edits (format in `docs/scenarios.md`).
+
+`load_scenario` validates everything and raises `UserError` naming the file, the part
+and what is wrong, so a planner can fix a typo without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from core.domain.incident_types import INCIDENT_TYPES
+from core.errors import UserError
+
+_DURATION_RE = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
+_CLOCK_RE = re.compile(r"^(\d+):([0-5]\d)(?::([0-5]\d))?$")
+INJECT_KINDS = ("call", "close_road", "reopen_road", "unit_out_of_service", "unit_back")
+
+
+def parse_offset(value: object, where: str) -> float:
+    """Seconds from the drill's start: "HH:MM[:SS]", "1h 30m", "90s", or a number."""
+    if isinstance(value, bool):
+        raise UserError(f"{where}: not a time offset: {value!r}")
+    if isinstance(value, (int, float)):
+        if value < 0:
+            raise UserError(f"{where}: time offset must not be negative")
+        return float(value)
+    if isinstance(value, str):
+        m = _CLOCK_RE.match(value.strip())
+        if m:
+            h, mi, s = m.groups()
+            return int(h) * 3600 + int(mi) * 60 + int(s or 0)
+        m = _DURATION_RE.match(value)
+        if m and any(m.groups()):
+            h, mi, s = (int(g or 0) for g in m.groups())
+            return h * 3600 + mi * 60 + s
+    raise UserError(f"{where}: not a time offset: {value!r} (use \"00:05:00\", \"1h 30m\" "
+                    "or seconds)")
+
+
+@dataclass(frozen=True, slots=True)
+class Inject:
+    """One scripted event: at `at_s` seconds into the drill, do `kind` with `data`."""
+
+    at_s: float
+    kind: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A validated drill scenario."""
+
+    name: str
+    description: str
+    start: datetime
+    duration_s: float
+    speed: float
+    seed: int
+    dispatch: str  # "auto": the allocator dispatches; "manual": operators do
+    turnout_s: float
+    on_scene_s: dict[str, float]
+    default_on_scene_s: float
+    report_every_s: float
+    injects: tuple[Inject, ...]
+    calls_per_hour: float = 0.0
+    call_mix: dict[str, float] = field(default_factory=dict)
+    source: str = ""
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Read and validate a scenario file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"no such scenario file: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read scenario {path}: {exc}") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"scenario {path} is not valid TOML: {exc}") from None
+    try:
+        return parse_scenario(doc, source=str(path))
+    except UserError as exc:
+        raise UserError(f"scenario {path}: {exc}") from None
+
+
+def _get(table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str,
+         default: Any = ...) -> Any:
+    if key not in table:
+        if default is ...:
+            raise UserError(f"{where}.{key} is missing")
+        return default
+    value = table[key]
+    if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+        raise UserError(f"{where}.{key}: expected {_kind_name(kind)}, got {value!r}")
+    if not isinstance(value, kind):
+        raise UserError(f"{where}.{key}: expected {_kind_name(kind)}, got {value!r}")
+    return value
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {str: "text", int: "a whole number", float: "a number", dict: "a table",
+             list: "a list", datetime: "a date and time", bool: "true or false"}
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
+    """Validate a scenario document (as parsed from TOML)."""
+    drill = _get(doc, "drill", dict, "scenario")
+    unknown = set(doc) - {"drill", "inject", "random_calls", "on_scene"}
+    if unknown:
+        raise UserError(f"unknown section(s): {', '.join(sorted(unknown))}")
+    name = _get(drill, "name", str, "drill").strip()
+    if not name:
+        raise UserError("drill.name is empty")
+    start = _get(drill, "start", (datetime, str), "drill",
+                 datetime(2026, 3, 1, 8, 0, tzinfo=UTC))
+    if isinstance(start, str):
+        try:
+            start = datetime.fromisoformat(start)
+        except ValueError:
+            raise UserError(f"drill.start: not a date and time: {start!r}") from None
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    duration_s = parse_offset(_get(drill, "duration", (str, int, float), "drill", "2h"),
+                              "drill.duration")
+    if duration_s <= 0:
+        raise UserError("drill.duration must be longer than zero")
+    speed = float(_get(drill, "speed", (int, float), "drill", 10))
+    if not 0 < speed <= 1000:
+        raise UserError("drill.speed must be between 0 and 1000 (times real time)")
+    dispatch = _get(drill, "dispatch", str, "drill", "auto")
+    if dispatch not in ("auto", "manual"):
+        raise UserError(f"drill.dispatch: {dispatch!r} is neither \"auto\" nor \"manual\"")
+    turnout_s = parse_offset(_get(drill, "turnout", (str, int, float), "drill", 45),
+                             "drill.turnout")
+    report_every_s = parse_offset(_get(drill, "report_every", (str, int, float), "drill", 15),
+                                  "drill.report_every")
+    if report_every_s < 1:
+        raise UserError("drill.report_every must be at least 1 second")
+
+    on_scene_table = _get(doc, "on_scene", dict, "scenario", {})
+    default_on_scene = parse_offset(on_scene_table.get("default", "20m"), "on_scene.default")
+    on_scene: dict[str, float] = {}
+    for key, value in on_scene_table.items():
+        if key == "default":
+            continue
+        if key not in INCIDENT_TYPES:
+            raise UserError(f"on_scene.{key}: unknown incident type")
+        on_scene[key] = parse_offset(value, f"on_scene.{key}")
+
+    injects = []
+    for n, raw in enumerate(_get(doc, "inject", list, "scenario", [])):
+        where = f"inject[{n}]"
+        if not isinstance(raw, dict):
+            raise UserError(f"{where}: expected a table")
+        at_s = parse_offset(raw.get("at", ...) if "at" in raw else _missing(where, "at"),
+                            f"{where}.at")
+        kinds = [k for k in INJECT_KINDS if k in raw]
+        if len(kinds) != 1:
+            raise UserError(f"{where}: give exactly one of {', '.join(INJECT_KINDS)}")
+        extra = set(raw) - {"at", *INJECT_KINDS}
+        if extra:
+            raise UserError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
+        kind = kinds[0]
+        injects.append(Inject(at_s, kind, _inject_data(kind, raw[kind], where)))
+
+    random_calls = _get(doc, "random_calls", dict, "scenario", {})
+    per_hour = float(_get(random_calls, "per_hour", (int, float), "random_calls", 0))
+    if per_hour < 0:
+        raise UserError("random_calls.per_hour must not be negative")
+    mix_raw = _get(random_calls, "mix", dict, "random_calls", {} if not per_hour else ...)
+    mix: dict[str, float] = {}
+    for type_code, weight in mix_raw.items():
+        if type_code not in INCIDENT_TYPES:
+            raise UserError(f"random_calls.mix.{type_code}: unknown incident type")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+            raise UserError(f"random_calls.mix.{type_code}: weight must be a number >= 0")
+        mix[type_code] = float(weight)
+    if per_hour and not any(mix.values()):
+        raise UserError("random_calls.mix needs at least one type with a weight above 0")
+
+    return Scenario(
+        name=name, description=str(drill.get("description", "")), start=start,
+        duration_s=duration_s, speed=speed, seed=int(_get(drill, "seed", int, "drill", 1)),
+        dispatch=dispatch, turnout_s=turnout_s, on_scene_s=on_scene,
+        default_on_scene_s=default_on_scene, report_every_s=report_every_s,
+        injects=tuple(sorted(injects, key=lambda i: i.at_s)), calls_per_hour=per_hour,
+        call_mix=mix, source=source)
+
+
+def _missing(where: str, key: str) -> None:
+    raise UserError(f"{where}.{key} is missing")
+
+
+def _inject_data(kind: str, value: Any, where: str) -> dict[str, Any]:
+    where = f"{where}.{kind}"
+    if kind == "call":
+        if not isinstance(value, dict):
+            raise UserError(f"{where}: expected a table with type and address")
+        type_code = _get(value, "type", str, where)
+        if type_code not in INCIDENT_TYPES:
+            raise UserError(f"{where}.type: unknown incident type {type_code!r}")
+        allowed = {"type", "address", "priority", "caller", "callback", "description"}
+        extra = set(value) - allowed
+        if extra:
+            raise UserError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
+        data = {"type": type_code, "address": _get(value, "address", str, where),
+                "caller": _get(value, "caller", str, where, ""),
+                "callback": _get(value, "callback", str, where, ""),
+                "description": _get(value, "description", str, where, "")}
+        if "priority" in value:
+            data["priority"] = _get(value, "priority", int, where)
+        return data
+    if kind in ("close_road", "reopen_road"):
+        if not isinstance(value, str) or not value.strip():
+            raise UserError(f"{where}: expected a road name")
+        return {"road": value.strip()}
+    if not isinstance(value, str) or not value.strip():
+        raise UserError(f"{where}: expected a unit id")
+    return {"unit": value.strip()}
+
+
+def offset_time(scenario: Scenario, seconds: float) -> datetime:
+    """The simulated time `seconds` into the drill."""
+    return scenario.start + timedelta(seconds=seconds)

@@ -1,0 +1,1 @@
+"""The city road network: the graph, closures, snapping and travel times."""
