@@ -43,6 +43,7 @@ from console.map.style import (
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, UnitStatus
 from core.events import Event
+from core.metrics import assignment_lines, available_by_station
 
 REDRAW_INTERVAL_MS = 80  # live layers redraw at most ~12 times a second
 CLICK_TOLERANCE_PX = 10.0
@@ -74,6 +75,7 @@ class MapView(QWidget):
         super().__init__(parent)
         self.setObjectName("mapView")
         self.setAccessibleName("mapView")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Esc leaves picking mode
         self._centre = centre
         self._city = centre.city
         self._selection = selection
@@ -238,6 +240,11 @@ class MapView(QWidget):
         self._station_labels.set_labels([(s.x, s.y, s.name) for s in stations])
         self._station_labels.setZValue(11)
         self._vb.addItem(self._station_labels, ignoreBounds=True)
+        # Units waiting at a station draw as one symbol: a count beside it says how many.
+        self._station_counts = LabelLayer(city.bounds, 0.05, point_size=8.0, bold=True,
+                                          offset_px=(STATION_SIZE, -STATION_SIZE * 0.6))
+        self._station_counts.setZValue(35)
+        self._vb.addItem(self._station_counts, ignoreBounds=True)
 
     def _build_live_layers(self) -> None:
         self._incident_item = pg.ScatterPlotItem(pxMode=True, symbol=INCIDENT_SYMBOL,
@@ -248,6 +255,11 @@ class MapView(QWidget):
                                            offset_px=(0.0, -20.0))
         self._incident_labels.setZValue(21)
         self._vb.addItem(self._incident_labels, ignoreBounds=True)
+        # A line from each unit on its way to its incident: who is going where.
+        self._assignment_item = pg.PlotCurveItem(connect="pairs", antialias=True,
+                                                 skipFiniteCheck=True)
+        self._assignment_item.setZValue(15)
+        self._vb.addItem(self._assignment_item, ignoreBounds=True)
         self._unit_item = pg.ScatterPlotItem(pxMode=True, size=UNIT_SIZE, hoverable=True,
                                              tip=self._unit_tip)
         self._unit_item.setZValue(30)
@@ -260,8 +272,8 @@ class MapView(QWidget):
             "roads": list(self._road_items.values()),
             "cells": [self._cell_item],
             "cell_names": [self._cell_labels],
-            "stations": [self._station_item, self._station_labels],
-            "units": [self._unit_item],
+            "stations": [self._station_item, self._station_labels, self._station_counts],
+            "units": [self._unit_item, self._assignment_item],
             "incidents": [self._incident_item, self._incident_labels],
         }
 
@@ -294,6 +306,8 @@ class MapView(QWidget):
         self._cell_labels.set_colours(t.cell_label, t.halo)
         self._station_labels.set_colours(t.text, t.halo)
         self._incident_labels.set_colours(t.text, t.halo)
+        self._station_counts.set_colours(t.text, t.halo)
+        self._assignment_item.setPen(pg.mkPen(STATUS_COLOURS[UnitStatus.EN_ROUTE], width=1.5))
         outline = pg.mkPen(t.marker_outline, width=1.0)
         self._station_item.setData(
             x=[s.x for s in self._stations], y=[s.y for s in self._stations],
@@ -396,6 +410,13 @@ class MapView(QWidget):
                 pos=self._unit_xy, data=self._unit_ids, pen=self._unit_pen,
                 brush=[brushes[u.status] for u in units],
                 symbol=[AGENCY_SYMBOLS[u.agency] for u in units])
+            lines = assignment_lines(state)
+            xs = np.array([(ux, ix) for _, ux, _, ix, _ in lines], dtype=float).ravel()
+            ys = np.array([(uy, iy) for _, _, uy, _, iy in lines], dtype=float).ravel()
+            self._assignment_item.setData(xs, ys, connect="pairs", skipFiniteCheck=True)
+            available = available_by_station(state)
+            self._station_counts.set_labels([(s.x, s.y, str(available[s.code]))
+                                             for s in self._stations if available.get(s.code)])
         if self._incidents_dirty:
             self._incidents_dirty = False
             # Lowest priority first, so a priority 1 is drawn on top of its neighbours.
@@ -468,9 +489,11 @@ class MapView(QWidget):
 
     def drawn_counts(self) -> dict[str, int]:
         """How many things each layer draws (roads as segments)."""
+        x, _ = self._assignment_item.getData()
         return {"roads": sum(self.road_segment_counts.values()), "cells": self.cell_count,
                 "stations": len(self._station_item.data), "units": len(self._unit_ids),
-                "incidents": len(self._incident_ids)}
+                "incidents": len(self._incident_ids),
+                "assignment_lines": 0 if x is None else len(x) // 2}
 
     # ------------------------------------------------------------------ selection
 

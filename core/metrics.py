@@ -184,3 +184,23 @@ class OpenByPriority:
             if p is not None:
                 counts[p] = counts.get(p, 0) + 1
         return counts
+
+
+def available_by_station(state: State) -> dict[str, int]:
+    """How many available units each station has (by home station; stations with none
+    are absent). Units stacked at one station draw as one symbol; this says how many."""
+    counts: Counter[str] = Counter(u.station for u in state.units.values()
+                                   if u.status is UnitStatus.AVAILABLE)
+    return dict(counts)
+
+
+def assignment_lines(state: State) -> list[tuple[str, float, float, float, float]]:
+    """(unit id, unit x, unit y, incident x, incident y) of every unit on its way to an
+    open incident (dispatched or en route): what the map links with a line."""
+    out = []
+    for u in state.units.values():
+        if u.status in (UnitStatus.DISPATCHED, UnitStatus.EN_ROUTE) and u.incident_id:
+            incident = state.incidents.get(u.incident_id)
+            if incident is not None and incident.status in OPEN_INCIDENT_STATUSES:
+                out.append((u.id, u.x, u.y, incident.x, incident.y))
+    return out

@@ -162,3 +162,22 @@ def test_local_streets_only_when_zoomed_in(qtbot, view: MapView, centre) -> None
     assert view._road_items["motorway"].isVisible()
     view.fit_city()
     assert view.local_roads_shown()
+
+
+def test_assignment_lines_and_station_counts(qtbot, view: MapView, centre) -> None:  # noqa: ANN001
+    from core.commands import AssignUnits, ChangeUnitStatus
+    from core.domain.lifecycle import UnitStatus
+    from core.metrics import assignment_lines, available_by_station
+
+    state = centre.live.state
+    assert view.drawn_counts()["assignment_lines"] == len(assignment_lines(state))
+    assert len(view._station_counts._labels) == len(available_by_station(state))
+    incident = next(i for i in state.incidents.values() if i.status is IncidentStatus.NEW)
+    unit = next(u for u in state.units.values() if u.status is UnitStatus.AVAILABLE)
+    lines = view.drawn_counts()["assignment_lines"]
+    centre.service.execute(AssignUnits(incident.id, (unit.id,)), centre.actor)
+    qtbot.waitUntil(lambda: view.drawn_counts()["assignment_lines"] == lines + 1)
+    centre.service.execute(ChangeUnitStatus(unit.id, UnitStatus.ON_SCENE), centre.actor)
+    qtbot.waitUntil(lambda: view.drawn_counts()["assignment_lines"] == lines)
+    counts = {text for _, _, text in view._station_counts._labels}
+    assert counts == {str(n) for n in available_by_station(state).values()}

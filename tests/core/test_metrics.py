@@ -141,3 +141,15 @@ def test_open_by_priority_tracker_follows_events_not_the_final_state(log: Log) -
     assert seen == [(1, 1), (1, 1), (2, 0), (2, 0), (1, 0), (0, 0)]
     assert tracker.apply(log.events[start]) is False  # already counted
     assert tracker.counts() == open_by_priority(log.state)
+
+
+def test_available_by_station_and_assignment_lines(log: Log) -> None:
+    from core.metrics import assignment_lines, available_by_station
+
+    assert available_by_station(log.state) == {"F": 1, "M": 1, "P": 1}
+    incident(log, "I1", "medical", 1)
+    log("units_assigned", incident_id="I1", units=["A1", "P1"], incident_status="dispatched")
+    log("unit_position_reported", unit_id="A1", x=5, y=6)
+    log("unit_status_changed", unit_id="P1", status="on_scene", incident_status="on_scene")
+    assert available_by_station(log.state) == {"F": 1}
+    assert assignment_lines(log.state) == [("A1", 5.0, 6.0, 1.0, 1.0)]  # P1 is there
