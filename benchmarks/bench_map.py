@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QSplitter  # noqa: E402
 
-import console.map_view as map_view_module  # noqa: E402
+import console.map.city_layers as city_layers_module  # noqa: E402
 from benchmarks.demo_centre import demo_centre  # noqa: E402
 from console.bridge import EventBridge, Selection  # noqa: E402
 from console.dashboard import Dashboard  # noqa: E402
@@ -181,7 +181,7 @@ def main() -> None:
     args = parser.parse_args()
 
     app = QApplication.instance() or QApplication(sys.argv)
-    lod = map_view_module.LOCAL_ROADS_MIN_PX_PER_M
+    lod = city_layers_module.LOCAL_ROADS_MIN_PX_PER_M
     t = time.perf_counter()
     centre = demo_centre(args.scale)
     add_units(centre, args.units)
@@ -218,10 +218,10 @@ def main() -> None:
     paths = pan_zoom_paths(city.bounds, args.frames)
     results = [frame_rate(app, view, label, path) for label, path in paths.items()]
     # The worst case: level of detail off, every local street drawn at whole-city zoom.
-    map_view_module.LOCAL_ROADS_MIN_PX_PER_M = 0.0
+    city_layers_module.LOCAL_ROADS_MIN_PX_PER_M = 0.0
     results.append(frame_rate(app, view, "pan, whole city, all streets (no LOD)",
                               paths["pan, whole city"]))
-    map_view_module.LOCAL_ROADS_MIN_PX_PER_M = lod
+    city_layers_module.LOCAL_ROADS_MIN_PX_PER_M = lod
     print(f"  worst path: {min(results):.1f} fps (target >= 30)")
 
     for pan in (False, True):

@@ -11,11 +11,9 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QPolygonF
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QGraphicsPolygonItem,
-    QGraphicsRectItem,
     QLabel,
     QToolBar,
     QToolButton,
@@ -24,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from console.bridge import EventBridge, Selection
-from console.map.geometry import cell_outlines, nearest, road_segments
+from console.map.city_layers import CityLayers
+from console.map.geometry import nearest
 from console.map.labels import LabelLayer
 from console.map.style import (
     AGENCY_COLOURS,
@@ -32,7 +31,6 @@ from console.map.style import (
     INCIDENT_SYMBOL,
     PRIORITY_COLOURS,
     PRIORITY_SIZES,
-    ROAD_CLASSES,
     STATUS_COLOURS,
     Theme,
     agency_label,
@@ -48,9 +46,6 @@ from core.metrics import assignment_lines, available_by_station
 REDRAW_INTERVAL_MS = 80  # live layers redraw at most ~12 times a second
 CLICK_TOLERANCE_PX = 10.0
 UNIT_SIZE = 11.0
-STATION_SIZE = 15.0
-CELL_LABEL_MIN_PX = 110.0  # a cell must be this wide on screen before its name shows
-LOCAL_ROADS_MIN_PX_PER_M = 0.12  # local streets below ~8 m a pixel are a grey haze
 
 UNIT_EVENTS = frozenset({"units_registered", "units_assigned", "unit_status_changed",
                          "unit_position_reported", "incident_status_changed"})
@@ -183,68 +178,13 @@ class MapView(QWidget):
         layout.addWidget(self._legend)
 
     def _build_static_layers(self) -> None:
-        city = self._city
-        x0, y0, x1, y1 = city.bounds
-        # The city's ground, a shade apart from the void around it, so its edge shows.
-        self._land = QGraphicsRectItem(x0, y0, x1 - x0, y1 - y0)
-        self._land.setZValue(-10)
-        self._vb.addItem(self._land, ignoreBounds=True)
-        # Rivers and parks: what an operator finds their way by, and why roads bend.
-        self._areas: list[tuple[str, QGraphicsPolygonItem]] = []
-        for area in getattr(city, "areas", ()):
-            poly = QGraphicsPolygonItem(QPolygonF([QPointF(x, y) for x, y in area.points]))
-            poly.setZValue(-5)
-            self._vb.addItem(poly, ignoreBounds=True)
-            self._areas.append((area.kind, poly))
-        self._area_labels = LabelLayer(city.bounds, 0.0, point_size=9.0)
-        self._area_labels.set_labels([
-            (sum(x for x, _ in a.points) / len(a.points),
-             sum(y for _, y in a.points) / len(a.points), a.name)
-            for a in getattr(city, "areas", ()) if a.points])
-        self._area_labels.setZValue(-4)
-        self._vb.addItem(self._area_labels, ignoreBounds=True)
-        self._road_items: dict[str, pg.PlotCurveItem] = {}
-        segments = road_segments(city.roads, ROAD_CLASSES)
-        # Local streets lowest, motorways on top; no antialiasing: thousands of segments.
-        for z, cls in enumerate(reversed(ROAD_CLASSES)):
-            seg = segments[cls]
-            curve = pg.PlotCurveItem(seg.x, seg.y, connect="pairs", antialias=False,
-                                     skipFiniteCheck=True)
-            curve.setZValue(z)
-            self._vb.addItem(curve, ignoreBounds=True)
-            self._road_items[cls] = curve
-        self.road_segment_counts = {cls: segments[cls].count for cls in ROAD_CLASSES}
-
-        cells = list(city.cells)
-        outline = cell_outlines(cells)
-        self._cell_item = pg.PlotCurveItem(outline.x, outline.y, connect="pairs",
-                                           antialias=False, skipFiniteCheck=True)
-        self._cell_item.setZValue(5)
-        self._vb.addItem(self._cell_item, ignoreBounds=True)
-        self.cell_count = len(cells)
-        min_w = min((c.x1 - c.x0 for c in cells), default=500.0)
-        self._cell_labels = LabelLayer(city.bounds, CELL_LABEL_MIN_PX / max(min_w, 1.0))
-        self._cell_labels.set_labels([(*c.center, c.name) for c in cells])
-        self._cell_labels.setZValue(6)
-        self._vb.addItem(self._cell_labels, ignoreBounds=True)
-
-        stations = list(city.stations)
-        self._station_item = pg.ScatterPlotItem(pxMode=True, size=STATION_SIZE, hoverable=True,
-                                                tip=self._station_tip)
-        self._station_item.setZValue(10)
-        self._stations = stations
-        self._vb.addItem(self._station_item, ignoreBounds=True)
-        # Station names from ~2 m a pixel, where they no longer pile onto each other.
-        self._station_labels = LabelLayer(city.bounds, 0.45, point_size=8.0, bold=True,
-                                          offset_px=(0.0, STATION_SIZE + 2))
-        self._station_labels.set_labels([(s.x, s.y, s.name) for s in stations])
-        self._station_labels.setZValue(11)
-        self._vb.addItem(self._station_labels, ignoreBounds=True)
-        # Units waiting at a station draw as one symbol: a count beside it says how many.
-        self._station_counts = LabelLayer(city.bounds, 0.05, point_size=8.0, bold=True,
-                                          offset_px=(STATION_SIZE, -STATION_SIZE * 0.6))
-        self._station_counts.setZValue(35)
-        self._vb.addItem(self._station_counts, ignoreBounds=True)
+        self._static = CityLayers(self._vb, self._city, self._station_tip)
+        self._road_items = self._static.road_items
+        self._cell_labels = self._static.cell_labels
+        self._station_counts = self._static.station_counts
+        self._stations = self._static.stations
+        self.road_segment_counts = self._static.road_segment_counts
+        self.cell_count = self._static.cell_count
 
     def _build_live_layers(self) -> None:
         self._incident_item = pg.ScatterPlotItem(pxMode=True, symbol=INCIDENT_SYMBOL,
@@ -268,11 +208,7 @@ class MapView(QWidget):
         for item in (self._incident_item, self._unit_item, self._highlight_item):
             self._vb.addItem(item, ignoreBounds=True)
         self._layer_items: dict[str, list[Any]] = {
-            "areas": [poly for _, poly in self._areas] + [self._area_labels],
-            "roads": list(self._road_items.values()),
-            "cells": [self._cell_item],
-            "cell_names": [self._cell_labels],
-            "stations": [self._station_item, self._station_labels, self._station_counts],
+            **self._static.items,
             "units": [self._unit_item, self._assignment_item],
             "incidents": [self._incident_item, self._incident_labels],
         }
@@ -292,30 +228,10 @@ class MapView(QWidget):
         """Repaint every layer in the current theme's colours."""
         t = self._theme
         self._plot.setBackground(t.background)
-        self._land.setBrush(pg.mkBrush(t.land))
-        self._land.setPen(pg.mkPen(None))
-        for kind, poly in self._areas:
-            poly.setBrush(pg.mkBrush(t.areas.get(kind, t.areas["other"])))
-            poly.setPen(pg.mkPen(None))
-        self._area_labels.set_colours(t.cell_label, t.halo)
-        for cls, curve in self._road_items.items():
-            colour, width = t.roads[cls]
-            curve.setPen(pg.mkPen(colour, width=width))
-        # Dashed, so a cell boundary never reads as a road.
-        self._cell_item.setPen(pg.mkPen(t.cell_outline, width=1.5, style=Qt.PenStyle.DashLine))
-        self._cell_labels.set_colours(t.cell_label, t.halo)
-        self._station_labels.set_colours(t.text, t.halo)
+        self._static.apply_theme(t)
         self._incident_labels.set_colours(t.text, t.halo)
-        self._station_counts.set_colours(t.text, t.halo)
         self._assignment_item.setPen(pg.mkPen(STATUS_COLOURS[UnitStatus.EN_ROUTE], width=1.5))
-        outline = pg.mkPen(t.marker_outline, width=1.0)
-        self._station_item.setData(
-            x=[s.x for s in self._stations], y=[s.y for s in self._stations],
-            symbol=[AGENCY_SYMBOLS[s.agency] for s in self._stations],
-            brush=[pg.mkBrush(t.background) for _ in self._stations],
-            pen=[pg.mkPen(AGENCY_COLOURS[s.agency], width=2.5) for s in self._stations],
-            data=[s.code for s in self._stations])
-        self._unit_pen = outline
+        self._unit_pen = pg.mkPen(t.marker_outline, width=1.0)
         self._highlight_pen = pg.mkPen(t.highlight, width=3.0)
         self._pick_banner.setStyleSheet(
             f"background:{t.highlight}; color:#000; padding:3px; font-weight:bold;")
@@ -355,11 +271,7 @@ class MapView(QWidget):
             self._on_range_changed()
 
     def _on_range_changed(self, *args: object) -> None:
-        # Level of detail: local streets only once they are far enough apart to read.
-        local = self._road_items["local"]
-        shown = self.layer_visible("roads") and self.px_per_metre() >= LOCAL_ROADS_MIN_PX_PER_M
-        if local.isVisible() != shown:
-            local.setVisible(shown)
+        self._static.update_level_of_detail(self.px_per_metre(), self.layer_visible("roads"))
 
     def local_roads_shown(self) -> bool:
         """Whether local streets are drawn at the current zoom."""
@@ -414,9 +326,7 @@ class MapView(QWidget):
             xs = np.array([(ux, ix) for _, ux, _, ix, _ in lines], dtype=float).ravel()
             ys = np.array([(uy, iy) for _, _, uy, _, iy in lines], dtype=float).ravel()
             self._assignment_item.setData(xs, ys, connect="pairs", skipFiniteCheck=True)
-            available = available_by_station(state)
-            self._station_counts.set_labels([(s.x, s.y, str(available[s.code]))
-                                             for s in self._stations if available.get(s.code)])
+            self._static.set_station_counts(available_by_station(state))
         if self._incidents_dirty:
             self._incidents_dirty = False
             # Lowest priority first, so a priority 1 is drawn on top of its neighbours.
@@ -491,7 +401,7 @@ class MapView(QWidget):
         """How many things each layer draws (roads as segments)."""
         x, _ = self._assignment_item.getData()
         return {"roads": sum(self.road_segment_counts.values()), "cells": self.cell_count,
-                "stations": len(self._station_item.data), "units": len(self._unit_ids),
+                "stations": len(self._static.station_item.data), "units": len(self._unit_ids),
                 "incidents": len(self._incident_ids),
                 "assignment_lines": 0 if x is None else len(x) // 2}
 
