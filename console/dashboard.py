@@ -131,6 +131,10 @@ class Dashboard(QWidget):
         for k, item in enumerate(self._status_counts_text):
             item.setPos(0, k)
             self._status_plot.addItem(item)
+        for plot in (self._open_plot, self._response_plot):
+            # A fixed width: pyqtgraph widens an axis only on a later layout pass, so
+            # two-digit counts were cut off until the next resize.
+            plot.getAxis("left").setWidth(40)
         for plot in (self._open_plot, self._response_plot, self._status_plot):
             plot.setMenuEnabled(False)  # pyqtgraph's menu is untranslated
             plot.hideButtons()
