@@ -181,3 +181,34 @@ def test_assignment_lines_and_station_counts(qtbot, view: MapView, centre) -> No
     qtbot.waitUntil(lambda: view.drawn_counts()["assignment_lines"] == lines)
     counts = {text for _, _, text in view._station_counts._labels}
     assert counts == {str(n) for n in available_by_station(state).values()}
+
+
+def test_a_bare_city_without_cells_or_stations(qtbot, bridge, selection) -> None:  # noqa: ANN001
+    """An imported city may have roads only (and an unknown road class): the map copes."""
+    from types import SimpleNamespace
+
+    import networkx as nx
+
+    from core.city.model import City
+    from core.domain.state import State
+
+    roads = nx.DiGraph()
+    roads.add_node(1, x=0.0, y=0.0)
+    roads.add_node(2, x=500.0, y=0.0)
+    roads.add_node(3, x=500.0, y=400.0)
+    roads.add_edge(1, 2, road_class="motorway")
+    roads.add_edge(2, 1, road_class="motorway")
+    roads.add_edge(2, 3, road_class="track")  # unknown: drawn as a local street
+    city = City("Bare", roads, (), (), (), (), (), (), ())
+    centre = SimpleNamespace(city=city, live=SimpleNamespace(state=State()))
+    view = MapView(centre, bridge, selection)
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.road_segment_counts == {"motorway": 1, "arterial": 0, "collector": 0,
+                                        "local": 1}
+    assert view.drawn_counts()["cells"] == view.drawn_counts()["stations"] == 0
+    view.click_at(250.0, 200.0)  # nothing there: selects nothing
+    assert selection.unit_id == selection.incident_id == ""
+    view.grab()
