@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from console.bridge import EventBridge, Selection
 from console.map.city_layers import CityLayers
-from console.map.geometry import nearest
+from console.map.geometry import within
 from console.map.labels import LabelLayer
 from console.map.style import (
     AGENCY_COLOURS,
@@ -76,6 +76,7 @@ class MapView(QWidget):
         self._selection = selection
         self._theme: Theme = theme(False)
         self._picking = False
+        self._last_click: tuple[str, str] = ("", "")
         self._units_dirty = self._incidents_dirty = True
         self._unit_ids: list[str] = []
         self._incident_ids: list[str] = []
@@ -465,19 +466,29 @@ class MapView(QWidget):
 
         In picking mode: emit `locationPicked(x, y)` and leave picking mode. Otherwise
         select the incident or unit drawn nearest to the point, if one is within a few
-        pixels (incidents win ties: they are what the operator works on).
+        pixels (incidents first: they are what the operator works on). Clicking again
+        on the same spot steps to the next thing there, so units stacked on a station or
+        on their incident can each be reached.
         """
         if self._picking:
             self.set_picking(False)
             self.locationPicked.emit(float(x), float(y))
             return
         tol = CLICK_TOLERANCE_PX / max(self.px_per_metre(), 1e-9)
+        hits: list[tuple[str, str]] = []
         if self.layer_visible("incidents"):
-            k = nearest(self._incident_xy[:, 0], self._incident_xy[:, 1], x, y, tol)
-            if k is not None:
-                self._selection.select_incident(self._incident_ids[k])
-                return
+            hits += [("incident", self._incident_ids[k]) for k in within(
+                self._incident_xy[:, 0], self._incident_xy[:, 1], x, y, tol)]
         if self.layer_visible("units"):
-            k = nearest(self._unit_xy[:, 0], self._unit_xy[:, 1], x, y, tol)
-            if k is not None:
-                self._selection.select_unit(self._unit_ids[k])
+            hits += [("unit", self._unit_ids[k]) for k in within(
+                self._unit_xy[:, 0], self._unit_xy[:, 1], x, y, tol)]
+        if not hits:
+            return
+        # Step on from what the last click here chose (an incident and a unit can be
+        # selected at once, so the selection alone cannot say which came last).
+        at = hits.index(self._last_click) if self._last_click in hits else -1
+        kind, item_id = self._last_click = hits[(at + 1) % len(hits)]
+        if kind == "incident":
+            self._selection.select_incident(item_id)
+        else:
+            self._selection.select_unit(item_id)

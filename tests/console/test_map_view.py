@@ -212,3 +212,26 @@ def test_a_bare_city_without_cells_or_stations(qtbot, bridge, selection) -> None
     view.click_at(250.0, 200.0)  # nothing there: selects nothing
     assert selection.unit_id == selection.incident_id == ""
     view.grab()
+
+
+def test_clicking_again_steps_through_stacked_things(qtbot, view: MapView, centre,
+                                                     selection) -> None:  # noqa: ANN001
+    from core.commands import CreateIncident
+
+    x0, y0, x1, y1 = centre.city.bounds
+    spot = (x0 + 0.63 * (x1 - x0), y0 + 0.07 * (y1 - y0))
+    incident_id = centre.service.execute(CreateIncident(
+        type="fall", x=spot[0], y=spot[1], address="7 Stack Lane"), centre.actor).payload["id"]
+    units = sorted(centre.live.state.units)[:2]
+    for unit_id in units:
+        centre.service.execute(ReportPosition(unit_id, *spot), centre.actor)
+    qtbot.waitUntil(lambda: view.incident_point(incident_id) == spot
+                    and all(view.unit_point(u) == spot for u in units))
+    picked: list[str] = []
+    selection.incidentSelected.connect(picked.append)
+    selection.unitSelected.connect(picked.append)
+    for _ in range(4):
+        view.click_at(*spot)
+    # The incident first, then each unit stacked on it, then round again.
+    assert picked[0] == incident_id and sorted(picked[1:3]) == units
+    assert view._last_click == ("incident", incident_id)
