@@ -23,7 +23,7 @@ from core.domain.lifecycle import UnitStatus
 from core.events import Event
 from core.metrics import (
     PRIORITIES,
-    open_by_priority,
+    OpenByPriority,
     response_times,
     split_histogram,
     summarise_responses,
@@ -66,6 +66,7 @@ class Dashboard(QWidget):
         self._selection = selection  # kept for symmetry with the other panels
         self._dark = False
         self._samples: deque[tuple[float, dict[int, int]]] = deque(maxlen=MAX_SAMPLES)
+        self._tracker = OpenByPriority(centre.live.state)
         self._incidents_dirty = self._units_dirty = True
         self.redraw_count = 0
 
@@ -90,8 +91,7 @@ class Dashboard(QWidget):
         self._canvas.setObjectName("dashboardCanvas")
         self._open_plot = self._canvas.addPlot(
             row=0, col=0, colspan=2, title=self.tr("Open incidents by priority"),
-            axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
-        self._open_plot.setLabel("left", self.tr("Open"))
+            axisItems={"bottom": pg.DateAxisItem()})  # the workstation's local time
         self._open_legend = self._open_plot.addLegend(offset=(8, 8), colCount=5)
         self._open_curves = {
             p: self._open_plot.plot([], [], name=priority_label(p),
@@ -108,23 +108,33 @@ class Dashboard(QWidget):
                                           pen=None)
         self._response_plot.addItem(self._on_time_bars)
         self._response_plot.addItem(self._late_bars)
+        self._response_legend = self._response_plot.addLegend(offset=(-8, 8))
+        self._response_legend.addItem(self._on_time_bars, self.tr("within standard"))
+        self._response_legend.addItem(self._late_bars, self.tr("late"))
         self._standard_line = pg.InfiniteLine(angle=90, movable=False, label="",
                                               labelOpts={"position": 0.85})
         self._response_plot.addItem(self._standard_line)
 
         self._status_plot = self._canvas.addPlot(row=1, col=1, title=self.tr("Units by status"))
-        self._status_plot.setLabel("left", self.tr("Units"))
+        self._status_plot.setLabel("bottom", self.tr("Units"))
         statuses = list(UnitStatus)
+        # Horizontal bars: the status names stay readable at any width and in Chinese.
         self._status_bars = pg.BarGraphItem(
-            x=np.arange(len(statuses)), height=np.zeros(len(statuses)), width=0.7,
+            x0=0, y=np.arange(len(statuses)), height=0.7, width=np.zeros(len(statuses)),
             brushes=[pg.mkBrush(STATUS_COLOURS[s]) for s in statuses], pen=None)
         self._status_plot.addItem(self._status_bars)
-        self._status_plot.getAxis("bottom").setTicks(
+        self._status_plot.getAxis("left").setTicks(
             [[(k, status_label(s)) for k, s in enumerate(statuses)]])
-        self._status_counts_text = [pg.TextItem(anchor=(0.5, 1.0)) for _ in statuses]
+        self._status_plot.invertY(True)  # the first status (available) on top
+        self._status_plot.setYRange(-0.6, len(statuses) - 0.4, padding=0)
+        self._status_counts_text = [pg.TextItem(anchor=(0.0, 0.5)) for _ in statuses]
         for k, item in enumerate(self._status_counts_text):
-            item.setPos(k, 0)
+            item.setPos(0, k)
             self._status_plot.addItem(item)
+        for plot in (self._open_plot, self._response_plot):
+            # A fixed width: pyqtgraph widens an axis only on a later layout pass, so
+            # two-digit counts were cut off until the next resize.
+            plot.getAxis("left").setWidth(40)
         for plot in (self._open_plot, self._response_plot, self._status_plot):
             plot.setMenuEnabled(False)  # pyqtgraph's menu is untranslated
             plot.hideButtons()
@@ -168,8 +178,12 @@ class Dashboard(QWidget):
                 axis = plot.getAxis(name)
                 axis.setPen(pg.mkPen(t.grid))
                 axis.setTextPen(pg.mkPen(t.text))
-            plot.showGrid(x=False, y=True, alpha=0.25)
-        self._open_legend.setLabelTextColor(t.text)
+            plot.showGrid(x=plot is self._status_plot, y=plot is not self._status_plot,
+                          alpha=0.25)
+        for legend in (self._open_legend, self._response_legend):
+            legend.setLabelTextColor(t.text)
+            for _, label in legend.items:  # existing labels keep their colour otherwise
+                label.setText(label.text, color=t.text)
         self._standard_line.setPen(pg.mkPen(t.text, width=2, style=Qt.PenStyle.DashLine))
         self._standard_line.label.setColor(t.text)
         for item in self._status_counts_text:
@@ -185,7 +199,7 @@ class Dashboard(QWidget):
         return self._centre.service.clock.now().timestamp()
 
     def _sample(self, at: float) -> None:
-        counts = open_by_priority(self._centre.live.state)
+        counts = self._tracker.counts()
         if self._samples and self._samples[-1][0] >= at:
             # Several events at one instant: keep the last state of that instant only.
             at = max(at, self._samples[-1][0])
@@ -195,7 +209,8 @@ class Dashboard(QWidget):
     def _on_event(self, event: Event) -> None:
         if event.type in INCIDENT_EVENTS:
             self._incidents_dirty = True
-            self._sample(event.at.timestamp())
+            if self._tracker.apply(event):
+                self._sample(event.at.timestamp())
         if event.type in UNIT_EVENTS:
             self._units_dirty = True
         if (self._incidents_dirty or self._units_dirty) and not self._timer.isActive():
@@ -223,11 +238,11 @@ class Dashboard(QWidget):
             self._units_dirty = False
             counts = units_by_status(state)
             heights = np.array([counts[s] for s in UnitStatus], dtype=float)
-            self._status_bars.setOpts(height=heights)
+            self._status_bars.setOpts(width=heights)
             for k, item in enumerate(self._status_counts_text):
                 item.setText(str(int(heights[k])))
-                item.setPos(k, heights[k])
-            self._status_plot.setYRange(0, max(1.0, float(heights.max())) * 1.15)
+                item.setPos(heights[k], k)
+            self._status_plot.setXRange(0, max(1.0, float(heights.max())) * 1.2, padding=0)
         self.redraw_count += 1
 
     def _draw_open(self) -> None:
@@ -240,6 +255,9 @@ class Dashboard(QWidget):
             if len(ts) > len(vs):
                 vs.append(vs[-1])
             curve.setData(*step_xy(ts, vs))
+        top = max((max(c.values(), default=0) for _, c in self._samples), default=0)
+        # Headroom above the highest line, so the legend never sits on the data.
+        self._open_plot.setYRange(0, max(4.0, top * 1.3 + 1), padding=0)
 
     def _draw_responses(self, rows: list[Any]) -> None:
         code = self._type_filter.currentData()
@@ -250,6 +268,9 @@ class Dashboard(QWidget):
         on = np.array(on_time, dtype=float)
         self._on_time_bars.setOpts(x=x, height=on, width=0.9)
         self._late_bars.setOpts(x=x, y0=on, height=np.array(late, dtype=float), width=0.9)
+        top = max((a + b for a, b in zip(on_time, late, strict=True)), default=0)
+        self._response_plot.setYRange(0, max(3.0, top * 1.4), padding=0)  # room for legend
+        self._response_plot.setXRange(0, len(on_time), padding=0.02)
         standard = INCIDENT_TYPES[code].response_standard_s if code else typical_standard(rows)
         if standard is None:
             self._standard_line.hide()
@@ -281,7 +302,7 @@ class Dashboard(QWidget):
 
     def status_heights_drawn(self) -> dict[UnitStatus, int]:
         """The height of each status's bar."""
-        heights = self._status_bars.opts["height"]
+        heights = self._status_bars.opts["width"]
         return {s: int(heights[k]) for k, s in enumerate(UnitStatus)}
 
     def response_counts_drawn(self) -> tuple[int, int]:

@@ -14,16 +14,16 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QGraphicsRectItem,
-    QHBoxLayout,
     QLabel,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from console.bridge import EventBridge, Selection
-from console.map.geometry import cell_outlines, nearest, road_segments
+from console.map.city_layers import CityLayers
+from console.map.geometry import within
 from console.map.labels import LabelLayer
 from console.map.style import (
     AGENCY_COLOURS,
@@ -31,7 +31,6 @@ from console.map.style import (
     INCIDENT_SYMBOL,
     PRIORITY_COLOURS,
     PRIORITY_SIZES,
-    ROAD_CLASSES,
     STATUS_COLOURS,
     Theme,
     agency_label,
@@ -42,19 +41,18 @@ from console.map.style import (
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, UnitStatus
 from core.events import Event
+from core.metrics import assignment_lines, available_by_station
 
 REDRAW_INTERVAL_MS = 80  # live layers redraw at most ~12 times a second
 CLICK_TOLERANCE_PX = 10.0
 UNIT_SIZE = 11.0
-STATION_SIZE = 15.0
-CELL_LABEL_MIN_PX = 110.0  # a cell must be this wide on screen before its name shows
 
 UNIT_EVENTS = frozenset({"units_registered", "units_assigned", "unit_status_changed",
                          "unit_position_reported", "incident_status_changed"})
 INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed",
                              "incident_priority_changed", "units_assigned",
                              "unit_status_changed"})
-LAYERS = ("roads", "cells", "cell_names", "stations", "units", "incidents")
+LAYERS = ("areas", "roads", "cells", "cell_names", "stations", "units", "incidents")
 
 
 class MapView(QWidget):
@@ -72,11 +70,13 @@ class MapView(QWidget):
         super().__init__(parent)
         self.setObjectName("mapView")
         self.setAccessibleName("mapView")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Esc leaves picking mode
         self._centre = centre
         self._city = centre.city
         self._selection = selection
         self._theme: Theme = theme(False)
         self._picking = False
+        self._last_click: tuple[str, str] = ("", "")
         self._units_dirty = self._incidents_dirty = True
         self._unit_ids: list[str] = []
         self._incident_ids: list[str] = []
@@ -87,7 +87,7 @@ class MapView(QWidget):
         self._build_widgets()
         self._build_static_layers()
         self._build_live_layers()
-        self.apply_theme()
+        self._apply_theme()
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -98,6 +98,7 @@ class MapView(QWidget):
         selection.incidentSelected.connect(self._on_incident_selected)
         selection.unitSelected.connect(self._on_unit_selected)
         self._plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self._vb.sigRangeChanged.connect(self._on_range_changed)
         self._redraw_live()
         self.fit_city()
 
@@ -120,11 +121,15 @@ class MapView(QWidget):
         self._vb.setLimits(xMin=x0 - span, xMax=x1 + span, yMin=y0 - span, yMax=y1 + span,
                            minXRange=80.0, minYRange=80.0)
 
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 2, 4, 2)
-        bar.setSpacing(3)
+        # A tool bar, not a row layout: on a narrow dock it folds into an overflow menu
+        # instead of forcing the panel wide.
+        bar = QToolBar(self)
+        bar.setObjectName("mapToolBar")
+        bar.setAccessibleName("mapToolBar")
+        bar.setMovable(False)
         self._layer_buttons: dict[str, QToolButton] = {}
-        names = {"roads": self.tr("Roads"), "cells": self.tr("Cells"),
+        names = {"areas": self.tr("Water, parks"), "roads": self.tr("Roads"),
+                 "cells": self.tr("Cells"),
                  "cell_names": self.tr("Cell names"), "stations": self.tr("Stations"),
                  "units": self.tr("Units"), "incidents": self.tr("Incidents")}
         for layer in LAYERS:
@@ -139,7 +144,7 @@ class MapView(QWidget):
             button.toggled.connect(lambda on, name=layer: self.set_layer_visible(name, on))
             bar.addWidget(button)
             self._layer_buttons[layer] = button
-        bar.addSpacing(12)
+        bar.addSeparator()
         fit = QToolButton(self)
         fit.setText(self.tr("Whole city"))
         fit.setObjectName("mapFitCity")
@@ -153,7 +158,6 @@ class MapView(QWidget):
         self._legend_button.setObjectName("mapLegendToggle")
         self._legend_button.setAccessibleName("mapLegendToggle")
         bar.addWidget(self._legend_button)
-        bar.addStretch(1)
 
         self._pick_banner = QLabel(self.tr("Click the map to set the location (Esc cancels)"),
                                    self)
@@ -169,62 +173,34 @@ class MapView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addWidget(self._pick_banner)
         layout.addWidget(self._plot, 1)
         layout.addWidget(self._legend)
 
     def _build_static_layers(self) -> None:
-        city = self._city
-        x0, y0, x1, y1 = city.bounds
-        # The city's ground, a shade apart from the void around it, so its edge shows.
-        self._land = QGraphicsRectItem(x0, y0, x1 - x0, y1 - y0)
-        self._land.setZValue(-10)
-        self._vb.addItem(self._land, ignoreBounds=True)
-        self._road_items: dict[str, pg.PlotCurveItem] = {}
-        segments = road_segments(city.roads, ROAD_CLASSES)
-        # Local streets lowest, motorways on top; no antialiasing: thousands of segments.
-        for z, cls in enumerate(reversed(ROAD_CLASSES)):
-            seg = segments[cls]
-            curve = pg.PlotCurveItem(seg.x, seg.y, connect="pairs", antialias=False,
-                                     skipFiniteCheck=True)
-            curve.setZValue(z)
-            self._vb.addItem(curve, ignoreBounds=True)
-            self._road_items[cls] = curve
-        self.road_segment_counts = {cls: segments[cls].count for cls in ROAD_CLASSES}
-
-        cells = list(city.cells)
-        outline = cell_outlines(cells)
-        self._cell_item = pg.PlotCurveItem(outline.x, outline.y, connect="pairs",
-                                           antialias=False, skipFiniteCheck=True)
-        self._cell_item.setZValue(5)
-        self._vb.addItem(self._cell_item, ignoreBounds=True)
-        self.cell_count = len(cells)
-        min_w = min((c.x1 - c.x0 for c in cells), default=500.0)
-        self._cell_labels = LabelLayer(city.bounds, CELL_LABEL_MIN_PX / max(min_w, 1.0))
-        self._cell_labels.set_labels([(*c.center, c.name) for c in cells])
-        self._cell_labels.setZValue(6)
-        self._vb.addItem(self._cell_labels, ignoreBounds=True)
-
-        stations = list(city.stations)
-        self._station_item = pg.ScatterPlotItem(pxMode=True, size=STATION_SIZE)
-        self._station_item.setZValue(10)
-        self._stations = stations
-        self._vb.addItem(self._station_item, ignoreBounds=True)
-        # Station names from ~2 m a pixel, where they no longer pile onto each other.
-        self._station_labels = LabelLayer(city.bounds, 0.45, point_size=8.0, bold=True)
-        self._station_labels.set_labels([(s.x, s.y - 40.0, s.name) for s in stations])
-        self._station_labels.setZValue(11)
-        self._vb.addItem(self._station_labels, ignoreBounds=True)
+        self._static = CityLayers(self._vb, self._city, self._station_tip)
+        self._road_items = self._static.road_items
+        self._cell_labels = self._static.cell_labels
+        self._station_counts = self._static.station_counts
+        self._stations = self._static.stations
+        self.road_segment_counts = self._static.road_segment_counts
+        self.cell_count = self._static.cell_count
 
     def _build_live_layers(self) -> None:
         self._incident_item = pg.ScatterPlotItem(pxMode=True, symbol=INCIDENT_SYMBOL,
                                                  hoverable=True, tip=self._incident_tip)
         self._incident_item.setZValue(20)
         # What an incident is, written next to it once there is room (~2.5 m a pixel).
-        self._incident_labels = LabelLayer(self._city.bounds, 0.4, point_size=8.5, bold=True)
+        self._incident_labels = LabelLayer(self._city.bounds, 0.4, point_size=8.5, bold=True,
+                                           offset_px=(0.0, -20.0))
         self._incident_labels.setZValue(21)
         self._vb.addItem(self._incident_labels, ignoreBounds=True)
+        # A line from each unit on its way to its incident: who is going where.
+        self._assignment_item = pg.PlotCurveItem(connect="pairs", antialias=True,
+                                                 skipFiniteCheck=True)
+        self._assignment_item.setZValue(15)
+        self._vb.addItem(self._assignment_item, ignoreBounds=True)
         self._unit_item = pg.ScatterPlotItem(pxMode=True, size=UNIT_SIZE, hoverable=True,
                                              tip=self._unit_tip)
         self._unit_item.setZValue(30)
@@ -233,11 +209,8 @@ class MapView(QWidget):
         for item in (self._incident_item, self._unit_item, self._highlight_item):
             self._vb.addItem(item, ignoreBounds=True)
         self._layer_items: dict[str, list[Any]] = {
-            "roads": list(self._road_items.values()),
-            "cells": [self._cell_item],
-            "cell_names": [self._cell_labels],
-            "stations": [self._station_item, self._station_labels],
-            "units": [self._unit_item],
+            **self._static.items,
+            "units": [self._unit_item, self._assignment_item],
             "incidents": [self._incident_item, self._incident_labels],
         }
 
@@ -246,34 +219,20 @@ class MapView(QWidget):
     def set_dark(self, dark: bool) -> None:
         """Switch between the light and the dark map (follow the main window's theme)."""
         self._theme = theme(dark)
-        self.apply_theme()
+        self._apply_theme()
 
     def is_dark(self) -> bool:
         """Whether the dark theme is in use."""
         return self._theme is theme(True)
 
-    def apply_theme(self) -> None:
+    def _apply_theme(self) -> None:
         """Repaint every layer in the current theme's colours."""
         t = self._theme
         self._plot.setBackground(t.background)
-        self._land.setBrush(pg.mkBrush(t.land))
-        self._land.setPen(pg.mkPen(None))
-        for cls, curve in self._road_items.items():
-            colour, width = t.roads[cls]
-            curve.setPen(pg.mkPen(colour, width=width))
-        # Dashed, so a cell boundary never reads as a road.
-        self._cell_item.setPen(pg.mkPen(t.cell_outline, width=1.5, style=Qt.PenStyle.DashLine))
-        self._cell_labels.set_colours(t.cell_label, t.halo)
-        self._station_labels.set_colours(t.text, t.halo)
+        self._static.apply_theme(t)
         self._incident_labels.set_colours(t.text, t.halo)
-        outline = pg.mkPen(t.marker_outline, width=1.0)
-        self._station_item.setData(
-            x=[s.x for s in self._stations], y=[s.y for s in self._stations],
-            symbol=[AGENCY_SYMBOLS[s.agency] for s in self._stations],
-            brush=[pg.mkBrush(t.background) for _ in self._stations],
-            pen=[pg.mkPen(AGENCY_COLOURS[s.agency], width=2.5) for s in self._stations],
-            data=[s.code for s in self._stations])
-        self._unit_pen = outline
+        self._assignment_item.setPen(pg.mkPen(STATUS_COLOURS[UnitStatus.EN_ROUTE], width=1.5))
+        self._unit_pen = pg.mkPen(t.marker_outline, width=1.0)
         self._highlight_pen = pg.mkPen(t.highlight, width=3.0)
         self._pick_banner.setStyleSheet(
             f"background:{t.highlight}; color:#000; padding:3px; font-weight:bold;")
@@ -292,19 +251,32 @@ class MapView(QWidget):
         stations = " ".join(f"<span style='color:{AGENCY_COLOURS[a]}'>"
                             f"{shapes[AGENCY_SYMBOLS[a]]}</span>&nbsp;{agency_label(a)}"
                             for a in AGENCY_COLOURS)
-        return (f"<b>{self.tr('Units')}</b> {units}<br>"
-                f"<b>{self.tr('Incidents')}</b> {incidents} &nbsp; "
-                f"<b>{self.tr('Agency (shape)')}</b> {stations}")
+        # tr() outside the f-string, where translation tools look for it.
+        units_title = self.tr("Units")
+        incidents_title = self.tr("Incidents")
+        agency_title = self.tr("Agency (shape)")
+        return (f"<b>{units_title}</b> {units}<br>"
+                f"<b>{incidents_title}</b> {incidents} &nbsp; "
+                f"<b>{agency_title}</b> {stations}")
 
     # ------------------------------------------------------------------ layers
 
     def set_layer_visible(self, layer: str, visible: bool) -> None:
-        """Show or hide a layer: roads, cells, cell_names, stations, units or incidents."""
+        """Show or hide a layer: areas, roads, cells, cell_names, stations, units, incidents."""
         for item in self._layer_items[layer]:
             item.setVisible(visible)
         button = self._layer_buttons[layer]
         if button.isChecked() != visible:
             button.setChecked(visible)
+        if layer == "roads":
+            self._on_range_changed()
+
+    def _on_range_changed(self, *args: object) -> None:
+        self._static.update_level_of_detail(self.px_per_metre(), self.layer_visible("roads"))
+
+    def local_roads_shown(self) -> bool:
+        """Whether local streets are drawn at the current zoom."""
+        return self._road_items["local"].isVisible()
 
     def layer_visible(self, layer: str) -> bool:
         """Whether a layer is switched on."""
@@ -351,6 +323,11 @@ class MapView(QWidget):
                 pos=self._unit_xy, data=self._unit_ids, pen=self._unit_pen,
                 brush=[brushes[u.status] for u in units],
                 symbol=[AGENCY_SYMBOLS[u.agency] for u in units])
+            lines = assignment_lines(state)
+            xs = np.array([(ux, ix) for _, ux, _, ix, _ in lines], dtype=float).ravel()
+            ys = np.array([(uy, iy) for _, _, uy, _, iy in lines], dtype=float).ravel()
+            self._assignment_item.setData(xs, ys, connect="pairs", skipFiniteCheck=True)
+            self._static.set_station_counts(available_by_station(state))
         if self._incidents_dirty:
             self._incidents_dirty = False
             # Lowest priority first, so a priority 1 is drawn on top of its neighbours.
@@ -388,6 +365,10 @@ class MapView(QWidget):
         kind = INCIDENT_TYPES.get(code)
         return QCoreApplication.translate("IncidentType", kind.label) if kind else code
 
+    def _station_tip(self, x: float, y: float, data: str) -> str:
+        station = next((s for s in self._stations if s.code == data), None)
+        return f"{station.name}\n{agency_label(station.agency)}" if station else data
+
     def _unit_tip(self, x: float, y: float, data: str) -> str:
         unit = self._centre.live.state.units.get(data)
         if unit is None:
@@ -419,9 +400,11 @@ class MapView(QWidget):
 
     def drawn_counts(self) -> dict[str, int]:
         """How many things each layer draws (roads as segments)."""
+        x, _ = self._assignment_item.getData()
         return {"roads": sum(self.road_segment_counts.values()), "cells": self.cell_count,
-                "stations": len(self._station_item.data), "units": len(self._unit_ids),
-                "incidents": len(self._incident_ids)}
+                "stations": len(self._static.station_item.data), "units": len(self._unit_ids),
+                "incidents": len(self._incident_ids),
+                "assignment_lines": 0 if x is None else len(x) // 2}
 
     # ------------------------------------------------------------------ selection
 
@@ -483,19 +466,29 @@ class MapView(QWidget):
 
         In picking mode: emit `locationPicked(x, y)` and leave picking mode. Otherwise
         select the incident or unit drawn nearest to the point, if one is within a few
-        pixels (incidents win ties: they are what the operator works on).
+        pixels (incidents first: they are what the operator works on). Clicking again
+        on the same spot steps to the next thing there, so units stacked on a station or
+        on their incident can each be reached.
         """
         if self._picking:
             self.set_picking(False)
             self.locationPicked.emit(float(x), float(y))
             return
         tol = CLICK_TOLERANCE_PX / max(self.px_per_metre(), 1e-9)
+        hits: list[tuple[str, str]] = []
         if self.layer_visible("incidents"):
-            k = nearest(self._incident_xy[:, 0], self._incident_xy[:, 1], x, y, tol)
-            if k is not None:
-                self._selection.select_incident(self._incident_ids[k])
-                return
+            hits += [("incident", self._incident_ids[k]) for k in within(
+                self._incident_xy[:, 0], self._incident_xy[:, 1], x, y, tol)]
         if self.layer_visible("units"):
-            k = nearest(self._unit_xy[:, 0], self._unit_xy[:, 1], x, y, tol)
-            if k is not None:
-                self._selection.select_unit(self._unit_ids[k])
+            hits += [("unit", self._unit_ids[k]) for k in within(
+                self._unit_xy[:, 0], self._unit_xy[:, 1], x, y, tol)]
+        if not hits:
+            return
+        # Step on from what the last click here chose (an incident and a unit can be
+        # selected at once, so the selection alone cannot say which came last).
+        at = hits.index(self._last_click) if self._last_click in hits else -1
+        kind, item_id = self._last_click = hits[(at + 1) % len(hits)]
+        if kind == "incident":
+            self._selection.select_incident(item_id)
+        else:
+            self._selection.select_unit(item_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, IncidentStatus, UnitStatus
@@ -128,3 +129,78 @@ def typical_standard(rows: list[ResponseTime]) -> int | None:
     if not counts:
         return None
     return min(counts, key=lambda s: (-counts[s], s))
+
+
+class OpenByPriority:
+    """Open incidents by priority, kept current event by event.
+
+    Counting from the live state at the time a chart hears of an event is wrong when
+    events arrive in a burst (a catch-up, a busy minute): every sample would show the
+    state after the burst. This follows the events themselves, so the count after each
+    event is the count at that event's time.
+    """
+
+    def __init__(self, state: State) -> None:
+        self._priority = {i.id: i.priority for i in state.incidents.values()}
+        self._open = {i.id for i in state.incidents.values()
+                      if i.status in OPEN_INCIDENT_STATUSES}
+        self.last_seq = state.last_seq
+
+    def apply(self, event: Any) -> bool:
+        """Take one event into account; returns whether the counts may have changed.
+
+        Events at or before the state it started from are ignored (already counted).
+        """
+        if event.seq <= self.last_seq:
+            return False
+        self.last_seq = event.seq
+        p = event.payload
+        if event.type == "incident_created":
+            self._priority[p["id"]] = int(p["priority"])
+            self._open.add(p["id"])
+            return True
+        if event.type == "incident_priority_changed":
+            self._priority[p["incident_id"]] = int(p["priority"])
+            return p["incident_id"] in self._open
+        status = None
+        incident_id = p.get("incident_id") or event.incident_id
+        if event.type == "incident_status_changed":
+            status = p["status"]
+        elif event.type in ("units_assigned", "unit_status_changed"):
+            status = p.get("incident_status")
+        if status is None or incident_id is None:
+            return False
+        if IncidentStatus(status) in OPEN_INCIDENT_STATUSES:
+            self._open.add(incident_id)
+        else:
+            self._open.discard(incident_id)
+        return True
+
+    def counts(self) -> dict[int, int]:
+        """How many incidents are open at each priority 1..5 (0 where none)."""
+        counts = dict.fromkeys(PRIORITIES, 0)
+        for incident_id in self._open:
+            p = self._priority.get(incident_id)
+            if p is not None:
+                counts[p] = counts.get(p, 0) + 1
+        return counts
+
+
+def available_by_station(state: State) -> dict[str, int]:
+    """How many available units each station has (by home station; stations with none
+    are absent). Units stacked at one station draw as one symbol; this says how many."""
+    counts: Counter[str] = Counter(u.station for u in state.units.values()
+                                   if u.status is UnitStatus.AVAILABLE)
+    return dict(counts)
+
+
+def assignment_lines(state: State) -> list[tuple[str, float, float, float, float]]:
+    """(unit id, unit x, unit y, incident x, incident y) of every unit on its way to an
+    open incident (dispatched or en route): what the map links with a line."""
+    out = []
+    for u in state.units.values():
+        if u.status in (UnitStatus.DISPATCHED, UnitStatus.EN_ROUTE) and u.incident_id:
+            incident = state.incidents.get(u.incident_id)
+            if incident is not None and incident.status in OPEN_INCIDENT_STATUSES:
+                out.append((u.id, u.x, u.y, incident.x, incident.y))
+    return out

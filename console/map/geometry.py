@@ -82,11 +82,11 @@ def cell_outlines(cells: Iterable[CellLike]) -> Segments:
                     np.ascontiguousarray(a[:, [1, 3]].ravel()))
 
 
-def nearest(xs: np.ndarray, ys: np.ndarray, x: float, y: float,
-            max_distance: float) -> int | None:
-    """Index of the point nearest to (x, y) within `max_distance`, or None."""
+def within(xs: np.ndarray, ys: np.ndarray, x: float, y: float,
+           max_distance: float) -> list[int]:
+    """Indexes of the points within `max_distance` of (x, y), nearest first."""
     if len(xs) == 0:
-        return None
+        return []
     d2 = (xs - x) ** 2 + (ys - y) ** 2
-    k = int(np.argmin(d2))
-    return k if d2[k] <= max_distance * max_distance else None
+    hits = np.flatnonzero(d2 <= max_distance * max_distance)
+    return [int(k) for k in hits[np.argsort(d2[hits], kind="stable")]]

@@ -17,13 +17,17 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 class LabelLayer(pg.GraphicsObject):
     """Text at city points, drawn in screen pixels, shown from a given zoom on.
 
+    `offset_px` moves every label by so many screen pixels (y down) from its point.
     `min_px_per_m` is the zoom (screen pixels per city metre) from which the labels are
     drawn; below it the layer paints nothing.
     """
 
     def __init__(self, bounds: tuple[float, float, float, float], min_px_per_m: float,
-                 point_size: float = 9.0, bold: bool = False) -> None:
+                 point_size: float = 9.0, bold: bool = False,
+                 offset_px: tuple[float, float] = (0.0, 0.0)) -> None:
         super().__init__()
+        # Screen offset of each label from its point, e.g. below a symbol, never on it.
+        self._dx, self._dy = offset_px
         x0, y0, x1, y1 = bounds
         self._bounds = QRectF(x0, y0, max(x1 - x0, 1.0), max(y1 - y0, 1.0))
         self._labels: list[tuple[float, float, str]] = []
@@ -71,7 +75,7 @@ class LabelLayer(pg.GraphicsObject):
         for x, y, text in self._labels:
             if not view.contains(x, y):
                 continue
-            c = t.map(QPointF(x, y))
+            c = t.map(QPointF(x, y)) + QPointF(self._dx, self._dy)
             w = fm.horizontalAdvance(text)
             box = QRectF(c.x() - w / 2 - 3, c.y() - h / 2 - 1, w + 6, h + 2)
             p.fillRect(box, self._halo)

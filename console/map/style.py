@@ -69,6 +69,7 @@ class Theme:
     marker_outline: str
     highlight: str
     grid: str
+    areas: dict[str, str]  # area kind ("river", "park", ...) -> fill colour
 
 
 LIGHT = Theme(
@@ -76,13 +77,14 @@ LIGHT = Theme(
     land="#f5f3ee",
     text="#1d232b",
     halo="#f5f3eed0",
-    roads={"motorway": ("#e09a2c", 4.0), "arterial": ("#8d96a1", 2.4),
-           "collector": ("#a9b0b8", 1.5), "local": ("#cdd1d6", 1.0)},
+    roads={"motorway": ("#e09a2c", 4.0), "arterial": ("#98a1ab", 2.2),
+           "collector": ("#b6bcc3", 1.4), "local": ("#d3d6da", 1.0)},
     cell_outline="#4f78b0a0",
     cell_label="#30465f",
     marker_outline="#1d232b",
     highlight="#00a6ff",
     grid="#c9c9c9",
+    areas={"river": "#a7c8e6", "park": "#cfe2c3", "other": "#e0ddd5"},
 )
 
 DARK = Theme(
@@ -97,6 +99,7 @@ DARK = Theme(
     marker_outline="#0b0d10",
     highlight="#5fd0ff",
     grid="#3a4049",
+    areas={"river": "#23557f", "park": "#214a2b", "other": "#22262c"},
 )
 
 

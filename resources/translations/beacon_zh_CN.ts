@@ -353,12 +353,11 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../console/dashboard.py" line="92" />
+        <location filename="../../console/dashboard.py" line="93" />
         <source>Open incidents by priority</source>
         <translation>按优先级统计的未结事件</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="94" />
         <source>Open</source>
         <translation>未结</translation>
     </message>
@@ -378,37 +377,47 @@
         <translation>事件数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="115" />
+        <location filename="../../console/dashboard.py" line="112" />
+        <source>within standard</source>
+        <translation>达标</translation>
+    </message>
+    <message>
+        <location filename="../../console/dashboard.py" line="113" />
+        <source>late</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../console/dashboard.py" line="118" />
         <source>Units by status</source>
         <translation>力量状态分布</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="116" />
+        <location filename="../../console/dashboard.py" line="119" />
         <source>Units</source>
         <translation>力量数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="137" />
+        <location filename="../../console/dashboard.py" line="147" />
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="148" />
+        <location filename="../../console/dashboard.py" line="158" />
         <source>Response times for</source>
         <translation>响应时间统计范围</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="260" />
+        <location filename="../../console/dashboard.py" line="281" />
         <source>standard %1 min</source>
         <translation>标准 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="263" />
+        <location filename="../../console/dashboard.py" line="284" />
         <source>no unit on scene yet</source>
         <translation>尚无力量到场</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="266" />
+        <location filename="../../console/dashboard.py" line="287" />
         <source>%1 incidents, %2% within standard, median %3 min, 90%: %4 min</source>
         <translation>%1 起事件，%2% 达标，中位数 %3 分钟，90% 分位 %4 分钟</translation>
     </message>
@@ -816,61 +825,69 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="109" />
+        <location filename="../../console/map_view.py" line="110" />
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="127" />
+        <location filename="../../console/map_view.py" line="131" />
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="127" />
+        <location filename="../../console/map_view.py" line="131" />
+        <source>Water, parks</source>
+        <translation>水域、公园</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="132" />
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="128" />
+        <location filename="../../console/map_view.py" line="133" />
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="128" />
+        <location filename="../../console/map_view.py" line="133" />
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="129" />
+        <location filename="../../console/map_view.py" line="134" />
+        <location filename="../../console/map_view.py" line="255" />
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="129" />
+        <location filename="../../console/map_view.py" line="134" />
+        <location filename="../../console/map_view.py" line="256" />
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="138" />
+        <location filename="../../console/map_view.py" line="143" />
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="144" />
+        <location filename="../../console/map_view.py" line="149" />
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="150" />
+        <location filename="../../console/map_view.py" line="155" />
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="158" />
+        <location filename="../../console/map_view.py" line="162" />
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
+        <location filename="../../console/map_view.py" line="257" />
         <location filename="../../console/vocabulary.py" line="156" />
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>

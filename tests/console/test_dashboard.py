@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtWidgets import QComboBox
 
 from console.dashboard import Dashboard, step_xy
-from core.commands import AssignUnits, ChangeUnitStatus, CreateIncident
-from core.domain.lifecycle import UnitStatus
+from core.commands import AssignUnits, ChangeIncidentStatus, ChangeUnitStatus, CreateIncident
+from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.metrics import open_by_priority, units_by_status
 
 
@@ -86,3 +86,17 @@ def test_dark_theme(dash: Dashboard) -> None:
     assert dash.is_dark()
     dash.set_dark(False)
     assert not dash.is_dark()
+
+
+def test_a_burst_of_events_is_drawn_step_by_step(qtbot, dash: Dashboard, centre,
+                                                 sim_clock) -> None:  # noqa: ANN001
+    before = dash.open_counts_drawn()[5]
+    sim_clock.advance(60)
+    incident_id = new_incident(centre, "community_hazard", priority=5)
+    sim_clock.advance(60)
+    centre.service.execute(ChangeIncidentStatus(incident_id, IncidentStatus.CANCELLED, "dup"),
+                           centre.actor)
+    # Both events reach the dashboard after the state has already moved past the first.
+    qtbot.waitUntil(lambda: dash.redraw_count > 1 and len(dash._samples) >= 3)
+    _, y = dash._open_curves[5].getData()
+    assert max(y) == before + 1 and y[-1] == before

@@ -149,3 +149,89 @@ def test_dark_theme(view: MapView) -> None:
     assert view._plot.backgroundBrush().color().name() == "#0a0c0f"
     view.set_dark(False)
     assert not view.is_dark()
+
+
+def test_local_streets_only_when_zoomed_in(qtbot, view: MapView, centre) -> None:  # noqa: ANN001
+    x0, y0, x1, y1 = centre.city.bounds
+    assert view.local_roads_shown()  # the small town fills the view: streets are apart
+    span = 6 * (x1 - x0)
+    view.resize(400, 350)  # a small panel, zoomed out as far as the limits let it
+    qtbot.waitUntil(lambda: view._plot.width() < 450)
+    view.view_box().setRange(xRange=(x0 - span, x1 + span), yRange=(y0 - span, y1 + span))
+    assert not view.local_roads_shown()
+    assert view._road_items["motorway"].isVisible()
+    view.fit_city()
+    assert view.local_roads_shown()
+
+
+def test_assignment_lines_and_station_counts(qtbot, view: MapView, centre) -> None:  # noqa: ANN001
+    from core.commands import AssignUnits, ChangeUnitStatus
+    from core.domain.lifecycle import UnitStatus
+    from core.metrics import assignment_lines, available_by_station
+
+    state = centre.live.state
+    assert view.drawn_counts()["assignment_lines"] == len(assignment_lines(state))
+    assert len(view._station_counts._labels) == len(available_by_station(state))
+    incident = next(i for i in state.incidents.values() if i.status is IncidentStatus.NEW)
+    unit = next(u for u in state.units.values() if u.status is UnitStatus.AVAILABLE)
+    lines = view.drawn_counts()["assignment_lines"]
+    centre.service.execute(AssignUnits(incident.id, (unit.id,)), centre.actor)
+    qtbot.waitUntil(lambda: view.drawn_counts()["assignment_lines"] == lines + 1)
+    centre.service.execute(ChangeUnitStatus(unit.id, UnitStatus.ON_SCENE), centre.actor)
+    qtbot.waitUntil(lambda: view.drawn_counts()["assignment_lines"] == lines)
+    counts = {text for _, _, text in view._station_counts._labels}
+    assert counts == {str(n) for n in available_by_station(state).values()}
+
+
+def test_a_bare_city_without_cells_or_stations(qtbot, bridge, selection) -> None:  # noqa: ANN001
+    """An imported city may have roads only (and an unknown road class): the map copes."""
+    from types import SimpleNamespace
+
+    import networkx as nx
+
+    from core.city.model import City
+    from core.domain.state import State
+
+    roads = nx.DiGraph()
+    roads.add_node(1, x=0.0, y=0.0)
+    roads.add_node(2, x=500.0, y=0.0)
+    roads.add_node(3, x=500.0, y=400.0)
+    roads.add_edge(1, 2, road_class="motorway")
+    roads.add_edge(2, 1, road_class="motorway")
+    roads.add_edge(2, 3, road_class="track")  # unknown: drawn as a local street
+    city = City("Bare", roads, (), (), (), (), (), (), ())
+    centre = SimpleNamespace(city=city, live=SimpleNamespace(state=State()))
+    view = MapView(centre, bridge, selection)
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.road_segment_counts == {"motorway": 1, "arterial": 0, "collector": 0,
+                                        "local": 1}
+    assert view.drawn_counts()["cells"] == view.drawn_counts()["stations"] == 0
+    view.click_at(250.0, 200.0)  # nothing there: selects nothing
+    assert selection.unit_id == selection.incident_id == ""
+    view.grab()
+
+
+def test_clicking_again_steps_through_stacked_things(qtbot, view: MapView, centre,
+                                                     selection) -> None:  # noqa: ANN001
+    from core.commands import CreateIncident
+
+    x0, y0, x1, y1 = centre.city.bounds
+    spot = (x0 + 0.63 * (x1 - x0), y0 + 0.07 * (y1 - y0))
+    incident_id = centre.service.execute(CreateIncident(
+        type="fall", x=spot[0], y=spot[1], address="7 Stack Lane"), centre.actor).payload["id"]
+    units = sorted(centre.live.state.units)[:2]
+    for unit_id in units:
+        centre.service.execute(ReportPosition(unit_id, *spot), centre.actor)
+    qtbot.waitUntil(lambda: view.incident_point(incident_id) == spot
+                    and all(view.unit_point(u) == spot for u in units))
+    picked: list[str] = []
+    selection.incidentSelected.connect(picked.append)
+    selection.unitSelected.connect(picked.append)
+    for _ in range(4):
+        view.click_at(*spot)
+    # The incident first, then each unit stacked on it, then round again.
+    assert picked[0] == incident_id and sorted(picked[1:3]) == units
+    assert view._last_click == ("incident", incident_id)

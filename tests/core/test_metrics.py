@@ -26,10 +26,13 @@ class Log:
     def __init__(self) -> None:
         self.state = State()
         self.seq = 0
+        self.events: list[Event] = []
 
     def __call__(self, type_: str, at_s: float = 0.0, **payload: object) -> None:
         self.seq += 1
-        self.state.apply(Event(self.seq, T0 + timedelta(seconds=at_s), "t", type_, payload))
+        event = Event(self.seq, T0 + timedelta(seconds=at_s), "t", type_, payload)
+        self.events.append(event)
+        self.state.apply(event)
 
 
 @pytest.fixture
@@ -115,3 +118,38 @@ def test_split_histogram_and_typical_standard() -> None:
     assert typical_standard(rows) == 480
     assert typical_standard(rows[2:]) == 420  # a tie: the stricter standard
     assert typical_standard([]) is None
+
+
+def test_open_by_priority_tracker_follows_events_not_the_final_state(log: Log) -> None:
+    from core.metrics import OpenByPriority
+
+    incident(log, "I0", "medical", 1)
+    tracker = OpenByPriority(log.state)
+    assert tracker.counts()[1] == 1
+    start = len(log.events)
+    incident(log, "I1", "fall", 2)
+    log("units_assigned", incident_id="I1", units=["A1"], incident_status="dispatched")
+    log("incident_priority_changed", incident_id="I1", priority=1)
+    log("unit_status_changed", unit_id="A1", status="on_scene", incident_status="on_scene")
+    log("incident_status_changed", incident_id="I1", status="resolved", released_units=["A1"])
+    log("incident_status_changed", incident_id="I0", status="cancelled")
+    # Fed after the whole burst is in the state, as a chart hears of a burst.
+    seen = []
+    for event in log.events[start:]:
+        tracker.apply(event)
+        seen.append((tracker.counts()[1], tracker.counts()[2]))
+    assert seen == [(1, 1), (1, 1), (2, 0), (2, 0), (1, 0), (0, 0)]
+    assert tracker.apply(log.events[start]) is False  # already counted
+    assert tracker.counts() == open_by_priority(log.state)
+
+
+def test_available_by_station_and_assignment_lines(log: Log) -> None:
+    from core.metrics import assignment_lines, available_by_station
+
+    assert available_by_station(log.state) == {"F": 1, "M": 1, "P": 1}
+    incident(log, "I1", "medical", 1)
+    log("units_assigned", incident_id="I1", units=["A1", "P1"], incident_status="dispatched")
+    log("unit_position_reported", unit_id="A1", x=5, y=6)
+    log("unit_status_changed", unit_id="P1", status="on_scene", incident_status="on_scene")
+    assert available_by_station(log.state) == {"F": 1}
+    assert assignment_lines(log.state) == [("A1", 5.0, 6.0, 1.0, 1.0)]  # P1 is there
