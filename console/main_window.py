@@ -191,9 +191,9 @@ class MainWindow(QMainWindow):
         if first is not None:
             first.raise_()
         self.resizeDocks([queue, roster], [580, 540], Qt.Orientation.Horizontal)
-        self.resizeDocks([queue, form], [380, 300], Qt.Orientation.Vertical)
+        self.resizeDocks([queue, form], [340, 290], Qt.Orientation.Vertical)
         self.resizeDocks([roster, dispatch], [380, 300], Qt.Orientation.Vertical)
-        self.resizeDocks([first], [240], Qt.Orientation.Vertical)
+        self.resizeDocks([first], [300], Qt.Orientation.Vertical)
 
     def restore_layout(self) -> bool:
         """Put the docks back where the operator left them last time."""
