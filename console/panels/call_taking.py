@@ -63,9 +63,11 @@ class CallTakingForm(QWidget):
         self.pick_button = QPushButton(objectName="pickOnMapButton")
         self.pick_button.setCheckable(True)
         self._suggestions = QStringListModel(self)
-        completer = QCompleter(self._suggestions, self)
+        completer = self._completer = QCompleter(self._suggestions, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        # The city already chose the matches (prefix first, then containing, Chinese
+        # road names too): the completer shows them as they are.
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         completer.setMaxVisibleItems(12)
         self.address.setCompleter(completer)
         self.resolved = QLabel(objectName="addressResolution")
@@ -198,6 +200,8 @@ class CallTakingForm(QWidget):
     def _on_address_edited(self, text: str) -> None:
         matches = self._city.find_addresses(text.strip(), 12) if len(text.strip()) >= 1 else []
         self._suggestions.setStringList([self._addresses.suggestion(a) for a in matches])
+        if matches and self.address.hasFocus():
+            self._completer.complete()
 
     def _on_address_changed(self, _text: str = "") -> None:
         self._location = resolve_address(self._city, self.address.text())

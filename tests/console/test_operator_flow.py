@@ -147,3 +147,13 @@ def test_the_address_resolves_to_a_grid_cell_and_its_worker(qtbot, window, centr
         window._on_location_picked(address.x + 1.0, address.y - 1.0)
     assert form.findChild(QLineEdit, "addressInput").text() == address.text
     assert not form.findChild(QPushButton, "pickOnMapButton").isChecked()
+
+
+def test_the_completer_offers_the_city_s_addresses(qtbot, window, centre) -> None:  # noqa: ANN001
+    form = window.call_form
+    form.address.setFocus()
+    road = centre.city.addresses[12].road
+    qtbot.keyClicks(form.address, road[:5])
+    offered = form._suggestions.stringList()
+    assert offered and all(road[:5].lower() in s.lower() for s in offered)
+    form._completer.popup().hide()
