@@ -36,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--small-city", action="store_true",
                         help="build the small demo city on a first run (faster, for tests)")
     parser.add_argument("--theme", choices=("light", "dark"), help="colour theme")
+    parser.add_argument("--drill", metavar="SCENARIO", type=Path,
+                        help="play a drill scenario (docs/scenarios.md) on the simulated "
+                             "clock, on a temporary database unless --db is given")
     parser.set_defaults(func=run)
 
 
@@ -48,11 +51,18 @@ def run(args: argparse.Namespace) -> int:
     url = database_url(args.db)
     if url is not None:
         parse_url(url)  # a bad --db is one line and exit 2, before any window opens
+    scenario = None
+    if args.drill is not None:
+        from console.drill_mode import check_scenario
+
+        if not args.drill.is_file():
+            raise UserError(f"no such scenario file: {args.drill}")
+        scenario = check_scenario(args.drill)
     if args.screenshot is not None and not args.screenshot.parent.exists():
         raise UserError(f"cannot save the screenshot: folder {args.screenshot.parent} "
                         "does not exist")
 
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QCoreApplication, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from console.i18n import LanguageSwitcher, choose_language
@@ -84,6 +94,12 @@ def run(args: argparse.Namespace) -> int:
     def open_fn() -> object:
         from core.centre import open_centre
 
+        if scenario is not None:
+            from console.drill_mode import open_drill
+
+            setup = open_drill(scenario, url, args.small_city, socket.gethostname())
+            outcome["drill"] = setup
+            return setup.centre
         return open_centre(url, city_scale="small" if args.small_city else "full",
                            workstation=socket.gethostname())
 
@@ -98,6 +114,14 @@ def run(args: argparse.Namespace) -> int:
         window = MainWindow(centre, bridge, selection, settings, switcher,  # type: ignore[arg-type]
                             hub_url=args.hub)
         outcome["window"] = window
+        if "drill" in outcome:
+            from console.drill_driver import DrillDriver
+
+            driver = DrillDriver(outcome["drill"].engine, parent=window)  # type: ignore[attr-defined]
+            driver.finished.connect(lambda: window.status.showMessage(
+                QCoreApplication.translate("MainWindow", "The drill is over."), 0))
+            driver.start()
+            outcome["driver"] = driver
         window.show()
         splash.close()
         ready = time.perf_counter() - started
@@ -122,9 +146,15 @@ def run(args: argparse.Namespace) -> int:
         raise error
     if isinstance(error, BaseException):
         raise error
+    driver = outcome.get("driver")
+    if driver is not None:
+        driver.stop()  # type: ignore[attr-defined]
     window = outcome.get("window")
     if window is not None:
         window.centre.close()  # type: ignore[attr-defined]
+    drill = outcome.get("drill")
+    if drill is not None and drill.tmp is not None:  # type: ignore[attr-defined]
+        drill.tmp.cleanup()  # type: ignore[attr-defined]
     return int(code)
 
 

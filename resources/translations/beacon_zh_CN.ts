@@ -157,177 +157,177 @@
 <context>
     <name>CallTakingForm</name>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="160" />
+        <location filename="../../console/panels/call_taking.py" line="162" />
         <source>&amp;Caller</source>
         <translation>报警人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="160" />
+        <location filename="../../console/panels/call_taking.py" line="162" />
         <source>Call&amp;back</source>
         <translation>回拨电话(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="161" />
+        <location filename="../../console/panels/call_taking.py" line="163" />
         <source>&amp;Address</source>
         <translation>地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="161" />
+        <location filename="../../console/panels/call_taking.py" line="163" />
         <source>&amp;Type</source>
         <translation>事件类型(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="162" />
+        <location filename="../../console/panels/call_taking.py" line="164" />
         <source>&amp;Priority</source>
         <translation>优先级(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="162" />
+        <location filename="../../console/panels/call_taking.py" line="164" />
         <source>&amp;What happened</source>
         <translation>警情描述(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="169" />
+        <location filename="../../console/panels/call_taking.py" line="171" />
         <source>Name of the caller</source>
         <translation>报警人姓名</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="170" />
+        <location filename="../../console/panels/call_taking.py" line="172" />
         <source>e.g. +86 138 0000 0000</source>
         <translation>例如 +86 138 0000 0000</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="171" />
+        <location filename="../../console/panels/call_taking.py" line="173" />
         <source>Type a street address, or click the map</source>
         <translation>输入街道地址，或在地图上点选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="172" />
+        <location filename="../../console/panels/call_taking.py" line="174" />
         <source>What the caller reports</source>
         <translation>报警人所述情况</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="173" />
+        <location filename="../../console/panels/call_taking.py" line="175" />
         <source>— choose the incident type —</source>
         <translation>— 请选择事件类型 —</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="178" />
+        <location filename="../../console/panels/call_taking.py" line="180" />
         <source>P1 highest</source>
         <translation>P1 最高</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="178" />
+        <location filename="../../console/panels/call_taking.py" line="180" />
         <source>P5 lowest</source>
         <translation>P5 最低</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="180" />
+        <location filename="../../console/panels/call_taking.py" line="182" />
         <source>Pick on map</source>
         <translation>地图选点</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="181" />
+        <location filename="../../console/panels/call_taking.py" line="183" />
         <source>Click here, then on the map, to set the location</source>
         <translation>先点此按钮，再在地图上点击，即可确定位置</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="182" />
+        <location filename="../../console/panels/call_taking.py" line="184" />
         <source>Create incident</source>
         <translation>创建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="183" />
+        <location filename="../../console/panels/call_taking.py" line="185" />
         <source>Open the incident (Enter)</source>
         <translation>立案（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="184" />
+        <location filename="../../console/panels/call_taking.py" line="186" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="185" />
+        <location filename="../../console/panels/call_taking.py" line="187" />
         <source>Attach call to it</source>
         <translation>并入该事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="186" />
+        <location filename="../../console/panels/call_taking.py" line="188" />
         <source>Create new incident anyway</source>
         <translation>仍然新建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="211" />
+        <location filename="../../console/panels/call_taking.py" line="215" />
         <source>Pick a known address from the list.</source>
         <translation>请从列表中选择已知地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="214" />
+        <location filename="../../console/panels/call_taking.py" line="218" />
         <source>outside every grid cell</source>
         <translation>不在任何网格内</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="215" />
+        <location filename="../../console/panels/call_taking.py" line="219" />
         <source>Grid cell %1 %2 · community %3 · grid worker %4</source>
         <translation>网格 %1 %2 · 社区 %3 · 网格员 %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="226" />
+        <location filename="../../console/panels/call_taking.py" line="230" />
         <source>Location from the map: %1</source>
         <translation>已从地图取点：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="255" />
+        <location filename="../../console/panels/call_taking.py" line="259" />
         <source>Unknown address: choose one from the suggestions or click the map.</source>
         <translation>地址无法识别：请从联想列表中选择，或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="258" />
+        <location filename="../../console/panels/call_taking.py" line="262" />
         <source>Enter the address of the incident.</source>
         <translation>请输入事发地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="261" />
+        <location filename="../../console/panels/call_taking.py" line="265" />
         <source>Choose the incident type.</source>
         <translation>请选择事件类型。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="267" />
+        <location filename="../../console/panels/call_taking.py" line="271" />
         <source>A callback number may hold only digits, spaces, +, - and parentheses.</source>
         <translation>回拨电话只能包含数字、空格、+、- 和括号。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="273" />
+        <location filename="../../console/panels/call_taking.py" line="277" />
         <source>The call was not recorded: correct the fields marked in red.</source>
         <translation>接警未记录：请更正红色标出的项目。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="302" />
+        <location filename="../../console/panels/call_taking.py" line="306" />
         <source>Incident %1 created</source>
         <translation>已创建事件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="308" />
+        <location filename="../../console/panels/call_taking.py" line="312" />
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="315" />
+        <location filename="../../console/panels/call_taking.py" line="319" />
         <source>Likely the same incident: %1 %2 at %3, %4 m away, reported %5 min ago (%6 calls).</source>
         <translation>可能是同一事件：%1 %2，位于 %3，相距 %4 米，%5 分钟前报警（已接 %6 次来电）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="320" />
+        <location filename="../../console/panels/call_taking.py" line="324" />
         <source>%1 more nearby.</source>
         <translation>附近另有 %1 起。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="322" />
+        <location filename="../../console/panels/call_taking.py" line="326" />
         <source>Attach call to %1</source>
         <translation>并入 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="341" />
+        <location filename="../../console/panels/call_taking.py" line="345" />
         <source>Call attached to %1</source>
         <translation>来电已并入 %1</translation>
     </message>
@@ -820,6 +820,11 @@
         <location filename="../../console/main_window.py" line="358" />
         <source>Panels</source>
         <translation>面板</translation>
+    </message>
+    <message>
+        <location filename="../../console/command.py" line="122" />
+        <source>The drill is over.</source>
+        <translation>演练已结束。</translation>
     </message>
 </context>
 <context>

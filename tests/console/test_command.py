@@ -49,3 +49,17 @@ def test_screenshot_of_a_ready_console(demo_db_template: Path, tmp_path: Path) -
     assert proc.returncode == 0, proc.stderr
     assert "console ready in" in proc.stdout and "screenshot saved" in proc.stdout
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_drill_plays_in_the_console_with_its_banner(tmp_path: Path) -> None:
+    shot = tmp_path / "drill.png"
+    proc = _run("--drill", "scenarios/demo_shift.toml", "--small-city", "--screenshot",
+                str(shot), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_missing_scenario_is_one_line_and_exit_2() -> None:
+    proc = _run("--drill", "scenarios/no-such-drill.toml")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().startswith("beacon: error: no such scenario file")

@@ -191,3 +191,15 @@ def test_another_workstation_on_the_same_database_is_followed(qtbot, window, cen
         assert centre.live.state.incidents[new_id].type == "fall"
     finally:
         other.close()
+
+
+def test_the_banner_says_demo_or_drill_in_words_and_colour(qtbot, window) -> None:  # noqa: ANN001
+    from console.status import Banner
+
+    banner = window.findChild(QLabel, "banner")
+    assert banner.isVisible() and banner.property("kind") == "demo"
+    assert banner.text().startswith("DEMO: not a real emergency")
+    drill = Banner("DRILL: Morning rush (10x)")
+    assert drill.property("kind") == "drill"
+    assert drill.text() == "DRILL: exercise only, not a real emergency. Morning rush (10x)"
+    assert not Banner("").isVisibleTo(window)
