@@ -36,6 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--small-city", action="store_true",
                         help="build the small demo city on a first run (faster, for tests)")
     parser.add_argument("--theme", choices=("light", "dark"), help="colour theme")
+    parser.add_argument("--user", metavar="NAME",
+                        help="sign in as this operator for real operations (asks for the "
+                             "password, or reads BEACON_PASSWORD); without it the demo "
+                             "dispatcher is signed in and the DEMO banner shows")
     parser.add_argument("--drill", metavar="SCENARIO", type=Path,
                         help="play a drill scenario (docs/scenarios.md) on the simulated "
                              "clock, on a temporary database unless --db is given")
@@ -87,6 +91,9 @@ def run(args: argparse.Namespace) -> int:
         settings.setValue("console/theme", args.theme)
     apply_theme(app, str(settings.value("console/theme", "light")))
 
+    # Between the splash, a sign-in dialog and the main window no window may be open for
+    # a moment: that must not end the program.
+    app.setQuitOnLastWindowClosed(False)
     splash = Splash()
     splash.show()
     outcome: dict[str, object] = {}
@@ -100,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
             setup = open_drill(scenario, url, args.small_city, socket.gethostname())
             outcome["drill"] = setup
             return setup.centre
+        if args.user:  # real operations: no demo, the operator signs in
+            return open_centre(url, demo=False, workstation=socket.gethostname())
         return open_centre(url, city_scale="small" if args.small_city else "full",
                            workstation=socket.gethostname())
 
@@ -109,6 +118,18 @@ def run(args: argparse.Namespace) -> int:
         from console.bridge import EventBridge, Selection
         from console.main_window import MainWindow
 
+        splash.close()
+        if args.user:
+            try:
+                signed = _sign_in(centre, args.user)
+            except UserError as exc:  # a slot must not raise: report it after the loop
+                signed = False
+                outcome["error"] = exc
+            if not signed:
+                outcome.setdefault("error", UserError(f"{args.user} did not sign in"))
+                centre.close()  # type: ignore[attr-defined]
+                app.quit()
+                return
         selection = Selection(app)
         bridge = EventBridge(centre.service.bus, app)  # type: ignore[attr-defined]
         window = MainWindow(centre, bridge, selection, settings, switcher,  # type: ignore[arg-type]
@@ -123,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
             driver.start()
             outcome["driver"] = driver
         window.show()
-        splash.close()
+        app.setQuitOnLastWindowClosed(True)
         ready = time.perf_counter() - started
         log.info("console ready in %.2f s", ready)
         if args.screenshot is not None:
@@ -156,6 +177,21 @@ def run(args: argparse.Namespace) -> int:
     if drill is not None and drill.tmp is not None:  # type: ignore[attr-defined]
         drill.tmp.cleanup()  # type: ignore[attr-defined]
     return int(code)
+
+
+def _sign_in(centre, username: str) -> bool:  # noqa: ANN001
+    """Sign `username` in: the password from BEACON_PASSWORD (scripts), else a dialog."""
+    import os
+
+    from console.sign_in import SignInDialog
+
+    workstation = socket.gethostname()
+    password = os.environ.get("BEACON_PASSWORD")
+    if password is not None:
+        centre.sign_in(username, password, workstation)  # refused: UserError, exit 2
+        return True
+    dialog = SignInDialog(lambda u, p: centre.sign_in(u, p, workstation), username)
+    return dialog.exec() == SignInDialog.DialogCode.Accepted
 
 
 def _screenshot(window, path: Path, app) -> None:  # noqa: ANN001

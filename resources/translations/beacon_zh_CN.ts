@@ -822,7 +822,7 @@
         <translation>面板</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="122" />
+        <location filename="../../console/command.py" line="143" />
         <source>The drill is over.</source>
         <translation>演练已结束。</translation>
     </message>
@@ -1020,6 +1020,29 @@
         <location filename="../../console/models/roster_model.py" line="174" />
         <source>due</source>
         <translation>应已到达</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../console/sign_in.py" line="56" />
+        <source>Beacon: sign in</source>
+        <translation>Beacon 值班员登录</translation>
+    </message>
+    <message>
+        <location filename="../../console/sign_in.py" line="57" />
+        <source>&amp;User name</source>
+        <translation>用户名(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../console/sign_in.py" line="58" />
+        <source>&amp;Password</source>
+        <translation>密码(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../console/sign_in.py" line="69" />
+        <source>Unknown user name or wrong password.</source>
+        <translation>用户名不存在或密码错误。</translation>
     </message>
 </context>
 <context>

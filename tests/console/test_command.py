@@ -13,9 +13,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def _run(*args: str, timeout: float = 60,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen",
-               BEACON_SETTINGS=str(ROOT / "var" / "no-such-settings.toml"))
+               BEACON_SETTINGS=str(ROOT / "var" / "no-such-settings.toml"), **(env or {}))
     return subprocess.run([sys.executable, "-m", "console", *args], capture_output=True,
                           text=True, timeout=timeout, cwd=ROOT, env=env)
 
@@ -63,3 +64,53 @@ def test_a_missing_scenario_is_one_line_and_exit_2() -> None:
     proc = _run("--drill", "scenarios/no-such-drill.toml")
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("beacon: error: no such scenario file")
+
+
+def _with_operator(template: Path, tmp_path: Path) -> str:
+    from core.auth import SYSTEM
+    from core.centre import open_centre
+    from core.commands import CreateOperator
+    from core.domain.kinds import Role
+
+    db = tmp_path / "ops.db"
+    db.write_bytes(template.read_bytes())
+    centre = open_centre(f"sqlite:///{db}", demo=False)
+    centre.service.execute(CreateOperator("alice", "Alice Chen", Role.DISPATCHER,
+                                          "correct horse"), SYSTEM)
+    centre.close()
+    return f"sqlite:///{db}"
+
+
+def test_real_operations_sign_the_operator_in(demo_db_template: Path, tmp_path: Path) -> None:
+    url = _with_operator(demo_db_template, tmp_path)
+    shot = tmp_path / "ops.png"
+    ok = _run("--db", url, "--user", "alice", "--screenshot", str(shot),
+              env={"BEACON_PASSWORD": "correct horse"})
+    assert ok.returncode == 0, ok.stderr
+    wrong = _run("--db", url, "--user", "alice", env={"BEACON_PASSWORD": "wrong"})
+    assert wrong.returncode == 2
+    lines = [x for x in wrong.stderr.strip().splitlines()
+             if not x.startswith("This plugin does not support")]  # offscreen platform noise
+    assert lines == ["beacon: error: unknown user name or wrong password"]
+
+
+def test_the_sign_in_dialog_says_when_the_password_is_wrong(qtbot) -> None:  # noqa: ANN001
+    from console.sign_in import SignInDialog
+    from core.errors import PermissionDenied
+
+    tried: list[tuple[str, str]] = []
+
+    def sign_in(user: str, password: str) -> None:
+        tried.append((user, password))
+        if password != "right":
+            raise PermissionDenied("unknown user name or wrong password", field="password")
+
+    dialog = SignInDialog(sign_in, "alice")
+    qtbot.addWidget(dialog)
+    dialog.password.setText("wrong")
+    dialog._on_accepted()
+    assert dialog.error.isVisibleTo(dialog) and dialog.result() == 0
+    dialog.password.setText("right")
+    dialog._on_accepted()
+    assert dialog.result() == SignInDialog.DialogCode.Accepted
+    assert tried == [("alice", "wrong"), ("alice", "right")]
