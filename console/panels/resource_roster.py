@@ -104,6 +104,7 @@ class ResourceRoster(QWidget):
         unit = self._state.units[unit_id]
         menu = QMenu(self)
         menu.setObjectName("unitStatusMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one menu per popup
         menu.setTitle(fill(self.tr("Change status of %1"), unit_id))
         allowed = UNIT_TRANSITIONS[unit.status]
         for n, status in enumerate(sorted(UnitStatus, key=lambda s: (s not in allowed,

@@ -203,3 +203,17 @@ def test_the_banner_says_demo_or_drill_in_words_and_colour(qtbot, window) -> Non
     assert drill.property("kind") == "drill"
     assert drill.text() == "DRILL: exercise only, not a real emergency. Morning rush (10x)"
     assert not Banner("").isVisibleTo(window)
+
+
+def test_ctrl_u_opens_the_status_menu_of_the_selected_unit(qtbot, window, centre) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QMenu
+
+    unit = next(u for u in centre.live.state.units.values()
+                if u.status is UnitStatus.AVAILABLE)
+    window.selection.select_unit(unit.id)
+    window.actions_by_name["changeUnitStatus"].trigger()
+    menu = window.roster.findChild(QMenu, "unitStatusMenu")
+    qtbot.waitUntil(menu.isVisible)
+    first = menu.actions()[0]
+    assert first.isEnabled() and first.data() in ("dispatched", "out_of_service")
+    menu.close()
