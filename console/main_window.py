@@ -366,5 +366,6 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.follower.stop()
         self.follower.wait()
+        self.dispatch.shutdown()
         self.bridge.close()
         super().closeEvent(event)

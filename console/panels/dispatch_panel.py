@@ -279,6 +279,11 @@ class DispatchPanel(QWidget):
         self.assign.setText(fill(self.tr("Assign %1 units"), count) if count != 1
                             else self.tr("Assign 1 unit"))
 
+    def shutdown(self) -> None:
+        """Wait for a ranking under way (before the window and the database go)."""
+        self._debounce.stop()
+        self._pool.waitForDone()
+
     # -- assigning ---------------------------------------------------------------------
 
     def assign_selected(self) -> bool:
