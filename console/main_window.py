@@ -172,6 +172,9 @@ class MainWindow(QMainWindow):
     def _lay_out(self) -> None:
         self.setDockNestingEnabled(True)
         self.setCentralWidget(self.map_view)
+        # The queue and the roster run the full height; the glance panels sit under the map.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         left, right, bottom = (Qt.DockWidgetArea.LeftDockWidgetArea,
                                Qt.DockWidgetArea.RightDockWidgetArea,
                                Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -190,10 +193,10 @@ class MainWindow(QMainWindow):
                 self.tabifyDockWidget(first, dock)
         if first is not None:
             first.raise_()
-        self.resizeDocks([queue, roster], [580, 540], Qt.Orientation.Horizontal)
-        self.resizeDocks([queue, form], [340, 290], Qt.Orientation.Vertical)
-        self.resizeDocks([roster, dispatch], [380, 300], Qt.Orientation.Vertical)
-        self.resizeDocks([first], [300], Qt.Orientation.Vertical)
+        self.resizeDocks([queue, roster], [540, 560], Qt.Orientation.Horizontal)
+        self.resizeDocks([queue, form], [560, 340], Qt.Orientation.Vertical)
+        self.resizeDocks([roster, dispatch], [520, 380], Qt.Orientation.Vertical)
+        self.resizeDocks([first], [420], Qt.Orientation.Vertical)
 
     def restore_layout(self) -> bool:
         """Put the docks back where the operator left them last time."""
