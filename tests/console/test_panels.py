@@ -217,3 +217,17 @@ def test_ctrl_u_opens_the_status_menu_of_the_selected_unit(qtbot, window, centre
     first = menu.actions()[0]
     assert first.isEnabled() and first.data() in ("dispatched", "out_of_service")
     menu.close()
+
+
+def test_stable_object_and_accessible_names(window) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QWidget
+
+    names = ["incidentQueue", "resourceRoster", "mapView", "callTakingForm", "dispatchPanel",
+             "dashboard", "videoWall", "playbookPanel", "decisionPanel", "callerName",
+             "callbackNumber", "addressInput", "incidentType", "priority", "description",
+             "createIncidentButton", "recommendedUnits", "assignButton"]
+    assert window.objectName() == window.accessibleName() == "mainWindow"
+    for name in names:
+        widgets = window.findChildren(QWidget, name)
+        assert len(widgets) == 1, name
+        assert widgets[0].accessibleName() == name, name
