@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -59,6 +59,8 @@ def build_actions(parent: QWidget) -> dict[str, QAction]:
         action = QAction(parent)
         action.setObjectName(spec.name)
         action.setShortcuts([QKeySequence(k) for k in spec.keys])
+        # Also from a floating dock or the cheat sheet, which are windows of their own.
+        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         parent.addAction(action)
         actions[spec.name] = action
     retranslate_actions(actions)
