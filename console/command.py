@@ -132,8 +132,10 @@ def run(args: argparse.Namespace) -> int:
                 return
         selection = Selection(app)
         bridge = EventBridge(centre.service.bus, app)  # type: ignore[attr-defined]
+        screen = app.primaryScreen().availableGeometry()
         window = MainWindow(centre, bridge, selection, settings, switcher,  # type: ignore[arg-type]
-                            hub_url=args.hub)
+                            hub_url=args.hub,
+                            size=(min(1920, screen.width()), min(1080, screen.height())))
         outcome["window"] = window
         if "drill" in outcome:
             from console.drill_driver import DrillDriver

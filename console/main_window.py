@@ -78,7 +78,8 @@ class MainWindow(QMainWindow):
     def __init__(self, centre: Centre, bridge: EventBridge, selection: Selection,
                  settings: QSettings, switcher: LanguageSwitcher,
                  hub_url: str | None = None, parent: QWidget | None = None, *,
-                 external_panels: dict[str, tuple[str, str]] | None = None) -> None:
+                 external_panels: dict[str, tuple[str, str]] | None = None,
+                 size: tuple[int, int] = (1600, 1000)) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setAccessibleName("mainWindow")
@@ -128,12 +129,12 @@ class MainWindow(QMainWindow):
         self.follower.start()
 
         self.docks: dict[str, QDockWidget] = {}
+        self.resize(*size)  # first: the dock sizes below are shares of this
         self._lay_out()
         self.actions_by_name = build_actions(self)
         self._build_menus()
         self._wire()
         self.retranslate_ui()
-        self.resize(1600, 1000)
         self._default_state = self.saveState(STATE_VERSION)
         self.restore_layout()
         self.theme = ""
@@ -193,10 +194,13 @@ class MainWindow(QMainWindow):
                 self.tabifyDockWidget(first, dock)
         if first is not None:
             first.raise_()
-        self.resizeDocks([queue, roster], [540, 560], Qt.Orientation.Horizontal)
-        self.resizeDocks([queue, form], [560, 340], Qt.Orientation.Vertical)
-        self.resizeDocks([roster, dispatch], [520, 380], Qt.Orientation.Vertical)
-        self.resizeDocks([first], [420], Qt.Orientation.Vertical)
+        w, h = self.width(), self.height()
+        self.resizeDocks([queue, roster], [int(w * 0.34), int(w * 0.35)],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([queue, form], [int(h * 0.6), int(h * 0.36)], Qt.Orientation.Vertical)
+        self.resizeDocks([roster, dispatch], [int(h * 0.55), int(h * 0.41)],
+                         Qt.Orientation.Vertical)
+        self.resizeDocks([first], [int(h * 0.42)], Qt.Orientation.Vertical)
 
     def restore_layout(self) -> bool:
         """Put the docks back where the operator left them last time."""

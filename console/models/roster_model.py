@@ -148,7 +148,9 @@ class RosterModel(QStandardItemModel):
         if row is None:
             self.reload()
             return
-        row[RosterColumn.UNIT].setText(f"{unit.id}  {unit.name}")
+        # The call sign is what a dispatcher says; the full name is a hover away.
+        row[RosterColumn.UNIT].setText(unit.id)
+        row[RosterColumn.UNIT].setToolTip(unit.name)
         row[RosterColumn.KIND].setText(unit_kind_label(unit.kind))
         status = row[RosterColumn.STATUS]
         status.setText(unit_status_label(unit.status))

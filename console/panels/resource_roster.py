@@ -37,8 +37,8 @@ class ResourceRoster(QWidget):
         self.tree.setAlternatingRowColors(True)
         self._on_model_reset()
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        for col, width in ((RosterColumn.UNIT, 150), (RosterColumn.KIND, 88),
-                           (RosterColumn.STATUS, 78), (RosterColumn.TASK, 125),
+        for col, width in ((RosterColumn.UNIT, 110), (RosterColumn.KIND, 100),
+                           (RosterColumn.STATUS, 82), (RosterColumn.TASK, 140),
                            (RosterColumn.ETA, 60)):
             self.tree.setColumnWidth(col, width)
         self.notice = QLabel(objectName="rosterNotice")
