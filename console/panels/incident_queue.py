@@ -68,7 +68,7 @@ class IncidentQueue(QWidget):
         header.setStretchLastSection(True)
         for col, width in ((Column.ID, 84), (Column.PRIORITY, 56), (Column.TYPE, 125),
                            (Column.TIMER, 68), (Column.STATUS, 76), (Column.ADDRESS, 150),
-                           (Column.CELL, 56)):
+                           (Column.CELL, 96)):
             self.table.setColumnWidth(col, width)
 
         layout = QVBoxLayout(self)
