@@ -86,7 +86,8 @@ class StatusBar(QStatusBar):
 
     def _on_tick(self) -> None:
         now = self._now()
-        self.clock.setText(now.strftime("%Y-%m-%d %H:%M:%S UTC"))
+        # The centre keeps UTC; the room reads its own local time, zone named.
+        self.clock.setText(now.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:

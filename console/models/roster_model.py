@@ -180,7 +180,8 @@ class RosterModel(QStandardItemModel):
 
     def _update_report(self, unit: Unit) -> None:
         item = self._rows[unit.id][RosterColumn.REPORT]
-        text = unit.last_report_at.strftime("%H:%M:%S") if unit.last_report_at else ""
+        text = (unit.last_report_at.astimezone().strftime("%H:%M:%S")
+                if unit.last_report_at else "")
         if item.text() != text:
             item.setText(text)
 
