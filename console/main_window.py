@@ -35,6 +35,7 @@ from console.models.incident_table_model import IncidentTableModel
 from console.models.roster_model import RosterModel
 from console.panels.call_taking import CallTakingForm
 from console.panels.dispatch_panel import DispatchPanel
+from console.panels.incident_actions import IncidentActions
 from console.panels.incident_queue import IncidentQueue
 from console.panels.placeholder import PlaceholderPanel
 from console.panels.resource_roster import ResourceRoster
@@ -100,8 +101,9 @@ class MainWindow(QMainWindow):
         bridge.eventArrived.connect(incident_model.on_event)
         bridge.eventArrived.connect(roster_model.on_event)
 
-        self.queue = IncidentQueue(incident_model, IncidentSortProxy(self),
-                                   selection)
+        self.incident_actions = IncidentActions(state, self.runner, self)
+        self.queue = IncidentQueue(incident_model, IncidentSortProxy(self), selection,
+                                   self.incident_actions)
         self.roster = ResourceRoster(roster_model, state, self.runner, selection)
         self.call_form = CallTakingForm(centre.city, state, self.runner, now, addresses)
         self.dispatch = DispatchPanel(centre.city, state, self.runner, selection, addresses)
@@ -232,7 +234,7 @@ class MainWindow(QMainWindow):
                        ("call", "incident", "unit", "view", "language", "help")}
         self._menus["call"].addActions([a["newCall"], a["quit"]])
         self._menus["incident"].addActions([a["nextIncident"], a["previousIncident"],
-                                            a["dispatchRecommended"]])
+                                            a["dispatchRecommended"], a["incidentMenu"]])
         self._menus["unit"].addAction(a["changeUnitStatus"])
         view = self._menus["view"]
         view.addActions([a["focusQueue"], a["focusRoster"], a["focusMap"], a["focusDispatch"]])
@@ -272,12 +274,13 @@ class MainWindow(QMainWindow):
         a["nextIncident"].triggered.connect(lambda: self.queue.step(1))
         a["previousIncident"].triggered.connect(lambda: self.queue.step(-1))
         a["changeUnitStatus"].triggered.connect(self.roster.open_status_menu)
+        a["incidentMenu"].triggered.connect(self.queue.open_incident_menu)
         a["toggleTheme"].triggered.connect(self.toggle_theme)
         a["toggleLanguage"].triggered.connect(self._on_toggle_language)
         a["resetLayout"].triggered.connect(self.reset_layout)
         a["cheatSheet"].triggered.connect(self.show_cheat_sheet)
         a["quit"].triggered.connect(self.close)
-        for panel in (self.roster, self.call_form, self.dispatch):
+        for panel in (self.roster, self.call_form, self.dispatch, self.incident_actions):
             panel.noticeShown.connect(self._on_notice)
         self.follower.failed.connect(self._on_follow_failed)
         self.call_form.incidentCreated.connect(self.selection.select_incident)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from console.bridge import Selection
 from console.models.incident_sort_proxy import IncidentSortProxy
 from console.models.incident_table_model import Column, IncidentTableModel
+from console.panels.incident_actions import IncidentActions
 from console.vocabulary import agency_label, incident_status_label, incident_type_label
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.kinds import Agency
@@ -29,12 +30,14 @@ class IncidentQueue(QWidget):
     everywhere."""
 
     def __init__(self, model: IncidentTableModel, proxy: IncidentSortProxy,
-                 selection: Selection, parent: QWidget | None = None) -> None:
+                 selection: Selection, actions: IncidentActions,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("incidentQueue")
         self._model = model
         self._proxy = proxy
         self._selection = selection
+        self._actions = actions
         proxy.setSourceModel(model)
 
         self._status = QComboBox(objectName="queueStatusFilter")
@@ -63,6 +66,8 @@ class IncidentQueue(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -160,6 +165,23 @@ class IncidentQueue(QWidget):
                 index, QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows)
             self.table.scrollTo(index)
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if index.isValid():
+            self.table.setCurrentIndex(index)
+            incident_id = self._model.incident_at(self._proxy.mapToSource(index).row())
+            self._actions.menu(incident_id, self).popup(self.table.viewport().mapToGlobal(pos))
+
+    def open_incident_menu(self) -> None:
+        """Pop the incident menu up at the selected incident (keyboard: Ctrl+I)."""
+        current = self.table.currentIndex()
+        if not current.isValid():
+            return
+        incident_id = self._model.incident_at(self._proxy.mapToSource(current).row())
+        rect = self.table.visualRect(current)
+        self._actions.menu(incident_id, self).popup(
+            self.table.viewport().mapToGlobal(rect.bottomLeft()))
 
     def _on_rows_inserted(self, _parent: QModelIndex, _first: int, _last: int) -> None:
         # Keep the operator's selection in view when a new call lands above it.

@@ -44,31 +44,36 @@
     </message>
     <message>
         <location filename="../../console/shortcuts.py" line="44" />
+        <source>Change the status or priority of the incident</source>
+        <translation>更改事件状态或优先级</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="47" />
         <source>Change the status of the selected unit</source>
         <translation>更改选中力量的状态</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="46" />
+        <location filename="../../console/shortcuts.py" line="49" />
         <source>Light / dark theme</source>
         <translation>浅色 / 深色主题</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="47" />
+        <location filename="../../console/shortcuts.py" line="50" />
         <source>Switch language (English / 中文)</source>
         <translation>切换语言（English / 中文）</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="49" />
+        <location filename="../../console/shortcuts.py" line="52" />
         <source>Reset the panel layout</source>
         <translation>恢复默认面板布局</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="50" />
+        <location filename="../../console/shortcuts.py" line="53" />
         <source>Keyboard shortcuts</source>
         <translation>快捷键一览</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="51" />
+        <location filename="../../console/shortcuts.py" line="54" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -335,17 +340,17 @@
 <context>
     <name>CheatSheet</name>
     <message>
-        <location filename="../../console/shortcuts.py" line="95" />
+        <location filename="../../console/shortcuts.py" line="100" />
         <source>Keyboard shortcuts</source>
         <translation>快捷键一览</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="96" />
+        <location filename="../../console/shortcuts.py" line="101" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="96" />
+        <location filename="../../console/shortcuts.py" line="101" />
         <source>Keys</source>
         <translation>按键</translation>
     </message>
@@ -515,75 +520,114 @@
         <translation>调派 1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="288" />
+        <location filename="../../console/panels/dispatch_panel.py" line="293" />
         <source>Nothing to assign: select an incident and units.</source>
         <translation>没有可调派的力量：请先选择事件和力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="295" />
+        <location filename="../../console/panels/dispatch_panel.py" line="300" />
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="298" />
+        <location filename="../../console/panels/dispatch_panel.py" line="303" />
         <source>Assigned %1 to %2</source>
         <translation>已将 %1 调派至 %2</translation>
     </message>
 </context>
 <context>
+    <name>IncidentActions</name>
+    <message>
+        <location filename="../../console/panels/incident_actions.py" line="41" />
+        <source>Incident %1</source>
+        <translation>事件 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_actions.py" line="46" />
+        <source>Back to the queue (release every unit)</source>
+        <translation>退回待处置（释放全部力量）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_actions.py" line="55" />
+        <source>&amp;Priority</source>
+        <translation>优先级(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_actions.py" line="75" />
+        <source>Refused: %1 is %2 and cannot become %3. Allowed: %4.</source>
+        <translation>被拒绝：%1 当前为“%2”，不能变为“%3”。允许的状态：%4。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_actions.py" line="79" />
+        <location filename="../../console/panels/incident_actions.py" line="88" />
+        <source>Refused: %1</source>
+        <translation>被拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_actions.py" line="81" />
+        <source>%1 is now %2</source>
+        <translation>%1 现为“%2”</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_actions.py" line="90" />
+        <source>%1 is now priority %2</source>
+        <translation>%1 的优先级已改为 P%2</translation>
+    </message>
+</context>
+<context>
     <name>IncidentQueue</name>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="110" />
+        <location filename="../../console/panels/incident_queue.py" line="115" />
         <source>Open incidents</source>
         <translation>未结事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="111" />
+        <location filename="../../console/panels/incident_queue.py" line="116" />
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="114" />
+        <location filename="../../console/panels/incident_queue.py" line="119" />
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="117" />
+        <location filename="../../console/panels/incident_queue.py" line="122" />
         <source>All agencies</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="120" />
+        <location filename="../../console/panels/incident_queue.py" line="125" />
         <source>Grid cell</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="121" />
+        <location filename="../../console/panels/incident_queue.py" line="126" />
         <source>Search address, caller, id…</source>
         <translation>搜索地址、报警人、编号…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="122" />
+        <location filename="../../console/panels/incident_queue.py" line="127" />
         <source>Filter by status</source>
         <translation>按状态筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="123" />
+        <location filename="../../console/panels/incident_queue.py" line="128" />
         <source>Filter by incident type</source>
         <translation>按事件类型筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="124" />
+        <location filename="../../console/panels/incident_queue.py" line="129" />
         <source>Filter by agency</source>
         <translation>按部门筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="125" />
+        <location filename="../../console/panels/incident_queue.py" line="130" />
         <source>Filter by grid cell code</source>
         <translation>按网格编号筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="126" />
+        <location filename="../../console/panels/incident_queue.py" line="131" />
         <source>Search the queue</source>
         <translation>在队列中搜索</translation>
     </message>
@@ -727,102 +771,102 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="61" />
+        <location filename="../../console/main_window.py" line="62" />
         <source>Incident queue</source>
         <translation>事件队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="62" />
+        <location filename="../../console/main_window.py" line="63" />
         <source>Resource roster</source>
         <translation>力量名册</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="63" />
+        <location filename="../../console/main_window.py" line="64" />
         <source>Take a call</source>
         <translation>接警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="64" />
+        <location filename="../../console/main_window.py" line="65" />
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="65" />
+        <location filename="../../console/main_window.py" line="66" />
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="66" />
+        <location filename="../../console/main_window.py" line="67" />
         <source>Situation dashboard</source>
         <translation>态势看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="67" />
+        <location filename="../../console/main_window.py" line="68" />
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="68" />
+        <location filename="../../console/main_window.py" line="69" />
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="69" />
+        <location filename="../../console/main_window.py" line="70" />
         <source>Joint decisions</source>
         <translation>辅助决策</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="303" />
+        <location filename="../../console/main_window.py" line="313" />
         <source>Cannot read new events from the database (other workstations' changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="318" />
+        <location filename="../../console/main_window.py" line="328" />
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="349" />
+        <location filename="../../console/main_window.py" line="359" />
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="353" />
+        <location filename="../../console/main_window.py" line="363" />
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="353" />
+        <location filename="../../console/main_window.py" line="363" />
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="354" />
+        <location filename="../../console/main_window.py" line="364" />
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="354" />
+        <location filename="../../console/main_window.py" line="364" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="355" />
+        <location filename="../../console/main_window.py" line="365" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="355" />
+        <location filename="../../console/main_window.py" line="365" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="358" />
+        <location filename="../../console/main_window.py" line="368" />
         <source>Panels</source>
         <translation>面板</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="143" />
+        <location filename="../../console/command.py" line="145" />
         <source>The drill is over.</source>
         <translation>演练已结束。</translation>
     </message>
@@ -959,27 +1003,27 @@
         <translation>右键单击力量或按 Ctrl+U 可更改其状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="107" />
+        <location filename="../../console/panels/resource_roster.py" line="108" />
         <source>Change status of %1</source>
         <translation>更改 %1 的状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="123" />
+        <location filename="../../console/panels/resource_roster.py" line="124" />
         <source>Select a unit in the roster first.</source>
         <translation>请先在名册中选择一支力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="144" />
+        <location filename="../../console/panels/resource_roster.py" line="145" />
         <source>Refused: %1 is %2 and cannot become %3. Allowed: %4.</source>
         <translation>被拒绝：%1 当前为“%2”，不能变为“%3”。允许的状态：%4。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="148" />
+        <location filename="../../console/panels/resource_roster.py" line="149" />
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="152" />
+        <location filename="../../console/panels/resource_roster.py" line="153" />
         <source>%1 is now %2</source>
         <translation>%1 现为“%2”</translation>
     </message>
@@ -1017,7 +1061,7 @@
         <translation>最后定位</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="174" />
+        <location filename="../../console/models/roster_model.py" line="176" />
         <source>due</source>
         <translation>应已到达</translation>
     </message>

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from console.models.incident_table_model import RESPONSE_COLOURS, Column
 from core.commands import AssignUnits
-from core.domain.lifecycle import UnitStatus
+from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.response_clock import ResponseState
 
 
@@ -231,3 +231,29 @@ def test_stable_object_and_accessible_names(window) -> None:  # noqa: ANN001
         widgets = window.findChildren(QWidget, name)
         assert len(widgets) == 1, name
         assert widgets[0].accessibleName() == name, name
+
+
+def test_incidents_are_resolved_closed_and_reprioritised_from_the_queue(
+        qtbot, window, centre) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QMenu
+
+    state = centre.live.state
+    on_scene = next(i for i in state.incidents.values() if i.status.value == "on_scene")
+    actions = window.incident_actions
+    assert actions.change_status(on_scene.id, IncidentStatus.RESOLVED)
+    assert actions.change_status(on_scene.id, IncidentStatus.CLOSED)
+    assert state.incidents[on_scene.id].status is IncidentStatus.CLOSED
+    qtbot.waitUntil(lambda: window.queue._model.row_of(on_scene.id) < 0)  # left the queue
+    last = centre.service.last_seq()
+    waiting = next(i for i in state.incidents.values() if i.status.value == "new")
+    assert not actions.change_status(waiting.id, IncidentStatus.RESOLVED)
+    assert "cannot become Resolved" in window.status.currentMessage()
+    assert centre.service.last_seq() == last
+    assert actions.change_priority(waiting.id, 1)
+    assert state.incidents[waiting.id].priority == 1
+    window.selection.select_incident(waiting.id)
+    window.actions_by_name["incidentMenu"].trigger()
+    menu = window.queue.findChild(QMenu, "incidentMenu")
+    qtbot.waitUntil(menu.isVisible)
+    assert menu.actions()[0].data() == "cancelled"  # what a new incident may become
+    menu.close()
