@@ -4,7 +4,9 @@
 # works on a machine without a display. Usage: scripts/screenshot.sh [DB_URL]
 set -eu
 cd "$(dirname "$0")/.."
-PY=${PYTHON:-/work/venv/bin/python}
+if [ -n "${PYTHON:-}" ]; then PY=$PYTHON
+elif [ -x .venv/bin/python ]; then PY=.venv/bin/python   # made by scripts/bootstrap.sh
+else PY=python3; fi
 DB=${1:-sqlite:///$(pwd)/var/screenshot.db}
 mkdir -p docs var
 for lang in en zh_CN; do

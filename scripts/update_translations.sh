@@ -4,7 +4,7 @@
 # two steps: pyside6-linguist resources/translations/beacon_zh_CN.ts
 set -eu
 cd "$(dirname "$0")/.."
-BIN=${QT_BIN:-/work/venv/bin}
+BIN=${QT_BIN:-$(dirname "$(command -v pyside6-lupdate || echo .venv/bin/x)")}
 "$BIN/pyside6-lupdate" console/*.py console/*/*.py \
     -ts resources/translations/beacon_zh_CN.ts
 "$BIN/pyside6-lrelease" resources/translations/beacon_zh_CN.ts \
