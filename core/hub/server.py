@@ -1,0 +1,440 @@
+"""The hub: an aiohttp server between field units, consoles and the event log.
+
+`/ws/unit` and `/ws/console` speak the protocol of `core.hub.protocol`; `/health` says
+whether the hub and its database are well. What a unit sends becomes a command run
+through `CommandService` (in a writer thread, many per transaction, each its own event,
+each under an idempotency key so a resend is not applied twice). What the log records
+reaches the clients through `EventFeed`, each message numbered by its event's sequence
+number: a client that reconnects says the last number it saw and gets the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from core.clock import Clock
+from core.commands import ChangeUnitStatus, Command, ReportPosition, SendMessage
+from core.domain.lifecycle import UnitStatus
+from core.errors import PermissionDenied, UserError
+from core.events import Event
+from core.hub import protocol
+from core.hub.feed import EventFeed
+from core.hub.routing import UNIT_SILENT_EVENTS, UnitView, console_message, incident_of_unit_at
+from core.hub.tables import HubCursorRow
+from core.hub.tokens import Identity, authenticate
+from core.service import CommandService, Outcome
+from core.store.database import Database
+
+log = logging.getLogger(__name__)
+
+SEND_QUEUE_LIMIT = 20_000  # a client this far behind is dropped; it resumes from its seq
+
+
+class TokenBucket:
+    """`rate` messages a second on average, bursts of up to `burst`."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = burst
+        self.at = time.monotonic()
+
+    def take(self) -> bool:
+        """Spend one token; False when there is none left."""
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
+
+
+class Connection:
+    """One authenticated websocket: its identity, its send queue, where it is in the log."""
+
+    def __init__(self, ws: web.WebSocketResponse, identity: Identity, role: str) -> None:
+        self.ws = ws
+        self.identity = identity
+        self.role = role
+        self.view = UnitView(identity.subject, None) if role == "unit" else None
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self.sent_upto = 0
+        self.live = False
+        self.pending: list[Event] = []
+        self.acked = 0
+
+    def offer(self, event: Event, hub: HubServer, text: str | None) -> None:
+        """Queue `event` for this client if it must see it (called in sequence order)."""
+        if not self.live:
+            self.pending.append(event)
+            return
+        self.push(event, hub, text)
+
+    def push(self, event: Event, hub: HubServer, text: str | None = None) -> None:
+        if event.seq <= self.sent_upto:
+            return  # already sent while catching up
+        self.sent_upto = event.seq
+        if self.view is not None:
+            text = self.view.route(event, hub.feed.state)
+        elif text is None:
+            text = console_message(event)
+        if text is not None:
+            if self.queue.qsize() >= SEND_QUEUE_LIMIT:
+                log.warning("%s %s is too far behind; dropping it", self.role,
+                            self.identity.subject)
+                self.queue.put_nowait(None)
+                return
+            self.queue.put_nowait(text)
+
+
+class HubServer:
+    """The hub: create, `await start(host, port)`, later `await stop()`."""
+
+    def __init__(self, db: Database, *, clock: Clock | None = None, rate: float = 20.0,
+                 burst: float = 40.0, abuse_limit: int = 100, hello_timeout: float = 10.0,
+                 poll_interval: float | None = 1.0, batch_limit: int = 500) -> None:
+        self.db = db
+        self.service = CommandService(db, clock=clock)
+        self.rate, self.burst, self.abuse_limit = rate, burst, abuse_limit
+        self.hello_timeout = hello_timeout
+        self.batch_limit = batch_limit
+        # One writer: SQLite has one write lock anyway, and one thread keeps the order
+        # of commits equal to the order of bus publications.
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="hub-writer")
+        self._reader = ThreadPoolExecutor(2, thread_name_prefix="hub-reader")
+        self.feed = EventFeed(self.service, self._reader,
+                              poll_interval=poll_interval if db.is_sqlite else None)
+        self.connections: set[Connection] = set()
+        self._jobs: asyncio.Queue[tuple[Connection, str, Command]] | None = None
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._runner: web.AppRunner | None = None
+        self._cursors: dict[str, int] = {}
+        self.port: int | None = None
+
+    # -- life cycle ----------------------------------------------------------------------
+
+    def make_app(self) -> web.Application:
+        """The aiohttp application (routes only; `start` runs it)."""
+        app = web.Application()
+        app.router.add_get("/health", self._health)
+        app.router.add_get("/ws/unit", self._ws_unit)
+        app.router.add_get("/ws/console", self._ws_console)
+        return app
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0,
+                    ssl_context: ssl.SSLContext | None = None) -> int:
+        """Serve on `host:port` (0: any free port); returns the port."""
+        self._jobs = asyncio.Queue()
+        await self.feed.start()
+        self.feed.subscribe(self._on_event)
+        self._tasks = [asyncio.create_task(self._write_loop(), name="hub-writer"),
+                       asyncio.create_task(self._cursor_loop(), name="hub-cursors")]
+        self._runner = web.AppRunner(self.make_app(), handle_signals=False,
+                                     access_log=None, shutdown_timeout=2.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port, ssl_context=ssl_context)
+        try:
+            await site.start()
+        except OSError as exc:
+            await self.stop()
+            raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        sockets = getattr(site._server, "sockets", None) or []  # the port chosen for 0
+        self.port = sockets[0].getsockname()[1] if sockets else port
+        log.info("hub listening on %s:%s (%s, events up to %d)", host, self.port,
+                 self.db.display_url(), self.feed.last_seq)
+        return self.port
+
+    async def stop(self) -> None:
+        """Close every connection, stop the tasks, wait for the last writes."""
+        for conn in list(self.connections):
+            conn.queue.put_nowait(None)
+            await conn.ws.close(code=1001, message=b"hub shutting down")
+        await self.feed.stop()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - shutting down
+                pass
+        self._tasks.clear()
+        await self._flush_cursors()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        self._writer.shutdown(wait=True)
+        self._reader.shutdown(wait=True)
+
+    # -- events out -----------------------------------------------------------------------
+
+    def _on_event(self, event: Event) -> None:
+        text = None
+        for conn in list(self.connections):
+            if conn.view is None:
+                if text is None:
+                    text = console_message(event)  # encode once for every console
+                conn.offer(event, self, text)
+            elif event.type not in UNIT_SILENT_EVENTS:
+                conn.offer(event, self, None)
+
+    async def _sender(self, conn: Connection) -> None:
+        while True:
+            text = await conn.queue.get()
+            if text is None:
+                await conn.ws.close(code=1013, message=b"too far behind: reconnect")
+                return
+            try:
+                await conn.ws.send_str(text)
+            except (ConnectionError, RuntimeError):
+                return  # closing; the client resumes from what it saw
+
+    async def _catch_up(self, conn: Connection, resume_from: int) -> None:
+        """Send what the client missed after `resume_from`, then go live."""
+        loop = asyncio.get_running_loop()
+        after = resume_from
+        while True:
+            events = await loop.run_in_executor(
+                self._reader, self.service.events_after, after, 1000)
+            for event in events:
+                conn.push(event, self)
+            if len(events) < 1000:
+                break
+            after = events[-1].seq
+        for event in conn.pending:
+            conn.push(event, self)
+        conn.pending.clear()
+        conn.live = True
+
+    # -- websockets -------------------------------------------------------------------
+
+    async def _ws_unit(self, request: web.Request) -> web.WebSocketResponse:
+        return await self._serve(request, "unit")
+
+    async def _ws_console(self, request: web.Request) -> web.WebSocketResponse:
+        return await self._serve(request, "console")
+
+    async def _serve(self, request: web.Request, role: str) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(heartbeat=20.0, timeout=2.0,
+                                   max_msg_size=protocol.HARD_MAX_MESSAGE_BYTES)
+        await ws.prepare(request)
+        conn = await self._hello(ws, role)
+        if conn is None:
+            return ws
+        sender = asyncio.create_task(self._sender(conn))
+        self.connections.add(conn)
+        bucket = TokenBucket(self.rate, self.burst)
+        refused_in_a_row = 0
+        try:
+            await self._catch_up(conn, conn.sent_upto)
+            async for msg in ws:
+                if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
+                    continue
+                if not bucket.take():
+                    refused_in_a_row += 1
+                    if refused_in_a_row >= self.abuse_limit:
+                        await self._send_error(conn, "rate_limited", "too many messages for "
+                                               "too long: closing", fatal=True)
+                        await ws.close(code=1008, message=b"rate limit")
+                        break
+                    await self._send_error(conn, "rate_limited", f"more than {self.rate:g} "
+                                           "messages a second: slow down and resend")
+                    continue
+                refused_in_a_row = 0
+                try:
+                    data = protocol.parse_client_message(msg.data)
+                    self._handle(conn, data)
+                except protocol.ProtocolError as exc:
+                    await self._send_error(conn, exc.code, str(exc), exc.client_id)
+        finally:
+            self.connections.discard(conn)
+            sender.cancel()
+            log.info("%s %s disconnected", role, conn.identity.subject)
+        return ws
+
+    async def _hello(self, ws: web.WebSocketResponse, role: str) -> Connection | None:
+        """Authenticate the first message; on failure answer with an error and close."""
+        async def refuse(code: str, message: str) -> None:
+            await ws.send_str(protocol.error_message(code, message, fatal=True))
+            await ws.close(code=1008, message=code.encode())
+
+        try:
+            msg = await ws.receive(timeout=self.hello_timeout)
+        except TimeoutError:
+            await refuse("unauthorized", f"no hello within {self.hello_timeout:g} s")
+            return None
+        if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
+            return None
+        try:
+            data = protocol.parse_client_message(msg.data)
+        except protocol.ProtocolError as exc:
+            await refuse(exc.code, f"{exc} (the first message must be a hello)")
+            return None
+        if data["type"] != "hello":
+            await refuse("unauthorized", f"the first message must be a hello, not "
+                         f"{data['type']!r}")
+            return None
+        if data["role"] != role:
+            await refuse("bad_message", f"hello.role: this endpoint is for role {role!r}")
+            return None
+        loop = asyncio.get_running_loop()
+        identity = await loop.run_in_executor(self._reader, authenticate, self.db, data["token"])
+        if identity is None:
+            await refuse("unauthorized", "invalid or revoked token")
+            return None
+        want = "unit" if role == "unit" else "operator"
+        if identity.kind != want:
+            await refuse("unauthorized", f"this token belongs to a {identity.kind}, not a {want}")
+            return None
+        if role == "unit" and data.get("unit_id", identity.subject) != identity.subject:
+            await refuse("forbidden", f"this token belongs to unit {identity.subject}, "
+                         f"not {data['unit_id']}")
+            return None
+        conn = Connection(ws, identity, role)
+        resume = data.get("resume_from")
+        if resume is None and role == "unit":
+            resume = await loop.run_in_executor(self._reader, self._stored_cursor,
+                                                identity.subject)
+        last = self.feed.last_seq
+        resume = last if resume is None else min(int(resume), last)
+        unit: dict[str, Any] | None = None
+        if conn.view is not None:
+            conn.view.incident_id = await loop.run_in_executor(
+                self._reader, self._incident_at, identity.subject, resume)
+            u = self.feed.state.units.get(identity.subject)
+            if u is not None:
+                unit = {"id": u.id, "status": u.status.value, "x": u.x, "y": u.y,
+                        "incident_id": u.incident_id, "kind": u.kind.value}
+        conn.sent_upto = resume
+        await ws.send_str(protocol.encode(
+            "welcome", role=role, subject=identity.subject, resume_from=resume, last_seq=last,
+            unit=unit, limits={"max_message_bytes": protocol.MAX_MESSAGE_BYTES,
+                               "rate": self.rate, "burst": self.burst}))
+        log.info("%s %s connected (resume from %d)", role, identity.subject, resume)
+        return conn
+
+    def _stored_cursor(self, client: str) -> int | None:
+        with self.db.session() as s:
+            row = s.get(HubCursorRow, f"unit:{client}")
+            return None if row is None else row.acked_seq
+
+    def _incident_at(self, unit_id: str, seq: int) -> str | None:
+        with self.db.session() as s:
+            return incident_of_unit_at(s, unit_id, seq)
+
+    async def _send_error(self, conn: Connection, code: str, message: str,
+                          client_id: str | None = None, fatal: bool = False) -> None:
+        conn.queue.put_nowait(protocol.error_message(code, message, client_id, fatal))
+
+    # -- messages in ------------------------------------------------------------------
+
+    def _handle(self, conn: Connection, data: dict[str, Any]) -> None:
+        kind = data["type"]
+        if kind == "hello":
+            raise protocol.ProtocolError("hello: already authenticated on this connection")
+        if kind == "ack":
+            conn.acked = max(conn.acked, data["seq"])
+            if conn.role == "unit":
+                self._cursors[f"unit:{conn.identity.subject}"] = conn.acked
+            return
+        if conn.role != "unit":
+            raise protocol.ProtocolError(f"{kind}: consoles only read; send commands "
+                                         "through the command service", code="forbidden")
+        me = conn.identity.subject
+        unit_id = data.get("unit_id", me)
+        command: Command
+        if kind == "status":
+            command = ChangeUnitStatus(unit_id=unit_id, status=UnitStatus(data["status"]))
+        elif kind == "position":
+            command = ReportPosition(unit_id=unit_id, x=float(data["x"]), y=float(data["y"]))
+        else:
+            command = SendMessage(text=data["text"], from_unit=me,
+                                  incident_id=data.get("incident_id"))
+        assert self._jobs is not None
+        self._jobs.put_nowait((conn, data["id"], command))
+
+    async def _write_loop(self) -> None:
+        """Run queued field commands in batches on the writer thread, then answer each."""
+        assert self._jobs is not None
+        loop = asyncio.get_running_loop()
+        while True:
+            batch = [await self._jobs.get()]
+            while len(batch) < self.batch_limit and not self._jobs.empty():
+                batch.append(self._jobs.get_nowait())
+            items = [(cmd, conn.identity.actor, (f"unit:{conn.identity.subject}", cid))
+                     for conn, cid, cmd in batch]
+            try:
+                outcomes = await loop.run_in_executor(self._writer,
+                                                      self.service.execute_many, items)
+            except Exception:
+                log.exception("a batch of %d field commands failed", len(batch))
+                outcomes = [None] * len(batch)
+            for (conn, cid, _), outcome in zip(batch, outcomes, strict=True):
+                conn.queue.put_nowait(_answer(cid, outcome))
+
+    async def _cursor_loop(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            await self._flush_cursors()
+
+    async def _flush_cursors(self) -> None:
+        if not self._cursors:
+            return
+        cursors, self._cursors = self._cursors, {}
+
+        def write() -> None:
+            with self.db.transaction() as s:
+                for client, seq in cursors.items():
+                    row = s.get(HubCursorRow, client) or HubCursorRow(client=client, acked_seq=0)
+                    row.acked_seq = max(row.acked_seq or 0, seq)
+                    s.add(row)
+
+        try:
+            await asyncio.get_running_loop().run_in_executor(self._writer, write)
+        except Exception:  # noqa: BLE001 - cursors are a convenience; resume_from rules
+            log.warning("could not store delivery cursors", exc_info=True)
+
+    # -- health -----------------------------------------------------------------------
+
+    async def _health(self, request: web.Request) -> web.Response:
+        loop = asyncio.get_running_loop()
+        try:
+            await asyncio.wait_for(loop.run_in_executor(self._reader, self.db.check_connection),
+                                   timeout=5.0)
+            db_state = "ok"
+        except (TimeoutError, UserError) as exc:
+            db_state = f"error: {exc}"
+        units = sum(1 for c in self.connections if c.role == "unit")
+        body = {"ok": db_state == "ok", "db": db_state, "last_seq": self.feed.last_seq,
+                "connections": {"units": units, "consoles": len(self.connections) - units,
+                                "total": len(self.connections)},
+                "listening": self.feed.listening, "protocol": protocol.VERSION}
+        return web.json_response(body, status=200 if body["ok"] else 503)
+
+
+def _answer(client_id: str, outcome: Outcome | None) -> str:
+    if outcome is None:
+        return protocol.error_message("internal", "the hub could not record this message; "
+                                      "resend it", client_id)
+    if outcome.error is not None:
+        code = "forbidden" if isinstance(outcome.error, PermissionDenied) else "refused"
+        return protocol.error_message(code, str(outcome.error), client_id)
+    assert outcome.event is not None
+    return protocol.encode("ack", id=client_id, seq=outcome.event.seq,
+                           duplicate=outcome.duplicate)
+
+
+def server_ssl_context(cert: str, key: str) -> ssl.SSLContext:
+    """A TLS server context from PEM files; a bad file raises `UserError`."""
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        ctx.load_cert_chain(cert, key)
+    except (ssl.SSLError, OSError) as exc:
+        raise UserError(f"cannot use certificate {cert} with key {key}: {exc}") from None
+    return ctx

@@ -1,0 +1,66 @@
+"""Assignments reach the unit, unit reports reach consoles, with real websockets."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.commands import AssignUnits, SendMessage
+from core.field.client import FieldClient
+from core.hub.console_link import ConsoleLink
+from tests.core.helpers import DISPATCHER, new_incident
+from tests.hub.helpers import run, run_in_thread, seed, start_hub, take
+
+
+@pytest.fixture
+def seeded(sqlite_url: str):  # noqa: ANN201
+    s = seed(sqlite_url)
+    yield s
+    s.close()
+
+
+def test_assignment_reaches_the_unit_and_its_status_reaches_the_console(seeded) -> None:  # noqa: ANN001
+    async def body() -> None:
+        hub, base = await start_hub(seeded.url)
+        unit = FieldClient(base, "E1", seeded.tokens["E1"], backoff_min=0.05)
+        other = FieldClient(base, "E2", seeded.tokens["E2"], backoff_min=0.05)
+        console = ConsoleLink(base, seeded.tokens["alice"], backoff_min=0.05)
+        try:
+            for c in (unit, other, console):
+                await c.start()
+                await c.wait_for_state(c.state.CONNECTED)
+            incident = await run_in_thread(new_incident, hub.service)
+            await run_in_thread(hub.service.execute, AssignUnits(incident, ("E1",)), DISPATCHER)
+            (assignment,) = await take(unit.inbox, 1)
+            assert assignment["type"] == "assignment"
+            assert assignment["incident_id"] == incident
+            assert assignment["incident"]["x"] == 100.0
+            ack = await unit.report_status("en_route")
+            assert ack["type"] == "ack" and ack["seq"] > assignment["seq"]
+            (status_echo,) = await take(unit.inbox, 1)
+            assert status_echo["type"] == "status" and status_echo["status"] == "en_route"
+            seen = []
+            while not any(e.type == "unit_status_changed" for e in seen):
+                seen.append(await console.next_event(timeout=5))
+            change = seen[-1]
+            assert change.payload["unit_id"] == "E1" and change.payload["status"] == "en_route"
+            assert change.seq == ack["seq"] and change.actor == "unit:E1"
+            # Positions reach the console, and a message to the unit reaches it.
+            pos = await unit.report_position(120.5, 99.0)
+            while True:
+                e = await console.next_event(timeout=5)
+                if e.seq == pos["seq"]:
+                    break
+            assert e.type == "unit_position_reported" and e.payload["x"] == 120.5
+            await run_in_thread(hub.service.execute,
+                                SendMessage("bring the ladder", to_unit="E1"), DISPATCHER)
+            (msg,) = await take(unit.inbox, 1)
+            assert msg["type"] == "message" and msg["text"] == "bring the ladder"
+            assert msg["from"] == "alice"
+            # E2 is on nothing: it saw none of this.
+            assert other.inbox.empty()
+        finally:
+            for c in (unit, other, console):
+                await c.close()
+            await hub.stop()
+
+    run(body())
