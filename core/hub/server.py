@@ -172,6 +172,19 @@ class HubServer:
         self._writer.shutdown(wait=True)
         self._reader.shutdown(wait=True)
 
+    async def disconnect(self, subject: str | None = None, code: int = 1012) -> int:
+        """Close the connections of `subject` (a unit id or operator; None: all).
+
+        For operations (a revoked token, a unit out of service) and for drills that
+        rehearse dropped links; clients reconnect and resume. Returns how many closed.
+        """
+        closing = [c for c in list(self.connections)
+                   if subject is None or c.identity.subject == subject]
+        for conn in closing:
+            self.connections.discard(conn)
+            await conn.ws.close(code=code, message=b"disconnected by the hub")
+        return len(closing)
+
     # -- events out -----------------------------------------------------------------------
 
     def _on_event(self, event: Event) -> None:
