@@ -64,7 +64,8 @@ class Connection:
         self.identity = identity
         self.role = role
         self.view = UnitView(identity.subject, None) if role == "unit" else None
-        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+        # Texts to send; a (code, reason) pair closes the socket after what is before it.
+        self.queue: asyncio.Queue[str | tuple[int, bytes]] = asyncio.Queue()
         self.sent_upto = 0
         self.live = False
         self.pending: list[Event] = []
@@ -89,7 +90,7 @@ class Connection:
             if self.queue.qsize() >= SEND_QUEUE_LIMIT:
                 log.warning("%s %s is too far behind; dropping it", self.role,
                             self.identity.subject)
-                self.queue.put_nowait(None)
+                self.queue.put_nowait((1013, b"too far behind: reconnect"))
                 return
             self.queue.put_nowait(text)
 
@@ -154,7 +155,6 @@ class HubServer:
     async def stop(self) -> None:
         """Close every connection, stop the tasks, wait for the last writes."""
         for conn in list(self.connections):
-            conn.queue.put_nowait(None)
             await conn.ws.close(code=1001, message=b"hub shutting down")
         await self.feed.stop()
         for task in self._tasks:
@@ -200,8 +200,8 @@ class HubServer:
     async def _sender(self, conn: Connection) -> None:
         while True:
             text = await conn.queue.get()
-            if text is None:
-                await conn.ws.close(code=1013, message=b"too far behind: reconnect")
+            if isinstance(text, tuple):
+                await conn.ws.close(code=text[0], message=text[1])
                 return
             try:
                 await conn.ws.send_str(text)
@@ -244,6 +244,7 @@ class HubServer:
         self.connections.add(conn)
         bucket = TokenBucket(self.rate, self.burst)
         refused_in_a_row = 0
+        closing = False
         try:
             await self._catch_up(conn, conn.sent_upto)
             async for msg in ws:
@@ -254,7 +255,8 @@ class HubServer:
                     if refused_in_a_row >= self.abuse_limit:
                         await self._send_error(conn, "rate_limited", "too many messages for "
                                                "too long: closing", fatal=True)
-                        await ws.close(code=1008, message=b"rate limit")
+                        conn.queue.put_nowait((1008, b"rate limit"))
+                        closing = True
                         break
                     await self._send_error(conn, "rate_limited", f"more than {self.rate:g} "
                                            "messages a second: slow down and resend")
@@ -267,6 +269,11 @@ class HubServer:
                     await self._send_error(conn, exc.code, str(exc), exc.client_id)
         finally:
             self.connections.discard(conn)
+            if closing:  # let the sender deliver the error and the close first
+                try:
+                    await asyncio.wait_for(sender, 5.0)
+                except (TimeoutError, ConnectionError):
+                    pass
             sender.cancel()
             log.info("%s %s disconnected", role, conn.identity.subject)
         return ws
