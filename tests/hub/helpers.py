@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -51,17 +52,10 @@ async def start_hub(url: str, port: int = 0, **kwargs: Any) -> tuple[HubServer, 
     return hub, f"ws://127.0.0.1:{port}"
 
 
-async def run_in_thread(fn: Callable[..., T], *args: Any) -> T:
+async def run_in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run blocking work (a command) off the loop, as the console would."""
-    return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
-
-
-async def until(check: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
-    """Wait (on the loop, yielding) until `check()` is true; fail after `timeout`."""
-    async with asyncio.timeout(timeout):
-        while not check():
-            await asyncio.sleep(0.01)
-    return None
+    return await asyncio.get_running_loop().run_in_executor(
+        None, functools.partial(fn, *args, **kwargs))
 
 
 async def take(queue: asyncio.Queue[T], n: int, timeout: float = 10.0) -> list[T]:
