@@ -25,7 +25,13 @@ from core.events import Event
 from core.store import event_log
 from core.store.database import Database
 from core.store.repository import load_some, load_state, save_state
-from core.store.schema import EventRow, LogHeadRow, ProcessedCommandRow
+from core.store.schema import (
+    EventRow,
+    IncidentRow,
+    LogHeadRow,
+    ProcessedCommandRow,
+    UnitRow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +47,28 @@ class Outcome:
     event: Event | None = None
     error: ValidationError | None = None
     duplicate: bool = False
+
+
+def _preload(session: Session, items: Sequence[tuple[Command, Actor, tuple[str, str] | None]]
+             ) -> tuple[list[object], set[tuple[str, str]]]:
+    """Load the units, incidents and idempotency keys a batch names; returns the rows (to
+    keep them referenced: the identity map holds clean objects weakly) and the keys seen."""
+    unit_ids = {u for command, _, _ in items for u in command.unit_ids()}
+    incident_ids = {i for command, _, _ in items for i in command.incident_ids()}
+    keys = {key for _, _, key in items if key is not None}
+    loaded: list[object] = []
+    if unit_ids:
+        loaded += session.execute(select(UnitRow).where(UnitRow.id.in_(unit_ids))).scalars()
+    if incident_ids:
+        loaded += session.execute(
+            select(IncidentRow).where(IncidentRow.id.in_(incident_ids))).scalars()
+    known: set[tuple[str, str]] = set()
+    if keys:
+        rows = session.execute(select(ProcessedCommandRow).where(
+            ProcessedCommandRow.source.in_({k[0] for k in keys}),
+            ProcessedCommandRow.client_id.in_({k[1] for k in keys}))).scalars()
+        known = {(r.source, r.client_id) for r in rows} & keys
+    return loaded, known
 
 
 def _processed_event(session: Session, key: tuple[str, str]) -> Event | None:
@@ -88,9 +116,14 @@ class CommandService:
         with self.db.transaction() as session:
             head = event_log.lock_head(session)
             seen: dict[tuple[str, str], Event] = {}
+            # Load everything the batch touches in three queries, so the per-command
+            # lookups hit the session's identity map instead of autoflushing and querying
+            # once each (a tenfold difference for a batch of position reports).
+            loaded, known_keys = _preload(session, items)
             for command, actor, key in items:
                 if key is not None:
-                    earlier = seen.get(key) or _processed_event(session, key)
+                    earlier = seen.get(key) or (
+                        _processed_event(session, key) if key in known_keys else None)
                     if earlier is not None:
                         outcomes.append(Outcome(event=earlier, duplicate=True))
                         continue
@@ -105,6 +138,7 @@ class CommandService:
                     seen[key] = event
                 outcomes.append(Outcome(event=event))
                 fresh.append(event)
+            del loaded
         for event in fresh:
             log.debug("event %d %s by %s", event.seq, event.type, event.actor)
             self.bus.publish(event)
