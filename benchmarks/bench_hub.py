@@ -79,11 +79,13 @@ def proc_rss_mb(pid: int) -> tuple[float, float]:
     return rss, peak
 
 
-async def start_process(args: list[str], env: dict[str, str]) -> tuple[asyncio.subprocess.Process,
-                                                                        str]:
+async def start_process(args: list[str], env: dict[str, str], log: Path | None = None
+                        ) -> tuple[asyncio.subprocess.Process, str]:
+    """Start a server; returns it and the URL it printed."""
+    stderr = open(log, "ab") if log else asyncio.subprocess.DEVNULL  # noqa: SIM115
     proc = await asyncio.create_subprocess_exec(*args, cwd=ROOT, env=env,
                                                 stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.DEVNULL)
+                                                stderr=stderr)
     assert proc.stdout is not None
     line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
     match = re.search(r"listening on (ws://[^ ]+)", line)
@@ -121,6 +123,7 @@ async def run_load(kind: str, base: str, tokens: dict[str, str], units: int, sec
 
     sent: dict[tuple[str, int], float] = {}
     latencies: list[float] = []
+    by_second: dict[int, list[float]] = {}
     ids = [u for u in tokens if u != "bench"][:units]
     received = 0
     done = asyncio.Event()
@@ -154,6 +157,7 @@ async def run_load(kind: str, base: str, tokens: dict[str, str], units: int, sec
                 start = sent.pop(key, None)
                 if start is not None:
                     latencies.append(now - start)
+                    by_second.setdefault(key[1], []).append(now - start)
                     received += 1
                     if received >= expected:
                         done.set()
@@ -191,7 +195,8 @@ async def run_load(kind: str, base: str, tokens: dict[str, str], units: int, sec
                 sent[(unit, k)] = time.perf_counter()
                 await ws.send_str(text)
 
-        await asyncio.gather(*(reporter(i, u, ws) for i, (u, ws) in enumerate(zip(ids, socks))))
+        await asyncio.gather(*(reporter(i, u, ws)
+                               for i, (u, ws) in enumerate(zip(ids, socks, strict=True))))
         send_end = time.monotonic()
         try:
             await asyncio.wait_for(done.wait(), 10)
@@ -206,6 +211,11 @@ async def run_load(kind: str, base: str, tokens: dict[str, str], units: int, sec
         for task in (*drains, reader):
             task.cancel()
     lat = sorted(latencies)
+    if os.environ.get("BENCH_DEBUG"):
+        for k in sorted(by_second):
+            v = sorted(by_second[k])
+            print(f"  {kind} second {k}: p50 {1000 * v[len(v) // 2]:.1f} "
+                  f"p99 {1000 * v[int(0.99 * len(v))]:.1f} ms", file=sys.stderr)
 
     def pct(p: float) -> float:
         return 1000 * lat[min(len(lat) - 1, int(p * len(lat)))] if lat else float("nan")
@@ -231,8 +241,11 @@ async def bench(units: int, seconds: float, db_url: str | None, workdir: Path) -
     url = db_url or f"sqlite:///{workdir / f'hub-{units}.db'}"
     tokens = prepare_db(url, units)
     hub, hub_url = await start_process(
-        [sys.executable, "-m", "core", "hub", "--port", "0", "--db", url, "--rate", "50",
-         "--burst", "50"], env)
+        [sys.executable, *(["-m", "cProfile", "-o", os.environ["BENCH_HUB_PROFILE"]]
+                           if os.environ.get("BENCH_HUB_PROFILE") else []),
+         "-m", "core", "hub", "--port", "0", "--db", url, "--rate", "50",
+         "--burst", "50"], env,
+        Path(os.environ["BENCH_HUB_LOG"]) if os.environ.get("BENCH_HUB_LOG") else None)
     try:
         fig = await run_load("hub", hub_url, tokens, units, seconds, hub.pid)
         rows.append({"server": "beacon hub", "units": units, **fig})

@@ -102,6 +102,9 @@ class HubServer:
                  burst: float = 40.0, abuse_limit: int = 100, hello_timeout: float = 10.0,
                  poll_interval: float | None = 1.0, batch_limit: int = 500) -> None:
         self.db = db
+        if db.is_sqlite:
+            _no_autocheckpoint(db)
+            db.engine.dispose()  # pooled connections predate the setting
         self.service = CommandService(db, clock=clock)
         self.rate, self.burst, self.abuse_limit = rate, burst, abuse_limit
         self.hello_timeout = hello_timeout
@@ -113,6 +116,8 @@ class HubServer:
         self.feed = EventFeed(self.service, self._reader,
                               poll_interval=poll_interval if db.is_sqlite else None)
         self.connections: set[Connection] = set()
+        self._consoles: set[Connection] = set()
+        self._units: set[Connection] = set()
         self._jobs: asyncio.Queue[tuple[Connection, str, Command]] | None = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._runner: web.AppRunner | None = None
@@ -137,6 +142,8 @@ class HubServer:
         self.feed.subscribe(self._on_event)
         self._tasks = [asyncio.create_task(self._write_loop(), name="hub-writer"),
                        asyncio.create_task(self._cursor_loop(), name="hub-cursors")]
+        if self.db.is_sqlite:
+            self._tasks.append(asyncio.create_task(self._checkpoint_loop(), name="hub-wal"))
         self._runner = web.AppRunner(self.make_app(), handle_signals=False,
                                      access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
@@ -181,20 +188,30 @@ class HubServer:
         closing = [c for c in list(self.connections)
                    if subject is None or c.identity.subject == subject]
         for conn in closing:
-            self.connections.discard(conn)
+            self._discard(conn)
             await conn.ws.close(code=code, message=b"disconnected by the hub")
         return len(closing)
+
+    def _add(self, conn: Connection) -> None:
+        self.connections.add(conn)
+        (self._units if conn.view is not None else self._consoles).add(conn)
+
+    def _discard(self, conn: Connection) -> None:
+        self.connections.discard(conn)
+        self._units.discard(conn)
+        self._consoles.discard(conn)
 
     # -- events out -----------------------------------------------------------------------
 
     def _on_event(self, event: Event) -> None:
-        text = None
-        for conn in list(self.connections):
-            if conn.view is None:
-                if text is None:
-                    text = console_message(event)  # encode once for every console
+        # Position reports, nearly all the traffic, go to consoles only: units are not
+        # even looked at for them, so the cost of an event does not grow with the fleet.
+        if self._consoles:
+            text = console_message(event)  # encoded once for every console
+            for conn in list(self._consoles):
                 conn.offer(event, self, text)
-            elif event.type not in UNIT_SILENT_EVENTS:
+        if event.type not in UNIT_SILENT_EVENTS:
+            for conn in list(self._units):
                 conn.offer(event, self, None)
 
     async def _sender(self, conn: Connection) -> None:
@@ -241,7 +258,7 @@ class HubServer:
         if conn is None:
             return ws
         sender = asyncio.create_task(self._sender(conn))
-        self.connections.add(conn)
+        self._add(conn)
         bucket = TokenBucket(self.rate, self.burst)
         refused_in_a_row = 0
         closing = False
@@ -268,7 +285,7 @@ class HubServer:
                 except protocol.ProtocolError as exc:
                     await self._send_error(conn, exc.code, str(exc), exc.client_id)
         finally:
-            self.connections.discard(conn)
+            self._discard(conn)
             if closing:  # let the sender deliver the error and the close first
                 try:
                     await asyncio.wait_for(sender, 5.0)
@@ -389,14 +406,39 @@ class HubServer:
                 batch.append(self._jobs.get_nowait())
             items = [(cmd, conn.identity.actor, (f"unit:{conn.identity.subject}", cid))
                      for conn, cid, cmd in batch]
+            started = time.monotonic()
             try:
                 outcomes = await loop.run_in_executor(self._writer,
                                                       self.service.execute_many, items)
+                took = time.monotonic() - started
+                if took > 0.1:
+                    log.warning("a batch of %d field commands took %.0f ms", len(items),
+                                1000 * took)
             except Exception:
                 log.exception("a batch of %d field commands failed", len(batch))
                 outcomes = [None] * len(batch)
             for (conn, cid, _), outcome in zip(batch, outcomes, strict=True):
                 conn.queue.put_nowait(_answer(cid, outcome))
+
+    async def _checkpoint_loop(self) -> None:
+        # SQLite checkpoints the WAL inside whichever commit crosses 1000 pages: at a
+        # thousand reports a second that stalls the writer for a few hundred ms every
+        # few seconds. The hub's connections do not auto-checkpoint (see
+        # `_no_autocheckpoint`); this task checkpoints on a reader thread instead, in
+        # PASSIVE mode, which never blocks the writer.
+        from sqlalchemy import text
+
+        def checkpoint() -> None:
+            with self.db.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                conn.execute(text("SELECT 1"))
+
+        while True:
+            await asyncio.sleep(2.0)
+            try:
+                await asyncio.get_running_loop().run_in_executor(self._reader, checkpoint)
+            except Exception:  # noqa: BLE001 - next time; SQLite checkpoints eventually
+                log.debug("WAL checkpoint failed", exc_info=True)
 
     async def _cursor_loop(self) -> None:
         while True:
@@ -436,6 +478,14 @@ class HubServer:
                                 "total": len(self.connections)},
                 "listening": self.feed.listening, "protocol": protocol.VERSION}
         return web.json_response(body, status=200 if body["ok"] else 503)
+
+
+def _no_autocheckpoint(db: Database) -> None:
+    from sqlalchemy import event
+
+    @event.listens_for(db.engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.execute("PRAGMA wal_autocheckpoint=0")
 
 
 def _answer(client_id: str, outcome: Outcome | None) -> str:
