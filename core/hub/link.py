@@ -185,6 +185,9 @@ class HubLink:
                 except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
                     log.info("hub link down (%s: %s)", type(exc).__name__, exc)
                     welcomed = False
+                except Exception:  # a bug in a handler: log it, keep the link alive
+                    log.exception("hub link failed; reconnecting")
+                    welcomed = False
                 finally:
                     self._ws = None
                     if self._ack_task is not None:

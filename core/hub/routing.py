@@ -77,6 +77,16 @@ def incident_of_unit_at(session: Session, unit_id: str, seq: int) -> str | None:
     return None
 
 
+def unit_events_after(session: Session, after: int, limit: int) -> list[Event]:
+    """Events after `after` that a unit could be sent (no position reports), in order."""
+    from core.store.event_log import to_event
+
+    stmt = (select(EventRow).where(EventRow.seq > after,
+                                   EventRow.type.not_in(sorted(UNIT_SILENT_EVENTS)))
+            .order_by(EventRow.seq).limit(limit))
+    return [to_event(r) for r in session.execute(stmt).scalars()]
+
+
 def _incident_summary(state: State, incident_id: str) -> dict[str, Any]:
     incident = state.incidents.get(incident_id)
     if incident is None:

@@ -26,7 +26,13 @@ from core.errors import PermissionDenied, UserError
 from core.events import Event
 from core.hub import protocol
 from core.hub.feed import EventFeed
-from core.hub.routing import UNIT_SILENT_EVENTS, UnitView, console_message, incident_of_unit_at
+from core.hub.routing import (
+    UNIT_SILENT_EVENTS,
+    UnitView,
+    console_message,
+    incident_of_unit_at,
+    unit_events_after,
+)
 from core.hub.tables import HubCursorRow
 from core.hub.tokens import Identity, authenticate
 from core.service import CommandService, Outcome
@@ -229,9 +235,9 @@ class HubServer:
         """Send what the client missed after `resume_from`, then go live."""
         loop = asyncio.get_running_loop()
         after = resume_from
+        read = self.service.events_after if conn.view is None else self._unit_events_after
         while True:
-            events = await loop.run_in_executor(
-                self._reader, self.service.events_after, after, 1000)
+            events = await loop.run_in_executor(self._reader, read, after, 1000)
             for event in events:
                 conn.push(event, self)
             if len(events) < 1000:
@@ -360,6 +366,10 @@ class HubServer:
         with self.db.session() as s:
             row = s.get(HubCursorRow, f"unit:{client}")
             return None if row is None else row.acked_seq
+
+    def _unit_events_after(self, after: int, limit: int) -> list[Event]:
+        with self.db.session() as s:
+            return unit_events_after(s, after, limit)
 
     def _incident_at(self, unit_id: str, seq: int) -> str | None:
         with self.db.session() as s:

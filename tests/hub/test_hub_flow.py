@@ -64,3 +64,26 @@ def test_assignment_reaches_the_unit_and_its_status_reaches_the_console(seeded) 
             await hub.stop()
 
     run(body())
+
+
+def test_health_reports_database_connections_and_last_seq(seeded) -> None:  # noqa: ANN001
+    import aiohttp
+
+    async def body() -> None:
+        hub, base = await start_hub(seeded.url)
+        console = ConsoleLink(base, seeded.tokens["alice"], backoff_min=0.05)
+        try:
+            await console.start()
+            await console.wait_for_state(console.state.CONNECTED)
+            http_base = base.replace("ws://", "http://")
+            async with aiohttp.ClientSession() as http, http.get(http_base + "/health") as r:
+                assert r.status == 200
+                body = await r.json()
+            assert body["ok"] is True and body["db"] == "ok"
+            assert body["last_seq"] == hub.service.last_seq()
+            assert body["connections"] == {"units": 0, "consoles": 1, "total": 1}
+        finally:
+            await console.close()
+            await hub.stop()
+
+    run(body())
