@@ -105,7 +105,14 @@ class HubLink:
             self._task = asyncio.create_task(self._run(), name=f"hub-link-{self.role}")
 
     async def close(self) -> None:
-        """Disconnect for good."""
+        """Disconnect for good (saying first how far it got, so the hub remembers)."""
+        ws, seq = self._ws, self.last_seq or 0
+        if ws is not None and not ws.closed and seq > self._acked:
+            try:
+                await ws.send_str(protocol.encode("ack", seq=seq))
+                self._acked = seq
+            except (ConnectionError, RuntimeError, aiohttp.ClientError):
+                pass
         task, self._task = self._task, None
         if task is not None:
             task.cancel()

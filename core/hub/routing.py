@@ -77,6 +77,23 @@ def incident_of_unit_at(session: Session, unit_id: str, seq: int) -> str | None:
     return None
 
 
+def current_assignment_seq(session: Session, unit_id: str) -> int | None:
+    """The seq of the event that assigned `unit_id` to what it is on now, or None."""
+    from core.store.event_log import to_event
+
+    needle = f"%{json.dumps(unit_id)}%"
+    stmt = (select(EventRow).where(EventRow.type.in_(_ASSIGNMENT_EVENTS),
+                                   or_(EventRow.unit_id == unit_id,
+                                       EventRow.payload.like(needle)))
+            .order_by(EventRow.seq.desc()).limit(200))
+    for row in session.execute(stmt).scalars():
+        event = to_event(row)
+        decides, incident = _incident_after(unit_id, event, None)
+        if decides:
+            return event.seq if event.type == "units_assigned" and incident else None
+    return None
+
+
 def unit_events_after(session: Session, after: int, limit: int) -> list[Event]:
     """Events after `after` that a unit could be sent (no position reports), in order."""
     from core.store.event_log import to_event

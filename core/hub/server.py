@@ -30,6 +30,7 @@ from core.hub.routing import (
     UNIT_SILENT_EVENTS,
     UnitView,
     console_message,
+    current_assignment_seq,
     incident_of_unit_at,
     unit_events_after,
 )
@@ -342,7 +343,7 @@ class HubServer:
         conn = Connection(ws, identity, role)
         resume = data.get("resume_from")
         if resume is None and role == "unit":
-            resume = await loop.run_in_executor(self._reader, self._stored_cursor,
+            resume = await loop.run_in_executor(self._reader, self._fresh_unit_start,
                                                 identity.subject)
         last = self.feed.last_seq
         resume = last if resume is None else min(int(resume), last)
@@ -362,10 +363,15 @@ class HubServer:
         log.info("%s %s connected (resume from %d)", role, identity.subject, resume)
         return conn
 
-    def _stored_cursor(self, client: str) -> int | None:
+    def _fresh_unit_start(self, unit_id: str) -> int | None:
+        """Where a unit that gave no `resume_from` starts: after its last ack; else, when
+        it is on an incident, just before the assignment, so it learns of it; else now."""
         with self.db.session() as s:
-            row = s.get(HubCursorRow, f"unit:{client}")
-            return None if row is None else row.acked_seq
+            row = s.get(HubCursorRow, f"unit:{unit_id}")
+            if row is not None:
+                return row.acked_seq
+            seq = current_assignment_seq(s, unit_id)
+            return None if seq is None else seq - 1
 
     def _unit_events_after(self, after: int, limit: int) -> list[Event]:
         with self.db.session() as s:

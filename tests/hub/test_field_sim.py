@@ -89,3 +89,53 @@ def test_the_simulated_unit_answers_an_assignment_end_to_end(sqlite_url: str) ->
             seeded.close()
 
     run(body())
+
+
+def test_beacon_field_drives_the_demo_city(sqlite_url: str, tmp_path) -> None:  # noqa: ANN001
+    import os
+    import sys
+
+    import networkx as nx
+
+    from core.city.demo import build_demo_city
+    from tests.hub.procs import ROOT
+
+    roads = RoadNet(build_demo_city(scale="small").roads)
+    start = roads.nearest(0.0, 0.0)  # E1 of the test roster stands at (0, 0)
+    hops = nx.single_source_shortest_path_length(roads.graph, start, cutoff=3)
+    target_x, target_y = roads.xy(max(hops, key=lambda n: (hops[n], str(n))))
+    seeded = seed(sqlite_url)
+
+    async def body() -> None:
+        hub, base = await start_hub(seeded.url)
+        console = ConsoleLink(base, seeded.tokens["alice"], resume_from=hub.feed.last_seq)
+        env = dict(os.environ, PYTHONPATH=str(ROOT), BEACON_FIELD_TOKEN=seeded.tokens["E1"])
+        log = open(tmp_path / "field.log", "wb")  # noqa: SIM115
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "core", "field", "--hub", base, "--unit", "E1",
+            "--city-scale", "small", "--speedup", "100", "--report-every", "0.05",
+            "--on-scene", "1", cwd=ROOT, env=env, stdout=log, stderr=log)
+        try:
+            await console.start()
+            # No waiting for the unit to connect: one that connects after its dispatch
+            # (and has no cursor yet) starts its stream at the assignment.
+            incident = await run_in_thread(new_incident, hub.service, "structure_fire",
+                                           x=target_x, y=target_y)
+            await run_in_thread(hub.service.execute, AssignUnits(incident, ("E1",)),
+                                DISPATCHER)
+            statuses: list[str] = []
+            while statuses[-1:] != ["available"]:
+                event = await console.next_event(timeout=20)
+                if event.type == "unit_status_changed" and event.unit_id == "E1":
+                    statuses.append(event.payload["status"])
+            assert statuses == ["en_route", "on_scene", "available"]
+        finally:
+            proc.terminate()
+            code = await asyncio.wait_for(proc.wait(), 15)
+            log.close()
+            await console.close()
+            await hub.stop()
+            seeded.close()
+        assert code == 0, (tmp_path / "field.log").read_text()
+
+    run(body())

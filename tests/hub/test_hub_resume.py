@@ -154,3 +154,35 @@ def test_a_resent_message_is_applied_once(seeded) -> None:  # noqa: ANN001
             await hub.stop()
 
     run(body())
+
+
+def test_a_fresh_unit_client_starts_at_its_assignment_or_its_last_ack(seeded) -> None:  # noqa: ANN001
+    from core.commands import AssignUnits, SendMessage
+    from tests.core.helpers import DISPATCHER, new_incident
+    from tests.hub.helpers import take
+
+    async def body() -> None:
+        hub, base = await start_hub(seeded.url)
+        incident = await run_in_thread(new_incident, hub.service)
+        await run_in_thread(hub.service.execute, AssignUnits(incident, ("L1",)), DISPATCHER)
+        # Dispatched before it ever connected: its stream starts at the assignment.
+        unit = FieldClient(base, "L1", seeded.tokens["L1"])
+        await unit.start()
+        (assignment,) = await take(unit.inbox, 1)
+        assert assignment["type"] == "assignment" and assignment["incident_id"] == incident
+        await unit.close()  # acknowledges what it has on the way out
+        await hub.stop()  # the hub stores the unit's last ack
+        hub, base = await start_hub(seeded.url)
+        await run_in_thread(hub.service.execute, SendMessage("status?", to_unit="L1"),
+                            DISPATCHER)
+        unit = FieldClient(base, "L1", seeded.tokens["L1"])  # no memory of its own
+        try:
+            await unit.start()
+            (message,) = await take(unit.inbox, 1)
+            assert message["type"] == "message" and message["text"] == "status?"
+            assert unit.welcome is not None and unit.welcome["resume_from"] == assignment["seq"]
+        finally:
+            await unit.close()
+            await hub.stop()
+
+    run(body())
