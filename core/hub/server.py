@@ -25,82 +25,21 @@ from core.domain.lifecycle import UnitStatus
 from core.errors import PermissionDenied, UserError
 from core.events import Event
 from core.hub import protocol
+from core.hub.connection import Connection, TokenBucket
 from core.hub.feed import EventFeed
 from core.hub.routing import (
     UNIT_SILENT_EVENTS,
-    UnitView,
     console_message,
     current_assignment_seq,
     incident_of_unit_at,
     unit_events_after,
 )
 from core.hub.tables import HubCursorRow
-from core.hub.tokens import Identity, authenticate
+from core.hub.tokens import authenticate
 from core.service import CommandService, Outcome
 from core.store.database import Database
 
 log = logging.getLogger(__name__)
-
-SEND_QUEUE_LIMIT = 20_000  # a client this far behind is dropped; it resumes from its seq
-
-
-class TokenBucket:
-    """`rate` messages a second on average, bursts of up to `burst`."""
-
-    def __init__(self, rate: float, burst: float) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens = burst
-        self.at = time.monotonic()
-
-    def take(self) -> bool:
-        """Spend one token; False when there is none left."""
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return True
-        return False
-
-
-class Connection:
-    """One authenticated websocket: its identity, its send queue, where it is in the log."""
-
-    def __init__(self, ws: web.WebSocketResponse, identity: Identity, role: str) -> None:
-        self.ws = ws
-        self.identity = identity
-        self.role = role
-        self.view = UnitView(identity.subject, None) if role == "unit" else None
-        # Texts to send; a (code, reason) pair closes the socket after what is before it.
-        self.queue: asyncio.Queue[str | tuple[int, bytes]] = asyncio.Queue()
-        self.sent_upto = 0
-        self.live = False
-        self.pending: list[Event] = []
-        self.acked = 0
-
-    def offer(self, event: Event, hub: HubServer, text: str | None) -> None:
-        """Queue `event` for this client if it must see it (called in sequence order)."""
-        if not self.live:
-            self.pending.append(event)
-            return
-        self.push(event, hub, text)
-
-    def push(self, event: Event, hub: HubServer, text: str | None = None) -> None:
-        if event.seq <= self.sent_upto:
-            return  # already sent while catching up
-        self.sent_upto = event.seq
-        if self.view is not None:
-            text = self.view.route(event, hub.feed.state)
-        elif text is None:
-            text = console_message(event)
-        if text is not None:
-            if self.queue.qsize() >= SEND_QUEUE_LIMIT:
-                log.warning("%s %s is too far behind; dropping it", self.role,
-                            self.identity.subject)
-                self.queue.put_nowait((1013, b"too far behind: reconnect"))
-                return
-            self.queue.put_nowait(text)
-
 
 class HubServer:
     """The hub: create, `await start(host, port)`, later `await stop()`."""
@@ -216,10 +155,10 @@ class HubServer:
         if self._consoles:
             text = console_message(event)  # encoded once for every console
             for conn in list(self._consoles):
-                conn.offer(event, self, text)
+                conn.offer(event, self.feed.state, text)
         if event.type not in UNIT_SILENT_EVENTS:
             for conn in list(self._units):
-                conn.offer(event, self, None)
+                conn.offer(event, self.feed.state, None)
 
     async def _sender(self, conn: Connection) -> None:
         while True:
@@ -240,12 +179,12 @@ class HubServer:
         while True:
             events = await loop.run_in_executor(self._reader, read, after, 1000)
             for event in events:
-                conn.push(event, self)
+                conn.push(event, self.feed.state)
             if len(events) < 1000:
                 break
             after = events[-1].seq
         for event in conn.pending:
-            conn.push(event, self)
+            conn.push(event, self.feed.state)
         conn.pending.clear()
         conn.live = True
 
