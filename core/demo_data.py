@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 import random
 
+import numpy as np
+
 from core.auth import Actor
 from core.city.model import City
+from core.city.names import person_name
 from core.commands import AssignUnits, ChangeUnitStatus, CreateIncident
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.kinds import UNIT_CAPABILITIES, Role
@@ -17,14 +20,13 @@ DEMO_CALLER = Actor("demo-calltaker", Role.DISPATCHER)
 DEMO_TYPES = ("structure_fire", "medical", "traffic_collision", "fall", "burglary",
               "gas_leak", "disturbance", "flood", "welfare_check", "medical", "assault",
               "community_hazard")
-SURNAMES = ("Li", "Wang", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu")
-GIVEN = ("Wei", "Fang", "Na", "Min", "Jing", "Lei", "Yan", "Qiang", "Jun", "Hui")
 
 
 def seed_demo_incidents(service: CommandService, city: City, seed: int = 7,
                         count: int = 12) -> list[str]:
     """Open `count` incidents at real addresses; dispatch the nearest units to half."""
     rng = random.Random(seed)
+    names = np.random.default_rng(seed)
     created: list[str] = []
     state = service.state()
     for n in range(count):
@@ -33,7 +35,7 @@ def seed_demo_incidents(service: CommandService, city: City, seed: int = 7,
         event = service.execute(CreateIncident(
             type=type_code, x=address.x, y=address.y, address=address.text,
             cell_code=address.cell_code,
-            caller_name=f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}",
+            caller_name=person_name(names),
             callback_number=f"+86 138 {rng.randrange(1000, 9999)} {rng.randrange(1000, 9999)}",
             description=INCIDENT_TYPES[type_code].label + " reported by caller"), DEMO_CALLER)
         created.append(event.payload["id"])

@@ -13,13 +13,13 @@ relaxation of the real one; it is solved exactly with scipy's LAPJVsp kernel
 that meant "farther", the relaxed optimum is feasible for the real problem and so
 optimal; otherwise those slots get more candidates (and their incidents a longer
 search) and it is solved again. Travel times come from bounded reversed Dijkstra
-searches and are cached until the next road closure.
+searches and are cached until the next road closure (`core.dispatch.travel_cache`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
-import weakref
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +29,7 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from core.dispatch.recommend import UnitIndex, UnitState
+from core.dispatch.travel_cache import eta_cache
 from core.errors import ValidationError
 from core.roads.network import RoadNetwork
 
@@ -107,85 +108,6 @@ def penalty_of(
     if penalties is not None and priority in penalties:
         return float(penalties[priority])
     return PENALTY_PER_WEIGHT_S * weight_of(priority, weights)
-
-
-class EtaCache:
-    """Travel times from units to incident nodes, reused until the roads change.
-
-    Two levels: per incident node, the settled part of its bounded search (compact,
-    independent of where units are); and per incident node, the ETA row of the current
-    roster (dense, reused while no unit moves). Any closure (`network.version`) drops
-    both.
-    """
-
-    def __init__(self, network: RoadNetwork, max_entries: int = 4096) -> None:
-        self.network = network
-        self.max_entries = max_entries
-        self._version = -1
-        self._check()
-
-    def _check(self) -> None:
-        if self._version != self.network.version:
-            self._version = self.network.version
-            self._settled: dict[int, tuple[float, np.ndarray, np.ndarray]] = {}
-            self._rows: dict[int, tuple[float, np.ndarray]] = {}
-            self._rows_key: bytes = b""
-            self._scratch = np.full(self.network.node_count, np.inf)
-            # (incident node, capability) -> candidates that proved necessary last time.
-            self.extra_hint: dict[tuple[int, str], int] = {}
-
-    def row(
-        self, target: int, unit_nodes: np.ndarray, key: bytes, enough: Any, share: float,
-        min_limit: float = 0.0,
-    ) -> tuple[np.ndarray, float]:
-        """ETAs of the units at `unit_nodes` to `target`, exact up to the returned limit.
-
-        Searches (or extends the cached search) until `enough(row, limit)` holds and the
-        limit is at least `min_limit`. `key` identifies the roster's node layout.
-        """
-        self._check()
-        if key != self._rows_key:
-            self._rows_key, self._rows = key, {}
-        hit = self._rows.get(target)
-        if hit is not None and hit[0] >= min_limit and enough(hit[1], hit[0]):
-            return hit[1], hit[0]
-        cached = self._settled.get(target)
-        if cached is not None and cached[0] >= min_limit:
-            lim, idx, d = cached
-            self._scratch[idx] = d
-            row = self._scratch[unit_nodes]
-            self._scratch[idx] = np.inf
-            if enough(row, lim):
-                self._rows[target] = (lim, row)
-                return row, lim
-            first = 2.0 * lim
-        else:
-            first = max(min_limit, 2.0 * cached[0]) if cached is not None else min_limit or None
-
-        def done(dist: np.ndarray, limit: float) -> bool:
-            return limit >= min_limit and enough(dist[unit_nodes], limit)
-
-        dist, lim = self.network.search_to(
-            target, done, first_limit_s=first, expected_share=share
-        )
-        idx = np.flatnonzero(np.isfinite(dist)).astype(np.int32)
-        if len(self._settled) >= self.max_entries:
-            self._settled.pop(next(iter(self._settled)))
-        self._settled[target] = (lim, idx, dist[idx])
-        row = dist[unit_nodes]
-        self._rows[target] = (lim, row)
-        return row, lim
-
-
-_caches: weakref.WeakKeyDictionary[RoadNetwork, EtaCache] = weakref.WeakKeyDictionary()
-
-
-def eta_cache(network: RoadNetwork) -> EtaCache:
-    """The shared travel-time cache of `network` (one per network)."""
-    cache = _caches.get(network)
-    if cache is None:
-        cache = _caches[network] = EtaCache(network)
-    return cache
 
 
 def allocate(
@@ -299,7 +221,9 @@ class _Solver:
         self.g_extra = np.full(len(g_cap), _FIRST_EXTRA, dtype=np.int64)
         self.rows: list[np.ndarray | None] = [None] * len(incidents)
         self.limits = np.full(len(incidents), np.inf)
-        self.key = uidx.node_idx.tobytes()
+        self.key = hashlib.blake2b(uidx.node_idx.tobytes(), digest_size=16).digest()
+        # `enough` depends on which units are available: part of its memo.
+        self.avail_key = hashlib.blake2b(uidx.available.tobytes(), digest_size=16).digest()
         self.nodes: list[int] = []
         if network is not None:
             # Start from what earlier calls learned about how many candidates were needed.
@@ -338,16 +262,28 @@ class _Solver:
                 )
 
             node = self.nodes[i]
-            row, lim = cache.row(node, u.node_idx, self.key, enough, share)
+            memo = (self.avail_key, tuple(sorted(want.items())))
+            row, lim = cache.row(node, u.node_idx, self.key, enough, share, memo)
             self.rows[i], self.limits[i] = row, lim
 
     # -- the relaxation ----------------------------------------------------------------
 
     def solve(self) -> Allocation:
         self._fetch_rows(range(len(self.incidents)))
+        n_groups = len(self.g_n)
+        self.n_slots = int(self.g_n.sum())
+        self.slot_start = np.zeros(n_groups + 1, dtype=np.int64)
+        np.cumsum(self.g_n, out=self.slot_start[1:])
+        self.slot_group = np.repeat(np.arange(n_groups), self.g_n)
+        self.dummy_cost = self.g_p.copy()
+        self.far = np.zeros(n_groups, dtype=bool)
+        # Entries of the sparse relaxation: (slot, unit column, cost + 1).
+        self.entries = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
+        dirty = np.arange(n_groups)
         rounds = 0
         while True:
             rounds += 1
+            self._candidates(dirty)
             result, failed = self._solve_relaxed()
             if not failed:
                 result.rounds = rounds
@@ -362,21 +298,25 @@ class _Solver:
                 self.g_extra[g] *= 2
                 grow.add(int(self.g_inc[g]))
             self._fetch_rows(sorted(grow))
+            # Only the failed groups change: the others' candidates and lower bounds
+            # stay valid (true travel times do not change between rounds).
+            dirty = np.array(failed, dtype=np.int64)
 
-    def _solve_relaxed(self) -> tuple[Allocation, list[int]]:
+    def _candidates(self, groups: np.ndarray) -> None:
+        """(Re)compute the candidate entries and the dummy of `groups`."""
         u = self.u
-        n_units = len(u)
         rows_r: list[np.ndarray] = []
         cols_r: list[np.ndarray] = []
         vals_r: list[np.ndarray] = []
-        n_slots = int(self.g_n.sum())
-        slot_start = np.zeros(len(self.g_n) + 1, dtype=np.int64)
-        np.cumsum(self.g_n, out=slot_start[1:])
-        dummy_cost = self.g_p.copy()
-        far = np.zeros(len(self.g_n), dtype=bool)
+        old_r, old_c, old_v = self.entries
+        if old_r.size:
+            keep = ~np.isin(self.slot_group[old_r], groups)
+            rows_r.append(old_r[keep])
+            cols_r.append(old_c[keep])
+            vals_r.append(old_v[keep])
         by_cap: dict[str, list[int]] = {}
-        for g, c in enumerate(self.g_cap):
-            by_cap.setdefault(c, []).append(g)
+        for g in groups.tolist():
+            by_cap.setdefault(self.g_cap[g], []).append(g)
         for c, gs_list in by_cap.items():
             gs = np.array(gs_list, dtype=np.int64)
             cand_units = u.cap_units.get(c, np.empty(0, dtype=np.int64))
@@ -401,34 +341,39 @@ class _Solver:
             far_cost = self.g_w[gs] * np.where(inf_lb, 0.0, lb)
             far_cost[inf_lb] = np.inf
             is_far = far_cost < self.g_p[gs]
-            dummy_cost[gs] = np.where(is_far, far_cost, self.g_p[gs])
-            far[gs] = is_far
+            self.dummy_cost[gs] = np.where(is_far, far_cost, self.g_p[gs])
+            self.far[gs] = is_far
             # One row per slot: repeat each group's candidates `n` times.
             n = self.g_n[gs]
             rep = np.repeat(np.arange(len(gs)), n)
-            first = np.repeat(slot_start[gs], n)
+            first = np.repeat(self.slot_start[gs], n)
             slot_ids = first + np.arange(rep.size) - np.repeat(np.cumsum(n) - n, n)
             ok = np.isfinite(eta)[rep]
             cost = (self.g_w[gs][:, None] * np.where(np.isfinite(eta), eta, 0.0))[rep] + 1.0
             rows_r.append(np.broadcast_to(slot_ids[:, None], ok.shape)[ok])
             cols_r.append(cand_units[top[rep]][ok])
-            vals_r.append(cost[ok])
+            vals_r.append(cost[ok])  # LAPJVsp needs non-zero weights: hence the + 1
+        if rows_r:
+            self.entries = (np.concatenate(rows_r), np.concatenate(cols_r),
+                            np.concatenate(vals_r))
+
+    def _solve_relaxed(self) -> tuple[Allocation, list[int]]:
+        n_units, n_slots = len(self.u), self.n_slots
         slots = np.arange(n_slots, dtype=np.int64)
-        slot_group = np.repeat(np.arange(len(self.g_n)), self.g_n)
-        rows_r.append(slots)
-        cols_r.append(n_units + slots)
-        vals_r.append(dummy_cost[slot_group] + 1.0)
-        rr, cc, vv = np.concatenate(rows_r), np.concatenate(cols_r), np.concatenate(vals_r)
+        er, ec, ev = self.entries
+        rr = np.concatenate([er, slots])
+        cc = np.concatenate([ec, n_units + slots])
+        vv = np.concatenate([ev, self.dummy_cost[self.slot_group] + 1.0])
         graph = csr_array((vv, (rr, cc)), shape=(n_slots, n_units + n_slots))
         if n_slots:
             r_ind, c_ind = min_weight_full_bipartite_matching(graph)
         else:
             r_ind = c_ind = np.empty(0, dtype=np.int64)
         on_dummy = c_ind >= n_units
-        failed = sorted({int(g) for g in slot_group[r_ind[on_dummy]] if far[g]})
+        failed = sorted({int(g) for g in self.slot_group[r_ind[on_dummy]] if self.far[g]})
         if failed:
             return Allocation(), failed
-        return self._result(r_ind, c_ind, slot_group), []
+        return self._result(r_ind, c_ind, self.slot_group), []
 
     def _result(
         self, r_ind: np.ndarray, c_ind: np.ndarray, slot_group: np.ndarray

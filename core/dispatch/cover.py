@@ -131,6 +131,9 @@ class CoveragePlanner:
         )
         self._station_of_node = {int(n): i for i, n in enumerate(self.station_nodes)}
         self._station_eta: np.ndarray | None = None
+        self._station_drive = np.zeros((0, 0))
+        # kind -> ((on-road unit nodes, network version), cells they cover)
+        self._fixed_cache: dict[str, tuple[tuple[bytes, int], np.ndarray]] = {}
         self._version = -1
 
     # -- coverage ----------------------------------------------------------------------
@@ -170,18 +173,21 @@ class CoveragePlanner:
     # -- move-ups ----------------------------------------------------------------------
 
     def station_eta(self) -> np.ndarray:
-        """Travel times station -> cell (stations x cells), cached until a closure."""
+        """Travel times station -> cell (stations x cells), cached until a closure.
+
+        Computed with unbounded searches (in chunks, to bound memory), which also give
+        the station-to-station drive times of the suggested moves.
+        """
         if self._station_eta is None or self._version != self.network.version:
-            limit = max((float(np.nanmax(s)) for s in self.standard.values()), default=0.0)
-            if self.station_nodes.size:
-                fwd = self.network.forward_matrix
-                dist = dijkstra(fwd, indices=self.station_nodes, limit=limit)
-                self._station_eta = dist[:, self.cell_nodes]
-                self._station_drive = dist[:, self.station_nodes]
-            else:
-                self._station_eta = np.zeros((0, len(self.cells)))
-                self._station_drive = np.zeros((0, 0))
+            s = self.station_nodes.size
+            self._station_eta = np.zeros((s, len(self.cells)))
+            self._station_drive = np.zeros((s, s))
+            for lo in range(0, s, 16):
+                dist = dijkstra(self.network.forward_matrix, indices=self.station_nodes[lo:lo + 16])
+                self._station_eta[lo:lo + 16] = dist[:, self.cell_nodes]
+                self._station_drive[lo:lo + 16] = dist[:, self.station_nodes]
             self._version = self.network.version
+            self._fixed_cache = {}
         return self._station_eta
 
     def move_ups(
@@ -191,12 +197,14 @@ class CoveragePlanner:
         max_moves: int = 2,
         *,
         improve: bool = True,
+        max_drive_s: float | None = None,
     ) -> MoveUpPlan:
         """Up to `max_moves` moves of idle `kind` units between stations.
 
         Idle units are available units standing at a station; other available units
         (on the road) cover what they cover and do not move. Maximises the weighted
-        number of cells covered for `kind`; a move is suggested only if it gains.
+        number of cells covered for `kind`; a move is suggested only if it gains, and
+        only to a station the unit can reach (within `max_drive_s` if given).
         """
         if kind not in self.standard:
             raise ValidationError(f"no cell has a standard for {kind!r}", field="kind")
@@ -215,9 +223,12 @@ class CoveragePlanner:
                 others.append(n)
             else:
                 movable.append((u, s))
-        limit = float(np.nanmax(std)) if has.any() else 0.0
-        fixed = self._reach(np.array(others, dtype=np.int64), limit) <= std
-        state = _MoveState(cover.astype(np.float32), w, fixed, [s for _, s in movable])
+        fixed = self._fixed(kind, np.unique(np.array(others, dtype=np.int64)))
+        reachable = np.isfinite(self._station_drive)
+        if max_drive_s is not None:
+            reachable &= self._station_drive <= max_drive_s
+        state = _MoveState(cover.astype(np.float32), w, fixed, [s for _, s in movable],
+                           reachable)
         before = state.value()
         moves = state.greedy(max_moves)
         if improve and moves:
@@ -229,23 +240,39 @@ class CoveragePlanner:
         ]
         return MoveUpPlan(kind, out, before, state.value(), float(w.sum()))
 
+    def _fixed(self, kind: str, nodes: np.ndarray) -> np.ndarray:
+        """Cells covered by the units of `kind` that are not at a station.
+
+        The last answer is kept: while those units have not moved (typically when the
+        change is a station unit being committed), no search is needed.
+        """
+        key = (nodes.tobytes(), self.network.version)
+        hit = self._fixed_cache.get(kind)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        std = self.standard[kind]
+        limit = float(np.nanmax(std)) if (~np.isnan(std)).any() else 0.0
+        fixed = self._reach(nodes, limit) <= std
+        self._fixed_cache[kind] = (key, fixed)
+        return fixed
+
     def _drive(self, a: int, b: int) -> float:
-        t = float(self._station_drive[a, b])
-        if math.isfinite(t):
-            return t
-        try:
-            return self.network.route(self.stations[a].node, self.stations[b].node)[0]
-        except ValidationError:
-            return math.inf
+        return float(self._station_drive[a, b])
 
 
 class _MoveState:
     """Coverage counts of the movable units for fast move evaluation."""
 
     def __init__(
-        self, cover: np.ndarray, w: np.ndarray, fixed: np.ndarray, homes: list[int]
+        self,
+        cover: np.ndarray,
+        w: np.ndarray,
+        fixed: np.ndarray,
+        homes: list[int],
+        reachable: np.ndarray,
     ) -> None:
         self.cover = cover  # float32 stations x cells
+        self.reachable = reachable  # stations x stations: may a unit drive from a to b
         self.w = w.astype(np.float32)
         self.fixed = fixed
         self.pos = list(homes)  # current station of each movable unit
@@ -280,6 +307,7 @@ class _MoveState:
         lost = (open_after & covered[cols][None, :]).astype(np.float32) @ w
         gains = self.cover[:, cols] @ (open_after.astype(np.float32) * w[None, :]).T
         gains -= lost[None, :]
+        gains[~self.reachable[src].T] = -np.inf  # nor is a station it cannot reach
         for j, s in enumerate(src):
             gains[s, j] = -np.inf  # staying is not a move
         b, j = np.unravel_index(int(np.argmax(gains)), gains.shape)

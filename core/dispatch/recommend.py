@@ -146,14 +146,16 @@ def recommend(
     in all, each with a reason a dispatcher can read, e.g.
     "closest ladder, 4 min 10 s; the next is 6 min 02 s". Closures are respected.
     """
+    if limit_per_need < 1:
+        raise ValidationError("limit_per_need must be at least 1", field="limit_per_need")
     idx = _as_index(network, units)
     target = network.index_of(incident_node)
-    want = {str(c): int(n) for c, n in needs.items() if int(n) > 0}
-    if not want:
-        return []
     for c, n in needs.items():
         if int(n) < 0:
             raise ValidationError(f"needs[{c!r}]: negative count {n}", field="needs")
+    want = {str(c): int(n) for c, n in needs.items() if int(n) > 0}
+    if not want:
+        return []
     # A unit can be taken by a capability it shares with another need, so each
     # capability must see that many more candidates for the pick to stay exact.
     required: dict[str, int] = {}
@@ -232,7 +234,9 @@ def _explain(
             unit = idx.units[u]
             pos = order.index(u) + 1
             reason = f"{_ordinal(pos)} {c}, {format_duration(eta)}"
-            skipped = [idx.units[v].id for v in order[: pos - 1] if sent_as.get(v) != c]
+            skipped = [
+                idx.units[v].id for v in order[: pos - 1] if sent_as.get(v) not in (None, c)
+            ]
             if skipped:
                 reason += f" ({', '.join(skipped)} closer but sent for another need)"
             if k == len(chosen) - 1:

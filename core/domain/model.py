@@ -30,7 +30,7 @@ class Incident:
     callback_number: str = ""
     description: str = ""
     units: list[str] = field(default_factory=list)
-    # status value -> when the incident entered it; the audit of its life cycle
+    # status value -> when the incident first entered it (the log keeps every change)
     status_times: dict[str, datetime] = field(default_factory=dict)
     calls: int = 1
     notes: list[str] = field(default_factory=list)

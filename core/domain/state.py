@@ -80,7 +80,9 @@ def _incident_created(state: State, e: Event) -> None:
 
 def _set_incident_status(incident: Incident, status: str, at: datetime) -> None:
     incident.status = IncidentStatus(status)
-    incident.status_times[incident.status.value] = at
+    # The first time counts: a response time is to the first unit on scene, even if the
+    # incident is later reopened on the spot.
+    incident.status_times.setdefault(incident.status.value, at)
 
 
 def _incident_status_changed(state: State, e: Event) -> None:

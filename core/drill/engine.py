@@ -14,8 +14,11 @@ import random
 from collections.abc import Callable
 from datetime import timedelta
 
+import numpy as np
+
 from core.auth import Actor
 from core.city.model import City
+from core.city.names import person_name
 from core.clock import SimulatedClock
 from core.commands import AssignUnits, ChangeUnitStatus, CreateIncident
 from core.dispatch.allocate import AllocationPolicy, IncidentNeed
@@ -35,7 +38,6 @@ from core.service import CommandService
 
 log = logging.getLogger(__name__)
 
-SURNAMES = ("Li", "Wang", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu")
 
 
 class DrillEngine:
@@ -60,6 +62,7 @@ class DrillEngine:
             FieldTiming(scenario.turnout_s, scenario.report_every_s, self._on_scene_for),
             resolver=Actor("drill-commander", Role.COMMANDER))
         self._rng = random.Random(scenario.seed)
+        self._names = np.random.default_rng(scenario.seed)
         self._start = clock.now()
         self._end = self._start + timedelta(seconds=scenario.duration_s)
         self._dispatch_pending = False
@@ -174,7 +177,7 @@ class DrillEngine:
         address = self._rng.choice(self.city.addresses)
         try:
             self._call({"type": type_code, "address": address.text,
-                        "caller": f"{self._rng.choice(SURNAMES)} (drill caller)",
+                        "caller": f"{person_name(self._names)} (drill caller)",
                         "description": f"{INCIDENT_TYPES[type_code].label} (drill)"})
         except (UserError, ValidationError) as exc:
             self.problems.append(f"random call: {exc}")

@@ -218,3 +218,76 @@ def test_bad_input_is_a_validation_error() -> None:
         allocate([[1.0]], [IncidentNeed("I", 0, 1, {"ems": -1})], units)
     empty = allocate(np.zeros((1, 0)), [IncidentNeed("I", 0, 2, {"ems": 1})], [])
     assert empty.cost == pytest.approx(72_000.0) and not empty.assignments
+
+
+def test_tiny_cache_budget_still_gives_the_optimum() -> None:
+    from core.dispatch.allocate import eta_cache
+
+    rng = random.Random(4)
+    g, units, incidents = _instance(rng, 30, 10, (12, 12))
+    net = RoadNetwork.from_graph(g)
+    eta_cache(net).max_bytes = 1  # evict everything but the latest entry
+    eta = _eta(net, incidents, units)
+    ref = milp_cost(eta, incidents, units)
+    for _ in range(2):
+        assert allocate(net, incidents, units).cost == pytest.approx(ref, rel=1e-9)
+    with pytest.raises(ValidationError):
+        from core.dispatch.recommend import recommend
+
+        recommend(net, incidents[0].node, {"fire": 1}, units, limit_per_need=0)
+
+
+def test_repeated_calls_as_units_become_busy_stay_exact() -> None:
+    # Same network and unit positions, availability changing between calls: the cached
+    # rows are reused, the "enough candidates" test is not.
+    rng = random.Random(12)
+    g, units, incidents = _instance(rng, 40, 8, (12, 12))
+    net = RoadNetwork.from_graph(g)
+    eta = _eta(net, incidents, units)
+    policy = AllocationPolicy(net)
+    for _ in range(4):
+        alloc = policy(incidents, UnitIndex(net, units))
+        assert alloc.cost == pytest.approx(milp_cost(eta, incidents, units), rel=1e-9)
+        sent = {a.unit for a in alloc.assignments}
+        units = [UnitState(u.id, u.node, u.capabilities, u.available and u.id not in sent)
+                 for u in units]
+
+
+def _dense_lsa_cost(net: RoadNetwork, incidents, units, weights=None, penalties=None) -> float:
+    """Optimal cost from full Dijkstras and a dense linear_sum_assignment (independent)."""
+    from scipy.optimize import linear_sum_assignment
+    from scipy.sparse.csgraph import dijkstra
+
+    targets = [net.index_of(i.node) for i in incidents]
+    dist = dijkstra(net.reverse_matrix, indices=targets)
+    cols = [net.index_of(u.node) for u in units]
+    slots = _slots(incidents, weights, penalties)
+    big = 1e12
+    cost = np.full((len(slots), len(units) + len(slots)), big)
+    for s, (i, c, w, p) in enumerate(slots):
+        for j, u in enumerate(units):
+            if u.available and c in u.capabilities and np.isfinite(dist[i, cols[j]]):
+                cost[s, j] = w * dist[i, cols[j]]
+        cost[s, len(units):] = p
+    r, c = linear_sum_assignment(cost)
+    return float(cost[r, c].sum())
+
+
+@pytest.mark.parametrize("clustered", [False, True])
+def test_exact_on_a_medium_city_against_dense_assignment(clustered: bool) -> None:
+    rng = random.Random(31 + clustered)
+    g = grid_city(40, 40, seed=3, oneway_share=0.5)
+    net = RoadNetwork.from_graph(g)
+    nodes = list(g.nodes)
+    units = [UnitState(f"U{j}", rng.choice(nodes), frozenset(rng.sample(CAPS, rng.randint(1, 2))),
+                       rng.random() < 0.9) for j in range(250)]
+    spots = nodes[:200] if clustered else nodes  # clustered: all in a corner strip
+    incidents = [IncidentNeed(f"I{i}", rng.choice(spots), rng.randint(1, 3),
+                              {c: rng.randint(1, 2) for c in rng.sample(CAPS, 2)})
+                 for i in range(60)]
+    alloc = allocate(net, incidents, units)
+    assert alloc.cost == pytest.approx(_dense_lsa_cost(net, incidents, units), rel=1e-9)
+    if clustered:
+        assert alloc.rounds >= 2  # the first relaxation was not enough: the loop is tested
+    again = allocate(net, incidents, units)  # from the cache
+    assert again.cost == pytest.approx(alloc.cost, rel=1e-12)

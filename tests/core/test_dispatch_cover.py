@@ -128,5 +128,13 @@ def test_committed_unit_triggers_a_move_up_into_the_hole() -> None:
     assert plan.moves[0].to_station in {"S1", "S2", "S3"}
     assert plan.moves[0].eta_s == pytest.approx(100.0 * int(plan.moves[0].to_station[1]))
     assert (plan.covered_before, plan.covered_after) == (2.0, 3.0)
+    assert planner.move_ups(units, "ambulance", max_moves=1, max_drive_s=50).moves == []
+    # Cut the road east of S0: the units there can no longer move anywhere.
+    net.close_edge(0, 1)
+    assert planner.move_ups(units, "ambulance", max_moves=1).moves == []
+    net.reopen_edge(0, 1)
+    net.close_edge(1, 2)  # now S0 -> S1 is the only move, still worth one cell
+    plan = planner.move_ups(units, "ambulance", max_moves=1)
+    assert [(m.to_station, m.eta_s) for m in plan.moves] == [("S1", 100.0)]
     with pytest.raises(ValidationError):
         planner.move_ups(units, "helicopter")

@@ -131,3 +131,19 @@ def test_missing_file_and_unwritable_out(tmp_path: Path, capsys) -> None:
     assert main(["optimize", str(good), "--out", str(tmp_path / "no" / "dir.json")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot write the result" in err
+
+
+def test_edge_cases_no_incidents_no_roads_and_a_directory(tmp_path: Path, capsys) -> None:
+    doc = copy.deepcopy(PROBLEM)
+    doc["incidents"] = []
+    assert main(["optimize", str(_write(tmp_path, doc, "a.json"))]) == 0
+    assert json.loads(capsys.readouterr().out)["cost"] == 0.0
+    doc = copy.deepcopy(PROBLEM)
+    doc["network"]["edges"] = []  # nobody can reach anybody, except a unit on the spot
+    assert main(["optimize", str(_write(tmp_path, doc, "b.json"))]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [(a["incident"], a["unit"], a["eta_s"]) for a in result["assignments"]] == [
+        ("I2", "E1", 0.0)]
+    assert result["cost"] == pytest.approx(3 * 144_000)
+    assert main(["optimize", str(tmp_path)]) == 2
+    assert "cannot read the problem file" in capsys.readouterr().err

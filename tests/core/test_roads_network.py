@@ -131,3 +131,17 @@ def test_snap_finds_the_nearest_intersection(city: nx.DiGraph) -> None:
                                                         city.nodes[n]["y"] - y))
         assert net.snap(x, y) == best
     assert net.snap_many([[0.0, 0.0], [1400.0, 1100.0]]) == [net.snap(0, 0), net.snap(1400, 1100)]
+
+
+def test_refresh_after_editing_the_graph_keeps_closures() -> None:
+    g = grid_city(4, 4, seed=1, oneway_share=0.0)
+    net = RoadNetwork.from_graph(g)
+    net.close_edge(0, 1)
+    far = net.route(0, 15)[0]
+    g.add_edge(0, 15, seconds=1.0, road="Shortcut")  # a new road, then refresh
+    net.refresh()
+    assert net.route(0, 15) == (1.0, [0, 15])
+    assert net.is_closed(0, 1)
+    assert net.route(0, 1)[0] > g.edges[0, 1]["seconds"]
+    net.close_road("Shortcut")
+    assert net.route(0, 15)[0] == pytest.approx(far)

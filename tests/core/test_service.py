@@ -208,3 +208,20 @@ def test_events_are_published_after_commit(service: CommandService) -> None:
     service.execute(ChangeUnitStatus("E1", UnitStatus.EN_ROUTE), DISPATCHER)
     assert seen == ["units_assigned"]
     assert service.bus.subscriber_count == 0
+
+
+def test_status_times_keep_the_first_arrival_when_an_incident_is_reopened(
+        service: CommandService, sim_clock) -> None:  # noqa: ANN001
+    iid = new_incident(service, "medical")
+    service.execute(AssignUnits(iid, ("A1",)), DISPATCHER)
+    sim_clock.advance(240)
+    service.execute(ChangeUnitStatus("A1", UnitStatus.ON_SCENE), DISPATCHER)
+    first = service.state().incidents[iid].status_times["on_scene"]
+    sim_clock.advance(600)
+    service.execute(ChangeIncidentStatus(iid, IncidentStatus.RESOLVED), DISPATCHER)
+    sim_clock.advance(60)
+    service.execute(ChangeIncidentStatus(iid, IncidentStatus.ON_SCENE, "patient worse"),
+                    DISPATCHER)
+    incident = service.state().incidents[iid]
+    assert incident.status is IncidentStatus.ON_SCENE
+    assert incident.status_times["on_scene"] == first

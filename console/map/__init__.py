@@ -1,0 +1,1 @@
+"""Helpers of the map view: geometry arrays built from the city, colours and labels."""

@@ -1,0 +1,494 @@
+"""The map of the city: roads, grid cells, stations, units and open incidents, live.
+
+The static layers (roads, cells, stations) are built once from `centre.city`. Units and
+incidents are read from the live state; events only mark them dirty, and a short timer
+redraws at most ~12 times a second however many position reports arrive.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.bridge import EventBridge, Selection
+from console.map.city_layers import CityLayers
+from console.map.geometry import within
+from console.map.labels import LabelLayer
+from console.map.style import (
+    AGENCY_COLOURS,
+    AGENCY_SYMBOLS,
+    INCIDENT_SYMBOL,
+    PRIORITY_COLOURS,
+    PRIORITY_SIZES,
+    STATUS_COLOURS,
+    Theme,
+    agency_label,
+    priority_label,
+    status_label,
+    theme,
+)
+from core.domain.incident_types import INCIDENT_TYPES
+from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, UnitStatus
+from core.events import Event
+from core.metrics import assignment_lines, available_by_station
+
+REDRAW_INTERVAL_MS = 80  # live layers redraw at most ~12 times a second
+CLICK_TOLERANCE_PX = 10.0
+UNIT_SIZE = 11.0
+
+UNIT_EVENTS = frozenset({"units_registered", "units_assigned", "unit_status_changed",
+                         "unit_position_reported", "incident_status_changed"})
+INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed",
+                             "incident_priority_changed", "units_assigned",
+                             "unit_status_changed"})
+LAYERS = ("areas", "roads", "cells", "cell_names", "stations", "units", "incidents")
+
+
+class MapView(QWidget):
+    """The live map panel.
+
+    Signals: `locationPicked(x, y)` (city metres) after a click in picking mode;
+    `pickingChanged(bool)` when picking mode starts or ends.
+    """
+
+    locationPicked = Signal(float, float)
+    pickingChanged = Signal(bool)
+
+    def __init__(self, centre: Any, bridge: EventBridge, selection: Selection,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mapView")
+        self.setAccessibleName("mapView")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Esc leaves picking mode
+        self._centre = centre
+        self._city = centre.city
+        self._selection = selection
+        self._theme: Theme = theme(False)
+        self._picking = False
+        self._last_click: tuple[str, str] = ("", "")
+        self._units_dirty = self._incidents_dirty = True
+        self._unit_ids: list[str] = []
+        self._incident_ids: list[str] = []
+        self._unit_xy = np.empty((0, 2))
+        self._incident_xy = np.empty((0, 2))
+        self.redraw_count = 0  # live-layer redraws so far; tests and benchmarks read it
+
+        self._build_widgets()
+        self._build_static_layers()
+        self._build_live_layers()
+        self._apply_theme()
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REDRAW_INTERVAL_MS)
+        self._timer.timeout.connect(self._redraw_live)
+
+        bridge.eventArrived.connect(self._on_event)
+        selection.incidentSelected.connect(self._on_incident_selected)
+        selection.unitSelected.connect(self._on_unit_selected)
+        self._plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self._vb.sigRangeChanged.connect(self._on_range_changed)
+        self._redraw_live()
+        self.fit_city()
+
+    # ------------------------------------------------------------------ building
+
+    def _build_widgets(self) -> None:
+        self._plot = pg.PlotWidget(parent=self)
+        self._plot.setObjectName("mapCanvas")
+        self._plot.setAccessibleName(self.tr("City map"))
+        item = self._plot.getPlotItem()
+        for axis in ("left", "bottom"):
+            item.hideAxis(axis)
+        item.hideButtons()
+        item.setMenuEnabled(False)  # pyqtgraph's own menu is untranslated and off-topic
+        self._vb = item.getViewBox()
+        self._vb.setAspectLocked(True)
+        self._vb.setMenuEnabled(False)
+        x0, y0, x1, y1 = self._city.bounds
+        span = max(x1 - x0, y1 - y0, 1.0)
+        self._vb.setLimits(xMin=x0 - span, xMax=x1 + span, yMin=y0 - span, yMax=y1 + span,
+                           minXRange=80.0, minYRange=80.0)
+
+        # A tool bar, not a row layout: on a narrow dock it folds into an overflow menu
+        # instead of forcing the panel wide.
+        bar = QToolBar(self)
+        bar.setObjectName("mapToolBar")
+        bar.setAccessibleName("mapToolBar")
+        bar.setMovable(False)
+        self._layer_buttons: dict[str, QToolButton] = {}
+        names = {"areas": self.tr("Water, parks"), "roads": self.tr("Roads"),
+                 "cells": self.tr("Cells"),
+                 "cell_names": self.tr("Cell names"), "stations": self.tr("Stations"),
+                 "units": self.tr("Units"), "incidents": self.tr("Incidents")}
+        for layer in LAYERS:
+            button = QToolButton(self)
+            button.setText(names[layer])
+            button.setCheckable(True)
+            button.setChecked(True)
+            object_name = "layer" + "".join(w.capitalize() for w in layer.split("_"))
+            button.setObjectName(object_name)
+            button.setAccessibleName(object_name)
+            button.setToolTip(self.tr("Show or hide this layer"))
+            button.toggled.connect(lambda on, name=layer: self.set_layer_visible(name, on))
+            bar.addWidget(button)
+            self._layer_buttons[layer] = button
+        bar.addSeparator()
+        fit = QToolButton(self)
+        fit.setText(self.tr("Whole city"))
+        fit.setObjectName("mapFitCity")
+        fit.setAccessibleName("mapFitCity")
+        fit.clicked.connect(self.fit_city)
+        bar.addWidget(fit)
+        self._legend_button = QToolButton(self)
+        self._legend_button.setText(self.tr("Legend"))
+        self._legend_button.setCheckable(True)
+        self._legend_button.setChecked(True)
+        self._legend_button.setObjectName("mapLegendToggle")
+        self._legend_button.setAccessibleName("mapLegendToggle")
+        bar.addWidget(self._legend_button)
+
+        self._pick_banner = QLabel(self.tr("Click the map to set the location (Esc cancels)"),
+                                   self)
+        self._pick_banner.setObjectName("mapPickBanner")
+        self._pick_banner.setVisible(False)
+        self._legend = QLabel(self)
+        self._legend.setObjectName("mapLegend")
+        self._legend.setAccessibleName("mapLegend")
+        self._legend.setWordWrap(True)
+        self._legend.setTextFormat(Qt.TextFormat.RichText)
+        self._legend_button.toggled.connect(self._legend.setVisible)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(bar)
+        layout.addWidget(self._pick_banner)
+        layout.addWidget(self._plot, 1)
+        layout.addWidget(self._legend)
+
+    def _build_static_layers(self) -> None:
+        self._static = CityLayers(self._vb, self._city, self._station_tip)
+        self._road_items = self._static.road_items
+        self._cell_labels = self._static.cell_labels
+        self._station_counts = self._static.station_counts
+        self._stations = self._static.stations
+        self.road_segment_counts = self._static.road_segment_counts
+        self.cell_count = self._static.cell_count
+
+    def _build_live_layers(self) -> None:
+        self._incident_item = pg.ScatterPlotItem(pxMode=True, symbol=INCIDENT_SYMBOL,
+                                                 hoverable=True, tip=self._incident_tip)
+        self._incident_item.setZValue(20)
+        # What an incident is, written next to it once there is room (~2.5 m a pixel).
+        self._incident_labels = LabelLayer(self._city.bounds, 0.4, point_size=8.5, bold=True,
+                                           offset_px=(0.0, -20.0))
+        self._incident_labels.setZValue(21)
+        self._vb.addItem(self._incident_labels, ignoreBounds=True)
+        # A line from each unit on its way to its incident: who is going where.
+        self._assignment_item = pg.PlotCurveItem(connect="pairs", antialias=True,
+                                                 skipFiniteCheck=True)
+        self._assignment_item.setZValue(15)
+        self._vb.addItem(self._assignment_item, ignoreBounds=True)
+        self._unit_item = pg.ScatterPlotItem(pxMode=True, size=UNIT_SIZE, hoverable=True,
+                                             tip=self._unit_tip)
+        self._unit_item.setZValue(30)
+        self._highlight_item = pg.ScatterPlotItem(pxMode=True, symbol="o", brush=None)
+        self._highlight_item.setZValue(40)
+        for item in (self._incident_item, self._unit_item, self._highlight_item):
+            self._vb.addItem(item, ignoreBounds=True)
+        self._layer_items: dict[str, list[Any]] = {
+            **self._static.items,
+            "units": [self._unit_item, self._assignment_item],
+            "incidents": [self._incident_item, self._incident_labels],
+        }
+
+    # ------------------------------------------------------------------ theme
+
+    def set_dark(self, dark: bool) -> None:
+        """Switch between the light and the dark map (follow the main window's theme)."""
+        self._theme = theme(dark)
+        self._apply_theme()
+
+    def is_dark(self) -> bool:
+        """Whether the dark theme is in use."""
+        return self._theme is theme(True)
+
+    def _apply_theme(self) -> None:
+        """Repaint every layer in the current theme's colours."""
+        t = self._theme
+        self._plot.setBackground(t.background)
+        self._static.apply_theme(t)
+        self._incident_labels.set_colours(t.text, t.halo)
+        self._assignment_item.setPen(pg.mkPen(STATUS_COLOURS[UnitStatus.EN_ROUTE], width=1.5))
+        self._unit_pen = pg.mkPen(t.marker_outline, width=1.0)
+        self._highlight_pen = pg.mkPen(t.highlight, width=3.0)
+        self._pick_banner.setStyleSheet(
+            f"background:{t.highlight}; color:#000; padding:3px; font-weight:bold;")
+        self._legend.setStyleSheet(f"background:{t.background}; color:{t.text}; padding:3px;")
+        self._legend.setText(self._legend_html())
+        self._units_dirty = self._incidents_dirty = True
+        if hasattr(self, "_timer"):
+            self._redraw_live()
+
+    def _legend_html(self) -> str:
+        shapes = {"s": "■", "+": "✚", "d": "◆", "h": "⬢", "o": "●"}
+        units = " ".join(f"<span style='color:{STATUS_COLOURS[s]}'>●</span>&nbsp;"
+                         f"{status_label(s)}" for s in UnitStatus)
+        incidents = " ".join(f"<span style='color:{PRIORITY_COLOURS[p]}'>▲</span>&nbsp;"
+                             f"{priority_label(p)}" for p in PRIORITY_COLOURS)
+        stations = " ".join(f"<span style='color:{AGENCY_COLOURS[a]}'>"
+                            f"{shapes[AGENCY_SYMBOLS[a]]}</span>&nbsp;{agency_label(a)}"
+                            for a in AGENCY_COLOURS)
+        # tr() outside the f-string, where translation tools look for it.
+        units_title = self.tr("Units")
+        incidents_title = self.tr("Incidents")
+        agency_title = self.tr("Agency (shape)")
+        return (f"<b>{units_title}</b> {units}<br>"
+                f"<b>{incidents_title}</b> {incidents} &nbsp; "
+                f"<b>{agency_title}</b> {stations}")
+
+    # ------------------------------------------------------------------ layers
+
+    def set_layer_visible(self, layer: str, visible: bool) -> None:
+        """Show or hide a layer: areas, roads, cells, cell_names, stations, units, incidents."""
+        for item in self._layer_items[layer]:
+            item.setVisible(visible)
+        button = self._layer_buttons[layer]
+        if button.isChecked() != visible:
+            button.setChecked(visible)
+        if layer == "roads":
+            self._on_range_changed()
+
+    def _on_range_changed(self, *args: object) -> None:
+        self._static.update_level_of_detail(self.px_per_metre(), self.layer_visible("roads"))
+
+    def local_roads_shown(self) -> bool:
+        """Whether local streets are drawn at the current zoom."""
+        return self._road_items["local"].isVisible()
+
+    def layer_visible(self, layer: str) -> bool:
+        """Whether a layer is switched on."""
+        return self._layer_buttons[layer].isChecked()
+
+    def fit_city(self) -> None:
+        """Zoom out to the whole city."""
+        x0, y0, x1, y1 = self._city.bounds
+        self._vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+
+    def view_box(self) -> pg.ViewBox:
+        """The pyqtgraph view box (for embedding code and benchmarks)."""
+        return self._vb
+
+    def px_per_metre(self) -> float:
+        """The current zoom in screen pixels per city metre."""
+        w, _ = self._vb.viewPixelSize()
+        return 1.0 / w if w else 0.0
+
+    def cell_names_shown(self) -> bool:
+        """Whether cell names are drawn at the current zoom (layer on and close enough)."""
+        return self.layer_visible("cell_names") and self._cell_labels.shown_at(
+            self.px_per_metre())
+
+    # ------------------------------------------------------------------ live layers
+
+    def _on_event(self, event: Event) -> None:
+        if event.type in UNIT_EVENTS:
+            self._units_dirty = True
+        if event.type in INCIDENT_EVENTS:
+            self._incidents_dirty = True
+        if (self._units_dirty or self._incidents_dirty) and not self._timer.isActive():
+            self._timer.start()
+
+    def _redraw_live(self) -> None:
+        state = self._centre.live.state
+        if self._units_dirty:
+            self._units_dirty = False
+            units = list(state.units.values())
+            self._unit_ids = [u.id for u in units]
+            self._unit_xy = np.array([(u.x, u.y) for u in units], dtype=float).reshape(-1, 2)
+            brushes = {s: pg.mkBrush(c) for s, c in STATUS_COLOURS.items()}
+            self._unit_item.setData(
+                pos=self._unit_xy, data=self._unit_ids, pen=self._unit_pen,
+                brush=[brushes[u.status] for u in units],
+                symbol=[AGENCY_SYMBOLS[u.agency] for u in units])
+            lines = assignment_lines(state)
+            xs = np.array([(ux, ix) for _, ux, _, ix, _ in lines], dtype=float).ravel()
+            ys = np.array([(uy, iy) for _, _, uy, _, iy in lines], dtype=float).ravel()
+            self._assignment_item.setData(xs, ys, connect="pairs", skipFiniteCheck=True)
+            self._static.set_station_counts(available_by_station(state))
+        if self._incidents_dirty:
+            self._incidents_dirty = False
+            # Lowest priority first, so a priority 1 is drawn on top of its neighbours.
+            incidents = sorted((i for i in state.incidents.values()
+                                if i.status in OPEN_INCIDENT_STATUSES),
+                               key=lambda i: -i.priority)
+            self._incident_ids = [i.id for i in incidents]
+            self._incident_xy = np.array([(i.x, i.y) for i in incidents],
+                                         dtype=float).reshape(-1, 2)
+            self._incident_item.setData(
+                pos=self._incident_xy, data=self._incident_ids, pen=self._unit_pen,
+                brush=[pg.mkBrush(PRIORITY_COLOURS.get(i.priority, "#888")) for i in incidents],
+                size=[PRIORITY_SIZES.get(i.priority, 12.0) for i in incidents])
+            self._incident_labels.set_labels(
+                [(i.x, i.y, f"{priority_label(i.priority)} {self._type_label(i.type)}")
+                 for i in incidents])
+        self._redraw_highlight()
+        self.redraw_count += 1
+
+    def _redraw_highlight(self) -> None:
+        points, sizes = [], []
+        xy = self.unit_point(self._selection.unit_id)
+        if xy is not None:
+            points.append(xy)
+            sizes.append(UNIT_SIZE + 12)
+        xy = self.incident_point(self._selection.incident_id)
+        if xy is not None:
+            points.append(xy)
+            sizes.append(30.0)
+        self._highlight_item.setData(pos=np.array(points, dtype=float).reshape(-1, 2),
+                                     size=sizes, pen=self._highlight_pen, brush=None)
+
+    @staticmethod
+    def _type_label(code: str) -> str:
+        kind = INCIDENT_TYPES.get(code)
+        return QCoreApplication.translate("IncidentType", kind.label) if kind else code
+
+    def _station_tip(self, x: float, y: float, data: str) -> str:
+        station = next((s for s in self._stations if s.code == data), None)
+        return f"{station.name}\n{agency_label(station.agency)}" if station else data
+
+    def _unit_tip(self, x: float, y: float, data: str) -> str:
+        unit = self._centre.live.state.units.get(data)
+        if unit is None:
+            return data
+        return f"{unit.name} ({unit.id})\n{status_label(unit.status)}"
+
+    def _incident_tip(self, x: float, y: float, data: str) -> str:
+        incident = self._centre.live.state.incidents.get(data)
+        if incident is None:
+            return data
+        return (f"{incident.id} {priority_label(incident.priority)} "
+                f"{self._type_label(incident.type)}\n{incident.address}")
+
+    def unit_point(self, unit_id: str) -> tuple[float, float] | None:
+        """Where the map draws a unit now (city metres), or None."""
+        try:
+            k = self._unit_ids.index(unit_id)
+        except ValueError:
+            return None
+        return float(self._unit_xy[k, 0]), float(self._unit_xy[k, 1])
+
+    def incident_point(self, incident_id: str) -> tuple[float, float] | None:
+        """Where the map draws an open incident now (city metres), or None."""
+        try:
+            k = self._incident_ids.index(incident_id)
+        except ValueError:
+            return None
+        return float(self._incident_xy[k, 0]), float(self._incident_xy[k, 1])
+
+    def drawn_counts(self) -> dict[str, int]:
+        """How many things each layer draws (roads as segments)."""
+        x, _ = self._assignment_item.getData()
+        return {"roads": sum(self.road_segment_counts.values()), "cells": self.cell_count,
+                "stations": len(self._static.station_item.data), "units": len(self._unit_ids),
+                "incidents": len(self._incident_ids),
+                "assignment_lines": 0 if x is None else len(x) // 2}
+
+    # ------------------------------------------------------------------ selection
+
+    def _on_unit_selected(self, unit_id: str) -> None:
+        self._redraw_highlight()
+        self._bring_into_view(self.unit_point(unit_id))
+
+    def _on_incident_selected(self, incident_id: str) -> None:
+        self._redraw_highlight()
+        self._bring_into_view(self.incident_point(incident_id))
+
+    def _bring_into_view(self, xy: tuple[float, float] | None) -> None:
+        if xy is None:
+            return
+        rect = self._vb.viewRect()
+        if rect.contains(*xy):
+            return  # do not move the map under the operator when it is already visible
+        w, h = rect.width(), rect.height()
+        self._vb.setRange(xRange=(xy[0] - w / 2, xy[0] + w / 2),
+                          yRange=(xy[1] - h / 2, xy[1] + h / 2), padding=0)
+
+    # ------------------------------------------------------------------ clicks and picking
+
+    def set_picking(self, on: bool) -> None:
+        """Start or stop picking mode: the next click on the map emits `locationPicked`."""
+        if on == self._picking:
+            return
+        self._picking = on
+        self._pick_banner.setVisible(on)
+        self._plot.viewport().setCursor(Qt.CursorShape.CrossCursor if on
+                                        else Qt.CursorShape.ArrowCursor)
+        self.pickingChanged.emit(on)
+
+    def is_picking(self) -> bool:
+        """Whether the next click picks a location."""
+        return self._picking
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        if event.key() == Qt.Key.Key_Escape and self._picking:
+            self.set_picking(False)
+            return
+        super().keyPressEvent(event)
+
+    def map_to_scene(self, x: float, y: float) -> Any:
+        """The scene point where city point (x, y) is drawn (for tests and scripts)."""
+        return self._vb.mapViewToScene(pg.Point(x, y))
+
+    def _on_scene_clicked(self, ev: Any) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton or ev.double():
+            return
+        if not self._vb.sceneBoundingRect().contains(ev.scenePos()):
+            return
+        p = self._vb.mapSceneToView(ev.scenePos())
+        ev.accept()
+        self.click_at(p.x(), p.y())
+
+    def click_at(self, x: float, y: float) -> None:
+        """Do what a left click at city point (x, y) does.
+
+        In picking mode: emit `locationPicked(x, y)` and leave picking mode. Otherwise
+        select the incident or unit drawn nearest to the point, if one is within a few
+        pixels (incidents first: they are what the operator works on). Clicking again
+        on the same spot steps to the next thing there, so units stacked on a station or
+        on their incident can each be reached.
+        """
+        if self._picking:
+            self.set_picking(False)
+            self.locationPicked.emit(float(x), float(y))
+            return
+        tol = CLICK_TOLERANCE_PX / max(self.px_per_metre(), 1e-9)
+        hits: list[tuple[str, str]] = []
+        if self.layer_visible("incidents"):
+            hits += [("incident", self._incident_ids[k]) for k in within(
+                self._incident_xy[:, 0], self._incident_xy[:, 1], x, y, tol)]
+        if self.layer_visible("units"):
+            hits += [("unit", self._unit_ids[k]) for k in within(
+                self._unit_xy[:, 0], self._unit_xy[:, 1], x, y, tol)]
+        if not hits:
+            return
+        # Step on from what the last click here chose (an incident and a unit can be
+        # selected at once, so the selection alone cannot say which came last).
+        at = hits.index(self._last_click) if self._last_click in hits else -1
+        kind, item_id = self._last_click = hits[(at + 1) % len(hits)]
+        if kind == "incident":
+            self._selection.select_incident(item_id)
+        else:
+            self._selection.select_unit(item_id)

@@ -1,0 +1,145 @@
+"""Import a road graph from OpenStreetMap data (`.osm.pbf` or `.osm` XML) with osmium.
+
+Only drivable `highway=*` ways are kept. Classes and default speeds:
+
+| OSM highway                         | road_class | km/h |
+|-------------------------------------|------------|------|
+| motorway, trunk (+ _link)           | motorway   | 100, 80 (links 60, 50) |
+| primary, secondary (+ _link)        | arterial   | 60, 50 (links 40) |
+| tertiary (+ _link)                  | collector  | 40 (links 35) |
+| unclassified, residential, road     | local      | 40, 30, 30 |
+| living_street, service              | local      | 10, 20 |
+
+`maxspeed` overrides the default when it is a number ("50", "30 mph"). One-way:
+`oneway=yes/true/1`, `oneway=-1/reverse` (against the drawing direction), roundabouts
+(`junction=roundabout/circular`) and motorways are one-way unless `oneway=no`.
+Coordinates are projected to metres, equirectangular around the data's centre (good to
+well under 0.1% across a city). Only the largest strongly connected component is kept,
+so every intersection can reach every other and routing is well defined.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import networkx as nx
+import osmium
+
+from core.errors import UserError
+
+_EARTH_R = 6_371_008.8
+
+# highway -> (road_class, default km/h)
+HIGHWAYS: dict[str, tuple[str, float]] = {
+    "motorway": ("motorway", 100.0), "motorway_link": ("motorway", 60.0),
+    "trunk": ("motorway", 80.0), "trunk_link": ("motorway", 50.0),
+    "primary": ("arterial", 60.0), "primary_link": ("arterial", 40.0),
+    "secondary": ("arterial", 50.0), "secondary_link": ("arterial", 40.0),
+    "tertiary": ("collector", 40.0), "tertiary_link": ("collector", 35.0),
+    "unclassified": ("local", 40.0), "residential": ("local", 30.0), "road": ("local", 30.0),
+    "living_street": ("local", 10.0), "service": ("local", 20.0),
+}
+_NO_ACCESS = {"no", "private"}
+_MPH = 1.609344
+
+
+def parse_maxspeed(value: str | None) -> float | None:
+    """km/h from an OSM `maxspeed` value ("50", "30 mph", "50;40"), else None."""
+    if not value:
+        return None
+    m = re.match(r"\s*(\d+(?:\.\d+)?)\s*(mph|km/h|kmh|kph)?", value)
+    if not m:
+        return None  # "none", "walk", "RU:urban", ...
+    speed = float(m.group(1)) * (_MPH if m.group(2) == "mph" else 1.0)
+    return speed if speed > 0 else None
+
+
+def _direction(tags: dict[str, str], highway: str) -> int:
+    """+1 one-way along the way, -1 against it, 0 both ways."""
+    oneway = tags.get("oneway", "").strip().lower()
+    if oneway in ("yes", "true", "1"):
+        return 1
+    if oneway in ("-1", "reverse"):
+        return -1
+    if oneway == "no":
+        return 0
+    if tags.get("junction") in ("roundabout", "circular"):
+        return 1
+    if highway in ("motorway", "motorway_link"):
+        return 1
+    return 0
+
+
+def import_osm(path: str | Path, *, largest_component: bool = True) -> nx.DiGraph:
+    """A road `DiGraph` (Beacon's attributes) from an OSM extract.
+
+    Nodes are OSM node ids with `x`, `y` (metres, east/north of the data's centre) and
+    `lon`, `lat`; edges carry `length_m`, `speed_kmh`, `seconds`, `road_class`, `road`
+    (the `name` tag, or ""), `oneway` and `osm_way`. Raises `UserError` for a missing
+    or unreadable file or one without drivable roads.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise UserError(f"{p}: no such OSM file")
+    ways: list[tuple[int, list[tuple[int, float, float]], dict[str, str]]] = []
+    try:
+        # Nodes must be read too: they feed the location cache the ways need.
+        fp = osmium.FileProcessor(str(p), osmium.osm.NODE | osmium.osm.WAY).with_locations()
+        for w in fp:
+            if not w.is_way():
+                continue
+            tags = {t.k: t.v for t in w.tags}
+            hw = tags.get("highway")
+            if hw not in HIGHWAYS or tags.get("area") == "yes":
+                continue
+            if tags.get("access") in _NO_ACCESS and tags.get("motor_vehicle") is None:
+                continue
+            pts: list[tuple[int, float, float]] = []
+            for n in w.nodes:
+                loc = n.location
+                if loc.valid():
+                    pts.append((n.ref, loc.lon, loc.lat))
+            if len(pts) >= 2:
+                ways.append((w.id, pts, tags))
+    except (RuntimeError, ValueError, OSError, osmium.InvalidLocationError) as exc:
+        raise UserError(f"{p}: not a readable OSM file ({exc})") from None
+    if not ways:
+        raise UserError(f"{p}: no drivable roads (highway=*) in this OSM file")
+
+    lons = [lon for _, pts, _ in ways for _, lon, _ in pts]
+    lats = [lat for _, pts, _ in ways for _, _, lat in pts]
+    lon0 = (min(lons) + max(lons)) / 2.0
+    lat0 = (min(lats) + max(lats)) / 2.0
+    kx = _EARTH_R * math.cos(math.radians(lat0)) * math.pi / 180.0
+    ky = _EARTH_R * math.pi / 180.0
+
+    g = nx.DiGraph(crs=f"equirectangular lon0={lon0:.6f} lat0={lat0:.6f}", source=p.name)
+    for way_id, pts, tags in ways:
+        hw = tags["highway"]
+        cls, default = HIGHWAYS[hw]
+        speed = parse_maxspeed(tags.get("maxspeed")) or default
+        direction = _direction(tags, hw)
+        name = tags.get("name", "")
+        for ref, lon, lat in pts:
+            if ref not in g:
+                g.add_node(ref, x=(lon - lon0) * kx, y=(lat - lat0) * ky, lon=lon, lat=lat)
+        for (a, *_), (b, *_) in zip(pts, pts[1:], strict=False):
+            if a == b:
+                continue
+            ax, ay = g.nodes[a]["x"], g.nodes[a]["y"]
+            bx, by = g.nodes[b]["x"], g.nodes[b]["y"]
+            length = math.hypot(ax - bx, ay - by)
+            attrs = {"length_m": length, "speed_kmh": speed, "seconds": length / (speed / 3.6),
+                     "road_class": cls, "road": name, "oneway": direction != 0,
+                     "osm_way": way_id}
+            for u, v, ok in ((a, b, direction >= 0), (b, a, direction <= 0)):
+                # Two ways along the same segment: keep the faster.
+                if ok and (not g.has_edge(u, v) or g.edges[u, v]["seconds"] > attrs["seconds"]):
+                    g.add_edge(u, v, **attrs)
+    if largest_component:
+        keep = max(nx.strongly_connected_components(g), key=len)
+        g.graph["dropped_nodes"] = g.number_of_nodes() - len(keep)
+        g = g.subgraph(keep).copy()
+    return g
