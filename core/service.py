@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from core.auth import SYSTEM, Actor, require
@@ -21,7 +22,7 @@ from core.clock import Clock, RealClock
 from core.commands.base import Command, Context
 from core.domain.state import State
 from core.errors import PermissionDenied, ValidationError
-from core.events import Event
+from core.events import Event, iso
 from core.store import event_log
 from core.store.database import Database
 from core.store.repository import load_some, load_state, save_state
@@ -182,6 +183,22 @@ class CommandService:
         """Events newer than `seq`, in order (to catch up with other workstations)."""
         with self.db.session() as session:
             return event_log.query(session, event_log.EventQuery(after_seq=seq, limit=limit))
+
+
+def prune_idempotency_keys(db: Database, before: datetime) -> int:
+    """Forget idempotency keys of commands recorded before `before`; returns how many.
+
+    A resend comes within minutes of the original; keeping keys for a day or so is
+    plenty, and keeps `processed_commands` from growing with every position report.
+    """
+    with db.transaction() as session:
+        first_kept = session.execute(
+            select(func.min(EventRow.seq)).where(EventRow.at >= iso(before))).scalar_one()
+        if first_kept is None:  # nothing that recent: every key is older
+            first_kept = event_log.lock_head(session).seq + 1
+        result = session.execute(
+            delete(ProcessedCommandRow).where(ProcessedCommandRow.seq < first_kept))
+        return int(result.rowcount or 0)
 
 
 def replay(db: Database, until_seq: int | None = None) -> State:

@@ -15,6 +15,7 @@ import logging
 import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -36,7 +37,7 @@ from core.hub.routing import (
 )
 from core.hub.tables import HubCursorRow
 from core.hub.tokens import authenticate
-from core.service import CommandService, Outcome
+from core.service import CommandService, Outcome, prune_idempotency_keys
 from core.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,8 @@ class HubServer:
 
     def __init__(self, db: Database, *, clock: Clock | None = None, rate: float = 20.0,
                  burst: float = 40.0, abuse_limit: int = 100, hello_timeout: float = 10.0,
-                 poll_interval: float | None = 1.0, batch_limit: int = 500) -> None:
+                 poll_interval: float | None = 1.0, batch_limit: int = 500,
+                 keep_keys_s: float = 86_400.0) -> None:
         self.db = db
         if db.is_sqlite:
             _no_autocheckpoint(db)
@@ -55,6 +57,7 @@ class HubServer:
         self.rate, self.burst, self.abuse_limit = rate, burst, abuse_limit
         self.hello_timeout = hello_timeout
         self.batch_limit = batch_limit
+        self.keep_keys_s = keep_keys_s  # how long a client message id stays remembered
         # One writer: SQLite has one write lock anyway, and one thread keeps the order
         # of commits equal to the order of bus publications.
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="hub-writer")
@@ -396,9 +399,24 @@ class HubServer:
                 log.debug("WAL checkpoint failed", exc_info=True)
 
     async def _cursor_loop(self) -> None:
+        next_prune = 0.0
         while True:
             await asyncio.sleep(1.0)
             await self._flush_cursors()
+            if time.monotonic() >= next_prune:
+                next_prune = time.monotonic() + 3600.0
+                await self._prune_keys()
+
+    async def _prune_keys(self) -> None:
+        before = self.service.clock.now() - timedelta(seconds=self.keep_keys_s)
+        try:
+            pruned = await asyncio.get_running_loop().run_in_executor(
+                self._writer, prune_idempotency_keys, self.db, before)
+        except Exception:  # noqa: BLE001 - housekeeping: try again in an hour
+            log.warning("could not prune idempotency keys", exc_info=True)
+            return
+        if pruned:
+            log.info("forgot %d idempotency keys older than %s", pruned, before)
 
     async def _flush_cursors(self) -> None:
         if not self._cursors:

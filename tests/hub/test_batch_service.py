@@ -56,3 +56,26 @@ def test_migration_0002_matches_the_orm(db_url: str) -> None:
         columns = {c["name"] for c in insp.get_columns(name)}
         assert columns == set(Base.metadata.tables[name].columns.keys()), name
     db.dispose()
+
+
+def test_old_idempotency_keys_are_forgotten(sqlite_url: str, sim_clock) -> None:  # noqa: ANN001
+    from sqlalchemy import func, select
+
+    from core.service import prune_idempotency_keys
+
+    db = open_database(sqlite_url)
+    service = CommandService(db, clock=sim_clock)
+    seed_units(service)
+    service.execute(ReportPosition("E1", 1.0, 1.0), E1, idempotency_key=("unit:E1", "old"))
+    sim_clock.advance(3 * 86_400)
+    cutoff = sim_clock.now()
+    service.execute(ReportPosition("E1", 2.0, 2.0), E1, idempotency_key=("unit:E1", "new"))
+    assert prune_idempotency_keys(db, cutoff) == 1
+    with db.session() as s:
+        keys = s.execute(select(ProcessedCommandRow.client_id)).scalars().all()
+        assert keys == ["new"]
+    sim_clock.advance(1)
+    assert prune_idempotency_keys(db, sim_clock.now()) == 1
+    with db.session() as s:
+        assert s.execute(select(func.count()).select_from(ProcessedCommandRow)).scalar_one() == 0
+    db.dispose()
