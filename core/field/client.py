@@ -43,6 +43,7 @@ class FieldClient(HubLink):
         self._outbox: OrderedDict[str, tuple[str, asyncio.Future[dict[str, Any]]]] = \
             OrderedDict()
         self.errors: list[dict[str, Any]] = []  # hub errors not tied to a pending report
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # -- reports --------------------------------------------------------------------------
 
@@ -77,6 +78,15 @@ class FieldClient(HubLink):
         if futures:
             await asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), timeout)
 
+    async def close(self) -> None:
+        """Disconnect for good; reports still unacknowledged are cancelled."""
+        await super().close()
+        for task in list(self._tasks):
+            task.cancel()
+        for _, future in self._outbox.values():
+            future.cancel()
+        self._outbox.clear()
+
     # -- internals ----------------------------------------------------------------------
 
     def _next_id(self) -> str:
@@ -90,8 +100,14 @@ class FieldClient(HubLink):
         # Nobody may await a position report: keep a refusal from being "never retrieved".
         future.add_done_callback(lambda f: f.cancelled() or f.exception())
         self._outbox[client_id] = (text, future)
-        asyncio.create_task(self._send(client_id))
+        self._background(self._send(client_id))
         return future
+
+    def _background(self, coro: Any) -> None:
+        # Keep a reference: the loop holds tasks only weakly.
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _send(self, client_id: str) -> None:
         entry = self._outbox.get(client_id)
@@ -121,7 +137,7 @@ class FieldClient(HubLink):
         elif message["type"] == "error":
             if client_id in self._outbox:
                 if message.get("code") in RETRY_CODES:
-                    asyncio.create_task(self._resend_later(client_id))
+                    self._background(self._resend_later(client_id))
                     return
                 _, future = self._outbox.pop(client_id)
                 if not future.done():

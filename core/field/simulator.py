@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import bisect
 import logging
-import math
 from typing import Any
 
 import networkx as nx
@@ -102,7 +101,7 @@ class UnitSimulator:
         """Connect and serve assignments until cancelled or the hub refuses the unit."""
         await self.client.start()
         state = await self.client.wait_for_state(LinkState.CONNECTED, LinkState.REFUSED,
-                                                 timeout=math.inf)
+                                                 timeout=None)
         if state is LinkState.REFUSED:
             raise self.client.refusal or HubRefused("refused", "the hub refused the unit")
         unit = (self.client.welcome or {}).get("unit") or {}

@@ -96,8 +96,12 @@ class HubLink:
     def on_state(self, handler: Callable[[LinkState], None]) -> Callable[[], None]:
         """Call `handler(state)` at each change of state; returns the unsubscribe."""
         self._state_handlers.append(handler)
-        return lambda: self._state_handlers.remove(handler) if handler in \
-            self._state_handlers else None
+
+        def unsubscribe() -> None:
+            if handler in self._state_handlers:
+                self._state_handlers.remove(handler)
+
+        return unsubscribe
 
     async def start(self) -> None:
         """Start connecting (and reconnecting) in the background."""
@@ -122,8 +126,10 @@ class HubLink:
                 pass
         await self._set_state(LinkState.CLOSED)
 
-    async def wait_for_state(self, *states: LinkState, timeout: float = 10.0) -> LinkState:
-        """Wait until the link is in one of `states`; raises TimeoutError."""
+    async def wait_for_state(self, *states: LinkState, timeout: float | None = 10.0
+                             ) -> LinkState:
+        """Wait until the link is in one of `states` (None: no time limit); raises
+        TimeoutError."""
         async with asyncio.timeout(timeout):
             async with self._changed:
                 await self._changed.wait_for(lambda: self.state in states)
