@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from core.commands import AssignUnits, SendMessage
 from core.field.client import FieldClient
 from core.hub.console_link import ConsoleLink
+from core.hub.protocol import check
+from core.hub.routing import console_message
 from tests.core.helpers import DISPATCHER, new_incident
 from tests.hub.helpers import run, run_in_thread, seed, start_hub, take
 
@@ -58,6 +62,10 @@ def test_assignment_reaches_the_unit_and_its_status_reaches_the_console(seeded) 
             assert msg["from"] == "alice"
             # E2 is on nothing: it saw none of this.
             assert other.inbox.empty()
+            # What the hub sent matches its published schemas.
+            for message in (unit.welcome, assignment, ack, status_echo, pos, msg,
+                            json.loads(console_message(change))):
+                check("from_hub", message)
         finally:
             for c in (unit, other, console):
                 await c.close()

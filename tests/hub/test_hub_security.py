@@ -13,7 +13,7 @@ import pytest
 
 from core.field.client import FieldClient, HubRefused, LinkState
 from core.hub.console_link import ConsoleLink
-from core.hub.protocol import MAX_MESSAGE_BYTES, encode
+from core.hub.protocol import MAX_MESSAGE_BYTES, check, encode
 from core.hub.tokens import revoke_token
 from tests.hub.helpers import run, seed, start_hub
 
@@ -94,6 +94,7 @@ def test_refusals_are_clear_and_the_hub_keeps_serving(seeded) -> None:  # noqa: 
                         err = await _answer(ws)
                         assert err["type"] == "error" and needle in err["message"], (needle, err)
                         assert not err["fatal"]
+                        check("from_hub", err)
                     # ... and the connection still works.
                     await ws.send_str(encode("position", id="ok1", x=1.5, y=2.5))
                     ack = await _answer(ws)
