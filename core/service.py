@@ -184,6 +184,12 @@ class CommandService:
         with self.db.session() as session:
             return event_log.query(session, event_log.EventQuery(after_seq=seq, limit=limit))
 
+    def events_between(self, after_seq: int, before_seq: int) -> list[Event]:
+        """Events with `after_seq` < seq < `before_seq`, in order."""
+        if before_seq - after_seq <= 1:
+            return []
+        return self.events_after(after_seq, limit=before_seq - after_seq - 1)
+
 
 def prune_idempotency_keys(db: Database, before: datetime) -> int:
     """Forget idempotency keys of commands recorded before `before`; returns how many.
@@ -215,24 +221,41 @@ def replay(db: Database, until_seq: int | None = None) -> State:
 class LiveState:
     """An in-memory `State` kept current by the bus; what a console reads from.
 
-    Events recorded by other processes on the same database arrive through
-    `catch_up`, which applies and republishes anything newer than what it has seen.
+    Events are applied strictly in sequence order. When an event arrives with a gap
+    before it (another workstation wrote in between, and its events come later through
+    the hub or `catch_up`), the missing events are read from the log and published
+    first, so the state and every subscriber see the log in order, each event once.
+    Events recorded by other processes arrive through `catch_up` or the hub link.
     """
 
     def __init__(self, service: CommandService) -> None:
         self._service = service
         self.state = service.state()
+        self._filling = False
         self._unsubscribe: Callable[[], None] | None = service.bus.subscribe(self._on_event)
 
     def _on_event(self, event: Event) -> None:
-        if event.seq > self.state.last_seq:
-            self.state.apply(event)
+        if event.seq <= self.state.last_seq:
+            return
+        if event.seq > self.state.last_seq + 1 and not self._filling:
+            self._filling = True
+            try:
+                for missed in self._service.events_between(self.state.last_seq, event.seq):
+                    self._service.bus.publish(missed)  # applied by this very handler
+            finally:
+                self._filling = False
+        self.state.apply(event)
+
+    def is_new(self, event: Event) -> bool:
+        """True when `event` has not been applied yet (publish it; skip it otherwise)."""
+        return event.seq > self.state.last_seq
 
     def catch_up(self) -> list[Event]:
         """Apply and publish events other processes recorded since the last one seen."""
         events = self._service.events_after(self.state.last_seq)
         for event in events:
-            self._service.bus.publish(event)
+            if self.is_new(event):
+                self._service.bus.publish(event)
         return events
 
     def close(self) -> None:
