@@ -18,6 +18,7 @@ from typing import Any
 
 from core.domain.state import State
 from core.events import Event
+from core.hub.tasks import cancel_tasks
 from core.service import CommandService
 from core.store.event_log import NOTIFY_CHANNEL
 
@@ -60,14 +61,7 @@ class EventFeed:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            try:
-                await task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - shutting down
-                pass
-        self._tasks.clear()
+        await cancel_tasks(self._tasks)
 
     def subscribe(self, handler: Callable[[Event], None]) -> Callable[[], None]:
         """Call `handler(event)` on the loop for each event; returns the unsubscribe."""

@@ -36,6 +36,7 @@ from core.hub.routing import (
     unit_events_after,
 )
 from core.hub.tables import HubCursorRow
+from core.hub.tasks import cancel_tasks
 from core.hub.tokens import authenticate
 from core.service import CommandService, Outcome, prune_idempotency_keys
 from core.store.database import Database
@@ -113,14 +114,7 @@ class HubServer:
         for conn in list(self.connections):
             await conn.ws.close(code=1001, message=b"hub shutting down")
         await self.feed.stop()
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            try:
-                await task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - shutting down
-                pass
-        self._tasks.clear()
+        await cancel_tasks(self._tasks)
         await self._flush_cursors()
         if self._runner is not None:
             await self._runner.cleanup()
