@@ -11,11 +11,12 @@ from core.commands.incidents import (
     ChangePriority,
     CreateIncident,
 )
+from core.commands.messages import SendMessage
 from core.commands.operators import CreateOperator, RecordCityLoaded, RegisterUnits, SignIn
 from core.commands.units import AssignUnits, ChangeUnitStatus, ReportPosition
 
 __all__ = [
     "AddNote", "AssignUnits", "AttachCall", "ChangeIncidentStatus", "ChangePriority",
     "ChangeUnitStatus", "Command", "Context", "CreateIncident", "CreateOperator", "Decision",
-    "RecordCityLoaded", "RegisterUnits", "ReportPosition", "SignIn",
+    "RecordCityLoaded", "RegisterUnits", "ReportPosition", "SendMessage", "SignIn",
 ]

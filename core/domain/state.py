@@ -20,7 +20,8 @@ from core.events import Event
 log = logging.getLogger(__name__)
 
 # Event types that change no incident or unit (operators, cities, ...): known, skipped.
-PASSIVE_EVENTS = frozenset({"operator_created", "city_loaded", "operator_signed_in"})
+PASSIVE_EVENTS = frozenset({"operator_created", "city_loaded", "operator_signed_in",
+                            "message_sent"})
 
 
 def parse_time(value: str | None) -> datetime | None:

@@ -124,3 +124,16 @@ class CityRow(Base):
     source: Mapped[str] = mapped_column(String(200))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCTime())
+
+
+class ProcessedCommandRow(Base):
+    """A command already applied for an idempotency key: (source, client id) -> event.
+
+    Written in the same transaction as the command's event, so a resend of the same
+    message (a field unit that lost the acknowledgement) is answered, not applied twice.
+    """
+
+    __tablename__ = "processed_commands"
+    source: Mapped[str] = mapped_column(String(80), primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)

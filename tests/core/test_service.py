@@ -225,3 +225,27 @@ def test_status_times_keep_the_first_arrival_when_an_incident_is_reopened(
     incident = service.state().incidents[iid]
     assert incident.status is IncidentStatus.ON_SCENE
     assert incident.status_times["on_scene"] == first
+
+
+def test_live_state_fills_gaps_so_every_subscriber_sees_the_log_in_order(
+        service: CommandService) -> None:
+    from core.service import LiveState
+
+    live = LiveState(service)
+    seen: list[int] = []
+    service.bus.subscribe(lambda e: seen.append(e.seq))
+    # Another workstation (its own service on the same database) writes two events that
+    # this process does not hear of; then this process writes one.
+    other = CommandService(service.db, clock=service.clock)
+    other_incident = new_incident(other, "burglary")
+    other.execute(AddNote(other_incident, "from the other desk"), DISPATCHER)
+    mine = new_incident(service, "medical")
+    assert seen == [seen[0], seen[0] + 1, seen[0] + 2]  # the two missed ones first
+    assert set(live.state.incidents) >= {other_incident, mine}
+    assert live.state.incidents[other_incident].notes == ["from the other desk"]
+    assert same_state(live.state, service.state()) == []
+    # Late deliveries of what was already applied (from the hub, say) change nothing.
+    for event in service.events_after(0):
+        assert not live.is_new(event)
+    assert live.catch_up() == []
+    live.close()

@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+import core.hub.tables  # noqa: F401 - the hub's tables share the metadata
 from core.store.schema import Base
 
 config = context.config

@@ -1,0 +1,143 @@
+"""`beacon hub`: run the field-sync hub; `beacon hub token ...`: manage access tokens."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import signal
+
+from core.cli.common import add_db_argument, existing_file, open_db
+from core.errors import UserError
+
+
+def port_number(value: str) -> int:
+    """An argparse type: a TCP port, 0 (any free port) to 65535."""
+    try:
+        port = int(value)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r} (0-65535)")
+    return port
+
+
+def positive(value: str) -> float:
+    """An argparse type: a number above zero."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"not a positive number: {value!r}")
+    return number
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `hub` subcommand and its `token` actions."""
+    p = subparsers.add_parser(
+        "hub", help="run the field-sync hub (websockets for field units and consoles)",
+        description="Serve field units (/ws/unit) and consoles (/ws/console) over "
+                    "websockets, and /health. Several hubs may share one PostgreSQL "
+                    "database. See docs/protocol.md.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on "
+                   "(default 127.0.0.1; 0.0.0.0 for every interface)")
+    p.add_argument("--port", type=port_number, default=8765,
+                   help="TCP port (default 8765; 0 picks a free one)")
+    add_db_argument(p)
+    p.add_argument("--cert", type=existing_file, metavar="PEM",
+                   help="TLS certificate chain: serve wss:// (needs --key)")
+    p.add_argument("--key", type=existing_file, metavar="PEM", help="TLS private key")
+    p.add_argument("--rate", type=positive, default=20.0,
+                   help="messages a second each connection may send (default 20)")
+    p.add_argument("--burst", type=positive, default=40.0,
+                   help="messages a connection may send at once (default 40)")
+    p.set_defaults(func=run_hub)
+    sub = p.add_subparsers(dest="hub_command", metavar="ACTION")
+    token = sub.add_parser("token", help="create, list or revoke access tokens",
+                           description="Access tokens for field units and operators.")
+    tsub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    create = tsub.add_parser("create", help="make a token (printed once)",
+                             description="Make a token for a unit or an operator. It is "
+                                         "printed once and stored only as a hash.")
+    who = create.add_mutually_exclusive_group(required=True)
+    who.add_argument("--unit", metavar="ID", help="the unit the token is for, e.g. E12")
+    who.add_argument("--operator", metavar="NAME", help="the operator the token is for")
+    add_db_argument(create)
+    create.set_defaults(func=run_token_create)
+    listing = tsub.add_parser("list", help="list tokens (never the tokens themselves)",
+                              description="List every token: id, kind, holder, state.")
+    add_db_argument(listing)
+    listing.set_defaults(func=run_token_list)
+    revoke = tsub.add_parser("revoke", help="revoke a token by its id",
+                             description="Revoke a token; its holder is refused from the "
+                                         "next connection on.")
+    revoke.add_argument("token_id", metavar="ID", help="the id shown by 'token list'")
+    add_db_argument(revoke)
+    revoke.set_defaults(func=run_token_revoke)
+
+
+def run_hub(args: argparse.Namespace) -> int:
+    """Run the hub until SIGINT or SIGTERM."""
+    from core.hub.server import HubServer, server_ssl_context
+
+    if bool(args.cert) != bool(args.key):
+        raise UserError("--cert and --key go together: give both to serve wss://")
+    ctx = server_ssl_context(str(args.cert), str(args.key)) if args.cert else None
+    db = open_db(args.db)
+
+    async def serve() -> None:
+        hub = HubServer(db, rate=args.rate, burst=args.burst)
+        port = await hub.start(args.host, args.port, ssl_context=ctx)
+        # The hub's long-lived objects (state, schemas, ORM) need no collecting: freeze
+        # them, so the collector's full passes stay short under load.
+        gc.collect()
+        gc.freeze()
+        scheme = "wss" if ctx else "ws"
+        print(f"hub listening on {scheme}://{args.host}:{port} (database "
+              f"{db.display_url()})", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await stop.wait()
+        finally:
+            await hub.stop()
+
+    try:
+        asyncio.run(serve())
+    finally:
+        db.dispose()
+    return 0
+
+
+def run_token_create(args: argparse.Namespace) -> int:
+    """Create a token and print it once."""
+    from core.hub.tokens import create_token
+
+    kind, subject = ("unit", args.unit) if args.unit else ("operator", args.operator)
+    token_id, token = create_token(open_db(args.db), kind, subject)
+    print(token)
+    print(f"token {token_id} for {kind} {subject}: store it now, it is not shown again",
+          flush=True)
+    return 0
+
+
+def run_token_list(args: argparse.Namespace) -> int:
+    """Print the tokens, one a line."""
+    from core.hub.tokens import list_tokens
+
+    for t in list_tokens(open_db(args.db)):
+        state = "revoked" if t.revoked else "active"
+        print(f"{t.id}  {t.kind:<8} {t.subject:<16} {t.created_at:%Y-%m-%d %H:%M}  {state}")
+    return 0
+
+
+def run_token_revoke(args: argparse.Namespace) -> int:
+    """Revoke one token."""
+    from core.hub.tokens import revoke_token
+
+    revoke_token(open_db(args.db), args.token_id)
+    print(f"token {args.token_id} revoked")
+    return 0

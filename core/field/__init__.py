@@ -1,0 +1,1 @@
+"""Field side of the sync protocol: the reconnecting client and the unit simulator."""

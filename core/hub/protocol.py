@@ -1,0 +1,139 @@
+"""The sync protocol: versioned JSON messages, checked against the schemas in `schemas/`.
+
+Every message is a JSON object `{"v": 1, "type": ..., ...}`. `schemas/to_hub/*.json`
+describe what clients send, `schemas/from_hub/*.json` what the hub sends; see
+`docs/protocol.md`. `parse_client_message` turns text into a checked dict or raises
+`ProtocolError` whose message names the part that is wrong, e.g.
+`position.x: must be a number`.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
+
+VERSION = 1
+SCHEMAS = Path(__file__).with_name("schemas")
+MAX_MESSAGE_BYTES = 64 * 1024  # our own limit: answered with an error, connection kept
+HARD_MAX_MESSAGE_BYTES = 1024 * 1024  # aiohttp's limit: beyond it the socket is closed
+
+CLIENT_TYPES = ("hello", "ack", "status", "position", "message")
+HUB_TYPES = ("welcome", "assignment", "incident_update", "status", "message", "event", "ack",
+             "error")
+# Hub messages that carry a sequence number and must be acknowledged and resumed.
+SEQUENCED_TYPES = frozenset({"assignment", "incident_update", "status", "message", "event"})
+
+_JSON_TYPES = {"number": "a number", "integer": "a whole number", "string": "text",
+               "object": "an object", "array": "a list", "boolean": "true or false",
+               "null": "null"}
+
+
+class ProtocolError(Exception):
+    """A message that breaks the protocol; `code` is the error code sent back."""
+
+    def __init__(self, message: str, code: str = "bad_message",
+                 client_id: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.client_id = client_id
+
+
+@cache
+def validator(direction: str, type_: str) -> Draft202012Validator:
+    """The validator of one message type; `direction` is "to_hub" or "from_hub"."""
+    schema = json.loads((SCHEMAS / direction / f"{type_}.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def decode(text: str | bytes) -> dict[str, Any]:
+    """Parse one message; anything but a JSON object raises `ProtocolError`."""
+    if len(text) > MAX_MESSAGE_BYTES:
+        raise ProtocolError(f"message of {len(text)} bytes is larger than the limit of "
+                            f"{MAX_MESSAGE_BYTES} bytes", code="too_large")
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProtocolError(f"not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ProtocolError("a message must be a JSON object with 'v' and 'type'")
+    return data
+
+
+def describe(type_: str, error: SchemaError) -> str:
+    """One readable line for a schema error: `<type>.<path>: <what is wrong>`."""
+    path = ".".join(str(p) for p in error.absolute_path)
+    where = f"{type_}.{path}" if path else type_
+    v = error.validator
+    if v == "type":
+        expected = error.validator_value
+        names = [_JSON_TYPES.get(t, t) for t in
+                 (expected if isinstance(expected, list) else [expected])]
+        return f"{where}: must be {' or '.join(names)}"
+    if v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"{where}.{missing}: is required"
+    if v == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"{where}: unknown field {', '.join(repr(e) for e in extra)}"
+    if v == "enum":
+        return f"{where}: must be one of {', '.join(map(str, error.validator_value))}"
+    if v == "const":
+        return f"{where}: must be {error.validator_value!r}"
+    if v in ("minLength", "maxLength"):
+        return f"{where}: must be {'at least' if v == 'minLength' else 'at most'} " \
+               f"{error.validator_value} characters"
+    if v == "minimum":
+        return f"{where}: must be at least {error.validator_value}"
+    if v == "pattern":
+        return f"{where}: may hold only letters, digits and . _ : -"
+    return f"{where}: {error.message}"
+
+
+def check(direction: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Validate a decoded message against its schema; returns it or raises."""
+    type_ = data.get("type")
+    known = CLIENT_TYPES if direction == "to_hub" else HUB_TYPES
+    client_id = data.get("id") if isinstance(data.get("id"), str) else None
+    if "v" not in data:
+        raise ProtocolError("v: is required (the protocol version, 1)", client_id=client_id)
+    if data["v"] != VERSION:
+        raise ProtocolError(f"v: unsupported protocol version {data['v']!r} (this hub speaks "
+                            f"{VERSION})", client_id=client_id)
+    if not isinstance(type_, str):
+        raise ProtocolError("type: is required (one of " + ", ".join(known) + ")",
+                            client_id=client_id)
+    if type_ not in known:
+        raise ProtocolError(f"unknown message type {type_!r} (expected one of "
+                            f"{', '.join(known)})", code="unknown_type", client_id=client_id)
+    errors = sorted(validator(direction, type_).iter_errors(data),
+                    key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if errors:
+        raise ProtocolError(describe(type_, errors[0]), client_id=client_id)
+    return data
+
+
+def parse_client_message(text: str | bytes) -> dict[str, Any]:
+    """Decode and validate one message from a client."""
+    return check("to_hub", decode(text))
+
+
+def encode(type_: str, **fields: Any) -> str:
+    """The text of a message of `type_` (not validated: the hub builds them itself)."""
+    return json.dumps({"v": VERSION, "type": type_, **fields}, separators=(",", ":"),
+                      ensure_ascii=False)
+
+
+def error_message(code: str, message: str, client_id: str | None = None,
+                  fatal: bool = False) -> str:
+    """The text of an error message."""
+    return encode("error", code=code, message=message, id=client_id, fatal=fatal)

@@ -1,0 +1,157 @@
+"""Who sees which event, and as what message.
+
+A console sees every event as an `event` message. A field unit sees its own
+assignments, its own status changes, messages to it, and updates on the incidents it
+is on (including the one that releases it); never position reports (a thousand a
+second that it does not need). What a unit is on is followed event by event with
+`UnitView`, starting from what the log says it was on at the resume point, so the
+same events reach a unit whether they arrive live or are replayed after a drop.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from core.domain.state import State
+from core.events import Event, iso
+from core.hub.protocol import encode
+from core.store.schema import EventRow
+
+# Events that can change which incident a unit is on.
+_ASSIGNMENT_EVENTS = ("units_assigned", "unit_status_changed", "incident_status_changed")
+UNIT_SILENT_EVENTS = frozenset({"unit_position_reported"})
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """An event as JSON-ready data (the `event` field of an `event` message)."""
+    return {"seq": event.seq, "at": iso(event.at), "actor": event.actor, "type": event.type,
+            "payload": event.payload, "incident_id": event.incident_id,
+            "unit_id": event.unit_id, "prev_hash": event.prev_hash, "hash": event.hash}
+
+
+def event_from_dict(data: dict[str, Any]) -> Event:
+    """The `Event` an `event` message carries."""
+    return Event(seq=int(data["seq"]), at=datetime.fromisoformat(data["at"]),
+                 actor=data["actor"], type=data["type"], payload=dict(data["payload"]),
+                 incident_id=data.get("incident_id"), unit_id=data.get("unit_id"),
+                 prev_hash=data["prev_hash"], hash=data["hash"])
+
+
+def console_message(event: Event) -> str:
+    """The text a console receives for `event`."""
+    return encode("event", seq=event.seq, event=event_to_dict(event))
+
+
+def _incident_after(unit_id: str, event: Event, current: str | None) -> tuple[bool, str | None]:
+    """(decides, incident) for one event: does it say what `unit_id` is on, and what."""
+    p = event.payload
+    if event.type == "units_assigned" and unit_id in p.get("units", ()):
+        return True, p["incident_id"]
+    if event.type == "unit_status_changed" and p.get("unit_id") == unit_id:
+        if p.get("status") == "available":
+            return True, None
+        return True, event.incident_id
+    if event.type == "incident_status_changed" and unit_id in p.get("released_units", ()):
+        return True, None
+    return False, current
+
+
+def incident_of_unit_at(session: Session, unit_id: str, seq: int) -> str | None:
+    """The incident `unit_id` was on just after event `seq`, from the log."""
+    needle = f"%{json.dumps(unit_id)}%"
+    stmt = (select(EventRow).where(EventRow.seq <= seq, EventRow.type.in_(_ASSIGNMENT_EVENTS),
+                                   or_(EventRow.unit_id == unit_id,
+                                       EventRow.payload.like(needle)))
+            .order_by(EventRow.seq.desc()).limit(200))
+    from core.store.event_log import to_event
+
+    for row in session.execute(stmt).scalars():
+        decides, incident = _incident_after(unit_id, to_event(row), None)
+        if decides:
+            return incident
+    return None
+
+
+def current_assignment_seq(session: Session, unit_id: str) -> int | None:
+    """The seq of the event that assigned `unit_id` to what it is on now, or None."""
+    from core.store.event_log import to_event
+
+    needle = f"%{json.dumps(unit_id)}%"
+    stmt = (select(EventRow).where(EventRow.type.in_(_ASSIGNMENT_EVENTS),
+                                   or_(EventRow.unit_id == unit_id,
+                                       EventRow.payload.like(needle)))
+            .order_by(EventRow.seq.desc()).limit(200))
+    for row in session.execute(stmt).scalars():
+        event = to_event(row)
+        decides, incident = _incident_after(unit_id, event, None)
+        if decides:
+            return event.seq if event.type == "units_assigned" and incident else None
+    return None
+
+
+def unit_events_after(session: Session, after: int, limit: int) -> list[Event]:
+    """Events after `after` that a unit could be sent (no position reports), in order."""
+    from core.store.event_log import to_event
+
+    stmt = (select(EventRow).where(EventRow.seq > after,
+                                   EventRow.type.not_in(sorted(UNIT_SILENT_EVENTS)))
+            .order_by(EventRow.seq).limit(limit))
+    return [to_event(r) for r in session.execute(stmt).scalars()]
+
+
+def _incident_summary(state: State, incident_id: str) -> dict[str, Any]:
+    incident = state.incidents.get(incident_id)
+    if incident is None:
+        return {"id": incident_id}
+    return {"id": incident.id, "type": incident.type, "priority": incident.priority,
+            "status": incident.status.value, "x": incident.x, "y": incident.y,
+            "address": incident.address, "cell_code": incident.cell_code,
+            "description": incident.description}
+
+
+class UnitView:
+    """Follows one unit through the events and turns the ones it must see into messages."""
+
+    def __init__(self, unit_id: str, incident_id: str | None) -> None:
+        self.unit_id = unit_id
+        self.incident_id = incident_id
+
+    def concerns(self, event: Event) -> bool:
+        """True when the event names this unit (cheap pre-check for routing)."""
+        p = event.payload
+        u = self.unit_id
+        return (event.unit_id == u or p.get("unit_id") == u or u in p.get("units", ())
+                or u in p.get("released_units", ()) or p.get("to_unit") == u
+                or (event.incident_id is not None and event.incident_id == self.incident_id))
+
+    def route(self, event: Event, state: State) -> str | None:
+        """The message for this unit (and follow what it is on), or None."""
+        if event.type in UNIT_SILENT_EVENTS:
+            return None
+        before = self.incident_id
+        _, self.incident_id = _incident_after(self.unit_id, event, before)
+        p, u = event.payload, self.unit_id
+        if event.type == "units_assigned" and u in p.get("units", ()):
+            return encode("assignment", seq=event.seq, incident_id=p["incident_id"],
+                          units=list(p["units"]), eta_at=p.get("etas", {}).get(u),
+                          incident=_incident_summary(state, p["incident_id"]))
+        if event.type == "unit_status_changed" and p.get("unit_id") == u:
+            return encode("status", seq=event.seq, unit_id=u, status=p["status"],
+                          previous=p.get("previous", ""), incident_id=event.incident_id)
+        if event.type == "message_sent":
+            if p.get("to_unit") == u or (p.get("from_unit") != u and p.get("incident_id")
+                                          and p.get("incident_id") == before):
+                return encode("message", seq=event.seq, text=p["text"],
+                              **{"from": p.get("from_unit") or event.actor},
+                              incident_id=p.get("incident_id"))
+            return None
+        if event.incident_id is not None and event.incident_id in (before, self.incident_id):
+            released = before is not None and self.incident_id is None
+            return encode("incident_update", seq=event.seq, incident_id=event.incident_id,
+                          change=event.type, payload=p, released=released)
+        return None

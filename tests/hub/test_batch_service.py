@@ -1,0 +1,81 @@
+"""`CommandService.execute_many` and idempotency keys, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect
+
+from core.auth import Actor
+from core.bus import EventBus
+from core.commands import ChangeUnitStatus, ReportPosition
+from core.errors import PermissionDenied
+from core.hub.tables import HubCursorRow, HubTokenRow
+from core.service import CommandService, replay
+from core.store.database import open_database
+from core.store.event_log import verify
+from core.store.schema import Base, ProcessedCommandRow
+from tests.core.helpers import seed_units
+
+E1 = Actor("unit:E1", None, unit_id="E1")
+
+
+def test_a_batch_records_one_event_per_command_and_skips_refusals(db_url: str) -> None:
+    db = open_database(db_url)
+    bus: EventBus = EventBus()
+    published = []
+    bus.subscribe(published.append)
+    service = CommandService(db, bus=bus)
+    seed_units(service)
+    outcomes = service.execute_many([
+        (ReportPosition("E1", 1.0, 2.0), E1, ("unit:E1", "c1")),
+        (ReportPosition("E2", 1.0, 2.0), E1, ("unit:E1", "c2")),  # posing as E2
+        (ChangeUnitStatus("E1", "on_scene"), E1, ("unit:E1", "c3")),  # illegal transition
+        (ReportPosition("E1", 3.0, 4.0), E1, ("unit:E1", "c4")),
+        (ReportPosition("E1", 9.0, 9.0), E1, ("unit:E1", "c1")),  # resend within the batch
+    ])
+    assert [o.event.seq if o.event else None for o in outcomes] == [2, None, None, 3, 2]
+    assert isinstance(outcomes[1].error, PermissionDenied)
+    assert "cannot become on_scene" in str(outcomes[2].error)
+    assert outcomes[4].duplicate and not outcomes[0].duplicate
+    assert [e.seq for e in published] == [1, 2, 3]
+    # A resend in a later transaction returns the first event, and records nothing.
+    again = service.execute(ReportPosition("E1", 7.0, 7.0), E1, idempotency_key=("unit:E1", "c4"))
+    assert again.seq == 3 and again.payload["x"] == 3.0
+    assert service.last_seq() == 3
+    assert service.state().units["E1"].x == 3.0 == replay(db).units["E1"].x
+    with db.session() as s:
+        assert verify(s)[1] == []
+    db.dispose()
+
+
+def test_migration_0002_matches_the_orm(db_url: str) -> None:
+    db = open_database(db_url)
+    insp = inspect(db.engine)
+    for table in (ProcessedCommandRow, HubTokenRow, HubCursorRow):
+        name = table.__tablename__
+        assert name in Base.metadata.tables
+        columns = {c["name"] for c in insp.get_columns(name)}
+        assert columns == set(Base.metadata.tables[name].columns.keys()), name
+    db.dispose()
+
+
+def test_old_idempotency_keys_are_forgotten(sqlite_url: str, sim_clock) -> None:  # noqa: ANN001
+    from sqlalchemy import func, select
+
+    from core.service import prune_idempotency_keys
+
+    db = open_database(sqlite_url)
+    service = CommandService(db, clock=sim_clock)
+    seed_units(service)
+    service.execute(ReportPosition("E1", 1.0, 1.0), E1, idempotency_key=("unit:E1", "old"))
+    sim_clock.advance(3 * 86_400)
+    cutoff = sim_clock.now()
+    service.execute(ReportPosition("E1", 2.0, 2.0), E1, idempotency_key=("unit:E1", "new"))
+    assert prune_idempotency_keys(db, cutoff) == 1
+    with db.session() as s:
+        keys = s.execute(select(ProcessedCommandRow.client_id)).scalars().all()
+        assert keys == ["new"]
+    sim_clock.advance(1)
+    assert prune_idempotency_keys(db, sim_clock.now()) == 1
+    with db.session() as s:
+        assert s.execute(select(func.count()).select_from(ProcessedCommandRow)).scalar_one() == 0
+    db.dispose()
