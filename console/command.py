@@ -28,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "On an empty embedded database the demo city is built first.")
     add_db_argument(parser)
     parser.add_argument("--hub", metavar="URL",
-                        help="hub to keep this workstation in sync (e.g. ws://hub:8765)")
+                        help="hub to keep this workstation in sync (e.g. ws://hub:8765); "
+                             "the operator's token comes from BEACON_HUB_TOKEN (make one "
+                             "with 'beacon hub token create --operator NAME')")
     parser.add_argument("--lang", choices=("en", "zh_CN"),
                         help="language (default: settings, else the system locale)")
     parser.add_argument("--screenshot", metavar="PATH", type=Path,
@@ -133,9 +135,13 @@ def run(args: argparse.Namespace) -> int:
         selection = Selection(app)
         bridge = EventBridge(centre.service.bus, app)  # type: ignore[attr-defined]
         screen = app.primaryScreen().availableGeometry()
+        hub = _hub_connection(args.hub, centre)
         window = MainWindow(centre, bridge, selection, settings, switcher,  # type: ignore[arg-type]
                             hub_url=args.hub,
-                            size=(min(1920, screen.width()), min(1080, screen.height())))
+                            size=(min(1920, screen.width()), min(1080, screen.height())),
+                            hub=hub)
+        if hub is not None:
+            hub.start()
         outcome["window"] = window
         if "drill" in outcome:
             from console.drill_driver import DrillDriver
@@ -179,6 +185,18 @@ def run(args: argparse.Namespace) -> int:
     if drill is not None and drill.tmp is not None:  # type: ignore[attr-defined]
         drill.tmp.cleanup()  # type: ignore[attr-defined]
     return int(code)
+
+
+def _hub_connection(url: str | None, centre):  # noqa: ANN001, ANN202
+    """The hub link when `--hub` and a token (BEACON_HUB_TOKEN) are given, else None."""
+    import os
+
+    token = os.environ.get("BEACON_HUB_TOKEN")
+    if not url or not token:
+        return None
+    from console.hub_link import HubConnection
+
+    return HubConnection(url, token, centre.live, centre.service.bus.publish)
 
 
 def _sign_in(centre, username: str) -> bool:  # noqa: ANN001

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from console.bridge import EventBridge, Selection
 from console.command_runner import CommandRunner
 from console.follower import DatabaseFollower
+from console.hub_link import HubConnection
 from console.i18n import LANGUAGES, LanguageSwitcher
 from console.models.incident_sort_proxy import IncidentSortProxy
 from console.models.incident_table_model import IncidentTableModel
@@ -80,7 +81,8 @@ class MainWindow(QMainWindow):
                  settings: QSettings, switcher: LanguageSwitcher,
                  hub_url: str | None = None, parent: QWidget | None = None, *,
                  external_panels: dict[str, tuple[str, str]] | None = None,
-                 size: tuple[int, int] = (1600, 1000)) -> None:
+                 size: tuple[int, int] = (1600, 1000),
+                 hub: HubConnection | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setAccessibleName("mainWindow")
@@ -126,9 +128,18 @@ class MainWindow(QMainWindow):
         top_layout.addWidget(self.banner)
         self.setMenuWidget(top)
 
-        # Other workstations on the same database, until the hub keeps us in sync.
+        # Other workstations: through the hub when there is one, else by reading the
+        # shared database's log.
+        self.hub = hub
         self.follower = DatabaseFollower(centre, parent=self)
-        self.follower.start()
+        if hub is not None:
+            hub.stateChanged.connect(self.status.set_hub_state)
+            hub.refused.connect(self._on_hub_refused)
+            self.status.set_hub_state(hub.state)
+        else:
+            if hub_url:
+                self.status.set_hub_state("no_token")
+            self.follower.start()
 
         self.docks: dict[str, QDockWidget] = {}
         self.resize(*size)  # first: the dock sizes below are shares of this
@@ -309,6 +320,10 @@ class MainWindow(QMainWindow):
     def _on_notice(self, text: str) -> None:
         self.status.showMessage(text, 15000)
 
+    def _on_hub_refused(self, reason: str) -> None:
+        self.status.showMessage(self.tr("The hub refused this workstation: %1")
+                                .replace("%1", reason), 0)
+
     def _on_follow_failed(self, reason: str) -> None:
         self.status.showMessage(self.tr("Cannot read new events from the database (other "
                                         "workstations' changes may be missing): %1")
@@ -376,6 +391,8 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.follower.stop()
         self.follower.wait()
+        if self.hub is not None:
+            self.hub.close()
         self.dispatch.shutdown()
         self.bridge.close()
         super().closeEvent(event)

@@ -61,6 +61,7 @@ class StatusBar(QStatusBar):
         self._now = now
         self._operator_name = operator
         self._hub_url = hub_url
+        self._hub_state = "offline" if not hub_url else "closed"
         self.operator = QLabel(objectName="operatorLabel")
         self.connection = QLabel(objectName="connectionLabel")
         self.connection.setProperty("state", "offline")
@@ -76,13 +77,29 @@ class StatusBar(QStatusBar):
     def retranslate_ui(self) -> None:
         """Set the texts in the current language."""
         self.operator.setText(fill(self.tr("Operator: %1"), self._operator_name))
-        if self._hub_url:
-            self.connection.setText(fill(self.tr("hub %1: not connected"), self._hub_url))
-        else:
-            self.connection.setText(self.tr("offline: no hub"))
+        texts = {
+            "offline": self.tr("offline: no hub"),
+            "no_token": self.tr("hub %1: no token (BEACON_HUB_TOKEN)"),
+            "connecting": self.tr("hub %1: connecting…"),
+            "connected": self.tr("hub %1: connected"),
+            "disconnected": self.tr("hub %1: connection lost, retrying"),
+            "refused": self.tr("hub %1: refused"),
+            "closed": self.tr("hub %1: not connected"),
+        }
+        self.connection.setText(fill(texts.get(self._hub_state, texts["closed"]),
+                                     self._hub_url or ""))
         self.connection.setToolTip(self.tr("Link to the hub that keeps workstations and field "
                                            "teams in sync"))
         self._on_tick()
+
+    def set_hub_state(self, state: str) -> None:
+        """Show the hub link's state (a `core.hub.link.LinkState` value, "no_token" or
+        "offline"); the QSS colours it by the `state` property."""
+        self._hub_state = state
+        self.connection.setProperty("state", state)
+        self.connection.style().unpolish(self.connection)
+        self.connection.style().polish(self.connection)
+        self.retranslate_ui()
 
     def _on_tick(self) -> None:
         now = self._now()

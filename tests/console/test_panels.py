@@ -257,3 +257,37 @@ def test_incidents_are_resolved_closed_and_reprioritised_from_the_queue(
     qtbot.waitUntil(menu.isVisible)
     assert menu.actions()[0].data() == "cancelled"  # what a new incident may become
     menu.close()
+
+
+def test_the_status_bar_follows_the_hub_link(qtbot, qapp, centre, settings_path) -> None:  # noqa: ANN001
+    """The window shows the link's state and the hub's refusal (a stand-in link here; the
+    real one is tested against a hub process in test_hub_link.py)."""
+    from PySide6.QtCore import QObject, QSettings, Signal
+
+    from console.bridge import EventBridge, Selection
+    from console.i18n import LanguageSwitcher
+    from console.main_window import MainWindow
+
+    class Link(QObject):
+        stateChanged = Signal(str)
+        refused = Signal(str)
+        state = "connecting"
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    link = Link()
+    window = MainWindow(centre, EventBridge(centre.service.bus), Selection(),
+                        QSettings(str(settings_path), QSettings.Format.IniFormat),
+                        LanguageSwitcher(qapp), hub_url="ws://hub:8765", hub=link)
+    qtbot.addWidget(window)
+    label = window.status.connection
+    assert label.text() == "hub ws://hub:8765: connecting…"
+    link.stateChanged.emit("connected")
+    assert label.text() == "hub ws://hub:8765: connected"
+    assert label.property("state") == "connected"
+    link.refused.emit("token revoked")
+    assert "token revoked" in window.status.currentMessage()
+    window.close()
+    assert link.closed
