@@ -44,6 +44,12 @@ def open_drill(scenario, url: str | None, small_city: bool,  # noqa: ANN001
     clock = SimulatedClock(scenario.start)
     centre = open_centre(url, clock=clock, city_scale="small" if small_city else "full",
                          workstation=workstation, demo_incidents=False)
-    centre.banner = f"DRILL: {scenario.name} ({scenario.speed:g}x)"
+    # A drill on a database that already has a history starts after it, so the log's
+    # times never run backwards.
+    last = centre.service.last_event_time()
+    if last is not None and last > clock.now():
+        clock.advance_to(last)
+    centre.banner = " · ".join(
+        b for b in (f"DRILL: {scenario.name} ({scenario.speed:g}x)", centre.banner) if b)
     engine = DrillEngine(centre.service, centre.live.state, centre.city, scenario, clock)
     return DrillSetup(centre, engine, tmp)

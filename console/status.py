@@ -32,18 +32,21 @@ class Banner(QLabel):
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        """Say it in the current language (core writes the banner in English)."""
+        """Say it in the current language (core writes the banner in English); a drill
+        run by the demo says both, e.g. "DRILL: Demo shift (5x) · DEMO: signed in ..."."""
         self.setAccessibleName(self.tr("Mode banner"))
-        m = _DEMO.match(self._source)
+        self.setText("  ·  ".join(self._translate(part.strip())
+                                  for part in self._source.split(" · ")))
+
+    def _translate(self, source: str) -> str:
+        m = _DEMO.match(source)
         if m:
-            text = fill(self.tr("DEMO: not a real emergency. Signed in automatically as "
+            return fill(self.tr("DEMO: not a real emergency. Signed in automatically as "
                                 "'%1'; not for real operations."), m.group(1))
-        elif self._source.upper().startswith("DRILL"):
-            detail = self._source.split(":", 1)[1].strip() if ":" in self._source else ""
-            text = fill(self.tr("DRILL: exercise only, not a real emergency. %1"), detail)
-        else:
-            text = self._source
-        self.setText(text)
+        if source.upper().startswith("DRILL"):
+            detail = source.split(":", 1)[1].strip() if ":" in source else ""
+            return fill(self.tr("DRILL: exercise only, not a real emergency. %1"), detail)
+        return source
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:

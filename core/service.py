@@ -179,6 +179,12 @@ class CommandService:
             return int(session.execute(select(func.coalesce(func.max(EventRow.seq), 0)))
                        .scalar_one())
 
+    def last_event_time(self) -> datetime | None:
+        """When the newest event was recorded, or None for an empty log."""
+        with self.db.session() as session:
+            at = session.execute(select(func.max(EventRow.at))).scalar_one()
+        return None if at is None else datetime.fromisoformat(at)
+
     def events_after(self, seq: int, limit: int | None = None) -> list[Event]:
         """Events newer than `seq`, in order (to catch up with other workstations)."""
         with self.db.session() as session:

@@ -203,6 +203,12 @@ def test_the_banner_says_demo_or_drill_in_words_and_colour(qtbot, window) -> Non
     assert drill.property("kind") == "drill"
     assert drill.text() == "DRILL: exercise only, not a real emergency. Morning rush (10x)"
     assert not Banner("").isVisibleTo(window)
+    both = Banner("DRILL: Demo shift (5x) · DEMO: signed in automatically as 'demo' "
+                  "(Demo Dispatcher); not for real operations")
+    assert both.property("kind") == "drill"
+    assert both.text() == ("DRILL: exercise only, not a real emergency. Demo shift (5x)  ·  "
+                           "DEMO: not a real emergency. Signed in automatically as 'demo'; "
+                           "not for real operations.")
 
 
 def test_ctrl_u_opens_the_status_menu_of_the_selected_unit(qtbot, window, centre) -> None:  # noqa: ANN001
