@@ -17,6 +17,8 @@ from core.errors import UserError
 
 log = logging.getLogger(__name__)
 
+DEMO_SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "demo_shift.toml"
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `console` to the `beacon` command line."""
@@ -45,6 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--drill", metavar="SCENARIO", type=Path,
                         help="play a drill scenario (docs/scenarios.md) on the simulated "
                              "clock, on a temporary database unless --db is given")
+    parser.add_argument("--no-drill", action="store_true",
+                        help="the demo without its drill: nothing happens unless you do it "
+                             "(by default the demo plays scenarios/demo_shift.toml)")
     parser.set_defaults(func=run)
 
 
@@ -52,12 +57,17 @@ def run(args: argparse.Namespace) -> int:
     """Open the centre behind a splash, show the main window, run until it closes."""
     started = time.perf_counter()
     from core.settings import database_url, load_settings
-    from core.store.database import parse_url
+    from core.store.database import default_url, parse_url
 
     url = database_url(args.db)
     if url is not None:
         parse_url(url)  # a bad --db is one line and exit 2, before any window opens
     scenario = None
+    demo_drill = args.drill is None and not args.no_drill and not args.user
+    if demo_drill:
+        # The demo is a shift in progress: the demo drill plays on the demo's own database.
+        args.drill = DEMO_SCENARIO
+        url = url or default_url()
     if args.drill is not None:
         from console.drill_mode import check_scenario
 
@@ -106,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
         if scenario is not None:
             from console.drill_mode import open_drill
 
-            setup = open_drill(scenario, url, args.small_city, socket.gethostname())
+            setup = open_drill(scenario, url, args.small_city, socket.gethostname(),
+                               demo_incidents=demo_drill)
             outcome["drill"] = setup
             return setup.centre
         if args.user:  # real operations: no demo, the operator signs in

@@ -33,8 +33,12 @@ def check_scenario(path: Path):  # noqa: ANN201 - core.drill.scenario.Scenario
 
 
 def open_drill(scenario, url: str | None, small_city: bool,  # noqa: ANN001
-               workstation: str) -> DrillSetup:
-    """Open the drill's centre and build its engine (slow: run it off the GUI thread)."""
+               workstation: str, demo_incidents: bool = False) -> DrillSetup:
+    """Open the drill's centre and build its engine (slow: run it off the GUI thread).
+
+    `demo_incidents`: a new database also gets the demo's dozen open incidents (the
+    demo console's drill picks up where the demo's morning stands).
+    """
     from core.drill.engine import DrillEngine
 
     tmp = None
@@ -43,7 +47,7 @@ def open_drill(scenario, url: str | None, small_city: bool,  # noqa: ANN001
         url = f"sqlite:///{tmp.name}/drill.db"
     clock = SimulatedClock(scenario.start)
     centre = open_centre(url, clock=clock, city_scale="small" if small_city else "full",
-                         workstation=workstation, demo_incidents=False)
+                         workstation=workstation, demo_incidents=demo_incidents)
     # A drill on a database that already has a history starts after it, so the log's
     # times never run backwards.
     last = centre.service.last_event_time()

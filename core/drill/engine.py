@@ -85,6 +85,7 @@ class DrillEngine:
             self._unsubscribe = self.service.bus.subscribe(
                 self._on_event, types={"incident_created", "unit_status_changed",
                                        "incident_status_changed"})
+            self._on_event(None)  # incidents already waiting are dispatched at once
         log.info("drill %r started at %s", self.scenario.name, self._start)
 
     def stop(self) -> None:
@@ -185,7 +186,7 @@ class DrillEngine:
 
     # -- automatic dispatch -----------------------------------------------------------
 
-    def _on_event(self, event: Event) -> None:
+    def _on_event(self, event: Event | None) -> None:
         if not self._dispatch_pending:
             self._dispatch_pending = True
             self.clock.call_later(0, self._dispatch_pass)
