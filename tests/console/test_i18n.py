@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -27,7 +28,6 @@ from console.i18n import TRANSLATIONS_DIR
 
 TS = TRANSLATIONS_DIR / "beacon_zh_CN.ts"
 QM = TRANSLATIONS_DIR / "beacon_zh_CN.qm"
-LRELEASE = Path(__file__).resolve().parents[2] / ".." / "venv" / "bin" / "pyside6-lrelease"
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Texts that are not words of the interface: ids, codes, numbers, times, key names.
 NOT_WORDS = re.compile(r"^[\sA-Z0-9\-_.:,/+()·%—…]*$|^P\d$")
@@ -49,9 +49,11 @@ def test_every_message_is_translated() -> None:
 
 
 def test_committed_qm_matches_the_ts(tmp_path: Path) -> None:
-    lrelease = shutil.which("pyside6-lrelease") or str(LRELEASE.resolve())
-    if not Path(lrelease).exists():
-        pytest.skip("pyside6-lrelease is not installed")
+    # PySide6 installs the tool beside the interpreter; the venv's bin need not be on PATH.
+    beside = Path(sys.executable).with_name("pyside6-lrelease")
+    lrelease = str(beside) if beside.exists() else shutil.which("pyside6-lrelease")
+    if lrelease is None:
+        pytest.fail("pyside6-lrelease is not installed (it comes with PySide6)")
     out = tmp_path / "beacon_zh_CN.qm"
     subprocess.run([lrelease, "-silent", str(TS), "-qm", str(out)], check=True, timeout=60)
     assert out.read_bytes() == QM.read_bytes(), (
