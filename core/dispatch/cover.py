@@ -10,6 +10,11 @@ restore coverage: a greedy choice of the best single move, repeated, then a loca
 search that re-places each chosen move while that gains anything. Station-to-cell
 travel times are computed once per planner (and again after a closure). Its gap to
 the exact optimum (a MILP) is measured in tests and reported in docs/optimizer.md.
+
+`suggest` + `improve` split that in two for the console: `suggest` answers at once
+(no road search: the coverage of units on the road that moved since the last call is
+bounded from below through their nearest station), `improve` then does the exact
+search and refines the plan, and can run in the background.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
+from core.dispatch.moveup_state import MoveSetup, MoveState
 from core.dispatch.recommend import UnitState
 from core.errors import ValidationError
 from core.roads.network import RoadNetwork
@@ -82,15 +88,33 @@ class MoveUp:
     eta_s: float
 
 
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """What `CoveragePlanner.improve` needs to redo a quick suggestion exactly."""
+
+    units: tuple[UnitState, ...]
+    max_moves: int
+    max_drive_s: float | None
+    moves: tuple[tuple[int, int], ...]  # (movable unit, station) indices of the suggestion
+
+
 @dataclass(slots=True)
 class MoveUpPlan:
-    """Suggested moves and the weighted coverage of the kind before and after them."""
+    """Suggested moves and the weighted coverage of the kind before and after them.
+
+    `exact` is False for a quick suggestion made without searching from units on the
+    road that had moved: its `covered_before`/`covered_after` are then lower bounds of
+    the true values (see `CoveragePlanner.suggest`); `CoveragePlanner.improve` makes it
+    exact.
+    """
 
     kind: str
     moves: list[MoveUp]
     covered_before: float
     covered_after: float
     total_weight: float
+    exact: bool = True
+    request: _Request | None = field(default=None, repr=False, compare=False)
 
     @property
     def share_before(self) -> float:
@@ -132,6 +156,9 @@ class CoveragePlanner:
         self._station_of_node = {int(n): i for i, n in enumerate(self.station_nodes)}
         self._station_eta: np.ndarray | None = None
         self._station_drive = np.zeros((0, 0))
+        # Per node: the station it reaches first (-1: none) and how long that takes.
+        self._near_station = np.zeros(0, dtype=np.int64)
+        self._near_station_s = np.zeros(0)
         # kind -> ((on-road unit nodes, network version), cells they cover)
         self._fixed_cache: dict[str, tuple[tuple[bytes, int], np.ndarray]] = {}
         self._version = -1
@@ -176,7 +203,8 @@ class CoveragePlanner:
         """Travel times station -> cell (stations x cells), cached until a closure.
 
         Computed with unbounded searches (in chunks, to bound memory), which also give
-        the station-to-station drive times of the suggested moves.
+        the station-to-station drive times of the suggested moves. One more (reversed,
+        multi-source) search gives every node's nearest station, for `suggest`.
         """
         if self._station_eta is None or self._version != self.network.version:
             s = self.station_nodes.size
@@ -186,6 +214,17 @@ class CoveragePlanner:
                 dist = dijkstra(self.network.forward_matrix, indices=self.station_nodes[lo:lo + 16])
                 self._station_eta[lo:lo + 16] = dist[:, self.cell_nodes]
                 self._station_drive[lo:lo + 16] = dist[:, self.station_nodes]
+            self._near_station = np.full(self.network.node_count, -1, dtype=np.int64)
+            self._near_station_s = np.full(self.network.node_count, np.inf)
+            if s:
+                near_s, _, src = dijkstra(
+                    self.network.reverse_matrix, indices=self.station_nodes, min_only=True,
+                    return_predecessors=True,
+                )
+                station_at = np.full(self.network.node_count, -1, dtype=np.int64)
+                station_at[self.station_nodes] = np.arange(s)
+                self._near_station = np.where(src >= 0, station_at[np.maximum(src, 0)], -1)
+                self._near_station_s = near_s
             self._version = self.network.version
             self._fixed_cache = {}
         return self._station_eta
@@ -204,8 +243,84 @@ class CoveragePlanner:
         Idle units are available units standing at a station; other available units
         (on the road) cover what they cover and do not move. Maximises the weighted
         number of cells covered for `kind`; a move is suggested only if it gains, and
-        only to a station the unit can reach (within `max_drive_s` if given).
+        only to a station the unit can reach (within `max_drive_s` if given). Always
+        exact about the units on the road (one bounded search if they moved); for a
+        quicker first answer see `suggest`.
         """
+        setup = self._setup(units, kind, max_drive_s)
+        state = setup.state(self._fixed(kind, setup.others))
+        before = state.value()
+        moves = state.greedy(max_moves)
+        if improve and moves:
+            moves = state.improve(moves)
+        return self._plan(setup, state, moves, before)
+
+    def suggest(
+        self,
+        units: Iterable[UnitState],
+        kind: str,
+        max_moves: int = 2,
+        *,
+        max_drive_s: float | None = None,
+    ) -> MoveUpPlan:
+        """A quick move-up plan (no road search), to be refined by `improve`.
+
+        Same as `move_ups` when the units on the road have not moved since the last
+        call (their coverage is cached). Otherwise a unit on the road at node n is
+        taken to cover cell c if t(n -> s) + t(s -> c) <= standard, s being the
+        station n reaches first: by the triangle inequality it covers at least those
+        cells, so the plan's coverage figures are lower bounds (`exact=False`) and its
+        moves may fill cells that such a unit in fact covers. Greedy + improvement as in
+        `move_ups`, on cached station times only.
+        """
+        units = tuple(units)
+        setup = self._setup(units, kind, max_drive_s)
+        fixed, exact = self._fixed_quick(kind, setup.others)
+        state = setup.state(fixed)
+        before = state.value()
+        moves = state.greedy(max_moves)
+        if moves:
+            moves = state.improve(moves)
+        plan = self._plan(setup, state, moves, before)
+        plan.exact = exact
+        plan.request = _Request(units, max_moves, max_drive_s, tuple(moves))
+        return plan
+
+    def improve(self, plan: MoveUpPlan) -> MoveUpPlan:
+        """The exact refinement of a quick `suggest` plan (itself if already exact).
+
+        Runs the bounded search from the units on the road, then takes the better of
+        (a) the suggested moves re-placed by the improvement step and (b) `move_ups`
+        from scratch, so it is never worse than `move_ups`; on a tie (a) wins, so the
+        suggestion a dispatcher already sees changes only when that gains coverage.
+        Reads the network only: may run in a worker thread if roads are not being
+        closed meanwhile (see "Threads" in docs/optimizer.md).
+        """
+        req = plan.request
+        if plan.exact or req is None:
+            return plan
+        setup = self._setup(req.units, plan.kind, req.max_drive_s)
+        fixed = self._fixed(plan.kind, setup.others)
+        scratch = setup.state(fixed)
+        before = scratch.value()
+        moves = scratch.greedy(req.max_moves)
+        if moves:
+            moves = scratch.improve(moves)
+        kept = setup.state(fixed)
+        # A closure since the suggestion may have made a suggested move impossible.
+        ok = [(m, b) for m, b in req.moves if setup.reachable[kept.pos[m], b]]
+        for m, b in ok:
+            kept.apply(m, b)
+        # The quick plan chose against a lower bound: a move may gain nothing now.
+        kept_moves = kept.prune(kept.improve(ok) if ok else ok, before)
+        if kept.value() >= scratch.value() - 1e-6:
+            return self._plan(setup, kept, kept_moves, before)
+        return self._plan(setup, scratch, moves, before)
+
+    def _setup(
+        self, units: Iterable[UnitState], kind: str, max_drive_s: float | None
+    ) -> MoveSetup:
+        """Split the available `kind` units into idle (at a station) and on the road."""
         if kind not in self.standard:
             raise ValidationError(f"no cell has a standard for {kind!r}", field="kind")
         std = self.standard[kind]
@@ -223,22 +338,40 @@ class CoveragePlanner:
                 others.append(n)
             else:
                 movable.append((u, s))
-        fixed = self._fixed(kind, np.unique(np.array(others, dtype=np.int64)))
         reachable = np.isfinite(self._station_drive)
         if max_drive_s is not None:
             reachable &= self._station_drive <= max_drive_s
-        state = _MoveState(cover.astype(np.float32), w, fixed, [s for _, s in movable],
-                           reachable)
-        before = state.value()
-        moves = state.greedy(max_moves)
-        if improve and moves:
-            moves = state.improve(moves)
+        return MoveSetup(kind, cover.astype(np.float32), w, movable,
+                      np.unique(np.array(others, dtype=np.int64)), reachable)
+
+    def _plan(
+        self, setup: MoveSetup, state: MoveState, moves: list[tuple[int, int]], before: float
+    ) -> MoveUpPlan:
+        mv = setup.movable
         out = [
-            MoveUp(movable[m][0].id, kind, self.stations[movable[m][1]].id,
-                   self.stations[b].id, self._drive(movable[m][1], b))
+            MoveUp(mv[m][0].id, setup.kind, self.stations[mv[m][1]].id,
+                   self.stations[b].id, self._drive(mv[m][1], b))
             for m, b in moves
         ]
-        return MoveUpPlan(kind, out, before, state.value(), float(w.sum()))
+        return MoveUpPlan(setup.kind, out, before, state.value(), float(setup.w.sum()))
+
+    def _fixed_quick(self, kind: str, nodes: np.ndarray) -> tuple[np.ndarray, bool]:
+        """Cells covered by the units on the road: cached exact, else a lower bound.
+
+        The bound goes through each unit's nearest station (see `suggest`): a few rows
+        of the cached station times instead of a road search.
+        """
+        key = (nodes.tobytes(), self.network.version)
+        hit = self._fixed_cache.get(kind)
+        if hit is not None and hit[0] == key:
+            return hit[1], True
+        std = self.standard[kind]
+        near = self._near_station[nodes]
+        ok = near >= 0
+        if not ok.any():
+            return np.zeros(len(self.cells), dtype=bool), nodes.size == 0
+        eta = (self._station_eta[near[ok]] + self._near_station_s[nodes[ok], None]).min(axis=0)
+        return eta <= std, False
 
     def _fixed(self, kind: str, nodes: np.ndarray) -> np.ndarray:
         """Cells covered by the units of `kind` that are not at a station.
@@ -258,99 +391,6 @@ class CoveragePlanner:
 
     def _drive(self, a: int, b: int) -> float:
         return float(self._station_drive[a, b])
-
-
-class _MoveState:
-    """Coverage counts of the movable units for fast move evaluation."""
-
-    def __init__(
-        self,
-        cover: np.ndarray,
-        w: np.ndarray,
-        fixed: np.ndarray,
-        homes: list[int],
-        reachable: np.ndarray,
-    ) -> None:
-        self.cover = cover  # float32 stations x cells
-        self.reachable = reachable  # stations x stations: may a unit drive from a to b
-        self.w = w.astype(np.float32)
-        self.fixed = fixed
-        self.pos = list(homes)  # current station of each movable unit
-        self.homes = list(homes)
-        self.count = np.zeros(cover.shape[1], dtype=np.float32)
-        for s in self.pos:
-            self.count += cover[s]
-        self.count[fixed] += 1e6  # never lost
-
-    def value(self) -> float:
-        """Weighted number of covered cells now."""
-        return float(self.w[self.count > 0].sum())
-
-    def best_move(self, units: list[int]) -> tuple[float, int, int]:
-        """The best (gain, unit, station) moving one of `units` anywhere."""
-        covered = self.count > 0
-        best = (0.0, -1, -1)
-        # Units at the same station lose the same cells: evaluate each station once.
-        by_station: dict[int, int] = {}
-        for m in units:
-            by_station.setdefault(self.pos[m], m)
-        if not by_station:
-            return best
-        src = list(by_station)
-        # Only cells covered at most once can be lost or gained by moving one unit.
-        cols = np.flatnonzero(self.count <= 1)
-        if cols.size == 0:
-            return best
-        w = self.w[cols]
-        rem = self.count[cols][None, :] - self.cover[np.ix_(src, cols)]
-        open_after = rem <= 0  # sources x cols: uncovered once one unit leaves the source
-        lost = (open_after & covered[cols][None, :]).astype(np.float32) @ w
-        gains = self.cover[:, cols] @ (open_after.astype(np.float32) * w[None, :]).T
-        gains -= lost[None, :]
-        gains[~self.reachable[src].T] = -np.inf  # nor is a station it cannot reach
-        for j, s in enumerate(src):
-            gains[s, j] = -np.inf  # staying is not a move
-        b, j = np.unravel_index(int(np.argmax(gains)), gains.shape)
-        if gains[b, j] > 1e-6:
-            best = (float(gains[b, j]), by_station[src[j]], int(b))
-        return best
-
-    def apply(self, m: int, b: int) -> None:
-        self.count -= self.cover[self.pos[m]]
-        self.count += self.cover[b]
-        self.pos[m] = b
-
-    def greedy(self, max_moves: int) -> list[tuple[int, int]]:
-        moved: list[tuple[int, int]] = []
-        for _ in range(max_moves):
-            free = [m for m in range(len(self.pos)) if self.pos[m] == self.homes[m]]
-            gain, m, b = self.best_move(free)
-            if m < 0:
-                break
-            self.apply(m, b)
-            moved.append((m, b))
-        return moved
-
-    def improve(self, moves: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Re-place each move (send the unit home, try every unit/station) while it gains."""
-        moves = list(moves)
-        for _ in range(4 * len(moves)):
-            better = False
-            for k, (m, _) in enumerate(moves):
-                start = self.value()
-                self.apply(m, self.homes[m])
-                others = {mm for kk, (mm, _) in enumerate(moves) if kk != k}
-                free = [u for u in range(len(self.pos)) if u not in others]
-                gain, m2, b2 = self.best_move(free)
-                if m2 >= 0 and self.value() + gain > start + 1e-6:
-                    self.apply(m2, b2)
-                    moves[k] = (m2, b2)
-                    better = True
-                else:
-                    self.apply(m, moves[k][1])
-            if not better:
-                break
-        return moves
 
 
 def coverage(
