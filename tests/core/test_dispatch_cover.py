@@ -36,8 +36,12 @@ def test_coverage_matches_networkx() -> None:
     assert "fire_engine" in report.covered_kinds("C0")
 
 
-def _exact_best(planner: CoveragePlanner, units, kind: str, max_moves: int) -> float:
-    """Best weighted coverage over every set of at most `max_moves` station moves."""
+def _exact_best(planner: CoveragePlanner, units, kind: str, max_moves: int,
+                fixed: np.ndarray | None = None) -> float:
+    """Best weighted coverage over every set of at most `max_moves` station moves.
+
+    `fixed`: cells covered anyway (by units on the road); `units` are the idle ones.
+    """
     std = planner.standard[kind]
     cover = planner.station_eta() <= std[None, :]
     idle = [planner._station_of_node[planner.network.index_of(u.node)] for u in units
@@ -53,6 +57,8 @@ def _exact_best(planner: CoveragePlanner, units, kind: str, max_moves: int) -> f
             for m, b in combo:
                 pos[m] = b
             covered = np.zeros(len(planner.cells), dtype=bool)
+            if fixed is not None:
+                covered |= fixed
             for s in pos:
                 covered |= cover[s]
             best = max(best, float(planner.weights[covered].sum()))
@@ -105,6 +111,97 @@ def test_move_ups_against_exhaustive_search() -> None:
 def test_move_ups_gap_three_moves() -> None:
     gaps = _gaps(trials=40, n_stations=9, n_units=5, moves=3)
     assert max(gaps[True]) <= 0.05 and np.mean(gaps[True]) <= 0.01
+
+
+def _share_of(planner: CoveragePlanner, units: list[UnitState], plan) -> float:
+    """Weighted share `planner.coverage` gives once the plan's moves are made."""
+    pos = {s.id: s.node for s in planner.stations}
+    to = {mv.unit_id: pos[mv.to_station] for mv in plan.moves}
+    after = [UnitState(u.id, to.get(u.id, u.node), u.capabilities, u.available, u.kind)
+             for u in units]
+    return planner.coverage(after).kinds["ambulance"].weighted_share
+
+
+def test_quick_suggestion_is_a_lower_bound_and_improve_matches_move_ups() -> None:
+    rng = random.Random(7)
+    strict = gaps = 0
+    gap_list: list[float] = []
+    quick_gaps: list[float] = []
+    for trial in range(12):
+        g = grid_city(10, 10, seed=100 + trial, oneway_share=0.4)
+        net = RoadNetwork.from_graph(g)
+        nodes = list(g.nodes)
+        stations = [Station(f"S{i}", n) for i, n in enumerate(rng.sample(nodes, 8))]
+        station_nodes = {s.node for s in stations}
+        cells = [Cell(f"C{i}", n, {"ambulance": rng.uniform(30, 80)}, rng.uniform(0.5, 3))
+                 for i, n in enumerate(nodes)]
+        planner = CoveragePlanner(net, cells, stations)
+        idle = [UnitState(f"A{i}", rng.choice(stations[:3]).node, frozenset({"ems"}),
+                          kind="ambulance") for i in range(4)]
+        road = [UnitState(f"R{i}", n, frozenset({"ems"}), kind="ambulance")
+                for i, n in enumerate(rng.sample([n for n in nodes if n not in station_nodes],
+                                                 2))]
+        units = idle + road
+        road_idx = np.unique([net.index_of(u.node) for u in road])
+        # The bound through the nearest station never claims a cell the search does not.
+        planner.station_eta()
+        bound, exact = planner._fixed_quick("ambulance", road_idx)
+        truth = planner._fixed("ambulance", road_idx)
+        assert not exact and not np.any(bound & ~truth)
+        strict += int(np.any(truth & ~bound))
+        planner._fixed_cache = {}  # the road units have moved since the last call
+        quick = planner.suggest(units, "ambulance", max_moves=2)
+        assert not quick.exact and len(quick.moves) <= 2
+        # its figures are lower bounds of what its moves really give
+        real_before = planner.coverage(units).kinds["ambulance"].weighted_share
+        assert quick.share_before <= real_before + 1e-6
+        assert quick.share_after <= _share_of(planner, units, quick) + 1e-6
+        assert quick.covered_after >= quick.covered_before - 1e-6
+        full = planner.move_ups(units, "ambulance", max_moves=2)
+        better = planner.improve(quick)
+        assert better.exact and planner.improve(better) is better
+        assert better.share_before == pytest.approx(real_before, rel=1e-6)
+        assert better.covered_before == pytest.approx(full.covered_before, rel=1e-6)
+        assert better.covered_after >= full.covered_after - 1e-4
+        assert better.share_after == pytest.approx(_share_of(planner, units, better), rel=1e-5)
+        best = _exact_best(planner, idle, "ambulance", 2, truth)
+        assert better.covered_after <= best + 1e-4
+        quick_real = _share_of(planner, units, quick) * quick.total_weight
+        quick_gaps.append(max(0.0, (best - quick_real) / best))
+        gap_list.append(max(0.0, (best - better.covered_after) / best))
+        gaps += int(gap_list[-1] > 1e-6)
+        # With the road units cached, the quick answer is the full one.
+        again = planner.suggest(units, "ambulance", max_moves=2)
+        assert again.exact and planner.improve(again) is again
+        assert again.moves == full.moves and again.covered_after == full.covered_after
+    for name, gs in (("suggest, moves scored exactly", quick_gaps), ("improve", gap_list)):
+        print(f"move-up gap with 2 road units ({name}): mean {np.mean(gs):.3%}, "
+              f"max {max(gs):.3%}, optimal in {sum(x < 1e-6 for x in gs)}/{len(gs)}")
+    print(f"bound strictly below the search in {strict}/12")
+    assert strict >= 3  # the bound was really a bound in these cases, not the answer
+    assert max(gap_list) <= 0.05 and np.mean(gap_list) <= 0.01, gaps
+
+
+def test_improve_drops_a_suggested_move_a_closure_made_impossible() -> None:
+    g = nx.DiGraph()
+    for i in range(6):
+        g.add_node(i, x=i * 1000.0, y=0.0)
+    for i in range(5):
+        g.add_edge(i, i + 1, seconds=100.0)
+        g.add_edge(i + 1, i, seconds=100.0)
+    net = RoadNetwork.from_graph(g)
+    planner = CoveragePlanner(net, [Cell(f"C{i}", i, {"ambulance": 60.0}) for i in range(5)],
+                              [Station(f"S{i}", i) for i in range(5)])
+    units = [UnitState("A0", 0, frozenset({"ems"}), kind="ambulance"),
+             UnitState("A1", 0, frozenset({"ems"}), kind="ambulance"),
+             UnitState("R5", 5, frozenset({"ems"}), kind="ambulance")]  # on the road
+    quick = planner.suggest(units, "ambulance", max_moves=1)
+    assert not quick.exact and [m.from_station for m in quick.moves] == ["S0"]
+    net.close_edge(0, 1)
+    assert planner.improve(quick).moves == []
+    net.reopen_edge(0, 1)
+    assert planner.improve(quick).moves == quick.moves
+    assert planner.suggest(units, "ambulance", max_moves=1, max_drive_s=50).moves == []
 
 
 def test_committed_unit_triggers_a_move_up_into_the_hole() -> None:
