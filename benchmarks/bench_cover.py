@@ -115,8 +115,8 @@ def main() -> None:
         lag.append(final.share_after - got)
         claimed.append(got - first.share_after)
         assert final.exact and final.covered_after >= first.covered_after - 1e-6
-    print(f"  quick suggestion (suggest, road units bounded via their nearest station, no "
-          f"search): {pct(quick)}")
+    print(f"  quick suggestion (suggest: road units bounded by a 1/4-standard search + "
+          f"station times): {pct(quick)}")
     print(f"  then improved (improve: the bounded search + refinement, in the background): "
           f"{pct(better)}")
     print(f"  quick plan's moves vs the improved plan, weighted coverage: behind by mean "

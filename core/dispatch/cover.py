@@ -12,8 +12,8 @@ travel times are computed once per planner (and again after a closure). Its gap 
 the exact optimum (a MILP) is measured in tests and reported in docs/optimizer.md.
 
 `suggest` + `improve` split that in two for the console: `suggest` answers at once
-(no road search: the coverage of units on the road that moved since the last call is
-bounded from below through their nearest station), `improve` then does the exact
+(the coverage of units on the road that moved since the last call is bounded from
+below by a short search and the cached station times), `improve` then does the exact
 search and refines the plan, and can run in the background.
 """
 
@@ -133,6 +133,10 @@ class CoveragePlanner:
     Build once (`CoveragePlanner(network, cells, stations)`); the station-to-cell
     travel times it needs are computed on the first move-up and after each closure.
     """
+
+    #: `suggest`'s short search from moved road units, as a share of the kind's largest
+    #: standard (its cost grows with the square); 0 = none, nearest-station bound only.
+    quick_search_share: float = 0.25
 
     def __init__(
         self, network: RoadNetwork, cells: Sequence[Cell], stations: Sequence[Station] = ()
@@ -263,15 +267,16 @@ class CoveragePlanner:
         *,
         max_drive_s: float | None = None,
     ) -> MoveUpPlan:
-        """A quick move-up plan (no road search), to be refined by `improve`.
+        """A quick move-up plan, to be refined by `improve`.
 
         Same as `move_ups` when the units on the road have not moved since the last
-        call (their coverage is cached). Otherwise a unit on the road at node n is
-        taken to cover cell c if t(n -> s) + t(s -> c) <= standard, s being the
-        station n reaches first: by the triangle inequality it covers at least those
-        cells, so the plan's coverage figures are lower bounds (`exact=False`) and its
-        moves may fill cells that such a unit in fact covers. Greedy + improvement as in
-        `move_ups`, on cached station times only.
+        call (their coverage is cached). Otherwise their least time to each cell is
+        bounded from above, without the full search: exact within a quarter of the largest
+        standard (a short search), beyond that t(units -> s) + t(s -> c) through the
+        stations s that search reached and through each unit's nearest station. By the
+        triangle inequality they cover at least the cells so found, so the plan's
+        coverage figures are lower bounds (`exact=False`) and its moves may fill cells
+        that a road unit in fact covers. Greedy + improvement as in `move_ups`.
         """
         units = tuple(units)
         setup = self._setup(units, kind, max_drive_s)
@@ -358,19 +363,34 @@ class CoveragePlanner:
     def _fixed_quick(self, kind: str, nodes: np.ndarray) -> tuple[np.ndarray, bool]:
         """Cells covered by the units on the road: cached exact, else a lower bound.
 
-        The bound goes through each unit's nearest station (see `suggest`): a few rows
-        of the cached station times instead of a road search.
+        A bound t(cell) >= the true least time from the road units: a short search from
+        them (`quick_search_share` of the largest standard: ~1/16 of the full search) gives
+        the cells and stations within that time exactly; beyond it, times go through a
+        station reached (or each unit's nearest station) plus the cached station times.
         """
         key = (nodes.tobytes(), self.network.version)
         hit = self._fixed_cache.get(kind)
         if hit is not None and hit[0] == key:
             return hit[1], True
+        if nodes.size == 0:
+            return np.zeros(len(self.cells), dtype=bool), True
         std = self.standard[kind]
+        eta = np.full(len(self.cells), np.inf)
+        if self.quick_search_share > 0 and (~np.isnan(std)).any():
+            limit = float(np.nanmax(std)) * self.quick_search_share
+            dist = dijkstra(self.network.forward_matrix, indices=nodes, min_only=True,
+                            limit=limit)
+            eta = dist[self.cell_nodes]
+            via = dist[self.station_nodes]
+            reached = np.flatnonzero(np.isfinite(via))
+            if reached.size:
+                eta = np.minimum(eta, (self._station_eta[reached]
+                                       + via[reached, None]).min(axis=0))
         near = self._near_station[nodes]
         ok = near >= 0
-        if not ok.any():
-            return np.zeros(len(self.cells), dtype=bool), nodes.size == 0
-        eta = (self._station_eta[near[ok]] + self._near_station_s[nodes[ok], None]).min(axis=0)
+        if ok.any():
+            eta = np.minimum(eta, (self._station_eta[near[ok]]
+                                   + self._near_station_s[nodes[ok], None]).min(axis=0))
         return eta <= std, False
 
     def _fixed(self, kind: str, nodes: np.ndarray) -> np.ndarray:

@@ -143,7 +143,7 @@ def test_quick_suggestion_is_a_lower_bound_and_improve_matches_move_ups() -> Non
                                                  2))]
         units = idle + road
         road_idx = np.unique([net.index_of(u.node) for u in road])
-        # The bound through the nearest station never claims a cell the search does not.
+        # The quick bound never claims a cell the search does not.
         planner.station_eta()
         bound, exact = planner._fixed_quick("ambulance", road_idx)
         truth = planner._fixed("ambulance", road_idx)
