@@ -298,9 +298,9 @@ class CoveragePlanner:
         (a) the suggested moves re-placed by the improvement step and (b) `move_ups`
         from scratch, so it is never worse than `move_ups`; on a tie (a) wins, so the
         suggestion a dispatcher already sees changes only when that gains coverage.
-        Reads the network only: may run in a worker thread if roads are not being
-        closed meanwhile (see "Threads" in docs/optimizer.md).
-        """
+        Reads the network but fills the planner's caches: run it on the thread that runs
+        `suggest` (queued behind it) or under one lock (see "Threads" in
+        docs/optimizer.md)."""
         req = plan.request
         if plan.exact or req is None:
             return plan
