@@ -300,7 +300,8 @@ class CoveragePlanner:
         suggestion a dispatcher already sees changes only when that gains coverage.
         Reads the network but fills the planner's caches: run it on the thread that runs
         `suggest` (queued behind it) or under one lock (see "Threads" in
-        docs/optimizer.md)."""
+        docs/optimizer.md).
+        """
         req = plan.request
         if plan.exact or req is None:
             return plan
