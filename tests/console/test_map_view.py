@@ -113,7 +113,7 @@ def test_layer_buttons_toggle_visibility(qtbot, view: MapView) -> None:
     assert not any(item.isVisible() for item in view._layer_items["roads"])
     view.set_layer_visible("units", False)
     assert not view.findChild(QToolButton, "layerUnits").isChecked()
-    assert not view._unit_item.isVisible()
+    assert not any(item.isVisible() for item in view._layer_items["units"])
 
 
 def test_cell_names_only_when_zoomed_in(view: MapView, centre) -> None:  # noqa: ANN001
