@@ -217,8 +217,8 @@ class MapView(QWidget):
         self._vb.addItem(self._highlight_item, ignoreBounds=True)
         self._layer_items: dict[str, list[Any]] = {
             **self._static.items,
-            "units": [*self._unit_groups.items, self._assignment_item],
-            "incidents": [*self._incident_groups.items, self._incident_labels],
+            "units": [self._unit_groups, self._assignment_item],
+            "incidents": [self._incident_groups, self._incident_labels],
         }
 
     # ------------------------------------------------------------------ theme

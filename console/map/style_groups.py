@@ -30,13 +30,15 @@ class StyleGroups:
     """Points drawn as one `ScatterPlotItem` per style, added to a view box.
 
     `set_points` takes every point at once (x, y, id and style number as arrays) and
-    updates only the groups whose points changed. `items` lists the scatter items (for
-    showing and hiding the layer).
+    updates only the groups whose points changed. `setVisible` / `isVisible` show and
+    hide the whole layer, like a graphics item's; a group with no points stays hidden
+    (every scatter item costs a little at each paint, points or not).
     """
 
     def __init__(self, vb: pg.ViewBox, styles: Sequence[PointStyle], pen: Any,
                  tip: Callable[..., str] | None = None) -> None:
         self._styles = list(styles)
+        self._visible = True
         self.items: list[pg.ScatterPlotItem] = []
         self._last: list[tuple[np.ndarray, ...] | None] = [None] * len(self._styles)
         for style in self._styles:
@@ -44,6 +46,7 @@ class StyleGroups:
                                       pen=pen, brush=pg.mkBrush(style.colour),
                                       hoverable=tip is not None, tip=tip)
             item.setZValue(style.z)
+            item.setVisible(False)  # until it has points
             vb.addItem(item, ignoreBounds=True)
             self.items.append(item)
 
@@ -52,10 +55,15 @@ class StyleGroups:
         for item in self.items:
             item.setPen(pen)
 
-    def set_visible(self, visible: bool) -> None:
-        """Show or hide every group."""
-        for item in self.items:
-            item.setVisible(visible)
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 (like QGraphicsItem's)
+        """Show or hide the layer: every group that has points."""
+        self._visible = visible
+        for item, n in zip(self.items, self.counts(), strict=True):
+            item.setVisible(visible and n > 0)
+
+    def isVisible(self) -> bool:  # noqa: N802 (like QGraphicsItem's)
+        """Whether the layer is shown."""
+        return self._visible
 
     def set_points(self, x: np.ndarray, y: np.ndarray, ids: Sequence[str],
                    style: np.ndarray) -> None:
@@ -72,6 +80,7 @@ class StyleGroups:
                 continue  # nothing of this group changed: pyqtgraph keeps what it drew
             self._last[k] = new
             item.setData(x=new[0], y=new[1], data=new[2])
+            item.setVisible(self._visible and len(idx) > 0)
 
     def counts(self) -> list[int]:
         """How many points each group draws."""
