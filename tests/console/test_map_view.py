@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QToolButton
 
+from console.map.live_styles import (
+    INCIDENT_STYLES,
+    UNIT_STYLE_INDEX,
+    UNIT_STYLES,
+    incident_style_index,
+)
+from console.map.style import PRIORITY_COLOURS, PRIORITY_SIZES
 from console.map_view import MapView
 from core.commands import ChangeIncidentStatus, ReportPosition
 from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, IncidentStatus
@@ -235,3 +245,36 @@ def test_clicking_again_steps_through_stacked_things(qtbot, view: MapView, centr
     # The incident first, then each unit stacked on it, then round again.
     assert picked[0] == incident_id and sorted(picked[1:3]) == units
     assert view._last_click == ("incident", incident_id)
+
+
+def test_points_drawn_in_their_style(view: MapView, centre) -> None:  # noqa: ANN001
+    """Colour by status / priority, shape by agency, size by priority: one item a style."""
+    state = centre.live.state
+    units = Counter(UNIT_STYLES[UNIT_STYLE_INDEX[u.agency, u.status]]
+                    for u in state.units.values())
+    assert view._unit_groups.styles_drawn() == dict(units)
+    incidents = Counter(INCIDENT_STYLES[incident_style_index(i.priority)]
+                        for i in state.incidents.values() if i.status in OPEN_INCIDENT_STATUSES)
+    assert view._incident_groups.styles_drawn() == dict(incidents)
+    for groups in (view._unit_groups, view._incident_groups):
+        for style, item in zip(groups._styles, groups.items, strict=True):
+            assert item.opts["symbol"] == style.symbol and item.opts["size"] == style.size
+            assert item.opts["brush"].color().name() == pg.mkColor(style.colour).name()
+            assert item.isVisible() == (style in groups.styles_drawn())
+    p1 = INCIDENT_STYLES[incident_style_index(1)]
+    assert p1.colour == PRIORITY_COLOURS[1] and p1.size == PRIORITY_SIZES[1]
+    assert p1.z == max(s.z for s in INCIDENT_STYLES)  # a P1 on top of its neighbours
+
+
+def test_position_report_redraws_only_its_group(qtbot, view: MapView, centre) -> None:  # noqa: ANN001
+    unit_id = sorted(centre.live.state.units)[0]
+    unit = centre.live.state.units[unit_id]
+    mine = UNIT_STYLE_INDEX[unit.agency, unit.status]
+    before = list(view._unit_groups._last)
+    incidents_before = list(view._incident_groups._last)
+    centre.service.execute(ReportPosition(unit_id, 321.0, 654.0), centre.actor)
+    qtbot.waitUntil(lambda: view.unit_point(unit_id) == (321.0, 654.0))
+    after = view._unit_groups._last
+    assert [k for k in range(len(after)) if after[k] is not before[k]] == [mine]
+    assert all(a is b for a, b in zip(view._incident_groups._last, incidents_before,
+                                       strict=True))
