@@ -40,9 +40,14 @@ def incident_style_index(priority: int) -> int:
     return _INCIDENT_STYLE_INDEX.get(priority, len(_PRIORITIES))
 
 
-# Units: shape by agency, fill by status, every combination its own style.
+# Units: shape by agency, fill by status, every combination its own style. Where units
+# stack (at a station, at an incident) the one at work is drawn on top: the waiting ones
+# are what the station's count says, out of service ones lowest.
+_STATUS_STACKING = (UnitStatus.OUT_OF_SERVICE, UnitStatus.AVAILABLE, UnitStatus.ON_SCENE,
+                    UnitStatus.TRANSPORTING, UnitStatus.DISPATCHED, UnitStatus.EN_ROUTE)
+_STATUS_Z = {s: UNIT_Z + 0.01 * k for k, s in enumerate(_STATUS_STACKING)}
 UNIT_STYLES: tuple[PointStyle, ...] = tuple(
-    PointStyle(AGENCY_SYMBOLS[a], UNIT_SIZE, STATUS_COLOURS[s], UNIT_Z)
+    PointStyle(AGENCY_SYMBOLS[a], UNIT_SIZE, STATUS_COLOURS[s], _STATUS_Z[s])
     for a in Agency for s in UnitStatus)
 UNIT_STYLE_INDEX: dict[tuple[Agency, UnitStatus], int] = {
     (a, s): k for k, (a, s) in enumerate((a, s) for a in Agency for s in UnitStatus)}

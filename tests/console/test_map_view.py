@@ -18,7 +18,8 @@ from console.map.live_styles import (
 from console.map.style import PRIORITY_COLOURS, PRIORITY_SIZES
 from console.map_view import MapView
 from core.commands import ChangeIncidentStatus, ReportPosition
-from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, IncidentStatus
+from core.domain.kinds import Agency
+from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, IncidentStatus, UnitStatus
 
 
 @pytest.fixture
@@ -278,3 +279,11 @@ def test_position_report_redraws_only_its_group(qtbot, view: MapView, centre) ->
     assert [k for k in range(len(after)) if after[k] is not before[k]] == [mine]
     assert all(a is b for a, b in zip(view._incident_groups._last, incidents_before,
                                        strict=True))
+
+
+def test_a_unit_at_work_is_drawn_over_waiting_ones() -> None:
+    def z(status: UnitStatus) -> float:
+        return UNIT_STYLES[UNIT_STYLE_INDEX[Agency.FIRE, status]].z
+
+    assert z(UnitStatus.OUT_OF_SERVICE) < z(UnitStatus.AVAILABLE) < z(UnitStatus.EN_ROUTE)
+    assert max(s.z for s in INCIDENT_STYLES) < min(s.z for s in UNIT_STYLES)
