@@ -28,9 +28,10 @@ from console.map.labels import LabelLayer
 from console.map.live_styles import (
     INCIDENT_STYLES,
     UNIT_SIZE,
-    UNIT_STYLE_INDEX,
     UNIT_STYLES,
-    incident_style_index,
+    incident_labels,
+    incident_points,
+    unit_points,
 )
 from console.map.style import (
     AGENCY_COLOURS,
@@ -332,16 +333,9 @@ class MapView(QWidget):
         self.redraw_count += 1
 
     def _redraw_units(self, state: Any) -> None:
-        units = list(state.units.values())
-        n = len(units)
-        self._unit_ids = [u.id for u in units]
-        self._unit_index = {uid: k for k, uid in enumerate(self._unit_ids)}
-        self._unit_xy = np.fromiter((c for u in units for c in (u.x, u.y)), dtype=float,
-                                    count=2 * n).reshape(-1, 2)
-        style = np.fromiter((UNIT_STYLE_INDEX[u.agency, u.status] for u in units),
-                            dtype=np.intp, count=n)
-        self._unit_groups.set_points(self._unit_xy[:, 0], self._unit_xy[:, 1],
-                                     self._unit_ids, style)
+        points = unit_points(list(state.units.values()))
+        self._unit_ids, self._unit_index, self._unit_xy = points.ids, points.index, points.xy
+        self._unit_groups.set_points(points.xy[:, 0], points.xy[:, 1], points.ids, points.style)
         lines = assignment_lines(state)
         xs = np.array([(ux, ix) for _, ux, _, ix, _ in lines], dtype=float).ravel()
         ys = np.array([(uy, iy) for _, _, uy, _, iy in lines], dtype=float).ravel()
@@ -356,24 +350,13 @@ class MapView(QWidget):
 
     def _redraw_incidents(self, state: Any) -> None:
         incidents = [i for i in state.incidents.values() if i.status in OPEN_INCIDENT_STATUSES]
-        n = len(incidents)
-        self._incident_ids = [i.id for i in incidents]
-        self._incident_index = {iid: k for k, iid in enumerate(self._incident_ids)}
-        self._incident_xy = np.fromiter((c for i in incidents for c in (i.x, i.y)),
-                                        dtype=float, count=2 * n).reshape(-1, 2)
-        style = np.fromiter((incident_style_index(i.priority) for i in incidents),
-                            dtype=np.intp, count=n)
-        self._incident_groups.set_points(self._incident_xy[:, 0], self._incident_xy[:, 1],
-                                         self._incident_ids, style)
-        texts: dict[tuple[int, str], str] = {}  # translated once per kind, not per incident
-        labels = []
-        for i in incidents:
-            key = (i.priority, i.type)
-            text = texts.get(key)
-            if text is None:
-                text = texts[key] = f"{priority_label(i.priority)} {self._type_label(i.type)}"
-            labels.append((i.x, i.y, text))
-        self._incident_labels.set_labels(labels)
+        points = incident_points(incidents)
+        self._incident_ids, self._incident_index = points.ids, points.index
+        self._incident_xy = points.xy
+        self._incident_groups.set_points(points.xy[:, 0], points.xy[:, 1], points.ids,
+                                         points.style)
+        self._incident_labels.set_labels(incident_labels(
+            incidents, lambda p, t: f"{priority_label(p)} {self._type_label(t)}"))
 
     def _redraw_highlight(self) -> None:
         points, sizes = [], []

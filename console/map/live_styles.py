@@ -1,10 +1,17 @@
 """The styles of the map's live points: units by (agency, status), incidents by priority.
 
 Each style is drawn by a scatter item of its own (`console.map.style_groups`); this says
-which styles there are, in which order they stack, and which style a point takes.
+which styles there are, in which order they stack, and which style a point takes, and
+turns units and incidents into the arrays the map draws.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from console.map.style import (
     AGENCY_SYMBOLS,
@@ -51,3 +58,46 @@ UNIT_STYLES: tuple[PointStyle, ...] = tuple(
     for a in Agency for s in UnitStatus)
 UNIT_STYLE_INDEX: dict[tuple[Agency, UnitStatus], int] = {
     (a, s): k for k, (a, s) in enumerate((a, s) for a in Agency for s in UnitStatus)}
+
+
+@dataclass(frozen=True, slots=True)
+class LivePoints:
+    """Points as the map draws them: point k is `ids[k]` at `xy[k]` in style `style[k]`."""
+
+    ids: list[str]
+    index: dict[str, int]  # id -> k
+    xy: np.ndarray  # shape (n, 2), city metres
+    style: np.ndarray  # style numbers (intp)
+
+
+def _points(things: Sequence[Any], style_of: Callable[[Any], int]) -> LivePoints:
+    n = len(things)
+    ids = [t.id for t in things]
+    xy = np.fromiter((c for t in things for c in (t.x, t.y)), dtype=float,
+                     count=2 * n).reshape(-1, 2)
+    style = np.fromiter((style_of(t) for t in things), dtype=np.intp, count=n)
+    return LivePoints(ids, {i: k for k, i in enumerate(ids)}, xy, style)
+
+
+def unit_points(units: Sequence[Any]) -> LivePoints:
+    """Units (with id, x, y, agency, status) as points in `UNIT_STYLES`."""
+    return _points(units, lambda u: UNIT_STYLE_INDEX[u.agency, u.status])
+
+
+def incident_points(incidents: Sequence[Any]) -> LivePoints:
+    """Incidents (with id, x, y, priority) as points in `INCIDENT_STYLES`."""
+    return _points(incidents, lambda i: incident_style_index(i.priority))
+
+
+def incident_labels(incidents: Sequence[Any],
+                    text: Callable[[int, str], str]) -> list[tuple[float, float, str]]:
+    """(x, y, text(priority, type)) of each incident; `text` is asked once per kind."""
+    texts: dict[tuple[int, str], str] = {}
+    out = []
+    for i in incidents:
+        key = (i.priority, i.type)
+        label = texts.get(key)
+        if label is None:
+            label = texts[key] = text(i.priority, i.type)
+        out.append((i.x, i.y, label))
+    return out
