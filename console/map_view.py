@@ -25,12 +25,18 @@ from console.bridge import EventBridge, Selection
 from console.map.city_layers import CityLayers
 from console.map.geometry import within
 from console.map.labels import LabelLayer
+from console.map.live_styles import (
+    INCIDENT_STYLES,
+    UNIT_SIZE,
+    UNIT_STYLES,
+    incident_labels,
+    incident_points,
+    unit_points,
+)
 from console.map.style import (
     AGENCY_COLOURS,
     AGENCY_SYMBOLS,
-    INCIDENT_SYMBOL,
     PRIORITY_COLOURS,
-    PRIORITY_SIZES,
     STATUS_COLOURS,
     Theme,
     agency_label,
@@ -38,6 +44,7 @@ from console.map.style import (
     status_label,
     theme,
 )
+from console.map.style_groups import StyleGroups
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, UnitStatus
 from core.events import Event
@@ -45,7 +52,6 @@ from core.metrics import assignment_lines, available_by_station
 
 REDRAW_INTERVAL_MS = 80  # live layers redraw at most ~12 times a second
 CLICK_TOLERANCE_PX = 10.0
-UNIT_SIZE = 11.0
 
 UNIT_EVENTS = frozenset({"units_registered", "units_assigned", "unit_status_changed",
                          "unit_position_reported", "incident_status_changed"})
@@ -80,6 +86,9 @@ class MapView(QWidget):
         self._units_dirty = self._incidents_dirty = True
         self._unit_ids: list[str] = []
         self._incident_ids: list[str] = []
+        self._unit_index: dict[str, int] = {}
+        self._incident_index: dict[str, int] = {}
+        self._station_counts_drawn: dict[str, int] | None = None
         self._unit_xy = np.empty((0, 2))
         self._incident_xy = np.empty((0, 2))
         self.redraw_count = 0  # live-layer redraws so far; tests and benchmarks read it
@@ -188,9 +197,10 @@ class MapView(QWidget):
         self.cell_count = self._static.cell_count
 
     def _build_live_layers(self) -> None:
-        self._incident_item = pg.ScatterPlotItem(pxMode=True, symbol=INCIDENT_SYMBOL,
-                                                 hoverable=True, tip=self._incident_tip)
-        self._incident_item.setZValue(20)
+        pen = pg.mkPen(self._theme.marker_outline, width=1.0)
+        # One scatter item per priority (colour and size), P1 on top of its neighbours.
+        self._incident_groups = StyleGroups(self._vb, INCIDENT_STYLES, pen,
+                                            tip=self._incident_tip)
         # What an incident is, written next to it once there is room (~2.5 m a pixel).
         self._incident_labels = LabelLayer(self._city.bounds, 0.4, point_size=8.5, bold=True,
                                            offset_px=(0.0, -20.0))
@@ -201,17 +211,15 @@ class MapView(QWidget):
                                                  skipFiniteCheck=True)
         self._assignment_item.setZValue(15)
         self._vb.addItem(self._assignment_item, ignoreBounds=True)
-        self._unit_item = pg.ScatterPlotItem(pxMode=True, size=UNIT_SIZE, hoverable=True,
-                                             tip=self._unit_tip)
-        self._unit_item.setZValue(30)
+        # One scatter item per (agency shape, status colour).
+        self._unit_groups = StyleGroups(self._vb, UNIT_STYLES, pen, tip=self._unit_tip)
         self._highlight_item = pg.ScatterPlotItem(pxMode=True, symbol="o", brush=None)
         self._highlight_item.setZValue(40)
-        for item in (self._incident_item, self._unit_item, self._highlight_item):
-            self._vb.addItem(item, ignoreBounds=True)
+        self._vb.addItem(self._highlight_item, ignoreBounds=True)
         self._layer_items: dict[str, list[Any]] = {
             **self._static.items,
-            "units": [self._unit_item, self._assignment_item],
-            "incidents": [self._incident_item, self._incident_labels],
+            "units": [self._unit_groups, self._assignment_item],
+            "incidents": [self._incident_groups, self._incident_labels],
         }
 
     # ------------------------------------------------------------------ theme
@@ -232,7 +240,9 @@ class MapView(QWidget):
         self._static.apply_theme(t)
         self._incident_labels.set_colours(t.text, t.halo)
         self._assignment_item.setPen(pg.mkPen(STATUS_COLOURS[UnitStatus.EN_ROUTE], width=1.5))
-        self._unit_pen = pg.mkPen(t.marker_outline, width=1.0)
+        marker_pen = pg.mkPen(t.marker_outline, width=1.0)
+        self._unit_groups.set_pen(marker_pen)
+        self._incident_groups.set_pen(marker_pen)
         self._highlight_pen = pg.mkPen(t.highlight, width=3.0)
         self._pick_banner.setStyleSheet(
             f"background:{t.highlight}; color:#000; padding:3px; font-weight:bold;")
@@ -315,37 +325,38 @@ class MapView(QWidget):
         state = self._centre.live.state
         if self._units_dirty:
             self._units_dirty = False
-            units = list(state.units.values())
-            self._unit_ids = [u.id for u in units]
-            self._unit_xy = np.array([(u.x, u.y) for u in units], dtype=float).reshape(-1, 2)
-            brushes = {s: pg.mkBrush(c) for s, c in STATUS_COLOURS.items()}
-            self._unit_item.setData(
-                pos=self._unit_xy, data=self._unit_ids, pen=self._unit_pen,
-                brush=[brushes[u.status] for u in units],
-                symbol=[AGENCY_SYMBOLS[u.agency] for u in units])
-            lines = assignment_lines(state)
-            xs = np.array([(ux, ix) for _, ux, _, ix, _ in lines], dtype=float).ravel()
-            ys = np.array([(uy, iy) for _, _, uy, _, iy in lines], dtype=float).ravel()
-            self._assignment_item.setData(xs, ys, connect="pairs", skipFiniteCheck=True)
-            self._static.set_station_counts(available_by_station(state))
+            self._redraw_units(state)
         if self._incidents_dirty:
             self._incidents_dirty = False
-            # Lowest priority first, so a priority 1 is drawn on top of its neighbours.
-            incidents = sorted((i for i in state.incidents.values()
-                                if i.status in OPEN_INCIDENT_STATUSES),
-                               key=lambda i: -i.priority)
-            self._incident_ids = [i.id for i in incidents]
-            self._incident_xy = np.array([(i.x, i.y) for i in incidents],
-                                         dtype=float).reshape(-1, 2)
-            self._incident_item.setData(
-                pos=self._incident_xy, data=self._incident_ids, pen=self._unit_pen,
-                brush=[pg.mkBrush(PRIORITY_COLOURS.get(i.priority, "#888")) for i in incidents],
-                size=[PRIORITY_SIZES.get(i.priority, 12.0) for i in incidents])
-            self._incident_labels.set_labels(
-                [(i.x, i.y, f"{priority_label(i.priority)} {self._type_label(i.type)}")
-                 for i in incidents])
+            self._redraw_incidents(state)
         self._redraw_highlight()
         self.redraw_count += 1
+
+    def _redraw_units(self, state: Any) -> None:
+        points = unit_points(list(state.units.values()))
+        self._unit_ids, self._unit_index, self._unit_xy = points.ids, points.index, points.xy
+        self._unit_groups.set_points(points.xy[:, 0], points.xy[:, 1], points.ids, points.style)
+        lines = assignment_lines(state)
+        xs = np.array([(ux, ix) for _, ux, _, ix, _ in lines], dtype=float).ravel()
+        ys = np.array([(uy, iy) for _, _, uy, _, iy in lines], dtype=float).ravel()
+        old_x, old_y = self._assignment_item.getData()
+        if not (old_x is not None and np.array_equal(old_x, xs)
+                and np.array_equal(old_y, ys)):
+            self._assignment_item.setData(xs, ys, connect="pairs", skipFiniteCheck=True)
+        counts = available_by_station(state)
+        if counts != self._station_counts_drawn:
+            self._station_counts_drawn = counts
+            self._static.set_station_counts(counts)
+
+    def _redraw_incidents(self, state: Any) -> None:
+        incidents = [i for i in state.incidents.values() if i.status in OPEN_INCIDENT_STATUSES]
+        points = incident_points(incidents)
+        self._incident_ids, self._incident_index = points.ids, points.index
+        self._incident_xy = points.xy
+        self._incident_groups.set_points(points.xy[:, 0], points.xy[:, 1], points.ids,
+                                         points.style)
+        self._incident_labels.set_labels(incident_labels(
+            incidents, lambda p, t: f"{priority_label(p)} {self._type_label(t)}"))
 
     def _redraw_highlight(self) -> None:
         points, sizes = [], []
@@ -384,17 +395,15 @@ class MapView(QWidget):
 
     def unit_point(self, unit_id: str) -> tuple[float, float] | None:
         """Where the map draws a unit now (city metres), or None."""
-        try:
-            k = self._unit_ids.index(unit_id)
-        except ValueError:
+        k = self._unit_index.get(unit_id)
+        if k is None:
             return None
         return float(self._unit_xy[k, 0]), float(self._unit_xy[k, 1])
 
     def incident_point(self, incident_id: str) -> tuple[float, float] | None:
         """Where the map draws an open incident now (city metres), or None."""
-        try:
-            k = self._incident_ids.index(incident_id)
-        except ValueError:
+        k = self._incident_index.get(incident_id)
+        if k is None:
             return None
         return float(self._incident_xy[k, 0]), float(self._incident_xy[k, 1])
 

@@ -144,7 +144,33 @@ class OpenByPriority:
         self._priority = {i.id: i.priority for i in state.incidents.values()}
         self._open = {i.id for i in state.incidents.values()
                       if i.status in OPEN_INCIDENT_STATUSES}
+        # Kept with every change, so that `counts` costs nothing however many are open.
+        self._counts: Counter[int] = Counter(
+            p for p in (self._priority.get(i) for i in self._open) if p is not None)
         self.last_seq = state.last_seq
+
+    def _count(self, incident_id: str, sign: int) -> None:
+        p = self._priority.get(incident_id)
+        if p is not None:
+            self._counts[p] += sign
+
+    def _open_incident(self, incident_id: str) -> None:
+        if incident_id not in self._open:
+            self._open.add(incident_id)
+            self._count(incident_id, +1)
+
+    def _close_incident(self, incident_id: str) -> None:
+        if incident_id in self._open:
+            self._open.discard(incident_id)
+            self._count(incident_id, -1)
+
+    def _set_priority(self, incident_id: str, priority: int) -> None:
+        is_open = incident_id in self._open
+        if is_open:
+            self._count(incident_id, -1)
+        self._priority[incident_id] = priority
+        if is_open:
+            self._count(incident_id, +1)
 
     def apply(self, event: Any) -> bool:
         """Take one event into account; returns whether the counts may have changed.
@@ -156,11 +182,11 @@ class OpenByPriority:
         self.last_seq = event.seq
         p = event.payload
         if event.type == "incident_created":
-            self._priority[p["id"]] = int(p["priority"])
-            self._open.add(p["id"])
+            self._set_priority(p["id"], int(p["priority"]))
+            self._open_incident(p["id"])
             return True
         if event.type == "incident_priority_changed":
-            self._priority[p["incident_id"]] = int(p["priority"])
+            self._set_priority(p["incident_id"], int(p["priority"]))
             return p["incident_id"] in self._open
         status = None
         incident_id = p.get("incident_id") or event.incident_id
@@ -171,18 +197,15 @@ class OpenByPriority:
         if status is None or incident_id is None:
             return False
         if IncidentStatus(status) in OPEN_INCIDENT_STATUSES:
-            self._open.add(incident_id)
+            self._open_incident(incident_id)
         else:
-            self._open.discard(incident_id)
+            self._close_incident(incident_id)
         return True
 
     def counts(self) -> dict[int, int]:
         """How many incidents are open at each priority 1..5 (0 where none)."""
         counts = dict.fromkeys(PRIORITIES, 0)
-        for incident_id in self._open:
-            p = self._priority.get(incident_id)
-            if p is not None:
-                counts[p] = counts.get(p, 0) + 1
+        counts.update((p, n) for p, n in self._counts.items() if n)
         return counts
 
 

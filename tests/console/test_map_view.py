@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QToolButton
 
+from console.map.live_styles import (
+    INCIDENT_STYLES,
+    UNIT_STYLE_INDEX,
+    UNIT_STYLES,
+    incident_style_index,
+)
+from console.map.style import PRIORITY_COLOURS, PRIORITY_SIZES
 from console.map_view import MapView
 from core.commands import ChangeIncidentStatus, ReportPosition
-from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, IncidentStatus
+from core.domain.kinds import Agency
+from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, IncidentStatus, UnitStatus
 
 
 @pytest.fixture
@@ -113,7 +124,7 @@ def test_layer_buttons_toggle_visibility(qtbot, view: MapView) -> None:
     assert not any(item.isVisible() for item in view._layer_items["roads"])
     view.set_layer_visible("units", False)
     assert not view.findChild(QToolButton, "layerUnits").isChecked()
-    assert not view._unit_item.isVisible()
+    assert not any(item.isVisible() for item in view._layer_items["units"])
 
 
 def test_cell_names_only_when_zoomed_in(view: MapView, centre) -> None:  # noqa: ANN001
@@ -235,3 +246,44 @@ def test_clicking_again_steps_through_stacked_things(qtbot, view: MapView, centr
     # The incident first, then each unit stacked on it, then round again.
     assert picked[0] == incident_id and sorted(picked[1:3]) == units
     assert view._last_click == ("incident", incident_id)
+
+
+def test_points_drawn_in_their_style(view: MapView, centre) -> None:  # noqa: ANN001
+    """Colour by status / priority, shape by agency, size by priority: one item a style."""
+    state = centre.live.state
+    units = Counter(UNIT_STYLES[UNIT_STYLE_INDEX[u.agency, u.status]]
+                    for u in state.units.values())
+    assert view._unit_groups.styles_drawn() == dict(units)
+    incidents = Counter(INCIDENT_STYLES[incident_style_index(i.priority)]
+                        for i in state.incidents.values() if i.status in OPEN_INCIDENT_STATUSES)
+    assert view._incident_groups.styles_drawn() == dict(incidents)
+    for groups in (view._unit_groups, view._incident_groups):
+        for style, item in zip(groups._styles, groups.items, strict=True):
+            assert item.opts["symbol"] == style.symbol and item.opts["size"] == style.size
+            assert item.opts["brush"].color().name() == pg.mkColor(style.colour).name()
+            assert item.isVisible() == (style in groups.styles_drawn())
+    p1 = INCIDENT_STYLES[incident_style_index(1)]
+    assert p1.colour == PRIORITY_COLOURS[1] and p1.size == PRIORITY_SIZES[1]
+    assert p1.z == max(s.z for s in INCIDENT_STYLES)  # a P1 on top of its neighbours
+
+
+def test_position_report_redraws_only_its_group(qtbot, view: MapView, centre) -> None:  # noqa: ANN001
+    unit_id = sorted(centre.live.state.units)[0]
+    unit = centre.live.state.units[unit_id]
+    mine = UNIT_STYLE_INDEX[unit.agency, unit.status]
+    before = list(view._unit_groups._last)
+    incidents_before = list(view._incident_groups._last)
+    centre.service.execute(ReportPosition(unit_id, 321.0, 654.0), centre.actor)
+    qtbot.waitUntil(lambda: view.unit_point(unit_id) == (321.0, 654.0))
+    after = view._unit_groups._last
+    assert [k for k in range(len(after)) if after[k] is not before[k]] == [mine]
+    assert all(a is b for a, b in zip(view._incident_groups._last, incidents_before,
+                                       strict=True))
+
+
+def test_a_unit_at_work_is_drawn_over_waiting_ones() -> None:
+    def z(status: UnitStatus) -> float:
+        return UNIT_STYLES[UNIT_STYLE_INDEX[Agency.FIRE, status]].z
+
+    assert z(UnitStatus.OUT_OF_SERVICE) < z(UnitStatus.AVAILABLE) < z(UnitStatus.EN_ROUTE)
+    assert max(s.z for s in INCIDENT_STYLES) < min(s.z for s in UNIT_STYLES)

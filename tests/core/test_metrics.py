@@ -143,6 +143,24 @@ def test_open_by_priority_tracker_follows_events_not_the_final_state(log: Log) -
     assert tracker.counts() == open_by_priority(log.state)
 
 
+
+def test_open_by_priority_tracker_reopened_and_reprioritised_closed(log: Log) -> None:
+    """The counts kept event by event match a recount after every kind of change."""
+    from core.metrics import OpenByPriority
+
+    tracker = OpenByPriority(log.state)
+    start = len(log.events)
+    incident(log, "I1", "medical", 1)
+    incident(log, "I2", "fall", 2)
+    log("incident_status_changed", incident_id="I2", status="cancelled")
+    log("incident_priority_changed", incident_id="I2", priority=3)  # closed: no count
+    log("incident_status_changed", incident_id="I2", status="new")  # reopened, as P3
+    log("incident_status_changed", incident_id="I1", status="dispatched")  # open to open
+    for event in log.events[start:]:
+        tracker.apply(event)
+    assert tracker.counts() == open_by_priority(log.state)
+    assert tracker.counts()[3] == 1 and tracker.counts()[2] == 0
+
 def test_available_by_station_and_assignment_lines(log: Log) -> None:
     from core.metrics import assignment_lines, available_by_station
 
