@@ -111,8 +111,10 @@ class Dashboard(QWidget):
         self._response_legend = self._response_plot.addLegend(offset=(-8, 8))
         self._response_legend.addItem(self._on_time_bars, self.tr("within standard"))
         self._response_legend.addItem(self._late_bars, self.tr("late"))
-        self._standard_line = pg.InfiniteLine(angle=90, movable=False, label="",
-                                              labelOpts={"position": 0.85})
+        # The label sits left of the line, low, clear of the legend and of the right edge.
+        self._standard_line = pg.InfiniteLine(
+            angle=90, movable=False, label="",
+            labelOpts={"position": 0.3, "anchors": [(1.05, 0.5), (1.05, 0.5)]})
         self._response_plot.addItem(self._standard_line)
 
         self._status_plot = self._canvas.addPlot(row=1, col=1, title=self.tr("Units by status"))
@@ -270,8 +272,10 @@ class Dashboard(QWidget):
         self._late_bars.setOpts(x=x, y0=on, height=np.array(late, dtype=float), width=0.9)
         top = max((a + b for a, b in zip(on_time, late, strict=True)), default=0)
         self._response_plot.setYRange(0, max(3.0, top * 1.4), padding=0)  # room for legend
-        self._response_plot.setXRange(0, len(on_time), padding=0.02)
         standard = INCIDENT_TYPES[code].response_standard_s if code else typical_standard(rows)
+        # The standard's line must always be on the chart: it is what the bars are read by.
+        right = max(len(on_time), (standard or 0) / 60.0 + 1)
+        self._response_plot.setXRange(0, right, padding=0.02)
         if standard is None:
             self._standard_line.hide()
         else:

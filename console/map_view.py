@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QToolBar,
@@ -109,6 +109,7 @@ class MapView(QWidget):
         self._plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self._vb.sigRangeChanged.connect(self._on_range_changed)
         self._redraw_live()
+        self._shown_once = False
         self.fit_city()
 
     # ------------------------------------------------------------------ building
@@ -291,6 +292,14 @@ class MapView(QWidget):
     def layer_visible(self, layer: str) -> bool:
         """Whether a layer is switched on."""
         return self._layer_buttons[layer].isChecked()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        # Fitting before the first show used the widget's provisional size, which left the
+        # map zoomed on a corner; fit again once the map has its real size.
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            QTimer.singleShot(0, self.fit_city)
 
     def fit_city(self) -> None:
         """Zoom out to the whole city."""
