@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from core.city.demo_roads import MOTORWAY, RoadNetwork, build_roads
+from core.city.demo_roads import MOTORWAY, DemoRoads, build_roads
 from core.city.model import (
     Address,
     City,
@@ -109,7 +109,7 @@ def build_demo_city(seed: int = 2026, scale: str = "full") -> City:
 
 
 def _admin(
-    net: RoadNetwork, sc: _Scale, rng: np.random.Generator
+    net: DemoRoads, sc: _Scale, rng: np.random.Generator
 ) -> tuple[dict[str, District], dict[str, Street], dict[str, Community], list[list[GridCell]]]:
     """Districts are quadrants, streets split a district into bands of <= 8 communities,
     communities are 2 x 2 cells. Returns the cells as rows from the south."""
@@ -165,7 +165,7 @@ def _admin(
     return districts, streets, communities, grid
 
 
-def _road_at(net: RoadNetwork, node: int) -> str:
+def _road_at(net: DemoRoads, node: int) -> str:
     """The name of a non-expressway road through `node`, for naming a station."""
     g = net.graph
     names = [d["road"] for _, _, d in g.out_edges(node, data=True)
@@ -176,7 +176,7 @@ def _road_at(net: RoadNetwork, node: int) -> str:
 
 
 def _stations(
-    net: RoadNetwork, sc: _Scale, streets: dict[str, Street], cells: dict[str, GridCell],
+    net: DemoRoads, sc: _Scale, streets: dict[str, Street], cells: dict[str, GridCell],
     rng: np.random.Generator,
 ) -> dict[str, Station]:
     """Fire, EMS and rescue spread over the city; a police station and a community
@@ -277,7 +277,7 @@ def _units(
 
 
 def _addresses(
-    net: RoadNetwork, sc: _Scale, grid: list[list[GridCell]], rng: np.random.Generator
+    net: DemoRoads, sc: _Scale, grid: list[list[GridCell]], rng: np.random.Generator
 ) -> tuple[Address, ...]:
     """House numbers on a share of block faces: odd on the left of the direction of
     increasing numbers (north or west side), even on the right, rising along the road."""

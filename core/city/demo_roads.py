@@ -31,7 +31,7 @@ LOCAL_GAP_SHARE = 0.06  # share of two-way local blocks that do not exist
 
 
 @dataclass(slots=True)
-class RoadNetwork:
+class DemoRoads:
     """The network with the lattice arrays that addresses and stations are built from.
 
     Lattice node id = row * n + col. `eu`, `ev` are the undirected lattice edges kept in
@@ -103,7 +103,7 @@ def _line_names(
     return rows, cols, zh
 
 
-def build_roads(n: int, spacing: float, rng: np.random.Generator) -> RoadNetwork:
+def build_roads(n: int, spacing: float, rng: np.random.Generator) -> DemoRoads:
     """Build the road network on an n x n lattice with `spacing` metres between lines."""
     margin = spacing / 2.0
     width = height = (n - 1) * spacing + 2 * margin
@@ -207,7 +207,7 @@ def build_roads(n: int, spacing: float, rng: np.random.Generator) -> RoadNetwork
     access[v[off_mw]] = True
     e_name = [names[ax][ln] for ax, ln in zip(axis[alive].tolist(), line[alive].tolist(),
                                                strict=True)]
-    return RoadNetwork(
+    return DemoRoads(
         graph=g, n=n, spacing=spacing, width=width, height=height,
         node_x=node_x, node_y=node_y, in_graph=in_graph, access=access,
         eu=u[alive], ev=v[alive], e_pos=pos[alive], e_class=eclass[alive],
