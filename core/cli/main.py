@@ -50,13 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="command", metavar="COMMAND", parser_class=_Parser, required=True
     )
     for name in CORE_COMMANDS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue  # not built yet in this checkout
-        module.register(subparsers)
+        importlib.import_module(name).register(subparsers)
     for ep in entry_points(group="beacon.commands"):
         try:
             register = ep.load()
