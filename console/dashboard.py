@@ -45,6 +45,9 @@ UNIT_EVENTS = frozenset({"units_registered", "units_assigned", "unit_status_chan
                          "incident_status_changed"})
 
 
+MIN_SPAN_S = 600.0  # the open-incidents chart shows at least ten minutes
+
+
 def step_xy(ts: list[float], vs: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """A count that holds its value until the next sample, as a stepped line."""
     if not ts:
@@ -260,6 +263,10 @@ class Dashboard(QWidget):
         top = max((max(c.values(), default=0) for _, c in self._samples), default=0)
         # Headroom above the highest line, so the legend never sits on the data.
         self._open_plot.setYRange(0, max(4.0, top * 1.3 + 1), padding=0)
+        if ts:
+            # At least MIN_SPAN_S wide, ending now: a few seconds of history would
+            # otherwise get sub-second tick labels that mean nothing to an operator.
+            self._open_plot.setXRange(min(ts[0], ts[-1] - MIN_SPAN_S), ts[-1], padding=0.02)
 
     def _draw_responses(self, rows: list[Any]) -> None:
         code = self._type_filter.currentData()
