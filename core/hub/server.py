@@ -328,7 +328,9 @@ class HubServer:
         if kind == "hello":
             raise protocol.ProtocolError("hello: already authenticated on this connection")
         if kind == "ack":
-            conn.acked = max(conn.acked, data["seq"])
+            # Never further than what this connection was sent: a wrong ack must not
+            # make the hub skip messages the unit never saw on its next connection.
+            conn.acked = max(conn.acked, min(data["seq"], conn.sent_upto))
             if conn.role == "unit":
                 self._cursors[f"unit:{conn.identity.subject}"] = conn.acked
             return
@@ -341,7 +343,12 @@ class HubServer:
         if kind == "status":
             command = ChangeUnitStatus(unit_id=unit_id, status=UnitStatus(data["status"]))
         elif kind == "position":
-            command = ReportPosition(unit_id=unit_id, x=float(data["x"]), y=float(data["y"]))
+            try:
+                x, y = float(data["x"]), float(data["y"])
+            except OverflowError:
+                raise protocol.ProtocolError("position: x and y must be city coordinates "
+                                             "in metres") from None
+            command = ReportPosition(unit_id=unit_id, x=x, y=y)
         else:
             command = SendMessage(text=data["text"], from_unit=me,
                                   incident_id=data.get("incident_id"))

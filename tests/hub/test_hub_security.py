@@ -155,3 +155,33 @@ def test_the_field_client_stops_on_a_refused_token(seeded) -> None:  # noqa: ANN
             await hub.stop()
 
     run(body())
+
+
+def test_an_ack_beyond_what_was_sent_and_a_giant_number_are_harmless(seeded) -> None:  # noqa: ANN001
+    """A unit cannot make the hub skip messages by acking ahead, and an absurd number
+    in a position report is an error message, not a dropped connection."""
+
+    async def body() -> None:
+        hub, base = await start_hub(seeded.url)
+        try:
+            async with aiohttp.ClientSession() as http, \
+                    http.ws_connect(base + "/ws/unit") as ws:
+                assert (await _hello(ws, seeded.tokens["E1"]))["type"] == "welcome"
+                await ws.send_str(encode("ack", seq=10**20))
+                await ws.send_str(json.dumps({"v": 1, "type": "position", "id": "p1",
+                                              "x": int("9" * 400), "y": 1.0}))
+                err = await _answer(ws)
+                assert err["type"] == "error" and "coordinates" in err["message"]
+                await ws.send_str(encode("position", id="p2", x=5.0, y=6.0))
+                ack = await _answer(ws)
+                assert ack["type"] == "ack", ack  # the connection is still serving
+            await hub.stop()  # flushes the cursors
+            from core.hub.tables import HubCursorRow
+
+            with seeded.db.session() as s:
+                cursors = {r.client: r.acked_seq for r in s.query(HubCursorRow)}
+            assert cursors and all(seq <= hub.feed.last_seq for seq in cursors.values())
+        finally:
+            await hub.stop()
+
+    run(body())
