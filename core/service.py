@@ -168,9 +168,17 @@ class CommandService:
         return event
 
     def state(self) -> State:
-        """The current state of every incident and unit, from the tables."""
-        last = self.last_seq()
+        """The current state of every incident and unit, from the tables.
+
+        The newest sequence number and the tables are read in one snapshot, so an event
+        another workstation commits meanwhile is either in both or in neither (and then
+        applied once, later, by whoever follows the log).
+        """
         with self.db.session() as session:
+            if self.db.is_postgresql:
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            last = int(session.execute(select(func.coalesce(func.max(EventRow.seq), 0)))
+                       .scalar_one())
             return load_state(session, last_seq=last)
 
     def last_seq(self) -> int:

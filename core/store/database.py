@@ -24,6 +24,7 @@ from core.errors import UserError
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+WRITE_OPTION = "beacon_write"  # execution option that marks a write transaction
 
 
 def default_url() -> str:
@@ -73,6 +74,8 @@ class Database:
         if self.is_sqlite:
             _sqlite_setup(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -99,8 +102,11 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on error."""
-        with self._sessions() as session, session.begin():
+        """A session in one write transaction: committed on success, rolled back on error.
+
+        On SQLite it holds the write lock from its first statement (BEGIN IMMEDIATE).
+        """
+        with self._write_sessions() as session, session.begin():
             yield session
 
     def session(self) -> Session:
@@ -139,7 +145,9 @@ def alembic_config(url: URL) -> Any:
 
 def _sqlite_setup(engine: Engine) -> None:
     # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; take over,
-    # as the SQLAlchemy documentation recommends, and make every transaction IMMEDIATE.
+    # as the SQLAlchemy documentation recommends. Write transactions (`transaction()`)
+    # begin IMMEDIATE so two writers queue instead of failing half-way; reads begin
+    # DEFERRED, since under WAL a reader must never hold up a writer.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
@@ -151,7 +159,8 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:

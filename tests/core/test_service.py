@@ -249,3 +249,28 @@ def test_live_state_fills_gaps_so_every_subscriber_sees_the_log_in_order(
         assert not live.is_new(event)
     assert live.catch_up() == []
     live.close()
+
+
+def test_the_starting_snapshot_is_consistent_when_another_desk_writes_meanwhile(
+        service: CommandService, monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.service as service_module
+    from core.store.database import Database
+
+    iid = new_incident(service)
+    other = CommandService(Database(service.db.url.render_as_string(hide_password=False)),
+                           clock=service.clock)
+    original = service_module.load_state
+
+    def load_after_another_desk_writes(session, last_seq):  # noqa: ANN001, ANN202
+        other.execute(AttachCall(iid, "Desk two", "", "second call"), DISPATCHER)
+        return original(session, last_seq=last_seq)
+
+    monkeypatch.setattr(service_module, "load_state", load_after_another_desk_writes)
+    snapshot = service.state()
+    monkeypatch.setattr(service_module, "load_state", original)
+    # Whatever the snapshot holds, following the log from its last_seq gives the truth,
+    # with the call counted once.
+    snapshot.apply_all(service.events_after(snapshot.last_seq))
+    assert snapshot.incidents[iid].calls == 2
+    assert same_state(snapshot, service.state()) == []
+    other.db.dispose()
