@@ -109,7 +109,11 @@ class ChangeIncidentStatus(Command):
 
     def decide(self, ctx: Context) -> Decision:
         incident = ctx.incident(self.incident_id)
-        status = IncidentStatus(self.status)
+        try:
+            status = IncidentStatus(self.status)
+        except ValueError:
+            raise ValidationError(f"unknown incident status {self.status!r}",
+                                  field="status") from None
         check_incident_transition(incident.id, incident.status, status)
         released: list[str] = []
         if status in (IncidentStatus.RESOLVED, IncidentStatus.CANCELLED, IncidentStatus.NEW):

@@ -16,6 +16,8 @@ from core.domain.lifecycle import (
 from core.errors import ValidationError
 from core.events import iso
 
+MAX_ETA_S = 86_400  # a day: anything longer is a mistake, not a travel time
+
 
 @dataclass(frozen=True, slots=True)
 class AssignUnits(Command):
@@ -51,8 +53,10 @@ class AssignUnits(Command):
             check_unit_transition(unit.id, unit.status, UnitStatus.DISPATCHED)
             eta = self.etas_s.get(unit_id)
             if eta is not None:
-                if eta < 0:
-                    raise ValidationError(f"ETA of {unit_id} is negative", field="etas_s")
+                if (isinstance(eta, bool) or not isinstance(eta, (int, float))
+                        or not 0 <= eta <= MAX_ETA_S):
+                    raise ValidationError(f"ETA of {unit_id} must be a number of seconds "
+                                          f"from 0 to {MAX_ETA_S}", field="etas_s")
                 etas[unit_id] = iso(ctx.now + timedelta(seconds=float(eta)))
         payload: dict[str, object] = {"incident_id": incident.id, "units": list(self.units),
                                       "etas": etas}

@@ -6,6 +6,7 @@ and what is wrong, so a planner can fix a typo without reading a traceback.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from core.errors import UserError
 
 _DURATION_RE = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
 _CLOCK_RE = re.compile(r"^(\d+):([0-5]\d)(?::([0-5]\d))?$")
+MAX_CALLS_PER_HOUR = 3600
 INJECT_KINDS = ("call", "close_road", "reopen_road", "unit_out_of_service", "unit_back")
 
 
@@ -26,8 +28,8 @@ def parse_offset(value: object, where: str) -> float:
     if isinstance(value, bool):
         raise UserError(f"{where}: not a time offset: {value!r}")
     if isinstance(value, (int, float)):
-        if value < 0:
-            raise UserError(f"{where}: time offset must not be negative")
+        if not math.isfinite(value) or value < 0:
+            raise UserError(f"{where}: time offset must be a finite number of seconds >= 0")
         return float(value)
     if isinstance(value, str):
         m = _CLOCK_RE.match(value.strip())
@@ -175,14 +177,15 @@ def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
 
     random_calls = _get(doc, "random_calls", dict, "scenario", {})
     per_hour = float(_get(random_calls, "per_hour", (int, float), "random_calls", 0))
-    if per_hour < 0:
-        raise UserError("random_calls.per_hour must not be negative")
+    if not 0 <= per_hour <= MAX_CALLS_PER_HOUR:
+        raise UserError(f"random_calls.per_hour must be from 0 to {MAX_CALLS_PER_HOUR}")
     mix_raw = _get(random_calls, "mix", dict, "random_calls", {} if not per_hour else ...)
     mix: dict[str, float] = {}
     for type_code, weight in mix_raw.items():
         if type_code not in INCIDENT_TYPES:
             raise UserError(f"random_calls.mix.{type_code}: unknown incident type")
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+        if (isinstance(weight, bool) or not isinstance(weight, (int, float))
+                or not math.isfinite(weight) or weight < 0):
             raise UserError(f"random_calls.mix.{type_code}: weight must be a number >= 0")
         mix[type_code] = float(weight)
     if per_hour and not any(mix.values()):

@@ -116,6 +116,12 @@ def test_bad_injects_are_reported_and_the_drill_carries_on(centre) -> None:  # n
     ({"drill": {"name": "x"}, "random_calls": {"per_hour": 5}}, "random_calls.mix is missing"),
     ({"drill": {"name": "x", "speed": True}}, "drill.speed: expected"),
     ({"drill": {"name": "x"}, "weather": {}}, "unknown section(s): weather"),
+    ({"drill": {"name": "x", "duration": float("inf")}}, "drill.duration: time offset"),
+    ({"drill": {"name": "x", "report_every": float("nan")}}, "drill.report_every: time"),
+    ({"drill": {"name": "x"}, "inject": [{"at": float("nan"), "close_road": "A"}]},
+     "inject[0].at: time offset must be a finite"),
+    ({"drill": {"name": "x"}, "random_calls": {"per_hour": float("inf"),
+                                               "mix": {"medical": 1}}}, "per_hour must be"),
 ])
 def test_scenario_mistakes_are_named(doc: dict, needle: str) -> None:
     with pytest.raises(UserError) as info:

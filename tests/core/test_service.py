@@ -97,6 +97,10 @@ def test_dispatch_changes_unit_and_incident_and_release_returns_units(
     (lambda iid: AssignUnits(iid, ("E1", "E1")), ValidationError),
     (lambda iid: ChangePriority(iid, 9), ValidationError),
     (lambda iid: AddNote(iid, "   "), ValidationError),
+    (lambda iid: AssignUnits(iid, ("E1",), {"E1": float("nan")}), ValidationError),
+    (lambda iid: AssignUnits(iid, ("E1",), {"E1": float("inf")}), ValidationError),
+    (lambda iid: AssignUnits(iid, ("E1",), {"E1": "soon"}), ValidationError),
+    (lambda iid: ChangeIncidentStatus(iid, "bogus"), ValidationError),
 ])
 def test_illegal_or_invalid_commands_are_refused_and_change_nothing(
         service: CommandService, make, error) -> None:  # noqa: ANN001
