@@ -105,12 +105,22 @@ def query(session: Session, q: EventQuery = EventQuery()) -> list[Event]:
         stmt = stmt.limit(q.limit)
     events = [to_event(r) for r in session.execute(stmt).scalars()]
     if q.unit_id is not None:
-        events = [e for e in events if e.unit_id == q.unit_id
-                  or q.unit_id in e.payload.get("units", ())
-                  or e.payload.get("unit_id") == q.unit_id]
+        events = [e for e in events if _concerns_unit(e, q.unit_id)]
         if q.limit is not None:
             events = events[: q.limit]
     return events
+
+
+# Payload fields that name units an event concerns (besides the event's own unit_id).
+UNIT_LIST_FIELDS = ("units", "released_units")
+UNIT_FIELDS = ("unit_id", "to_unit", "from_unit")
+
+
+def _concerns_unit(event: Event, unit_id: str) -> bool:
+    p = event.payload
+    return (event.unit_id == unit_id
+            or any(unit_id in p.get(f, ()) for f in UNIT_LIST_FIELDS)
+            or any(p.get(f) == unit_id for f in UNIT_FIELDS))
 
 
 def iter_all(session: Session, batch: int = 5000) -> Iterator[Event]:

@@ -197,8 +197,14 @@ def test_the_audit_trail_answers_by_incident_unit_actor_and_time(
         assert [e.payload.get("incident_id") for e in event_log.query(s, q(unit_id="E2"))
                 if e.type == "units_assigned"] == [a]
         assert [e.incident_id for e in event_log.query(s, q(actor="bob"))] == [b]
+    service.execute(ChangeIncidentStatus(a, IncidentStatus.CANCELLED, "false alarm"),
+                    DISPATCHER)
+    with service.db.session() as s:
+        # the unit's trail includes its release when the incident ended
+        assert [e.type for e in event_log.query(s, event_log.EventQuery(unit_id="E2"))][-1] \
+            == "incident_status_changed"
         later = event_log.query(s, q(since=start.replace(second=30)))
-        assert [e.incident_id for e in later] == [b, b, a]
+        assert [e.incident_id for e in later] == [b, b, a, a]
         first_minute = event_log.query(s, q(since=start, until=start.replace(second=59)))
         assert [e.type for e in first_minute if e.incident_id] == ["incident_created"]
 
