@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.commands.base import Command, Context, Decision, require_text
-from core.errors import ValidationError
+from core.errors import PermissionDenied, ValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +32,18 @@ class SendMessage(Command):
     def decide(self, ctx: Context) -> Decision:
         if ctx.actor.is_unit:
             ctx.require_self_or_operator(self.from_unit or "")
-        elif self.to_unit is None:
-            raise ValidationError("name the unit the message is for", field="to_unit")
+            own = ctx.unit(self.from_unit or "").incident_id
+            if self.incident_id and self.incident_id != own:
+                # Messages filed with an incident reach every unit on it: a unit may only
+                # write to the incident it is on.
+                raise PermissionDenied(f"unit {self.from_unit} is not on incident "
+                                       f"{self.incident_id}", field="incident_id")
+        else:
+            if self.to_unit is None:
+                raise ValidationError("name the unit the message is for", field="to_unit")
+            if self.from_unit is not None:
+                raise PermissionDenied("an operator writes as themselves, not as a unit",
+                                       field="from_unit")
         for unit_id in (self.from_unit, self.to_unit):
             if unit_id:
                 ctx.unit(unit_id)
