@@ -243,8 +243,9 @@ class HubLink:
                     seq = int(data["seq"])
                     if seq <= (self.last_seq or 0):
                         continue  # seen before: a duplicate after a resume
-                    self.last_seq = seq
                     self._on_sequenced(data)
+                    # Only once handled: an ack must never cover a message not taken in.
+                    self.last_seq = seq
                 else:
                     self._on_other(data)
             return True
