@@ -115,6 +115,9 @@ class ChangeIncidentStatus(Command):
             raise ValidationError(f"unknown incident status {self.status!r}",
                                   field="status") from None
         check_incident_transition(incident.id, incident.status, status)
+        if status is IncidentStatus.DISPATCHED and not incident.units:
+            raise ValidationError(f"incident {incident.id} has no unit assigned: assign units "
+                                  "to dispatch it", field="status")
         released: list[str] = []
         if status in (IncidentStatus.RESOLVED, IncidentStatus.CANCELLED, IncidentStatus.NEW):
             released = list(incident.units)
@@ -138,6 +141,9 @@ class ChangePriority(Command):
 
     def decide(self, ctx: Context) -> Decision:
         incident = ctx.incident(self.incident_id)
+        if incident.status in (IncidentStatus.CLOSED, IncidentStatus.CANCELLED):
+            raise ValidationError(f"incident {incident.id} is {incident.status}: its priority "
+                                  "no longer matters", field="priority")
         return Decision("incident_priority_changed", {
             "incident_id": incident.id, "priority": check_priority(self.priority),
             "previous": incident.priority}, incident_id=incident.id)

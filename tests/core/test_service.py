@@ -101,6 +101,7 @@ def test_dispatch_changes_unit_and_incident_and_release_returns_units(
     (lambda iid: AssignUnits(iid, ("E1",), {"E1": float("inf")}), ValidationError),
     (lambda iid: AssignUnits(iid, ("E1",), {"E1": "soon"}), ValidationError),
     (lambda iid: ChangeIncidentStatus(iid, "bogus"), ValidationError),
+    (lambda iid: ChangeIncidentStatus(iid, IncidentStatus.DISPATCHED), ValidationError),
 ])
 def test_illegal_or_invalid_commands_are_refused_and_change_nothing(
         service: CommandService, make, error) -> None:  # noqa: ANN001
