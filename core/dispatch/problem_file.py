@@ -23,6 +23,7 @@ from core.dispatch.allocate import Allocation, IncidentNeed, allocate
 from core.dispatch.recommend import UnitState
 from core.errors import UserError, ValidationError
 from core.roads.network import RoadNetwork
+from core.user_files import read_user_text
 
 
 @dataclass(slots=True)
@@ -123,12 +124,7 @@ def parse_problem(doc: Any) -> Problem:
 def load_problem(path: str | Path) -> Problem:
     """Read and validate a problem file; `UserError` says what is wrong and where."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{p}: no such problem file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{p}: cannot read the problem file ({exc})") from None
+    text = read_user_text(p, "problem")
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -16,6 +16,7 @@ from typing import Any
 
 from core.domain.incident_types import INCIDENT_TYPES
 from core.errors import UserError
+from core.user_files import read_user_text
 
 _DURATION_RE = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
 _CLOCK_RE = re.compile(r"^(\d+):([0-5]\d)(?::([0-5]\d))?$")
@@ -77,12 +78,7 @@ class Scenario:
 def load_scenario(path: Path | str) -> Scenario:
     """Read and validate a scenario file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"no such scenario file: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read scenario {path}: {exc}") from None
+    text = read_user_text(path, "scenario")
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
