@@ -14,7 +14,7 @@ from core.auth import Actor
 from core.domain.model import Incident, Unit
 from core.domain.state import State
 from core.errors import NotFound, PermissionDenied, ValidationError
-from core.store.repository import load_some
+from core.store.batch_writer import BatchWriter
 
 
 @dataclass
@@ -22,19 +22,29 @@ class Context:
     """What a command sees while it decides, inside the transaction that will record it.
 
     `state` holds just the incidents and units the command declared, fresh from the
-    database under the log lock, so two workstations cannot both assign one unit.
+    database under the log lock (or as earlier commands of the same transaction left
+    them), so two workstations cannot both assign one unit.
     """
 
-    session: Session
+    writer: BatchWriter
     state: State
     actor: Actor
     now: datetime
     seq: int  # the sequence number the event will get
 
+    @property
+    def session(self) -> Session:
+        """The transaction's session, for tables beyond incidents and units.
+
+        What earlier commands of the batch wrote is flushed first, so a query sees it.
+        """
+        self.writer.flush()
+        return self.writer.session
+
     def incident(self, incident_id: str) -> Incident:
         """The incident (loaded on first use), or `NotFound` naming it."""
         if incident_id not in self.state.incidents:
-            self.state.incidents.update(load_some(self.session, [incident_id], []).incidents)
+            self.state.incidents.update(self.writer.load([incident_id], []).incidents)
         try:
             return self.state.incidents[incident_id]
         except KeyError:
@@ -43,7 +53,7 @@ class Context:
     def unit(self, unit_id: str) -> Unit:
         """The unit (loaded on first use), or `NotFound` naming it."""
         if unit_id not in self.state.units:
-            self.state.units.update(load_some(self.session, [], [unit_id]).units)
+            self.state.units.update(self.writer.load([], [unit_id]).units)
         try:
             return self.state.units[unit_id]
         except KeyError:

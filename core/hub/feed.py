@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
@@ -38,6 +39,8 @@ class EventFeed:
         self.state = State()
         self.last_seq = 0
         self._subs: list[Callable[[Event], None]] = []
+        self._inbox: list[Event] = []  # from the bus, not yet on the loop
+        self._inbox_lock = threading.Lock()
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[Any]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -80,10 +83,23 @@ class EventFeed:
     # -- sources -----------------------------------------------------------------------
 
     def _on_bus(self, event: Event) -> None:
-        # Called on the thread that committed (the hub's writer): hop onto the loop.
+        # Called on the thread that committed (the hub's writer): hand the event to the
+        # loop. A batch of events makes one hop, not one each: waking the loop costs more
+        # than delivering a position report.
         loop = self._loop
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._offer, event)
+        if loop is None or loop.is_closed():
+            return
+        with self._inbox_lock:
+            self._inbox.append(event)
+            if len(self._inbox) > 1:
+                return  # a drain is scheduled already
+        loop.call_soon_threadsafe(self._drain_inbox)
+
+    def _drain_inbox(self) -> None:
+        with self._inbox_lock:
+            events, self._inbox = self._inbox, []
+        for event in events:
+            self._offer(event)
 
     def _offer(self, event: Event) -> None:
         if event.seq == self.last_seq + 1:

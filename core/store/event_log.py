@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.events import GENESIS_HASH, Event, canonical_json, event_hash, iso
@@ -36,26 +36,23 @@ def lock_head(session: Session) -> LogHeadRow:
     return head
 
 
-def append(session: Session, head: LogHeadRow, *, at: datetime, actor: str, type_: str,
-           payload: dict[str, Any], incident_id: str | None = None,
-           unit_id: str | None = None) -> Event:
-    """Append one event after `head` (locked by `lock_head`) in the caller's transaction."""
-    seq, prev_hash = head.seq + 1, head.hash
+def new_event(prev_hash: str, seq: int, *, at: datetime, actor: str, type_: str,
+              payload: dict[str, Any], incident_id: str | None = None,
+              unit_id: str | None = None) -> tuple[Event, dict[str, Any]]:
+    """The event that follows `prev_hash` as number `seq`, and the row that stores it."""
     # Round-trip the payload through JSON so the event we hand out is exactly what a
     # reader of the log will see, and the hash covers that.
-    payload = json.loads(canonical_json(payload))
+    payload_text = canonical_json(payload)
+    payload = json.loads(payload_text)
     at_text = iso(at)
     at = datetime.fromisoformat(at_text)
     digest = event_hash(prev_hash, seq, at, actor, type_, payload, incident_id, unit_id)
-    session.add(EventRow(seq=seq, at=at_text, actor=actor, type=type_,
-                         incident_id=incident_id, unit_id=unit_id,
-                         payload=canonical_json(payload), prev_hash=prev_hash, hash=digest))
-    head.seq, head.hash = seq, digest
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_notify(:channel, :seq)"),
-                        {"channel": NOTIFY_CHANNEL, "seq": str(seq)})
+    row = {"seq": seq, "at": at_text, "actor": actor, "type": type_,
+           "incident_id": incident_id, "unit_id": unit_id, "payload": payload_text,
+           "prev_hash": prev_hash, "hash": digest}
     return Event(seq=seq, at=at, actor=actor, type=type_, payload=payload,
-                 incident_id=incident_id, unit_id=unit_id, prev_hash=prev_hash, hash=digest)
+                 incident_id=incident_id, unit_id=unit_id, prev_hash=prev_hash,
+                 hash=digest), row
 
 
 def to_event(row: EventRow) -> Event:
