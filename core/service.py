@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
 from core.auth import SYSTEM, Actor, require
 from core.bus import EventBus
@@ -43,11 +42,6 @@ class Outcome:
     event: Event | None = None
     error: ValidationError | None = None
     duplicate: bool = False
-
-
-def _processed_event(session: Session, seq: int) -> Event | None:
-    stored = session.get(EventRow, seq)
-    return event_log.to_event(stored) if stored is not None else None
 
 
 class CommandService:
@@ -84,8 +78,8 @@ class CommandService:
         """
         outcomes: list[Outcome] = []
         fresh: list[Event] = []
-        with self.db.transaction() as session:
-            writer = BatchWriter(session)  # locks the log head
+        with self.db.write_connection() as conn:
+            writer = BatchWriter(conn)  # locks the log head
             seen: dict[tuple[str, str], Event] = {}
             # Read everything the batch names in one query per table, so the commands
             # decide against objects in memory instead of querying once each.
@@ -96,7 +90,7 @@ class CommandService:
                 if key is not None:
                     earlier = seen.get(key)
                     if earlier is None and key in known_keys:
-                        earlier = _processed_event(session, known_keys[key])
+                        earlier = writer.event(known_keys[key])
                     if earlier is not None:
                         outcomes.append(Outcome(event=earlier, duplicate=True))
                         continue
@@ -110,7 +104,7 @@ class CommandService:
                     seen[key] = event
                 outcomes.append(Outcome(event=event))
                 fresh.append(event)
-            writer.flush()
+            writer.finish()
         for event in fresh:
             log.debug("event %d %s by %s", event.seq, event.type, event.actor)
             self.bus.publish(event)

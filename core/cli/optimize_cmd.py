@@ -7,7 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-from core.dispatch.problem_file import load_problem, result_document, solve_problem
 from core.errors import UserError
 
 
@@ -29,6 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Solve the problem file and write the result; returns the exit code."""
+    # Imported here: the solver brings scipy and networkx (~0.5 s, ~80 MB), which no
+    # other subcommand (the hub least of all) should pay for.
+    from core.dispatch.problem_file import load_problem, result_document, solve_problem
+
     problem = load_problem(args.problem)
     text = json.dumps(result_document(solve_problem(problem)), indent=2) + "\n"
     if args.out:

@@ -68,13 +68,17 @@ def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not a JSON number")
 
 
+# One decoder for every message (json.loads with an option builds a new one each call).
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def decode(text: str | bytes) -> dict[str, Any]:
     """Parse one message; anything but a JSON object raises `ProtocolError`."""
     if len(text) > MAX_MESSAGE_BYTES:
         raise ProtocolError(f"message of {len(text)} bytes is larger than the limit of "
                             f"{MAX_MESSAGE_BYTES} bytes", code="too_large")
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = _DECODER.decode(text if isinstance(text, str) else text.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise ProtocolError(f"not valid JSON: {exc}") from None
     if not isinstance(data, dict):

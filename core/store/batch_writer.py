@@ -26,11 +26,12 @@ from core.domain.lifecycle import UnitStatus
 from core.domain.model import Incident, Unit
 from core.domain.state import State
 from core.events import GENESIS_HASH, Event, iso
-from core.store.event_log import NOTIFY_CHANNEL, new_event
+from core.store.event_log import NOTIFY_CHANNEL, new_event, to_event
 from core.store.repository import incident_from_row
-from core.store.schema import IncidentRow
+from core.store.schema import EventRow, IncidentRow
 
 _INCIDENTS = IncidentRow.__table__
+_EVENTS = EventRow.__table__
 
 # The hot statements (every position report runs them) go straight to the DBAPI cursor,
 # written with "?" and turned into "%s" for psycopg: SQLAlchemy spends ~0.1 ms preparing
@@ -94,13 +95,13 @@ def _chunks(ids: list[str]) -> Iterable[list[str]]:
 class BatchWriter:
     """The log head, the touched objects and the pending rows of one write transaction.
 
-    Create it inside `Database.transaction()` (it locks the log head at once), let
-    commands `load`, `append` and `save`, then `flush` before the transaction commits.
+    Create it on `Database.write_connection()` (it locks the log head at once), let
+    commands `load`, `append` and `save`, then `finish` before the transaction commits.
     """
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.conn: Connection = session.connection()
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._session: Session | None = None
         self._postgresql = self.conn.dialect.name == "postgresql"
         self._cursor = self.conn.connection.cursor()  # in the transaction SQLAlchemy began
         self.seq, self.hash = self._lock_head()
@@ -114,6 +115,27 @@ class BatchWriter:
         self._dirty_incidents: set[str] = set()
         self._events: list[tuple[Any, ...]] = []
         self._keys: list[tuple[str, str, int]] = []
+
+    @property
+    def session(self) -> Session:
+        """An ORM session in this transaction, for the few commands that need one
+        (operators, cities); made on first use. `flush` first to let it see the buffer."""
+        if self._session is None:
+            self._session = Session(bind=self.conn, expire_on_commit=False)
+        return self._session
+
+    def finish(self) -> None:
+        """Write everything, the ORM session's changes included; the caller commits."""
+        self.flush()
+        if self._session is not None:
+            self._session.flush()
+            self._session.close()  # leaves the connection's transaction to the caller
+            self._session = None
+
+    def event(self, seq: int) -> Event | None:
+        """The stored event `seq` (for the answer to a resent command)."""
+        row = self.conn.execute(select(_EVENTS).where(_EVENTS.c.seq == seq)).first()
+        return None if row is None else to_event(row)  # type: ignore[arg-type]
 
     def _sql(self, statement: str) -> str:
         return statement.replace("?", "%s") if self._postgresql else statement

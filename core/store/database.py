@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -74,8 +74,8 @@ class Database:
         if self.is_sqlite:
             _sqlite_setup(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._write_sessions = sessionmaker(
-            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
+        self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
+        self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -108,6 +108,13 @@ class Database:
         """
         with self._write_sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A Core connection in one write transaction, like `transaction()` without the
+        ORM session (for the command service's bulk writes)."""
+        with self._write_engine.begin() as conn:
+            yield conn
 
     def session(self) -> Session:
         """A plain session for reads (the caller closes it)."""
