@@ -79,3 +79,78 @@ def test_old_idempotency_keys_are_forgotten(sqlite_url: str, sim_clock) -> None:
     with db.session() as s:
         assert s.execute(select(func.count()).select_from(ProcessedCommandRow)).scalar_one() == 0
     db.dispose()
+
+
+def _table_state(db) -> dict:  # noqa: ANN001
+    """Incidents and units as the tables hold them (what a restarted console loads)."""
+    from core.store.repository import load_state
+
+    with db.session() as s:
+        state = load_state(s)
+    return {"incidents": state.incidents, "units": state.units}
+
+
+def test_one_batch_of_every_kind_of_command_leaves_the_tables_as_the_log_says(
+        db_url: str) -> None:
+    # Commands in one batch see what the ones before them did: units registered, incidents
+    # numbered, a unit assigned and then reporting, all before anything is written.
+    from core.auth import SYSTEM
+    from core.commands import AddNote, AssignUnits, CreateIncident, RegisterUnits
+    from tests.core.helpers import DISPATCHER, UNITS
+
+    db = open_database(db_url)
+    service = CommandService(db)
+    fire = dict(type="structure_fire", x=5.0, y=5.0, address="1 Heping Road")
+    outcomes = service.execute_many([
+        (RegisterUnits(UNITS), SYSTEM, None),
+        (CreateIncident(**fire), DISPATCHER, None),
+        (CreateIncident(**fire), DISPATCHER, None),
+        (AssignUnits("INC-00002", ("E1", "L1")), DISPATCHER, None),
+        (ReportPosition("E1", 40.0, 41.0), E1, ("unit:E1", "p1")),
+        (ChangeUnitStatus("E1", "en_route"), E1, ("unit:E1", "s1")),
+        (AssignUnits("INC-00001", ("E1",)), DISPATCHER, None),  # E1 is busy: refused
+        (AddNote("INC-00002", "ladder needed at the back"), DISPATCHER, None),
+        (ChangeUnitStatus("L1", "available"), DISPATCHER, None),  # released again
+    ])
+    errors = [str(o.error) for o in outcomes if o.error is not None]
+    assert len(errors) == 1 and "E1" in errors[0]
+    created = [o.event.payload["id"] for o in outcomes[1:3]]
+    assert created == ["INC-00001", "INC-00002"]
+    tables = _table_state(db)
+    assert tables == {"incidents": replay(db).incidents, "units": replay(db).units}
+    e1 = tables["units"]["E1"]
+    assert (e1.x, e1.y, e1.status.value, e1.incident_id) == (40.0, 41.0, "en_route",
+                                                              "INC-00002")
+    assert tables["incidents"]["INC-00002"].units == ["E1"]
+    assert tables["incidents"]["INC-00002"].notes == ["ladder needed at the back"]
+    with db.session() as s:
+        assert verify(s)[1] == []
+    db.dispose()
+
+
+def test_a_failed_batch_writes_nothing(db_url: str) -> None:
+    # An unexpected error half-way rolls back the whole batch: no event, no key, no row.
+    from core.commands import Command, Context, Decision
+
+    class Explodes(Command):
+        units_may_issue = True
+
+        def decide(self, ctx: Context) -> Decision:
+            raise RuntimeError("boom")
+
+    db = open_database(db_url)
+    service = CommandService(db)
+    seed_units(service)
+    before = service.last_seq()
+    try:
+        service.execute_many([(ReportPosition("E1", 5.0, 5.0), E1, ("unit:E1", "k1")),
+                              (Explodes(), E1, None)])
+    except RuntimeError:
+        pass
+    else:
+        raise AssertionError("the batch should have failed")
+    assert service.last_seq() == before
+    assert service.state().units["E1"].x == 0.0
+    again = service.execute(ReportPosition("E1", 6.0, 6.0), E1, idempotency_key=("unit:E1", "k1"))
+    assert again.payload["x"] == 6.0  # the key was not kept either
+    db.dispose()
