@@ -4,12 +4,14 @@ Commands decide against domain objects (`Incident`, `Unit`); what they change us
 go through the ORM's unit of work one row at a time, which cost ~0.4 ms a command and
 made a thousand position reports a second use a whole core. `BatchWriter` keeps the
 objects a transaction touched, the events it appended and the idempotency keys it used,
-and writes them with one `executemany` per table at `flush` (SQLAlchemy Core). The log
-head is read and written with Core too, so the ORM never holds a stale copy of it.
+and writes them at `flush` with one `executemany` per table and kind of change: the
+events, the keys and the units on the DBAPI cursor, the (rare, JSON-holding) incidents
+through SQLAlchemy Core. A unit's row gets only the columns that changed.
 
 Reads see the buffer first: an object changed earlier in the transaction comes from
 here, not from the table. Code that queries the tables itself (a command that counts
-incidents, say) must `flush` first; `Context.session` does that.
+incidents, say) must `flush` first; `Context.session` does that. The ORM session, for
+the commands that want one, joins the same connection and transaction.
 """
 
 from __future__ import annotations
