@@ -149,10 +149,12 @@ def parse_client_message(text: str | bytes) -> dict[str, Any]:
     return check("to_hub", decode(text))
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def encode(type_: str, **fields: Any) -> str:
     """The text of a message of `type_` (not validated: the hub builds them itself)."""
-    return json.dumps({"v": VERSION, "type": type_, **fields}, separators=(",", ":"),
-                      ensure_ascii=False)
+    return _ENCODER.encode({"v": VERSION, "type": type_, **fields})
 
 
 def error_message(code: str, message: str, client_id: str | None = None,
