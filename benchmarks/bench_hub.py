@@ -227,7 +227,8 @@ async def run_load(kind: str, base: str, tokens: dict[str, str], units: int, sec
             "cpu_pct": 100 * cpu / elapsed, "rss_mb": rss, "peak_mb": peak}
 
 
-async def bench(units: int, seconds: float, db_url: str | None, workdir: Path) -> list[dict]:
+async def bench(units: int, seconds: float, db_url: str | None, workdir: Path,
+                commit_ms: str = "20") -> list[dict]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     rows = []
     ref, ref_url = await start_process([sys.executable, "-c", REFERENCE], env)
@@ -244,7 +245,7 @@ async def bench(units: int, seconds: float, db_url: str | None, workdir: Path) -
         [sys.executable, *(["-m", "cProfile", "-o", os.environ["BENCH_HUB_PROFILE"]]
                            if os.environ.get("BENCH_HUB_PROFILE") else []),
          "-m", "core", "hub", "--port", "0", "--db", url, "--rate", "50",
-         "--burst", "50"], env,
+         "--burst", "50", "--commit-ms", commit_ms], env,
         Path(os.environ["BENCH_HUB_LOG"]) if os.environ.get("BENCH_HUB_LOG") else None)
     try:
         fig = await run_load("hub", hub_url, tokens, units, seconds, hub.pid)
@@ -260,6 +261,7 @@ def main() -> None:
     parser.add_argument("--units", default="100,500,1000", help="fleet sizes, comma-separated")
     parser.add_argument("--seconds", type=float, default=60.0, help="seconds of reporting")
     parser.add_argument("--db", help="database URL for the hub (default: fresh SQLite)")
+    parser.add_argument("--commit-ms", default="20", help="the hub's --commit-ms (default 20)")
     args = parser.parse_args()
     sizes = [int(x) for x in args.units.split(",")]
     if any(n < 1 or n > 5000 for n in sizes) or not 1 <= args.seconds <= 600:
@@ -273,11 +275,15 @@ def main() -> None:
                 from tests.conftest import _reset_pg
 
                 _reset_pg(args.db)
-            for r in asyncio.run(bench(n, args.seconds, args.db, Path(tmp))):
+            rows = asyncio.run(bench(n, args.seconds, args.db, Path(tmp), args.commit_ms))
+            for r in rows:
                 print(f"{r['server']:<14}{r['units']:>6}{r['sent']:>8}{r['received']:>8}"
                       f"{r['lost']:>6}{r['msgs_s']:>8.0f}{r['p50_ms']:>8.1f}{r['p99_ms']:>8.1f}"
-                      f"{r['max_ms']:>8.1f}{r['cpu_pct']:>7.0f}{r['peak_mb']:>8.0f}",
+                      f"{r['max_ms']:>8.1f}{r['cpu_pct']:>7.1f}{r['peak_mb']:>8.0f}",
                       flush=True)
+            plain, hub = rows
+            print(f"  hub / plain at {n} units: CPU {hub['cpu_pct'] / plain['cpu_pct']:.1f}x, "
+                  f"memory {hub['peak_mb'] / plain['peak_mb']:.1f}x", flush=True)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ def test_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     (["hub", "--cert", "/no/such/cert.pem", "--key", "/no/such/key.pem"],
      "no such file: /no/such/cert.pem"),
     (["hub", "--rate", "-1"], "not a positive number"),
+    (["hub", "--commit-ms", "5000"], "not a commit interval: '5000' (0-1000 ms)"),
+    (["hub", "--commit-ms", "soon"], "not a commit interval: 'soon'"),
     (["field", "--hub", "ftp://x", "--unit", "E1", "--token", "t"], "not a hub URL: 'ftp://x'"),
     (["field", "--hub", "not a url", "--unit", "E1", "--token", "t"], "not a hub URL"),
     (["field", "--unit", "E1"], "the following arguments are required: --hub"),

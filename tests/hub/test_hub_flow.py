@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -92,6 +93,43 @@ def test_health_reports_database_connections_and_last_seq(seeded) -> None:  # no
             assert body["connections"] == {"units": 0, "consoles": 1, "total": 1}
         finally:
             await console.close()
+            await hub.stop()
+
+    run(body())
+
+
+def test_reports_that_arrive_together_share_a_transaction_but_not_an_event(seeded) -> None:  # noqa: ANN001
+    # Group commit: with a one-second commit interval, reports that trickle in over a
+    # fifth of a second are written in a transaction or two (without it: one each), yet
+    # each report is its own event with its own ack.
+    async def body() -> None:
+        hub, base = await start_hub(seeded.url, commit_interval=1.0)
+        batches: list[int] = []
+        execute_many = hub.service.execute_many
+
+        def counting(items):  # noqa: ANN001, ANN202
+            batches.append(len(items))
+            return execute_many(items)
+
+        hub.service.execute_many = counting  # type: ignore[method-assign]
+        units = [FieldClient(base, u, seeded.tokens[u], backoff_min=0.05) for u in ("E1", "E2")]
+        try:
+            for u in units:
+                await u.start()
+                await u.wait_for_state(u.state.CONNECTED)
+            pending = []
+            for n in range(10):
+                pending += [u.report_position(float(n), 1.0) for u in units]
+                await asyncio.sleep(0.02)  # the load's pace, not a wait for a result
+            acks = await asyncio.wait_for(asyncio.gather(*pending), 10)
+            seqs = [a["seq"] for a in acks]
+            assert len(set(seqs)) == 20 and all(a["type"] == "ack" for a in acks)
+            assert sum(batches) == 20 and len(batches) <= 3, batches
+            state = await run_in_thread(hub.service.state)
+            assert (state.units["E1"].x, state.units["E2"].x) == (9.0, 9.0)
+        finally:
+            for u in units:
+                await u.close()
             await hub.stop()
 
     run(body())
