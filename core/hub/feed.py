@@ -26,6 +26,7 @@ from core.store.event_log import NOTIFY_CHANNEL
 log = logging.getLogger(__name__)
 
 BATCH = 2000
+NOTICE_GRACE_S = 0.02  # how long a NOTIFY waits for the bus before the log is read
 
 
 class EventFeed:
@@ -147,6 +148,10 @@ class EventFeed:
             if head > self.last_seq:
                 self._wake.set()
 
+    def _check_notice(self, seq: int) -> None:
+        if seq > self.last_seq:
+            self._wake.set()
+
     async def _listen_loop(self) -> None:
         import psycopg
 
@@ -166,7 +171,11 @@ class EventFeed:
                         except ValueError:
                             continue
                         if seq > self.last_seq:
-                            self._wake.set()
+                            # Most notices are for this hub's own appends, whose events
+                            # are on their way from the bus: look at the log only if
+                            # they have not arrived a moment later.
+                            asyncio.get_running_loop().call_later(
+                                NOTICE_GRACE_S, self._check_notice, seq)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - the server went away: reconnect

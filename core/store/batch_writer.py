@@ -45,11 +45,11 @@ _INCIDENT_COLUMNS = ("type", "priority", "status", "x", "y", "address", "cell_co
                      "status_times", "calls", "notes", "level")
 _UNIT_INDEXES = range(len(_UNIT_COLUMNS))
 _SELECT_UNITS = f"SELECT id, {', '.join(_UNIT_COLUMNS)} FROM units WHERE id IN "
-_INSERT_UNIT = (f"INSERT INTO units (id, {', '.join(_UNIT_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * (len(_UNIT_COLUMNS) + 1))})")
+_INSERT_UNIT = f"INSERT INTO units (id, {', '.join(_UNIT_COLUMNS)})"
 _INSERT_EVENT = ("INSERT INTO events (seq, at, actor, type, incident_id, unit_id, payload, "
-                 "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-_INSERT_KEY = "INSERT INTO processed_commands (source, client_id, seq) VALUES (?, ?, ?)"
+                 "prev_hash, hash)")
+_INSERT_KEY = "INSERT INTO processed_commands (source, client_id, seq)"
+_ROWS_PER_INSERT = 500  # rows per multi-row INSERT (well inside both drivers' limits)
 # A join against the keys asked for: SQLite answers `source IN (..) AND client_id IN (..)`
 # with a lookup per pair of the two lists (n squared), and `(source, client_id) IN
 # (VALUES ..)` with a scan of the table; this is one index lookup per key on both.
@@ -150,6 +150,15 @@ class BatchWriter:
         if rows:
             self._cursor.executemany(self._sql(statement), rows)
 
+    def _insert(self, head: str, rows: Sequence[Sequence[Any]]) -> None:
+        """`head VALUES (..), (..), ..`: one statement for many rows, which psycopg runs
+        several times faster than `executemany` (and SQLite no slower)."""
+        for n in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[n:n + _ROWS_PER_INSERT]
+            one = "(" + ", ".join("?" * len(chunk[0])) + ")"
+            self._run(f"{head} VALUES {', '.join([one] * len(chunk))}",
+                      [value for row in chunk for value in row])
+
     def _lock_head(self) -> tuple[int, str]:
         # PostgreSQL: a row lock serialises appends; SQLite holds the write lock already.
         rows = self._run("SELECT seq, hash FROM log_head WHERE id = 1"
@@ -237,17 +246,20 @@ class BatchWriter:
 
     def flush(self) -> None:
         """Send everything buffered to the database (still inside the transaction)."""
-        self._run_many(_INSERT_EVENT, self._events)
+        self._insert(_INSERT_EVENT, self._events)
         self._events = []
-        self._run_many(_INSERT_KEY, self._keys)
+        self._insert(_INSERT_KEY, self._keys)
         self._keys = []
         self._flush_units()
         self._flush_incidents()
         if self.seq != self._flushed_seq:
-            self._run(_UPDATE_HEAD, (self.seq, self.hash))
             if self._postgresql:
-                # One notice for the whole batch: listeners read the log from where they are.
-                self._run("SELECT pg_notify(?, ?)", (NOTIFY_CHANNEL, str(self.seq)))
+                # One notice for the whole batch (listeners read the log from where they
+                # are), sent by the head's update itself: one round trip, not two.
+                self._run(_UPDATE_HEAD + " RETURNING pg_notify(?, ?)",
+                          (self.seq, self.hash, NOTIFY_CHANNEL, str(self.seq)))
+            else:
+                self._run(_UPDATE_HEAD, (self.seq, self.hash))
             self._flushed_seq = self.seq
 
     def _flush_units(self) -> None:
@@ -267,7 +279,7 @@ class BatchWriter:
                         (*(values[n] for n in changed), uid))
             self._stored_units[uid] = values
         self._dirty_units.clear()
-        self._run_many(_INSERT_UNIT, inserts)
+        self._insert(_INSERT_UNIT, inserts)
         for changed, rows in updates.items():
             columns = ", ".join(f"{_UNIT_COLUMNS[n]} = ?" for n in changed)
             self._run_many(f"UPDATE units SET {columns} WHERE id = ?", rows)
