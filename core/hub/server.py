@@ -77,6 +77,9 @@ class HubServer:
         self._tasks: list[asyncio.Task[Any]] = []
         self._runner: web.AppRunner | None = None
         self._cursors: dict[str, int] = {}
+        # One rate budget per token holder, shared by all its connections: opening more
+        # sockets must not buy more messages a second.
+        self._buckets: dict[tuple[str, str], TokenBucket] = {}
         self.port: int | None = None
 
     # -- life cycle ----------------------------------------------------------------------
@@ -139,6 +142,13 @@ class HubServer:
             self._discard(conn)
             await conn.ws.close(code=code, message=b"disconnected by the hub")
         return len(closing)
+
+    def _bucket_for(self, conn: Connection) -> TokenBucket:
+        key = (conn.identity.kind, conn.identity.subject)
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = self._buckets[key] = TokenBucket(self.rate, self.burst)
+        return bucket
 
     def _add(self, conn: Connection) -> None:
         self.connections.add(conn)
@@ -207,7 +217,7 @@ class HubServer:
             return ws
         sender = asyncio.create_task(self._sender(conn))
         self._add(conn)
-        bucket = TokenBucket(self.rate, self.burst)
+        bucket = self._bucket_for(conn)
         refused_in_a_row = 0
         closing = False
         try:

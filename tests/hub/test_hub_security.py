@@ -185,3 +185,31 @@ def test_an_ack_beyond_what_was_sent_and_a_giant_number_are_harmless(seeded) -> 
             await hub.stop()
 
     run(body())
+
+
+def test_more_connections_do_not_buy_a_higher_rate(seeded) -> None:  # noqa: ANN001
+    # Two sockets on one unit's token share that unit's budget: together they get the
+    # burst, not twice it.
+    async def body() -> None:
+        hub, base = await start_hub(seeded.url, rate=1, burst=10, abuse_limit=1000)
+        try:
+            async with aiohttp.ClientSession() as http:
+                socks = [await http.ws_connect(base + "/ws/unit") for _ in range(2)]
+                for ws in socks:
+                    assert (await _hello(ws, seeded.tokens["E1"]))["type"] == "welcome"
+                for n in range(8):
+                    for ws in socks:
+                        await ws.send_str(encode("position", id=f"{id(ws)}.{n}", x=1.0,
+                                                 y=float(n)))
+                answers = [await _answer(ws) for ws in socks for _ in range(8)]
+                refused = [a for a in answers if a["type"] == "error"]
+                accepted = [a for a in answers if a["type"] == "ack"]
+                assert {a["code"] for a in refused} == {"rate_limited"}
+                # 10 tokens to start with, perhaps one more refilled meanwhile.
+                assert 10 <= len(accepted) <= 11, answers
+                for ws in socks:
+                    await ws.close()
+        finally:
+            await hub.stop()
+
+    run(body())
