@@ -78,12 +78,47 @@ def decode(text: str | bytes) -> dict[str, Any]:
         raise ProtocolError(f"message of {len(text)} bytes is larger than the limit of "
                             f"{MAX_MESSAGE_BYTES} bytes", code="too_large")
     try:
-        data = _DECODER.decode(text if isinstance(text, str) else text.decode("utf-8"))
+        if isinstance(text, bytes):  # a binary frame: UTF-8 (BOM or not), UTF-16 or -32
+            text = text.decode(json.detect_encoding(text))
+        data = _DECODER.decode(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ProtocolError(f"not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise ProtocolError("a message must be a JSON object with 'v' and 'type'")
+    if "\\u" in text or not text.isascii():  # plain ASCII holds neither NUL nor surrogate
+        where = _unstorable_text(data)
+        if where is not None:
+            type_ = data.get("type") if isinstance(data.get("type"), str) else "message"
+            client_id = data.get("id") if isinstance(data.get("id"), str) else None
+            raise ProtocolError(f"{type_}.{where}: text may not hold NUL characters or "
+                                "unpaired surrogates (\\u0000, \\ud800-\\udfff)",
+                                client_id=client_id)
     return data
+
+
+def _unstorable_text(value: Any, path: str = "") -> str | None:
+    """The path of the first string no database can store as text, or None.
+
+    PostgreSQL refuses NUL in text, and neither database can encode a lone surrogate:
+    such a string would fail the whole batch of reports it is written with.
+    """
+    if isinstance(value, str):
+        if "\x00" in value:
+            return path
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path
+        return None
+    items: Any = (value.items() if isinstance(value, dict)
+                  else enumerate(value) if isinstance(value, list) else ())
+    for key, item in items:
+        if isinstance(key, str) and _unstorable_text(key) is not None:
+            return path or "(a field name)"
+        found = _unstorable_text(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 def describe(type_: str, error: SchemaError) -> str:

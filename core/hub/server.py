@@ -386,18 +386,28 @@ class HubServer:
             items = [(cmd, conn.identity.actor, (f"unit:{conn.identity.subject}", cid))
                      for conn, cid, cmd in batch]
             started = time.monotonic()
-            try:
-                outcomes = await loop.run_in_executor(self._writer,
-                                                      self.service.execute_many, items)
-                took = time.monotonic() - started
-                if took > 0.1:
-                    log.warning("a batch of %d field commands took %.0f ms", len(items),
-                                1000 * took)
-            except Exception:
-                log.exception("a batch of %d field commands failed", len(batch))
-                outcomes = [None] * len(batch)
+            outcomes = await loop.run_in_executor(self._writer, self._write_batch, items)
+            took = time.monotonic() - started
+            if took > 0.1:
+                log.warning("a batch of %d field commands took %.0f ms", len(items),
+                            1000 * took)
             for (conn, cid, _), outcome in zip(batch, outcomes, strict=True):
                 conn.queue.put_nowait(_answer(cid, outcome))
+
+    def _write_batch(self, items: list[tuple[Command, Any, tuple[str, str]]]
+                     ) -> list[Outcome | None]:
+        """`execute_many`, and when the batch fails as a whole, each command on its own:
+        one unit's unforeseen bad message must not cost every other unit its report.
+        None: that command could not be recorded (it is answered `internal`)."""
+        try:
+            return list(self.service.execute_many(items))
+        except Exception:
+            if len(items) == 1:
+                log.exception("a field command failed: %r", items[0][0])
+                return [None]
+            log.warning("a batch of %d field commands failed; writing them one by one",
+                        len(items), exc_info=True)
+        return [self._write_batch([item])[0] for item in items]
 
     async def _checkpoint_loop(self) -> None:
         # SQLite checkpoints the WAL inside whichever commit crosses 1000 pages: at a

@@ -167,9 +167,7 @@ def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         immediate = conn.get_execution_options().get(WRITE_OPTION, False)
-        # Straight to the driver: through `exec_driver_sql` this cost more than the
-        # position report a transaction carries (and there is nothing to log or type).
-        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:

@@ -154,3 +154,34 @@ def test_a_failed_batch_writes_nothing(db_url: str) -> None:
     again = service.execute(ReportPosition("E1", 6.0, 6.0), E1, idempotency_key=("unit:E1", "k1"))
     assert again.payload["x"] == 6.0  # the key was not kept either
     db.dispose()
+
+
+def test_one_command_that_breaks_its_batch_costs_only_itself(sqlite_url: str) -> None:
+    # The hub writes many units' reports in one transaction. If one command fails in a
+    # way nobody foresaw, the hub writes the batch again one command at a time: the
+    # others are recorded, the culprit alone is answered "internal" (None).
+    from core.commands import Command, Context, Decision
+    from core.hub.server import HubServer
+
+    class Explodes(Command):
+        units_may_issue = True
+
+        def decide(self, ctx: Context) -> Decision:
+            raise RuntimeError("boom")
+
+    db = open_database(sqlite_url)
+    seed_units(CommandService(db))
+    hub = HubServer(db)
+    e2 = Actor("unit:E2", None, unit_id="E2")
+    outcomes = hub._write_batch([
+        (ReportPosition("E1", 5.0, 5.0), E1, ("unit:E1", "a")),
+        (Explodes(), E1, ("unit:E1", "b")),
+        (ReportPosition("E2", 6.0, 6.0), e2, ("unit:E2", "c")),
+    ])
+    assert outcomes[1] is None
+    assert [o.event.payload["x"] for o in (outcomes[0], outcomes[2])] == [5.0, 6.0]
+    state = hub.service.state()
+    assert (state.units["E1"].x, state.units["E2"].x) == (5.0, 6.0)
+    hub._writer.shutdown()
+    hub._reader.shutdown()
+    db.dispose()

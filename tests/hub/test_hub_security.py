@@ -213,3 +213,29 @@ def test_more_connections_do_not_buy_a_higher_rate(seeded) -> None:  # noqa: ANN
             await hub.stop()
 
     run(body())
+
+
+def test_text_no_database_can_store_is_refused_and_spoils_no_one_elses_report(
+        seeded) -> None:  # noqa: ANN001
+    # E1 sends a lone surrogate and E2 a position within the same commit window: E1 is
+    # told what is wrong, E2's report is recorded as usual.
+    async def body() -> None:
+        hub, base = await start_hub(seeded.url, commit_interval=0.5)
+        try:
+            async with aiohttp.ClientSession() as http:
+                e1 = await http.ws_connect(base + "/ws/unit")
+                e2 = await http.ws_connect(base + "/ws/unit")
+                assert (await _hello(e1, seeded.tokens["E1"]))["type"] == "welcome"
+                assert (await _hello(e2, seeded.tokens["E2"]))["type"] == "welcome"
+                await e1.send_str('{"v":1,"type":"message","id":"x1","text":"\\ud800"}')
+                await e2.send_str(encode("position", id="y1", x=3.0, y=4.0))
+                err, ack = await _answer(e1), await _answer(e2)
+                assert err["type"] == "error" and err["code"] == "bad_message"
+                assert err["id"] == "x1" and err["message"].startswith("message.text:")
+                assert ack["type"] == "ack" and ack["id"] == "y1"
+                await e1.close()
+                await e2.close()
+        finally:
+            await hub.stop()
+
+    run(body())
