@@ -109,6 +109,9 @@ def require_text(value: object, field_name: str, *, max_len: int = 500,
     """A string field, stripped; refuses other types, over-long or (if asked) empty text."""
     if not isinstance(value, str):
         raise ValidationError(f"{field_name} must be text", field=field_name)
+    if "\x00" in value or not _encodable(value):
+        raise ValidationError(f"{field_name} holds characters that cannot be stored "
+                              "(a NUL or an unpaired surrogate)", field=field_name)
     value = value.strip()
     if not allow_empty and not value:
         raise ValidationError(f"{field_name} is required", field=field_name)
@@ -116,6 +119,14 @@ def require_text(value: object, field_name: str, *, max_len: int = 500,
         raise ValidationError(f"{field_name} is longer than {max_len} characters",
                               field=field_name)
     return value
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def require_coordinate(value: object, field_name: str) -> float:

@@ -146,6 +146,8 @@ def test_roles_and_units_may_only_do_what_they_may(service: CommandService) -> N
     ("address", "  ", "address is required"),
     ("x", float("nan"), "x must be a finite number"),
     ("priority", 0, "priority must be"),
+    ("address", "12 Heping Road\x00", "address holds characters that cannot be stored"),
+    ("description", "smoke \ud800", "description holds characters that cannot be stored"),
 ])
 def test_create_incident_validates_every_field(service: CommandService, field: str,
                                                value: object, needle: str) -> None:
