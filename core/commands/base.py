@@ -15,6 +15,7 @@ from core.domain.model import Incident, Unit
 from core.domain.state import State
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.store.batch_writer import BatchWriter
+from core.text import storable_text
 
 
 @dataclass
@@ -109,7 +110,7 @@ def require_text(value: object, field_name: str, *, max_len: int = 500,
     """A string field, stripped; refuses other types, over-long or (if asked) empty text."""
     if not isinstance(value, str):
         raise ValidationError(f"{field_name} must be text", field=field_name)
-    if "\x00" in value or not _encodable(value):
+    if not storable_text(value):
         raise ValidationError(f"{field_name} holds characters that cannot be stored "
                               "(a NUL or an unpaired surrogate)", field=field_name)
     value = value.strip()
@@ -119,14 +120,6 @@ def require_text(value: object, field_name: str, *, max_len: int = 500,
         raise ValidationError(f"{field_name} is longer than {max_len} characters",
                               field=field_name)
     return value
-
-
-def _encodable(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def require_coordinate(value: object, field_name: str) -> float:

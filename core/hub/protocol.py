@@ -19,6 +19,8 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
+from core.text import storable_text
+
 VERSION = 1
 SCHEMAS = Path(__file__).with_name("schemas")
 MAX_MESSAGE_BYTES = 64 * 1024  # our own limit: answered with an error, connection kept
@@ -97,19 +99,10 @@ def decode(text: str | bytes) -> dict[str, Any]:
 
 
 def _unstorable_text(value: Any, path: str = "") -> str | None:
-    """The path of the first string no database can store as text, or None.
-
-    PostgreSQL refuses NUL in text, and neither database can encode a lone surrogate:
-    such a string would fail the whole batch of reports it is written with.
-    """
+    """The path of the first string no database can store (see `storable_text`), or
+    None: such a string would fail the whole batch of reports it is written with."""
     if isinstance(value, str):
-        if "\x00" in value:
-            return path
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return path
-        return None
+        return None if storable_text(value) else path
     items: Any = (value.items() if isinstance(value, dict)
                   else enumerate(value) if isinstance(value, list) else ())
     for key, item in items:
