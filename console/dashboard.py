@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from console.bridge import EventBridge, Selection
@@ -93,18 +93,14 @@ class Dashboard(QWidget):
         self._canvas = pg.GraphicsLayoutWidget(parent=self)
         self._canvas.setObjectName("dashboardCanvas")
         self._open_plot = self._canvas.addPlot(
-            row=0, col=0, colspan=2, title=self.tr("Open incidents by priority"),
+            row=0, col=0, colspan=2,
             axisItems={"bottom": pg.DateAxisItem()})  # the workstation's local time
         self._open_legend = self._open_plot.addLegend(offset=(8, 8), colCount=5)
         self._open_curves = {
-            p: self._open_plot.plot([], [], name=priority_label(p),
-                                    pen=pg.mkPen(PRIORITY_COLOURS[p], width=2.5))
+            p: self._open_plot.plot([], [], pen=pg.mkPen(PRIORITY_COLOURS[p], width=2.5))
             for p in PRIORITIES}
 
-        self._response_plot = self._canvas.addPlot(
-            row=1, col=0, title=self.tr("Response times (call to first on scene)"))
-        self._response_plot.setLabel("bottom", self.tr("minutes"))
-        self._response_plot.setLabel("left", self.tr("Incidents"))
+        self._response_plot = self._canvas.addPlot(row=1, col=0)
         self._on_time_bars = pg.BarGraphItem(x=[], height=[], width=0.9,
                                              brush=ON_TIME_COLOUR, pen=None)
         self._late_bars = pg.BarGraphItem(x=[], height=[], width=0.9, brush=LATE_COLOUR,
@@ -112,24 +108,19 @@ class Dashboard(QWidget):
         self._response_plot.addItem(self._on_time_bars)
         self._response_plot.addItem(self._late_bars)
         self._response_legend = self._response_plot.addLegend(offset=(-8, 8))
-        self._response_legend.addItem(self._on_time_bars, self.tr("within standard"))
-        self._response_legend.addItem(self._late_bars, self.tr("late"))
         # The label sits left of the line, low, clear of the legend and of the right edge.
         self._standard_line = pg.InfiniteLine(
             angle=90, movable=False, label="",
             labelOpts={"position": 0.3, "anchors": [(1.05, 0.5), (1.05, 0.5)]})
         self._response_plot.addItem(self._standard_line)
 
-        self._status_plot = self._canvas.addPlot(row=1, col=1, title=self.tr("Units by status"))
-        self._status_plot.setLabel("bottom", self.tr("Units"))
+        self._status_plot = self._canvas.addPlot(row=1, col=1)
         statuses = list(UnitStatus)
         # Horizontal bars: the status names stay readable at any width and in Chinese.
         self._status_bars = pg.BarGraphItem(
             x0=0, y=np.arange(len(statuses)), height=0.7, width=np.zeros(len(statuses)),
             brushes=[pg.mkBrush(STATUS_COLOURS[s]) for s in statuses], pen=None)
         self._status_plot.addItem(self._status_bars)
-        self._status_plot.getAxis("left").setTicks(
-            [[(k, status_label(s)) for k, s in enumerate(statuses)]])
         self._status_plot.invertY(True)  # the first status (available) on top
         self._status_plot.setYRange(-0.6, len(statuses) - 0.4, padding=0)
         self._status_counts_text = [pg.TextItem(anchor=(0.0, 0.5)) for _ in statuses]
@@ -149,10 +140,9 @@ class Dashboard(QWidget):
         self._type_filter = QComboBox(self)
         self._type_filter.setObjectName("dashboardResponseType")
         self._type_filter.setAccessibleName("dashboardResponseType")
-        self._type_filter.addItem(self.tr("All types"), "")
-        for code, kind in INCIDENT_TYPES.items():
-            self._type_filter.addItem(QCoreApplication.translate("IncidentType", kind.label),
-                                      code)
+        self._type_filter.addItem("", "")
+        for code in INCIDENT_TYPES:
+            self._type_filter.addItem("", code)
         self._type_filter.currentIndexChanged.connect(self._on_filter_changed)
         self._summary = QLabel(self)
         self._summary.setObjectName("dashboardResponseSummary")
@@ -160,7 +150,8 @@ class Dashboard(QWidget):
 
         row = QHBoxLayout()
         row.setContentsMargins(6, 2, 6, 2)
-        row.addWidget(QLabel(self.tr("Response times for"), self))
+        self._filter_label = QLabel(self)
+        row.addWidget(self._filter_label)
         row.addWidget(self._type_filter)
         row.addWidget(self._summary, 1)
         layout = QVBoxLayout(self)
@@ -168,6 +159,36 @@ class Dashboard(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self._canvas, 1)
         layout.addLayout(row)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """Every text of the charts in the current language (also on a language change)."""
+        self._open_plot.setTitle(self.tr("Open incidents by priority"))
+        self._open_legend.clear()
+        for p, curve in self._open_curves.items():
+            self._open_legend.addItem(curve, priority_label(p))
+        self._response_plot.setTitle(self.tr("Response times (call to first on scene)"))
+        self._response_plot.setLabel("bottom", self.tr("minutes"))
+        self._response_plot.setLabel("left", self.tr("Incidents"))
+        self._response_legend.clear()
+        self._response_legend.addItem(self._on_time_bars, self.tr("within standard"))
+        self._response_legend.addItem(self._late_bars, self.tr("late"))
+        self._status_plot.setTitle(self.tr("Units by status"))
+        self._status_plot.setLabel("bottom", self.tr("Units"))
+        self._status_plot.getAxis("left").setTicks(
+            [[(k, status_label(s)) for k, s in enumerate(UnitStatus)]])
+        self._type_filter.setItemText(0, self.tr("All types"))
+        for index, kind in enumerate(INCIDENT_TYPES.values(), start=1):
+            self._type_filter.setItemText(
+                index, QCoreApplication.translate("IncidentType", kind.label))
+        self._filter_label.setText(self.tr("Response times for"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_filter_label"):
+            self.retranslate_ui()
+            self._incidents_dirty = True  # the summary and the standard's label
+            self._redraw()
+        super().changeEvent(event)
 
     # ------------------------------------------------------------------ theme
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -117,7 +117,6 @@ class MapView(QWidget):
     def _build_widgets(self) -> None:
         self._plot = pg.PlotWidget(parent=self)
         self._plot.setObjectName("mapCanvas")
-        self._plot.setAccessibleName(self.tr("City map"))
         item = self._plot.getPlotItem()
         for axis in ("left", "bottom"):
             item.hideAxis(axis)
@@ -138,39 +137,30 @@ class MapView(QWidget):
         bar.setAccessibleName("mapToolBar")
         bar.setMovable(False)
         self._layer_buttons: dict[str, QToolButton] = {}
-        names = {"areas": self.tr("Water, parks"), "roads": self.tr("Roads"),
-                 "cells": self.tr("Cells"),
-                 "cell_names": self.tr("Cell names"), "stations": self.tr("Stations"),
-                 "units": self.tr("Units"), "incidents": self.tr("Incidents")}
         for layer in LAYERS:
             button = QToolButton(self)
-            button.setText(names[layer])
             button.setCheckable(True)
             button.setChecked(True)
             object_name = "layer" + "".join(w.capitalize() for w in layer.split("_"))
             button.setObjectName(object_name)
             button.setAccessibleName(object_name)
-            button.setToolTip(self.tr("Show or hide this layer"))
             button.toggled.connect(lambda on, name=layer: self.set_layer_visible(name, on))
             bar.addWidget(button)
             self._layer_buttons[layer] = button
         bar.addSeparator()
-        fit = QToolButton(self)
-        fit.setText(self.tr("Whole city"))
+        self._fit_button = fit = QToolButton(self)
         fit.setObjectName("mapFitCity")
         fit.setAccessibleName("mapFitCity")
         fit.clicked.connect(self.fit_city)
         bar.addWidget(fit)
         self._legend_button = QToolButton(self)
-        self._legend_button.setText(self.tr("Legend"))
         self._legend_button.setCheckable(True)
         self._legend_button.setChecked(True)
         self._legend_button.setObjectName("mapLegendToggle")
         self._legend_button.setAccessibleName("mapLegendToggle")
         bar.addWidget(self._legend_button)
 
-        self._pick_banner = QLabel(self.tr("Click the map to set the location (Esc cancels)"),
-                                   self)
+        self._pick_banner = QLabel(self)
         self._pick_banner.setObjectName("mapPickBanner")
         self._pick_banner.setVisible(False)
         self._legend = QLabel(self)
@@ -187,6 +177,7 @@ class MapView(QWidget):
         layout.addWidget(self._pick_banner)
         layout.addWidget(self._plot, 1)
         layout.addWidget(self._legend)
+        self.retranslate_ui()
 
     def _build_static_layers(self) -> None:
         self._static = CityLayers(self._vb, self._city, self._station_tip)
@@ -252,6 +243,29 @@ class MapView(QWidget):
         self._units_dirty = self._incidents_dirty = True
         if hasattr(self, "_timer"):
             self._redraw_live()
+
+    def retranslate_ui(self) -> None:
+        """Every text of the map in the current language (also on a language change)."""
+        self._plot.setAccessibleName(self.tr("City map"))
+        names = {"areas": self.tr("Water, parks"), "roads": self.tr("Roads"),
+                 "cells": self.tr("Cells"),
+                 "cell_names": self.tr("Cell names"), "stations": self.tr("Stations"),
+                 "units": self.tr("Units"), "incidents": self.tr("Incidents")}
+        for layer, button in self._layer_buttons.items():
+            button.setText(names[layer])
+            button.setToolTip(self.tr("Show or hide this layer"))
+        self._fit_button.setText(self.tr("Whole city"))
+        self._legend_button.setText(self.tr("Legend"))
+        self._pick_banner.setText(self.tr("Click the map to set the location (Esc cancels)"))
+        self._legend.setText(self._legend_html())
+        self._units_dirty = self._incidents_dirty = True  # labels name types and statuses
+        if hasattr(self, "_timer"):
+            self._redraw_live()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_legend"):
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def _legend_html(self) -> str:
         shapes = {"s": "■", "+": "✚", "d": "◆", "h": "⬢", "o": "●"}

@@ -120,10 +120,10 @@ def test_simplified_chinese_leaves_no_english_in_the_main_panels(make_window) ->
 
 
 def test_switching_to_chinese_at_run_time_retranslates_the_panels(make_window) -> None:  # noqa: ANN001
-    """The Language menu: every panel of this issue retranslates itself at once. (The map
-    and the dashboard, built in other issues, take the language they started in.)"""
+    """The Language menu: every panel retranslates itself at once, the map (layer
+    buttons, legend) and the dashboard (titles, axes, legends, filter) included."""
     window = make_window("zh_CN")
-    assert _english(window, skip=("mapView", "dashboard")) == []
+    assert _english(window) == []
 
 
 def test_switching_back_to_english_at_run_time(qtbot, make_window) -> None:  # noqa: ANN001
