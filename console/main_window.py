@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -29,7 +30,6 @@ from PySide6.QtWidgets import (
 from console.bridge import EventBridge, Selection
 from console.command_runner import CommandRunner
 from console.follower import DatabaseFollower
-from console.hub_link import HubConnection
 from console.i18n import LANGUAGES, LanguageSwitcher
 from console.models.incident_sort_proxy import IncidentSortProxy
 from console.models.incident_table_model import IncidentTableModel
@@ -45,6 +45,9 @@ from console.status import Banner, StatusBar
 from console.theme import apply_theme
 from console.vocabulary import AddressLabels
 from core.centre import Centre
+
+if TYPE_CHECKING:  # the hub link (and aiohttp, ~0.25 s) is imported only with --hub
+    from console.hub_link import HubConnection
 
 log = logging.getLogger(__name__)
 

@@ -83,3 +83,17 @@ def test_a_bad_token_is_refused_with_the_hubs_reason(qtbot, centre: Centre,  # n
         assert link.state == "refused"
     finally:
         link.close()
+
+
+def test_a_console_without_a_hub_does_not_load_the_hub_link() -> None:
+    # aiohttp and the link cost ~0.25 s of the console's start; only --hub needs them.
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys\nimport console.main_window, console.command\n"
+            "bad = sorted(m for m in ('aiohttp', 'console.hub_link') if m in sys.modules)\n"
+            "assert not bad, bad\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stderr
