@@ -28,15 +28,14 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 
 def run_info(args: argparse.Namespace) -> int:
-    from sqlalchemy import func, select, text
+    from sqlalchemy import func, select
 
     from core.store.schema import EventRow, IncidentRow, OperatorRow, UnitRow
 
     db = open_db(args.db)
     with db.session() as s:
-        version = s.execute(text("SELECT version_num FROM alembic_version")).scalar()
         print(f"database: {db.display_url()}")
-        print(f"schema:   {version}")
+        print(f"schema:   {db.schema_version()}")
         for label, table in (("events", EventRow), ("incidents", IncidentRow),
                              ("units", UnitRow), ("operators", OperatorRow)):
             count = s.execute(select(func.count()).select_from(table)).scalar_one()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -63,6 +63,7 @@ _UPDATE_INCIDENT = update(_INCIDENTS).where(_INCIDENTS.c.id == bindparam("b_id")
 _INSERT_INCIDENT = insert(_INCIDENTS)
 
 UnitValues = tuple[Any, ...]
+T = TypeVar("T")
 
 
 def _unit_values(u: Unit) -> UnitValues:
@@ -89,9 +90,9 @@ def _incident_values(i: Incident) -> dict[str, Any]:
             "calls": i.calls, "notes": list(i.notes), "level": i.level}
 
 
-def _chunks(ids: list[str]) -> Iterable[list[str]]:
-    for n in range(0, len(ids), _IN_CHUNK):
-        yield ids[n:n + _IN_CHUNK]
+def _chunks(items: Sequence[T], size: int = _IN_CHUNK) -> Iterable[Sequence[T]]:
+    for n in range(0, len(items), size):
+        yield items[n:n + size]
 
 
 class BatchWriter:
@@ -129,6 +130,7 @@ class BatchWriter:
     def finish(self) -> None:
         """Write everything, the ORM session's changes included; the caller commits."""
         self.flush()
+        self._cursor.close()
         if self._session is not None:
             self._session.flush()
             self._session.close()  # leaves the connection's transaction to the caller
@@ -153,8 +155,7 @@ class BatchWriter:
     def _insert(self, head: str, rows: Sequence[Sequence[Any]]) -> None:
         """`head VALUES (..), (..), ..`: one statement for many rows, which psycopg runs
         several times faster than `executemany` (and SQLite no slower)."""
-        for n in range(0, len(rows), _ROWS_PER_INSERT):
-            chunk = rows[n:n + _ROWS_PER_INSERT]
+        for chunk in _chunks(rows, _ROWS_PER_INSERT):
             one = "(" + ", ".join("?" * len(chunk[0])) + ")"
             self._run(f"{head} VALUES {', '.join([one] * len(chunk))}",
                       [value for row in chunk for value in row])
@@ -210,8 +211,7 @@ class BatchWriter:
         """Which idempotency keys were used before, and the event each recorded."""
         found: dict[tuple[str, str], int] = {}
         wanted = sorted(keys)
-        for n in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[n:n + _IN_CHUNK]
+        for chunk in _chunks(wanted):
             rows = self._run(_SELECT_KEYS.format(", ".join(["(?, ?)"] * len(chunk))),
                              [part for key in chunk for part in key])
             for source, client_id, seq in rows:
