@@ -26,6 +26,8 @@ import networkx as nx
 import numpy as np
 
 from core.domain.kinds import UNIT_AGENCY, Agency, UnitKind
+from core.errors import ValidationError
+from core.geo import GeoReference, check_latlon
 
 if TYPE_CHECKING:
     from scipy.spatial import cKDTree
@@ -40,6 +42,10 @@ ROAD_SPEEDS_KMH: dict[str, float] = {
     "local": 30.0,
 }
 """The default free-flow speed of each road class."""
+
+POSITION_MARGIN_M = 5000.0
+"""How far outside its bounds a position may lie and still belong to the city (a unit
+returning from a hospital beyond the edge, a call from the ring road)."""
 
 
 def normalise(text: str) -> str:
@@ -168,6 +174,10 @@ class City:
     areas: tuple[Area, ...] = ()
     # Optional Chinese name of each road, keyed by the English name.
     road_names_zh: dict[str, str] = field(default_factory=dict)
+    # Where local (0, 0) is on the earth; None for a city saved before Beacon knew.
+    reference: GeoReference | None = None
+    # The IANA time zone of the centre that serves the city: what people are shown.
+    time_zone: str = "UTC"
 
     def __post_init__(self) -> None:
         for name in ("districts", "streets", "communities", "cells", "stations", "units",
@@ -290,6 +300,41 @@ class City:
             raise ValueError("the city has no road nodes")
         _, k = self._node_tree.query((x, y))
         return int(self._node_ids[int(k)])
+
+    def to_latlon(self, x: float, y: float) -> tuple[float, float]:
+        """Local metres -> WGS 84 (latitude, longitude); `ValidationError` without a
+        coordinate reference."""
+        return self._reference().to_latlon(x, y)
+
+    def to_local(self, lat: float, lon: float) -> tuple[float, float]:
+        """WGS 84 (latitude, longitude) -> local metres; `ValidationError` without a
+        coordinate reference or for a point that is not on the earth."""
+        try:
+            check_latlon(lat, lon)
+        except ValueError as exc:
+            raise ValidationError(str(exc), field="position") from None
+        return self._reference().to_local(lat, lon)
+
+    def _reference(self) -> GeoReference:
+        if self.reference is None:
+            raise ValidationError(f"the city {self.name!r} has no place on the earth: "
+                                  "give positions in local metres (x, y)", field="position")
+        return self.reference
+
+    def check_position(self, x: float, y: float, margin_m: float = POSITION_MARGIN_M,
+                       what: str = "position") -> None:
+        """Raise `ValidationError` unless (x, y) is a finite point within the city's
+        bounds widened by `margin_m`; the message says where the city is."""
+        if not (isinstance(x, int | float) and isinstance(y, int | float)
+                and math.isfinite(x) and math.isfinite(y)):
+            raise ValidationError(f"{what} ({x!r}, {y!r}) is not a pair of finite numbers",
+                                  field=what)
+        x0, y0, x1, y1 = self.bounds
+        if not (x0 - margin_m <= x <= x1 + margin_m and y0 - margin_m <= y <= y1 + margin_m):
+            raise ValidationError(
+                f"{what} ({x:.6g}, {y:.6g}) m is outside {self.name} (x {x0:.0f}..{x1:.0f}, "
+                f"y {y0:.0f}..{y1:.0f} m, with a margin of {margin_m / 1000:g} km)",
+                field=what)
 
     def node_xy(self, node: int) -> tuple[float, float]:
         """The (x, y) of a road node."""

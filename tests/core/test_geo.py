@@ -103,3 +103,22 @@ def test_parse_latlon_reads_what_people_paste(text, expected):
                                   "nan, 1", "1e400, 3", "31.2, 200", ""])
 def test_parse_latlon_refuses_what_is_not_a_position(text):
     assert parse_latlon(text) is None
+
+
+def test_a_city_refuses_positions_off_its_map_and_converts_with_its_reference():
+    from dataclasses import replace
+
+    from core.city.demo import build_demo_city
+    from core.errors import ValidationError
+
+    city = build_demo_city(scale="small")
+    city.check_position(100.0, 100.0)
+    city.check_position(-4000.0, 100.0)  # within the margin
+    for bad in [(1e308, 0.0), (math.nan, 0.0), (-6000.0, 0.0), ("1", 2.0)]:
+        with pytest.raises(ValidationError, match="position"):
+            city.check_position(*bad)
+    placed = replace(city, reference=GeoReference(30.2741, 120.1551))
+    lat, lon = placed.to_latlon(500.0, 700.0)
+    assert placed.to_local(lat, lon) == pytest.approx((500.0, 700.0), abs=1e-3)
+    with pytest.raises(ValidationError, match="latitude"):
+        placed.to_local(121.0, 30.0)
