@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from console.vocabulary import fill
+from core.local_time import format_local
 
 _DEMO = re.compile(r"^DEMO: signed in automatically as '([^']*)' \(([^)]*)\)")
 
@@ -58,10 +59,11 @@ class StatusBar(QStatusBar):
     """Messages on the left; operator, hub link and the centre's clock on the right."""
 
     def __init__(self, now: Callable[[], datetime], operator: str, hub_url: str | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, time_zone: str = "UTC") -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
         self._now = now
+        self._zone = time_zone
         self._operator_name = operator
         self._hub_url = hub_url
         self._hub_state = "offline" if not hub_url else "closed"
@@ -106,8 +108,10 @@ class StatusBar(QStatusBar):
 
     def _on_tick(self) -> None:
         now = self._now()
-        # The centre keeps UTC; the room reads its own local time, zone named.
-        self.clock.setText(now.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"))
+        # The centre keeps UTC; people read the centre's local time with its offset
+        # (simulated instants in a drill), whatever zone this workstation is set to.
+        self.clock.setText(format_local(now, self._zone))
+        self.clock.setToolTip(self._zone)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:

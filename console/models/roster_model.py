@@ -25,6 +25,7 @@ from core.domain.lifecycle import UnitStatus
 from core.domain.model import Unit
 from core.domain.state import State
 from core.events import Event
+from core.local_time import offset_text, to_local
 
 UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 10
 
@@ -62,8 +63,10 @@ class RosterModel(QStandardItemModel):
     """Units grouped by agency and station; one row of items per unit."""
 
     def __init__(self, state: State, station_names: Mapping[str, str],
-                 now: Callable[[], datetime], parent: QObject | None = None) -> None:
+                 now: Callable[[], datetime], parent: QObject | None = None,
+                 time_zone: str = "UTC") -> None:
         super().__init__(parent)
+        self._zone = time_zone
         self._state = state
         self._station_names = dict(station_names)
         self._now = now
@@ -126,8 +129,10 @@ class RosterModel(QStandardItemModel):
         return item
 
     def _set_headers(self) -> None:
-        self.setHorizontalHeaderLabels(
-            [QCoreApplication.translate("RosterModel", h) for h in HEADERS])
+        labels = [QCoreApplication.translate("RosterModel", h) for h in HEADERS]
+        # Report times are the centre's local time: say which, as everywhere.
+        labels[RosterColumn.REPORT] += f" ({offset_text(to_local(self._now(), self._zone))})"
+        self.setHorizontalHeaderLabels(labels)
 
     def group_rows(self) -> list[tuple[int, object]]:
         """(row, parent index) of every agency and station row, for views to span."""
@@ -180,7 +185,8 @@ class RosterModel(QStandardItemModel):
 
     def _update_report(self, unit: Unit) -> None:
         item = self._rows[unit.id][RosterColumn.REPORT]
-        text = (unit.last_report_at.astimezone().strftime("%H:%M:%S")
+        # The centre's local time (the column header names the zone).
+        text = (to_local(unit.last_report_at, self._zone).strftime("%H:%M:%S")
                 if unit.last_report_at else "")
         if item.text() != text:
             item.setText(text)

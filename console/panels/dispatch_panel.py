@@ -45,6 +45,7 @@ from core.commands import AssignUnits
 from core.domain.state import State
 from core.errors import ValidationError
 from core.events import Event
+from core.local_time import format_local
 from core.recommendation import IncidentSnapshot, UnitRecommendation, UnitSnapshot, rank, snapshot
 
 log = logging.getLogger(__name__)
@@ -184,7 +185,10 @@ class DispatchPanel(QWidget):
         self.heading.setText(f"{incident.id} · P{incident.priority} · "
                              f"{incident_type_label(incident.type)} · "
                              f"{self._addresses.label(incident.address)} · "
-                             f"{incident_status_label(incident.status)}")
+                             f"{incident_status_label(incident.status)} · "
+                             + fill(self.tr("call at %1"),
+                                    format_local(incident.created_at, self._city.time_zone,
+                                                 "%H:%M:%S")))
         self.assigned.setText(fill(self.tr("Assigned: %1"), ", ".join(incident.units))
                               if incident.units else self.tr("No unit assigned yet."))
 
