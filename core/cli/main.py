@@ -21,6 +21,7 @@ from core.errors import UserError
 CORE_COMMANDS: tuple[str, ...] = (
     "core.cli.db_cmd",
     "core.cli.operator_cmd",
+    "core.cli.incident_cmd",
     "core.cli.audit_cmd",
     "core.cli.city_cmd",
     "core.cli.optimize_cmd",
