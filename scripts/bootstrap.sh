@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBS=(
-  # Qt under offscreen and under X (xcb); see STACK.md
+  # Qt under offscreen, then under X (xcb: without these, "Could not load the Qt
+  # platform plugin xcb even though it was found")
   libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1 xvfb xauth
