@@ -15,8 +15,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     demo = sub.add_parser(
         "demo", help="(re)build the demo city into the database",
         description="Generate the demo city (deterministic for a seed) and store it, with "
-                    "its stations and units, in the database. Refuses a database that "
-                    "already serves a city unless --replace is given.")
+                    "its stations and units, in the database. A database serves one "
+                    "city: one that already serves a city is refused (use a new --db).")
     add_db_argument(demo)
     demo.add_argument("--seed", type=int, default=2026, help="generator seed (default 2026)")
     demo.add_argument("--small", action="store_true", help="a tiny city, for tests")

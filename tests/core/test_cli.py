@@ -100,3 +100,26 @@ def test_operator_add_hashes_the_password_and_records_who(tmp_path, monkeypatch,
     assert [(e.type, e.payload["username"]) for e in events] == [
         ("operator_created", "wang.fang")]
     assert "password" not in str(events[0].payload)
+
+
+def test_help_promises_only_flags_that_exist(capsys: pytest.CaptureFixture[str]) -> None:
+    """A help text that names `--flag` must accept it (issue: `city demo --replace`)."""
+    import re
+
+    for path in _subcommands():
+        with pytest.raises(SystemExit):
+            main([*path, "--help"])
+        out = re.sub(r"-\n\s*", "-", capsys.readouterr().out)  # argparse wraps at "-"
+        _usage, _, rest = out.partition("\n\n")
+        accepted = set(re.findall(r"--[a-z][a-z0-9-]*", out.split("options:")[-1]))
+        for flag in set(re.findall(r"--[a-z][a-z0-9-]*", rest.split("options:")[0])):
+            assert flag in accepted or flag == "--help", (path, flag)
+
+
+def test_a_second_demo_city_is_refused_in_one_line(tmp_path, capsys) -> None:  # noqa: ANN001
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    assert main(["city", "demo", "--small", "--db", url]) == 0
+    capsys.readouterr()
+    assert main(["city", "demo", "--small", "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert "already serves the city" in err and err.count("\n") == 1
