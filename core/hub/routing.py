@@ -28,10 +28,15 @@ UNIT_SILENT_EVENTS = frozenset({"unit_position_reported"})
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
-    """An event as JSON-ready data (the `event` field of an `event` message)."""
+    """An event as JSON-ready data (the `event` field of an `event` message).
+
+    Consoles get the personal fields (a caller's name and number) while they exist.
+    """
     return {"seq": event.seq, "at": iso(event.at), "actor": event.actor, "type": event.type,
             "payload": event.payload, "incident_id": event.incident_id,
-            "unit_id": event.unit_id, "prev_hash": event.prev_hash, "hash": event.hash}
+            "unit_id": event.unit_id, "prev_hash": event.prev_hash, "hash": event.hash,
+            "v": event.v, "personal": dict(event.personal),
+            "personal_hash": event.personal_hash}
 
 
 def event_from_dict(data: dict[str, Any]) -> Event:
@@ -39,7 +44,9 @@ def event_from_dict(data: dict[str, Any]) -> Event:
     return Event(seq=int(data["seq"]), at=datetime.fromisoformat(data["at"]),
                  actor=data["actor"], type=data["type"], payload=dict(data["payload"]),
                  incident_id=data.get("incident_id"), unit_id=data.get("unit_id"),
-                 prev_hash=data["prev_hash"], hash=data["hash"])
+                 prev_hash=data["prev_hash"], hash=data["hash"], v=int(data.get("v", 1)),
+                 personal=dict(data.get("personal") or {}),
+                 personal_hash=data.get("personal_hash"))
 
 
 def console_message(event: Event) -> str:
