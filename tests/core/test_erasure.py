@@ -180,3 +180,17 @@ def test_only_a_supervisor_may_erase(centre: CommandService) -> None:
 
     with pytest.raises(PermissionDenied):
         centre.execute(EraseCallerData("INC-00001", "request"), DISPATCHER)
+
+
+def test_the_audit_trail_shows_caller_data_while_held(
+        centre: CommandService, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    args = ["audit", "log", "--db", _url(centre), "--incident", "INC-00001", "--json"]
+    assert main(args) == 0
+    first = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert first["v"] == 1 and first["personal"]["caller_name"] == NAMES[0]
+    _erase(centre, capsys)
+    assert main(args) == 0
+    first = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert first["personal"] == {}
