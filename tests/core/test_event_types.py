@@ -151,33 +151,61 @@ def _unchanged(before: State, after: State, e: Event) -> None:
     assert projection.same_state(before, after) == []
 
 
+def _check_units_registered(before: State, after: State, e: Event) -> None:
+    assert set(after.units) == {"E1", "A1"}
+    assert all(u.status is UnitStatus.AVAILABLE for u in after.units.values())
+
+
+def _check_note_added(before: State, after: State, e: Event) -> None:
+    assert _incident(after).notes[-1] == "gas main nearby"
+
+
+def _check_priority(before: State, after: State, e: Event) -> None:
+    assert _incident(after).priority == e.payload["priority"]
+
+
+def _check_units_assigned(before: State, after: State, e: Event) -> None:
+    assert _incident(after).units == ["E1", "A1"]
+    assert _incident(after).status is IncidentStatus.DISPATCHED
+    assert after.units["E1"].incident_id == "INC-00001"
+    assert after.units["E1"].eta_at == datetime(2026, 3, 1, 8, 4, 45, tzinfo=UTC)
+
+
+def _check_unit_status(before: State, after: State, e: Event) -> None:
+    assert after.units["E1"].status is UnitStatus.ON_SCENE
+    assert _incident(after).status is IncidentStatus.ON_SCENE
+
+
+def _check_position(before: State, after: State, e: Event) -> None:
+    assert (after.units["A1"].x, after.units["A1"].y) == (300.0, 320.0)
+    assert after.units["A1"].last_report_at == e.at
+
+
+def _check_incident_status(before: State, after: State, e: Event) -> None:
+    assert _incident(after).status is IncidentStatus.RESOLVED
+    assert _incident(after).units == []
+    assert after.units["E1"].status is UnitStatus.AVAILABLE
+
+
+def _check_level(before: State, after: State, e: Event) -> None:
+    assert _incident(after).level == 2
+
+
 EXPECTED: dict[str, Check] = {
     "operator_created": _unchanged,
     "operator_signed_in": _unchanged,
     "city_loaded": _unchanged,
     "message_sent": _unchanged,
-    "units_registered": lambda b, a, e: (
-        set(a.units) == {"E1", "A1"}
-        and all(u.status is UnitStatus.AVAILABLE for u in a.units.values())) or pytest.fail(),
+    "units_registered": _check_units_registered,
     "incident_created": _check_incident_created,
     "call_attached": _check_call_attached,
-    "note_added": lambda b, a, e: _incident(a).notes[-1] == "gas main nearby" or pytest.fail(),
-    "incident_priority_changed": lambda b, a, e: (
-        _incident(a).priority == e.payload["priority"]) or pytest.fail(),
-    "units_assigned": lambda b, a, e: (
-        _incident(a).units == ["E1", "A1"] and a.units["E1"].incident_id == "INC-00001"
-        and a.units["E1"].eta_at == datetime(2026, 3, 1, 8, 4, 45, tzinfo=UTC)
-        and _incident(a).status is IncidentStatus.DISPATCHED) or pytest.fail(),
-    "unit_status_changed": lambda b, a, e: (
-        a.units["E1"].status is UnitStatus.ON_SCENE
-        and _incident(a).status is IncidentStatus.ON_SCENE) or pytest.fail(),
-    "unit_position_reported": lambda b, a, e: (
-        (a.units["A1"].x, a.units["A1"].y) == (300.0, 320.0)
-        and a.units["A1"].last_report_at == e.at) or pytest.fail(),
-    "incident_status_changed": lambda b, a, e: (
-        _incident(a).status is IncidentStatus.RESOLVED and _incident(a).units == []
-        and a.units["E1"].status is UnitStatus.AVAILABLE) or pytest.fail(),
-    "incident_level_changed": lambda b, a, e: _incident(a).level == 2 or pytest.fail(),
+    "note_added": _check_note_added,
+    "incident_priority_changed": _check_priority,
+    "units_assigned": _check_units_assigned,
+    "unit_status_changed": _check_unit_status,
+    "unit_position_reported": _check_position,
+    "incident_status_changed": _check_incident_status,
+    "incident_level_changed": _check_level,
     "personal_data_erased": _check_erased,
 }
 
