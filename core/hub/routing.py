@@ -32,11 +32,14 @@ def event_to_dict(event: Event) -> dict[str, Any]:
 
     Consoles get the personal fields (a caller's name and number) while they exist.
     """
-    return {"seq": event.seq, "at": iso(event.at), "actor": event.actor, "type": event.type,
+    data = {"seq": event.seq, "at": iso(event.at), "actor": event.actor, "type": event.type,
             "payload": event.payload, "incident_id": event.incident_id,
             "unit_id": event.unit_id, "prev_hash": event.prev_hash, "hash": event.hash,
-            "v": event.v, "personal": dict(event.personal),
-            "personal_hash": event.personal_hash}
+            "v": event.v}
+    if event.personal or event.personal_hash:  # most events (position reports) have none
+        data["personal"] = dict(event.personal)
+        data["personal_hash"] = event.personal_hash
+    return data
 
 
 def event_from_dict(data: dict[str, Any]) -> Event:
