@@ -163,8 +163,8 @@ def _call_attached(state: State, e: Event) -> None:
 def _personal_data_erased(state: State, e: Event) -> None:
     # The events' own values are gone from the log; what the tables derived from them
     # (the caller fields, the notes of attached calls) is replaced as the event says.
-    incident = state.incidents.get(e.payload["incident_id"])
-    if incident is None:
+    incident = state.incidents.get(e.payload.get("incident_id") or "")
+    if incident is None:  # an erasure about another subject (e.g. the registry)
         return
     fields = set(e.payload.get("fields", ()))
     if "caller_name" in fields:

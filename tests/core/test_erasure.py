@@ -194,3 +194,16 @@ def test_the_audit_trail_shows_caller_data_while_held(
     assert main(args) == 0
     first = json.loads(capsys.readouterr().out.splitlines()[0])
     assert first["personal"] == {}
+
+
+def test_the_answer_to_a_resent_command_carries_the_personal_fields(
+        centre: CommandService) -> None:
+    from core.commands import CreateIncident
+
+    command = CreateIncident(type="medical", x=1.0, y=2.0, address="9 Jiefang Road",
+                             caller_name="Sun Li", callback_number="+86 2")
+    key = ("console-1", "c-77")
+    first = centre.execute_many([(command, DISPATCHER, key)])[0]
+    again = centre.execute_many([(command, DISPATCHER, key)])[0]
+    assert again.duplicate and again.event == first.event
+    assert again.event.personal == {"caller_name": "Sun Li", "callback_number": "+86 2"}
