@@ -26,6 +26,11 @@ NAMES = ("Li Wei", "Wang Fang")
 NUMBERS = ("+86 138 0000 0000", "+86 139 5555 0101")
 
 
+@pytest.fixture(autouse=True)
+def _password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BEACON_PASSWORD", "password-123")  # sam's, for `caller erase`
+
+
 @pytest.fixture
 def centre(db_url: str, sim_clock) -> CommandService:  # noqa: ANN001
     """An incident with two callers, and a supervisor 'sam' to approve erasures."""
@@ -47,7 +52,7 @@ def _url(svc: CommandService) -> str:
 def _erase(svc: CommandService, capsys: pytest.CaptureFixture[str], *extra: str
            ) -> tuple[int, str, str]:
     code = main(["caller", "erase", "--db", _url(svc), "--incident", "INC-00001",
-                 "--reason", "request 2026-12", "--by", "sam", *extra])
+                 "--reason", "request 2026-12", "--user", "sam", *extra])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -159,15 +164,15 @@ def test_the_erase_command_refuses_mistakes_in_one_line(
         centre: CommandService, capsys: pytest.CaptureFixture[str]) -> None:
     url = _url(centre)
     code = main(["caller", "erase", "--db", url, "--incident", "INC-00099", "--reason", "r",
-                 "--by", "sam"])
+                 "--user", "sam"])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "no incident 'INC-00099'" in err
     code = main(["caller", "erase", "--db", url, "--incident", "INC-00001", "--reason", "r",
-                 "--by", "nobody"])
+                 "--user", "nobody"])
     err = capsys.readouterr().err
-    assert code == 2 and err.count("\n") == 1 and "no operator 'nobody'" in err
+    assert code == 2 and err.count("\n") == 1 and "unknown user name or wrong password" in err
     code = main(["caller", "erase", "--db", url, "--incident", "INC-00001", "--reason", " ",
-                 "--by", "sam"])
+                 "--user", "sam"])
     err = capsys.readouterr().err
     assert code == 2 and "reason is required" in err
     assert _erase(centre, capsys)[0] == 0
@@ -175,11 +180,25 @@ def test_the_erase_command_refuses_mistakes_in_one_line(
     assert code == 2 and "holds no caller data to erase" in err
 
 
-def test_only_a_supervisor_may_erase(centre: CommandService) -> None:
+def test_only_a_signed_in_supervisor_may_erase(
+        centre: CommandService, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from core.errors import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         centre.execute(EraseCallerData("INC-00001", "request"), DISPATCHER)
+    centre.execute(CreateOperator("ann", "Ann Lu", Role.DISPATCHER, "password-123"), SYSTEM)
+    code = main(["caller", "erase", "--db", _url(centre), "--incident", "INC-00001",
+                 "--reason", "r", "--user", "ann"])
+    assert code == 2 and "may not do this" in capsys.readouterr().err
+    monkeypatch.setenv("BEACON_PASSWORD", "not-the-password")
+    code, _, err = _erase(centre, capsys)
+    assert code == 2 and "unknown user name or wrong password" in err
+    monkeypatch.delenv("BEACON_PASSWORD")
+    code, _, err = _erase(centre, capsys)
+    assert code == 2 and "set BEACON_PASSWORD or use --password-stdin" in err
+    with centre.db.session() as s:
+        assert event_log.query(s, event_log.EventQuery(type="personal_data_erased")) == []
 
 
 def test_the_audit_trail_shows_caller_data_while_held(
