@@ -68,7 +68,8 @@ def run_log(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor,
                               "type": e.type, "incident": e.incident_id, "unit": e.unit_id,
-                              "payload": e.payload}, ensure_ascii=False))
+                              "payload": e.payload, "v": e.v, "personal": dict(e.personal)},
+                             ensure_ascii=False))
         else:
             about = " ".join(x for x in (e.incident_id, e.unit_id) if x)
             print(f"{e.seq:>7}  {e.at:%Y-%m-%d %H:%M:%S}  {e.actor:<12} {e.type:<26} {about}")

@@ -23,6 +23,7 @@ CORE_COMMANDS: tuple[str, ...] = (
     "core.cli.operator_cmd",
     "core.cli.incident_cmd",
     "core.cli.audit_cmd",
+    "core.cli.caller_cmd",
     "core.cli.city_cmd",
     "core.cli.optimize_cmd",
     "core.cli.hub_cmd",

@@ -10,6 +10,7 @@ from core.commands.incidents import (
     ChangeIncidentStatus,
     ChangePriority,
     CreateIncident,
+    EraseCallerData,
 )
 from core.commands.messages import SendMessage
 from core.commands.operators import CreateOperator, RecordCityLoaded, RegisterUnits, SignIn
@@ -18,5 +19,6 @@ from core.commands.units import AssignUnits, ChangeUnitStatus, ReportPosition
 __all__ = [
     "AddNote", "AssignUnits", "AttachCall", "ChangeIncidentStatus", "ChangePriority",
     "ChangeUnitStatus", "Command", "Context", "CreateIncident", "CreateOperator", "Decision",
+    "EraseCallerData",
     "RecordCityLoaded", "RegisterUnits", "ReportPosition", "SendMessage", "SignIn",
 ]

@@ -1,4 +1,5 @@
-"""Commands on incidents: create, attach a call, change status or priority, add a note."""
+"""Commands on incidents: create, attach a call, change status or priority, add a note,
+erase the callers' personal data."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from core.commands.base import Command, Context, Decision, require_coordinate, require_text
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.lifecycle import IncidentStatus, check_incident_transition
+from core.domain.state import call_note
 from core.errors import ValidationError
-from core.store.schema import IncidentRow
+from core.event_types import ERASED, personal_fields
+from core.store import event_log
+from core.store.schema import EventPersonalRow, IncidentRow
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{2,24}$")
 MIN_PRIORITY, MAX_PRIORITY = 1, 5
@@ -165,3 +169,63 @@ class AddNote(Command):
             "incident_id": incident.id,
             "text": require_text(self.text, "text", max_len=4000, allow_empty=False),
         }, incident_id=incident.id)
+
+
+@dataclass(frozen=True, slots=True)
+class EraseCallerData(Command):
+    """Erase the personal data of an incident's callers (names, callback numbers).
+
+    The values and their salts are deleted from `event_personal`; the events keep the
+    salted hashes, so the chain still verifies and nothing can confirm a guessed value.
+    The incident's caller fields and the notes of its attached calls read `[erased]`.
+    The erasure is itself an event: who, which events, which fields, why; never the
+    values. Events recorded before the envelope (envelope 1) hold the values inside the
+    hashed payload: they are named in `in_chain`, since removing them would break the
+    chain.
+    """
+
+    incident_id: str
+    reason: str
+    permission = "admin"
+
+    def incident_ids(self) -> Iterable[str]:
+        return (self.incident_id,)
+
+    def decide(self, ctx: Context) -> Decision:
+        incident = ctx.incident(self.incident_id)
+        reason = require_text(self.reason, "reason", max_len=500, allow_empty=False)
+        events = event_log.query(ctx.session, event_log.EventQuery(incident_id=incident.id))
+        erasable, in_chain, fields = [], [], set()
+        notes = list(incident.notes)
+        replaced: list[tuple[int, str]] = []
+        for e in events:
+            if not personal_fields(e.type) or not e.personal:
+                continue
+            fields.update(e.personal)
+            (erasable if e.personal_hash is not None else in_chain).append(e.seq)
+            if e.type == "call_attached":
+                description = e.payload.get("description", "")
+                before = call_note(e.personal.get("caller_name", ""),
+                                   e.personal.get("callback_number", ""), description)
+                after = call_note(ERASED, ERASED, description)
+                if before in notes:
+                    index = notes.index(before)
+                    notes[index] = after  # a second identical call finds the next one
+                    replaced.append((index, after))
+        if not fields:
+            raise ValidationError(f"incident {incident.id} holds no caller data to erase "
+                                  "(none was given, or it was erased already)",
+                                  field="incident_id")
+        return Decision("personal_data_erased", {
+            "incident_id": incident.id, "events": erasable, "in_chain": in_chain,
+            "fields": sorted(fields), "reason": reason, "notes": replaced,
+        }, incident_id=incident.id)
+
+    def after(self, ctx: Context, seq: int) -> None:
+        # Exactly the events the recorded erasure names lose their rows outside the chain.
+        recorded = event_log.query(ctx.session, event_log.EventQuery(after_seq=seq - 1,
+                                                                     limit=1))
+        erased = recorded[0].payload["events"]
+        if erased:
+            ctx.session.execute(delete(EventPersonalRow).where(
+                EventPersonalRow.seq.in_(erased)))

@@ -15,6 +15,7 @@ from datetime import datetime
 from core.domain.kinds import Agency, UnitKind
 from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.domain.model import Incident, Unit
+from core.event_types import ERASED, EVENT_TYPES, upcast
 from core.events import Event
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,15 @@ class State:
     last_seq: int = 0
 
     def apply(self, event: Event) -> None:
-        """Change the state as `event` says; events must come in sequence order."""
+        """Change the state as `event` says; events must come in sequence order.
+
+        An event of an older schema version is upcast first, so handlers read only the
+        current version of each type.
+        """
         handler = _HANDLERS.get(event.type)
         if handler is not None:
+            if event.v != _VERSIONS.get(event.type, event.v):
+                event = upcast(event)
             handler(self, event)
         elif event.type not in PASSIVE_EVENTS:
             log.debug("event type %s changes no incident or unit", event.type)
@@ -68,12 +75,13 @@ def _units_registered(state: State, e: Event) -> None:
 
 
 def _incident_created(state: State, e: Event) -> None:
-    p = e.payload
+    p, personal = e.payload, e.personal
     state.incidents[p["id"]] = Incident(
         id=p["id"], type=p["type"], priority=int(p["priority"]), status=IncidentStatus.NEW,
         x=float(p["x"]), y=float(p["y"]), address=p["address"], cell_code=p.get("cell_code"),
-        created_at=e.at, caller_name=p.get("caller_name", ""),
-        callback_number=p.get("callback_number", ""), description=p.get("description", ""),
+        created_at=e.at, caller_name=personal.get("caller_name", ""),
+        callback_number=personal.get("callback_number", ""),
+        description=p.get("description", ""),
         status_times={IncidentStatus.NEW.value: e.at},
     )
 
@@ -138,13 +146,34 @@ def _unit_position_reported(state: State, e: Event) -> None:
     unit.last_report_at = e.at
 
 
+def call_note(caller_name: str, callback_number: str, description: str) -> str:
+    """The note an attached call leaves on its incident."""
+    return (f"Call from {caller_name or 'unknown caller'} ({callback_number or 'no number'})"
+            f": {description}")
+
+
 def _call_attached(state: State, e: Event) -> None:
     incident = state.incidents[e.payload["incident_id"]]
     incident.calls += 1
-    incident.notes.append(
-        f"Call from {e.payload.get('caller_name') or 'unknown caller'}"
-        f" ({e.payload.get('callback_number') or 'no number'}): {e.payload.get('description', '')}"
-    )
+    incident.notes.append(call_note(e.personal.get("caller_name", ""),
+                                    e.personal.get("callback_number", ""),
+                                    e.payload.get("description", "")))
+
+
+def _personal_data_erased(state: State, e: Event) -> None:
+    # The events' own values are gone from the log; what the tables derived from them
+    # (the caller fields, the notes of attached calls) is replaced as the event says.
+    incident = state.incidents.get(e.payload.get("incident_id") or "")
+    if incident is None:  # an erasure about another subject (e.g. the registry)
+        return
+    fields = set(e.payload.get("fields", ()))
+    if "caller_name" in fields:
+        incident.caller_name = ERASED
+    if "callback_number" in fields:
+        incident.callback_number = ERASED
+    for index, text in e.payload.get("notes", ()):
+        if 0 <= index < len(incident.notes):
+            incident.notes[index] = text
 
 
 def _note_added(state: State, e: Event) -> None:
@@ -170,9 +199,11 @@ _HANDLERS = {
     "note_added": _note_added,
     "incident_priority_changed": _incident_priority_changed,
     "incident_level_changed": _incident_level_changed,
+    "personal_data_erased": _personal_data_erased,
 }
 
 STATE_EVENTS = frozenset(_HANDLERS)
+_VERSIONS = {name: spec.version for name, spec in EVENT_TYPES.items()}
 
 
 def same_state(a: State, b: State) -> list[str]:

@@ -28,10 +28,18 @@ UNIT_SILENT_EVENTS = frozenset({"unit_position_reported"})
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
-    """An event as JSON-ready data (the `event` field of an `event` message)."""
-    return {"seq": event.seq, "at": iso(event.at), "actor": event.actor, "type": event.type,
+    """An event as JSON-ready data (the `event` field of an `event` message).
+
+    Consoles get the personal fields (a caller's name and number) while they exist.
+    """
+    data = {"seq": event.seq, "at": iso(event.at), "actor": event.actor, "type": event.type,
             "payload": event.payload, "incident_id": event.incident_id,
-            "unit_id": event.unit_id, "prev_hash": event.prev_hash, "hash": event.hash}
+            "unit_id": event.unit_id, "prev_hash": event.prev_hash, "hash": event.hash,
+            "v": event.v}
+    if event.personal or event.personal_hash:  # most events (position reports) have none
+        data["personal"] = dict(event.personal)
+        data["personal_hash"] = event.personal_hash
+    return data
 
 
 def event_from_dict(data: dict[str, Any]) -> Event:
@@ -39,7 +47,9 @@ def event_from_dict(data: dict[str, Any]) -> Event:
     return Event(seq=int(data["seq"]), at=datetime.fromisoformat(data["at"]),
                  actor=data["actor"], type=data["type"], payload=dict(data["payload"]),
                  incident_id=data.get("incident_id"), unit_id=data.get("unit_id"),
-                 prev_hash=data["prev_hash"], hash=data["hash"])
+                 prev_hash=data["prev_hash"], hash=data["hash"], v=int(data.get("v", 1)),
+                 personal=dict(data.get("personal") or {}),
+                 personal_hash=data.get("personal_hash"))
 
 
 def console_message(event: Event) -> str:

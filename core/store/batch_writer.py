@@ -28,7 +28,7 @@ from core.domain.lifecycle import UnitStatus
 from core.domain.model import Incident, Unit
 from core.domain.state import State
 from core.events import GENESIS_HASH, Event, iso
-from core.store.event_log import NOTIFY_CHANNEL, new_event, to_event
+from core.store.event_log import NOTIFY_CHANNEL, new_event, with_personal
 from core.store.repository import incident_from_row
 from core.store.schema import EventRow, IncidentRow
 
@@ -47,7 +47,8 @@ _UNIT_INDEXES = range(len(_UNIT_COLUMNS))
 _SELECT_UNITS = f"SELECT id, {', '.join(_UNIT_COLUMNS)} FROM units WHERE id IN "
 _INSERT_UNIT = f"INSERT INTO units (id, {', '.join(_UNIT_COLUMNS)})"
 _INSERT_EVENT = ("INSERT INTO events (seq, at, actor, type, incident_id, unit_id, payload, "
-                 "prev_hash, hash)")
+                 "prev_hash, hash, v, personal_hash)")
+_INSERT_PERSONAL = "INSERT INTO event_personal (seq, salt, data)"
 _INSERT_KEY = "INSERT INTO processed_commands (source, client_id, seq)"
 _ROWS_PER_INSERT = 500  # rows per multi-row INSERT (well inside both drivers' limits)
 # A join against the keys asked for: SQLite answers `source IN (..) AND client_id IN (..)`
@@ -117,6 +118,7 @@ class BatchWriter:
         self._dirty_units: set[str] = set()
         self._dirty_incidents: set[str] = set()
         self._events: list[tuple[Any, ...]] = []
+        self._personal: list[tuple[int, str, str]] = []
         self._keys: list[tuple[str, str, int]] = []
 
     @property
@@ -139,7 +141,7 @@ class BatchWriter:
     def event(self, seq: int) -> Event | None:
         """The stored event `seq` (for the answer to a resent command)."""
         row = self.conn.execute(select(_EVENTS).where(_EVENTS.c.seq == seq)).first()
-        return None if row is None else to_event(row)  # type: ignore[arg-type]
+        return None if row is None else with_personal(self.conn, [row])[0]
 
     def _sql(self, statement: str) -> str:
         return statement.replace("?", "%s") if self._postgresql else statement
@@ -227,7 +229,9 @@ class BatchWriter:
                                payload=payload, incident_id=incident_id, unit_id=unit_id)
         self._events.append((row["seq"], row["at"], row["actor"], row["type"],
                              row["incident_id"], row["unit_id"], row["payload"],
-                             row["prev_hash"], row["hash"]))
+                             row["prev_hash"], row["hash"], row["v"], row["personal_hash"]))
+        if row["personal"] is not None:
+            self._personal.append((row["seq"], *row["personal"]))
         self.seq, self.hash = event.seq, event.hash
         return event
 
@@ -248,6 +252,8 @@ class BatchWriter:
         """Send everything buffered to the database (still inside the transaction)."""
         self._insert(_INSERT_EVENT, self._events)
         self._events = []
+        self._insert(_INSERT_PERSONAL, self._personal)
+        self._personal = []
         self._insert(_INSERT_KEY, self._keys)
         self._keys = []
         self._flush_units()

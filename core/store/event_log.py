@@ -10,16 +10,26 @@ transaction commits, so other hubs and consoles learn of it at once.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import secrets
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from core.events import GENESIS_HASH, Event, canonical_json, event_hash, iso
-from core.store.schema import EventRow, LogHeadRow
+from core.event_types import EVENT_TYPES, personal_fields
+from core.events import (
+    GENESIS_HASH,
+    Event,
+    canonical_json,
+    envelope_hash,
+    event_hash,
+    iso,
+    personal_digest,
+)
+from core.store.schema import EventPersonalRow, EventRow, LogHeadRow
 
 NOTIFY_CHANNEL = "beacon_events"
 
@@ -39,28 +49,92 @@ def lock_head(session: Session) -> LogHeadRow:
 def new_event(prev_hash: str, seq: int, *, at: datetime, actor: str, type_: str,
               payload: dict[str, Any], incident_id: str | None = None,
               unit_id: str | None = None) -> tuple[Event, dict[str, Any]]:
-    """The event that follows `prev_hash` as number `seq`, and the row that stores it."""
+    """The event that follows `prev_hash` as number `seq`, and the row that stores it.
+
+    The type must be registered in `core.event_types`; its version goes into the
+    envelope. Its personal fields (if the payload fills any) leave the payload for the
+    row's `personal` entry, (salt, values as JSON), stored outside the chain; the chain
+    covers their salted hash.
+    """
+    spec = EVENT_TYPES.get(type_)
+    if spec is None:
+        raise ValueError(f"event type {type_!r} is not registered in core/event_types.py")
+    personal: dict[str, Any] = {}
+    if spec.personal:
+        payload = dict(payload)
+        for name in spec.personal:
+            value = payload.pop(name, None)
+            if value not in (None, ""):  # nothing to protect (or erase) in an empty field
+                personal[name] = value
     # Round-trip the payload through JSON so the event we hand out is exactly what a
     # reader of the log will see, and the hash covers that.
     payload_text = canonical_json(payload)
     payload = json.loads(payload_text)
     at_text = iso(at)
     at = datetime.fromisoformat(at_text)
-    digest = event_hash(prev_hash, seq, at, actor, type_, payload, incident_id, unit_id)
+    personal_hash: str | None = None
+    personal_row: tuple[str, str] | None = None
+    if personal:
+        personal_text = canonical_json(personal)
+        personal = json.loads(personal_text)
+        salt = secrets.token_hex(16)
+        personal_hash = personal_digest(salt, personal_text)
+        personal_row = (salt, personal_text)
+    digest = envelope_hash(prev_hash, seq, at_text, actor, type_, spec.version, payload_text,
+                           incident_id, unit_id, personal_hash)
     row = {"seq": seq, "at": at_text, "actor": actor, "type": type_,
            "incident_id": incident_id, "unit_id": unit_id, "payload": payload_text,
-           "prev_hash": prev_hash, "hash": digest}
+           "prev_hash": prev_hash, "hash": digest, "v": spec.version,
+           "personal_hash": personal_hash, "personal": personal_row}
     return Event(seq=seq, at=at, actor=actor, type=type_, payload=payload,
                  incident_id=incident_id, unit_id=unit_id, prev_hash=prev_hash,
-                 hash=digest), row
+                 hash=digest, v=spec.version, personal=personal,
+                 personal_hash=personal_hash), row
 
 
-def to_event(row: EventRow) -> Event:
-    """The `Event` a stored row holds."""
+def to_event(row: Any, personal: dict[str, Any] | None = None) -> Event:
+    """The `Event` a stored row holds (an `EventRow` or a Core row of `events`).
+
+    `personal` is the event's personal fields from `event_personal` (see
+    `with_personal`); without it the event reads as if they were erased. An envelope-1
+    row (no `v`) is schema version 1 and holds its personal fields inside the payload:
+    they are moved to `personal`, so every reader sees one shape.
+    """
+    payload = json.loads(row.payload)
+    if row.v is None:
+        fields = personal_fields(row.type)
+        legacy = {f: payload.pop(f) for f in fields if f in payload}
+        legacy = {f: v for f, v in legacy.items() if v not in (None, "")}
+        return Event(seq=row.seq, at=datetime.fromisoformat(row.at), actor=row.actor,
+                     type=row.type, payload=payload, incident_id=row.incident_id,
+                     unit_id=row.unit_id, prev_hash=row.prev_hash, hash=row.hash, v=1,
+                     personal=legacy)
     return Event(seq=row.seq, at=datetime.fromisoformat(row.at), actor=row.actor,
-                 type=row.type, payload=json.loads(row.payload),
+                 type=row.type, payload=payload,
                  incident_id=row.incident_id, unit_id=row.unit_id,
-                 prev_hash=row.prev_hash, hash=row.hash)
+                 prev_hash=row.prev_hash, hash=row.hash, v=row.v,
+                 personal=personal or {}, personal_hash=row.personal_hash)
+
+
+def personal_values(session: Session | Connection, seqs: Iterable[int]
+                    ) -> dict[int, dict[str, Any]]:
+    """The personal fields still held for events `seqs` (erased ones are absent)."""
+    wanted = sorted(set(seqs))
+    found: dict[int, dict[str, Any]] = {}
+    for n in range(0, len(wanted), 500):
+        chunk = wanted[n:n + 500]
+        stmt = select(EventPersonalRow.seq, EventPersonalRow.data).where(
+            EventPersonalRow.seq.in_(chunk))
+        for seq, data in session.execute(stmt):
+            found[seq] = json.loads(data)
+    return found
+
+
+def with_personal(session: Session | Connection, rows: Sequence[Any]) -> list[Event]:
+    """Events of `rows`, with their personal fields where they still exist (one query)."""
+    seqs = [r.seq for r in rows if r.personal_hash is not None]
+    personal = personal_values(session, seqs) if seqs else {}
+    return [to_event(r, personal.get(r.seq)) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +174,7 @@ def query(session: Session, q: EventQuery = EventQuery()) -> list[Event]:
                           | EventRow.payload.contains(json.dumps(q.unit_id)))
     if q.limit is not None and q.unit_id is None:
         stmt = stmt.limit(q.limit)
-    events = [to_event(r) for r in session.execute(stmt).scalars()]
+    events = with_personal(session, session.execute(stmt).scalars().all())
     if q.unit_id is not None:
         events = [e for e in events if _concerns_unit(e, q.unit_id)]
         if q.limit is not None:
@@ -129,8 +203,7 @@ def iter_all(session: Session, batch: int = 5000) -> Iterator[Event]:
         ).scalars().all()
         if not rows:
             return
-        for row in rows:
-            yield to_event(row)
+        yield from with_personal(session, rows)
         after = rows[-1].seq
 
 
@@ -141,6 +214,51 @@ class Problem:
     seq: int
     kind: str  # altered | inserted | deleted | reordered | head
     message: str
+
+
+def row_hash(row: EventRow) -> str:
+    """The hash a stored row should carry, recomputed from its content (either envelope)."""
+    if row.v is None:  # envelope 1: hashed the way it was recorded
+        return event_hash(row.prev_hash, row.seq, datetime.fromisoformat(row.at), row.actor,
+                          row.type, json.loads(row.payload), row.incident_id, row.unit_id)
+    return envelope_hash(row.prev_hash, row.seq, row.at, row.actor, row.type, row.v,
+                         row.payload, row.incident_id, row.unit_id, row.personal_hash)
+
+
+def verify_personal(session: Session) -> list[Problem]:
+    """Check the personal data kept outside the chain against the salted hashes in it.
+
+    Held values must match their event's `personal_hash`; values may be missing only for
+    events a recorded erasure (`personal_data_erased`) names, and none may belong to an
+    event that has no `personal_hash`.
+    """
+    problems: list[Problem] = []
+    stmt = (select(EventPersonalRow.seq, EventPersonalRow.salt, EventPersonalRow.data,
+                   EventRow.personal_hash, EventRow.v)
+            .join(EventRow, EventRow.seq == EventPersonalRow.seq, isouter=True)
+            .order_by(EventPersonalRow.seq))
+    for seq, salt, data, chained, v in session.execute(stmt):
+        if v is None or chained is None:
+            problems.append(Problem(seq, "inserted", f"personal data is stored for event "
+                                    f"{seq}, which has none in the chain"))
+        elif personal_digest(salt, data) != chained:
+            problems.append(Problem(seq, "altered", f"the personal data of event {seq} was "
+                                    "altered: it no longer matches its salted hash"))
+    missing = list(session.execute(
+        select(EventRow.seq)
+        .join(EventPersonalRow, EventPersonalRow.seq == EventRow.seq, isouter=True)
+        .where(EventRow.personal_hash.is_not(None), EventPersonalRow.seq.is_(None))
+        .order_by(EventRow.seq)).scalars())
+    if missing:
+        erased: set[int] = set()
+        for payload in session.execute(select(EventRow.payload).where(
+                EventRow.type == "personal_data_erased")).scalars():
+            erased.update(json.loads(payload).get("events", ()))
+        for seq in missing:
+            if seq not in erased:
+                problems.append(Problem(seq, "deleted", f"the personal data of event {seq} "
+                                        "was deleted without a recorded erasure"))
+    return problems
 
 
 def verify(session: Session) -> tuple[int, list[Problem]]:
@@ -155,10 +273,7 @@ def verify(session: Session) -> tuple[int, list[Problem]]:
     rows = session.execute(select(EventRow).order_by(EventRow.seq)).scalars()
     for row in rows:
         count += 1
-        payload = json.loads(row.payload)
-        at = datetime.fromisoformat(row.at)
-        recomputed = event_hash(row.prev_hash, row.seq, at, row.actor, row.type, payload,
-                                row.incident_id, row.unit_id)
+        recomputed = row_hash(row)
         if row.seq != expected_seq:
             if row.seq > expected_seq:
                 missing = (f"event {expected_seq}" if row.seq == expected_seq + 1
@@ -186,4 +301,5 @@ def verify(session: Session) -> tuple[int, list[Problem]]:
                                 f"the log ends at event {expected_seq - 1} but its head "
                                 f"records event {head.seq}: events were removed or added "
                                 "at the end"))
+    problems.extend(verify_personal(session))
     return count, problems

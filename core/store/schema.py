@@ -55,6 +55,11 @@ class EventRow(Base):
     payload: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The envelope (see core/event_types.py): the payload's schema version (NULL: an
+    # envelope-1 row recorded before versions, read as version 1 and hashed the old
+    # way) and the salted hash of the personal fields kept in `event_personal`.
+    v: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    personal_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     __table_args__ = (
         Index("ix_events_incident", "incident_id"),
@@ -62,6 +67,19 @@ class EventRow(Base):
         Index("ix_events_actor", "actor"),
         Index("ix_events_at", "at"),
     )
+
+
+class EventPersonalRow(Base):
+    """The personal fields of one event and the salt of their hash, outside the chain.
+
+    Erasure deletes the row: the values and the salt go, the salted hash stays in the
+    event, so the chain still verifies and a guessed value can no longer be checked.
+    """
+
+    __tablename__ = "event_personal"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    salt: Mapped[str] = mapped_column(String(32))
+    data: Mapped[str] = mapped_column(Text)
 
 
 class IncidentRow(Base):

@@ -1,0 +1,107 @@
+"""`beacon caller erase`: erase an incident's caller data on request, keeping the chain.
+
+It acts as a signed-in supervisor, like the console: `--user NAME`, with the password
+from `BEACON_PASSWORD` or the first line of standard input (`--password-stdin`); the
+sign-in is recorded, and the erasure event names that operator as its actor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sys
+from typing import Any
+
+from core.cli.common import add_db_argument, open_db
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "caller", help="erase callers' personal data on request",
+        description="Callers' names and callback numbers are kept outside the hashed event "
+                    "log, so they can be erased without breaking the audit chain.")
+    sub = parser.add_subparsers(dest="caller_command", metavar="ACTION", required=True)
+    erase = sub.add_parser(
+        "erase", help="erase the names and numbers of an incident's callers",
+        description="Erase the personal data (caller names, callback numbers) of every call "
+                    "about an incident: the values and their salts are deleted, the "
+                    "incident shows [erased], and an event records who erased what and "
+                    "why (never the values). 'beacon audit verify' still passes.")
+    add_db_argument(erase)
+    erase.add_argument("--incident", required=True, metavar="ID",
+                       help="the incident, e.g. INC-00012")
+    erase.add_argument("--reason", required=True,
+                       help="why, e.g. the request's reference (recorded in the log)")
+    erase.add_argument("--user", required=True, metavar="NAME",
+                       help="the supervisor who erases (recorded as the actor); the password "
+                            "comes from BEACON_PASSWORD or, with --password-stdin, standard "
+                            "input")
+    erase.add_argument("--password-stdin", action="store_true",
+                       help="read the password from the first line of standard input")
+    erase.add_argument("--json", action="store_true", help="print the result as JSON")
+    erase.set_defaults(func=run_erase)
+
+
+def _password(args: argparse.Namespace) -> str:
+    from core.errors import UserError
+
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise UserError("--password-stdin: standard input is empty")
+        return line.rstrip("\r\n")
+    password = os.environ.get("BEACON_PASSWORD")
+    if password is None:
+        raise UserError(f"no password for {args.user}: set BEACON_PASSWORD or use "
+                        "--password-stdin")
+    return password
+
+
+def _sign_in(service: Any, username: str, password: str) -> Any:  # -> core.auth.Actor
+    """Check the password and record the sign-in (a `SignIn` event); the operator's actor."""
+    from core.auth import Actor
+    from core.commands import SignIn
+    from core.domain.kinds import Role
+    from core.errors import PermissionDenied
+    from core.store.schema import OperatorRow
+
+    with service.db.session() as s:
+        row = s.get(OperatorRow, username)
+        role = Role(row.role) if row is not None else None
+    if role is None:
+        raise PermissionDenied("unknown user name or wrong password", field="password")
+    actor = Actor(username, role)
+    service.execute(SignIn(username, password, f"cli@{socket.gethostname()}"), actor)
+    return actor
+
+
+def run_erase(args: argparse.Namespace) -> int:
+    from core.commands import EraseCallerData
+    from core.service import CommandService
+    from core.store.erasure import scrub_freed_pages
+
+    password = _password(args)
+    db = open_db(args.db)
+    service = CommandService(db)
+    actor = _sign_in(service, args.user, password)
+    event = service.execute(EraseCallerData(args.incident, args.reason), actor)
+    p = event.payload
+    scrubbed = scrub_freed_pages(db)
+    if args.json:
+        print(json.dumps({"seq": event.seq, "incident": p["incident_id"],
+                          "events": p["events"], "in_chain": p["in_chain"],
+                          "fields": p["fields"], "file_scrubbed": scrubbed}))
+    else:
+        print(f"erased {', '.join(p['fields'])} of incident {p['incident_id']} from "
+              f"{len(p['events'])} event(s); event {event.seq} records the erasure")
+    if p["in_chain"]:
+        print(f"beacon: warning: event(s) {', '.join(map(str, p['in_chain']))} were recorded "
+              "before personal data was kept outside the chain and still hold it; the "
+              "incident and its notes no longer show it", file=sys.stderr)
+    if not scrubbed:
+        print("beacon: warning: another process has the database open, so old copies of the "
+              "erased values stay in its write-ahead log until the next full checkpoint "
+              "(see 'The event envelope' in docs/architecture.md)", file=sys.stderr)
+    return 0

@@ -1,0 +1,120 @@
+"""Every event type the log can hold: its schema version and its personal-data fields.
+
+The log is permanent (checkpoints sign it), so an event's shape is a promise. Each type
+is registered here once, with:
+
+- `version`: the schema version of its payload, stored and hashed with every event as
+  the envelope field `v`. Adding an optional field that readers may find missing keeps
+  the version; any other change (a field renamed, removed, retyped or given a new
+  meaning) bumps it and registers an upcaster that turns a payload of the old version
+  into the new one. The projection upcasts before it applies, so it only ever reads the
+  current version. Stored events are never rewritten.
+- `personal`: payload fields that hold personal data (a caller's name or number). They
+  are stored outside the hashed payload, beside a random salt; the chain covers only
+  their salted hash, so erasing the values and the salt leaves the chain intact.
+
+`core.store.event_log.new_event` refuses a type that is not registered here, and
+tests/core/test_event_types.py fails when a command can emit an unregistered type or a
+registered type has no recorded example. See "The event envelope" in
+docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from core.events import Event
+
+# What an upcaster gets and returns: (payload, personal) of one version, of the next.
+Upcaster = Callable[[dict[str, Any], dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]]
+
+# What erased personal values read as, in the projection and the tables.
+ERASED = "[erased]"
+
+
+@dataclass(frozen=True, slots=True)
+class EventType:
+    """One registered event type."""
+
+    name: str
+    version: int
+    summary: str
+    personal: frozenset[str] = frozenset()
+
+
+def _types(*types: EventType) -> dict[str, EventType]:
+    return {t.name: t for t in types}
+
+
+CALLER_FIELDS = frozenset({"caller_name", "callback_number"})
+
+EVENT_TYPES: dict[str, EventType] = _types(
+    # Set-up and staff. Operator user and display names are kept in the hashed payload on
+    # purpose: they are the accountability record of who acted, not data about the public.
+    EventType("operator_created", 1, "an operator account was added"),
+    EventType("operator_signed_in", 1, "an operator signed in at a workstation"),
+    EventType("city_loaded", 1, "the centre now serves this city"),
+    EventType("units_registered", 1, "units were put on the roster"),
+    # Incidents.
+    EventType("incident_created", 1, "an incident was opened from a call", CALLER_FIELDS),
+    EventType("call_attached", 1, "another call about an open incident", CALLER_FIELDS),
+    EventType("incident_status_changed", 1, "an incident moved through its life cycle"),
+    EventType("incident_priority_changed", 1, "an incident's priority changed"),
+    EventType("incident_level_changed", 1, "an incident's response level changed"),
+    EventType("note_added", 1, "a note was added to an incident"),
+    EventType("personal_data_erased", 1,
+              "personal data of an incident's callers was erased on request"),
+    # Units and messages.
+    EventType("units_assigned", 1, "units were dispatched to an incident"),
+    EventType("unit_status_changed", 1, "a unit's status changed"),
+    EventType("unit_position_reported", 1, "a unit reported where it is"),
+    EventType("message_sent", 1, "a text message to or from a unit"),
+)
+
+# (type, from_version) -> the upcaster to from_version + 1.
+UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+
+def register_upcaster(type_: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
+    """Decorator: `fn` turns a `type_` payload of `from_version` into the next version."""
+    def decorate(fn: Upcaster) -> Upcaster:
+        UPCASTERS[(type_, from_version)] = fn
+        return fn
+    return decorate
+
+
+def current_version(type_: str) -> int:
+    """The schema version new events of `type_` get; `KeyError` when not registered."""
+    return EVENT_TYPES[type_].version
+
+
+def personal_fields(type_: str) -> frozenset[str]:
+    """The payload fields of `type_` that are personal data (empty if none or unknown)."""
+    spec = EVENT_TYPES.get(type_)
+    return frozenset() if spec is None else spec.personal
+
+
+def upcast(event: Event, types: Mapping[str, EventType] | None = None,
+           upcasters: Mapping[tuple[str, int], Upcaster] | None = None) -> Event:
+    """`event` as its type's current version (the same object when it is current).
+
+    An unknown type, or a version newer than this code knows, is returned as it is: the
+    projection skips unknown types and reads newer payloads as far as it understands.
+    """
+    types = EVENT_TYPES if types is None else types
+    upcasters = UPCASTERS if upcasters is None else upcasters
+    spec = types.get(event.type)
+    if spec is None or event.v >= spec.version:
+        return event
+    payload, personal, v = dict(event.payload), dict(event.personal), event.v
+    while v < spec.version:
+        try:
+            step = upcasters[(event.type, v)]
+        except KeyError:
+            raise LookupError(f"no upcaster for {event.type} version {v} "
+                              f"(current: {spec.version})") from None
+        payload, personal = step(payload, personal)
+        v += 1
+    return replace(event, payload=payload, personal=personal, v=v)

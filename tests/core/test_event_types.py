@@ -1,0 +1,328 @@
+"""The event envelope: every event type registered with a version, every recorded example
+still verifies and replays, and older versions are upcast before they are applied.
+
+The recordings in tests/core/data/ are what Beacon stored at the time (envelope 1: before
+versions existed, recorded by the code of that day; envelope 2: since). They are never
+edited: a change that can no longer verify or read them fails here.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import insert, update
+
+import core
+from core import event_types
+from core.domain import state as projection
+from core.domain.lifecycle import IncidentStatus, UnitStatus
+from core.domain.state import State
+from core.event_types import ERASED, EVENT_TYPES, EventType, upcast
+from core.events import Event
+from core.service import replay
+from core.store import event_log
+from core.store.database import Database, open_database
+from core.store.schema import EventPersonalRow, EventRow, LogHeadRow
+
+DATA = Path(__file__).with_name("data")
+# Oldest first. A new type or version adds a file at the end (record_examples.py); the
+# last one must hold every registered type at its current version.
+RECORDINGS = ["events_envelope1.json", "events_envelope2.json"]
+CORE = Path(core.__file__).parent
+
+
+# -- the registry is complete -------------------------------------------------------------
+
+def _emitted_types() -> dict[str, str]:
+    """Every event type the code can emit: `Decision("type", ...)` and `type_="type"`
+    arguments anywhere under core/ (type -> where). Fails on a computed type."""
+    found: dict[str, str] = {}
+    for path in sorted(CORE.rglob("*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            candidates: list[ast.expr] = []
+            if name == "Decision" and node.args:
+                candidates.append(node.args[0])
+            candidates += [k.value for k in node.keywords if k.arg in ("type_",)]
+            if name == "Decision":
+                candidates += [k.value for k in node.keywords if k.arg == "type"]
+            for arg in candidates:
+                where = f"{path.relative_to(CORE.parent)}:{node.lineno}"
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.setdefault(arg.value, where)
+                elif name == "Decision":
+                    pytest.fail(f"{where}: an event type must be a literal string, so this "
+                                "test can check it is registered")
+    return found
+
+
+def test_every_event_type_the_code_emits_is_registered() -> None:
+    emitted = _emitted_types()
+    assert len(emitted) >= 14, "the scan found too few event types: is it still working?"
+    missing = {t: where for t, where in emitted.items() if t not in EVENT_TYPES}
+    assert not missing, ("register these event types in core/event_types.py (version, "
+                         f"personal fields): {missing}")
+
+
+def test_the_projection_knows_every_registered_type_and_nothing_else() -> None:
+    known = projection.STATE_EVENTS | projection.PASSIVE_EVENTS
+    assert set(EVENT_TYPES) - known == set(), "add a handler or list it in PASSIVE_EVENTS"
+    assert known - set(EVENT_TYPES) == set(), "register it in core/event_types.py"
+
+
+def test_every_older_version_has_an_upcaster() -> None:
+    for spec in EVENT_TYPES.values():
+        for v in range(1, spec.version):
+            assert (spec.name, v) in event_types.UPCASTERS, (
+                f"{spec.name} is at version {spec.version}: register an upcaster from {v}")
+
+
+def test_an_unregistered_type_cannot_be_recorded() -> None:
+    with pytest.raises(ValueError, match="not registered"):
+        event_log.new_event("0" * 64, 1, at=datetime(2026, 3, 1, tzinfo=UTC), actor="a",
+                            type_="thing_happened", payload={})
+
+
+def test_the_version_is_stored_and_hashed() -> None:
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    event, row = event_log.new_event("0" * 64, 1, at=at, actor="a", type_="note_added",
+                                     payload={"incident_id": "INC-00001", "text": "x"})
+    assert event.v == row["v"] == EVENT_TYPES["note_added"].version
+    stored = EventRow(**{k: v for k, v in row.items() if k != "personal"})
+    assert event_log.row_hash(stored) == event.hash
+    stored.v = event.v + 1
+    assert event_log.row_hash(stored) != event.hash
+
+
+# -- the recordings verify and replay ------------------------------------------------------
+
+def load_recording(db: Database, name: str) -> list[dict[str, Any]]:
+    """Put a recording's rows into `db` exactly as they were stored; returns the events."""
+    data = json.loads((DATA / name).read_text())
+    with db.engine.begin() as conn:
+        conn.execute(insert(EventRow.__table__), [
+            {"v": None, "personal_hash": None} | r for r in data["events"]])
+        if data.get("event_personal"):
+            conn.execute(insert(EventPersonalRow.__table__), data["event_personal"])
+        last = data["events"][-1]
+        conn.execute(update(LogHeadRow.__table__).values(seq=last["seq"], hash=last["hash"]))
+    return data["events"]
+
+
+Check = Callable[[State, State, Event], None]
+
+
+def _incident(s: State) -> Any:
+    return s.incidents["INC-00001"]
+
+
+def _check_incident_created(before: State, after: State, e: Event) -> None:
+    incident = after.incidents[e.payload["id"]]
+    assert incident.status is IncidentStatus.NEW and incident.address == e.payload["address"]
+    assert incident.caller_name == e.personal.get("caller_name", "")
+    if incident.id == "INC-00001":  # still held in both recordings
+        assert (incident.caller_name, incident.callback_number) == ("Li Wei",
+                                                                   "+86 138 0000 1234")
+
+
+def _check_call_attached(before: State, after: State, e: Event) -> None:
+    incident = after.incidents[e.payload["incident_id"]]
+    assert incident.calls == before.incidents[incident.id].calls + 1
+    if incident.id == "INC-00001":
+        assert incident.notes[-1] == ("Call from Wang Fang (+86 139 5555 0101): "
+                                      "flames visible")
+
+
+def _check_erased(before: State, after: State, e: Event) -> None:
+    incident = after.incidents[e.payload["incident_id"]]
+    assert (incident.caller_name, incident.callback_number) == (ERASED, ERASED)
+    assert incident.notes == ["Call from [erased] ([erased]): still breathing"]
+
+
+def _unchanged(before: State, after: State, e: Event) -> None:
+    assert projection.same_state(before, after) == []
+
+
+def _check_units_registered(before: State, after: State, e: Event) -> None:
+    assert set(after.units) == {"E1", "A1"}
+    assert all(u.status is UnitStatus.AVAILABLE for u in after.units.values())
+
+
+def _check_note_added(before: State, after: State, e: Event) -> None:
+    assert _incident(after).notes[-1] == "gas main nearby"
+
+
+def _check_priority(before: State, after: State, e: Event) -> None:
+    assert _incident(after).priority == e.payload["priority"]
+
+
+def _check_units_assigned(before: State, after: State, e: Event) -> None:
+    assert _incident(after).units == ["E1", "A1"]
+    assert _incident(after).status is IncidentStatus.DISPATCHED
+    assert after.units["E1"].incident_id == "INC-00001"
+    assert after.units["E1"].eta_at == datetime(2026, 3, 1, 8, 4, 45, tzinfo=UTC)
+
+
+def _check_unit_status(before: State, after: State, e: Event) -> None:
+    assert after.units["E1"].status is UnitStatus.ON_SCENE
+    assert _incident(after).status is IncidentStatus.ON_SCENE
+
+
+def _check_position(before: State, after: State, e: Event) -> None:
+    assert (after.units["A1"].x, after.units["A1"].y) == (300.0, 320.0)
+    assert after.units["A1"].last_report_at == e.at
+
+
+def _check_incident_status(before: State, after: State, e: Event) -> None:
+    assert _incident(after).status is IncidentStatus.RESOLVED
+    assert _incident(after).units == []
+    assert after.units["E1"].status is UnitStatus.AVAILABLE
+
+
+def _check_level(before: State, after: State, e: Event) -> None:
+    assert _incident(after).level == 2
+
+
+EXPECTED: dict[str, Check] = {
+    "operator_created": _unchanged,
+    "operator_signed_in": _unchanged,
+    "city_loaded": _unchanged,
+    "message_sent": _unchanged,
+    "units_registered": _check_units_registered,
+    "incident_created": _check_incident_created,
+    "call_attached": _check_call_attached,
+    "note_added": _check_note_added,
+    "incident_priority_changed": _check_priority,
+    "units_assigned": _check_units_assigned,
+    "unit_status_changed": _check_unit_status,
+    "unit_position_reported": _check_position,
+    "incident_status_changed": _check_incident_status,
+    "incident_level_changed": _check_level,
+    "personal_data_erased": _check_erased,
+}
+
+
+def test_every_registered_type_has_an_expected_replay() -> None:
+    assert set(EXPECTED) == set(EVENT_TYPES)
+
+
+def test_the_newest_recording_holds_every_type_at_its_current_version() -> None:
+    rows = json.loads((DATA / RECORDINGS[-1]).read_text())["events"]
+    recorded = {(r["type"], r["v"]) for r in rows}
+    missing = {(t.name, t.version) for t in EVENT_TYPES.values()} - recorded
+    assert not missing, ("record an example of each (tests/core/data/record_examples.py, "
+                         f"into a new file; never rewrite an old one): {sorted(missing)}")
+
+
+@pytest.mark.parametrize("recording", RECORDINGS)
+def test_a_recording_verifies_and_replays_type_by_type(db_url: str, recording: str) -> None:
+    db = open_database(db_url)
+    rows = load_recording(db, recording)
+    with db.session() as s:
+        count, problems = event_log.verify(s)
+        events = list(event_log.iter_all(s))
+    assert (count, problems) == (len(rows), [])
+    state, checked = State(), set()
+    for event in events:
+        before = copy.deepcopy(state)
+        state.apply(event)
+        EXPECTED[event.type](before, state, event)
+        checked.add(event.type)
+    expected_types = {r["type"] for r in rows}
+    assert checked == expected_types
+    assert projection.same_state(replay(db), state) == []
+    db.dispose()
+
+
+def test_an_envelope_one_row_reads_as_version_one_with_its_personal_fields_apart(
+        sqlite_url: str) -> None:
+    db = open_database(sqlite_url)
+    load_recording(db, "events_envelope1.json")
+    with db.session() as s:
+        created = event_log.query(s, event_log.EventQuery(type="incident_created"))[0]
+    assert created.v == 1 and created.personal_hash is None
+    assert created.personal == {"caller_name": "Li Wei", "callback_number": "+86 138 0000 1234"}
+    assert "caller_name" not in created.payload
+    db.dispose()
+
+
+def test_an_altered_recorded_row_fails_verification(sqlite_url: str) -> None:
+    # The recordings are checked for real: one changed character is caught, in either
+    # envelope.
+    for n, recording in enumerate(RECORDINGS):
+        db = open_database(sqlite_url.replace("beacon.db", f"r{n}.db"))
+        load_recording(db, recording)
+        with db.engine.begin() as conn:
+            conn.execute(update(EventRow.__table__).where(EventRow.seq == 7)
+                         .values(payload='{"incident_id":"INC-00001","text":"gas main far"}'))
+        with db.session() as s:
+            _, problems = event_log.verify(s)
+        assert [(p.seq, p.kind) for p in problems] == [(7, "altered")]
+        db.dispose()
+
+
+# -- upcasting -------------------------------------------------------------------------
+
+SYNTHETIC = {"thing_done": EventType("thing_done", 3, "a synthetic type for the test")}
+
+
+def _v1_to_v2(payload: dict[str, Any], personal: dict[str, Any]
+              ) -> tuple[dict[str, Any], dict[str, Any]]:
+    payload["what"] = payload.pop("thing")  # a rename: breaking, so version 2
+    return payload, personal
+
+
+def _v2_to_v3(payload: dict[str, Any], personal: dict[str, Any]
+              ) -> tuple[dict[str, Any], dict[str, Any]]:
+    payload["count"] = int(payload["count"])  # a retype: text became a number
+    return payload, personal
+
+
+SYNTHETIC_UPCASTERS = {("thing_done", 1): _v1_to_v2, ("thing_done", 2): _v2_to_v3}
+
+
+def _thing(v: int, payload: dict[str, Any]) -> Event:
+    return Event(seq=1, at=datetime(2026, 3, 1, tzinfo=UTC), actor="a", type="thing_done",
+                 payload=payload, v=v)
+
+
+def test_an_old_version_is_upcast_step_by_step_and_the_current_one_left_alone() -> None:
+    old = _thing(1, {"thing": "pump", "count": "3"})
+    new = upcast(old, SYNTHETIC, SYNTHETIC_UPCASTERS)
+    assert (new.v, new.payload) == (3, {"what": "pump", "count": 3})
+    assert old.payload == {"thing": "pump", "count": "3"}  # the stored event is untouched
+    assert upcast(_thing(2, {"what": "pump", "count": "4"}), SYNTHETIC,
+                  SYNTHETIC_UPCASTERS).payload == {"what": "pump", "count": 4}
+    current = _thing(3, {"what": "pump", "count": 5})
+    assert upcast(current, SYNTHETIC, SYNTHETIC_UPCASTERS) is current
+
+
+def test_a_missing_upcaster_is_an_error_not_a_silent_misread() -> None:
+    with pytest.raises(LookupError, match="no upcaster for thing_done version 2"):
+        upcast(_thing(1, {"thing": "pump", "count": "3"}), SYNTHETIC,
+               {("thing_done", 1): _v1_to_v2})
+
+
+def test_the_projection_applies_old_versions_through_the_upcasters(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[int, dict[str, Any]]] = []
+    monkeypatch.setitem(EVENT_TYPES, "thing_done", SYNTHETIC["thing_done"])
+    monkeypatch.setitem(projection._VERSIONS, "thing_done", 3)
+    monkeypatch.setitem(projection._HANDLERS, "thing_done",
+                        lambda state, e: seen.append((e.v, dict(e.payload))))
+    for key, fn in SYNTHETIC_UPCASTERS.items():
+        monkeypatch.setitem(event_types.UPCASTERS, key, fn)
+    state = State()
+    state.apply(_thing(1, {"thing": "pump", "count": "3"}))
+    state.apply(_thing(3, {"what": "hose", "count": 1}))
+    assert seen == [(3, {"what": "pump", "count": 3}), (3, {"what": "hose", "count": 1})]
