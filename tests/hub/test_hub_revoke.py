@@ -13,7 +13,7 @@ import pytest
 
 from core.cli.main import main
 from core.hub.protocol import encode
-from core.hub.tokens import list_tokens, replay_tokens, revoke_token, table_tokens, token_hash
+from core.hub.tokens import list_tokens, revoke_token, token_hash
 from core.store import event_log
 from core.store.database import Database
 from tests.conftest import _reset_pg
@@ -70,8 +70,12 @@ def _assert_revoked_close(seen: list[dict], close: aiohttp.WSMessage) -> None:
 def test_token_create_and_revoke_are_events_without_the_token(
         seeded, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
     assert main(["hub", "token", "create", "--unit", "A1", "--db", seeded.url]) == 0
+    created_events = _events(seeded.db, type="hub_token_created")
+    assert created_events, "token create left no event"
+    from core.hub.tokens import replay_tokens, table_tokens
+
     token = capsys.readouterr().out.splitlines()[0]
-    created = _events(seeded.db, type="hub_token_created")[-1]
+    created = created_events[-1]
     token_id = created.payload["token_id"]
     assert created.actor.startswith("cli:")
     assert created.payload == {"token_id": token_id, "kind": "unit", "subject": "A1",
