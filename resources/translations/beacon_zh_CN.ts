@@ -1089,9 +1089,14 @@
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/sign_in.py" line="69" />
+        <location filename="../../console/sign_in.py" line="77" />
         <source>Unknown user name or wrong password.</source>
         <translation>用户名不存在或密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../console/sign_in.py" line="71" />
+        <source>Too many failed sign-ins for this account: try again in %1 s.</source>
+        <translation>此账号登录失败次数过多：请 %1 秒后再试。</translation>
     </message>
 </context>
 <context>
