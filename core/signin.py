@@ -9,7 +9,7 @@ locked is neither checked nor logged: the lockout is what bounds the log's growt
 
 from __future__ import annotations
 
-from core.auth import Actor
+from core.auth import Actor, check_password_or_dummy
 from core.commands.operators import (
     FailureNotLogged,
     RecordFailedSignIn,
@@ -17,6 +17,7 @@ from core.commands.operators import (
     SignInLocked,
     SignInRefused,
     attempted_name,
+    check_not_locked,
     note_failure,
 )
 from core.domain.kinds import Role
@@ -36,15 +37,24 @@ def sign_in(service: CommandService, username: str, password: str, workstation: 
     the failure) for a wrong password or an unknown name; both are `PermissionDenied`.
     """
     with service.db.session() as s:
+        check_not_locked(s, username, service.clock.now())
         row = s.get(OperatorRow, username) if len(username) <= 64 else None
         role = Role(row.role) if row is not None else None
         display = row.display_name if row is not None else ""
-    # An unknown name goes through the same command (and the same Argon2 time) as a
-    # known one; its actor is only a placeholder, since it is refused either way.
-    actor = Actor(username if role else unverified_actor(username), role or Role.OBSERVER)
+        stored_hash = row.password_hash if row is not None else None
+    # The password is checked first outside any write transaction: a guess must not
+    # hold the log's write lock for the Argon2 time, or guessing would stall every
+    # writer of the centre. An unknown name costs the same time (a dummy hash).
+    if not check_password_or_dummy(stored_hash, password):
+        record_failure(service, username, workstation, known_user=role is not None)
+        raise SignInRefused(known_user=role is not None)
+    assert role is not None
+    actor = Actor(username, role)
     try:
-        service.execute(SignIn(username, password, workstation, automatic), actor)
-    except SignInRefused as exc:
+        # Checks the lock again under the log lock (and that the hash is unchanged).
+        service.execute(SignIn(username, password, workstation, automatic, stored_hash),
+                        actor)
+    except SignInRefused as exc:  # the password changed meanwhile
         record_failure(service, username, workstation, exc.known_user)
         raise
     return actor, display

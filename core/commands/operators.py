@@ -179,12 +179,19 @@ class SignIn(Command):
     password: str
     workstation: str = ""
     automatic: bool = False
+    # The hash `password` was already checked against, outside the transaction (see
+    # `core.signin`): when it is still the operator's, Argon2 is not run a second time
+    # while the log's write lock is held.
+    checked_hash: str | None = None
     permission = "any"
 
     def decide(self, ctx: Context) -> Decision:
         check_not_locked(ctx.session, self.username, ctx.now)
         row = ctx.session.get(OperatorRow, self.username) if len(self.username) <= 64 else None
-        if not check_password_or_dummy(row.password_hash if row else None, self.password):
+        checked = (row is not None and self.checked_hash is not None
+                   and self.checked_hash == row.password_hash)
+        if not checked and not check_password_or_dummy(row.password_hash if row else None,
+                                                       self.password):
             raise SignInRefused(known_user=row is not None)
         assert row is not None
         return Decision("operator_signed_in", {
