@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 REVOKED_CLOSE_CODE = 4001  # websocket close code: the token was revoked (reason says so)
 
+
 class HubServer:
     """The hub: create, `await start(host, port)`, later `await stop()`."""
 
