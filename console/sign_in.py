@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.vocabulary import fill
+from core.commands.operators import SignInLocked
 from core.errors import ValidationError
 
 
@@ -65,6 +67,12 @@ class SignInDialog(QDialog):
     def _on_accepted(self) -> None:
         try:
             self._sign_in(self.username.text().strip(), self.password.text())
+        except SignInLocked as exc:
+            self.error.setText(fill(self.tr("Too many failed sign-ins for this account: "
+                                            "try again in %1 s."), str(exc.seconds)))
+            self.error.setVisible(True)
+            self.password.clear()
+            return
         except ValidationError:
             self.error.setText(self.tr("Unknown user name or wrong password."))
             self.error.setVisible(True)

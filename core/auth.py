@@ -1,13 +1,18 @@
 """Operators, roles and passwords.
 
 Passwords are hashed with Argon2id (argon2-cffi, the reference implementation's
-bindings); only the hash is stored. `Actor` is who a command acts for.
+bindings); only the hash is stored. `Actor` is who a command acts for. The sign-in
+lockout's parameters live here too (the lockout itself: `core.signin`).
 """
 
 from __future__ import annotations
 
+import getpass
 import re
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,7 +22,18 @@ from core.errors import PermissionDenied, ValidationError
 
 _hasher = PasswordHasher()
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,31}$")
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
+MIN_DISTINCT = 5  # distinct characters: refuses "aaaaaaaaaa" and "abababababab"
+
+# Lockout: the first FREE_FAILURES failed sign-ins of an account cost nothing but the
+# Argon2 time; each later one locks the account for LOCK_BASE_S doubled per failure, up
+# to LOCK_MAX_S. During a lock an attempt is refused before its password is checked and
+# is not logged, so at most FREE_FAILURES + one failure per LOCK_MAX_S reach the log per
+# account. A successful sign-in clears the count; so does a day without failures.
+FREE_FAILURES = 5
+LOCK_BASE_S = 10
+LOCK_MAX_S = 900
+FORGET_FAILURES_AFTER = timedelta(days=1)
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "beacon-demo"  # the embedded demo only; printed on screen as such
@@ -40,11 +56,37 @@ class Actor:
 SYSTEM = Actor("system", Role.SUPERVISOR)
 
 
-def hash_password(password: str) -> str:
-    """An Argon2id hash of `password`; refuses one that is too short."""
+def cli_actor() -> Actor:
+    """Who an administrative command line acts for: `cli:<login name>`, as a supervisor.
+
+    The command line holds the database's credentials, so it can do anything anyway;
+    the name at least records which account of the machine ran it.
+    """
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no login name (a container without a passwd entry)
+        user = "unknown"
+    return Actor(f"cli:{user}"[:64], Role.SUPERVISOR)
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why `password` is too weak, or None when it is acceptable."""
     if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"a password needs at least {MIN_PASSWORD} characters",
-                              field="password")
+        return f"a password needs at least {MIN_PASSWORD} characters"
+    if not password.strip():
+        return "a password cannot be only spaces"
+    if len(set(password)) < MIN_DISTINCT:
+        return f"a password needs at least {MIN_DISTINCT} different characters"
+    if username and password.strip().casefold() in (username, username[::-1]):
+        return "a password must not be the user name"
+    return None
+
+
+def hash_password(password: str, username: str = "") -> str:
+    """An Argon2id hash of `password`; refuses a weak one (see `password_problem`)."""
+    problem = password_problem(password, username)
+    if problem is not None:
+        raise ValidationError(problem, field="password")
     return _hasher.hash(password)
 
 
@@ -54,6 +96,29 @@ def check_password(stored_hash: str, password: str) -> bool:
         return _hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _dummy_hash() -> str:
+    # A hash of a random password with the same parameters as real ones: checking a
+    # password against it takes as long as against a real hash, and never matches.
+    return _hasher.hash(secrets.token_urlsafe(24))
+
+
+def check_password_or_dummy(stored_hash: str | None, password: str) -> bool:
+    """`check_password`, taking the same time when there is no hash (unknown user):
+    the answer's timing must not tell whether a user name exists."""
+    if stored_hash is None:
+        check_password(_dummy_hash(), password)
+        return False
+    return check_password(stored_hash, password)
+
+
+def lock_seconds(failures: int) -> int:
+    """How long an account stays locked after its `failures`-th failure in a row."""
+    if failures < FREE_FAILURES:
+        return 0
+    return min(LOCK_MAX_S, LOCK_BASE_S * 2 ** min(failures - FREE_FAILURES, 20))
 
 
 def check_username(username: str) -> str:

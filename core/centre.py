@@ -18,9 +18,9 @@ from sqlalchemy import select
 from core.auth import SYSTEM, Actor
 from core.city.model import City
 from core.clock import Clock
-from core.commands import CreateOperator, RecordCityLoaded, RegisterUnits, SignIn
+from core.commands import CreateOperator, RecordCityLoaded, RegisterUnits
 from core.domain.kinds import Role
-from core.errors import PermissionDenied, UserError
+from core.errors import UserError
 from core.service import CommandService, LiveState
 from core.store.database import Database, open_database
 from core.store.schema import CityRow, OperatorRow
@@ -46,15 +46,11 @@ class Centre:
 
     def sign_in(self, username: str, password: str, workstation: str = "",
                 automatic: bool = False) -> Actor:
-        """Check the password, record the sign-in, and act as that operator from now on."""
-        with self.db.session() as s:
-            row = s.get(OperatorRow, username)
-            role = Role(row.role) if row is not None else None
-            display = row.display_name if row is not None else ""
-        if role is None:
-            raise PermissionDenied("unknown user name or wrong password", field="password")
-        actor = Actor(username, role)
-        self.service.execute(SignIn(username, password, workstation, automatic), actor)
+        """Check the password, record the sign-in, and act as that operator from now on
+        (with the lockout and the logging of failures: see `core.signin`)."""
+        from core.signin import sign_in
+
+        actor, display = sign_in(self.service, username, password, workstation, automatic)
         self.actor, self.display_name = actor, display
         return actor
 

@@ -55,6 +55,11 @@ EVENT_TYPES: dict[str, EventType] = _types(
     # purpose: they are the accountability record of who acted, not data about the public.
     EventType("operator_created", 1, "an operator account was added"),
     EventType("operator_signed_in", 1, "an operator signed in at a workstation"),
+    # The name typed is kept: a failed sign-in is a security record, and the lockout
+    # bounds how many a name can leave.
+    EventType("sign_in_failed", 1, "a sign-in was refused (wrong password or unknown name)"),
+    EventType("hub_token_created", 1, "an access token for a unit or operator was made"),
+    EventType("hub_token_revoked", 1, "an access token was revoked"),
     EventType("city_loaded", 1, "the centre now serves this city"),
     EventType("units_registered", 1, "units were put on the roster"),
     # Incidents.

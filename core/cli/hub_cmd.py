@@ -85,8 +85,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_db_argument(listing)
     listing.set_defaults(func=run_token_list)
     revoke = tsub.add_parser("revoke", help="revoke a token by its id",
-                             description="Revoke a token; its holder is refused from the "
-                                         "next connection on.")
+                             description="Revoke a token: every hub of the centre closes "
+                                         "the connections open with it within a second, "
+                                         "and refuses it from then on.")
     revoke.add_argument("token_id", metavar="ID", help="the id shown by 'token list'")
     add_db_argument(revoke)
     revoke.set_defaults(func=run_token_revoke)
@@ -130,10 +131,11 @@ def run_hub(args: argparse.Namespace) -> int:
 
 def run_token_create(args: argparse.Namespace) -> int:
     """Create a token and print it once."""
+    from core.auth import cli_actor
     from core.hub.tokens import create_token
 
     kind, subject = ("unit", args.unit) if args.unit else ("operator", args.operator)
-    token_id, token = create_token(open_db(args.db), kind, subject)
+    token_id, token = create_token(open_db(args.db), kind, subject, actor=cli_actor())
     print(token)
     print(f"token {token_id} for {kind} {subject}: store it now, it is not shown again",
           flush=True)
@@ -152,8 +154,9 @@ def run_token_list(args: argparse.Namespace) -> int:
 
 def run_token_revoke(args: argparse.Namespace) -> int:
     """Revoke one token."""
+    from core.auth import cli_actor
     from core.hub.tokens import revoke_token
 
-    revoke_token(open_db(args.db), args.token_id)
-    print(f"token {args.token_id} revoked")
+    revoke_token(open_db(args.db), args.token_id, actor=cli_actor())
+    print(f"token {args.token_id} revoked: every hub closes its open connections")
     return 0

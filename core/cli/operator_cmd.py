@@ -18,7 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "add", help="add an operator",
         description="Add an operator. The password is read from the terminal (or, with "
                     "--password-stdin, from the first line of standard input) and stored "
-                    "only as an Argon2id hash.")
+                    "only as an Argon2id hash. It needs at least 10 characters, 5 of them "
+                    "different, not only spaces, and must not be the user name.")
     add_db_argument(add)
     add.add_argument("username", help="user name: lower-case letters, digits, . _ -")
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
@@ -32,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from core.auth import SYSTEM
+    from core.auth import cli_actor
     from core.commands import CreateOperator
     from core.errors import UserError
     from core.service import CommandService
@@ -45,7 +46,7 @@ def run_add(args: argparse.Namespace) -> int:
             raise UserError("the two passwords differ")
     db = open_db(args.db)
     CommandService(db).execute(CreateOperator(
-        args.username, args.display_name or args.username, Role(args.role), password), SYSTEM)
+        args.username, args.display_name or args.username, Role(args.role), password), cli_actor())
     print(f"operator {args.username} ({args.role}) added")
     return 0
 

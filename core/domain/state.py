@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 # Event types that change no incident or unit (operators, cities, ...): known, skipped.
 PASSIVE_EVENTS = frozenset({"operator_created", "city_loaded", "operator_signed_in",
-                            "message_sent"})
+                            "message_sent", "sign_in_failed", "hub_token_created",
+                            "hub_token_revoked"})
 
 
 def parse_time(value: str | None) -> datetime | None:

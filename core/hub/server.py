@@ -6,6 +6,10 @@ through `CommandService` (in a writer thread, many per transaction, each its own
 each under an idempotency key so a resend is not applied twice). What the log records
 reaches the clients through `EventFeed`, each message numbered by its event's sequence
 number: a client that reconnects says the last number it saw and gets the rest.
+
+A `hub_token_revoked` event, whichever process recorded it, reaches every hub through
+the feed; each closes the token's open connections (close code 4001, reason "token
+revoked") and records nothing more that they sent.
 """
 
 from __future__ import annotations
@@ -37,18 +41,21 @@ from core.hub.routing import (
 )
 from core.hub.tables import HubCursorRow
 from core.hub.tasks import cancel_tasks
-from core.hub.tokens import authenticate
+from core.hub.tokens import REVOKED, authenticate
 from core.service import CommandService, Outcome, prune_idempotency_keys
 from core.store.database import Database
 
 log = logging.getLogger(__name__)
+
+REVOKED_CLOSE_CODE = 4001  # websocket close code: the token was revoked (reason says so)
+
 
 class HubServer:
     """The hub: create, `await start(host, port)`, later `await stop()`."""
 
     def __init__(self, db: Database, *, clock: Clock | None = None, rate: float = 20.0,
                  burst: float = 40.0, abuse_limit: int = 100, hello_timeout: float = 10.0,
-                 poll_interval: float | None = 1.0, batch_limit: int = 500,
+                 poll_interval: float | None = 0.25, batch_limit: int = 500,
                  commit_interval: float = 0.02, keep_keys_s: float = 86_400.0) -> None:
         self.db = db
         if db.is_sqlite:
@@ -68,6 +75,8 @@ class HubServer:
         # of commits equal to the order of bus publications.
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="hub-writer")
         self._reader = ThreadPoolExecutor(2, thread_name_prefix="hub-reader")
+        # On SQLite, writes by other processes are seen by polling the log head: four
+        # times a second keeps a revocation's closing of connections within a second.
         self.feed = EventFeed(self.service, self._reader,
                               poll_interval=poll_interval if db.is_sqlite else None)
         self.connections: set[Connection] = set()
@@ -80,6 +89,10 @@ class HubServer:
         # One rate budget per token holder, shared by all its connections: opening more
         # sockets must not buy more messages a second.
         self._buckets: dict[tuple[str, str], TokenBucket] = {}
+        # Tokens revoked while this hub ran (a connection authenticated just before the
+        # revocation was recorded is caught by this when it is added).
+        self._revoked: set[str] = set()
+        self._closing: set[asyncio.Task[None]] = set()
         self.port: int | None = None
 
     # -- life cycle ----------------------------------------------------------------------
@@ -121,6 +134,8 @@ class HubServer:
         """Close every connection, stop the tasks, wait for the last writes."""
         for conn in list(self.connections):
             await conn.ws.close(code=1001, message=b"hub shutting down")
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
         await self.feed.stop()
         await cancel_tasks(self._tasks)
         await self._flush_cursors()
@@ -162,6 +177,8 @@ class HubServer:
     # -- events out -----------------------------------------------------------------------
 
     def _on_event(self, event: Event) -> None:
+        if event.type == REVOKED:
+            self._revoke(event.payload["token_id"])
         # Position reports, nearly all the traffic, go to consoles only: units are not
         # even looked at for them, so the cost of an event does not grow with the fleet.
         if self._consoles:
@@ -171,6 +188,31 @@ class HubServer:
         if event.type not in UNIT_SILENT_EVENTS:
             for conn in list(self._units):
                 conn.offer(event, self.feed.state, None)
+
+    def _revoke(self, token_id: str) -> None:
+        """Close every connection of a revoked token; refuse what they still send."""
+        self._revoked.add(token_id)
+        for conn in list(self.connections):
+            if conn.identity.token_id == token_id:
+                self._close_revoked(conn)
+
+    def _close_revoked(self, conn: Connection) -> None:
+        self._discard(conn)
+        task = asyncio.get_running_loop().create_task(self._shut_revoked(conn))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    async def _shut_revoked(self, conn: Connection) -> None:
+        # Directly, not through the send queue: a client far behind must not keep its
+        # connection for as long as its backlog takes.
+        log.info("%s %s: token %s revoked, closing", conn.role, conn.identity.subject,
+                 conn.identity.token_id)
+        try:
+            await conn.ws.send_str(protocol.error_message(
+                "unauthorized", "token revoked", fatal=True))
+            await conn.ws.close(code=REVOKED_CLOSE_CODE, message=b"token revoked")
+        except (ConnectionError, RuntimeError):
+            pass  # gone already
 
     async def _sender(self, conn: Connection) -> None:
         while True:
@@ -217,6 +259,8 @@ class HubServer:
             return ws
         sender = asyncio.create_task(self._sender(conn))
         self._add(conn)
+        if conn.identity.token_id in self._revoked:
+            self._close_revoked(conn)  # revoked between its hello and now
         bucket = self._bucket_for(conn)
         refused_in_a_row = 0
         closing = False
@@ -237,6 +281,8 @@ class HubServer:
                                            "messages a second: slow down and resend")
                     continue
                 refused_in_a_row = 0
+                if conn.identity.token_id in self._revoked:
+                    continue  # closing: nothing more from this token is recorded
                 try:
                     data = protocol.parse_client_message(msg.data)
                     self._handle(conn, data)
@@ -383,6 +429,10 @@ class HubServer:
             next_commit = time.monotonic() + self.commit_interval
             while len(batch) < self.batch_limit and not self._jobs.empty():
                 batch.append(self._jobs.get_nowait())
+            # Queued before the hub learnt of a revocation: not recorded either.
+            batch = [job for job in batch if job[0].identity.token_id not in self._revoked]
+            if not batch:
+                continue
             items = [(cmd, conn.identity.actor, (f"unit:{conn.identity.subject}", cid))
                      for conn, cid, cmd in batch]
             started = time.monotonic()

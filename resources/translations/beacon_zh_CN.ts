@@ -1080,22 +1080,27 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../console/sign_in.py" line="56"/>
+        <location filename="../../console/sign_in.py" line="58"/>
         <source>Beacon: sign in</source>
         <translation>Beacon 值班员登录</translation>
     </message>
     <message>
-        <location filename="../../console/sign_in.py" line="57"/>
+        <location filename="../../console/sign_in.py" line="59"/>
         <source>&amp;User name</source>
         <translation>用户名(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/sign_in.py" line="58"/>
+        <location filename="../../console/sign_in.py" line="60"/>
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/sign_in.py" line="69"/>
+        <location filename="../../console/sign_in.py" line="71"/>
+        <source>Too many failed sign-ins for this account: try again in %1 s.</source>
+        <translation>此账号登录失败次数过多：请 %1 秒后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../console/sign_in.py" line="77"/>
         <source>Unknown user name or wrong password.</source>
         <translation>用户名不存在或密码错误。</translation>
     </message>

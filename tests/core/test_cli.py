@@ -91,7 +91,11 @@ def test_operator_add_hashes_the_password_and_records_who(tmp_path, monkeypatch,
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["operator", "add", "li", "--role", "dispatcher", "--password-stdin",
                  "--db", url]) == 2
-    assert "at least 8 characters" in capsys.readouterr().err
+    assert "at least 10 characters" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO(" " * 12 + "\n"))
+    assert main(["operator", "add", "li", "--role", "dispatcher", "--password-stdin",
+                 "--db", url]) == 2
+    assert capsys.readouterr().err.strip() == "beacon: error: a password cannot be only spaces"
     db = open_database(url)
     with db.session() as s:
         row = s.get(OperatorRow, "wang.fang")
@@ -101,6 +105,7 @@ def test_operator_add_hashes_the_password_and_records_who(tmp_path, monkeypatch,
         events = event_log.query(s)
     assert [(e.type, e.payload["username"]) for e in events] == [
         ("operator_created", "wang.fang")]
+    assert events[0].actor.startswith("cli:")  # which account of the machine ran it
     assert "password" not in str(events[0].payload)
 
 

@@ -196,6 +196,9 @@ def _check_level(before: State, after: State, e: Event) -> None:
 EXPECTED: dict[str, Check] = {
     "operator_created": _unchanged,
     "operator_signed_in": _unchanged,
+    "sign_in_failed": _unchanged,
+    "hub_token_created": _unchanged,
+    "hub_token_revoked": _unchanged,
     "city_loaded": _unchanged,
     "message_sent": _unchanged,
     "units_registered": _check_units_registered,

@@ -91,6 +91,13 @@ def record(url: str) -> None:
                    description="still breathing"))
     run(EraseCallerData("INC-00002", reason="request 2026-12-01"), SUPERVISOR)
     run(CreateIncident(type="medical", x=410.0, y=90.0, address="5 Zhongshan Road"))
+    # Added with sign-in hardening and event-sourced tokens.
+    from core.commands.operators import RecordFailedSignIn
+    from core.hub.tokens import CreateToken, RevokeToken
+
+    run(RecordFailedSignIn("sam", "ws-2", True), Actor("unverified:sam", Role.OBSERVER))
+    run(CreateToken("unit", "E1", "0a1b2c3d", "cd" * 32), SYSTEM)
+    run(RevokeToken("0a1b2c3d"), SYSTEM)
     db.dispose()
 
 
