@@ -9,7 +9,6 @@ checkpoint file altered or signed by another key being refused.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -176,7 +175,7 @@ def test_an_altered_checkpoint_file_is_refused(anchored: tuple[str, Path, Path],
 
 def test_a_checkpoint_signed_by_another_key_is_refused(
         anchored: tuple[str, Path, Path], key_file: Path, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     url, early, late = anchored
     _sql(url, "DELETE FROM events WHERE seq > 3",
          "UPDATE log_head SET seq = 3, hash = (SELECT hash FROM events WHERE seq = 3)")
@@ -195,7 +194,7 @@ def test_a_checkpoint_signed_by_another_key_is_refused(
     code, out = _verify(url, capsys, "--checkpoint", str(late))
     assert code == 1 and "not by the centre's key" in out
     # ...and without any, the file's own key is all there is, which verify says.
-    os.environ[keys.KEY_ENV] = str(tmp_path / "none.key")
+    monkeypatch.setenv(keys.KEY_ENV, str(tmp_path / "none.key"))
     code, out = _verify(url, capsys, "--checkpoint", str(late))
     assert code == 0 and "checked against the key inside the file only" in out
 
