@@ -158,11 +158,6 @@ def run_checkpoint(args: argparse.Namespace) -> int:
     from core.audit import keys
     from core.store import event_log
 
-    key, made = keys.load_or_create_key(keys.key_path(args.key))
-    if made:
-        print(f"made a new checkpoint key {key.path} (id {key.id}); its public half is "
-              f"{keys.public_key_path(key.path)}: keep a copy of it away from this machine",
-              file=sys.stderr)
     db = open_read_only(args.db)
     try:
         with db.session() as s:
@@ -174,6 +169,11 @@ def run_checkpoint(args: argparse.Namespace) -> int:
         print(f"not signed: the audit log has {len(problems)} problem(s) in {count} events; "
               "run 'beacon audit verify' to see them", file=sys.stderr)
         return 1
+    key, made = keys.load_or_create_key(keys.key_path(args.key))
+    if made:
+        print(f"made a new checkpoint key {key.path} (id {key.id}); its public half is "
+              f"{keys.public_key_path(key.path)}: keep a copy of it away from this machine",
+              file=sys.stderr)
     checkpoint = cp.sign_head(head, key, db.display_url())
     out = args.out or Path(f"checkpoint-{head.seq}.json")
     if cp.write_checkpoint(checkpoint, out):
