@@ -251,3 +251,16 @@ def _copy_tables(source: Database, target_url: str) -> None:
             if rows:
                 out.execute(insert(table), rows)
     target.dispose()
+
+
+def test_a_key_is_never_replaced_and_its_public_half_can_be_shown(
+        key_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", "key", "create"]) == 0
+    made = keys.load_key(key_file)
+    assert main(["audit", "key", "create"]) == 2  # the old checkpoints need the old key
+    assert "exists already" in capsys.readouterr().err
+    assert keys.load_key(key_file).id == made.id
+    assert main(["audit", "key", "show"]) == 0
+    out = capsys.readouterr().out
+    assert f"key id {made.id}" in out and "BEGIN PUBLIC KEY" in out
+    assert keys.public_pem(made.public) == keys.public_key_path(key_file).read_text()
