@@ -35,10 +35,11 @@ WRITE_OPTION = "beacon_write"  # execution option that marks a write transaction
 HEAD_REVISION = "0002"
 
 
-def default_url() -> str:
-    """The embedded default: SQLite in the user's data directory."""
+def default_url(create_folder: bool = True) -> str:
+    """The embedded default: SQLite in the user's data directory (made if missing)."""
     data_dir = Path(platformdirs.user_data_dir("beacon", appauthor=False))
-    data_dir.mkdir(parents=True, exist_ok=True)
+    if create_folder:
+        data_dir.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{data_dir / 'beacon.db'}"
 
 
@@ -78,7 +79,8 @@ class Database:
 
     def __init__(self, url: str | None = None, *, echo: bool = False,
                  read_only: bool = False) -> None:
-        self.url = parse_url(url or default_url(), must_exist=read_only)
+        self.url = parse_url(url or default_url(create_folder=not read_only),
+                             must_exist=read_only)
         self.read_only = read_only
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:

@@ -194,3 +194,14 @@ def test_a_read_only_postgresql_role_verifies(pg_database_url: str, sim_clock,  
 def test_an_in_memory_database_is_refused() -> None:
     with pytest.raises(UserError, match="in-memory"):
         open_database("sqlite://", read_only=True)
+
+
+def test_verify_without_a_database_anywhere_creates_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("BEACON_SETTINGS", str(tmp_path / "settings.toml"))
+    monkeypatch.delenv("BEACON_DB", raising=False)
+    assert main(["audit", "verify"]) == 2
+    assert "no database at" in _one_line(capsys)
+    assert not (tmp_path / "data").exists()
