@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from core.cli.common import add_db_argument, open_db, timestamp
+from core.audit import KEY_ENV, KEY_FILE_NAME
+from core.cli.common import add_db_argument, existing_file, timestamp
+from core.errors import UserError
+
+if TYPE_CHECKING:
+    from core.store.database import Database
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -17,7 +25,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Walk the hash chain of the event log and name every event that was "
                     "altered, inserted or deleted. Exits 1 when the log was tampered with.")
     add_db_argument(verify)
+    verify.add_argument("--checkpoint", action="append", type=existing_file, default=[],
+                        metavar="FILE",
+                        help="a signed checkpoint to check the log against (repeatable): "
+                             "names any cut or rewrite before it")
+    verify.add_argument("--public-key", type=existing_file, metavar="FILE",
+                        help="the centre's public key (PEM): checkpoints must be signed by it "
+                             "(default: the key at --key, else the key inside each file)")
+    _add_key_argument(verify, "whose public half checkpoints must carry")
     verify.set_defaults(func=run_verify)
+    checkpoint = sub.add_parser(
+        "checkpoint", help="sign the log's head and write it to a file",
+        description="Verify the chain, then sign its newest event (number, hash, time) "
+                    "with the centre's key and write checkpoint-<sequence>.json in the "
+                    "current folder (or --out). Keep the file where the database's "
+                    "writers cannot change it. Makes the key first if there is none.")
+    add_db_argument(checkpoint)
+    checkpoint.add_argument("--out", type=Path, metavar="FILE",
+                            help="write here (default: checkpoint-<sequence>.json)")
+    _add_key_argument(checkpoint, "to sign with")
+    checkpoint.set_defaults(func=run_checkpoint)
+    key = sub.add_parser("key", help="make or show the checkpoint signing key",
+                         description="The Ed25519 key that signs checkpoints, kept in a file "
+                                     "outside the database.")
+    ksub = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    create = ksub.add_parser("create", help="make the signing key (file mode 0600)",
+                             description="Make the centre's signing key and its public half "
+                                         "(<name>.pub) beside it.")
+    _add_key_argument(create, "to make")
+    create.set_defaults(func=run_key_create)
+    show = ksub.add_parser("show", help="print the key's id and public half",
+                           description="Print the key id and the public key (PEM), to copy "
+                                       "to the machines that verify.")
+    _add_key_argument(show, "to show")
+    show.set_defaults(func=run_key_show)
     log = sub.add_parser("log", help="list events by incident, unit, actor and time",
                          description="List events of the audit trail, oldest first.")
     add_db_argument(log)
@@ -31,6 +72,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     log.set_defaults(func=run_log)
 
 
+def _add_key_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--key", metavar="FILE",
+                        help=f"the signing key {what} (default: ${KEY_ENV}, else "
+                             f"{KEY_FILE_NAME} beside the settings file)")
+
+
+def open_read_only(url: str | None) -> Database:
+    """The database the user named (or the default), opened read-only: never created,
+    migrated or written; a missing or non-Beacon database raises `UserError`."""
+    from core.settings import database_url
+    from core.store.database import open_database
+
+    return open_database(database_url(url), read_only=True)
+
+
 def _positive(value: str) -> int:
     try:
         n = int(value)
@@ -42,24 +98,115 @@ def _positive(value: str) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    from core.audit import checkpoint as cp
     from core.store import event_log
 
-    db = open_db(args.db)
-    with db.session() as s:
-        count, problems = event_log.verify(s)
+    checkpoints = [cp.read_checkpoint(path) for path in args.checkpoint]
+    trusted, notes = _trusted_key(args) if checkpoints else (None, [])
+    db = open_read_only(args.db)
+    try:
+        with db.session() as s:
+            count, problems = event_log.verify(s)
+            head = cp.read_head(s)
+            usable: list[cp.Checkpoint] = []
+            for c in checkpoints:
+                why = cp.signature_problem(c, trusted)
+                if why is None:
+                    usable.append(c)
+                else:
+                    problems.append(event_log.Problem(c.seq, "checkpoint", why))
+            problems.extend(cp.compare(s, usable))
+    finally:
+        db.dispose()
+    for note in notes:
+        print(note)
+    head_line = f"head: event {head.seq}, hash {head.hash}"
     if not problems:
         print(f"audit log intact: {count} events, chain verified")
+        print(head_line)
+        if usable:
+            newest = max(usable, key=lambda c: c.seq)
+            print(f"checkpoints: {len(usable)} matched, the newest at event {newest.seq} "
+                  f"({newest.label}, key {newest.key_id})")
         return 0
     print(f"audit log TAMPERED: {len(problems)} problem(s) in {count} events")
     for p in problems:
         print(f"  event {p.seq}: {p.kind}: {p.message}")
+    print(head_line)
     return 1
+
+
+def _trusted_key(args: argparse.Namespace) -> tuple[Any, list[str]]:
+    """The public key checkpoints must carry, and what to tell the user about it."""
+    from core.audit import keys
+
+    if args.public_key is not None:
+        return keys.load_public_key(args.public_key), []
+    path = keys.key_path(args.key)
+    if path.exists():
+        return keys.load_public_key(path), []
+    if args.key:
+        raise UserError(f"no checkpoint key at {path}")
+    return None, ["note: no --public-key and no signing key here: each checkpoint's "
+                  "signature was checked against the key inside the file only; give "
+                  "--public-key FILE to pin the centre's key"]
+
+
+def run_checkpoint(args: argparse.Namespace) -> int:
+    """Verify the chain, sign its head, write the checkpoint file."""
+    from core.audit import checkpoint as cp
+    from core.audit import keys
+    from core.store import event_log
+
+    db = open_read_only(args.db)
+    try:
+        with db.session() as s:
+            count, problems = event_log.verify(s)
+            head = cp.read_head(s)
+    finally:
+        db.dispose()
+    if problems:
+        print(f"not signed: the audit log has {len(problems)} problem(s) in {count} events; "
+              "run 'beacon audit verify' to see them", file=sys.stderr)
+        return 1
+    key, made = keys.load_or_create_key(keys.key_path(args.key))
+    if made:
+        print(f"made a new checkpoint key {key.path} (id {key.id}); its public half is "
+              f"{keys.public_key_path(key.path)}: keep a copy of it away from this machine",
+              file=sys.stderr)
+    checkpoint = cp.sign_head(head, key, db.display_url())
+    out = args.out or Path(f"checkpoint-{head.seq}.json")
+    if cp.write_checkpoint(checkpoint, out):
+        print(f"checkpoint {out}: event {head.seq}, hash {head.hash}, key {key.id}")
+    else:
+        print(f"checkpoint {out} holds this head already: event {head.seq}, hash {head.hash}")
+    return 0
+
+
+def run_key_create(args: argparse.Namespace) -> int:
+    """Make the signing key."""
+    from core.audit import keys
+
+    key = keys.create_key(keys.key_path(args.key))
+    print(f"checkpoint key {key.path} (id {key.id}), public half "
+          f"{keys.public_key_path(key.path)}")
+    return 0
+
+
+def run_key_show(args: argparse.Namespace) -> int:
+    """Print the key id and the public key."""
+    from core.audit import keys
+
+    key = keys.load_key(keys.key_path(args.key))
+    print(f"key id {key.id} ({key.path})")
+    print(keys.public_pem(key.public), end="")
+    return 0
 
 
 def run_log(args: argparse.Namespace) -> int:
     from core.store import event_log
 
-    db = open_db(args.db)
+    db = open_read_only(args.db)
     q = event_log.EventQuery(incident_id=args.incident, unit_id=args.unit, actor=args.actor,
                              since=args.since, until=args.until, limit=args.limit)
     with db.session() as s:

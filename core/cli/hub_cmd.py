@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import gc
 import signal
+import sys
+from pathlib import Path
 
 from core.cli.common import add_db_argument, existing_file, open_db
 from core.errors import UserError
@@ -67,6 +69,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="write field reports at most every MS milliseconds, many per "
                         "transaction (default 20; 0 writes as soon as the last write is "
                         "done: lower latency, more CPU at fleet scale)")
+    p.add_argument("--checkpoint-dir", type=Path, metavar="DIR",
+                   help="write signed checkpoints of the audit log into DIR (default: none; "
+                        "see 'beacon audit checkpoint')")
+    p.add_argument("--checkpoint-every", type=positive, default=300.0, metavar="SECONDS",
+                   help="with --checkpoint-dir: sign the log's head this often, when it grew "
+                        "(default 300), and once more at shutdown")
+    p.add_argument("--checkpoint-key", metavar="FILE",
+                   help="with --checkpoint-dir: the signing key (default: "
+                        "$BEACON_CHECKPOINT_KEY, else checkpoint.key beside the settings "
+                        "file; made when missing)")
     p.set_defaults(func=run_hub)
     sub = p.add_subparsers(dest="hub_command", metavar="ACTION")
     token = sub.add_parser("token", help="create, list or revoke access tokens",
@@ -100,11 +112,18 @@ def run_hub(args: argparse.Namespace) -> int:
     if bool(args.cert) != bool(args.key):
         raise UserError("--cert and --key go together: give both to serve wss://")
     ctx = server_ssl_context(str(args.cert), str(args.key)) if args.cert else None
+    checkpoint_key = _checkpoint_key(args)
     db = open_db(args.db)
 
     async def serve() -> None:
+        checkpointer = None
+        if checkpoint_key is not None:
+            from core.audit.periodic import Checkpointer
+
+            checkpointer = Checkpointer(db, checkpoint_key, args.checkpoint_dir)
         hub = HubServer(db, rate=args.rate, burst=args.burst,
-                        commit_interval=args.commit_ms)
+                        commit_interval=args.commit_ms, checkpointer=checkpointer,
+                        checkpoint_every=args.checkpoint_every)
         port = await hub.start(args.host, args.port, ssl_context=ctx)
         # The hub's long-lived objects (state, schemas, ORM) need no collecting: freeze
         # them, so the collector's full passes stay short under load.
@@ -127,6 +146,27 @@ def run_hub(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     return 0
+
+
+def _checkpoint_key(args: argparse.Namespace):  # noqa: ANN202 - SigningKey | None
+    """With --checkpoint-dir: the folder made and the signing key loaded (or made)."""
+    if args.checkpoint_dir is None:
+        if args.checkpoint_key:
+            raise UserError("--checkpoint-key needs --checkpoint-dir")
+        return None
+    from core.audit import keys
+
+    try:
+        args.checkpoint_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot use checkpoint folder {args.checkpoint_dir}: "
+                        f"{exc.strerror or exc}") from None
+    key, made = keys.load_or_create_key(keys.key_path(args.checkpoint_key))
+    if made:
+        print(f"made a new checkpoint key {key.path} (id {key.id}); its public half is "
+              f"{keys.public_key_path(key.path)}: keep a copy of it away from this machine",
+              file=sys.stderr, flush=True)
+    return key
 
 
 def run_token_create(args: argparse.Namespace) -> int:

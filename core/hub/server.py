@@ -24,6 +24,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from core.audit.periodic import Checkpointer, checkpoint_loop, write_logged
 from core.clock import Clock
 from core.commands import ChangeUnitStatus, Command, ReportPosition, SendMessage
 from core.domain.lifecycle import UnitStatus
@@ -44,6 +45,7 @@ from core.hub.tasks import cancel_tasks
 from core.hub.tokens import REVOKED, authenticate
 from core.service import CommandService, Outcome, prune_idempotency_keys
 from core.store.database import Database
+from core.store.event_log import LogHeadMissing
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +58,12 @@ class HubServer:
     def __init__(self, db: Database, *, clock: Clock | None = None, rate: float = 20.0,
                  burst: float = 40.0, abuse_limit: int = 100, hello_timeout: float = 10.0,
                  poll_interval: float | None = 0.25, batch_limit: int = 500,
-                 commit_interval: float = 0.02, keep_keys_s: float = 86_400.0) -> None:
+                 commit_interval: float = 0.02, keep_keys_s: float = 86_400.0,
+                 checkpointer: Checkpointer | None = None,
+                 checkpoint_every: float = 300.0) -> None:
         self.db = db
+        # Signed checkpoints of the log's head, every `checkpoint_every` s and at stop.
+        self.checkpointer, self.checkpoint_every = checkpointer, checkpoint_every
         if db.is_sqlite:
             _no_autocheckpoint(db)
             db.engine.dispose()  # pooled connections predate the setting
@@ -115,6 +121,9 @@ class HubServer:
                        asyncio.create_task(self._cursor_loop(), name="hub-cursors")]
         if self.db.is_sqlite:
             self._tasks.append(asyncio.create_task(self._checkpoint_loop(), name="hub-wal"))
+        if self.checkpointer is not None:
+            self._tasks.append(asyncio.create_task(checkpoint_loop(
+                self.checkpointer, self.checkpoint_every, self._reader), name="hub-audit"))
         self._runner = web.AppRunner(self.make_app(), handle_signals=False,
                                      access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
@@ -139,6 +148,8 @@ class HubServer:
         await self.feed.stop()
         await cancel_tasks(self._tasks)
         await self._flush_cursors()
+        if self.checkpointer is not None and self.port is not None:
+            await write_logged(self.checkpointer, self._reader)  # anchor the last events
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -451,6 +462,9 @@ class HubServer:
         None: that command could not be recorded (it is answered `internal`)."""
         try:
             return list(self.service.execute_many(items))
+        except LogHeadMissing as exc:  # nothing can be written: say why to every sender
+            log.error("%s", exc)
+            return [Outcome(error=exc) for _ in items]
         except Exception:
             if len(items) == 1:
                 log.exception("a field command failed: %r", items[0][0])

@@ -28,7 +28,7 @@ from core.domain.lifecycle import UnitStatus
 from core.domain.model import Incident, Unit
 from core.domain.state import State
 from core.events import GENESIS_HASH, Event, iso
-from core.store.event_log import NOTIFY_CHANNEL, new_event, with_personal
+from core.store.event_log import NOTIFY_CHANNEL, LogHeadMissing, new_event, with_personal
 from core.store.repository import incident_from_row
 from core.store.schema import EventRow, IncidentRow
 
@@ -166,7 +166,12 @@ class BatchWriter:
         # PostgreSQL: a row lock serialises appends; SQLite holds the write lock already.
         rows = self._run("SELECT seq, hash FROM log_head WHERE id = 1"
                          + (" FOR UPDATE" if self._postgresql else ""))
-        if not rows:  # a schema created without the migration's seed row
+        if not rows:
+            # Never restart the chain over events that are there: refuse, naming the problem.
+            last = self._run("SELECT MAX(seq) FROM events")[0][0]
+            if last is not None:
+                raise LogHeadMissing(int(last))
+            # An empty log from a schema created without the migration's seed row.
             self._run("INSERT INTO log_head (id, seq, hash) VALUES (1, 0, ?)", (GENESIS_HASH,))
             return 0, GENESIS_HASH
         return int(rows[0][0]), str(rows[0][1])

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
+    DatabaseError,
     NoSuchModuleError,
     OperationalError,
     ProgrammingError,
@@ -34,15 +35,18 @@ WRITE_OPTION = "beacon_write"  # execution option that marks a write transaction
 HEAD_REVISION = "0004"
 
 
-def default_url() -> str:
-    """The embedded default: SQLite in the user's data directory."""
+def default_url(create_folder: bool = True) -> str:
+    """The embedded default: SQLite in the user's data directory (made if missing)."""
     data_dir = Path(platformdirs.user_data_dir("beacon", appauthor=False))
-    data_dir.mkdir(parents=True, exist_ok=True)
+    if create_folder:
+        data_dir.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{data_dir / 'beacon.db'}"
 
 
-def parse_url(url: str) -> URL:
-    """Check a database URL; a bad one raises `UserError` saying what is wrong."""
+def parse_url(url: str, *, must_exist: bool = False) -> URL:
+    """Check a database URL; a bad one raises `UserError` saying what is wrong.
+
+    With `must_exist`, a SQLite URL must name an existing file (for reading only)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -57,6 +61,12 @@ def parse_url(url: str) -> URL:
         )
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
+    if must_exist and parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            raise UserError(f"{url!r} names an in-memory database, which holds no log")
+        path = Path(parsed.database).expanduser()
+        if not path.is_file():
+            raise UserError(f"no database at {path} (nothing was created: check the --db URL)")
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         parent = Path(parsed.database).expanduser().resolve().parent
         if not parent.is_dir():
@@ -67,18 +77,27 @@ def parse_url(url: str) -> URL:
 class Database:
     """An engine and its session factory, for one database."""
 
-    def __init__(self, url: str | None = None, *, echo: bool = False) -> None:
-        self.url = parse_url(url or default_url())
+    def __init__(self, url: str | None = None, *, echo: bool = False,
+                 read_only: bool = False) -> None:
+        self.url = parse_url(url or default_url(create_folder=not read_only),
+                             must_exist=read_only)
+        self.read_only = read_only
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            if read_only:
+                kwargs["creator"] = _sqlite_read_only_creator(Path(self.url.database or ""))
         else:
             kwargs["pool_pre_ping"] = True
+            if read_only:  # every transaction of the session: the server refuses writes
+                kwargs["connect_args"] = {"options": "-c default_transaction_read_only=on"}
         try:
             self.engine: Engine = create_engine(self.url, **kwargs)
         except NoSuchModuleError as exc:
             raise UserError(f"no driver for {self.url.drivername}: {exc}") from None
-        if self.is_sqlite:
+        if self.is_sqlite and read_only:
+            _sqlite_read_only_setup(self.engine)
+        elif self.is_sqlite:
             _sqlite_setup(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
@@ -191,11 +210,76 @@ def _sqlite_setup(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
-    """Open (and by default migrate) the database at `url`, or the embedded default."""
-    db = Database(url)
+def _sqlite_read_only_creator(path: Path) -> Any:
+    """Connections that can never write the file at `path`, nor create one beside it.
+
+    A WAL database needs its `-shm` index even to read. While a process has the
+    database open its `-wal` and `-shm` files exist and a `mode=ro` connection shares
+    them (SQLite reads an `-shm` it may not write, too). When no process has it open,
+    they are absent and a `mode=ro` connection would create them (or fail, in a folder
+    it may not write): then every change is in the main file and it is opened
+    `immutable`, which reads it alone and creates nothing. A writer that starts during
+    such a read may make it see a half-checkpointed page; run verify again.
+    """
+    import sqlite3
+
+    uri = path.expanduser().resolve().as_uri()
+    wal = path.with_name(path.name + "-wal")
+
+    def connect() -> sqlite3.Connection:
+        mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+        return sqlite3.connect(f"{uri}?{mode}", uri=True, check_same_thread=False,
+                               timeout=30)
+
+    return connect
+
+
+def _sqlite_read_only_setup(engine: Engine) -> None:
+    # As `_sqlite_setup`, minus the pragmas that would write (journal mode), and with
+    # SQLite's own guard against any write on the connection.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        dbapi_conn.execute("PRAGMA query_only=ON")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def open_database(url: str | None = None, *, upgrade: bool = True,
+                  read_only: bool = False) -> Database:
+    """Open (and by default migrate) the database at `url`, or the embedded default.
+
+    `read_only` is for commands that only read (verify, the audit trail): the database
+    must exist and hold Beacon's tables; nothing is created, migrated or written (SQLite
+    opens the file read-only; PostgreSQL sessions are `default_transaction_read_only`).
+    A missing database or one without Beacon's schema raises `UserError`.
+    """
+    db = Database(url, read_only=read_only)
     db.check_connection()
-    if upgrade:
+    if read_only:
+        _check_beacon_schema(db)
+    elif upgrade:
         db.upgrade()
     log.info("database %s ready", db.display_url())
     return db
+
+
+def _check_beacon_schema(db: Database) -> None:
+    """Refuse a database that is not a Beacon database at this Beacon's schema."""
+    where = db.display_url()
+    try:
+        has_events = db.has_schema()
+        version = db.schema_version()
+    except DatabaseError as exc:
+        db.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise UserError(f"cannot read {where} as a Beacon database: {reason}") from None
+    if not has_events or version is None:
+        db.dispose()
+        raise UserError(f"{where} holds no Beacon schema (no event log): check the --db URL")
+    if version != HEAD_REVISION:
+        db.dispose()
+        raise UserError(f"{where} is at schema {version}, this Beacon reads {HEAD_REVISION}: "
+                        "run 'beacon db upgrade' on it first (or use the matching Beacon)")

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
+from core.errors import ValidationError
 from core.event_types import EVENT_TYPES, personal_fields
 from core.events import (
     GENESIS_HASH,
@@ -34,12 +35,40 @@ from core.store.schema import EventPersonalRow, EventRow, LogHeadRow
 NOTIFY_CHANNEL = "beacon_events"
 
 
+class LogHeadMissing(ValidationError):
+    """The `log_head` row is gone while the log holds events: writing on would restart
+    the chain at event 1 over the events there, so nothing is written.
+
+    A `ValidationError`, so the console reports it like a refused command and the
+    command line prints it on one line, instead of either falling over."""
+
+    def __init__(self, events: int) -> None:
+        super().__init__(
+            f"the event log is damaged: its head row (table log_head) is missing while the "
+            f"log holds {events} events; nothing more can be recorded. Run 'beacon audit "
+            "verify' and restore the database from a backup")
+        self.events = events
+
+
+def missing_head(session: Session) -> LogHeadMissing | None:
+    """The error to raise when there is no head row: None for an empty log, which a
+    schema created without the migration's seed row may start from."""
+    last = session.execute(select(func.max(EventRow.seq))).scalar_one()
+    return None if last is None else LogHeadMissing(int(last))
+
+
 def lock_head(session: Session) -> LogHeadRow:
-    """Lock and return the log head; call before deciding anything that will be logged."""
+    """Lock and return the log head; call before deciding anything that will be logged.
+
+    Raises `LogHeadMissing` when the head row is gone but events are there."""
     head = session.execute(
         select(LogHeadRow).where(LogHeadRow.id == 1).with_for_update()
     ).scalar_one_or_none()
-    if head is None:  # a schema created without the migration's seed row
+    if head is None:
+        error = missing_head(session)
+        if error is not None:
+            raise error
+        # An empty log from a schema created without the migration's seed row.
         head = LogHeadRow(id=1, seq=0, hash=GENESIS_HASH)
         session.add(head)
         session.flush()
@@ -296,7 +325,13 @@ def verify(session: Session) -> tuple[int, list[Problem]]:
                                     f" ({why})"))
         prev_hash, expected_seq = row.hash, row.seq + 1
     head = session.get(LogHeadRow, 1)
-    if head is not None and (head.seq != expected_seq - 1 or head.hash != prev_hash):
+    if head is None and count:
+        # The head is what shows a cut tail: without it the end of the log is unanchored.
+        problems.append(Problem(expected_seq - 1, "head",
+                                f"the log head (table log_head) is missing: nothing shows "
+                                f"whether the log really ends at event {expected_seq - 1}; "
+                                "events may have been removed at the end"))
+    elif head is not None and (head.seq != expected_seq - 1 or head.hash != prev_hash):
         problems.append(Problem(head.seq, "deleted" if head.seq > expected_seq - 1 else "head",
                                 f"the log ends at event {expected_seq - 1} but its head "
                                 f"records event {head.seq}: events were removed or added "
