@@ -21,9 +21,9 @@ import networkx as nx
 
 from core.dispatch.allocate import Allocation, IncidentNeed, allocate
 from core.dispatch.recommend import UnitState
-from core.errors import UserError, ValidationError
+from core.errors import ValidationError
 from core.roads.network import RoadNetwork
-from core.user_files import read_user_text
+from core.user_files import load_user_json
 
 
 @dataclass(slots=True)
@@ -122,16 +122,11 @@ def parse_problem(doc: Any) -> Problem:
 
 
 def load_problem(path: str | Path) -> Problem:
-    """Read and validate a problem file; `UserError` says what is wrong and where."""
-    p = Path(path)
-    text = read_user_text(p, "problem")
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UserError(
-            f"{p}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-        ) from None
-    return parse_problem(doc)
+    """Read and validate a problem file; `UserError` says what is wrong and where.
+
+    The file is read with the limits of `core.user_files` (size, nesting depth, no
+    duplicate keys, finite numbers); the schema gives every number its range."""
+    return parse_problem(load_user_json(path, "problem"))
 
 
 def solve_problem(problem: Problem) -> Allocation:
