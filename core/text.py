@@ -82,3 +82,9 @@ def terminal_safe(text: object, *, multiline: bool = False) -> str:
     s = str(text)
     pattern = _UNSAFE_ON_SCREEN if multiline else _UNSAFE
     return pattern.sub(_visible, s) if pattern.search(s) else s
+
+
+def terminal_safe_json(line: str) -> str:
+    """A JSON text fit to print: the characters `terminal_safe` escapes are written as
+    JSON escapes (`\\u009b`), so the line still decodes to the same value."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
