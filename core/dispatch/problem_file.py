@@ -25,6 +25,8 @@ from core.errors import ValidationError
 from core.roads.network import RoadNetwork
 from core.user_files import load_user_json
 
+MAX_TOTAL_NEEDS = 20_000  # units needed by all incidents together (about 1 s to solve)
+
 
 @dataclass(slots=True)
 class Problem:
@@ -112,6 +114,13 @@ def parse_problem(doc: Any) -> Problem:
             id=inc["id"], node=node(f"incidents[{i}]", inc["node"]),
             priority=int(inc["priority"]), needs=dict(inc["needs"]),
         ))
+
+    total = sum(int(n) for inc in incidents for n in inc.needs.values())
+    if total > MAX_TOTAL_NEEDS:
+        # The solver's work grows faster than the number of needed units: 100,000 of
+        # them kept it busy for minutes, while no centre has more than a few thousand.
+        raise ValidationError(f"incidents: {total:,} units needed in all; at most "
+                              f"{MAX_TOTAL_NEEDS:,}", field="incidents")
 
     def by_priority(key: str) -> dict[int, float] | None:
         table = doc.get(key)

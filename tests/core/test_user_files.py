@@ -63,6 +63,20 @@ def test_every_number_of_a_problem_has_a_range(tmp_path: Path, capsys, path: str
     assert where in line
 
 
+def test_the_needs_of_all_incidents_together_have_a_range(tmp_path: Path) -> None:
+    # Each need within its range, together 1,920,000 units: the solver ran for minutes
+    # (in a child process with a time limit, so that the old code fails, not hangs).
+    doc = copy.deepcopy(PROBLEM)
+    doc["incidents"] = [{"id": f"I{i}", "node": "b", "priority": 1,
+                         "needs": {f"c{k}": 1000 for k in range(64)}} for i in range(30)]
+    proc = subprocess.run([sys.executable, "-m", "core", "optimize",
+                           _problem(tmp_path, json.dumps(doc))],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr == ("beacon: error: incidents: 1,920,000 units needed in all; "
+                           "at most 20,000\n")
+
+
 BAD_JSON = [
     # Nested far beyond any recursion limit: a RecursionError traceback before.
     ('{"network": ' + "[" * 100_000 + "]" * 100_000 + "}", "nests deeper than 64 levels"),
