@@ -8,6 +8,10 @@ and forwards each to the console unchanged: no parsing, no database.
 
     PYTHONPATH=. python benchmarks/bench_hub.py --units 100,500,1000 --seconds 60
 
+`--sqlite-sync normal,full` runs the hub once per SQLite `synchronous` setting on a fresh
+database each (Beacon uses FULL; NORMAL is what it used before, kept here to measure what
+durability costs). Each row is printed with the machine's load average at its end.
+
 Everything runs on 127.0.0.1; the load generator shares the machine's cores with the
 server, which the figures include.
 """
@@ -224,11 +228,30 @@ async def run_load(kind: str, base: str, tokens: dict[str, str], units: int, sec
             "msgs_s": received / max(send_end - t0, 1e-9), "p50_ms": pct(0.50),
             "p99_ms": pct(0.99), "max_ms": 1000 * lat[-1] if lat else float("nan"),
             "mean_ms": 1000 * statistics.fmean(lat) if lat else float("nan"),
-            "cpu_pct": 100 * cpu / elapsed, "rss_mb": rss, "peak_mb": peak}
+            "cpu_pct": 100 * cpu / elapsed, "rss_mb": rss, "peak_mb": peak,
+            "loadavg": os.getloadavg()}
+
+
+# Runs the hub with SQLite's `synchronous` set to BENCH_SQLITE_SYNC: our listener is
+# registered after Beacon's own, so its PRAGMA is the last word on every connection.
+HUB_WITH_SYNC = '''
+import os, sys
+import core.store.database as d
+from sqlalchemy import event
+beacon_setup = d._sqlite_setup
+def setup(engine):
+    beacon_setup(engine)
+    @event.listens_for(engine, "connect")
+    def _sync(dbapi_conn, _record):
+        dbapi_conn.execute("PRAGMA synchronous=" + os.environ["BENCH_SQLITE_SYNC"])
+d._sqlite_setup = setup
+from core.cli.main import main
+sys.exit(main(sys.argv[1:]))
+'''
 
 
 async def bench(units: int, seconds: float, db_url: str | None, workdir: Path,
-                commit_ms: str = "20") -> list[dict]:
+                commit_ms: str = "20", syncs: tuple[str, ...] = ("",)) -> list[dict]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     rows = []
     ref, ref_url = await start_process([sys.executable, "-c", REFERENCE], env)
@@ -239,20 +262,26 @@ async def bench(units: int, seconds: float, db_url: str | None, workdir: Path,
     finally:
         ref.kill()
         await ref.wait()
-    url = db_url or f"sqlite:///{workdir / f'hub-{units}.db'}"
-    tokens = prepare_db(url, units)
-    hub, hub_url = await start_process(
-        [sys.executable, *(["-m", "cProfile", "-o", os.environ["BENCH_HUB_PROFILE"]]
-                           if os.environ.get("BENCH_HUB_PROFILE") else []),
-         "-m", "core", "hub", "--port", "0", "--db", url, "--rate", "50",
-         "--burst", "50", "--commit-ms", commit_ms], env,
-        Path(os.environ["BENCH_HUB_LOG"]) if os.environ.get("BENCH_HUB_LOG") else None)
-    try:
-        fig = await run_load("hub", hub_url, tokens, units, seconds, hub.pid)
-        rows.append({"server": "beacon hub", "units": units, **fig})
-    finally:
-        hub.terminate()
-        await hub.wait()
+    for sync in syncs:
+        if db_url and sync:
+            raise SystemExit("--sqlite-sync is for SQLite only")
+        label = sync or "default"
+        url = db_url or f"sqlite:///{workdir / f'hub-{units}-{label}.db'}"
+        tokens = prepare_db(url, units)
+        launcher = ["-c", HUB_WITH_SYNC] if sync else ["-m", "core"]
+        hub, hub_url = await start_process(
+            [sys.executable, *(["-m", "cProfile", "-o", os.environ["BENCH_HUB_PROFILE"]]
+                               if os.environ.get("BENCH_HUB_PROFILE") else []),
+             *launcher, "hub", "--port", "0", "--db", url, "--rate", "50",
+             "--burst", "50", "--commit-ms", commit_ms], dict(env, BENCH_SQLITE_SYNC=sync),
+            Path(os.environ["BENCH_HUB_LOG"]) if os.environ.get("BENCH_HUB_LOG") else None)
+        try:
+            fig = await run_load("hub", hub_url, tokens, units, seconds, hub.pid)
+            name = f"hub {sync.upper()}" if sync else "beacon hub"
+            rows.append({"server": name, "units": units, **fig})
+        finally:
+            hub.terminate()
+            await hub.wait()
     return rows
 
 
@@ -262,12 +291,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="seconds of reporting")
     parser.add_argument("--db", help="database URL for the hub (default: fresh SQLite)")
     parser.add_argument("--commit-ms", default="20", help="the hub's --commit-ms (default 20)")
+    parser.add_argument("--sqlite-sync", default="",
+                        help="run the hub once per SQLite synchronous setting, e.g. "
+                             "normal,full (default: Beacon's own)")
     args = parser.parse_args()
+    syncs = tuple(x.strip().lower() for x in args.sqlite_sync.split(",") if x.strip()) or ("",)
+    if any(x not in ("", "off", "normal", "full", "extra") for x in syncs):
+        raise SystemExit("--sqlite-sync takes off, normal, full or extra")
     sizes = [int(x) for x in args.units.split(",")]
     if any(n < 1 or n > 5000 for n in sizes) or not 1 <= args.seconds <= 600:
         raise SystemExit("units must be 1-5000 and seconds 1-600")
     header = (f"{'server':<14}{'units':>6}{'sent':>8}{'recv':>8}{'lost':>6}{'msg/s':>8}"
-              f"{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}{'CPU %':>7}{'RSS MB':>8}")
+              f"{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}{'CPU %':>7}{'RSS MB':>8}"
+              f"  load average")
     print(header)
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
@@ -275,15 +311,18 @@ def main() -> None:
                 from tests.conftest import _reset_pg
 
                 _reset_pg(args.db)
-            rows = asyncio.run(bench(n, args.seconds, args.db, Path(tmp), args.commit_ms))
+            rows = asyncio.run(bench(n, args.seconds, args.db, Path(tmp), args.commit_ms,
+                                     syncs))
             for r in rows:
                 print(f"{r['server']:<14}{r['units']:>6}{r['sent']:>8}{r['received']:>8}"
                       f"{r['lost']:>6}{r['msgs_s']:>8.0f}{r['p50_ms']:>8.1f}{r['p99_ms']:>8.1f}"
-                      f"{r['max_ms']:>8.1f}{r['cpu_pct']:>7.1f}{r['peak_mb']:>8.0f}",
-                      flush=True)
-            plain, hub = rows
-            print(f"  hub / plain at {n} units: CPU {hub['cpu_pct'] / plain['cpu_pct']:.1f}x, "
-                  f"memory {hub['peak_mb'] / plain['peak_mb']:.1f}x", flush=True)
+                      f"{r['max_ms']:>8.1f}{r['cpu_pct']:>7.1f}{r['peak_mb']:>8.0f}"
+                      f"  {' '.join(f'{x:.2f}' for x in r['loadavg'])}", flush=True)
+            plain, *hubs = rows
+            for hub in hubs:
+                print(f"  {hub['server']} / plain at {n} units: CPU "
+                      f"{hub['cpu_pct'] / plain['cpu_pct']:.1f}x, memory "
+                      f"{hub['peak_mb'] / plain['peak_mb']:.1f}x", flush=True)
 
 
 if __name__ == "__main__":

@@ -67,7 +67,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     log.add_argument("--actor", help="only events by this operator or unit")
     log.add_argument("--since", type=timestamp, help="from this time (ISO 8601)")
     log.add_argument("--until", type=timestamp, help="up to this time (ISO 8601)")
-    log.add_argument("--limit", type=_positive, default=200, help="at most N events")
+    log.add_argument("--after", type=_sequence, default=0, metavar="SEQ",
+                     help="only events after this sequence number (the next page)")
+    log.add_argument("--limit", type=_positive, default=200,
+                     help="at most N events (default 200); when more match, a note on "
+                          "stderr gives the --after of the next page")
     log.add_argument("--json", action="store_true", help="one JSON object per line")
     log.set_defaults(func=run_log)
 
@@ -94,6 +98,16 @@ def _positive(value: str) -> int:
         n = 0
     if n <= 0:
         raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+    return n
+
+
+def _sequence(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"not a sequence number: {value!r}")
     return n
 
 
@@ -204,20 +218,38 @@ def run_key_show(args: argparse.Namespace) -> int:
 
 
 def run_log(args: argparse.Namespace) -> int:
+    """Print the matching events, one line each; say on stderr when a page is cut short.
+
+    Everything printed went through `core.text`: a name holding terminal escapes (a
+    scenario's, shown as the drill's actor) is shown escaped and cannot forge a line."""
+    import sys
+
     from core.store import event_log
+    from core.text import terminal_safe, terminal_safe_json
 
     db = open_read_only(args.db)
+    # One more than the page: whether more follow, without counting the whole log.
     q = event_log.EventQuery(incident_id=args.incident, unit_id=args.unit, actor=args.actor,
-                             since=args.since, until=args.until, limit=args.limit)
+                             since=args.since, until=args.until, after_seq=args.after,
+                             limit=args.limit + 1)
     with db.session() as s:
         events = event_log.query(s, q)
+    more = len(events) > args.limit
+    events = events[: args.limit]
     for e in events:
         if args.json:
-            print(json.dumps({"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor,
-                              "type": e.type, "incident": e.incident_id, "unit": e.unit_id,
-                              "payload": e.payload, "v": e.v, "personal": dict(e.personal)},
-                             ensure_ascii=False))
+            print(terminal_safe_json(json.dumps(
+                {"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "type": e.type,
+                 "incident": e.incident_id, "unit": e.unit_id, "payload": e.payload,
+                 "v": e.v, "personal": dict(e.personal)},
+                ensure_ascii=False)))
         else:
-            about = " ".join(x for x in (e.incident_id, e.unit_id) if x)
-            print(f"{e.seq:>7}  {e.at:%Y-%m-%d %H:%M:%S}  {e.actor:<12} {e.type:<26} {about}")
+            about = " ".join(terminal_safe(x) for x in (e.incident_id, e.unit_id) if x)
+            print(f"{e.seq:>7}  {e.at:%Y-%m-%d %H:%M:%S}  {terminal_safe(e.actor):<12} "
+                  f"{terminal_safe(e.type):<26} {about}")
+    if more:
+        # On stderr: stdout stays nothing but events (JSON lines with --json).
+        sys.stdout.flush()
+        print(f"beacon: {len(events):,} events shown, more follow; next page: "
+              f"--after {events[-1].seq}", file=sys.stderr)
     return 0

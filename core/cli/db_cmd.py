@@ -31,10 +31,11 @@ def run_info(args: argparse.Namespace) -> int:
     from sqlalchemy import func, select
 
     from core.store.schema import EventRow, IncidentRow, OperatorRow, UnitRow
+    from core.text import terminal_safe
 
     db = open_db(args.db)
     with db.session() as s:
-        print(f"database: {db.display_url()}")
+        print(f"database: {terminal_safe(db.display_url())}")
         print(f"schema:   {db.schema_version()}")
         for label, table in (("events", EventRow), ("incidents", IncidentRow),
                              ("units", UnitRow), ("operators", OperatorRow)):

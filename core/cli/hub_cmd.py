@@ -185,10 +185,12 @@ def run_token_create(args: argparse.Namespace) -> int:
 def run_token_list(args: argparse.Namespace) -> int:
     """Print the tokens, one a line."""
     from core.hub.tokens import list_tokens
+    from core.text import terminal_safe
 
     for t in list_tokens(open_db(args.db)):
         state = "revoked" if t.revoked else "active"
-        print(f"{t.id}  {t.kind:<8} {t.subject:<16} {t.created_at:%Y-%m-%d %H:%M}  {state}")
+        print(f"{t.id}  {t.kind:<8} {terminal_safe(t.subject):<16} "
+              f"{t.created_at:%Y-%m-%d %H:%M}  {state}")
     return 0
 
 

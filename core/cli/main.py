@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
 
 from core.errors import UserError
+from core.text import terminal_safe
 
 # Headless subcommands that live in core, in the order `--help` lists them.
 CORE_COMMANDS: tuple[str, ...] = (
@@ -32,6 +34,10 @@ CORE_COMMANDS: tuple[str, ...] = (
 )
 
 log = logging.getLogger("beacon")
+
+# What a shell reports for a process ended by SIGPIPE (128 + 13): `beacon ... | head -1`
+# stopped reading, which is not a failure of the command but not a finished one either.
+EXIT_BROKEN_PIPE = 141
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,9 +70,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the process exit code."""
+    """Run the command line; returns the process exit code.
+
+    A reader that goes away (`beacon audit log | head -1`) ends the command quietly with
+    exit 141, for every command, instead of a BrokenPipeError traceback."""
+    try:
+        try:
+            return _run(argv)
+        finally:  # also after --help: a closed pipe must fail here, not at exit
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # The Python documentation's recipe: point stdout at devnull so that the
+        # interpreter's own flush at exit does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # exits itself for --help and usage errors
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -74,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except UserError as exc:
-        print(f"beacon: error: {exc}", file=sys.stderr)
+        print(f"beacon: error: {terminal_safe(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

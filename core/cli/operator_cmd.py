@@ -55,9 +55,10 @@ def run_list(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from core.store.schema import OperatorRow
+    from core.text import terminal_safe
 
     db = open_db(args.db)
     with db.session() as s:
         for row in s.execute(select(OperatorRow).order_by(OperatorRow.username)).scalars():
-            print(f"{row.username:<20} {row.role:<12} {row.display_name}")
+            print(f"{row.username:<20} {row.role:<12} {terminal_safe(row.display_name)}")
     return 0

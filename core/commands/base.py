@@ -15,7 +15,7 @@ from core.domain.model import Incident, Unit
 from core.domain.state import State
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.store.batch_writer import BatchWriter
-from core.text import storable_text
+from core.text import check_free_text, check_name, storable_text
 
 
 @dataclass
@@ -106,13 +106,16 @@ class Command:
 
 
 def require_text(value: object, field_name: str, *, max_len: int = 500,
-                 allow_empty: bool = True) -> str:
-    """A string field, stripped; refuses other types, over-long or (if asked) empty text."""
+                 allow_empty: bool = True, one_line: bool = False) -> str:
+    """A string field, stripped; refuses other types, over-long or (if asked) empty text,
+    and control, bidirectional or zero-width characters (`core.text`): a `one_line` field
+    (a name, an address) has none, free text only line breaks and tabs."""
     if not isinstance(value, str):
         raise ValidationError(f"{field_name} must be text", field=field_name)
     if not storable_text(value):
         raise ValidationError(f"{field_name} holds characters that cannot be stored "
                               "(a NUL or an unpaired surrogate)", field=field_name)
+    (check_name if one_line else check_free_text)(value, field_name)
     value = value.strip()
     if not allow_empty and not value:
         raise ValidationError(f"{field_name} is required", field=field_name)

@@ -66,9 +66,11 @@ class CreateIncident(Command):
         payload = {
             "id": incident_id, "type": self.type, "priority": priority,
             "x": require_coordinate(self.x, "x"), "y": require_coordinate(self.y, "y"),
-            "address": require_text(self.address, "address", max_len=200, allow_empty=False),
+            "address": require_text(self.address, "address", max_len=200, allow_empty=False,
+                                    one_line=True),
             "cell_code": self.cell_code,
-            "caller_name": require_text(self.caller_name, "caller_name", max_len=200),
+            "caller_name": require_text(self.caller_name, "caller_name", max_len=200,
+                                        one_line=True),
             "callback_number": check_callback(self.callback_number),
             "description": require_text(self.description, "description", max_len=4000),
         }
@@ -94,7 +96,8 @@ class AttachCall(Command):
                                   "open a new incident instead", field="incident_id")
         return Decision("call_attached", {
             "incident_id": incident.id,
-            "caller_name": require_text(self.caller_name, "caller_name", max_len=200),
+            "caller_name": require_text(self.caller_name, "caller_name", max_len=200,
+                                        one_line=True),
             "callback_number": check_callback(self.callback_number),
             "description": require_text(self.description, "description", max_len=4000),
         }, incident_id=incident.id)

@@ -52,7 +52,7 @@ class CreateOperator(Command):
         return Decision("operator_created", {
             "username": username,
             "display_name": require_text(self.display_name, "display_name", max_len=120,
-                                         allow_empty=False),
+                                         allow_empty=False, one_line=True),
             "role": role.value})
 
     def after(self, ctx: Context, seq: int) -> None:
@@ -81,6 +81,8 @@ class RegisterUnits(Command):
                        "x": float(u["x"]), "y": float(u["y"])}
             except (KeyError, ValueError, TypeError) as exc:
                 raise ValidationError(f"units[{n}]: {exc}", field="units") from None
+            for key, longest in (("id", 32), ("name", 120), ("station", 32)):  # on screens
+                require_text(row[key], f"units[{n}].{key}", max_len=longest, one_line=True)
             if uid in seen or ctx.session.get(UnitRow, uid) is not None:
                 raise ValidationError(f"units[{n}]: unit {uid} exists already", field="units")
             seen.add(uid)

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from core.domain.incident_types import INCIDENT_TYPES
-from core.errors import UserError
-from core.user_files import read_user_text
+from core.errors import UserError, ValidationError
+from core.text import check_free_text, check_name
+from core.user_files import load_user_toml
 
 _DURATION_RE = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
 _CLOCK_RE = re.compile(r"^(\d+):([0-5]\d)(?::([0-5]\d))?$")
 MAX_CALLS_PER_HOUR = 3600
+MAX_OFFSET_S = 7 * 24 * 3600  # a drill lasts at most a week; every time offset within it
+MAX_INJECTS = 100_000
+MAX_SCENARIO_BYTES = 4 * 1024 * 1024
 INJECT_KINDS = ("call", "close_road", "reopen_road", "unit_out_of_service", "unit_back")
 
 
@@ -29,18 +32,24 @@ def parse_offset(value: object, where: str) -> float:
     if isinstance(value, bool):
         raise UserError(f"{where}: not a time offset: {value!r}")
     if isinstance(value, (int, float)):
-        if not math.isfinite(value) or value < 0:
-            raise UserError(f"{where}: time offset must be a finite number of seconds >= 0")
+        if not math.isfinite(value) or not 0 <= value <= MAX_OFFSET_S:
+            raise UserError(f"{where}: time offset must be a finite number of seconds from 0 to "
+                            f"{MAX_OFFSET_S:,} (a week)")
         return float(value)
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= 40:
         m = _CLOCK_RE.match(value.strip())
+        seconds = None
         if m:
             h, mi, s = m.groups()
-            return int(h) * 3600 + int(mi) * 60 + int(s or 0)
+            seconds = int(h) * 3600 + int(mi) * 60 + int(s or 0)
         m = _DURATION_RE.match(value)
-        if m and any(m.groups()):
+        if seconds is None and m and any(m.groups()):
             h, mi, s = (int(g or 0) for g in m.groups())
-            return h * 3600 + mi * 60 + s
+            seconds = h * 3600 + mi * 60 + s
+        if seconds is not None:
+            if seconds > MAX_OFFSET_S:
+                raise UserError(f"{where}: {value!r} is beyond a week ({MAX_OFFSET_S:,} s)")
+            return seconds
     raise UserError(f"{where}: not a time offset: {value!r} (use \"00:05:00\", \"1h 30m\" "
                     "or seconds)")
 
@@ -78,11 +87,7 @@ class Scenario:
 def load_scenario(path: Path | str) -> Scenario:
     """Read and validate a scenario file."""
     path = Path(path)
-    text = read_user_text(path, "scenario")
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"scenario {path} is not valid TOML: {exc}") from None
+    doc = load_user_toml(path, "scenario", max_bytes=MAX_SCENARIO_BYTES)
     try:
         return parse_scenario(doc, source=str(path))
     except UserError as exc:
@@ -116,7 +121,7 @@ def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
     unknown = set(doc) - {"drill", "inject", "random_calls", "on_scene"}
     if unknown:
         raise UserError(f"unknown section(s): {', '.join(sorted(unknown))}")
-    name = _get(drill, "name", str, "drill").strip()
+    name = _name(_get(drill, "name", str, "drill"), "drill.name")
     if not name:
         raise UserError("drill.name is empty")
     start = _get(drill, "start", (datetime, str), "drill",
@@ -156,7 +161,10 @@ def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
         on_scene[key] = parse_offset(value, f"on_scene.{key}")
 
     injects = []
-    for n, raw in enumerate(_get(doc, "inject", list, "scenario", [])):
+    raw_injects = _get(doc, "inject", list, "scenario", [])
+    if len(raw_injects) > MAX_INJECTS:
+        raise UserError(f"inject: more than {MAX_INJECTS:,} injects")
+    for n, raw in enumerate(raw_injects):
         where = f"inject[{n}]"
         if not isinstance(raw, dict):
             raise UserError(f"{where}: expected a table")
@@ -181,19 +189,41 @@ def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
         if type_code not in INCIDENT_TYPES:
             raise UserError(f"random_calls.mix.{type_code}: unknown incident type")
         if (isinstance(weight, bool) or not isinstance(weight, (int, float))
-                or not math.isfinite(weight) or weight < 0):
-            raise UserError(f"random_calls.mix.{type_code}: weight must be a number >= 0")
+                or not math.isfinite(weight) or not 0 <= weight <= 1e6):
+            raise UserError(f"random_calls.mix.{type_code}: weight must be a number from 0 "
+                            "to 1,000,000")
         mix[type_code] = float(weight)
     if per_hour and not any(mix.values()):
         raise UserError("random_calls.mix needs at least one type with a weight above 0")
 
+    seed = _get(drill, "seed", int, "drill", 1)
+    if not 0 <= seed < 2**63:
+        raise UserError("drill.seed must be a whole number from 0 to 2**63 - 1")
+    description = _get(drill, "description", str, "drill", "")
+    _checked(check_free_text, description, "drill.description")
     return Scenario(
-        name=name, description=str(drill.get("description", "")), start=start,
-        duration_s=duration_s, speed=speed, seed=int(_get(drill, "seed", int, "drill", 1)),
+        name=name, description=description, start=start,
+        duration_s=duration_s, speed=speed, seed=seed,
         dispatch=dispatch, turnout_s=turnout_s, on_scene_s=on_scene,
         default_on_scene_s=default_on_scene, report_every_s=report_every_s,
         injects=tuple(sorted(injects, key=lambda i: i.at_s)), calls_per_hour=per_hour,
         call_mix=mix, source=source)
+
+
+def _checked(rule: Any, value: str, where: str) -> str:
+    """`value` passed through a `core.text` rule, its refusal as a scenario `UserError`."""
+    try:
+        return rule(value, where)
+    except ValidationError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _name(value: str, where: str, max_len: int = 200) -> str:
+    """A one-line name: no control, bidirectional or zero-width character, not too long."""
+    value = _checked(check_name, value, where).strip()
+    if len(value) > max_len:
+        raise UserError(f"{where} is longer than {max_len} characters")
+    return value
 
 
 def _missing(where: str, key: str) -> None:
@@ -212,20 +242,25 @@ def _inject_data(kind: str, value: Any, where: str) -> dict[str, Any]:
         extra = set(value) - allowed
         if extra:
             raise UserError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
-        data = {"type": type_code, "address": _get(value, "address", str, where),
-                "caller": _get(value, "caller", str, where, ""),
-                "callback": _get(value, "callback", str, where, ""),
-                "description": _get(value, "description", str, where, "")}
+        data = {"type": type_code,
+                "address": _name(_get(value, "address", str, where), f"{where}.address"),
+                "caller": _name(_get(value, "caller", str, where, ""), f"{where}.caller"),
+                "callback": _name(_get(value, "callback", str, where, ""),
+                                  f"{where}.callback", 40),
+                "description": _checked(check_free_text, _get(
+                    value, "description", str, where, ""), f"{where}.description")}
         if "priority" in value:
             data["priority"] = _get(value, "priority", int, where)
+            if not 1 <= data["priority"] <= 5:
+                raise UserError(f"{where}.priority must be from 1 (highest) to 5")
         return data
     if kind in ("close_road", "reopen_road"):
         if not isinstance(value, str) or not value.strip():
             raise UserError(f"{where}: expected a road name")
-        return {"road": value.strip()}
+        return {"road": _name(value, where)}
     if not isinstance(value, str) or not value.strip():
         raise UserError(f"{where}: expected a unit id")
-    return {"unit": value.strip()}
+    return {"unit": _name(value, where)}
 
 
 def offset_time(scenario: Scenario, seconds: float) -> datetime:

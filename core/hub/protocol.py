@@ -20,11 +20,15 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from core.text import storable_text
+from core.user_files import json_too_deep
 
 VERSION = 1
 SCHEMAS = Path(__file__).with_name("schemas")
 MAX_MESSAGE_BYTES = 64 * 1024  # our own limit: answered with an error, connection kept
 HARD_MAX_MESSAGE_BYTES = 1024 * 1024  # aiohttp's limit: beyond it the socket is closed
+# No message nests beyond two levels; deeper JSON recursed until a RecursionError
+# dropped the connection (30,000 brackets fit in the size limit).
+MAX_NESTING = 16
 
 CLIENT_TYPES = ("hello", "ack", "status", "position", "message")
 HUB_TYPES = ("welcome", "assignment", "incident_update", "status", "message", "event", "ack",
@@ -74,6 +78,9 @@ def _reject_constant(name: str) -> float:
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
 
+_TOO_DEEP = object()
+
+
 def decode(text: str | bytes) -> dict[str, Any]:
     """Parse one message; anything but a JSON object raises `ProtocolError`."""
     if len(text) > MAX_MESSAGE_BYTES:
@@ -85,6 +92,12 @@ def decode(text: str | bytes) -> dict[str, Any]:
         data = _DECODER.decode(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ProtocolError(f"not valid JSON: {exc}") from None
+    except RecursionError:
+        data = _TOO_DEEP  # the decoder's own guard; said the same way as below
+    # Counting brackets is C speed (~1 µs for a position report); only text holding more
+    # than MAX_NESTING of them is scanned for real.
+    if data is _TOO_DEEP or json_too_deep(text, MAX_NESTING):
+        raise ProtocolError(f"JSON nested deeper than {MAX_NESTING} levels")
     if not isinstance(data, dict):
         raise ProtocolError("a message must be a JSON object with 'v' and 'type'")
     if "\\u" in text or not text.isascii():  # plain ASCII holds neither NUL nor surrogate

@@ -118,12 +118,15 @@ class Database:
         return self.url.render_as_string(hide_password=True)
 
     def check_connection(self) -> None:
-        """Connect once; a refused or unknown server raises `UserError`."""
+        """Connect once; a refused or unknown server, or a file that is not an SQLite
+        database, raises `UserError`."""
         try:
             with self.engine.connect():
                 pass
-        except OperationalError as exc:
+        except DatabaseError as exc:  # OperationalError, or "file is not a database"
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            if self.is_sqlite and not isinstance(exc, OperationalError):
+                reason += " (is it an SQLite database file?)"
             raise UserError(f"cannot open database {self.display_url()}: {reason}") from None
 
     @contextmanager
@@ -197,7 +200,9 @@ def _sqlite_setup(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        # FULL: under WAL, NORMAL may lose the last commits on power loss, and Beacon
+        # acknowledges a write (to an operator, to a unit) only once it is durable.
+        cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         # Freed space is zeroed, so erased personal data and old copies of rewritten rows
         # do not linger in the file (many builds, not all, default to this).
