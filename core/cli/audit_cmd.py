@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from core.cli.common import add_db_argument, open_db, timestamp
+
+if TYPE_CHECKING:
+    from core.store.database import Database
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -13,9 +17,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                    description="The event log is the audit trail.")
     sub = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = sub.add_parser(
-        "verify", help="check that no event was altered, inserted or deleted",
+        "verify", help="check the log's hash chain and the tables against it",
         description="Walk the hash chain of the event log and name every event that was "
-                    "altered, inserted or deleted. Exits 1 when the log was tampered with.")
+                    "altered, inserted or deleted; then rebuild the state from the log and "
+                    "name every table row that differs from it. Exits 1 when either "
+                    "finds something.")
     add_db_argument(verify)
     verify.set_defaults(func=run_verify)
     log = sub.add_parser("log", help="list events by incident, unit, actor and time",
@@ -49,11 +55,29 @@ def run_verify(args: argparse.Namespace) -> int:
         count, problems = event_log.verify(s)
     if not problems:
         print(f"audit log intact: {count} events, chain verified")
-        return 0
-    print(f"audit log TAMPERED: {len(problems)} problem(s) in {count} events")
-    for p in problems:
-        print(f"  event {p.seq}: {p.kind}: {p.message}")
-    return 1
+    else:
+        print(f"audit log TAMPERED: {len(problems)} problem(s) in {count} events")
+        for p in problems:
+            print(f"  event {p.seq}: {p.kind}: {p.message}")
+    return 1 if print_table_differences(db) or problems else 0
+
+
+def print_table_differences(db: Database) -> bool:
+    """Compare every checked table with a replay of the log; print what differs.
+
+    Returns True when something differs (the caller exits 1).
+    """
+    from core.audit.tables import TABLE_CHECKS, compare_tables
+
+    differences = compare_tables(db)
+    names = ", ".join(c.table.name for c in TABLE_CHECKS)
+    if not differences:
+        print(f"tables match the log: {names}")
+        return False
+    print(f"tables DIFFER from the log: {len(differences)} difference(s)")
+    for d in differences:
+        print(f"  {d.message}")
+    return True
 
 
 def run_log(args: argparse.Namespace) -> int:

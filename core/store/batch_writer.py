@@ -6,7 +6,9 @@ made a thousand position reports a second use a whole core. `BatchWriter` keeps 
 objects a transaction touched, the events it appended and the idempotency keys it used,
 and writes them at `flush` with one `executemany` per table and kind of change: the
 events, the keys and the units on the DBAPI cursor, the (rare, JSON-holding) incidents
-through SQLAlchemy Core. A unit's row gets only the columns that changed.
+through SQLAlchemy Core. A unit's row gets only the columns that changed. Operators and
+cities (rare) are written from the same state, with what the log names only by digest
+(a password hash, a city's data) taken from `attach`.
 
 Reads see the buffer first: an object changed earlier in the transaction comes from
 here, not from the table. Code that queries the tables itself (a command that counts
@@ -25,15 +27,17 @@ from sqlalchemy.orm import Session
 
 from core.domain.kinds import Agency, UnitKind
 from core.domain.lifecycle import UnitStatus
-from core.domain.model import Incident, Unit
+from core.domain.model import CityRecord, Incident, Operator, Unit, content_digest
 from core.domain.state import State
 from core.events import GENESIS_HASH, Event, iso
 from core.store.event_log import NOTIFY_CHANNEL, new_event, to_event
 from core.store.repository import incident_from_row
-from core.store.schema import EventRow, IncidentRow
+from core.store.schema import CityRow, EventRow, IncidentRow, OperatorRow
 
 _INCIDENTS = IncidentRow.__table__
 _EVENTS = EventRow.__table__
+_OPERATORS = OperatorRow.__table__
+_CITIES = CityRow.__table__
 
 # The hot statements (every position report runs them) go straight to the DBAPI cursor,
 # written with "?" and turned into "%s" for psycopg: SQLAlchemy spends ~0.1 ms preparing
@@ -118,6 +122,9 @@ class BatchWriter:
         self._dirty_incidents: set[str] = set()
         self._events: list[tuple[Any, ...]] = []
         self._keys: list[tuple[str, str, int]] = []
+        self._operators: dict[str, Operator] = {}
+        self._cities: dict[int, CityRecord] = {}
+        self._attachments: dict[str, bytes] = {}
 
     @property
     def session(self) -> Session:
@@ -239,6 +246,23 @@ class BatchWriter:
         for uid, unit in state.units.items():
             self._units[uid] = unit
             self._dirty_units.add(uid)
+        self._operators.update(state.operators)
+        self._cities.update(state.cities)
+
+    def attach(self, data: bytes | str) -> str:
+        """Keep data the log names only by its digest (returned) for the rows written
+        from the state: an operator's password hash, a city's definition."""
+        raw = data.encode() if isinstance(data, str) else data
+        digest = content_digest(raw)
+        self._attachments[digest] = raw
+        return digest
+
+    def _attachment(self, digest: str | None, what: str) -> bytes:
+        try:
+            return self._attachments[digest or ""]
+        except KeyError:
+            raise ValueError(f"{what}: the command attached no data with digest "
+                             f"{digest}") from None
 
     def remember_key(self, key: tuple[str, str], seq: int) -> None:
         """Record that idempotency key `key` produced event `seq`."""
@@ -252,6 +276,8 @@ class BatchWriter:
         self._keys = []
         self._flush_units()
         self._flush_incidents()
+        self._flush_operators()
+        self._flush_cities()
         if self.seq != self._flushed_seq:
             if self._postgresql:
                 # One notice for the whole batch (listeners read the log from where they
@@ -299,3 +325,30 @@ class BatchWriter:
             self.conn.execute(_INSERT_INCIDENT, inserts)
         if updates:
             self.conn.execute(_UPDATE_INCIDENT, updates)
+
+    def _flush_operators(self) -> None:
+        for name in sorted(self._operators):
+            op = self._operators[name]
+            values: dict[str, Any] = {"display_name": op.display_name, "role": op.role,
+                                      "created_at": op.created_at}
+            stored = self.conn.execute(select(_OPERATORS.c.password_hash).where(
+                _OPERATORS.c.username == name)).first()
+            # The hash is written when the log names a new one (a change of role keeps it).
+            if stored is None or content_digest(stored[0]) != op.password_digest:
+                values["password_hash"] = self._attachment(
+                    op.password_digest, f"operator {name}").decode()
+            if stored is None:
+                self.conn.execute(insert(_OPERATORS).values(username=name, **values))
+            else:
+                self.conn.execute(update(_OPERATORS).where(_OPERATORS.c.username == name)
+                                  .values(values))
+        self._operators.clear()
+
+    def _flush_cities(self) -> None:
+        for city_id in sorted(self._cities):
+            city = self._cities[city_id]
+            # A city is loaded once and never changed: each load is a new row.
+            self.conn.execute(insert(_CITIES).values(
+                id=city.id, name=city.name, source=city.source, created_at=city.created_at,
+                data=self._attachment(city.digest, f"city {city.name}")))
+        self._cities.clear()

@@ -1,0 +1,1 @@
+"""The audit: what `beacon audit verify` checks beyond the hash chain."""
