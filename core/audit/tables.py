@@ -13,12 +13,13 @@ below for the pattern.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import JSON, Table, Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from core.domain.model import content_digest
@@ -27,7 +28,7 @@ from core.errors import PermissionDenied
 from core.events import event_hash
 from core.store import event_log
 from core.store.database import Database
-from core.store.schema import CityRow, EventRow, IncidentRow, OperatorRow, UnitRow
+from core.store.schema import CityRow, EventRow, IncidentRow, OperatorRow, UnitRow, UTCTime
 
 Rows = Mapping[Any, Mapping[str, Any]]
 
@@ -112,8 +113,12 @@ def _incident_rows(state: State) -> Rows:
 def _incident_stored(row: Mapping[str, Any]) -> dict[str, Any]:
     values = _as_stored(row, INCIDENT_COLUMNS)
     # Stored as text; compared as the same instants, whatever the offset was written as.
-    values["status_times"] = {k: datetime.fromisoformat(v).isoformat(timespec="microseconds")
-                              for k, v in (row["status_times"] or {}).items()}
+    times = row["status_times"]
+    try:
+        values["status_times"] = {k: datetime.fromisoformat(v).isoformat(
+            timespec="microseconds") for k, v in times.items()}
+    except (AttributeError, TypeError, ValueError):
+        values["status_times"] = Unreadable(times)
     return values
 
 
@@ -230,10 +235,7 @@ def _compare_one(session: Session, check: TableCheck, expected: Rows,
     name = check.table.name
     key_column = check.table.c[check.key]
     seen: set[Any] = set()
-    query = select(check.table).order_by(key_column)
-    if only_key is not None:
-        query = query.where(key_column == only_key)
-    for row in session.execute(query).mappings():
+    for row in _read_rows(session, check.table, key_column, only_key):
         key = row[check.key]
         seen.add(key)
         label = f"{check.noun} {_printable(key)}"
@@ -242,7 +244,12 @@ def _compare_one(session: Session, check: TableCheck, expected: Rows,
             found.append(Difference(name, str(key), None, f"{label}: in the table, not in "
                                     "the log"))
             continue
-        have = check.stored(row) if check.stored else _as_stored(row, check.columns)
+        try:
+            have = check.stored(row) if check.stored else _as_stored(row, check.columns)
+        except (TypeError, ValueError, AttributeError) as exc:
+            found.append(Difference(name, str(key), None, f"{label}: the row cannot be "
+                                    f"read ({type(exc).__name__}: {exc})"))
+            continue
         for column in check.columns:
             by_log, in_table = want[column], have[column]
             if by_log is NOT_RECORDED or check.same(column, in_table, by_log):
@@ -258,6 +265,70 @@ def _compare_one(session: Session, check: TableCheck, expected: Rows,
         found.append(Difference(name, str(key), None, f"{check.noun} {_printable(key)}: in "
                                 "the log, missing from the table"))
     return sorted(found, key=lambda d: (d.key, d.column or ""))
+
+
+class Unreadable:
+    """A stored value that its column's type cannot read (text where JSON or a time
+    belongs, which SQLite accepts): it differs from anything the log says."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"unreadable {self.raw!r}"
+
+
+def _read_rows(session: Session, table: Table, key_column: Any,
+               only_key: Any = None) -> Iterator[dict[str, Any]]:
+    """The table's rows, each value as its column's type reads it, or `Unreadable`.
+
+    Columns whose type converts on reading (JSON, times) are read as raw text and
+    converted one value at a time, so one tampered value is named instead of stopping
+    the whole check.
+    """
+    converters: dict[str, Callable[[Any], Any]] = {}
+    columns = []
+    for column in table.columns:
+        if isinstance(column.type, JSON | UTCTime):
+            converters[column.name] = _converter(column)
+            columns.append(type_coerce(column, Text).label(column.name))
+        else:
+            columns.append(column)
+    query = select(*columns).order_by(key_column)
+    if only_key is not None:
+        query = query.where(key_column == only_key)
+    for row in session.execute(query).mappings():
+        values = dict(row)
+        for name, convert in converters.items():
+            raw = values[name]
+            try:
+                values[name] = None if raw is None else convert(raw)
+            except (TypeError, ValueError):
+                values[name] = Unreadable(raw)
+        yield values
+
+
+def _converter(column: Any) -> Callable[[Any], Any]:
+    if isinstance(column.type, UTCTime):
+        return _read_time
+    return _read_json
+
+
+def _read_time(raw: Any) -> datetime:
+    at = datetime.fromisoformat(raw)
+    if at.tzinfo is None:
+        raise ValueError(f"time without zone: {raw!r}")
+    return at
+
+
+def _read_json(raw: Any) -> Any:
+    # psycopg hands PostgreSQL's json already parsed; SQLite gives the text.
+    return json.loads(raw) if isinstance(raw, str) else raw
 
 
 # -- sign-in ----------------------------------------------------------------------------

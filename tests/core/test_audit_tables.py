@@ -243,3 +243,22 @@ def test_logs_written_before_digests_were_recorded_still_verify(sqlite_url: str,
         assert [m for m in _messages(database) if "Newtown" in m or "city 2" in m] == []
     finally:
         database.dispose()
+
+
+def test_a_value_its_column_cannot_read_is_named_not_a_traceback(
+        sqlite_url: str, sim_clock, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+    # SQLite stores any text in any column: a time or a JSON list that is not one.
+    database = open_database(sqlite_url)
+    svc = CommandService(database, clock=sim_clock)
+    seed_units(svc)
+    new_incident(svc)
+    _sql(database, "UPDATE units SET eta_at = 'soon' WHERE id = 'E2'")
+    _sql(database, "UPDATE incidents SET notes = '[unclosed' WHERE id = 'INC-00001'")
+    try:
+        assert _messages(database) == [
+            "incident INC-00001: notes is unreadable '[unclosed' in the table, [] by the log",
+            "unit E2: eta at is unreadable 'soon' in the table, empty by the log"]
+        code, _ = _verify(database, capsys)
+        assert code == 1
+    finally:
+        database.dispose()
