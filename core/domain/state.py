@@ -202,7 +202,9 @@ def same_state(a: State, b: State) -> list[str]:
     """The differences between two states, as readable lines (empty when equal)."""
     diffs: list[str] = []
     for name, left, right in (("incident", a.incidents, b.incidents),
-                              ("unit", a.units, b.units)):
+                              ("unit", a.units, b.units),
+                              ("operator", a.operators, b.operators),
+                              ("city", a.cities, b.cities)):
         for key in sorted(set(left) | set(right)):
             if key not in left or key not in right:
                 diffs.append(f"{name} {key} exists on one side only")

@@ -27,8 +27,9 @@ from core.commands import (
 )
 from core.domain.kinds import Role
 from core.domain.lifecycle import UnitStatus
+from core.domain.state import same_state
 from core.errors import PermissionDenied
-from core.service import CommandService
+from core.service import CommandService, replay
 from core.store.database import Database, open_database
 from tests.core.helpers import DISPATCHER, new_incident, seed_units
 
@@ -67,6 +68,9 @@ def _verify(db: Database, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]
 def test_tables_written_by_commands_match_the_log(db: Database,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     assert compare_tables(db) == []
+    rebuilt = replay(db)
+    assert rebuilt.operators["bob"].role == "dispatcher" and rebuilt.cities[1].name == "Testville"
+    assert same_state(rebuilt, CommandService(db).state()) == []
     code, out = _verify(db, capsys)
     assert code == 0
     assert "tables match the log: incidents, units, operators, cities" in out
