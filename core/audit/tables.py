@@ -144,12 +144,15 @@ def _operator_stored(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _city_rows(state: State) -> Rows:
-    return {c.id: {"name": c.name, "source": c.source, "data": c.digest}
+    # Before the log held the full digest, the row was written just before its event.
+    return {c.id: {"name": c.name, "source": c.source, "data": c.digest,
+                   "created_at": c.created_at if len(c.digest) == 64 else NOT_RECORDED}
             for c in state.cities.values()}
 
 
 def _city_stored(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {"name": row["name"], "source": row["source"], "data": content_digest(row["data"])}
+    return {"name": row["name"], "source": row["source"], "created_at": row["created_at"],
+            "data": content_digest(row["data"])}
 
 
 def _city_same(column: str, in_table: Any, by_log: Any) -> bool:
@@ -172,7 +175,8 @@ TABLE_CHECKS: list[TableCheck] = [
                ("display_name", "role", "password_hash", "created_at"), _operator_rows,
                stored=_operator_stored, secret=frozenset({"password_hash"})),
     # The log holds a city's digest, the table its data: a changed byte shows.
-    TableCheck("city", CityRow.__table__, "id", ("name", "source", "data"), _city_rows,
+    TableCheck("city", CityRow.__table__, "id", ("name", "source", "data", "created_at"),
+               _city_rows,
                stored=_city_stored, secret=frozenset({"data"}), same=_city_same),
 ]
 

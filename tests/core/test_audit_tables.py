@@ -158,9 +158,13 @@ def test_units_and_incidents_added_deleted_or_changed_in_sql_are_named(db: Datab
 
 def test_the_stored_city_changed_in_sql_is_named(db: Database,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    _sql(db, "UPDATE cities SET data = :d, name = 'Elsewhere'", d=b"another city's data")
-    assert _messages(db) == ["city 1: data differs from the log",
-                             "city 1: name is Elsewhere in the table, Testville by the log"]
+    _sql(db, "UPDATE cities SET data = :d, name = 'Elsewhere', created_at = "
+             "'2026-01-01T00:00:00.000000+00:00'", d=b"another city's data")
+    assert _messages(db) == [
+        "city 1: created at is 2026-01-01T00:00:00+00:00 in the table, "
+        "2026-03-01T08:00:00+00:00 by the log",
+        "city 1: data differs from the log",
+        "city 1: name is Elsewhere in the table, Testville by the log"]
     code, out = _verify(db, capsys)
     assert code == 1 and "city 1: data differs from the log" in out
 
