@@ -18,11 +18,12 @@ the commands that want one, joins the same connection and transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.domain.kinds import Agency, UnitKind
@@ -36,8 +37,6 @@ from core.store.schema import CityRow, EventRow, IncidentRow, OperatorRow
 
 _INCIDENTS = IncidentRow.__table__
 _EVENTS = EventRow.__table__
-_OPERATORS = OperatorRow.__table__
-_CITIES = CityRow.__table__
 
 # The hot statements (every position report runs them) go straight to the DBAPI cursor,
 # written with "?" and turned into "%s" for psycopg: SQLAlchemy spends ~0.1 ms preparing
@@ -122,8 +121,8 @@ class BatchWriter:
         self._dirty_incidents: set[str] = set()
         self._events: list[tuple[Any, ...]] = []
         self._keys: list[tuple[str, str, int]] = []
-        self._operators: dict[str, Operator] = {}
-        self._cities: dict[int, CityRecord] = {}
+        # What commands changed in the projected tables: State attribute -> key -> object.
+        self._projected: dict[str, dict[Any, Any]] = {p.attribute: {} for p in PROJECTED}
         self._attachments: dict[str, bytes] = {}
 
     @property
@@ -246,8 +245,8 @@ class BatchWriter:
         for uid, unit in state.units.items():
             self._units[uid] = unit
             self._dirty_units.add(uid)
-        self._operators.update(state.operators)
-        self._cities.update(state.cities)
+        for projected in PROJECTED:
+            self._projected[projected.attribute].update(getattr(state, projected.attribute))
 
     def attach(self, data: bytes | str) -> str:
         """Keep data the log names only by its digest (returned) for the rows written
@@ -257,7 +256,8 @@ class BatchWriter:
         self._attachments[digest] = raw
         return digest
 
-    def _attachment(self, digest: str | None, what: str) -> bytes:
+    def attachment(self, digest: str | None, what: str) -> bytes:
+        """The data attached under `digest`; `ValueError` naming `what` if none was."""
         try:
             return self._attachments[digest or ""]
         except KeyError:
@@ -276,8 +276,7 @@ class BatchWriter:
         self._keys = []
         self._flush_units()
         self._flush_incidents()
-        self._flush_operators()
-        self._flush_cities()
+        self._flush_projected()
         if self.seq != self._flushed_seq:
             if self._postgresql:
                 # One notice for the whole batch (listeners read the log from where they
@@ -326,29 +325,59 @@ class BatchWriter:
         if updates:
             self.conn.execute(_UPDATE_INCIDENT, updates)
 
-    def _flush_operators(self) -> None:
-        for name in sorted(self._operators):
-            op = self._operators[name]
-            values: dict[str, Any] = {"display_name": op.display_name, "role": op.role,
-                                      "created_at": op.created_at}
-            stored = self.conn.execute(select(_OPERATORS.c.password_hash).where(
-                _OPERATORS.c.username == name)).first()
-            # The hash is written when the log names a new one (a change of role keeps it).
-            if stored is None or content_digest(stored[0]) != op.password_digest:
-                values["password_hash"] = self._attachment(
-                    op.password_digest, f"operator {name}").decode()
-            if stored is None:
-                self.conn.execute(insert(_OPERATORS).values(username=name, **values))
-            else:
-                self.conn.execute(update(_OPERATORS).where(_OPERATORS.c.username == name)
-                                  .values(values))
-        self._operators.clear()
+    def _flush_projected(self) -> None:
+        for projected in PROJECTED:
+            changed = self._projected[projected.attribute]
+            key_column = projected.table.c[projected.key]
+            for key in sorted(changed):
+                stored = self.conn.execute(select(projected.table).where(key_column == key)
+                                           ).mappings().first()
+                values = projected.values(changed[key], self, stored)
+                if stored is None:
+                    self.conn.execute(insert(projected.table).values(
+                        {projected.key: key, **values}))
+                elif values:
+                    self.conn.execute(update(projected.table).where(key_column == key)
+                                      .values(values))
+            changed.clear()
 
-    def _flush_cities(self) -> None:
-        for city_id in sorted(self._cities):
-            city = self._cities[city_id]
-            # A city is loaded once and never changed: each load is a new row.
-            self.conn.execute(insert(_CITIES).values(
-                id=city.id, name=city.name, source=city.source, created_at=city.created_at,
-                data=self._attachment(city.digest, f"city {city.name}")))
-        self._cities.clear()
+
+@dataclass(frozen=True, slots=True)
+class ProjectedTable:
+    """A table written from one of `State`'s dicts (beyond incidents and units, which
+    have their own fast path): which dict, which table and key column, and the row's
+    values for an object, given the row as stored (None: a new row; return only what
+    changes, {} for nothing). Data the log names by digest comes from `writer.attach`.
+    A new event-sourced table is one more entry in `PROJECTED` (and in
+    `core.audit.tables.TABLE_CHECKS`, which checks it against a replay).
+    """
+
+    attribute: str
+    table: Table
+    key: str
+    values: Callable[[Any, BatchWriter, Mapping[str, Any] | None], dict[str, Any]]
+
+
+def _operator_values(op: Operator, writer: BatchWriter, stored: Mapping[str, Any] | None
+                     ) -> dict[str, Any]:
+    values: dict[str, Any] = {"display_name": op.display_name, "role": op.role,
+                              "created_at": op.created_at}
+    # The hash is written when the log names a new one (a change of role keeps it).
+    if stored is None or content_digest(stored["password_hash"]) != op.password_digest:
+        values["password_hash"] = writer.attachment(op.password_digest,
+                                                    f"operator {op.username}").decode()
+    return values
+
+
+def _city_values(city: CityRecord, writer: BatchWriter, stored: Mapping[str, Any] | None
+                 ) -> dict[str, Any]:
+    if stored is not None:
+        return {}  # a city is loaded once and never changed: each load is a new row
+    return {"name": city.name, "source": city.source, "created_at": city.created_at,
+            "data": writer.attachment(city.digest, f"city {city.name}")}
+
+
+PROJECTED: list[ProjectedTable] = [
+    ProjectedTable("operators", OperatorRow.__table__, "username", _operator_values),
+    ProjectedTable("cities", CityRow.__table__, "id", _city_values),
+]
