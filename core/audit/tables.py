@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -219,15 +220,24 @@ def compare_state(session: Session, state: State,
     return differences
 
 
-def compare_tables(db: Database) -> list[Difference]:
-    """Replay the log and name every row of every checked table that differs from it.
-
-    The log and the tables are read in one snapshot (one read transaction; REPEATABLE
-    READ on PostgreSQL), so a writer working meanwhile shows in both or in neither.
-    """
+@contextmanager
+def snapshot(db: Database) -> Iterator[Session]:
+    """A read session that sees one state of the database throughout (REPEATABLE READ
+    on PostgreSQL; on SQLite, a deferred transaction under WAL reads from the moment
+    of its first read), so the log and the tables are read as of the same instant."""
     with db.session() as session:
         if db.is_postgresql:
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        yield session
+
+
+def compare_tables(db: Database) -> list[Difference]:
+    """Replay the log and name every row of every checked table that differs from it.
+
+    The log and the tables are read in one snapshot, so a writer working meanwhile
+    shows in both or in neither.
+    """
+    with snapshot(db) as session:
         failures: list[Difference] = []
         state = replay_in(session, failures)
         return failures + compare_state(session, state)
@@ -383,4 +393,4 @@ def _check_event(session: Session, row: EventRow) -> None:
 
 
 __all__ = ["NOT_RECORDED", "TABLE_CHECKS", "Difference", "TableCheck", "checked_operator",
-           "compare_state", "compare_tables", "register", "replay_in"]
+           "compare_state", "compare_tables", "register", "replay_in", "snapshot"]

@@ -270,3 +270,18 @@ def test_a_value_its_column_cannot_read_is_named_not_a_traceback(
         assert code == 1
     finally:
         database.dispose()
+
+
+def test_a_writer_working_during_verification_causes_no_false_alarm(db: Database,
+                                                                      sim_clock) -> None:  # noqa: ANN001
+    from core.audit.tables import compare_state, replay_in, snapshot
+    from core.commands import ReportPosition
+
+    with snapshot(db) as session:
+        state = replay_in(session)
+        # Another workstation records events and changes the tables meanwhile.
+        CommandService(db, clock=sim_clock).execute(ReportPosition("E2", 55.0, 66.0),
+                                                    DISPATCHER)
+        new_incident(CommandService(db, clock=sim_clock), "medical")
+        assert compare_state(session, state) == []
+    assert compare_tables(db) == []
