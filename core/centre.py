@@ -7,7 +7,6 @@ saying so in `Centre.banner`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import zlib
@@ -60,11 +59,6 @@ class Centre:
         self.db.dispose()
 
 
-def city_digest(data: bytes) -> str:
-    """A short fingerprint of a stored city, recorded in the log."""
-    return hashlib.sha256(data).hexdigest()[:16]
-
-
 def store_city(service: CommandService, city: City, source: str) -> None:
     """Save a city, put its units on the roster and record both in the log."""
     from core.city.serialize import city_to_dict
@@ -74,13 +68,12 @@ def store_city(service: CommandService, city: City, source: str) -> None:
     units = [{"id": u.code, "name": u.name, "kind": u.kind.value, "station": u.station_code,
               "x": stations[u.station_code].x, "y": stations[u.station_code].y}
              for u in city.units]
-    with service.db.transaction() as s:
-        s.add(CityRow(name=city.name, source=source, data=data, created_at=service.clock.now()))
     service.execute(RegisterUnits(units))
     counts = {"intersections": city.roads.number_of_nodes(), "cells": len(city.cells),
               "stations": len(city.stations), "units": len(city.units),
               "addresses": len(city.addresses)}
-    service.execute(RecordCityLoaded(city.name, source, city_digest(data), counts))
+    # The command writes the row (through the projection) and logs the data's digest.
+    service.execute(RecordCityLoaded(city.name, source, data, counts))
 
 
 def load_city(db: Database) -> City | None:

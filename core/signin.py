@@ -9,6 +9,7 @@ locked is neither checked nor logged: the lockout is what bounds the log's growt
 
 from __future__ import annotations
 
+from core.audit.tables import checked_operator
 from core.auth import Actor, check_password_or_dummy
 from core.commands.operators import (
     FailureNotLogged,
@@ -23,7 +24,6 @@ from core.commands.operators import (
 from core.domain.kinds import Role
 from core.service import CommandService
 from core.store import event_log
-from core.store.schema import OperatorRow
 from core.store.signin_table import SignInFailureRow
 
 __all__ = ["SignInLocked", "SignInRefused", "sign_in"]
@@ -38,7 +38,8 @@ def sign_in(service: CommandService, username: str, password: str, workstation: 
     """
     with service.db.session() as s:
         check_not_locked(s, username, service.clock.now())
-        row = s.get(OperatorRow, username) if len(username) <= 64 else None
+        # The row as the log has it: one changed in SQL is refused (core.audit.tables).
+        row = checked_operator(s, username) if len(username) <= 64 else None
         role = Role(row.role) if row is not None else None
         display = row.display_name if row is not None else ""
         stored_hash = row.password_hash if row is not None else None

@@ -1,4 +1,5 @@
-"""Anchors for the audit log: the centre's signing key and signed checkpoints.
+"""The audit: signed checkpoints of the log (keys, checkpoints) and what `beacon audit
+verify` checks beyond the hash chain (`core.audit.tables`).
 
 The hash chain alone proves only that the log is consistent with itself: whoever can
 write the database can rewrite it from any event on and recompute every hash. A

@@ -21,9 +21,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                    description="The event log is the audit trail.")
     sub = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = sub.add_parser(
-        "verify", help="check that no event was altered, inserted or deleted",
+        "verify", help="check the log's hash chain and the tables against it",
         description="Walk the hash chain of the event log and name every event that was "
-                    "altered, inserted or deleted. Exits 1 when the log was tampered with.")
+                    "altered, inserted or deleted; then rebuild the state from the log and "
+                    "name every table row that differs from it. Exits 1 when either "
+                    "finds something.")
     add_db_argument(verify)
     verify.add_argument("--checkpoint", action="append", type=existing_file, default=[],
                         metavar="FILE",
@@ -130,6 +132,9 @@ def run_verify(args: argparse.Namespace) -> int:
                 else:
                     problems.append(event_log.Problem(c.seq, "checkpoint", why))
             problems.extend(cp.compare(s, usable))
+        from core.audit.tables import compare_tables
+
+        differences = compare_tables(db)
     finally:
         db.dispose()
     for note in notes:
@@ -142,12 +147,28 @@ def run_verify(args: argparse.Namespace) -> int:
             newest = max(usable, key=lambda c: c.seq)
             print(f"checkpoints: {len(usable)} matched, the newest at event {newest.seq} "
                   f"({newest.label}, key {newest.key_id})")
-        return 0
+        return 1 if print_table_differences(differences) else 0
     print(f"audit log TAMPERED: {len(problems)} problem(s) in {count} events")
     for p in problems:
         print(f"  event {p.seq}: {p.kind}: {p.message}")
     print(head_line)
+    print_table_differences(differences)
     return 1
+
+
+def print_table_differences(differences: list[Any]) -> bool:
+    """Print how the checked tables compare with a replay of the log (`compare_tables`);
+    True when something differs (the caller exits 1)."""
+    from core.audit.tables import TABLE_CHECKS
+
+    names = ", ".join(c.table.name for c in TABLE_CHECKS)
+    if not differences:
+        print(f"tables match the log: {names}")
+        return False
+    print(f"tables DIFFER from the log: {len(differences)} difference(s)")
+    for d in differences:
+        print(f"  {d.message}")
+    return True
 
 
 def _trusted_key(args: argparse.Namespace) -> tuple[Any, list[str]]:

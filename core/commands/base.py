@@ -101,7 +101,12 @@ class Command:
         raise NotImplementedError
 
     def after(self, ctx: Context, seq: int) -> None:
-        """Write what is not incident or unit state (operators, cities); default none."""
+        """Work after the event is recorded that is not state; default none.
+
+        Never a table that matters: those are written only from the projection (put
+        what the log must not hold in `ctx.writer.attach` and its digest in the event),
+        or `beacon audit verify` reports the rows as not in the log.
+        """
         return None
 
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from core.audit.tables import checked_operator
 from core.auth import (
     FORGET_FAILURES_AFTER,
     check_password_or_dummy,
@@ -21,7 +22,7 @@ from core.auth import (
 from core.commands.base import Command, Context, Decision, require_text
 from core.domain.kinds import UNIT_AGENCY, Role, UnitKind
 from core.errors import PermissionDenied, ValidationError
-from core.store.schema import OperatorRow, UnitRow
+from core.store.schema import CityRow, OperatorRow, UnitRow
 from core.store.signin_table import SignInFailureRow
 from core.text import storable_text
 
@@ -31,7 +32,10 @@ LOGGED_FAILURES_PER_MINUTE = 60  # centre-wide; beyond it failures are only coun
 
 @dataclass(frozen=True, slots=True)
 class CreateOperator(Command):
-    """Add an operator; the event records who, not the password."""
+    """Add an operator. The event records who, with which role, and the digest of the
+    password's Argon2 hash (never the password, nor the hash); the projection writes
+    the row, so `audit verify` and sign-in can tell a row changed behind the log's back.
+    """
 
     username: str
     display_name: str
@@ -48,19 +52,14 @@ class CreateOperator(Command):
         except ValueError:
             raise ValidationError(f"unknown role {self.role!r} (one of: "
                                   f"{', '.join(r.value for r in Role)})", field="role") from None
-        hash_password(self.password, username)  # validates before anything is written
+        # Hashing validates the password before anything is written.
+        digest = ctx.writer.attach(hash_password(self.password, username))
         return Decision("operator_created", {
             "username": username,
             "display_name": require_text(self.display_name, "display_name", max_len=120,
                                          allow_empty=False, one_line=True),
-            "role": role.value})
+            "role": role.value, "password_digest": digest})
 
-    def after(self, ctx: Context, seq: int) -> None:
-        ctx.session.add(OperatorRow(
-            username=self.username, display_name=self.display_name.strip(),
-            role=Role(self.role).value,
-            password_hash=hash_password(self.password, self.username),
-            created_at=ctx.now))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,17 +91,22 @@ class RegisterUnits(Command):
 
 @dataclass(frozen=True, slots=True)
 class RecordCityLoaded(Command):
-    """Note in the log which city the centre now serves (the city itself is a table)."""
+    """Load a city: its definition (`data`, compressed JSON) goes to the `cities` table,
+    the log records its name, source, counts and the SHA-256 of `data`, so a row
+    changed later no longer matches the log. The whole definition stays out of the log
+    (the full demo city is megabytes)."""
 
     name: str
     source: str
-    digest: str
+    data: bytes
     counts: dict[str, int]
     permission = "admin"
 
     def decide(self, ctx: Context) -> Decision:
-        return Decision("city_loaded", {"name": self.name, "source": self.source,
-                                        "digest": self.digest, "counts": dict(self.counts)})
+        last = ctx.session.execute(select(func.max(CityRow.id))).scalar_one()
+        return Decision("city_loaded", {
+            "id": int(last or 0) + 1, "name": self.name, "source": self.source,
+            "digest": ctx.writer.attach(self.data), "counts": dict(self.counts)})
 
 
 class SignInRefused(PermissionDenied):
@@ -189,7 +193,9 @@ class SignIn(Command):
 
     def decide(self, ctx: Context) -> Decision:
         check_not_locked(ctx.session, self.username, ctx.now)
-        row = ctx.session.get(OperatorRow, self.username) if len(self.username) <= 64 else None
+        # The row as the log has it (refused when it differs from the log).
+        row = (checked_operator(ctx.session, self.username) if len(self.username) <= 64
+               else None)
         checked = (row is not None and self.checked_hash is not None
                    and self.checked_hash == row.password_hash)
         if not checked and not check_password_or_dummy(row.password_hash if row else None,

@@ -6,6 +6,7 @@ only by applying events (see `core.domain.state`).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -52,3 +53,39 @@ class Unit:
     incident_id: str | None = None
     last_report_at: datetime | None = None
     eta_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class Operator:
+    """A person who signs in, as the log knows them.
+
+    The log never holds the password hash itself (it is kept forever and exported), only
+    `password_digest`: the SHA-256 of the stored Argon2 hash, so a hash changed in the
+    table shows. None for operators recorded before the log carried it.
+    """
+
+    username: str
+    display_name: str
+    role: str
+    password_digest: str | None
+    created_at: datetime
+
+
+@dataclass(slots=True)
+class CityRecord:
+    """A city the centre loaded: the log holds its digest, the `cities` table its data.
+
+    `digest` is the SHA-256 (hex) of the stored, compressed definition; logs written
+    before it was recorded in full hold its first 16 hex digits.
+    """
+
+    id: int
+    name: str
+    source: str
+    digest: str
+    created_at: datetime
+
+
+def content_digest(data: bytes | str) -> str:
+    """The SHA-256 (hex) by which the log names data kept beside it."""
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()

@@ -1,8 +1,9 @@
-"""The projection: how each event changes incidents and units.
+"""The projection: how each event changes incidents, units, operators and cities.
 
 `State.apply` is the one place that turns events into state. The command service uses
 it to change the tables, a console uses it to follow another workstation, and
-`replay` uses it to rebuild everything from the log; so they cannot disagree.
+`replay` uses it to rebuild everything from the log; so they cannot disagree, and
+`beacon audit verify` compares every table with a replay (`core.audit.tables`).
 """
 
 from __future__ import annotations
@@ -14,16 +15,15 @@ from datetime import datetime
 
 from core.domain.kinds import Agency, UnitKind
 from core.domain.lifecycle import IncidentStatus, UnitStatus
-from core.domain.model import Incident, Unit
+from core.domain.model import CityRecord, Incident, Operator, Unit
 from core.event_types import ERASED, EVENT_TYPES, upcast
 from core.events import Event
 
 log = logging.getLogger(__name__)
 
-# Event types that change no incident or unit (operators, cities, ...): known, skipped.
-PASSIVE_EVENTS = frozenset({"operator_created", "city_loaded", "operator_signed_in",
-                            "message_sent", "sign_in_failed", "hub_token_created",
-                            "hub_token_revoked"})
+# Event types that change no state: known, skipped.
+PASSIVE_EVENTS = frozenset({"operator_signed_in", "message_sent", "sign_in_failed",
+                            "hub_token_created", "hub_token_revoked"})
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -33,10 +33,16 @@ def parse_time(value: str | None) -> datetime | None:
 
 @dataclass
 class State:
-    """Incidents and units by id, and the sequence number of the last applied event."""
+    """Incidents, units, operators and cities by key, and the last applied sequence number.
+
+    Every table that matters is written from here (the command service saves what
+    `apply` changed), so a replay of the log predicts every row.
+    """
 
     incidents: dict[str, Incident] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
+    operators: dict[str, Operator] = field(default_factory=dict)
+    cities: dict[int, CityRecord] = field(default_factory=dict)
     last_seq: int = 0
 
     def apply(self, event: Event) -> None:
@@ -51,7 +57,7 @@ class State:
                 event = upcast(event)
             handler(self, event)
         elif event.type not in PASSIVE_EVENTS:
-            log.debug("event type %s changes no incident or unit", event.type)
+            log.debug("event type %s changes no state", event.type)
         self.last_seq = max(self.last_seq, event.seq)
 
     def apply_all(self, events: Iterable[Event]) -> None:
@@ -189,6 +195,21 @@ def _incident_level_changed(state: State, e: Event) -> None:
     state.incidents[e.payload["incident_id"]].level = int(e.payload["level"])
 
 
+def _operator_created(state: State, e: Event) -> None:
+    p = e.payload
+    state.operators[p["username"]] = Operator(
+        username=p["username"], display_name=p["display_name"], role=p["role"],
+        password_digest=p.get("password_digest"), created_at=e.at)
+
+
+def _city_loaded(state: State, e: Event) -> None:
+    p = e.payload
+    # Older events carry no id: the cities table numbered them 1, 2, ... in log order.
+    city_id = int(p["id"]) if "id" in p else len(state.cities) + 1
+    state.cities[city_id] = CityRecord(id=city_id, name=p["name"], source=p["source"],
+                                       digest=p["digest"], created_at=e.at)
+
+
 _HANDLERS = {
     "units_registered": _units_registered,
     "incident_created": _incident_created,
@@ -201,6 +222,8 @@ _HANDLERS = {
     "incident_priority_changed": _incident_priority_changed,
     "incident_level_changed": _incident_level_changed,
     "personal_data_erased": _personal_data_erased,
+    "operator_created": _operator_created,
+    "city_loaded": _city_loaded,
 }
 
 STATE_EVENTS = frozenset(_HANDLERS)
@@ -211,7 +234,9 @@ def same_state(a: State, b: State) -> list[str]:
     """The differences between two states, as readable lines (empty when equal)."""
     diffs: list[str] = []
     for name, left, right in (("incident", a.incidents, b.incidents),
-                              ("unit", a.units, b.units)):
+                              ("unit", a.units, b.units),
+                              ("operator", a.operators, b.operators),
+                              ("city", a.cities, b.cities)):
         for key in sorted(set(left) | set(right)):
             if key not in left or key not in right:
                 diffs.append(f"{name} {key} exists on one side only")

@@ -6,7 +6,9 @@ made a thousand position reports a second use a whole core. `BatchWriter` keeps 
 objects a transaction touched, the events it appended and the idempotency keys it used,
 and writes them at `flush` with one `executemany` per table and kind of change: the
 events, the keys and the units on the DBAPI cursor, the (rare, JSON-holding) incidents
-through SQLAlchemy Core. A unit's row gets only the columns that changed.
+through SQLAlchemy Core. A unit's row gets only the columns that changed. Operators and
+cities (rare) are written from the same state, with what the log names only by digest
+(a password hash, a city's data) taken from `attach`.
 
 Reads see the buffer first: an object changed earlier in the transaction comes from
 here, not from the table. Code that queries the tables itself (a command that counts
@@ -16,21 +18,22 @@ the commands that want one, joins the same connection and transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.domain.kinds import Agency, UnitKind
 from core.domain.lifecycle import UnitStatus
-from core.domain.model import Incident, Unit
+from core.domain.model import CityRecord, Incident, Operator, Unit, content_digest
 from core.domain.state import State
 from core.events import GENESIS_HASH, Event, iso
 from core.store.event_log import NOTIFY_CHANNEL, LogHeadMissing, new_event, with_personal
 from core.store.repository import incident_from_row
-from core.store.schema import EventRow, IncidentRow
+from core.store.schema import CityRow, EventRow, IncidentRow, OperatorRow
 
 _INCIDENTS = IncidentRow.__table__
 _EVENTS = EventRow.__table__
@@ -120,6 +123,9 @@ class BatchWriter:
         self._events: list[tuple[Any, ...]] = []
         self._personal: list[tuple[int, str, str]] = []
         self._keys: list[tuple[str, str, int]] = []
+        # What commands changed in the projected tables: State attribute -> key -> object.
+        self._projected: dict[str, dict[Any, Any]] = {p.attribute: {} for p in PROJECTED}
+        self._attachments: dict[str, bytes] = {}
 
     @property
     def session(self) -> Session:
@@ -248,6 +254,24 @@ class BatchWriter:
         for uid, unit in state.units.items():
             self._units[uid] = unit
             self._dirty_units.add(uid)
+        for projected in PROJECTED:
+            self._projected[projected.attribute].update(getattr(state, projected.attribute))
+
+    def attach(self, data: bytes | str) -> str:
+        """Keep data the log names only by its digest (returned) for the rows written
+        from the state: an operator's password hash, a city's definition."""
+        raw = data.encode() if isinstance(data, str) else data
+        digest = content_digest(raw)
+        self._attachments[digest] = raw
+        return digest
+
+    def attachment(self, digest: str | None, what: str) -> bytes:
+        """The data attached under `digest`; `ValueError` naming `what` if none was."""
+        try:
+            return self._attachments[digest or ""]
+        except KeyError:
+            raise ValueError(f"{what}: the command attached no data with digest "
+                             f"{digest}") from None
 
     def remember_key(self, key: tuple[str, str], seq: int) -> None:
         """Record that idempotency key `key` produced event `seq`."""
@@ -263,6 +287,7 @@ class BatchWriter:
         self._keys = []
         self._flush_units()
         self._flush_incidents()
+        self._flush_projected()
         if self.seq != self._flushed_seq:
             if self._postgresql:
                 # One notice for the whole batch (listeners read the log from where they
@@ -310,3 +335,63 @@ class BatchWriter:
             self.conn.execute(_INSERT_INCIDENT, inserts)
         if updates:
             self.conn.execute(_UPDATE_INCIDENT, updates)
+
+    def _flush_projected(self) -> None:
+        for projected in PROJECTED:
+            changed = self._projected[projected.attribute]
+            key_column = projected.table.c[projected.key]
+            for key in sorted(changed):
+                stored = self.conn.execute(select(projected.table).where(key_column == key)
+                                           ).mappings().first()
+                values = projected.values(changed[key], self, stored)
+                if stored is None:
+                    self.conn.execute(insert(projected.table).values(
+                        {projected.key: key, **values}))
+                elif values:
+                    self.conn.execute(update(projected.table).where(key_column == key)
+                                      .values(values))
+            changed.clear()
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectedTable:
+    """A table written from one of `State`'s dicts (beyond incidents and units, which
+    have their own fast path): which dict, which table and key column, and the row's
+    values for an object, given the row as stored (None: a new row; return only what
+    changes, {} for nothing). Data the log names by digest comes from `writer.attach`.
+    A new event-sourced table is one more entry in `PROJECTED` (and in
+    `core.audit.tables.TABLE_CHECKS`, which checks it against a replay).
+    """
+
+    attribute: str
+    table: Table
+    key: str
+    values: Callable[[Any, BatchWriter, Mapping[str, Any] | None], dict[str, Any]]
+
+
+def _operator_values(op: Operator, writer: BatchWriter, stored: Mapping[str, Any] | None
+                     ) -> dict[str, Any]:
+    values: dict[str, Any] = {"display_name": op.display_name, "role": op.role,
+                              "created_at": op.created_at}
+    # The hash is written when the log names a new one (a change of role keeps it). An
+    # operator recorded before the log carried digests keeps the hash its row has.
+    if op.password_digest is None and stored is not None:
+        return values
+    if stored is None or content_digest(stored["password_hash"]) != op.password_digest:
+        values["password_hash"] = writer.attachment(op.password_digest,
+                                                    f"operator {op.username}").decode()
+    return values
+
+
+def _city_values(city: CityRecord, writer: BatchWriter, stored: Mapping[str, Any] | None
+                 ) -> dict[str, Any]:
+    if stored is not None:
+        return {}  # a city is loaded once and never changed: each load is a new row
+    return {"name": city.name, "source": city.source, "created_at": city.created_at,
+            "data": writer.attachment(city.digest, f"city {city.name}")}
+
+
+PROJECTED: list[ProjectedTable] = [
+    ProjectedTable("operators", OperatorRow.__table__, "username", _operator_values),
+    ProjectedTable("cities", CityRow.__table__, "id", _city_values),
+]

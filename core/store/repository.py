@@ -1,4 +1,4 @@
-"""Moving incidents and units between the tables and `State`."""
+"""Moving incidents, units, operators and cities from the tables into `State`."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from core.domain.kinds import Agency, UnitKind
 from core.domain.lifecycle import IncidentStatus, UnitStatus
-from core.domain.model import Incident, Unit
+from core.domain.model import CityRecord, Incident, Operator, Unit, content_digest
 from core.domain.state import State
-from core.store.schema import IncidentRow, UnitRow
+from core.store.schema import CityRow, IncidentRow, OperatorRow, UnitRow
 
 
 def incident_from_row(r: IncidentRow) -> Incident:
@@ -36,10 +36,18 @@ def unit_from_row(r: UnitRow) -> Unit:
 
 
 def load_state(session: Session, last_seq: int = 0) -> State:
-    """Every incident and unit from the tables."""
+    """Every incident, unit, operator and city from the tables (the state a replay of
+    the log gives, as long as nobody wrote the tables behind the log's back)."""
     state = State(last_seq=last_seq)
     for r in session.execute(select(IncidentRow)).scalars():
         state.incidents[r.id] = incident_from_row(r)
     for u in session.execute(select(UnitRow)).scalars():
         state.units[u.id] = unit_from_row(u)
+    for o in session.execute(select(OperatorRow)).scalars():
+        state.operators[o.username] = Operator(
+            username=o.username, display_name=o.display_name, role=o.role,
+            password_digest=content_digest(o.password_hash), created_at=o.created_at)
+    for c in session.execute(select(CityRow)).scalars():
+        state.cities[c.id] = CityRecord(id=c.id, name=c.name, source=c.source,
+                                        digest=content_digest(c.data), created_at=c.created_at)
     return state

@@ -66,6 +66,7 @@ class EventRow(Base):
         Index("ix_events_unit", "unit_id"),
         Index("ix_events_actor", "actor"),
         Index("ix_events_at", "at"),
+        Index("ix_events_type", "type"),  # sign-in finds the operator events by it
     )
 
 

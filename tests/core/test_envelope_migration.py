@@ -10,7 +10,7 @@ from alembic import command
 from sqlalchemy import text
 
 from core.commands import AttachCall, EraseCallerData
-from core.domain.state import same_state
+from core.domain.state import State, same_state
 from core.event_types import ERASED
 from core.service import CommandService, replay
 from core.store import event_log
@@ -42,7 +42,8 @@ def _database_at_0002_with_a_log(url: str) -> list[dict[str, object]]:
 
 def _tables_as_the_old_code_left_them(db: Database) -> None:
     """Fill incidents and units from the log (what the old code kept them equal to)."""
-    state = replay(db)
+    replayed = replay(db)
+    state = State(incidents=replayed.incidents, units=replayed.units)
     with db.write_connection() as conn:
         writer = BatchWriter(conn)
         writer.preload(state.incidents, state.units)
@@ -94,5 +95,8 @@ def test_erasing_callers_of_an_old_incident_names_the_events_the_chain_keeps(
     incident = svc.state().incidents["INC-00001"]
     assert (incident.caller_name, incident.callback_number) == (ERASED, ERASED)
     assert not any("Wang Fang" in n or "Chen Jie" in n for n in incident.notes)
-    assert same_state(replay(db), svc.state()) == []
+    # (operators and cities: this old log's tables were never filled, see above)
+    replayed, live = replay(db), svc.state()
+    assert same_state(State(incidents=replayed.incidents, units=replayed.units),
+                      State(incidents=live.incidents, units=live.units)) == []
     db.dispose()
