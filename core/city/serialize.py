@@ -230,6 +230,28 @@ def upgrade_document(d: dict[str, Any], *, stored_source: str = "") -> dict[str,
     return d
 
 
+def document_summary(d: dict[str, Any], *, stored_source: str = "") -> dict[str, Any]:
+    """What a saved city is, read off its document without building it: name, stored
+    format version, place, time zone, source (with its attribution) and counts.
+
+    The shape `beacon db info --json` prints under ``city``.
+    """
+    stored = document_version(d)
+    d = upgrade_document(d, stored_source=stored_source)
+    source = d["source"]
+    return {
+        "name": str(d.get("name", "")),
+        "format_version": stored,
+        "read_as_version": VERSION,
+        "place": d["reference"],
+        "time_zone": d["time_zone"],
+        "source": source,
+        "source_text": CitySource.from_dict(source).describe() if source else "unknown",
+        "attribution": (source or {}).get("attribution", ""),
+        "counts": d["size"],
+    }
+
+
 _DEMO_NAME = re.compile(r"^Qinghe \((full|small) demo, seed (-?\d+)\)$")
 _LEGACY_CRS = re.compile(r"^equirectangular lon0=(\S+) lat0=(\S+)$")
 
