@@ -260,9 +260,9 @@ def _upgrade_v1(d: dict[str, Any], stored_source: str) -> dict[str, Any]:
     """Version 1 -> 2. A version-1 document has no place, zone or source, so they are
     recovered where that is honest:
 
-    * the demo city (named ``Qinghe (<scale> demo, seed <n>)``, or stored with a
-      ``demo:`` source) is deterministic, so it gets the place and zone every demo
-      city has now;
+    * the demo city (stored with a ``demo:`` source, or, with no stored source, named
+      ``Qinghe (<scale> demo, seed <n>)``) is deterministic, so it gets the place and
+      zone every demo city has now;
     * an OpenStreetMap import (``osm:`` source) gets its source and attribution; its
       projection origin was never saved by version 1, so it gets a reference only if
       the document carries the import's ``crs`` graph attribute
@@ -278,14 +278,9 @@ def _upgrade_v1(d: dict[str, Any], stored_source: str) -> dict[str, Any]:
     reference: dict[str, Any] | None = None
     time_zone = "UTC"
     demo = _DEMO_NAME.match(name)
-    if demo or stored_source.startswith("demo:"):
-        parts = stored_source.split(":")
-        scale = demo.group(1) if demo else (parts[1] if len(parts) > 1 else "full")
-        seed = int(demo.group(2)) if demo else (int(parts[2]) if len(parts) > 2
-                                                and parts[2].lstrip("-").isdigit() else 2026)
-        reference, time_zone = DEMO_REFERENCE.to_dict(), DEMO_TIME_ZONE
-        source: dict[str, str] | None = CitySource.demo(scale, seed).to_dict()
-    elif stored_source.startswith("osm:"):
+    source: dict[str, str] | None
+    # What the database recorded wins over the name: an import may be named anything.
+    if stored_source.startswith("osm:"):
         source = CitySource.osm(stored_source[len("osm:"):]).to_dict()
         crs = _LEGACY_CRS.match(str(d.get("crs", "")))
         if crs:
@@ -294,6 +289,13 @@ def _upgrade_v1(d: dict[str, Any], stored_source: str) -> dict[str, Any]:
                                          "equirectangular").to_dict()
             except ValueError:
                 reference = None
+    elif stored_source.startswith("demo:") or (demo and not stored_source):
+        parts = stored_source.split(":")
+        scale = demo.group(1) if demo else (parts[1] if len(parts) > 1 else "full")
+        seed = int(demo.group(2)) if demo else (int(parts[2]) if len(parts) > 2
+                                                and parts[2].lstrip("-").isdigit() else 2026)
+        reference, time_zone = DEMO_REFERENCE.to_dict(), DEMO_TIME_ZONE
+        source = CitySource.demo(scale, seed).to_dict()
     else:
         source = CitySource("unknown", stored_source).to_dict()
     out.update(version=VERSION, reference=reference, time_zone=time_zone, source=source,

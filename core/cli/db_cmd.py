@@ -31,6 +31,28 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 
 def run_info(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from core.store.schema import EventRow, IncidentRow, OperatorRow, UnitRow
+
+    if args.json:
+        return _print_info_json(args)
+    db = open_db(args.db)
+    with db.session() as s:
+        print(f"database: {db.display_url()}")
+        print(f"schema:   {db.schema_version()}")
+        for label, table in (("events", EventRow), ("incidents", IncidentRow),
+                             ("units", UnitRow), ("operators", OperatorRow)):
+            count = s.execute(select(func.count()).select_from(table)).scalar_one()
+            print(f"{label + ':':<10}{count}")
+    # The city the database serves: name, place, zone, source, size.
+    for line in _city_lines(_city_info(db)):
+        print(line)
+    return 0
+
+
+def _print_info_json(args: argparse.Namespace) -> int:
+    """`db info --json`: what the text shows, as one JSON object."""
     import json
 
     from sqlalchemy import func, select
@@ -44,15 +66,7 @@ def run_info(args: argparse.Namespace) -> int:
                              ("units", UnitRow), ("operators", OperatorRow)):
             info[label] = s.execute(select(func.count()).select_from(table)).scalar_one()
     info["city"] = _city_info(db)
-    if args.json:
-        print(json.dumps(info, ensure_ascii=False, indent=2))
-        return 0
-    print(f"database: {info['database']}")
-    print(f"schema:   {info['schema']}")
-    for label in ("events", "incidents", "units", "operators"):
-        print(f"{label + ':':<10}{info[label]}")
-    for line in _city_lines(info["city"]):
-        print(line)
+    print(json.dumps(info, ensure_ascii=False, indent=2))
     return 0
 
 

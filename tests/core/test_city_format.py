@@ -206,6 +206,11 @@ def test_an_old_document_with_the_import_projection_gets_it_back() -> None:
     # anything else old: no place, UTC, unknown source
     other = city_from_dict({**V1_TOWN, "name": "Somewhere"})
     assert other.reference is None and other.source == CitySource("unknown")
+    # what the database recorded wins over a name: an import named like the demo
+    named = city_from_dict(V1_TOWN, stored_source="osm:x.osm")
+    assert named.reference is None and named.source == CitySource.osm("x.osm")
+    # a demo city read from an old JSON file, with no stored source, is known by its name
+    assert city_from_dict(V1_TOWN).source == CitySource.demo("small", 7)
     assert upgrade_document(V1_TOWN)["size"] == {
         "intersections": 2, "road_segments": 2, "cells": 1, "stations": 1, "units": 2,
         "addresses": 1}
