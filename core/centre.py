@@ -85,7 +85,9 @@ def load_city(db: Database) -> City | None:
         if row is None:
             return None
         try:
-            return city_from_dict(json.loads(zlib.decompress(row.data)))
+            # The row's source places a city saved before the format recorded it.
+            return city_from_dict(json.loads(zlib.decompress(row.data)),
+                                  stored_source=row.source)
         except (zlib.error, ValueError, KeyError) as exc:
             raise UserError(f"the city stored in {db.display_url()} is damaged: {exc}") from None
 

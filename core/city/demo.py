@@ -3,6 +3,10 @@
 `build_demo_city(seed, scale)` gives the same city for the same seed and scale. "full" is
 a ~10 km square city with ~11,000 intersections, 256 grid cells, ~38 stations, ~390
 units and ~22,000 addresses; "small" is a 2 km town for fast tests.
+
+The demo city is fictional but stands on real ground: its south-west corner, local
+(0, 0), is at `DEMO_ORIGIN` on the Chengdu Plain in Wenjiang District, Chengdu, Sichuan
+(see docs/city.md for why there), and its centre keeps China Standard Time (UTC+08:00).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from core.city.demo_roads import MOTORWAY, DemoRoads, build_roads
+from core.city.meta import CitySource
 from core.city.model import (
     Address,
     City,
@@ -33,8 +38,19 @@ from core.city.names import (
 )
 from core.domain.kinds import Agency, UnitKind
 from core.errors import ValidationError
+from core.geo import GeoReference
 
 ADDRESS_OFFSET_M = 12.0  # a house stands this far from the centre line of its road
+
+DEMO_ORIGIN = (30.65, 103.80)
+"""WGS 84 (latitude, longitude) of the demo city's south-west corner: flat farmland and
+suburbs of the Chengdu Plain, where the full city's 10 km square covers Wenjiang."""
+
+DEMO_REFERENCE = GeoReference(*DEMO_ORIGIN, projection="tmerc")
+"""Where every demo city (any seed, any scale) lies on the earth."""
+
+DEMO_TIME_ZONE = "Asia/Shanghai"
+"""China Standard Time, UTC+08:00 all year (China has no daylight saving time)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +121,9 @@ def build_demo_city(seed: int = 2026, scale: str = "full") -> City:
         addresses=addresses,
         areas=tuple(net.areas),
         road_names_zh=net.road_names_zh,
+        reference=DEMO_REFERENCE,
+        time_zone=DEMO_TIME_ZONE,
+        source=CitySource.demo(scale, seed),
     )
 
 

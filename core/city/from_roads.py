@@ -19,6 +19,7 @@ import networkx as nx
 import numpy as np
 from scipy.spatial import cKDTree
 
+from core.city.meta import CitySource
 from core.city.model import (
     Address,
     City,
@@ -38,6 +39,7 @@ from core.city.names import (
 )
 from core.domain.kinds import Agency, UnitKind
 from core.errors import ValidationError
+from core.geo import GeoReference
 
 HOUSE_SPACING_M = 40.0  # one house number per this much road, per side
 ADDRESS_OFFSET_M = 12.0
@@ -46,11 +48,17 @@ _FIRE = [(UnitKind.FIRE_ENGINE, "E", "Engine", 2)]  # + a ladder at every other 
 
 
 def city_from_roads(
-    name: str, roads: nx.DiGraph, cell_size_m: float = 500.0, seed: int = 0
+    name: str, roads: nx.DiGraph, cell_size_m: float = 500.0, seed: int = 0, *,
+    reference: GeoReference | None = None, time_zone: str = "UTC",
+    source: CitySource | None = None,
 ) -> City:
     """A city on `roads` (Beacon's graph conventions; any origin) with generated areas,
     stations, units and addresses. Raises `ValidationError` for an empty graph, missing
-    coordinates or a cell size that is not positive."""
+    coordinates or a cell size that is not positive.
+
+    `reference` places the roads' metres on the earth; by default it is the graph's
+    own ``reference`` attribute (what `core.roads.osm_import.import_osm` sets), if any.
+    `time_zone` (IANA name) and `source` are recorded in the city as given."""
     if not math.isfinite(cell_size_m) or cell_size_m <= 0:
         raise ValidationError(f"cell size must be positive metres, not {cell_size_m}",
                               "cell_size")
@@ -123,8 +131,10 @@ def city_from_roads(
     ]
     city = City(name, roads, districts, streets, communities, cells, stations, units, ())
     addresses = _addresses(roads, city)
+    if reference is None and isinstance(roads.graph.get("reference"), GeoReference):
+        reference = roads.graph["reference"]
     return City(name, roads, districts, streets, communities, cells, stations, units,
-                addresses)
+                addresses, reference=reference, time_zone=time_zone, source=source)
 
 
 def _stations_and_units(

@@ -32,6 +32,8 @@ from core.geo import GeoReference, check_latlon
 if TYPE_CHECKING:
     from scipy.spatial import cKDTree
 
+    from core.city.meta import CitySource
+
 ROAD_CLASSES: tuple[str, ...] = ("motorway", "arterial", "collector", "local")
 """Road classes, fastest first."""
 
@@ -178,6 +180,8 @@ class City:
     reference: GeoReference | None = None
     # The IANA time zone of the centre that serves the city: what people are shown.
     time_zone: str = "UTC"
+    # Where the map came from (demo seed, or an OSM file with its date and licence).
+    source: CitySource | None = None
 
     def __post_init__(self) -> None:
         for name in ("districts", "streets", "communities", "cells", "stations", "units",

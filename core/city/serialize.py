@@ -6,7 +6,11 @@ tables and referred to by index. Only the conventional node and edge attributes 
 `core.city.model`) are kept.
 
 ```
-{"format": "beacon-city", "version": 1, "name": ...,
+{"format": "beacon-city", "version": 2, "name": ...,
+ "reference": {"origin_lat", "origin_lon", "projection", "datum"} | null,
+ "time_zone": "Asia/Shanghai",
+ "source": {"kind", "label", "date", "date_from", "attribution"} | null,
+ "size": {"intersections", "road_segments", "cells", "stations", "units", "addresses"},
  "nodes": {"id": [...], "x": [...], "y": [...]},
  "road_names": [...], "road_classes": [...],
  "edges": {"u", "v", "length_m", "speed_kmh", "seconds", "road_class", "road", "oneway"},
@@ -17,11 +21,16 @@ tables and referred to by index. Only the conventional node and edge attributes 
  "addresses": {"text", "road", "number", "x", "y", "node", "cell_code"},
  "areas": [{code, name, kind, points}], "road_names_zh": {english: chinese}}
 ```
+
+Version 1 (Beacon before the coordinate reference) lacked `reference`, `time_zone`,
+`source` and `size`; `upgrade_document` brings such a document to version 2 when it is
+read (see `_upgrade_v1` for what can be recovered).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -29,6 +38,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from core.city.meta import CitySource, check_time_zone, city_counts
 from core.city.model import (
     Address,
     Area,
@@ -42,9 +52,11 @@ from core.city.model import (
 )
 from core.domain.kinds import Agency, UnitKind
 from core.errors import ValidationError
+from core.geo import GeoReference
 
 FORMAT = "beacon-city"
-VERSION = 1
+VERSION = 2
+"""The format version `city_to_dict` writes; `city_from_dict` also reads every older one."""
 
 _EDGE_NUMBERS = ("length_m", "speed_kmh", "seconds")
 
@@ -81,6 +93,10 @@ def city_to_dict(city: City) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "name": city.name,
+        "reference": None if city.reference is None else city.reference.to_dict(),
+        "time_zone": city.time_zone,
+        "source": None if city.source is None else city.source.to_dict(),
+        "size": city_counts(city),
         "nodes": {"id": ids, "x": xs, "y": ys},
         "road_names": list(road_ix),
         "road_classes": list(class_ix),
@@ -110,20 +126,29 @@ def _records(d: dict[str, Any], key: str, make: Callable[[dict[str, Any]], T]) -
         raise ValidationError(f"city document: bad entry in {key!r}: {exc}", key) from exc
 
 
-def city_from_dict(d: dict[str, Any]) -> City:
-    """Rebuild a city from `city_to_dict` output.
+def city_from_dict(d: dict[str, Any], *, stored_source: str = "") -> City:
+    """Rebuild a city from `city_to_dict` output of this or an older version.
 
-    Raises `ValidationError` naming the part that is wrong when the document is not a
-    Beacon city, has a newer version, or refers to things it does not define.
+    `stored_source` is what the database recorded beside an old document (the
+    ``cities.source`` column, e.g. ``demo:full`` or ``osm:helsinki.osm.pbf``); it helps
+    place a version-1 city (see `upgrade_document`). Raises `ValidationError` naming the
+    part that is wrong when the document is not a Beacon city, has a newer version, or
+    refers to things it does not define.
     """
-    if not isinstance(d, dict) or d.get("format") != FORMAT:
-        raise ValidationError("not a Beacon city document (format must be 'beacon-city')",
-                              "format")
-    if d.get("version") != VERSION:
-        raise ValidationError(
-            f"unsupported city document version {d.get('version')!r} (expected {VERSION})",
-            "version",
-        )
+    d = upgrade_document(d, stored_source=stored_source)
+    try:
+        reference = None if d["reference"] is None else GeoReference.from_dict(d["reference"])
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"city document: bad coordinate reference: {exc}",
+                              "reference") from None
+    try:
+        time_zone = check_time_zone(str(d["time_zone"]))
+    except ValueError as exc:
+        raise ValidationError(f"city document: {exc}", "time_zone") from None
+    try:
+        source = None if d["source"] is None else CitySource.from_dict(d["source"])
+    except ValueError as exc:
+        raise ValidationError(f"city document: bad source: {exc}", "source") from None
     try:
         nodes, edges = d["nodes"], d["edges"]
         names, classes = d["road_names"], d["road_classes"]
@@ -172,9 +197,123 @@ def city_from_dict(d: dict[str, Any]) -> City:
                            tuple((float(p[0]), float(p[1])) for p in r["points"])),
         )),
         road_names_zh=dict(d.get("road_names_zh", {})),
+        reference=reference,
+        time_zone=time_zone,
+        source=source,
     )
     check_references(city)
     return city
+
+
+def document_version(d: Any) -> int:
+    """The format version of a city document; `ValidationError` if it is not one Beacon
+    can read."""
+    if not isinstance(d, dict) or d.get("format") != FORMAT:
+        raise ValidationError("not a Beacon city document (format must be 'beacon-city')",
+                              "format")
+    version = d.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= VERSION:
+        raise ValidationError(
+            f"unsupported city document version {version!r} (this Beacon reads 1 to "
+            f"{VERSION}; a newer Beacon wrote it)", "version")
+    return version
+
+
+def upgrade_document(d: dict[str, Any], *, stored_source: str = "") -> dict[str, Any]:
+    """The document brought to the current `VERSION` (a shallow copy; `d` is left alone).
+
+    Only the metadata changes between versions, so this works on the document alone,
+    without building the city: `beacon db info` uses it to report an old city.
+    """
+    if document_version(d) == 1:
+        d = _upgrade_v1(d, stored_source)
+    return d
+
+
+def document_summary(d: dict[str, Any], *, stored_source: str = "") -> dict[str, Any]:
+    """What a saved city is, read off its document without building it: name, stored
+    format version, place, time zone, source (with its attribution) and counts.
+
+    The shape `beacon db info --json` prints under ``city``.
+    """
+    stored = document_version(d)
+    d = upgrade_document(d, stored_source=stored_source)
+    source = d["source"]
+    return {
+        "name": str(d.get("name", "")),
+        "format_version": stored,
+        "read_as_version": VERSION,
+        "place": d["reference"],
+        "time_zone": d["time_zone"],
+        "source": source,
+        "source_text": CitySource.from_dict(source).describe() if source else "unknown",
+        "attribution": (source or {}).get("attribution", ""),
+        "counts": d["size"],
+    }
+
+
+_DEMO_NAME = re.compile(r"^Qinghe \((full|small) demo, seed (-?\d+)\)$")
+_LEGACY_CRS = re.compile(r"^equirectangular lon0=(\S+) lat0=(\S+)$")
+
+
+def _upgrade_v1(d: dict[str, Any], stored_source: str) -> dict[str, Any]:
+    """Version 1 -> 2. A version-1 document has no place, zone or source, so they are
+    recovered where that is honest:
+
+    * the demo city (stored with a ``demo:`` source, or, with no stored source, named
+      ``Qinghe (<scale> demo, seed <n>)``) is deterministic, so it gets the place and
+      zone every demo city has now;
+    * an OpenStreetMap import (``osm:`` source) gets its source and attribution; its
+      projection origin was never saved by version 1, so it gets a reference only if
+      the document carries the import's ``crs`` graph attribute
+      (``equirectangular lon0=... lat0=...``), with the legacy equirectangular
+      projection it was drawn in, and otherwise none: the city then says it has no
+      place on the earth;
+    * anything else keeps no reference, time zone UTC and an unknown source.
+    """
+    from core.city.demo import DEMO_REFERENCE, DEMO_TIME_ZONE
+
+    out = dict(d)
+    name = str(d.get("name", ""))
+    reference: dict[str, Any] | None = None
+    time_zone = "UTC"
+    demo = _DEMO_NAME.match(name)
+    source: dict[str, str] | None
+    # What the database recorded wins over the name: an import may be named anything.
+    if stored_source.startswith("osm:"):
+        source = CitySource.osm(stored_source[len("osm:"):]).to_dict()
+        crs = _LEGACY_CRS.match(str(d.get("crs", "")))
+        if crs:
+            try:
+                reference = GeoReference(float(crs.group(2)), float(crs.group(1)),
+                                         "equirectangular").to_dict()
+            except ValueError:
+                reference = None
+    elif stored_source.startswith("demo:") or (demo and not stored_source):
+        parts = stored_source.split(":")
+        scale = demo.group(1) if demo else (parts[1] if len(parts) > 1 else "full")
+        seed = int(demo.group(2)) if demo else (int(parts[2]) if len(parts) > 2
+                                                and parts[2].lstrip("-").isdigit() else 2026)
+        reference, time_zone = DEMO_REFERENCE.to_dict(), DEMO_TIME_ZONE
+        source = CitySource.demo(scale, seed).to_dict()
+    else:
+        source = CitySource("unknown", stored_source).to_dict()
+    out.update(version=VERSION, reference=reference, time_zone=time_zone, source=source,
+               size=_document_counts(d))
+    return out
+
+
+def _document_counts(d: dict[str, Any]) -> dict[str, int]:
+    """`city_counts` read off a document without building the city."""
+    def length(value: Any, column: str = "") -> int:
+        if column:
+            value = value.get(column) if isinstance(value, dict) else None
+        return len(value) if isinstance(value, list | dict) else 0
+
+    return {"intersections": length(d.get("nodes"), "id"),
+            "road_segments": length(d.get("edges"), "u"),
+            "cells": length(d.get("cells")), "stations": length(d.get("stations")),
+            "units": length(d.get("units")), "addresses": length(d.get("addresses"), "text")}
 
 
 def check_references(city: City) -> None:

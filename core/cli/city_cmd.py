@@ -32,7 +32,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("--name", help="the city's name (default: the file's name)")
     imp.add_argument("--cell-size", type=float, default=500.0, metavar="METRES",
                      help="grid cell edge in metres (default 500)")
+    imp.add_argument("--time-zone", type=_time_zone, metavar="ZONE",
+                     help="the centre's IANA time zone, e.g. Asia/Shanghai; times are shown "
+                          "in it (default UTC: Beacon does not guess a zone from the map)")
     imp.set_defaults(func=run_import)
+
+
+def _time_zone(value: str) -> str:
+    """An argparse type: an IANA time zone name this machine knows."""
+    from core.city.meta import check_time_zone
+
+    try:
+        return check_time_zone(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _refuse_if_served(db) -> None:  # noqa: ANN001 - Database
@@ -68,17 +81,28 @@ def run_demo(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from core.centre import store_city
     from core.city.from_roads import city_from_roads
-    from core.roads.osm_import import import_osm
+    from core.city.meta import CitySource
+    from core.roads.osm_import import import_osm, osm_data_date
     from core.service import CommandService
 
     db = open_db(args.db)
     _refuse_if_served(db)
     started = time.perf_counter()
     graph = import_osm(args.file)
+    date, date_from = osm_data_date(args.file)
     name = args.name or args.file.name.split(".")[0]
-    city = city_from_roads(name, graph, cell_size_m=args.cell_size)
+    source = CitySource.osm(args.file.name, date, date_from)
+    city = city_from_roads(name, graph, cell_size_m=args.cell_size,
+                           time_zone=args.time_zone or "UTC", source=source)
     store_city(CommandService(db), city, source=f"osm:{args.file.name}")
     print(f"imported {name!r}: {graph.number_of_nodes()} intersections, "
           f"{graph.number_of_edges()} road segments, {len(city.cells)} grid cells, "
           f"{len(city.addresses)} addresses ({time.perf_counter() - started:.1f} s)")
+    ref = city.reference
+    if ref is not None:
+        print(f"place: local (0, 0) at {ref.origin_lat:.6f}, {ref.origin_lon:.6f} "
+              f"(WGS 84, {ref.projection})")
+    print(f"time zone: {city.time_zone}"
+          + ("" if args.time_zone else " (no --time-zone given: times are shown in UTC)"))
+    print(f"source: {source.describe()}; {source.attribution}")
     return 0

@@ -16,8 +16,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_db_argument(up)
     up.set_defaults(func=run_upgrade)
     info = sub.add_parser("info", help="show the database, its schema version and counts",
-                          description="Show what the database holds.")
+                          description="Show what the database holds, and the city it "
+                                      "serves: name, place on the earth, time zone, "
+                                      "source and size.")
     add_db_argument(info)
+    info.add_argument("--json", action="store_true", help="print JSON instead of text")
     info.set_defaults(func=run_info)
 
 
@@ -33,6 +36,8 @@ def run_info(args: argparse.Namespace) -> int:
     from core.store.schema import EventRow, IncidentRow, OperatorRow, UnitRow
     from core.text import terminal_safe
 
+    if args.json:
+        return _print_info_json(args)
     db = open_db(args.db)
     with db.session() as s:
         print(f"database: {terminal_safe(db.display_url())}")
@@ -41,4 +46,85 @@ def run_info(args: argparse.Namespace) -> int:
                              ("units", UnitRow), ("operators", OperatorRow)):
             count = s.execute(select(func.count()).select_from(table)).scalar_one()
             print(f"{label + ':':<10}{count}")
+    # The city the database serves: name, place, zone, source, size.
+    for line in _city_lines(_city_info(db)):
+        print(line)
     return 0
+
+
+def _print_info_json(args: argparse.Namespace) -> int:
+    """`db info --json`: what the text shows, as one JSON object."""
+    import json
+
+    from sqlalchemy import func, select
+
+    from core.store.schema import EventRow, IncidentRow, OperatorRow, UnitRow
+
+    db = open_db(args.db)
+    info: dict = {"database": db.display_url(), "schema": db.schema_version()}
+    with db.session() as s:
+        for label, table in (("events", EventRow), ("incidents", IncidentRow),
+                             ("units", UnitRow), ("operators", OperatorRow)):
+            info[label] = s.execute(select(func.count()).select_from(table)).scalar_one()
+    info["city"] = _city_info(db)
+    print(json.dumps(info, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _city_info(db) -> dict | None:  # noqa: ANN001 - Database
+    """The stored city's summary (see `core.city.serialize.document_summary`), or None."""
+    import json
+    import zlib
+
+    from sqlalchemy import select
+
+    from core.city.serialize import document_summary
+    from core.errors import UserError, ValidationError
+    from core.store.schema import CityRow
+
+    with db.session() as s:
+        row = s.execute(select(CityRow).order_by(CityRow.id.desc()).limit(1)).first()
+        if row is None:
+            return None
+        data, stored_source = row[0].data, row[0].source
+    try:
+        return document_summary(json.loads(zlib.decompress(data)), stored_source=stored_source)
+    except (zlib.error, ValueError, ValidationError) as exc:
+        raise UserError(f"the city stored in {db.display_url()} is damaged: {exc}") from None
+
+
+def _city_lines(city: dict | None) -> list[str]:
+    """`db info`'s text lines about the city."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    if city is None:
+        return ["city:     none (run 'beacon city demo' or 'beacon city import FILE')"]
+    lines = [f"city:     {city['name']}"]
+    place = city["place"]
+    if place is None:
+        lines.append("place:    none: saved without a place on the earth, so positions "
+                     "are local metres only (import the city again to place it)")
+    else:
+        lat, lon = place["origin_lat"], place["origin_lon"]
+        lines.append(f"place:    {abs(lat):.6f} {'N' if lat >= 0 else 'S'}, "
+                     f"{abs(lon):.6f} {'E' if lon >= 0 else 'W'} at local (0, 0); "
+                     f"{place['projection']} projection, {place.get('datum', 'WGS 84')}")
+    try:
+        offset = datetime.now(UTC).astimezone(ZoneInfo(city["time_zone"])).strftime("%z")
+        now = f"UTC{offset[:3]}:{offset[3:]} now"
+    except (ValueError, LookupError):  # ZoneInfoNotFoundError is a LookupError
+        now = "not a zone this machine knows"
+    lines.append(f"zone:     {city['time_zone']} ({now})")
+    lines.append(f"source:   {city['source_text']}")
+    if city["attribution"]:
+        lines.append(f"licence:  {city['attribution']}")
+    c = city["counts"]
+    lines.append(f"size:     {c['intersections']} intersections, {c['cells']} cells, "
+                 f"{c['stations']} stations, {c['units']} units, {c['addresses']} addresses")
+    version = f"format:   version {city['format_version']}"
+    if city["format_version"] != city["read_as_version"]:
+        version += (f" (read as version {city['read_as_version']}; the stored copy is "
+                    "left as it was saved)")
+    lines.append(version)
+    return lines

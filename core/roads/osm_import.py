@@ -13,23 +13,29 @@ Only drivable `highway=*` ways are kept. Classes and default speeds:
 `maxspeed` overrides the default when it is a number ("50", "30 mph"). One-way:
 `oneway=yes/true/1`, `oneway=-1/reverse` (against the drawing direction), roundabouts
 (`junction=roundabout/circular`) and motorways are one-way unless `oneway=no`.
-Coordinates are projected to metres, equirectangular around the data's centre (good to
-well under 0.1% across a city). Only the largest strongly connected component is kept,
-so every intersection can reach every other and routing is well defined.
+Coordinates are projected to metres with a transverse Mercator centred on the data
+(`core.geo.GeoReference`, origin at the middle of the data's bounding box, so local
+(0, 0) is there, not at a corner): true to about a part per million across a city, and
+the graph carries the reference (`graph["reference"]`) so the city keeps its place on
+the earth. Only the largest strongly connected component is kept, so every intersection
+can reach every other and routing is well defined.
+
+`osm_data_date` says when the extract's data was current, for the city's source line.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import osmium
 
 from core.errors import UserError
-
-_EARTH_R = 6_371_008.8
+from core.geo import GeoReference
 
 # highway -> (road_class, default km/h)
 HIGHWAYS: dict[str, tuple[str, float]] = {
@@ -76,9 +82,10 @@ def import_osm(path: str | Path, *, largest_component: bool = True) -> nx.DiGrap
     """A road `DiGraph` (Beacon's attributes) from an OSM extract.
 
     Nodes are OSM node ids with `x`, `y` (metres, east/north of the data's centre) and
-    `lon`, `lat`; edges carry `length_m`, `speed_kmh`, `seconds`, `road_class`, `road`
-    (the `name` tag, or ""), `oneway` and `osm_way`. Raises `UserError` for a missing
-    or unreadable file or one without drivable roads.
+    `lon`, `lat`; the graph attribute `reference` is the `GeoReference` of those metres
+    and `source` the file's name; edges carry `length_m`, `speed_kmh`, `seconds`,
+    `road_class`, `road` (the `name` tag, or ""), `oneway` and `osm_way`.
+    Raises `UserError` for a missing or unreadable file or one without drivable roads.
     """
     p = Path(path)
     if not p.is_file():
@@ -108,23 +115,30 @@ def import_osm(path: str | Path, *, largest_component: bool = True) -> nx.DiGrap
     if not ways:
         raise UserError(f"{p}: no drivable roads (highway=*) in this OSM file")
 
-    lons = [lon for _, pts, _ in ways for _, lon, _ in pts]
-    lats = [lat for _, pts, _ in ways for _, _, lat in pts]
-    lon0 = (min(lons) + max(lons)) / 2.0
-    lat0 = (min(lats) + max(lats)) / 2.0
-    kx = _EARTH_R * math.cos(math.radians(lat0)) * math.pi / 180.0
-    ky = _EARTH_R * math.pi / 180.0
+    coords: dict[int, tuple[float, float]] = {}
+    for _, pts, _ in ways:
+        for ref, lon, lat in pts:
+            coords.setdefault(ref, (lon, lat))
+    lonlat = np.array(list(coords.values()), dtype=np.float64)
+    lon0 = float(lonlat[:, 0].min() + lonlat[:, 0].max()) / 2.0
+    lat0 = float(lonlat[:, 1].min() + lonlat[:, 1].max()) / 2.0
+    try:
+        reference = GeoReference(round(lat0, 7), round(lon0, 7), "tmerc")
+    except ValueError as exc:  # e.g. beyond 84 degrees of latitude
+        raise UserError(f"{p}: cannot place this extract: {exc}") from None
+    xs, ys = reference.to_local(lonlat[:, 1], lonlat[:, 0])
 
-    g = nx.DiGraph(crs=f"equirectangular lon0={lon0:.6f} lat0={lat0:.6f}", source=p.name)
+    g = nx.DiGraph(reference=reference, source=p.name)
+    g.add_nodes_from(
+        (ref, {"x": float(x), "y": float(y), "lon": lon, "lat": lat})
+        for (ref, (lon, lat)), x, y in zip(coords.items(), xs, ys, strict=True)
+    )
     for way_id, pts, tags in ways:
         hw = tags["highway"]
         cls, default = HIGHWAYS[hw]
         speed = parse_maxspeed(tags.get("maxspeed")) or default
         direction = _direction(tags, hw)
         name = tags.get("name", "")
-        for ref, lon, lat in pts:
-            if ref not in g:
-                g.add_node(ref, x=(lon - lon0) * kx, y=(lat - lat0) * ky, lon=lon, lat=lat)
         for (a, *_), (b, *_) in zip(pts, pts[1:], strict=False):
             if a == b:
                 continue
@@ -143,3 +157,57 @@ def import_osm(path: str | Path, *, largest_component: bool = True) -> nx.DiGrap
         g.graph["dropped_nodes"] = g.number_of_nodes() - len(keep)
         g = g.subgraph(keep).copy()
     return g
+
+
+# The root element of an OSM XML file may carry the time of its data (`timestamp`, as
+# some exporters write it), and an Overpass API answer says `<meta osm_base="..."/>`.
+_XML_DATE = re.compile(rb'<osm\b[^>]*?\btimestamp="([^"]+)"|<meta\b[^>]*?\bosm_base="([^"]+)"')
+
+
+def osm_data_date(path: str | Path) -> tuple[str, str]:
+    """(when the extract's data was current as ISO 8601 UTC, how that is known).
+
+    In order: the file header's ``osmosis_replication_timestamp`` (what Geofabrik and
+    planet extracts carry), its ``timestamp``, the XML root's ``timestamp`` or an
+    Overpass ``osm_base``; else the file's modification time (``file mtime``), which
+    says when the file was written, not how fresh its data is.
+    """
+    p = Path(path)
+    try:
+        reader = osmium.io.Reader(str(p), osmium.osm.osm_entity_bits.NOTHING)
+        try:
+            header = reader.header()
+            found = [(key, header.get(key)) for key in ("osmosis_replication_timestamp",
+                                                        "timestamp")]
+        finally:
+            reader.close()
+    except (RuntimeError, ValueError, OSError):
+        found = []
+    if not p.name.endswith(".pbf"):
+        try:
+            with p.open("rb") as f:
+                m = _XML_DATE.search(f.read(8192))
+        except OSError:
+            m = None
+        if m:
+            found.append(("timestamp", m.group(1).decode("ascii", "replace")) if m.group(1)
+                         else ("osm_base", m.group(2).decode("ascii", "replace")))
+    for key, value in found:
+        iso = _iso_utc(value)
+        if iso:
+            return iso, key
+    mtime = datetime.fromtimestamp(p.stat().st_mtime, UTC)
+    return mtime.strftime("%Y-%m-%dT%H:%M:%SZ"), "file mtime"
+
+
+def _iso_utc(value: str | None) -> str:
+    """'2024-05-06T07:08:09Z' (or with an offset, or with an escaped colon as in
+    osmosis state files) as ISO 8601 UTC with a Z; "" when it is not a time."""
+    if not value:
+        return ""
+    try:
+        at = datetime.fromisoformat(value.strip().replace("\\:", ":").replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
