@@ -4,6 +4,7 @@ Import the command classes from here; run them with `core.service.CommandService
 """
 
 from core.commands.base import Command, Context, Decision
+from core.commands.database import SetDatabaseKind, StartExercise
 from core.commands.incidents import (
     AddNote,
     AttachCall,
@@ -18,5 +19,6 @@ from core.commands.units import AssignUnits, ChangeUnitStatus, ReportPosition
 __all__ = [
     "AddNote", "AssignUnits", "AttachCall", "ChangeIncidentStatus", "ChangePriority",
     "ChangeUnitStatus", "Command", "Context", "CreateIncident", "CreateOperator", "Decision",
-    "RecordCityLoaded", "RegisterUnits", "ReportPosition", "SendMessage", "SignIn",
+    "RecordCityLoaded", "RegisterUnits", "ReportPosition", "SendMessage",
+    "SetDatabaseKind", "SignIn", "StartExercise",
 ]

@@ -36,12 +36,16 @@ class State:
     incidents: dict[str, Incident] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
     last_seq: int = 0
+    # The database's profile row (kind, clock domain, exercise), see `profile_changes`.
+    profile: dict[str, str | None] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
         """Change the state as `event` says; events must come in sequence order."""
         handler = _HANDLERS.get(event.type)
         if handler is not None:
             handler(self, event)
+        elif event.type in PROFILE_EVENTS:
+            self.profile.update(profile_changes(event))
         elif event.type not in PASSIVE_EVENTS:
             log.debug("event type %s changes no incident or unit", event.type)
         self.last_seq = max(self.last_seq, event.seq)
@@ -56,6 +60,25 @@ class State:
         from core.domain.lifecycle import OPEN_INCIDENT_STATUSES
 
         return [i for i in self.incidents.values() if i.status in OPEN_INCIDENT_STATUSES]
+
+
+# Events that say what the database is (`core.profile`), not what happens in the city.
+PROFILE_EVENTS = frozenset({"database_kind_set", "exercise_started"})
+
+
+def profile_changes(event: Event) -> dict[str, str | None]:
+    """The columns of the database's profile row that `event` sets (empty for others).
+
+    The command service writes exactly these to the `database_profile` table in the
+    event's transaction; `State.apply` keeps them in `State.profile`; so the table is
+    what replaying the log gives.
+    """
+    p = event.payload
+    if event.type == "database_kind_set":
+        return {"kind": p["kind"]}
+    if event.type == "exercise_started":
+        return {"clock_domain": p["clock"], "exercise": p["name"]}
+    return {}
 
 
 def _units_registered(state: State, e: Event) -> None:
