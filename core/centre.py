@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NoReturn
 
 from sqlalchemy import select
@@ -161,9 +162,10 @@ def first_start_lock(db: Database) -> Iterator[None]:
 
     Setting up takes many transactions (label, city, units, incidents, the demo
     account), so the log lock cannot cover it: PostgreSQL takes a session advisory
-    lock; SQLite takes a `flock` on the database file itself (Linux and macOS keep it
-    apart from the POSIX byte-range locks SQLite uses, so SQLite's own locking is not
-    touched). Whoever comes second finds the work done.
+    lock; SQLite takes a `flock` on a lock file beside the database ("<file>.setup-lock",
+    removed again once the setup is done). Never on the database file itself: closing
+    any handle of that file drops the POSIX locks SQLite holds on it. Whoever comes
+    second finds the work done.
     """
     if db.is_postgresql:
         with db.engine.connect() as conn:
@@ -180,10 +182,14 @@ def first_start_lock(db: Database) -> Iterator[None]:
         if not path or path == ":memory:" or fcntl is None:
             yield
             return
-        with open(path, "rb") as handle:
+        lock_path = Path(path).expanduser().with_name(Path(path).name + ".setup-lock")
+        with open(lock_path, "a+b") as handle:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             try:
                 yield
+                # Done: whoever still waits on this file, or comes later and makes a new
+                # one, finds the setup complete, so the file can go.
+                lock_path.unlink(missing_ok=True)
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
@@ -260,6 +266,14 @@ def _set_up(service: CommandService, *, demo: bool, drill: bool, city_scale: str
     if not profile.labelled and new_kind is None or (profile.labelled and not _allowed(
             profile.kind, demo=demo, drill=drill)):
         _refuse(db, demo=demo)  # the quick answer, before waiting for any lock
+    if drill and isinstance(service.clock, SimulatedClock):
+        # The drill's events come after the database's history: times never run back.
+        last = service.last_event_time()
+        if last is not None and last > service.clock.now():
+            service.clock.advance_to(last)
+    city = load_city(db) if profile.labelled else None
+    if city is not None and (not demo or _has_operator(db, DEMO_USERNAME)):
+        return _Opened(city, [])  # set up already: no lock to wait for
     notes: list[str] = []
     with first_start_lock(db):
         profile = read_profile(db)
@@ -269,12 +283,7 @@ def _set_up(service: CommandService, *, demo: bool, drill: bool, city_scale: str
             profile = read_profile(db)
         if not _allowed(profile.kind, demo=demo, drill=drill):
             _refuse(db, demo=demo)
-        if drill and isinstance(service.clock, SimulatedClock):
-            # The drill's events come after the database's history: times never run back.
-            last = service.last_event_time()
-            if last is not None and last > service.clock.now():
-                service.clock.advance_to(last)
-        city = load_city(db)
+        city = city or load_city(db)
         if city is None:
             from core.city.demo import build_demo_city
             from core.demo_data import seed_demo_incidents
@@ -287,6 +296,11 @@ def _set_up(service: CommandService, *, demo: bool, drill: bool, city_scale: str
         if demo:
             ensure_demo_operator(service)
     return _Opened(city, notes)
+
+
+def _has_operator(db: Database, username: str) -> bool:
+    with db.session() as s:
+        return s.get(OperatorRow, username) is not None
 
 
 def _allowed(kind: DatabaseKind, *, demo: bool, drill: bool) -> bool:
