@@ -195,9 +195,8 @@ def first_start_lock(db: Database) -> Iterator[None]:
 
 
 _SETUP_LOCK_KEY = 0x6265_6163_6F6E  # "beacon": the advisory lock of first starts
-# One setup at a time within this process as well: two threads of one process each
-# hold their own file handle, so flock alone would serialise them too, but a
-# re-entrant lock keeps nested use (a test opening a centre inside another) working.
+# Threads of one process: flock on their own handles already exclude each other; this
+# lock covers what has no lock file (an in-memory database, a platform without flock).
 _THREAD_SETUP_LOCK = threading.RLock()
 
 
@@ -230,14 +229,14 @@ def open_centre(url: str | None = None, *, clock: Clock | None = None, demo: boo
     db = open_database(url)
     try:
         service = CommandService(db, clock=clock)
-        city = _set_up(service, demo=demo, drill=drill, city_scale=city_scale,
-                       demo_incidents=demo_incidents,
-                       new_kind=DatabaseKind(new_kind) if new_kind else None)
+        opened = _set_up(service, demo=demo, drill=drill, city_scale=city_scale,
+                         demo_incidents=demo_incidents,
+                         new_kind=DatabaseKind(new_kind) if new_kind else None)
     except BaseException:
         db.dispose()
         raise
-    centre = Centre(db=db, service=service, live=LiveState(service), city=city.city,
-                    notes=city.notes)
+    centre = Centre(db=db, service=service, live=LiveState(service), city=opened.city,
+                    notes=opened.notes)
     if demo:
         centre.sign_in(DEMO_USERNAME, DEMO_PASSWORD, workstation, automatic=True)
         centre.banner = (f"DEMO: signed in automatically as '{DEMO_USERNAME}' "
@@ -263,8 +262,8 @@ def _set_up(service: CommandService, *, demo: bool, drill: bool, city_scale: str
                             "'beacon city import FILE' first")
         return _Opened(city, [])
     profile = read_profile(db)
-    if not profile.labelled and new_kind is None or (profile.labelled and not _allowed(
-            profile.kind, demo=demo, drill=drill)):
+    may_become_new = not profile.labelled and new_kind is not None
+    if not may_become_new and not _allowed(profile.kind, demo=demo, drill=drill):
         _refuse(db, demo=demo)  # the quick answer, before waiting for any lock
     if drill and isinstance(service.clock, SimulatedClock):
         # The drill's events come after the database's history: times never run back.

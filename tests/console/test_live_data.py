@@ -69,6 +69,19 @@ def test_without_user_the_console_stops_on_a_database_that_is_not_the_demo(
     assert "demo" not in before[2]
 
 
+def test_a_database_from_beacon_db_is_no_demo_either(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = _centre_db(tmp_path, None)
+    capsys.readouterr()
+    before = _counts(url)
+    proc = _run("--small-city", "--screenshot", str(tmp_path / "s.png"),
+                env={"BEACON_DB": url})
+    assert proc.returncode == 2
+    (line,) = _error_lines(proc.stderr)
+    assert "not the demo" in line and "--user NAME" in line
+    assert _counts(url) == before
+
+
 def test_a_drill_in_the_console_is_refused_on_a_live_database(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = _centre_db(tmp_path, "live")

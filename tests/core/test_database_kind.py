@@ -300,7 +300,7 @@ def _dispatcher():  # noqa: ANN202
     return Actor("alice", Role.DISPATCHER)
 
 
-def test_the_events_table_is_untouched_by_a_refused_console_start(
+def test_a_refused_drill_start_writes_nothing(
         sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     _centre_db(sqlite_url, capsys)
     before = _count(sqlite_url, EventRow)
