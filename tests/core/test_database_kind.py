@@ -307,3 +307,28 @@ def test_a_refused_drill_start_writes_nothing(
     with pytest.raises(UserError):
         open_centre(sqlite_url, drill=True, clock=SimulatedClock(RealClock().now()))
     assert _count(sqlite_url, EventRow) == before
+
+
+def test_the_migration_runs_on_a_database_that_holds_data(
+        db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from alembic import command
+
+    from core.store.database import alembic_config
+
+    _centre_db(db_url, capsys)
+    db = open_database(db_url)
+    try:
+        with db.engine.begin() as conn:  # back to the schema before this migration
+            cfg = alembic_config(db.url)
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0002")
+        assert db.schema_version() == "0002"
+        assert read_profile(db).kind is DatabaseKind.LIVE  # no table: never labelled
+        db.upgrade()
+        profile = read_profile(db)
+        assert (profile.kind, profile.labelled, profile.clock_domain) == (
+            DatabaseKind.LIVE, False, ClockDomain.WALL)
+    finally:
+        db.dispose()
+    assert main(["db", "set-kind", "training", "--db", db_url]) == 0
+    assert _events(db_url)[-1].type == "database_kind_set" and len(_events(db_url)) == 3
