@@ -19,7 +19,7 @@ from core.auth import SYSTEM, Actor, require
 from core.bus import EventBus
 from core.clock import Clock
 from core.commands.base import Command, Context
-from core.domain.state import State, profile_changes
+from core.domain.state import PROFILE_DEFAULTS, State, profile_changes
 from core.errors import PermissionDenied, ValidationError
 from core.events import Event, iso
 from core.store import event_log
@@ -201,9 +201,8 @@ def _write_profile(conn: Connection, changes: dict[str, str | None], seq: int) -
     """
     done = conn.execute(update(_PROFILE).where(_PROFILE.c.id == 1).values(**changes, seq=seq))
     if not done.rowcount:
-        conn.execute(insert(_PROFILE).values(
-            {"id": 1, "kind": None, "clock_domain": "wall", "exercise": None, **changes,
-             "seq": seq}))
+        conn.execute(insert(_PROFILE).values({"id": 1, **PROFILE_DEFAULTS, **changes,
+                                              "seq": seq}))
 
 
 def prune_idempotency_keys(db: Database, before: datetime) -> int:

@@ -22,6 +22,11 @@ log = logging.getLogger(__name__)
 # Event types that change no incident or unit (operators, cities, ...): known, skipped.
 PASSIVE_EVENTS = frozenset({"operator_created", "city_loaded", "operator_signed_in",
                             "message_sent"})
+# Events that say what the database is (`core.profile`), not what happens in the city,
+# and the profile of a database before any of them (never labelled, wall clock).
+PROFILE_EVENTS = frozenset({"database_kind_set", "exercise_started"})
+PROFILE_DEFAULTS: dict[str, str | None] = {"kind": None, "clock_domain": "wall",
+                                           "exercise": None}
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -37,7 +42,7 @@ class State:
     units: dict[str, Unit] = field(default_factory=dict)
     last_seq: int = 0
     # The database's profile row (kind, clock domain, exercise), see `profile_changes`.
-    profile: dict[str, str | None] = field(default_factory=dict)
+    profile: dict[str, str | None] = field(default_factory=lambda: dict(PROFILE_DEFAULTS))
 
     def apply(self, event: Event) -> None:
         """Change the state as `event` says; events must come in sequence order."""
@@ -60,10 +65,6 @@ class State:
         from core.domain.lifecycle import OPEN_INCIDENT_STATUSES
 
         return [i for i in self.incidents.values() if i.status in OPEN_INCIDENT_STATUSES]
-
-
-# Events that say what the database is (`core.profile`), not what happens in the city.
-PROFILE_EVENTS = frozenset({"database_kind_set", "exercise_started"})
 
 
 def profile_changes(event: Event) -> dict[str, str | None]:

@@ -22,7 +22,7 @@ from core.drill.scenario import load_scenario
 from core.errors import UserError
 from core.profile import ClockDomain, DatabaseKind, database_kind, read_profile
 from core.response_clock import response_elapsed_s
-from core.service import replay
+from core.service import CommandService, replay
 from core.store import event_log
 from core.store.database import open_database
 from core.store.schema import EventRow, OperatorRow
@@ -105,8 +105,9 @@ def test_a_database_never_labelled_is_live_and_set_kind_labels_it(
     try:
         assert database_kind(db) is DatabaseKind.DEMO
         # The table is what the log says: replaying it gives the same profile.
-        assert replay(db).profile == {"kind": "demo"}
-        assert read_profile(db).kind.value == replay(db).profile["kind"]
+        assert replay(db).profile == {"kind": "demo", "clock_domain": "wall",
+                                      "exercise": None}
+        assert replay(db).profile == CommandService(db).state().profile
     finally:
         db.dispose()
     assert main(["db", "info", "--db", db_url]) == 0
@@ -230,6 +231,8 @@ def test_after_a_drill_the_centre_continues_the_logs_time(
     centre = open_centre(db_url, demo=False)  # as `console --no-drill --user` does
     try:
         assert read_profile(centre.db).clock_domain is ClockDomain.SIMULATED
+        assert centre.service.state().profile == replay(centre.db).profile == {
+            "kind": "training", "clock_domain": "simulated", "exercise": "Harbour exercise"}
         assert isinstance(centre.service.clock, ContinuedClock)
         last = centre.service.last_event_time()
         assert last is not None
