@@ -124,8 +124,11 @@ def clock_for(db: Database) -> Clock:
     from core.clock import ContinuedClock, RealClock
     from core.store.schema import EventRow
 
-    with db.session() as s:
-        newest = s.execute(select(func.max(EventRow.at))).scalar_one()
+    try:
+        with db.session() as s:
+            newest = s.execute(select(func.max(EventRow.at))).scalar_one()
+    except (OperationalError, ProgrammingError):  # no schema yet: nothing to continue
+        return RealClock()
     last = None if newest is None else datetime.fromisoformat(newest)
     if last is None:
         return RealClock()

@@ -335,3 +335,15 @@ def test_the_migration_runs_on_a_database_that_holds_data(
         db.dispose()
     assert main(["db", "set-kind", "training", "--db", db_url]) == 0
     assert _events(db_url)[-1].type == "database_kind_set" and len(_events(db_url)) == 3
+
+
+def test_a_service_on_a_database_without_schema_uses_the_wall_clock(sqlite_url: str) -> None:
+    from core.service import CommandService
+    from core.store.database import Database
+
+    db = Database(sqlite_url)  # not migrated: no tables
+    try:
+        assert isinstance(CommandService(db).clock, RealClock)
+        assert database_kind(db) is DatabaseKind.LIVE
+    finally:
+        db.dispose()
