@@ -22,9 +22,8 @@ log = logging.getLogger(__name__)
 # Event types that change no incident or unit (operators, cities, ...): known, skipped.
 PASSIVE_EVENTS = frozenset({"operator_created", "city_loaded", "operator_signed_in",
                             "message_sent"})
-# Events that say what the database is (`core.profile`), not what happens in the city,
-# and the profile of a database before any of them (never labelled, wall clock).
-PROFILE_EVENTS = frozenset({"database_kind_set", "exercise_started"})
+# What a database is (`core.profile`) before any event says (never labelled, wall
+# clock); `database_kind_set` and `exercise_started` change it (`profile_changes`).
 PROFILE_DEFAULTS: dict[str, str | None] = {"kind": None, "clock_domain": "wall",
                                            "exercise": None}
 
@@ -49,8 +48,6 @@ class State:
         handler = _HANDLERS.get(event.type)
         if handler is not None:
             handler(self, event)
-        elif event.type in PROFILE_EVENTS:
-            self.profile.update(profile_changes(event))
         elif event.type not in PASSIVE_EVENTS:
             log.debug("event type %s changes no incident or unit", event.type)
         self.last_seq = max(self.last_seq, event.seq)
@@ -80,6 +77,10 @@ def profile_changes(event: Event) -> dict[str, str | None]:
     if event.type == "exercise_started":
         return {"clock_domain": p["clock"], "exercise": p["name"]}
     return {}
+
+
+def _profile_changed(state: State, e: Event) -> None:
+    state.profile.update(profile_changes(e))
 
 
 def _units_registered(state: State, e: Event) -> None:
@@ -194,6 +195,8 @@ _HANDLERS = {
     "note_added": _note_added,
     "incident_priority_changed": _incident_priority_changed,
     "incident_level_changed": _incident_level_changed,
+    "database_kind_set": _profile_changed,
+    "exercise_started": _profile_changed,
 }
 
 STATE_EVENTS = frozenset(_HANDLERS)
