@@ -202,7 +202,7 @@ def main() -> None:
     from core.centre import open_centre
 
     t0 = time.perf_counter()
-    open_centre(url).close()  # first run: builds the full demo city
+    open_centre(url, new_kind="demo").close()  # first run: builds the full demo city
     print(f"first run (builds the demo city, no window): {time.perf_counter() - t0:.2f} s")
     ready = bench_ready(url)
     for n, (launch, inside) in enumerate(ready, 1):

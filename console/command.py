@@ -27,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "console", help="open the operator's console",
         description="Open Beacon's console: incident queue, roster, call-taking, dispatch. "
-                    "On an empty embedded database the demo city is built first.")
+                    "On an empty embedded database the demo is built first; on any "
+                    "database that is not the demo, sign in with --user.")
     add_db_argument(parser)
     parser.add_argument("--hub", metavar="URL",
                         help="hub to keep this workstation in sync (e.g. ws://hub:8765); "
@@ -41,12 +42,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="build the small demo city on a first run (faster, for tests)")
     parser.add_argument("--theme", choices=("light", "dark"), help="colour theme")
     parser.add_argument("--user", metavar="NAME",
-                        help="sign in as this operator for real operations (asks for the "
-                             "password, or reads BEACON_PASSWORD); without it the demo "
-                             "dispatcher is signed in and the DEMO banner shows")
+                        help="sign in as this operator (asks for the password, or reads "
+                             "BEACON_PASSWORD); without it the demo dispatcher is signed "
+                             "in and the DEMO banner shows, on the demo database only: a "
+                             "live or training database needs --user")
     parser.add_argument("--drill", metavar="SCENARIO", type=Path,
                         help="play a drill scenario (docs/scenarios.md) on the simulated "
-                             "clock, on a temporary database unless --db is given")
+                             "clock, on a temporary demo database unless --db names a "
+                             "training or demo database (refused on a live one)")
     parser.add_argument("--no-drill", action="store_true",
                         help="the demo without its drill: nothing happens unless you do it "
                              "(by default the demo plays scenarios/demo_shift.toml)")
@@ -56,16 +59,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Open the centre behind a splash, show the main window, run until it closes."""
     started = time.perf_counter()
+    from core.profile import DatabaseKind
     from core.settings import database_url, load_settings
     from core.store.database import default_url, parse_url
 
     url = database_url(args.db)
     if url is not None:
         parse_url(url)  # a bad --db is one line and exit 2, before any window opens
+    # Only a database Beacon picks itself (the embedded default, a drill's temporary one)
+    # becomes the demo when it is new; one the user names is never turned into a demo.
+    new_kind = None if url is not None else DatabaseKind.DEMO
     scenario = None
     demo_drill = args.drill is None and not args.no_drill and not args.user
     if demo_drill:
-        # The demo is a shift in progress: the demo drill plays on the demo's own database.
+        # The demo is a shift in progress: the demo drill plays on the demo's own database
+        # (and only there: on any other database the demo is refused, see open_centre).
         args.drill = DEMO_SCENARIO
         url = url or default_url()
     if args.drill is not None:
@@ -117,13 +125,15 @@ def run(args: argparse.Namespace) -> int:
             from console.drill_mode import open_drill
 
             setup = open_drill(scenario, url, args.small_city, socket.gethostname(),
-                               demo_incidents=demo_drill)
+                               demo_incidents=demo_drill, demo=not args.user,
+                               new_kind=new_kind)
             outcome["drill"] = setup
             return setup.centre
         if args.user:  # real operations: no demo, the operator signs in
             return open_centre(url, demo=False, workstation=socket.gethostname())
+        # The demo without its drill: refused (one line, exit 2) unless it is the demo.
         return open_centre(url, city_scale="small" if args.small_city else "full",
-                           workstation=socket.gethostname())
+                           workstation=socket.gethostname(), new_kind=new_kind)
 
     opener = CentreOpener(open_fn)
 

@@ -1,9 +1,11 @@
 """`beacon console --drill SCENARIO`: the console playing a drill on the simulated clock.
 
-The drill gets a database of its own (a temporary SQLite file unless `--db` names one),
-the demo city without the demo's incidents, a simulated clock at the scenario's start
-and a DRILL banner; `console.drill_driver.DrillDriver` then moves the clock in step with
-real time times the scenario's speed while the operators work the calls.
+The drill gets a database of its own (a temporary demo database unless `--db` names a
+training or demo one; a live centre's database is refused), the demo city without the
+demo's incidents if the database has no city, a simulated clock at the scenario's start
+(or after the log's last time) and a DRILL banner; `console.drill_driver.DrillDriver`
+then moves the clock in step with real time times the scenario's speed while the
+operators work the calls.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from core.centre import Centre, open_centre
 from core.clock import SimulatedClock
+from core.profile import DatabaseKind
 
 
 @dataclass
@@ -33,11 +36,16 @@ def check_scenario(path: Path):  # noqa: ANN201 - core.drill.scenario.Scenario
 
 
 def open_drill(scenario, url: str | None, small_city: bool,  # noqa: ANN001
-               workstation: str, demo_incidents: bool = False) -> DrillSetup:
+               workstation: str, demo_incidents: bool = False, *, demo: bool = True,
+               new_kind: DatabaseKind | None = None) -> DrillSetup:
     """Open the drill's centre and build its engine (slow: run it off the GUI thread).
 
+    Without `url` the drill gets a temporary demo database. `demo`: sign the demo
+    dispatcher in (the demo database only; with False the operator signs in later).
+    `new_kind`: what a database with an empty log becomes (see `open_centre`).
     `demo_incidents`: a new database also gets the demo's dozen open incidents (the
-    demo console's drill picks up where the demo's morning stands).
+    demo console's drill picks up where the demo's morning stands). A live centre's
+    database is refused (`UserError`) before anything is written to it.
     """
     from core.drill.engine import DrillEngine
 
@@ -45,15 +53,20 @@ def open_drill(scenario, url: str | None, small_city: bool,  # noqa: ANN001
     if url is None:
         tmp = tempfile.TemporaryDirectory(prefix="beacon-drill-")
         url = f"sqlite:///{tmp.name}/drill.db"
+        new_kind = DatabaseKind.DEMO
     clock = SimulatedClock(scenario.start)
-    centre = open_centre(url, clock=clock, city_scale="small" if small_city else "full",
-                         workstation=workstation, demo_incidents=demo_incidents)
-    # A drill on a database that already has a history starts after it, so the log's
-    # times never run backwards.
-    last = centre.service.last_event_time()
-    if last is not None and last > clock.now():
-        clock.advance_to(last)
+    try:
+        centre = open_centre(url, clock=clock, demo=demo, drill=True,
+                             city_scale="small" if small_city else "full",
+                             workstation=workstation, demo_incidents=demo_incidents,
+                             new_kind=new_kind)
+    except BaseException:
+        if tmp is not None:
+            tmp.cleanup()
+        raise
+    # The engine records the exercise's start (after the log's last time) and from then
+    # on every event carries the exercise's name.
+    engine = DrillEngine(centre.service, centre.live.state, centre.city, scenario, clock)
     centre.banner = " · ".join(
         b for b in (f"DRILL: {scenario.name} ({scenario.speed:g}x)", centre.banner) if b)
-    engine = DrillEngine(centre.service, centre.live.state, centre.city, scenario, clock)
     return DrillSetup(centre, engine, tmp)

@@ -72,3 +72,22 @@ class SimulatedClock:
     def pending(self) -> int:
         """How many callbacks wait to fire."""
         return len(self._queue)
+
+
+class ContinuedClock:
+    """Goes on from `start` at the pace of the wall clock.
+
+    For a database whose log runs on a drill's simulated time (`core.profile.clock_for`):
+    opened without the drill, its centre's time continues from the log's last time
+    instead of jumping to the wall clock, so its log never mixes the two. `wall` is the
+    clock it keeps pace with (the real one unless a test gives another).
+    """
+
+    def __init__(self, start: datetime, wall: Clock | None = None) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ContinuedClock needs a timezone-aware start time")
+        self._wall = wall or RealClock()
+        self._offset = start - self._wall.now()
+
+    def now(self) -> datetime:
+        return self._wall.now() + self._offset

@@ -62,6 +62,9 @@ EVENT_TYPES: dict[str, EventType] = _types(
     EventType("hub_token_revoked", 1, "an access token was revoked"),
     EventType("city_loaded", 1, "the centre now serves this city"),
     EventType("units_registered", 1, "units were put on the roster"),
+    EventType("database_kind_set", 1, "the database was labelled live, training or demo"),
+    EventType("exercise_started", 1,
+              "a drill started here; from now on the log runs on simulated time"),
     # Incidents.
     EventType("incident_created", 1, "an incident was opened from a call", CALLER_FIELDS),
     EventType("call_attached", 1, "another call about an open incident", CALLER_FIELDS),

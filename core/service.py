@@ -13,20 +13,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from core.auth import SYSTEM, Actor, require
 from core.bus import EventBus
-from core.clock import Clock, RealClock
+from core.clock import Clock
 from core.commands.base import Command, Context
-from core.domain.state import State
+from core.domain.state import PROFILE_DEFAULTS, State, profile_changes
 from core.errors import PermissionDenied, ValidationError
 from core.events import Event, iso
 from core.store import event_log
 from core.store.batch_writer import BatchWriter
 from core.store.database import Database
 from core.store.repository import load_state
-from core.store.schema import EventRow, ProcessedCommandRow
+from core.store.schema import DatabaseProfileRow, EventRow, ProcessedCommandRow
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +45,25 @@ class Outcome:
 
 
 class CommandService:
-    """Runs commands against one database and announces the resulting events."""
+    """Runs commands against one database and announces the resulting events.
+
+    Without a `clock`, the service takes the one the database's clock domain calls for
+    (`core.profile.clock_for`): the wall clock, or the continuation of a drill's
+    simulated time. While `exercise` names a drill (set by
+    `core.drill.exercise.begin_exercise`), every event this service records carries that
+    name in its payload's "exercise" key.
+    """
 
     def __init__(self, db: Database, bus: EventBus[Event] | None = None,
                  clock: Clock | None = None) -> None:
         self.db = db
         self.bus: EventBus[Event] = bus or EventBus()
-        self.clock: Clock = clock or RealClock()
+        if clock is None:
+            from core.profile import clock_for
+
+            clock = clock_for(db)
+        self.clock: Clock = clock
+        self.exercise: str | None = None
 
     def execute(self, command: Command, actor: Actor = SYSTEM,
                 idempotency_key: tuple[str, str] | None = None) -> Event:
@@ -121,11 +133,17 @@ class CommandService:
         now = self.clock.now()
         ctx = Context(writer=writer, state=scratch, actor=actor, now=now, seq=writer.seq + 1)
         decision = command.decide(ctx)
+        payload = decision.payload
+        if self.exercise is not None:
+            payload = {**payload, "exercise": self.exercise}
         event = writer.append(at=now, actor=actor.name, type_=decision.type,
-                              payload=decision.payload, incident_id=decision.incident_id,
+                              payload=payload, incident_id=decision.incident_id,
                               unit_id=decision.unit_id)
         ctx.state.apply(event)
         writer.save(ctx.state)
+        profile = profile_changes(event)
+        if profile:
+            _write_profile(writer.conn, profile, event.seq)
         command.after(ctx, event.seq)
         return event
 
@@ -141,7 +159,12 @@ class CommandService:
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             last = int(session.execute(select(func.coalesce(func.max(EventRow.seq), 0)))
                        .scalar_one())
-            return load_state(session, last_seq=last)
+            state = load_state(session, last_seq=last)
+            row = session.get(DatabaseProfileRow, 1)
+            if row is not None:
+                state.profile = {"kind": row.kind, "clock_domain": row.clock_domain,
+                                 "exercise": row.exercise}
+            return state
 
     def last_seq(self) -> int:
         """The sequence number of the newest event."""
@@ -165,6 +188,21 @@ class CommandService:
         if before_seq - after_seq <= 1:
             return []
         return self.events_after(after_seq, limit=before_seq - after_seq - 1)
+
+
+_PROFILE = DatabaseProfileRow.__table__
+
+
+def _write_profile(conn: Connection, changes: dict[str, str | None], seq: int) -> None:
+    """Write the profile columns an event set (the table has one row, made on first use).
+
+    Runs inside the command's transaction, which holds the log lock: no other writer
+    can make the row in between.
+    """
+    done = conn.execute(update(_PROFILE).where(_PROFILE.c.id == 1).values(**changes, seq=seq))
+    if not done.rowcount:
+        conn.execute(insert(_PROFILE).values({"id": 1, **PROFILE_DEFAULTS, **changes,
+                                              "seq": seq}))
 
 
 def prune_idempotency_keys(db: Database, before: datetime) -> int:

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Screenshots of the console with the demo city, for the README: docs/screenshot.png
 # (English) and docs/screenshot_zh.png (Simplified Chinese). Runs under Xvfb, so it
-# works on a machine without a display. Usage: scripts/screenshot.sh [DB_URL]
+# works on a machine without a display. Usage: scripts/screenshot.sh [DB_URL] (a demo
+# database, see 'beacon db set-kind')
 set -eu
 cd "$(dirname "$0")/.."
 if [ -n "${PYTHON:-}" ]; then PY=$PYTHON
@@ -9,6 +10,10 @@ elif [ -x .venv/bin/python ]; then PY=.venv/bin/python   # made by scripts/boots
 else PY=python3; fi
 DB=${1:-sqlite:///$(pwd)/var/screenshot.db}
 mkdir -p docs var
+# The demo runs only on a demo database: label our own one (a DB_URL given must be one).
+if [ -z "${1:-}" ]; then
+    PYTHONPATH=. "$PY" -m core db set-kind demo --db "$DB" >/dev/null
+fi
 for lang in en zh_CN; do
     out=docs/screenshot.png
     [ "$lang" = zh_CN ] && out=docs/screenshot_zh.png

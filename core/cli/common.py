@@ -48,3 +48,26 @@ def open_db(url: str | None, *, upgrade: bool = True):  # noqa: ANN201 - Databas
 def fail(message: str) -> UserError:
     """A `UserError` to raise."""
     return UserError(message)
+
+
+def cli_actor():  # noqa: ANN201 - core.auth.Actor
+    """Who a command-line action is recorded as: "os:<user>" (the operating system's
+    account running the command), with the supervisor's rights.
+
+    The command line talks to the database directly, so whoever can run it can do
+    anything; the log names the OS account (and the command records the workstation)
+    so the action is traceable. The "os:" prefix cannot clash with an operator's name,
+    which has no colon.
+    """
+    import getpass
+
+    from core.auth import Actor
+    from core.domain.kinds import Role
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (some containers)
+        import os
+
+        user = f"uid{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+    return Actor(f"os:{user}"[:120], Role.SUPERVISOR)

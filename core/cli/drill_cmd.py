@@ -14,8 +14,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "drill", help="run a drill scenario headless and print its score",
         description="Play a drill scenario (TOML, see docs/scenarios.md) on the simulated "
                     "clock, as fast as the machine allows, against a database of its own "
-                    "(default: a fresh SQLite file in a temporary folder) with the demo "
-                    "city, and print the score.")
+                    "(default: a fresh SQLite demo database in a temporary folder) with the "
+                    "demo city, and print the score. --db must name a training or demo "
+                    "database (see 'beacon db set-kind'): drills are refused on a live "
+                    "centre's database.")
     parser.add_argument("scenario", type=existing_file, metavar="SCENARIO",
                         help="scenario file, e.g. scenarios/morning_rush.toml")
     add_db_argument(parser)
@@ -32,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from core.clock import SimulatedClock
     from core.drill.engine import DrillEngine
     from core.drill.scenario import load_scenario
+    from core.profile import DatabaseKind
 
     scenario = load_scenario(args.scenario)
     if args.check:
@@ -39,11 +42,14 @@ def run(args: argparse.Namespace) -> int:
               f"{scenario.duration_s / 3600:.1f} h, dispatch {scenario.dispatch}: valid")
         return 0
     with tempfile.TemporaryDirectory(prefix="beacon-drill-") as tmp:
+        # A database of its own is a throwaway demo; a named one must be a training or
+        # demo database (a live centre's is refused before anything is written).
         url = args.db or f"sqlite:///{tmp}/drill.db"
         clock = SimulatedClock(scenario.start)
-        centre = open_centre(url, clock=clock,
+        centre = open_centre(url, clock=clock, demo=False, drill=True,
                              city_scale="small" if args.small_city else "full",
-                             demo_incidents=False)
+                             demo_incidents=False,
+                             new_kind=DatabaseKind.DEMO if args.db is None else None)
         try:
             engine = DrillEngine(centre.service, centre.live.state, centre.city, scenario,
                                  clock)

@@ -4,6 +4,7 @@ Import the command classes from here; run them with `core.service.CommandService
 """
 
 from core.commands.base import Command, Context, Decision
+from core.commands.database import SetDatabaseKind, StartExercise
 from core.commands.incidents import (
     AddNote,
     AttachCall,
@@ -20,5 +21,6 @@ __all__ = [
     "AddNote", "AssignUnits", "AttachCall", "ChangeIncidentStatus", "ChangePriority",
     "ChangeUnitStatus", "Command", "Context", "CreateIncident", "CreateOperator", "Decision",
     "EraseCallerData",
-    "RecordCityLoaded", "RegisterUnits", "ReportPosition", "SendMessage", "SignIn",
+    "RecordCityLoaded", "RegisterUnits", "ReportPosition", "SendMessage",
+    "SetDatabaseKind", "SignIn", "StartExercise",
 ]

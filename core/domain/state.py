@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 # Event types that change no state: known, skipped.
 PASSIVE_EVENTS = frozenset({"operator_signed_in", "message_sent", "sign_in_failed",
                             "hub_token_created", "hub_token_revoked"})
+# What a database is (`core.profile`) before any event says (never labelled, wall
+# clock); `database_kind_set` and `exercise_started` change it (`profile_changes`).
+PROFILE_DEFAULTS: dict[str, str | None] = {"kind": None, "clock_domain": "wall",
+                                           "exercise": None}
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -44,6 +48,8 @@ class State:
     operators: dict[str, Operator] = field(default_factory=dict)
     cities: dict[int, CityRecord] = field(default_factory=dict)
     last_seq: int = 0
+    # The database's profile row (kind, clock domain, exercise), see `profile_changes`.
+    profile: dict[str, str | None] = field(default_factory=lambda: dict(PROFILE_DEFAULTS))
 
     def apply(self, event: Event) -> None:
         """Change the state as `event` says; events must come in sequence order.
@@ -70,6 +76,25 @@ class State:
         from core.domain.lifecycle import OPEN_INCIDENT_STATUSES
 
         return [i for i in self.incidents.values() if i.status in OPEN_INCIDENT_STATUSES]
+
+
+def profile_changes(event: Event) -> dict[str, str | None]:
+    """The columns of the database's profile row that `event` sets (empty for others).
+
+    The command service writes exactly these to the `database_profile` table in the
+    event's transaction; `State.apply` keeps them in `State.profile`; so the table is
+    what replaying the log gives.
+    """
+    p = event.payload
+    if event.type == "database_kind_set":
+        return {"kind": p["kind"]}
+    if event.type == "exercise_started":
+        return {"clock_domain": p["clock"], "exercise": p["name"]}
+    return {}
+
+
+def _profile_changed(state: State, e: Event) -> None:
+    state.profile.update(profile_changes(e))
 
 
 def _units_registered(state: State, e: Event) -> None:
@@ -224,6 +249,8 @@ _HANDLERS = {
     "personal_data_erased": _personal_data_erased,
     "operator_created": _operator_created,
     "city_loaded": _city_loaded,
+    "database_kind_set": _profile_changed,
+    "exercise_started": _profile_changed,
 }
 
 STATE_EVENTS = frozenset(_HANDLERS)

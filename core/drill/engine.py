@@ -28,6 +28,7 @@ from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.kinds import UNIT_CAPABILITIES, Role
 from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.domain.state import State
+from core.drill.exercise import begin_exercise
 from core.drill.field_sim import FieldSimulator, FieldTiming
 from core.drill.scenario import Inject, Scenario
 from core.drill.score import DrillScore, score_drill
@@ -48,6 +49,8 @@ class DrillEngine:
                  network: RoadNetwork | None = None) -> None:
         if service.clock is not clock:
             raise ValueError("the drill's clock must be the service's clock")
+        # Refused on a live centre's database; from here on every event is stamped.
+        begin_exercise(service, scenario.name, clock, scenario.speed)
         self.service, self.state, self.city, self.scenario = service, state, city, scenario
         self.clock = clock
         self.network = network or RoadNetwork.from_graph(city.roads)

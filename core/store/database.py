@@ -8,6 +8,7 @@ serialises appends to the event log through a row lock (see `core.store.event_lo
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 WRITE_OPTION = "beacon_write"  # execution option that marks a write transaction
 # The newest migration in migrations/versions (a test checks it against Alembic's head).
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0005"
 
 
 def default_url(create_folder: bool = True) -> str:
@@ -156,7 +157,13 @@ class Database:
         from alembic import command
 
         self.check_connection()
-        with self.engine.begin() as conn:
+        # Two first starts at once must not both create the tables: the migration runs in
+        # a write transaction (SQLite: BEGIN IMMEDIATE) that on PostgreSQL first takes an
+        # advisory lock, so the second waits and then finds the schema current. Alembic
+        # keeps its context in module globals: one migration per process at a time.
+        with _MIGRATION_LOCK, self._write_engine.begin() as conn:
+            if self.is_postgresql:
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_KEY})")
             cfg = alembic_config(self.url)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
@@ -177,6 +184,10 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+_MIGRATION_LOCK = threading.Lock()
+_MIGRATION_LOCK_KEY = 0x6265_6163_6F6E_01  # PostgreSQL advisory lock of migrations
 
 
 def alembic_config(url: URL) -> Any:

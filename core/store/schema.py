@@ -156,3 +156,19 @@ class ProcessedCommandRow(Base):
     source: Mapped[str] = mapped_column(String(80), primary_key=True)
     client_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
+
+
+class DatabaseProfileRow(Base):
+    """What the database is: one row (id 1), written only by the projection.
+
+    `kind` is live, training or demo (NULL: never labelled, which counts as live);
+    `clock_domain` is "wall" until a drill plays here, then "simulated"; `exercise`
+    names the last drill played. See `core.profile`.
+    """
+
+    __tablename__ = "database_profile"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    clock_domain: Mapped[str] = mapped_column(String(16), default="wall")
+    exercise: Mapped[str | None] = mapped_column(String(120))
+    seq: Mapped[int] = mapped_column(Integer, default=0)  # the event that last changed it

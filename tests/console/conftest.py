@@ -15,15 +15,17 @@ import pytest
 
 from core.centre import Centre, open_centre
 from core.clock import SimulatedClock
+from core.profile import DatabaseKind
 
 START = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
 def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small demo database, built once."""
+    """A small demo database (labelled demo when it is made), built once."""
     path = tmp_path_factory.mktemp("template") / "beacon.db"
-    centre = open_centre(f"sqlite:///{path}", city_scale="small", clock=SimulatedClock(START))
+    centre = open_centre(f"sqlite:///{path}", city_scale="small", clock=SimulatedClock(START),
+                         new_kind=DatabaseKind.DEMO)
     centre.close()
     return path
 

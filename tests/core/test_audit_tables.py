@@ -175,7 +175,9 @@ def test_the_city_row_is_written_with_the_event_and_named_by_its_digest(sqlite_u
 
     from core.store import event_log
 
-    centre = open_centre(sqlite_url, city_scale="small")
+    from core.profile import DatabaseKind
+
+    centre = open_centre(sqlite_url, city_scale="small", new_kind=DatabaseKind.DEMO)
     try:
         with centre.db.session() as s:
             (event,) = event_log.query(s, event_log.EventQuery(type="city_loaded"))

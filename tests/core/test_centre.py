@@ -7,11 +7,12 @@ import pytest
 from core.centre import DEMO_USERNAME, open_centre
 from core.cli.main import main
 from core.errors import PermissionDenied, UserError
+from core.profile import DatabaseKind
 from core.store import event_log
 
 
 def test_an_empty_database_gets_the_demo_city_and_signs_the_demo_in(db_url: str) -> None:
-    centre = open_centre(db_url, city_scale="small")
+    centre = open_centre(db_url, city_scale="small", new_kind=DatabaseKind.DEMO)
     try:
         assert centre.actor is not None and centre.actor.name == DEMO_USERNAME
         assert "DEMO" in centre.banner and "automatically" in centre.banner
@@ -34,7 +35,7 @@ def test_an_empty_database_gets_the_demo_city_and_signs_the_demo_in(db_url: str)
 
 
 def test_a_wrong_password_is_refused(sqlite_url: str) -> None:
-    centre = open_centre(sqlite_url, city_scale="small")
+    centre = open_centre(sqlite_url, city_scale="small", new_kind=DatabaseKind.DEMO)
     try:
         with pytest.raises(PermissionDenied, match="wrong password"):
             centre.sign_in(DEMO_USERNAME, "not-the-password")

@@ -15,6 +15,7 @@ from core.domain.state import same_state
 from core.drill.engine import DrillEngine
 from core.drill.scenario import load_scenario, parse_scenario
 from core.errors import UserError
+from core.profile import DatabaseKind
 from core.service import replay
 from core.store import event_log
 
@@ -24,7 +25,8 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 @pytest.fixture
 def centre(sqlite_url: str):  # noqa: ANN201
     clock = SimulatedClock(datetime(2026, 3, 1, 8, tzinfo=UTC))
-    c = open_centre(sqlite_url, clock=clock, city_scale="small", demo_incidents=False)
+    c = open_centre(sqlite_url, clock=clock, city_scale="small", demo_incidents=False,
+                    demo=False, drill=True, new_kind=DatabaseKind.TRAINING)
     yield c
     c.close()
 
@@ -78,7 +80,8 @@ def test_a_drill_is_deterministic_for_its_seed(tmp_path: Path) -> None:
     for n in range(2):
         clock = SimulatedClock(datetime(2026, 3, 1, 8, tzinfo=UTC))
         c = open_centre(f"sqlite:///{tmp_path / f'{n}.db'}", clock=clock, city_scale="small",
-                        demo_incidents=False)
+                        demo_incidents=False, demo=False, drill=True,
+                        new_kind=DatabaseKind.TRAINING)
         doc = {"drill": {"name": "r", "duration": "2h", "seed": 5},
                "random_calls": {"per_hour": 20, "mix": {"medical": 2, "burglary": 1}}}
         engine = DrillEngine(c.service, c.live.state, c.city, parse_scenario(doc), clock)

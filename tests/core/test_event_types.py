@@ -208,10 +208,18 @@ def _check_city_loaded(before: State, after: State, e: Event) -> None:
     assert after.cities[expected].digest == e.payload["digest"]
 
 
+def _check_profile_changed(before: State, after: State, e: Event) -> None:
+    from core.domain.state import profile_changes
+
+    assert profile_changes(e) and after.profile == before.profile | profile_changes(e)
+
+
 EXPECTED: dict[str, Check] = {
     "operator_created": _check_operator_created,
     "operator_signed_in": _unchanged,
     "sign_in_failed": _unchanged,
+    "database_kind_set": _check_profile_changed,
+    "exercise_started": _check_profile_changed,
     "hub_token_created": _unchanged,
     "hub_token_revoked": _unchanged,
     "city_loaded": _check_city_loaded,

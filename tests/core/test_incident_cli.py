@@ -15,7 +15,10 @@ from core.store import event_log
 @pytest.fixture
 def demo_url(tmp_path) -> str:  # noqa: ANN001
     url = f"sqlite:///{tmp_path / 'beacon.db'}"
-    open_centre(url, city_scale="small", demo_incidents=False).close()
+    from core.profile import DatabaseKind
+
+    open_centre(url, city_scale="small", demo_incidents=False,
+                new_kind=DatabaseKind.DEMO).close()
     return url
 
 

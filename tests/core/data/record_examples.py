@@ -62,7 +62,7 @@ def record(url: str) -> None:
 
     run(CreateOperator("sam", "Sam Chen", Role.SUPERVISOR, "password-123"), SYSTEM)
     run(SignIn("sam", "password-123", workstation="ws-1"), SYSTEM)
-    run(RecordCityLoaded("Example", "demo", "ab" * 32, {"units": 2}), SYSTEM)
+    run(RecordCityLoaded("Example", "demo", b"example city data", {"units": 2}), SYSTEM)
     run(RegisterUnits(UNITS), SYSTEM)
     run(CreateIncident(type="structure_fire", x=100.0, y=120.0, address="12 Heping Road",
                        caller_name="Li Wei", callback_number="+86 138 0000 1234",
@@ -98,6 +98,11 @@ def record(url: str) -> None:
     run(RecordFailedSignIn("sam", "ws-2", True), Actor("unverified:sam", Role.OBSERVER))
     run(CreateToken("unit", "E1", "0a1b2c3d", "cd" * 32), SYSTEM)
     run(RevokeToken("0a1b2c3d"), SYSTEM)
+    # Added with database kinds and exercises.
+    from core.commands import SetDatabaseKind, StartExercise
+
+    run(SetDatabaseKind("training", "ws-1"), SUPERVISOR)
+    run(StartExercise("Harbour exercise", 5.0), SUPERVISOR)
     db.dispose()
 
 
