@@ -20,6 +20,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from core.city.model import City
 from core.clock import Clock
 from core.commands import ChangeUnitStatus, Command, ReportPosition, SendMessage
 from core.domain.lifecycle import UnitStatus
@@ -28,6 +29,7 @@ from core.events import Event
 from core.hub import protocol
 from core.hub.connection import Connection, TokenBucket
 from core.hub.feed import EventFeed
+from core.hub.positions import PositionGate
 from core.hub.routing import (
     UNIT_SILENT_EVENTS,
     console_message,
@@ -49,8 +51,13 @@ class HubServer:
     def __init__(self, db: Database, *, clock: Clock | None = None, rate: float = 20.0,
                  burst: float = 40.0, abuse_limit: int = 100, hello_timeout: float = 10.0,
                  poll_interval: float | None = 1.0, batch_limit: int = 500,
-                 commit_interval: float = 0.02, keep_keys_s: float = 86_400.0) -> None:
+                 commit_interval: float = 0.02, keep_keys_s: float = 86_400.0,
+                 city: City | None = None) -> None:
         self.db = db
+        # The city positions are checked against; None: the one stored in the database,
+        # read by `start`.
+        self.city = city
+        self.positions = PositionGate(city)
         if db.is_sqlite:
             _no_autocheckpoint(db)
             db.engine.dispose()  # pooled connections predate the setting
@@ -96,6 +103,15 @@ class HubServer:
                     ssl_context: ssl.SSLContext | None = None) -> int:
         """Serve on `host:port` (0: any free port); returns the port."""
         self._jobs = asyncio.Queue()
+        if self.city is None:
+            from core.centre import load_city
+
+            self.city = await asyncio.get_running_loop().run_in_executor(
+                self._reader, load_city, self.db)
+            if self.city is None:
+                log.warning("no city in %s: positions are checked only to lie within "
+                            "1,000 km of the origin", self.db.display_url())
+        self.positions = PositionGate(self.city)
         await self.feed.start()
         self.feed.subscribe(self._on_event)
         self._tasks = [asyncio.create_task(self._write_loop(), name="hub-writer"),
@@ -310,7 +326,8 @@ class HubServer:
         await ws.send_str(protocol.encode(
             "welcome", role=role, subject=identity.subject, resume_from=resume, last_seq=last,
             unit=unit, limits={"max_message_bytes": protocol.MAX_MESSAGE_BYTES,
-                               "rate": self.rate, "burst": self.burst}))
+                               "rate": self.rate, "burst": self.burst},
+            features=self.positions.features))
         log.info("%s %s connected (resume from %d)", role, identity.subject, resume)
         return conn
 
@@ -358,11 +375,7 @@ class HubServer:
         if kind == "status":
             command = ChangeUnitStatus(unit_id=unit_id, status=UnitStatus(data["status"]))
         elif kind == "position":
-            try:
-                x, y = float(data["x"]), float(data["y"])
-            except OverflowError:
-                raise protocol.ProtocolError("position: x and y must be city coordinates "
-                                             "in metres") from None
+            x, y = self.positions.local(data)  # on the map, in metres, or refused
             command = ReportPosition(unit_id=unit_id, x=x, y=y)
         else:
             command = SendMessage(text=data["text"], from_unit=me,
