@@ -1,79 +1,80 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../console/shortcuts.py" line="30" />
+        <location filename="../../console/shortcuts.py" line="30"/>
         <source>New call</source>
         <translation>新建接警</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="32" />
+        <location filename="../../console/shortcuts.py" line="32"/>
         <source>Dispatch the selected/recommended units</source>
         <translation>调派选中/推荐的力量</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="34" />
+        <location filename="../../console/shortcuts.py" line="34"/>
         <source>Go to the incident queue</source>
         <translation>转到事件队列</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="35" />
+        <location filename="../../console/shortcuts.py" line="35"/>
         <source>Go to the resource roster</source>
         <translation>转到力量名册</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="37" />
+        <location filename="../../console/shortcuts.py" line="37"/>
         <source>Go to the map</source>
         <translation>转到地图</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="38" />
+        <location filename="../../console/shortcuts.py" line="38"/>
         <source>Go to the dispatch panel</source>
         <translation>转到调度面板</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="40" />
+        <location filename="../../console/shortcuts.py" line="40"/>
         <source>Next incident</source>
         <translation>下一个事件</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="41" />
+        <location filename="../../console/shortcuts.py" line="41"/>
         <source>Previous incident</source>
         <translation>上一个事件</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="44" />
+        <location filename="../../console/shortcuts.py" line="44"/>
         <source>Change the status or priority of the incident</source>
         <translation>更改事件状态或优先级</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="47" />
+        <location filename="../../console/shortcuts.py" line="47"/>
         <source>Change the status of the selected unit</source>
         <translation>更改选中力量的状态</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="49" />
+        <location filename="../../console/shortcuts.py" line="49"/>
         <source>Light / dark theme</source>
         <translation>浅色 / 深色主题</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="50" />
+        <location filename="../../console/shortcuts.py" line="50"/>
         <source>Switch language (English / 中文)</source>
         <translation>切换语言（English / 中文）</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="52" />
+        <location filename="../../console/shortcuts.py" line="52"/>
         <source>Reset the panel layout</source>
         <translation>恢复默认面板布局</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="53" />
+        <location filename="../../console/shortcuts.py" line="53"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键一览</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="54" />
+        <location filename="../../console/shortcuts.py" line="54"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -81,17 +82,17 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../console/status.py" line="36" />
+        <location filename="../../console/status.py" line="37"/>
         <source>Mode banner</source>
         <translation>模式提示条</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="39" />
-        <source>DEMO: not a real emergency. Signed in automatically as '%1'; not for real operations.</source>
+        <location filename="../../console/status.py" line="44"/>
+        <source>DEMO: not a real emergency. Signed in automatically as &apos;%1&apos;; not for real operations.</source>
         <translation>演示模式：非真实警情。已自动以“%1”身份登录，不得用于实战。</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="43" />
+        <location filename="../../console/status.py" line="48"/>
         <source>DRILL: exercise only, not a real emergency. %1</source>
         <translation>演练模式：仅供演练，非真实警情。%1</translation>
     </message>
@@ -99,62 +100,62 @@
 <context>
     <name>Beacon</name>
     <message>
-        <location filename="../../console/vocabulary.py" line="144" />
+        <location filename="../../console/vocabulary.py" line="155"/>
         <source>Available</source>
         <translation>待命</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="145" />
+        <location filename="../../console/vocabulary.py" line="156"/>
         <source>Dispatched</source>
         <translation>已调派</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="146" />
+        <location filename="../../console/vocabulary.py" line="157"/>
         <source>En route</source>
         <translation>途中</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="147" />
+        <location filename="../../console/vocabulary.py" line="158"/>
         <source>On scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="148" />
+        <location filename="../../console/vocabulary.py" line="159"/>
         <source>Transporting</source>
         <translation>转运中</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="149" />
+        <location filename="../../console/vocabulary.py" line="160"/>
         <source>Out of service</source>
         <translation>停勤</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="150" />
+        <location filename="../../console/vocabulary.py" line="161"/>
         <source>P%1</source>
         <translation>P%1</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="151" />
+        <location filename="../../console/vocabulary.py" line="162"/>
         <source>Fire</source>
         <translation>消防</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="152" />
+        <location filename="../../console/vocabulary.py" line="163"/>
         <source>Ambulance</source>
         <translation>急救</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="153" />
+        <location filename="../../console/vocabulary.py" line="164"/>
         <source>Police</source>
         <translation>公安</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="154" />
+        <location filename="../../console/vocabulary.py" line="165"/>
         <source>Rescue</source>
         <translation>救援</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="155" />
+        <location filename="../../console/vocabulary.py" line="166"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
@@ -162,177 +163,191 @@
 <context>
     <name>CallTakingForm</name>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="162" />
+        <location filename="../../console/panels/call_taking.py" line="171"/>
         <source>&amp;Caller</source>
         <translation>报警人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="162" />
+        <location filename="../../console/panels/call_taking.py" line="171"/>
         <source>Call&amp;back</source>
         <translation>回拨电话(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="163" />
+        <location filename="../../console/panels/call_taking.py" line="172"/>
         <source>&amp;Address</source>
         <translation>地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="163" />
+        <location filename="../../console/panels/call_taking.py" line="172"/>
         <source>&amp;Type</source>
         <translation>事件类型(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="164" />
+        <location filename="../../console/panels/call_taking.py" line="173"/>
         <source>&amp;Priority</source>
         <translation>优先级(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="164" />
+        <location filename="../../console/panels/call_taking.py" line="173"/>
         <source>&amp;What happened</source>
         <translation>警情描述(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="171" />
+        <location filename="../../console/panels/call_taking.py" line="180"/>
         <source>Name of the caller</source>
         <translation>报警人姓名</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="172" />
+        <location filename="../../console/panels/call_taking.py" line="181"/>
         <source>e.g. +86 138 0000 0000</source>
         <translation>例如 +86 138 0000 0000</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="173" />
         <source>Type a street address, or click the map</source>
-        <translation>输入街道地址，或在地图上点选</translation>
+        <translation type="vanished">输入街道地址，或在地图上点选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="174" />
+        <location filename="../../console/panels/call_taking.py" line="182"/>
+        <source>Street address, or latitude, longitude</source>
+        <translation>街道地址，或经纬度（纬度在前）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="183"/>
         <source>What the caller reports</source>
         <translation>报警人所述情况</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="175" />
+        <location filename="../../console/panels/call_taking.py" line="184"/>
         <source>— choose the incident type —</source>
         <translation>— 请选择事件类型 —</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="180" />
+        <location filename="../../console/panels/call_taking.py" line="189"/>
         <source>P1 highest</source>
         <translation>P1 最高</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="180" />
+        <location filename="../../console/panels/call_taking.py" line="189"/>
         <source>P5 lowest</source>
         <translation>P5 最低</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="182" />
+        <location filename="../../console/panels/call_taking.py" line="191"/>
         <source>Pick on map</source>
         <translation>地图选点</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="183" />
+        <location filename="../../console/panels/call_taking.py" line="192"/>
         <source>Click here, then on the map, to set the location</source>
         <translation>先点此按钮，再在地图上点击，即可确定位置</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="184" />
+        <location filename="../../console/panels/call_taking.py" line="193"/>
         <source>Create incident</source>
         <translation>创建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="185" />
+        <location filename="../../console/panels/call_taking.py" line="194"/>
         <source>Open the incident (Enter)</source>
         <translation>立案（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="186" />
+        <location filename="../../console/panels/call_taking.py" line="195"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="187" />
+        <location filename="../../console/panels/call_taking.py" line="196"/>
         <source>Attach call to it</source>
         <translation>并入该事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="188" />
+        <location filename="../../console/panels/call_taking.py" line="197"/>
         <source>Create new incident anyway</source>
         <translation>仍然新建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="215" />
+        <location filename="../../console/panels/call_taking.py" line="236"/>
+        <source>This map has no latitude and longitude: type a street address or click the map.</source>
+        <translation>此地图没有经纬度：请输入街道地址或在地图上点选。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="241"/>
+        <source>Off the map, %1 km away: check it, latitude comes first.</source>
+        <translation>不在地图上（相距 %1 公里）：请核对，纬度在前。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="248"/>
         <source>Pick a known address from the list.</source>
         <translation>请从列表中选择已知地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="218" />
+        <location filename="../../console/panels/call_taking.py" line="251"/>
         <source>outside every grid cell</source>
         <translation>不在任何网格内</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="219" />
+        <location filename="../../console/panels/call_taking.py" line="252"/>
         <source>Grid cell %1 %2 · community %3 · grid worker %4</source>
         <translation>网格 %1 %2 · 社区 %3 · 网格员 %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="230" />
+        <location filename="../../console/panels/call_taking.py" line="263"/>
         <source>Location from the map: %1</source>
         <translation>已从地图取点：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="259" />
+        <location filename="../../console/panels/call_taking.py" line="295"/>
         <source>Unknown address: choose one from the suggestions or click the map.</source>
         <translation>地址无法识别：请从联想列表中选择，或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="262" />
+        <location filename="../../console/panels/call_taking.py" line="298"/>
         <source>Enter the address of the incident.</source>
         <translation>请输入事发地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="265" />
+        <location filename="../../console/panels/call_taking.py" line="301"/>
         <source>Choose the incident type.</source>
         <translation>请选择事件类型。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="271" />
+        <location filename="../../console/panels/call_taking.py" line="307"/>
         <source>A callback number may hold only digits, spaces, +, - and parentheses.</source>
         <translation>回拨电话只能包含数字、空格、+、- 和括号。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="277" />
+        <location filename="../../console/panels/call_taking.py" line="313"/>
         <source>The call was not recorded: correct the fields marked in red.</source>
         <translation>接警未记录：请更正红色标出的项目。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="306" />
+        <location filename="../../console/panels/call_taking.py" line="342"/>
         <source>Incident %1 created</source>
         <translation>已创建事件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="312" />
+        <location filename="../../console/panels/call_taking.py" line="348"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="319" />
+        <location filename="../../console/panels/call_taking.py" line="355"/>
         <source>Likely the same incident: %1 %2 at %3, %4 m away, reported %5 min ago (%6 calls).</source>
         <translation>可能是同一事件：%1 %2，位于 %3，相距 %4 米，%5 分钟前报警（已接 %6 次来电）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="324" />
+        <location filename="../../console/panels/call_taking.py" line="360"/>
         <source>%1 more nearby.</source>
         <translation>附近另有 %1 起。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="326" />
+        <location filename="../../console/panels/call_taking.py" line="362"/>
         <source>Attach call to %1</source>
         <translation>并入 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="345" />
+        <location filename="../../console/panels/call_taking.py" line="381"/>
         <source>Call attached to %1</source>
         <translation>来电已并入 %1</translation>
     </message>
@@ -340,89 +355,117 @@
 <context>
     <name>CheatSheet</name>
     <message>
-        <location filename="../../console/shortcuts.py" line="100" />
+        <location filename="../../console/shortcuts.py" line="100"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键一览</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="101" />
+        <location filename="../../console/shortcuts.py" line="101"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="101" />
+        <location filename="../../console/shortcuts.py" line="101"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
 </context>
 <context>
+    <name>Coordinates</name>
+    <message>
+        <location filename="../../console/vocabulary.py" line="136"/>
+        <source>%1° N</source>
+        <translation>北纬 %1°</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="137"/>
+        <source>%1° S</source>
+        <translation>南纬 %1°</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="138"/>
+        <source>%1° E</source>
+        <translation>东经 %1°</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="139"/>
+        <source>%1° W</source>
+        <translation>西经 %1°</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="140"/>
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
+    </message>
+</context>
+<context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../console/dashboard.py" line="93" />
+        <location filename="../../console/dashboard.py" line="166"/>
         <source>Open incidents by priority</source>
         <translation>按优先级统计的未结事件</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation>未结</translation>
+        <translation type="vanished">未结</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="102" />
+        <location filename="../../console/dashboard.py" line="170"/>
         <source>Response times (call to first on scene)</source>
         <translation>响应时间（接警至首支力量到场）</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="103" />
+        <location filename="../../console/dashboard.py" line="171"/>
         <source>minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="104" />
+        <location filename="../../console/dashboard.py" line="172"/>
         <source>Incidents</source>
         <translation>事件数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="112" />
+        <location filename="../../console/dashboard.py" line="174"/>
         <source>within standard</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="113" />
+        <location filename="../../console/dashboard.py" line="175"/>
         <source>late</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="118" />
+        <location filename="../../console/dashboard.py" line="176"/>
         <source>Units by status</source>
         <translation>力量状态分布</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="119" />
+        <location filename="../../console/dashboard.py" line="177"/>
         <source>Units</source>
         <translation>力量数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="147" />
+        <location filename="../../console/dashboard.py" line="180"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="158" />
+        <location filename="../../console/dashboard.py" line="184"/>
         <source>Response times for</source>
         <translation>响应时间统计范围</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="281" />
+        <location filename="../../console/dashboard.py" line="313"/>
         <source>standard %1 min</source>
         <translation>标准 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="284" />
+        <location filename="../../console/dashboard.py" line="316"/>
         <source>no unit on scene yet</source>
         <translation>尚无力量到场</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="287" />
+        <location filename="../../console/dashboard.py" line="319"/>
         <source>%1 incidents, %2% within standard, median %3 min, 90%: %4 min</source>
         <translation>%1 起事件，%2% 达标，中位数 %3 分钟，90% 分位 %4 分钟</translation>
     </message>
@@ -430,107 +473,107 @@
 <context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="153" />
+        <location filename="../../console/panels/dispatch_panel.py" line="153"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="153" />
+        <location filename="../../console/panels/dispatch_panel.py" line="153"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="153" />
+        <location filename="../../console/panels/dispatch_panel.py" line="153"/>
         <source>Needed for</source>
         <translation>承担任务</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="153" />
+        <location filename="../../console/panels/dispatch_panel.py" line="153"/>
         <source>ETA</source>
         <translation>预计到达</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="154" />
+        <location filename="../../console/panels/dispatch_panel.py" line="154"/>
         <source>Reason</source>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="155" />
+        <location filename="../../console/panels/dispatch_panel.py" line="155"/>
         <source>Select recommended</source>
         <translation>选中推荐力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="156" />
+        <location filename="../../console/panels/dispatch_panel.py" line="156"/>
         <source>Assign the selected units to the incident (Ctrl+D)</source>
         <translation>将选中的力量调派到该事件（Ctrl+D）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="180" />
+        <location filename="../../console/panels/dispatch_panel.py" line="180"/>
         <source>Select an incident in the queue to see which units to send.</source>
         <translation>在事件队列中选择一个事件，即可查看应调派的力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="188" />
+        <location filename="../../console/panels/dispatch_panel.py" line="188"/>
         <source>Assigned: %1</source>
         <translation>已调派：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="189" />
+        <location filename="../../console/panels/dispatch_panel.py" line="189"/>
         <source>No unit assigned yet.</source>
         <translation>尚未调派任何力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="213" />
+        <location filename="../../console/panels/dispatch_panel.py" line="213"/>
         <source>Finding the nearest units…</source>
         <translation>正在查找最近的力量…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="221" />
+        <location filename="../../console/panels/dispatch_panel.py" line="221"/>
         <source>Could not rank units: %1</source>
         <translation>无法排序力量：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="225" />
+        <location filename="../../console/panels/dispatch_panel.py" line="225"/>
         <source>Every need of this incident is covered; no unit to add.</source>
         <translation>该事件所需力量均已到位，无需增派。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="237" />
+        <location filename="../../console/panels/dispatch_panel.py" line="237"/>
         <source>no available unit for %1</source>
         <translation>无可用力量承担%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="239" />
+        <location filename="../../console/panels/dispatch_panel.py" line="239"/>
         <source>send: nearest for %1, %2</source>
         <translation>派出：%1 最近力量，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="240" />
+        <location filename="../../console/panels/dispatch_panel.py" line="240"/>
         <source>alternate for %1, %2</source>
         <translation>备选：%1，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="279" />
+        <location filename="../../console/panels/dispatch_panel.py" line="279"/>
         <source>Assign %1 units</source>
         <translation>调派 %1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="280" />
+        <location filename="../../console/panels/dispatch_panel.py" line="280"/>
         <source>Assign 1 unit</source>
         <translation>调派 1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="293" />
+        <location filename="../../console/panels/dispatch_panel.py" line="293"/>
         <source>Nothing to assign: select an incident and units.</source>
         <translation>没有可调派的力量：请先选择事件和力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="300" />
+        <location filename="../../console/panels/dispatch_panel.py" line="300"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="303" />
+        <location filename="../../console/panels/dispatch_panel.py" line="303"/>
         <source>Assigned %1 to %2</source>
         <translation>已将 %1 调派至 %2</translation>
     </message>
@@ -538,38 +581,38 @@
 <context>
     <name>IncidentActions</name>
     <message>
-        <location filename="../../console/panels/incident_actions.py" line="41" />
+        <location filename="../../console/panels/incident_actions.py" line="41"/>
         <source>Incident %1</source>
         <translation>事件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_actions.py" line="46" />
+        <location filename="../../console/panels/incident_actions.py" line="46"/>
         <source>Back to the queue (release every unit)</source>
         <translation>退回待处置（释放全部力量）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_actions.py" line="55" />
+        <location filename="../../console/panels/incident_actions.py" line="55"/>
         <source>&amp;Priority</source>
         <translation>优先级(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_actions.py" line="75" />
+        <location filename="../../console/panels/incident_actions.py" line="75"/>
         <source>Refused: %1 is %2 and cannot become %3. Allowed: %4.</source>
         <translation>被拒绝：%1 当前为“%2”，不能变为“%3”。允许的状态：%4。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_actions.py" line="79" />
-        <location filename="../../console/panels/incident_actions.py" line="88" />
+        <location filename="../../console/panels/incident_actions.py" line="79"/>
+        <location filename="../../console/panels/incident_actions.py" line="88"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_actions.py" line="81" />
+        <location filename="../../console/panels/incident_actions.py" line="81"/>
         <source>%1 is now %2</source>
         <translation>%1 现为“%2”</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_actions.py" line="90" />
+        <location filename="../../console/panels/incident_actions.py" line="90"/>
         <source>%1 is now priority %2</source>
         <translation>%1 的优先级已改为 P%2</translation>
     </message>
@@ -577,57 +620,57 @@
 <context>
     <name>IncidentQueue</name>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="115" />
+        <location filename="../../console/panels/incident_queue.py" line="115"/>
         <source>Open incidents</source>
         <translation>未结事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="116" />
+        <location filename="../../console/panels/incident_queue.py" line="116"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="119" />
+        <location filename="../../console/panels/incident_queue.py" line="119"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="122" />
+        <location filename="../../console/panels/incident_queue.py" line="122"/>
         <source>All agencies</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="125" />
+        <location filename="../../console/panels/incident_queue.py" line="125"/>
         <source>Grid cell</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="126" />
+        <location filename="../../console/panels/incident_queue.py" line="126"/>
         <source>Search address, caller, id…</source>
         <translation>搜索地址、报警人、编号…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="127" />
+        <location filename="../../console/panels/incident_queue.py" line="127"/>
         <source>Filter by status</source>
         <translation>按状态筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="128" />
+        <location filename="../../console/panels/incident_queue.py" line="128"/>
         <source>Filter by incident type</source>
         <translation>按事件类型筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="129" />
+        <location filename="../../console/panels/incident_queue.py" line="129"/>
         <source>Filter by agency</source>
         <translation>按部门筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="130" />
+        <location filename="../../console/panels/incident_queue.py" line="130"/>
         <source>Filter by grid cell code</source>
         <translation>按网格编号筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="131" />
+        <location filename="../../console/panels/incident_queue.py" line="131"/>
         <source>Search the queue</source>
         <translation>在队列中搜索</translation>
     </message>
@@ -635,47 +678,47 @@
 <context>
     <name>IncidentTableModel</name>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="66" />
+        <location filename="../../console/models/incident_table_model.py" line="66"/>
         <source>Incident</source>
         <translation>事件编号</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="67" />
+        <location filename="../../console/models/incident_table_model.py" line="67"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="68" />
+        <location filename="../../console/models/incident_table_model.py" line="68"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="70" />
+        <location filename="../../console/models/incident_table_model.py" line="70"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="71" />
+        <location filename="../../console/models/incident_table_model.py" line="71"/>
         <source>Grid cell</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="72" />
+        <location filename="../../console/models/incident_table_model.py" line="72"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="73" />
+        <location filename="../../console/models/incident_table_model.py" line="73"/>
         <source>Units</source>
         <translation>已派力量</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="69" />
+        <location filename="../../console/models/incident_table_model.py" line="69"/>
         <source>Since call</source>
         <translation>接警计时</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="140" />
+        <location filename="../../console/models/incident_table_model.py" line="140"/>
         <source>Time from the call to the first unit on scene</source>
         <translation>从接警到首支力量到场的时间</translation>
     </message>
@@ -683,87 +726,87 @@
 <context>
     <name>IncidentType</name>
     <message>
-        <location filename="../../console/vocabulary.py" line="157" />
+        <location filename="../../console/vocabulary.py" line="168"/>
         <source>Structure fire</source>
         <translation>建筑火灾</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="158" />
+        <location filename="../../console/vocabulary.py" line="169"/>
         <source>Vehicle fire</source>
         <translation>车辆火灾</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="159" />
+        <location filename="../../console/vocabulary.py" line="170"/>
         <source>Smoke reported</source>
         <translation>发现冒烟</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="160" />
+        <location filename="../../console/vocabulary.py" line="171"/>
         <source>Explosion</source>
         <translation>爆炸</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="161" />
+        <location filename="../../console/vocabulary.py" line="172"/>
         <source>Gas leak</source>
         <translation>燃气泄漏</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="162" />
+        <location filename="../../console/vocabulary.py" line="173"/>
         <source>Hazardous materials</source>
         <translation>危化品事故</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="163" />
+        <location filename="../../console/vocabulary.py" line="174"/>
         <source>Medical emergency</source>
         <translation>急病急救</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="164" />
+        <location filename="../../console/vocabulary.py" line="175"/>
         <source>Fall / injury</source>
         <translation>跌倒 / 受伤</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="165" />
+        <location filename="../../console/vocabulary.py" line="176"/>
         <source>Traffic collision</source>
         <translation>交通事故</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="166" />
+        <location filename="../../console/vocabulary.py" line="177"/>
         <source>Assault</source>
         <translation>殴打伤人</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="167" />
+        <location filename="../../console/vocabulary.py" line="178"/>
         <source>Burglary</source>
         <translation>入室盗窃</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="168" />
+        <location filename="../../console/vocabulary.py" line="179"/>
         <source>Public disturbance</source>
         <translation>扰乱公共秩序</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="169" />
+        <location filename="../../console/vocabulary.py" line="180"/>
         <source>Flooding</source>
         <translation>内涝积水</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="170" />
+        <location filename="../../console/vocabulary.py" line="181"/>
         <source>Building collapse</source>
         <translation>建筑坍塌</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="171" />
+        <location filename="../../console/vocabulary.py" line="182"/>
         <source>Water rescue</source>
         <translation>水上救援</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="172" />
+        <location filename="../../console/vocabulary.py" line="183"/>
         <source>Welfare check</source>
         <translation>上门探视</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="173" />
+        <location filename="../../console/vocabulary.py" line="184"/>
         <source>Community hazard</source>
         <translation>社区隐患</translation>
     </message>
@@ -771,107 +814,107 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="63" />
+        <location filename="../../console/main_window.py" line="67"/>
         <source>Incident queue</source>
         <translation>事件队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="64" />
+        <location filename="../../console/main_window.py" line="68"/>
         <source>Resource roster</source>
         <translation>力量名册</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="65" />
+        <location filename="../../console/main_window.py" line="69"/>
         <source>Take a call</source>
         <translation>接警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="66" />
+        <location filename="../../console/main_window.py" line="70"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="67" />
+        <location filename="../../console/main_window.py" line="71"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="68" />
+        <location filename="../../console/main_window.py" line="72"/>
         <source>Situation dashboard</source>
         <translation>态势看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="69" />
+        <location filename="../../console/main_window.py" line="73"/>
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="70" />
+        <location filename="../../console/main_window.py" line="74"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="71" />
+        <location filename="../../console/main_window.py" line="75"/>
         <source>Joint decisions</source>
         <translation>辅助决策</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="324" />
+        <location filename="../../console/main_window.py" line="337"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="328" />
-        <source>Cannot read new events from the database (other workstations' changes may be missing): %1</source>
+        <location filename="../../console/main_window.py" line="341"/>
+        <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="343" />
+        <location filename="../../console/main_window.py" line="356"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="374" />
+        <location filename="../../console/main_window.py" line="387"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="378" />
+        <location filename="../../console/main_window.py" line="391"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="378" />
+        <location filename="../../console/main_window.py" line="391"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="379" />
+        <location filename="../../console/main_window.py" line="392"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="379" />
+        <location filename="../../console/main_window.py" line="392"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="380" />
+        <location filename="../../console/main_window.py" line="393"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="380" />
+        <location filename="../../console/main_window.py" line="393"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="383" />
+        <location filename="../../console/main_window.py" line="396"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="151" />
+        <location filename="../../console/command.py" line="162"/>
         <source>The drill is over.</source>
         <translation>演练已结束。</translation>
     </message>
@@ -879,70 +922,70 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="110" />
+        <location filename="../../console/map_view.py" line="253"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="131" />
+        <location filename="../../console/map_view.py" line="254"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="131" />
+        <location filename="../../console/map_view.py" line="254"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="132" />
+        <location filename="../../console/map_view.py" line="255"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="133" />
+        <location filename="../../console/map_view.py" line="256"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="133" />
+        <location filename="../../console/map_view.py" line="256"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="134" />
-        <location filename="../../console/map_view.py" line="255" />
+        <location filename="../../console/map_view.py" line="257"/>
+        <location filename="../../console/map_view.py" line="284"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="134" />
-        <location filename="../../console/map_view.py" line="256" />
+        <location filename="../../console/map_view.py" line="257"/>
+        <location filename="../../console/map_view.py" line="285"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="143" />
+        <location filename="../../console/map_view.py" line="260"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="149" />
+        <location filename="../../console/map_view.py" line="261"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="155" />
+        <location filename="../../console/map_view.py" line="262"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="162" />
+        <location filename="../../console/map_view.py" line="263"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="257" />
-        <location filename="../../console/vocabulary.py" line="156" />
+        <location filename="../../console/map_view.py" line="286"/>
+        <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
     </message>
@@ -950,52 +993,52 @@
 <context>
     <name>Placeholder</name>
     <message>
-        <location filename="../../console/panels/placeholder.py" line="12" />
+        <location filename="../../console/panels/placeholder.py" line="12"/>
         <source>City map: coming</source>
         <translation>城市地图：即将上线</translation>
     </message>
     <message>
-        <location filename="../../console/panels/placeholder.py" line="13" />
-        <source>The map of the city with its grid cells, incidents and units is being built in the map issue. Once it is here, clicking it while taking a call will set the call's location.</source>
+        <location filename="../../console/panels/placeholder.py" line="13"/>
+        <source>The map of the city with its grid cells, incidents and units is being built in the map issue. Once it is here, clicking it while taking a call will set the call&apos;s location.</source>
         <translation>显示网格、事件和力量的城市地图正在另一任务中开发。上线后，接警时在地图上点击即可确定事发位置。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/placeholder.py" line="17" />
+        <location filename="../../console/panels/placeholder.py" line="17"/>
         <source>Situation dashboard: coming</source>
         <translation>态势看板：即将上线</translation>
     </message>
     <message>
-        <location filename="../../console/panels/placeholder.py" line="18" />
+        <location filename="../../console/panels/placeholder.py" line="18"/>
         <source>Live figures (open incidents, response times, units busy) are being built in the dashboard issue.</source>
         <translation>实时数据（未结事件、响应时间、在勤力量）正在态势看板任务中开发。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/placeholder.py" line="21" />
+        <location filename="../../console/panels/placeholder.py" line="21"/>
         <source>Video wall: coming</source>
         <translation>视频墙：即将上线</translation>
     </message>
     <message>
-        <location filename="../../console/panels/placeholder.py" line="22" />
+        <location filename="../../console/panels/placeholder.py" line="22"/>
         <source>Live camera tiles near the selected incident will show here; another issue builds them.</source>
         <translation>选中事件附近的实时监控画面将在此显示，由另一任务开发。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/placeholder.py" line="25" />
+        <location filename="../../console/panels/placeholder.py" line="25"/>
         <source>Playbook: coming</source>
         <translation>预案：即将上线</translation>
     </message>
     <message>
-        <location filename="../../console/panels/placeholder.py" line="26" />
+        <location filename="../../console/panels/placeholder.py" line="26"/>
         <source>The contingency plan of the selected incident, with its steps and who does them, will show here; another issue builds it.</source>
         <translation>选中事件的应急预案（处置步骤及责任人）将在此显示，由另一任务开发。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/placeholder.py" line="30" />
+        <location filename="../../console/panels/placeholder.py" line="30"/>
         <source>Joint decisions: coming</source>
         <translation>辅助决策：即将上线</translation>
     </message>
     <message>
-        <location filename="../../console/panels/placeholder.py" line="31" />
+        <location filename="../../console/panels/placeholder.py" line="31"/>
         <source>Proposals shared by several workstations, to approve or reject on the record, will show here; another issue builds them.</source>
         <translation>多个席位共享的决策提议（留痕批准或驳回）将在此显示，由另一任务开发。</translation>
     </message>
@@ -1003,32 +1046,32 @@
 <context>
     <name>ResourceRoster</name>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="69" />
+        <location filename="../../console/panels/resource_roster.py" line="69"/>
         <source>Right-click a unit, or press Ctrl+U, to change its status</source>
         <translation>右键单击力量或按 Ctrl+U 可更改其状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="108" />
+        <location filename="../../console/panels/resource_roster.py" line="108"/>
         <source>Change status of %1</source>
         <translation>更改 %1 的状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="124" />
+        <location filename="../../console/panels/resource_roster.py" line="124"/>
         <source>Select a unit in the roster first.</source>
         <translation>请先在名册中选择一支力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="145" />
+        <location filename="../../console/panels/resource_roster.py" line="145"/>
         <source>Refused: %1 is %2 and cannot become %3. Allowed: %4.</source>
         <translation>被拒绝：%1 当前为“%2”，不能变为“%3”。允许的状态：%4。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="149" />
+        <location filename="../../console/panels/resource_roster.py" line="149"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="153" />
+        <location filename="../../console/panels/resource_roster.py" line="153"/>
         <source>%1 is now %2</source>
         <translation>%1 现为“%2”</translation>
     </message>
@@ -1036,37 +1079,37 @@
 <context>
     <name>RosterModel</name>
     <message>
-        <location filename="../../console/models/roster_model.py" line="52" />
+        <location filename="../../console/models/roster_model.py" line="52"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="52" />
+        <location filename="../../console/models/roster_model.py" line="52"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="53" />
+        <location filename="../../console/models/roster_model.py" line="53"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="53" />
+        <location filename="../../console/models/roster_model.py" line="53"/>
         <source>Task</source>
         <translation>当前任务</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="54" />
+        <location filename="../../console/models/roster_model.py" line="54"/>
         <source>ETA</source>
         <translation>预计到达</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="55" />
+        <location filename="../../console/models/roster_model.py" line="55"/>
         <source>Last report</source>
         <translation>最后定位</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="176" />
+        <location filename="../../console/models/roster_model.py" line="176"/>
         <source>due</source>
         <translation>应已到达</translation>
     </message>
@@ -1074,22 +1117,22 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../console/sign_in.py" line="56" />
+        <location filename="../../console/sign_in.py" line="56"/>
         <source>Beacon: sign in</source>
         <translation>Beacon 值班员登录</translation>
     </message>
     <message>
-        <location filename="../../console/sign_in.py" line="57" />
+        <location filename="../../console/sign_in.py" line="57"/>
         <source>&amp;User name</source>
         <translation>用户名(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/sign_in.py" line="58" />
+        <location filename="../../console/sign_in.py" line="58"/>
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/sign_in.py" line="69" />
+        <location filename="../../console/sign_in.py" line="69"/>
         <source>Unknown user name or wrong password.</source>
         <translation>用户名不存在或密码错误。</translation>
     </message>
@@ -1097,12 +1140,12 @@
 <context>
     <name>Splash</name>
     <message>
-        <location filename="../../console/startup.py" line="40" />
+        <location filename="../../console/startup.py" line="53"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/startup.py" line="42" />
+        <location filename="../../console/startup.py" line="55"/>
         <source>Opening the centre… On the first run the demo city is built; this takes a few seconds.</source>
         <translation>正在打开指挥中心… 首次运行需要生成演示城市，请稍候几秒。</translation>
     </message>
@@ -1110,47 +1153,57 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../console/status.py" line="79" />
+        <location filename="../../console/status.py" line="85"/>
         <source>Operator: %1</source>
         <translation>值班员：%1</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="82" />
+        <location filename="../../console/status.py" line="88"/>
         <source>hub %1: no token (BEACON_HUB_TOKEN)</source>
         <translation>枢纽 %1：缺少令牌（BEACON_HUB_TOKEN）</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="83" />
+        <location filename="../../console/status.py" line="89"/>
         <source>hub %1: connecting…</source>
         <translation>枢纽 %1：正在连接…</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="84" />
+        <location filename="../../console/status.py" line="90"/>
         <source>hub %1: connected</source>
         <translation>枢纽 %1：已连接</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="85" />
+        <location filename="../../console/status.py" line="91"/>
         <source>hub %1: connection lost, retrying</source>
         <translation>枢纽 %1：连接中断，正在重试</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="86" />
+        <location filename="../../console/status.py" line="92"/>
         <source>hub %1: refused</source>
         <translation>枢纽 %1：被拒绝</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="87" />
+        <location filename="../../console/status.py" line="93"/>
         <source>hub %1: not connected</source>
         <translation>枢纽 %1：未连接</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="81" />
+        <location filename="../../console/status.py" line="99"/>
+        <source>The point under the mouse on the map</source>
+        <translation>鼠标所指的地图位置</translation>
+    </message>
+    <message>
+        <location filename="../../console/status.py" line="116"/>
+        <source>x %1 m, y %2 m</source>
+        <translation>x %1 米，y %2 米</translation>
+    </message>
+    <message>
+        <location filename="../../console/status.py" line="87"/>
         <source>offline: no hub</source>
         <translation>离线：未连接枢纽</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="91" />
+        <location filename="../../console/status.py" line="97"/>
         <source>Link to the hub that keeps workstations and field teams in sync</source>
         <translation>与枢纽的连接，用于同步各席位和外勤队伍</translation>
     </message>
@@ -1158,239 +1211,239 @@
 <context>
     <name>Vocabulary</name>
     <message>
-        <location filename="../../console/vocabulary.py" line="18" />
+        <location filename="../../console/vocabulary.py" line="18"/>
         <source>Structure fire</source>
         <translation>建筑火灾</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="19" />
+        <location filename="../../console/vocabulary.py" line="19"/>
         <source>Vehicle fire</source>
         <translation>车辆火灾</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="20" />
+        <location filename="../../console/vocabulary.py" line="20"/>
         <source>Smoke reported</source>
         <translation>发现冒烟</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="21" />
+        <location filename="../../console/vocabulary.py" line="21"/>
         <source>Explosion</source>
         <translation>爆炸</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="22" />
+        <location filename="../../console/vocabulary.py" line="22"/>
         <source>Gas leak</source>
         <translation>燃气泄漏</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="23" />
+        <location filename="../../console/vocabulary.py" line="23"/>
         <source>Hazardous materials</source>
         <translation>危化品事故</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="24" />
+        <location filename="../../console/vocabulary.py" line="24"/>
         <source>Medical emergency</source>
         <translation>急病急救</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="25" />
+        <location filename="../../console/vocabulary.py" line="25"/>
         <source>Fall / injury</source>
         <translation>跌倒 / 受伤</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="26" />
+        <location filename="../../console/vocabulary.py" line="26"/>
         <source>Traffic collision</source>
         <translation>交通事故</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="27" />
+        <location filename="../../console/vocabulary.py" line="27"/>
         <source>Assault</source>
         <translation>殴打伤人</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="28" />
+        <location filename="../../console/vocabulary.py" line="28"/>
         <source>Burglary</source>
         <translation>入室盗窃</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="29" />
+        <location filename="../../console/vocabulary.py" line="29"/>
         <source>Public disturbance</source>
         <translation>扰乱公共秩序</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="30" />
+        <location filename="../../console/vocabulary.py" line="30"/>
         <source>Flooding</source>
         <translation>内涝积水</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="31" />
+        <location filename="../../console/vocabulary.py" line="31"/>
         <source>Building collapse</source>
         <translation>建筑坍塌</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="32" />
+        <location filename="../../console/vocabulary.py" line="32"/>
         <source>Water rescue</source>
         <translation>水上救援</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="33" />
+        <location filename="../../console/vocabulary.py" line="33"/>
         <source>Welfare check</source>
         <translation>上门探视</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="34" />
+        <location filename="../../console/vocabulary.py" line="34"/>
         <source>Community hazard</source>
         <translation>社区隐患</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="38" />
+        <location filename="../../console/vocabulary.py" line="38"/>
         <source>New</source>
         <translation>待处置</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="39" />
-        <location filename="../../console/vocabulary.py" line="48" />
+        <location filename="../../console/vocabulary.py" line="39"/>
+        <location filename="../../console/vocabulary.py" line="48"/>
         <source>Dispatched</source>
         <translation>已调派</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="40" />
-        <location filename="../../console/vocabulary.py" line="50" />
+        <location filename="../../console/vocabulary.py" line="40"/>
+        <location filename="../../console/vocabulary.py" line="50"/>
         <source>On scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="41" />
+        <location filename="../../console/vocabulary.py" line="41"/>
         <source>Resolved</source>
         <translation>已处置</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="42" />
+        <location filename="../../console/vocabulary.py" line="42"/>
         <source>Closed</source>
         <translation>已结案</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="43" />
+        <location filename="../../console/vocabulary.py" line="43"/>
         <source>Cancelled</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="47" />
+        <location filename="../../console/vocabulary.py" line="47"/>
         <source>Available</source>
         <translation>待命</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="49" />
+        <location filename="../../console/vocabulary.py" line="49"/>
         <source>En route</source>
         <translation>途中</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="51" />
+        <location filename="../../console/vocabulary.py" line="51"/>
         <source>Transporting</source>
         <translation>转运中</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="52" />
+        <location filename="../../console/vocabulary.py" line="52"/>
         <source>Out of service</source>
         <translation>停勤</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="56" />
+        <location filename="../../console/vocabulary.py" line="56"/>
         <source>Fire engine</source>
         <translation>消防车</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="57" />
+        <location filename="../../console/vocabulary.py" line="57"/>
         <source>Ladder truck</source>
         <translation>云梯车</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="58" />
+        <location filename="../../console/vocabulary.py" line="58"/>
         <source>Ambulance</source>
         <translation>救护车</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="59" />
+        <location filename="../../console/vocabulary.py" line="59"/>
         <source>Police car</source>
         <translation>警车</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="60" />
+        <location filename="../../console/vocabulary.py" line="60"/>
         <source>Rescue team</source>
         <translation>救援队</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="61" />
+        <location filename="../../console/vocabulary.py" line="61"/>
         <source>Hazmat unit</source>
         <translation>危化品处置车</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="62" />
+        <location filename="../../console/vocabulary.py" line="62"/>
         <source>Grid worker</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="63" />
+        <location filename="../../console/vocabulary.py" line="63"/>
         <source>Volunteer team</source>
         <translation>志愿者队伍</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="67" />
+        <location filename="../../console/vocabulary.py" line="67"/>
         <source>Fire and rescue</source>
         <translation>消防救援</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="68" />
+        <location filename="../../console/vocabulary.py" line="68"/>
         <source>Emergency medical</source>
         <translation>医疗急救</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="69" />
+        <location filename="../../console/vocabulary.py" line="69"/>
         <source>Police</source>
         <translation>公安</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="70" />
+        <location filename="../../console/vocabulary.py" line="70"/>
         <source>Rescue</source>
         <translation>专业救援</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="71" />
+        <location filename="../../console/vocabulary.py" line="71"/>
         <source>Community and grid</source>
         <translation>社区网格</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="75" />
+        <location filename="../../console/vocabulary.py" line="75"/>
         <source>firefighting</source>
         <translation>灭火</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="76" />
+        <location filename="../../console/vocabulary.py" line="76"/>
         <source>aerial ladder</source>
         <translation>登高</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="77" />
+        <location filename="../../console/vocabulary.py" line="77"/>
         <source>medical care</source>
         <translation>医疗救护</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="78" />
+        <location filename="../../console/vocabulary.py" line="78"/>
         <source>policing</source>
         <translation>治安处置</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="79" />
+        <location filename="../../console/vocabulary.py" line="79"/>
         <source>technical rescue</source>
         <translation>抢险救援</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="80" />
+        <location filename="../../console/vocabulary.py" line="80"/>
         <source>hazardous materials</source>
         <translation>危化品处置</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="81" />
+        <location filename="../../console/vocabulary.py" line="81"/>
         <source>community support</source>
         <translation>社区协助</translation>
     </message>
