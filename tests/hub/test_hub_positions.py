@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from core.centre import store_city
 from core.city.demo import build_demo_city
 from core.city.model import City
+from core.field.client import FieldClient, HubRefused, LinkState
 from core.geo import GeoReference
 from core.hub.positions import FEATURE_LATLON
 from core.hub.protocol import check, encode
@@ -103,6 +104,15 @@ def test_a_position_in_degrees_lands_on_the_right_road_node(sqlite_url: str,
                 ack = await _answer(ws)
                 assert ack["type"] == "ack" and ack["id"] == "gps.1", ack
                 await ws.close()
+            # The field client: it reads the feature off the welcome and sends a fix.
+            client = FieldClient(base, unit, token, backoff_min=0.05)
+            async with client:
+                await client.wait_for_state(LinkState.CONNECTED)
+                assert client.welcome is not None
+                assert FEATURE_LATLON in client.welcome["features"]
+                assert (await client.report_latlon(lat, lon))["type"] == "ack"
+                with pytest.raises(HubRefused, match="outside its map"):
+                    await client.report_latlon(-lat, lon)
         finally:
             await hub.stop()
 
