@@ -101,9 +101,15 @@ def off_map(city: City, lat: float, lon: float) -> str:
     """Why (lat, lon) is not in `city`: how far it is from the city's centre, which is
     usually enough to see a swapped pair, a lost sign or another city's coordinates."""
     x0, y0, x1, y1 = city.bounds
-    clat, clon = city.to_latlon((x0 + x1) / 2.0, (y0 + y1) / 2.0)
+    centre = city.to_latlon((x0 + x1) / 2.0, (y0 + y1) / 2.0)
+    return off_map_message(city.name, centre, lat, lon)
+
+
+def off_map_message(name: str, centre: tuple[float, float], lat: float, lon: float) -> str:
+    """`off_map` for a city known by its name and the latitude/longitude of its centre."""
+    clat, clon = centre
     away = great_circle_km(lat, lon, clat, clon)
-    return (f"({lat:.6f}, {lon:.6f}) is {away:,.0f} km from the centre of {city.name} "
+    return (f"({lat:.6f}, {lon:.6f}) is {away:,.0f} km from the centre of {name} "
             f"({clat:.5f}, {clon:.5f}), outside its map (latitude comes first)")
 
 

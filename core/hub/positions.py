@@ -5,15 +5,20 @@ degrees, when the city has a place on the earth). Either way the point must lie 
 city's map widened by `POSITION_MARGIN_M`: a report of 1e308, of a point on another
 continent or of a latitude and longitude swapped is refused with a message naming the
 field, before anything is recorded.
+
+The hub keeps only what the check needs (name, bounds, reference), not the city: its
+road graph would cost the long-running hub memory for nothing. Nothing heavy (numpy,
+networkx) is imported until a city is given.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core.city.model import POSITION_MARGIN_M, City
 from core.hub.protocol import ProtocolError
-from core.locate import off_map
+
+if TYPE_CHECKING:
+    from core.city.model import City
 
 FEATURE_LATLON = "position_latlon"
 """Listed in the hub's welcome when it accepts positions in latitude/longitude."""
@@ -27,17 +32,25 @@ class PositionGate:
     """Turns a checked `position` message into city metres, or raises `ProtocolError`.
 
     Built once per hub from its city; the per-report work is a few comparisons (and,
-    for degrees, one projection), so it stays off the hub's profile.
+    for degrees, one projection), so it stays off the hub's profile. `margin_m`: None
+    is the city's `POSITION_MARGIN_M`.
     """
 
-    def __init__(self, city: City | None, margin_m: float = POSITION_MARGIN_M) -> None:
-        self.city = city
+    def __init__(self, city: City | None, margin_m: float | None = None) -> None:
         self.reference = city.reference if city is not None else None
+        self.name = city.name if city is not None else ""
+        self._centre_latlon: tuple[float, float] | None = None
         if city is not None:
+            from core.city.model import POSITION_MARGIN_M
+
+            margin = POSITION_MARGIN_M if margin_m is None else margin_m
             x0, y0, x1, y1 = city.bounds
-            self._box = (x0 - margin_m, y0 - margin_m, x1 + margin_m, y1 + margin_m)
+            self._box = (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
             self._where = (f"{city.name} (x {x0:.0f}..{x1:.0f}, y {y0:.0f}..{y1:.0f} m, "
-                           f"with a margin of {margin_m / 1000:g} km)")
+                           f"with a margin of {margin / 1000:g} km)")
+            if self.reference is not None:
+                lat, lon = self.reference.to_latlon((x0 + x1) / 2.0, (y0 + y1) / 2.0)
+                self._centre_latlon = (float(lat), float(lon))
         else:
             lim = NO_CITY_LIMIT_M
             self._box = (-lim, -lim, lim, lim)
@@ -77,8 +90,10 @@ class PositionGate:
         x, y = self.reference.to_local(lat, lon)
         x0, y0, x1, y1 = self._box
         if not (x0 <= x <= x1 and y0 <= y <= y1):  # NaN (far round the earth) fails too
-            assert self.city is not None
-            raise ProtocolError(f"position.lat/lon: {off_map(self.city, lat, lon)}",
-                                client_id=client_id)
-        return float(x), float(y)
+            from core.locate import off_map_message
 
+            assert self._centre_latlon is not None
+            raise ProtocolError(
+                f"position.lat/lon: {off_map_message(self.name, self._centre_latlon, lat, lon)}",
+                client_id=client_id)
+        return float(x), float(y)

@@ -16,11 +16,10 @@ import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from core.city.model import City
 from core.clock import Clock
 from core.commands import ChangeUnitStatus, Command, ReportPosition, SendMessage
 from core.domain.lifecycle import UnitStatus
@@ -43,6 +42,9 @@ from core.hub.tokens import authenticate
 from core.service import CommandService, Outcome, prune_idempotency_keys
 from core.store.database import Database
 
+if TYPE_CHECKING:
+    from core.city.model import City
+
 log = logging.getLogger(__name__)
 
 class HubServer:
@@ -54,9 +56,9 @@ class HubServer:
                  commit_interval: float = 0.02, keep_keys_s: float = 86_400.0,
                  city: City | None = None) -> None:
         self.db = db
-        # The city positions are checked against; None: the one stored in the database,
-        # read by `start`.
-        self.city = city
+        # What positions are checked against: `city`, else the city stored in the
+        # database, read by `start` (only its name, bounds and reference are kept).
+        self._city = city
         self.positions = PositionGate(city)
         if db.is_sqlite:
             _no_autocheckpoint(db)
@@ -103,15 +105,16 @@ class HubServer:
                     ssl_context: ssl.SSLContext | None = None) -> int:
         """Serve on `host:port` (0: any free port); returns the port."""
         self._jobs = asyncio.Queue()
-        if self.city is None:
+        city = self._city
+        if city is None:
             from core.centre import load_city
 
-            self.city = await asyncio.get_running_loop().run_in_executor(
+            city = await asyncio.get_running_loop().run_in_executor(
                 self._reader, load_city, self.db)
-            if self.city is None:
+            if city is None:
                 log.warning("no city in %s: positions are checked only to lie within "
                             "1,000 km of the origin", self.db.display_url())
-        self.positions = PositionGate(self.city)
+        self.positions = PositionGate(city)
         await self.feed.start()
         self.feed.subscribe(self._on_event)
         self._tasks = [asyncio.create_task(self._write_loop(), name="hub-writer"),
