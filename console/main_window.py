@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -309,6 +310,9 @@ class MainWindow(QMainWindow):
         picking_changed = getattr(self.map_view, "pickingChanged", None)
         if picking_changed is not None:
             picking_changed.connect(self.call_form.pick_button.setChecked)
+        pointer = getattr(self.map_view, "pointerMoved", None)
+        if pointer is not None:
+            pointer.connect(self._on_pointer_moved)
 
     def _focus(self, name: str, then: Callable[[], None]) -> None:
         dock = self.docks[name]
@@ -320,6 +324,12 @@ class MainWindow(QMainWindow):
 
     def _on_new_call(self) -> None:
         self._focus("callTakingForm", self.call_form.clear)
+
+    def _on_pointer_moved(self, x: float, y: float) -> None:
+        city = self.centre.city
+        latlon = (city.to_latlon(x, y) if city.reference is not None and math.isfinite(x)
+                  and math.isfinite(y) else None)
+        self.status.show_pointer(x, y, latlon)
 
     def _on_notice(self, text: str) -> None:
         self.status.showMessage(text, 15000)

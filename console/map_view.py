@@ -7,6 +7,7 @@ redraws at most ~12 times a second however many position reports arrive.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -65,11 +66,13 @@ class MapView(QWidget):
     """The live map panel.
 
     Signals: `locationPicked(x, y)` (city metres) after a click in picking mode;
-    `pickingChanged(bool)` when picking mode starts or ends.
+    `pickingChanged(bool)` when picking mode starts or ends; `pointerMoved(x, y)` (city
+    metres) as the mouse moves over the map, NaN, NaN when it leaves it.
     """
 
     locationPicked = Signal(float, float)
     pickingChanged = Signal(bool)
+    pointerMoved = Signal(float, float)
 
     def __init__(self, centre: Any, bridge: EventBridge, selection: Selection,
                  parent: QWidget | None = None) -> None:
@@ -107,6 +110,7 @@ class MapView(QWidget):
         selection.incidentSelected.connect(self._on_incident_selected)
         selection.unitSelected.connect(self._on_unit_selected)
         self._plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self._plot.scene().sigMouseMoved.connect(self._on_scene_moved)
         self._vb.sigRangeChanged.connect(self._on_range_changed)
         self._redraw_live()
         self._shown_once = False
@@ -492,6 +496,17 @@ class MapView(QWidget):
         p = self._vb.mapSceneToView(ev.scenePos())
         ev.accept()
         self.click_at(p.x(), p.y())
+
+    def _on_scene_moved(self, pos: Any) -> None:
+        if not self._vb.sceneBoundingRect().contains(pos):
+            self.pointerMoved.emit(math.nan, math.nan)
+            return
+        p = self._vb.mapSceneToView(pos)
+        self.pointerMoved.emit(float(p.x()), float(p.y()))
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        self.pointerMoved.emit(math.nan, math.nan)
+        super().leaveEvent(event)
 
     def click_at(self, x: float, y: float) -> None:
         """Do what a left click at city point (x, y) does.

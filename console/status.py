@@ -9,7 +9,7 @@ from datetime import datetime
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from console.vocabulary import fill
+from console.vocabulary import fill, format_latlon
 from core.local_time import format_local
 
 _DEMO = re.compile(r"^DEMO: signed in automatically as '([^']*)' \(([^)]*)\)")
@@ -72,7 +72,10 @@ class StatusBar(QStatusBar):
         self.connection.setProperty("state", "offline")
         self.clock = QLabel(objectName="clockLabel")
         self.clock.setProperty("role", "clock")
-        for w in (self.operator, self.connection, self.clock):
+        # The map point under the mouse (empty while the mouse is off the map).
+        self.pointer = QLabel(objectName="pointerLabel")
+        self._pointer: tuple[float, float, tuple[float, float] | None] | None = None
+        for w in (self.pointer, self.operator, self.connection, self.clock):
             self.addPermanentWidget(w)
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._on_tick)
@@ -95,7 +98,24 @@ class StatusBar(QStatusBar):
                                      self._hub_url or ""))
         self.connection.setToolTip(self.tr("Link to the hub that keeps workstations and field "
                                            "teams in sync"))
+        self.pointer.setToolTip(self.tr("The point under the mouse on the map"))
+        self._show_pointer()
         self._on_tick()
+
+    def show_pointer(self, x: float, y: float,
+                     latlon: tuple[float, float] | None = None) -> None:
+        """Show the map point under the mouse: its latitude and longitude when the city
+        has a place on the earth (`latlon`), else its metres; NaN clears it."""
+        self._pointer = None if x != x or y != y else (x, y, latlon)  # NaN: off the map
+        self._show_pointer()
+
+    def _show_pointer(self) -> None:
+        if self._pointer is None:
+            self.pointer.setText("")
+            return
+        x, y, latlon = self._pointer
+        self.pointer.setText(format_latlon(*latlon) if latlon is not None else
+                             fill(self.tr("x %1 m, y %2 m"), f"{x:.0f}", f"{y:.0f}"))
 
     def set_hub_state(self, state: str) -> None:
         """Show the hub link's state (a `core.hub.link.LinkState` value, "no_token" or

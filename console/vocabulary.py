@@ -130,6 +130,17 @@ def format_duration(seconds: float) -> str:
     return f"{s // 3600:d}:{(s % 3600) // 60:02d}:{s % 60:02d}"
 
 
+def format_latlon(lat: float, lon: float) -> str:
+    """A WGS 84 position as people read it, latitude first, five decimals (about a
+    metre): "31.23041° N, 121.47370° E"; in Chinese "北纬 31.23041°，东经 121.47370°"."""
+    ns = (QCoreApplication.translate("Coordinates", "%1° N") if lat >= 0
+          else QCoreApplication.translate("Coordinates", "%1° S"))
+    ew = (QCoreApplication.translate("Coordinates", "%1° E") if lon >= 0
+          else QCoreApplication.translate("Coordinates", "%1° W"))
+    return fill(QCoreApplication.translate("Coordinates", "%1, %2"),
+                fill(ns, f"{abs(lat):.5f}"), fill(ew, f"{abs(lon):.5f}"))
+
+
 def fill(text: str, *args: object) -> str:
     """Qt-style placeholders: replace %1, %2, ... in a translated text (highest first,
     so %1 does not eat the start of %10)."""

@@ -21,7 +21,7 @@ Plain floats or numpy arrays go in and come out alike.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -113,6 +113,8 @@ class GeoReference:
     origin_lat: float
     origin_lon: float
     projection: str = "tmerc"
+    # The origin's northing from the equator: computed once, a position report needs it.
+    _northing0: float = field(init=False, repr=False, compare=False, default=0.0)
 
     def __post_init__(self) -> None:
         check_latlon(self.origin_lat, self.origin_lon)
@@ -121,10 +123,7 @@ class GeoReference:
         if self.projection not in PROJECTIONS:
             raise ValueError(f"unknown projection {self.projection!r}: "
                              f"use one of {', '.join(PROJECTIONS)}")
-
-    @property
-    def _northing0(self) -> float:
-        return float(_tm_forward(self.origin_lat, 0.0)[1])
+        object.__setattr__(self, "_northing0", float(_tm_forward(self.origin_lat, 0.0)[1]))
 
     def to_latlon(self, x: Any, y: Any) -> tuple[Any, Any]:
         """Local metres -> (latitude, longitude) in WGS 84 degrees."""

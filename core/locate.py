@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass
 
 from core.city.model import City
+from core.errors import ValidationError
 
 _lock = threading.Lock()
 _trees: dict[int, tuple[City, object]] = {}
@@ -65,3 +66,57 @@ def nearest_address(city: City, x: float, y: float) -> Location | None:
     if not math.isfinite(address.x):
         return None
     return _location(city, address)
+
+
+def point_location(city: City, x: float, y: float, label: str) -> Location:
+    """The location of a point given by coordinates (not by an address): its grid cell,
+    and as its address `label` followed by the nearest known address, for the crew."""
+    near = nearest_address(city, x, y)
+    text = f"{label} (near {near.address})" if near is not None else label
+    cell = city.cell_at(x, y)
+    return Location(text, float(x), float(y), cell.code if cell else None,
+                    cell.name if cell else "", cell.community_code if cell else "",
+                    cell.worker_unit_code if cell else None)
+
+
+def latlon_to_local(city: City, lat: float, lon: float, what: str = "position"
+                    ) -> tuple[float, float]:
+    """A WGS 84 position as city metres; `ValidationError` (naming `what`) when the city
+    has no place on the earth or the point is off its map (with the margin)."""
+    x, y = city.to_local(lat, lon)
+    try:
+        city.check_position(x, y)
+    except ValidationError:
+        raise ValidationError(f"{what}: {off_map(city, lat, lon)}", field=what) from None
+    return float(x), float(y)
+
+
+def latlon_location(city: City, lat: float, lon: float) -> Location:
+    """The location of a WGS 84 position on the city's map (see `latlon_to_local`)."""
+    x, y = latlon_to_local(city, lat, lon)
+    return point_location(city, x, y, f"{lat:.5f}, {lon:.5f}")
+
+
+def off_map(city: City, lat: float, lon: float) -> str:
+    """Why (lat, lon) is not in `city`: how far it is from the city's centre, which is
+    usually enough to see a swapped pair, a lost sign or another city's coordinates."""
+    x0, y0, x1, y1 = city.bounds
+    centre = city.to_latlon((x0 + x1) / 2.0, (y0 + y1) / 2.0)
+    return off_map_message(city.name, centre, lat, lon)
+
+
+def off_map_message(name: str, centre: tuple[float, float], lat: float, lon: float) -> str:
+    """`off_map` for a city known by its name and the latitude/longitude of its centre."""
+    clat, clon = centre
+    away = great_circle_km(lat, lon, clat, clon)
+    return (f"({lat:.6f}, {lon:.6f}) is {away:,.0f} km from the centre of {name} "
+            f"({clat:.5f}, {clon:.5f}), outside its map (latitude comes first)")
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The distance between two points on the earth (a sphere is close enough to say
+    how far off a refused position is)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))

@@ -30,7 +30,14 @@ from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.state import State
 from core.duplicates import Duplicate, likely_duplicates
 from core.errors import ValidationError
-from core.locate import Location, nearest_address, resolve_address
+from core.geo import parse_latlon
+from core.locate import (
+    Location,
+    great_circle_km,
+    latlon_location,
+    nearest_address,
+    resolve_address,
+)
 
 PRIORITIES = (1, 2, 3, 4, 5)
 
@@ -54,6 +61,8 @@ class CallTakingForm(QWidget):
         self._now = now
         self._addresses = addresses
         self._location: Location | None = None
+        # A typed latitude/longitude that cannot be used: (lat, lon), shown in the form.
+        self._bad_position: tuple[float, float] | None = None
         self._duplicates: list[Duplicate] = []
 
         self.caller = QLineEdit(objectName="callerName")
@@ -170,7 +179,7 @@ class CallTakingForm(QWidget):
         self.setAccessibleName("callTakingForm")
         self.caller.setPlaceholderText(self.tr("Name of the caller"))
         self.callback.setPlaceholderText(self.tr("e.g. +86 138 0000 0000"))
-        self.address.setPlaceholderText(self.tr("Type a street address, or click the map"))
+        self.address.setPlaceholderText(self.tr("Street address, or latitude, longitude"))
         self.description.setPlaceholderText(self.tr("What the caller reports"))
         self.type.setItemText(0, self.tr("— choose the incident type —"))
         for n in range(1, self.type.count()):
@@ -204,15 +213,39 @@ class CallTakingForm(QWidget):
             self._completer.complete()
 
     def _on_address_changed(self, _text: str = "") -> None:
-        self._location = resolve_address(self._city, self.address.text())
+        text = self.address.text()
+        self._bad_position = None
+        self._location = resolve_address(self._city, text)
+        latlon = parse_latlon(text) if self._location is None else None
+        if latlon is not None:  # "31.2304, 121.4737": a position read off a phone or map
+            try:
+                self._location = latlon_location(self._city, *latlon)
+            except ValidationError:
+                self._bad_position = latlon
         self._errors["address"].setVisible(False)
         self._hide_duplicates()
         self._show_resolution()
+        if self._bad_position is not None:
+            self._set_error("address", self._position_problem())
+
+    def _position_problem(self) -> str:
+        """Why the typed latitude/longitude cannot locate the call, for the form."""
+        assert self._bad_position is not None
+        lat, lon = self._bad_position
+        if self._city.reference is None:
+            return self.tr("This map has no latitude and longitude: type a street address "
+                           "or click the map.")
+        x0, y0, x1, y1 = self._city.bounds
+        clat, clon = self._city.to_latlon((x0 + x1) / 2.0, (y0 + y1) / 2.0)
+        # One short line: the form's error labels have room for little more.
+        return fill(self.tr("Off the map, %1 km away: check it, latitude comes first."),
+                    f"{great_circle_km(lat, lon, clat, clon):,.0f}")
 
     def _show_resolution(self) -> None:
         loc = self._location
         if loc is None:
-            self.resolved.setText(self.tr("Pick a known address from the list.")
+            self.resolved.setText("" if self._bad_position is not None else
+                                  self.tr("Pick a known address from the list.")
                                   if self.address.text().strip() else "")
             return
         cell = loc.cell_code or self.tr("outside every grid cell")
@@ -255,7 +288,10 @@ class CallTakingForm(QWidget):
         for label in self._errors.values():
             label.setVisible(False)
         ok = True
-        if self._location is None:
+        if self._location is None and self._bad_position is not None:
+            self._set_error("address", self._position_problem())
+            ok = False
+        elif self._location is None:
             self._set_error("address", self.tr("Unknown address: choose one from the "
                                                "suggestions or click the map.")
                             if self.address.text().strip() else

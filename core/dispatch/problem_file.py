@@ -22,6 +22,7 @@ import networkx as nx
 from core.dispatch.allocate import Allocation, IncidentNeed, allocate
 from core.dispatch.recommend import UnitState
 from core.errors import ValidationError
+from core.geo import GeoReference
 from core.roads.network import RoadNetwork
 from core.user_files import load_user_json
 
@@ -62,17 +63,68 @@ def _schema_error(doc: Any, name: str) -> None:
     msg = error.message
     if error.validator == "additionalProperties":
         msg = msg.replace("Additional properties are not allowed", "unknown field(s)")
+    elif error.validator == "dependentRequired":
+        given = next((k for k, need in error.validator_value.items()
+                      if k in error.instance and any(n not in error.instance for n in need)),
+                     "")
+        needed = ", ".join(n for n in error.validator_value.get(given, ())
+                           if n not in error.instance)
+        msg = f"{needed} is required with {given}"
     raise ValidationError(f"{where}: {msg}", field=where)
+
+
+MAX_EXTENT_M = 1_000_000.0
+"""How far from the origin a node may lie: a dispatch problem is one city or region,
+and no city is 1,000 km across."""
+
+
+def _reference(doc: dict[str, Any]) -> GeoReference | None:
+    ref = doc.get("reference")
+    if ref is None:
+        return None
+    try:
+        return GeoReference(float(ref["origin_lat"]), float(ref["origin_lon"]),
+                            str(ref.get("projection", "tmerc")))
+    except ValueError as exc:
+        raise ValidationError(f"reference: {exc}", field="reference") from None
+
+
+def _node_xy(i: int, n: dict[str, Any], reference: GeoReference | None) -> tuple[float, float]:
+    """A node's position in metres: its `x`/`y` (default 0), or its `lat`/`lon` through
+    the problem's reference; within `MAX_EXTENT_M` of the origin either way."""
+    where = f"network.nodes[{i}]"
+    if "lat" in n:
+        if "x" in n or "y" in n:
+            raise ValidationError(f"{where}: give x and y or lat and lon, not both",
+                                  field="lat")
+        if reference is None:
+            raise ValidationError(f"{where}.lat: positions in degrees need a top-level "
+                                  "\"reference\" (the origin of the problem's metres)",
+                                  field="lat")
+        x, y = reference.to_local(float(n["lat"]), float(n["lon"]))
+        what = f"({n['lat']}, {n['lon']})"
+    else:
+        x, y = float(n.get("x", 0.0)), float(n.get("y", 0.0))
+        what = f"({x:.6g}, {y:.6g}) m"
+    if not (abs(x) <= MAX_EXTENT_M and abs(y) <= MAX_EXTENT_M):  # NaN fails too
+        away = "lat/lon" if "lat" in n else ("x" if not abs(x) <= MAX_EXTENT_M else "y")
+        raise ValidationError(f"{where}.{away}: {what} is more than "
+                              f"{MAX_EXTENT_M / 1000:,.0f} km from the origin"
+                              + (" (latitude comes first)" if "lat" in n else ""),
+                              field=away)
+    return float(x), float(y)
 
 
 def parse_problem(doc: Any) -> Problem:
     """Validate a problem document (already decoded from JSON) and build the objects."""
     _schema_error(doc, "optimize_problem")
+    reference = _reference(doc)
     g = nx.DiGraph()
     for i, n in enumerate(doc["network"]["nodes"]):
         if n["id"] in g:
             raise ValidationError(f"network.nodes[{i}].id: duplicate node {n['id']!r}")
-        g.add_node(n["id"], x=float(n.get("x", 0.0)), y=float(n.get("y", 0.0)))
+        x, y = _node_xy(i, n, reference)
+        g.add_node(n["id"], x=x, y=y)
     for i, e in enumerate(doc["network"]["edges"]):
         for end in ("from", "to"):
             if e[end] not in g:

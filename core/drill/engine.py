@@ -30,10 +30,11 @@ from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.domain.state import State
 from core.drill.exercise import begin_exercise
 from core.drill.field_sim import FieldSimulator, FieldTiming
-from core.drill.scenario import Inject, Scenario
+from core.drill.scenario import Inject, Scenario, place_calls
 from core.drill.score import DrillScore, score_drill
 from core.errors import UserError, ValidationError
 from core.events import Event
+from core.locate import Location, point_location
 from core.roads.network import RoadNetwork
 from core.service import CommandService
 
@@ -49,6 +50,9 @@ class DrillEngine:
                  network: RoadNetwork | None = None) -> None:
         if service.clock is not clock:
             raise ValueError("the drill's clock must be the service's clock")
+        # Calls given by position are converted and checked against the city now, so a
+        # wrong one stops the drill before it starts, naming the call.
+        scenario = place_calls(scenario, city)
         # Refused on a live centre's database; from here on every event is stamped.
         begin_exercise(service, scenario.name, clock, scenario.speed)
         self.service, self.state, self.city, self.scenario = service, state, city, scenario
@@ -159,12 +163,19 @@ class DrillEngine:
             log.warning("drill inject skipped: %s", message)
 
     def _call(self, data: dict) -> None:
-        address = self.city.address(data["address"])
-        if address is None:
-            raise UserError(f"unknown address {data['address']!r}")
+        if "address" in data:
+            address = self.city.address(data["address"])
+            if address is None:
+                raise UserError(f"unknown address {data['address']!r}")
+            where = Location(address.text, address.x, address.y, address.cell_code, "", "",
+                             None)
+        else:  # a position, already in metres and on the map (see `place_calls`)
+            label = (f"{data['lat']:.5f}, {data['lon']:.5f}" if "lat" in data
+                     else f"x {data['x']:.0f} m, y {data['y']:.0f} m")
+            where = point_location(self.city, data["x"], data["y"], label)
         event = self.service.execute(CreateIncident(
-            type=data["type"], x=address.x, y=address.y, address=address.text,
-            cell_code=address.cell_code, priority=data.get("priority"),
+            type=data["type"], x=where.x, y=where.y, address=where.address,
+            cell_code=where.cell_code, priority=data.get("priority"),
             caller_name=data.get("caller", ""), callback_number=data.get("callback", ""),
             description=data.get("description", "")), self.caller)
         self.incident_ids.append(event.payload["id"])

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.domain.incident_types import INCIDENT_TYPES
 from core.errors import UserError, ValidationError
+from core.geo import check_latlon
 from core.text import check_free_text, check_name
 from core.user_files import load_user_toml
+
+if TYPE_CHECKING:
+    from core.city.model import City
 
 _DURATION_RE = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
 _CLOCK_RE = re.compile(r"^(\d+):([0-5]\d)(?::([0-5]\d))?$")
@@ -61,6 +65,7 @@ class Inject:
     at_s: float
     kind: str
     data: dict[str, Any]
+    where: str = ""  # where it is in the file, e.g. "inject[3]" (injects are re-sorted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +182,7 @@ def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
         if extra:
             raise UserError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
         kind = kinds[0]
-        injects.append(Inject(at_s, kind, _inject_data(kind, raw[kind], where)))
+        injects.append(Inject(at_s, kind, _inject_data(kind, raw[kind], where), where))
 
     random_calls = _get(doc, "random_calls", dict, "scenario", {})
     per_hour = float(_get(random_calls, "per_hour", (int, float), "random_calls", 0))
@@ -238,12 +243,12 @@ def _inject_data(kind: str, value: Any, where: str) -> dict[str, Any]:
         type_code = _get(value, "type", str, where)
         if type_code not in INCIDENT_TYPES:
             raise UserError(f"{where}.type: unknown incident type {type_code!r}")
-        allowed = {"type", "address", "priority", "caller", "callback", "description"}
+        allowed = {"type", "address", "x", "y", "lat", "lon", "priority", "caller",
+                   "callback", "description"}
         extra = set(value) - allowed
         if extra:
             raise UserError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
-        data = {"type": type_code,
-                "address": _name(_get(value, "address", str, where), f"{where}.address"),
+        data = {"type": type_code, **_call_place(value, where),
                 "caller": _name(_get(value, "caller", str, where, ""), f"{where}.caller"),
                 "callback": _name(_get(value, "callback", str, where, ""),
                                   f"{where}.callback", 40),
@@ -261,6 +266,63 @@ def _inject_data(kind: str, value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, str) or not value.strip():
         raise UserError(f"{where}: expected a unit id")
     return {"unit": _name(value, where)}
+
+
+_PLACES = (("address",), ("x", "y"), ("lat", "lon"))
+
+
+def _call_place(value: dict[str, Any], where: str) -> dict[str, Any]:
+    """Where a call is: an `address`, `x`/`y` in city metres, or `lat`/`lon` in WGS 84
+    degrees; exactly one. Numbers are checked here, the city's map by `place_calls`."""
+    given = [keys for keys in _PLACES if any(k in value for k in keys)]
+    if len(given) != 1:
+        named = ", ".join(k for g in given for k in g if k in value)
+        raise UserError(f"{where}: give exactly one of address, x and y, or lat and lon"
+                        + (f" (it gives {named})" if named else ""))
+    keys = given[0]
+    if keys == ("address",):
+        return {"address": _name(_get(value, "address", str, where), f"{where}.address")}
+    out: dict[str, Any] = {}
+    for key in keys:
+        number = _get(value, key, (int, float), where)
+        if not math.isfinite(number):
+            raise UserError(f"{where}.{key}: must be a finite number, not {number!r}")
+        out[key] = float(number)
+    if keys == ("lat", "lon"):
+        try:
+            check_latlon(out["lat"], out["lon"])
+        except ValueError as exc:
+            raise UserError(f"{where}: {exc}") from None
+    return out
+
+
+def place_calls(scenario: Scenario, city: City) -> Scenario:
+    """The scenario with every call given by `lat`/`lon` converted to the city's metres,
+    and every call position checked against the city's map (with its margin).
+
+    Raises `UserError` naming the file and the call, e.g. `scenario x.toml:
+    inject[2].call: (48.856600, 2.352200) is 9,190 km from the centre of ...`.
+    """
+    from core.errors import ValidationError
+    from core.locate import latlon_to_local
+
+    injects = []
+    for inject in scenario.injects:
+        data = inject.data
+        if inject.kind == "call" and "address" not in data:
+            where = f"{inject.where or 'inject'}.call"
+            try:
+                if "lat" in data:
+                    x, y = latlon_to_local(city, data["lat"], data["lon"], what=where)
+                    data = {**data, "x": x, "y": y}
+                else:
+                    city.check_position(data["x"], data["y"], what=where)
+            except ValidationError as exc:
+                prefix = f"scenario {scenario.source}: " if scenario.source else ""
+                raise UserError(f"{prefix}{exc}") from None
+            inject = Inject(inject.at_s, inject.kind, data, inject.where)
+        injects.append(inject)
+    return replace(scenario, injects=tuple(injects))
 
 
 def offset_time(scenario: Scenario, seconds: float) -> datetime:

@@ -55,6 +55,11 @@ class FieldClient(HubLink):
         """Report where the unit is, in city metres."""
         return self._submit("position", x=float(x), y=float(y))
 
+    def report_latlon(self, lat: float, lon: float) -> asyncio.Future[dict[str, Any]]:
+        """Report where the unit is in WGS 84 degrees (a GPS fix); only to a hub whose
+        welcome lists the feature `position_latlon`."""
+        return self._submit("position", lat=float(lat), lon=float(lon))
+
     def send_message(self, text: str, incident_id: str | None = None
                      ) -> asyncio.Future[dict[str, Any]]:
         """Send free text to the centre (filed with `incident_id` when given)."""

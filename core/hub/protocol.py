@@ -152,9 +152,29 @@ def describe(type_: str, error: SchemaError) -> str:
                f"{error.validator_value} characters"
     if v == "minimum":
         return f"{where}: must be at least {error.validator_value}"
+    if v == "maximum":
+        return f"{where}: must be at most {error.validator_value}"
+    if v == "oneOf" and isinstance(error.instance, dict):
+        return _describe_alternatives(where, error.instance, error.validator_value)
     if v == "pattern":
         return f"{where}: may hold only letters, digits and . _ : -"
     return f"{where}: {error.message}"
+
+
+def _describe_alternatives(where: str, instance: dict[str, Any],
+                           alternatives: list[dict[str, Any]]) -> str:
+    """Why a message fits none or several of its alternative field sets (a position in
+    metres or in degrees): the missing field, or that only one set may be given."""
+    sets = [list(a.get("required", ())) for a in alternatives]
+    given = [s for s in sets if any(k in instance for k in s)]
+    if len(given) == 1:
+        missing = next((k for k in given[0] if k not in instance), None)
+        if missing is not None:
+            return f"{where}.{missing}: is required"
+    choices = " or ".join(" and ".join(s) for s in sets)
+    if len(given) > 1:
+        return f"{where}: give either {choices}, not both"
+    return f"{where}: give {choices}"
 
 
 def check(direction: str, data: dict[str, Any]) -> dict[str, Any]:

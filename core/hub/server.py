@@ -20,7 +20,7 @@ import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
@@ -33,6 +33,7 @@ from core.events import Event
 from core.hub import protocol
 from core.hub.connection import Connection, TokenBucket
 from core.hub.feed import EventFeed
+from core.hub.positions import PositionGate
 from core.hub.routing import (
     UNIT_SILENT_EVENTS,
     console_message,
@@ -47,6 +48,9 @@ from core.service import CommandService, Outcome, prune_idempotency_keys
 from core.store.database import Database
 from core.store.event_log import LogHeadMissing
 
+if TYPE_CHECKING:
+    from core.city.model import City
+
 log = logging.getLogger(__name__)
 
 REVOKED_CLOSE_CODE = 4001  # websocket close code: the token was revoked (reason says so)
@@ -60,10 +64,14 @@ class HubServer:
                  poll_interval: float | None = 0.25, batch_limit: int = 500,
                  commit_interval: float = 0.02, keep_keys_s: float = 86_400.0,
                  checkpointer: Checkpointer | None = None,
-                 checkpoint_every: float = 300.0) -> None:
+                 checkpoint_every: float = 300.0, city: City | None = None) -> None:
         self.db = db
         # Signed checkpoints of the log's head, every `checkpoint_every` s and at stop.
         self.checkpointer, self.checkpoint_every = checkpointer, checkpoint_every
+        # What positions are checked against: `city`, else the city stored in the
+        # database, read by `start` (only its name, bounds and reference are kept).
+        self._city = city
+        self.positions = PositionGate(city)
         if db.is_sqlite:
             _no_autocheckpoint(db)
             db.engine.dispose()  # pooled connections predate the setting
@@ -115,6 +123,16 @@ class HubServer:
                     ssl_context: ssl.SSLContext | None = None) -> int:
         """Serve on `host:port` (0: any free port); returns the port."""
         self._jobs = asyncio.Queue()
+        city = self._city
+        if city is None:
+            from core.centre import load_city
+
+            city = await asyncio.get_running_loop().run_in_executor(
+                self._reader, load_city, self.db)
+            if city is None:
+                log.warning("no city in %s: positions are checked only to lie within "
+                            "1,000 km of the origin", self.db.display_url())
+        self.positions = PositionGate(city)
         await self.feed.start()
         self.feed.subscribe(self._on_event)
         self._tasks = [asyncio.create_task(self._write_loop(), name="hub-writer"),
@@ -367,7 +385,8 @@ class HubServer:
         await ws.send_str(protocol.encode(
             "welcome", role=role, subject=identity.subject, resume_from=resume, last_seq=last,
             unit=unit, limits={"max_message_bytes": protocol.MAX_MESSAGE_BYTES,
-                               "rate": self.rate, "burst": self.burst}))
+                               "rate": self.rate, "burst": self.burst},
+            features=self.positions.features))
         log.info("%s %s connected (resume from %d)", role, identity.subject, resume)
         return conn
 
@@ -415,11 +434,7 @@ class HubServer:
         if kind == "status":
             command = ChangeUnitStatus(unit_id=unit_id, status=UnitStatus(data["status"]))
         elif kind == "position":
-            try:
-                x, y = float(data["x"]), float(data["y"])
-            except OverflowError:
-                raise protocol.ProtocolError("position: x and y must be city coordinates "
-                                             "in metres") from None
+            x, y = self.positions.local(data)  # on the map, in metres, or refused
             command = ReportPosition(unit_id=unit_id, x=x, y=y)
         else:
             command = SendMessage(text=data["text"], from_unit=me,

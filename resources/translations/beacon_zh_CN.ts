@@ -100,62 +100,62 @@
 <context>
     <name>Beacon</name>
     <message>
-        <location filename="../../console/vocabulary.py" line="144"/>
+        <location filename="../../console/vocabulary.py" line="155"/>
         <source>Available</source>
         <translation>待命</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="145"/>
+        <location filename="../../console/vocabulary.py" line="156"/>
         <source>Dispatched</source>
         <translation>已调派</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="146"/>
+        <location filename="../../console/vocabulary.py" line="157"/>
         <source>En route</source>
         <translation>途中</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="147"/>
+        <location filename="../../console/vocabulary.py" line="158"/>
         <source>On scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="148"/>
+        <location filename="../../console/vocabulary.py" line="159"/>
         <source>Transporting</source>
         <translation>转运中</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="149"/>
+        <location filename="../../console/vocabulary.py" line="160"/>
         <source>Out of service</source>
         <translation>停勤</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="150"/>
+        <location filename="../../console/vocabulary.py" line="161"/>
         <source>P%1</source>
         <translation>P%1</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="151"/>
+        <location filename="../../console/vocabulary.py" line="162"/>
         <source>Fire</source>
         <translation>消防</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="152"/>
+        <location filename="../../console/vocabulary.py" line="163"/>
         <source>Ambulance</source>
         <translation>急救</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="153"/>
+        <location filename="../../console/vocabulary.py" line="164"/>
         <source>Police</source>
         <translation>公安</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="154"/>
+        <location filename="../../console/vocabulary.py" line="165"/>
         <source>Rescue</source>
         <translation>救援</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="155"/>
+        <location filename="../../console/vocabulary.py" line="166"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
@@ -163,177 +163,191 @@
 <context>
     <name>CallTakingForm</name>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="162"/>
+        <location filename="../../console/panels/call_taking.py" line="171"/>
         <source>&amp;Caller</source>
         <translation>报警人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="162"/>
+        <location filename="../../console/panels/call_taking.py" line="171"/>
         <source>Call&amp;back</source>
         <translation>回拨电话(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="163"/>
+        <location filename="../../console/panels/call_taking.py" line="172"/>
         <source>&amp;Address</source>
         <translation>地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="163"/>
+        <location filename="../../console/panels/call_taking.py" line="172"/>
         <source>&amp;Type</source>
         <translation>事件类型(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="164"/>
+        <location filename="../../console/panels/call_taking.py" line="173"/>
         <source>&amp;Priority</source>
         <translation>优先级(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="164"/>
+        <location filename="../../console/panels/call_taking.py" line="173"/>
         <source>&amp;What happened</source>
         <translation>警情描述(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="171"/>
+        <location filename="../../console/panels/call_taking.py" line="180"/>
         <source>Name of the caller</source>
         <translation>报警人姓名</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="172"/>
+        <location filename="../../console/panels/call_taking.py" line="181"/>
         <source>e.g. +86 138 0000 0000</source>
         <translation>例如 +86 138 0000 0000</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="173"/>
         <source>Type a street address, or click the map</source>
-        <translation>输入街道地址，或在地图上点选</translation>
+        <translation type="vanished">输入街道地址，或在地图上点选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="174"/>
+        <location filename="../../console/panels/call_taking.py" line="182"/>
+        <source>Street address, or latitude, longitude</source>
+        <translation>街道地址，或经纬度（纬度在前）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="183"/>
         <source>What the caller reports</source>
         <translation>报警人所述情况</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="175"/>
+        <location filename="../../console/panels/call_taking.py" line="184"/>
         <source>— choose the incident type —</source>
         <translation>— 请选择事件类型 —</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="180"/>
+        <location filename="../../console/panels/call_taking.py" line="189"/>
         <source>P1 highest</source>
         <translation>P1 最高</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="180"/>
+        <location filename="../../console/panels/call_taking.py" line="189"/>
         <source>P5 lowest</source>
         <translation>P5 最低</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="182"/>
+        <location filename="../../console/panels/call_taking.py" line="191"/>
         <source>Pick on map</source>
         <translation>地图选点</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="183"/>
+        <location filename="../../console/panels/call_taking.py" line="192"/>
         <source>Click here, then on the map, to set the location</source>
         <translation>先点此按钮，再在地图上点击，即可确定位置</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="184"/>
+        <location filename="../../console/panels/call_taking.py" line="193"/>
         <source>Create incident</source>
         <translation>创建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="185"/>
+        <location filename="../../console/panels/call_taking.py" line="194"/>
         <source>Open the incident (Enter)</source>
         <translation>立案（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="186"/>
+        <location filename="../../console/panels/call_taking.py" line="195"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="187"/>
+        <location filename="../../console/panels/call_taking.py" line="196"/>
         <source>Attach call to it</source>
         <translation>并入该事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="188"/>
+        <location filename="../../console/panels/call_taking.py" line="197"/>
         <source>Create new incident anyway</source>
         <translation>仍然新建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="215"/>
+        <location filename="../../console/panels/call_taking.py" line="236"/>
+        <source>This map has no latitude and longitude: type a street address or click the map.</source>
+        <translation>此地图没有经纬度：请输入街道地址或在地图上点选。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="241"/>
+        <source>Off the map, %1 km away: check it, latitude comes first.</source>
+        <translation>不在地图上（相距 %1 公里）：请核对，纬度在前。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="248"/>
         <source>Pick a known address from the list.</source>
         <translation>请从列表中选择已知地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="218"/>
+        <location filename="../../console/panels/call_taking.py" line="251"/>
         <source>outside every grid cell</source>
         <translation>不在任何网格内</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="219"/>
+        <location filename="../../console/panels/call_taking.py" line="252"/>
         <source>Grid cell %1 %2 · community %3 · grid worker %4</source>
         <translation>网格 %1 %2 · 社区 %3 · 网格员 %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="230"/>
+        <location filename="../../console/panels/call_taking.py" line="263"/>
         <source>Location from the map: %1</source>
         <translation>已从地图取点：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="259"/>
+        <location filename="../../console/panels/call_taking.py" line="295"/>
         <source>Unknown address: choose one from the suggestions or click the map.</source>
         <translation>地址无法识别：请从联想列表中选择，或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="262"/>
+        <location filename="../../console/panels/call_taking.py" line="298"/>
         <source>Enter the address of the incident.</source>
         <translation>请输入事发地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="265"/>
+        <location filename="../../console/panels/call_taking.py" line="301"/>
         <source>Choose the incident type.</source>
         <translation>请选择事件类型。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="271"/>
+        <location filename="../../console/panels/call_taking.py" line="307"/>
         <source>A callback number may hold only digits, spaces, +, - and parentheses.</source>
         <translation>回拨电话只能包含数字、空格、+、- 和括号。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="277"/>
+        <location filename="../../console/panels/call_taking.py" line="313"/>
         <source>The call was not recorded: correct the fields marked in red.</source>
         <translation>接警未记录：请更正红色标出的项目。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="306"/>
+        <location filename="../../console/panels/call_taking.py" line="342"/>
         <source>Incident %1 created</source>
         <translation>已创建事件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="312"/>
+        <location filename="../../console/panels/call_taking.py" line="348"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="319"/>
+        <location filename="../../console/panels/call_taking.py" line="355"/>
         <source>Likely the same incident: %1 %2 at %3, %4 m away, reported %5 min ago (%6 calls).</source>
         <translation>可能是同一事件：%1 %2，位于 %3，相距 %4 米，%5 分钟前报警（已接 %6 次来电）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="324"/>
+        <location filename="../../console/panels/call_taking.py" line="360"/>
         <source>%1 more nearby.</source>
         <translation>附近另有 %1 起。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="326"/>
+        <location filename="../../console/panels/call_taking.py" line="362"/>
         <source>Attach call to %1</source>
         <translation>并入 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="345"/>
+        <location filename="../../console/panels/call_taking.py" line="381"/>
         <source>Call attached to %1</source>
         <translation>来电已并入 %1</translation>
     </message>
@@ -354,6 +368,34 @@
         <location filename="../../console/shortcuts.py" line="101"/>
         <source>Keys</source>
         <translation>按键</translation>
+    </message>
+</context>
+<context>
+    <name>Coordinates</name>
+    <message>
+        <location filename="../../console/vocabulary.py" line="136"/>
+        <source>%1° N</source>
+        <translation>北纬 %1°</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="137"/>
+        <source>%1° S</source>
+        <translation>南纬 %1°</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="138"/>
+        <source>%1° E</source>
+        <translation>东经 %1°</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="139"/>
+        <source>%1° W</source>
+        <translation>西经 %1°</translation>
+    </message>
+    <message>
+        <location filename="../../console/vocabulary.py" line="140"/>
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
     </message>
 </context>
 <context>
@@ -689,87 +731,87 @@
 <context>
     <name>IncidentType</name>
     <message>
-        <location filename="../../console/vocabulary.py" line="157"/>
+        <location filename="../../console/vocabulary.py" line="168"/>
         <source>Structure fire</source>
         <translation>建筑火灾</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="158"/>
+        <location filename="../../console/vocabulary.py" line="169"/>
         <source>Vehicle fire</source>
         <translation>车辆火灾</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="159"/>
+        <location filename="../../console/vocabulary.py" line="170"/>
         <source>Smoke reported</source>
         <translation>发现冒烟</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="160"/>
+        <location filename="../../console/vocabulary.py" line="171"/>
         <source>Explosion</source>
         <translation>爆炸</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="161"/>
+        <location filename="../../console/vocabulary.py" line="172"/>
         <source>Gas leak</source>
         <translation>燃气泄漏</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="162"/>
+        <location filename="../../console/vocabulary.py" line="173"/>
         <source>Hazardous materials</source>
         <translation>危化品事故</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="163"/>
+        <location filename="../../console/vocabulary.py" line="174"/>
         <source>Medical emergency</source>
         <translation>急病急救</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="164"/>
+        <location filename="../../console/vocabulary.py" line="175"/>
         <source>Fall / injury</source>
         <translation>跌倒 / 受伤</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="165"/>
+        <location filename="../../console/vocabulary.py" line="176"/>
         <source>Traffic collision</source>
         <translation>交通事故</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="166"/>
+        <location filename="../../console/vocabulary.py" line="177"/>
         <source>Assault</source>
         <translation>殴打伤人</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="167"/>
+        <location filename="../../console/vocabulary.py" line="178"/>
         <source>Burglary</source>
         <translation>入室盗窃</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="168"/>
+        <location filename="../../console/vocabulary.py" line="179"/>
         <source>Public disturbance</source>
         <translation>扰乱公共秩序</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="169"/>
+        <location filename="../../console/vocabulary.py" line="180"/>
         <source>Flooding</source>
         <translation>内涝积水</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="170"/>
+        <location filename="../../console/vocabulary.py" line="181"/>
         <source>Building collapse</source>
         <translation>建筑坍塌</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="171"/>
+        <location filename="../../console/vocabulary.py" line="182"/>
         <source>Water rescue</source>
         <translation>水上救援</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="172"/>
+        <location filename="../../console/vocabulary.py" line="183"/>
         <source>Welfare check</source>
         <translation>上门探视</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="173"/>
+        <location filename="../../console/vocabulary.py" line="184"/>
         <source>Community hazard</source>
         <translation>社区隐患</translation>
     </message>
@@ -777,107 +819,107 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="66"/>
+        <location filename="../../console/main_window.py" line="67"/>
         <source>Incident queue</source>
         <translation>事件队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="67"/>
+        <location filename="../../console/main_window.py" line="68"/>
         <source>Resource roster</source>
         <translation>力量名册</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="68"/>
+        <location filename="../../console/main_window.py" line="69"/>
         <source>Take a call</source>
         <translation>接警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="69"/>
+        <location filename="../../console/main_window.py" line="70"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="70"/>
+        <location filename="../../console/main_window.py" line="71"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="71"/>
+        <location filename="../../console/main_window.py" line="72"/>
         <source>Situation dashboard</source>
         <translation>态势看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="72"/>
+        <location filename="../../console/main_window.py" line="73"/>
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="73"/>
+        <location filename="../../console/main_window.py" line="74"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="74"/>
+        <location filename="../../console/main_window.py" line="75"/>
         <source>Joint decisions</source>
         <translation>辅助决策</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="328"/>
+        <location filename="../../console/main_window.py" line="338"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="332"/>
+        <location filename="../../console/main_window.py" line="342"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="347"/>
+        <location filename="../../console/main_window.py" line="357"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="378"/>
+        <location filename="../../console/main_window.py" line="388"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="382"/>
+        <location filename="../../console/main_window.py" line="392"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="382"/>
+        <location filename="../../console/main_window.py" line="392"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="383"/>
+        <location filename="../../console/main_window.py" line="393"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="383"/>
+        <location filename="../../console/main_window.py" line="393"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="384"/>
+        <location filename="../../console/main_window.py" line="394"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="384"/>
+        <location filename="../../console/main_window.py" line="394"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="387"/>
+        <location filename="../../console/main_window.py" line="397"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="162"/>
+        <location filename="../../console/command.py" line="172"/>
         <source>The drill is over.</source>
         <translation>演练已结束。</translation>
     </message>
@@ -885,70 +927,70 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="249"/>
+        <location filename="../../console/map_view.py" line="253"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="250"/>
+        <location filename="../../console/map_view.py" line="254"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="250"/>
+        <location filename="../../console/map_view.py" line="254"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="251"/>
+        <location filename="../../console/map_view.py" line="255"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="252"/>
+        <location filename="../../console/map_view.py" line="256"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="252"/>
+        <location filename="../../console/map_view.py" line="256"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="253"/>
-        <location filename="../../console/map_view.py" line="280"/>
+        <location filename="../../console/map_view.py" line="257"/>
+        <location filename="../../console/map_view.py" line="284"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="253"/>
-        <location filename="../../console/map_view.py" line="281"/>
+        <location filename="../../console/map_view.py" line="257"/>
+        <location filename="../../console/map_view.py" line="285"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="256"/>
+        <location filename="../../console/map_view.py" line="260"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="257"/>
+        <location filename="../../console/map_view.py" line="261"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="258"/>
+        <location filename="../../console/map_view.py" line="262"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="259"/>
+        <location filename="../../console/map_view.py" line="263"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="282"/>
-        <location filename="../../console/vocabulary.py" line="156"/>
+        <location filename="../../console/map_view.py" line="286"/>
+        <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
     </message>
@@ -1121,47 +1163,57 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../console/status.py" line="84"/>
+        <location filename="../../console/status.py" line="87"/>
         <source>Operator: %1</source>
         <translation>值班员：%1</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="87"/>
+        <location filename="../../console/status.py" line="90"/>
         <source>hub %1: no token (BEACON_HUB_TOKEN)</source>
         <translation>枢纽 %1：缺少令牌（BEACON_HUB_TOKEN）</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="88"/>
+        <location filename="../../console/status.py" line="91"/>
         <source>hub %1: connecting…</source>
         <translation>枢纽 %1：正在连接…</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="89"/>
+        <location filename="../../console/status.py" line="92"/>
         <source>hub %1: connected</source>
         <translation>枢纽 %1：已连接</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="90"/>
+        <location filename="../../console/status.py" line="93"/>
         <source>hub %1: connection lost, retrying</source>
         <translation>枢纽 %1：连接中断，正在重试</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="91"/>
+        <location filename="../../console/status.py" line="94"/>
         <source>hub %1: refused</source>
         <translation>枢纽 %1：被拒绝</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="92"/>
+        <location filename="../../console/status.py" line="95"/>
         <source>hub %1: not connected</source>
         <translation>枢纽 %1：未连接</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="86"/>
+        <location filename="../../console/status.py" line="101"/>
+        <source>The point under the mouse on the map</source>
+        <translation>鼠标所指的地图位置</translation>
+    </message>
+    <message>
+        <location filename="../../console/status.py" line="118"/>
+        <source>x %1 m, y %2 m</source>
+        <translation>x %1 米，y %2 米</translation>
+    </message>
+    <message>
+        <location filename="../../console/status.py" line="89"/>
         <source>offline: no hub</source>
         <translation>离线：未连接枢纽</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="96"/>
+        <location filename="../../console/status.py" line="99"/>
         <source>Link to the hub that keeps workstations and field teams in sync</source>
         <translation>与枢纽的连接，用于同步各席位和外勤队伍</translation>
     </message>

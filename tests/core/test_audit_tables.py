@@ -173,9 +173,8 @@ def test_the_city_row_is_written_with_the_event_and_named_by_its_digest(sqlite_u
                                                                         ) -> None:
     import hashlib
 
-    from core.store import event_log
-
     from core.profile import DatabaseKind
+    from core.store import event_log
 
     centre = open_centre(sqlite_url, city_scale="small", new_kind=DatabaseKind.DEMO)
     try:

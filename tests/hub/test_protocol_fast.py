@@ -72,3 +72,15 @@ def test_the_fast_validator_leaves_the_message_as_it_was() -> None:
     for type_ in protocol.CLIENT_TYPES:
         message = copy.deepcopy(VALID[type_])
         assert protocol.check("to_hub", message) == VALID[type_]
+
+
+def test_the_validators_agree_on_positions_in_degrees() -> None:
+    """The position schema's two forms (metres or degrees, never both) compile alike."""
+    base = {"v": 1, "type": "position", "id": "E12.4", "lat": 30.27, "lon": 120.15}
+    variants = [base, {**base, "x": 1.0}, {**base, "y": 1.0}, {**base, "x": 1.0, "y": 2.0},
+                {k: v for k, v in base.items() if k != "lon"},
+                {k: v for k, v in base.items() if k not in ("lat", "lon")}]
+    variants += [{**base, key: probe} for key in ("lat", "lon")
+                 for probe in [*PROBES, 90.5, -90.0, 180.0, -180.5]]
+    assert [v for v in variants if len(set(_verdicts("position", v))) > 1] == []
+    assert {_verdicts("position", v)[0] for v in variants} == {True, False}
