@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import sys
-from typing import Any
 
-from core.cli.common import add_db_argument, open_db
+from core.cli.common import (
+    add_db_argument,
+    add_sign_in_arguments,
+    open_db,
+    read_password,
+    sign_in_as,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,47 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="the incident, e.g. INC-00012")
     erase.add_argument("--reason", required=True,
                        help="why, e.g. the request's reference (recorded in the log)")
-    erase.add_argument("--user", required=True, metavar="NAME",
-                       help="the supervisor who erases (recorded as the actor); the password "
-                            "comes from BEACON_PASSWORD or, with --password-stdin, standard "
-                            "input")
-    erase.add_argument("--password-stdin", action="store_true",
-                       help="read the password from the first line of standard input")
+    add_sign_in_arguments(erase, "the supervisor who erases")
     erase.add_argument("--json", action="store_true", help="print the result as JSON")
     erase.set_defaults(func=run_erase)
-
-
-def _password(args: argparse.Namespace) -> str:
-    from core.errors import UserError
-
-    if args.password_stdin:
-        line = sys.stdin.readline()
-        if not line:
-            raise UserError("--password-stdin: standard input is empty")
-        return line.rstrip("\r\n")
-    password = os.environ.get("BEACON_PASSWORD")
-    if password is None:
-        raise UserError(f"no password for {args.user}: set BEACON_PASSWORD or use "
-                        "--password-stdin")
-    return password
-
-
-def _sign_in(service: Any, username: str, password: str) -> Any:  # -> core.auth.Actor
-    """Check the password and record the sign-in (a `SignIn` event); the operator's actor."""
-    from core.auth import Actor
-    from core.commands import SignIn
-    from core.domain.kinds import Role
-    from core.errors import PermissionDenied
-    from core.store.schema import OperatorRow
-
-    with service.db.session() as s:
-        row = s.get(OperatorRow, username)
-        role = Role(row.role) if row is not None else None
-    if role is None:
-        raise PermissionDenied("unknown user name or wrong password", field="password")
-    actor = Actor(username, role)
-    service.execute(SignIn(username, password, f"cli@{socket.gethostname()}"), actor)
-    return actor
 
 
 def run_erase(args: argparse.Namespace) -> int:
@@ -82,10 +47,10 @@ def run_erase(args: argparse.Namespace) -> int:
     from core.service import CommandService
     from core.store.erasure import scrub_freed_pages
 
-    password = _password(args)
+    read_password(args)  # a missing password is said before the database is opened
     db = open_db(args.db)
     service = CommandService(db)
-    actor = _sign_in(service, args.user, password)
+    actor = sign_in_as(service, args)
     event = service.execute(EraseCallerData(args.incident, args.reason), actor)
     p = event.payload
     scrubbed = scrub_freed_pages(db)

@@ -51,23 +51,46 @@ def fail(message: str) -> UserError:
 
 
 def cli_actor():  # noqa: ANN201 - core.auth.Actor
-    """Who a command-line action is recorded as: "os:<user>" (the operating system's
-    account running the command), with the supervisor's rights.
+    """Who a command-line action is recorded as: `core.auth.cli_actor` (one rule)."""
+    from core.auth import cli_actor as actor
 
-    The command line talks to the database directly, so whoever can run it can do
-    anything; the log names the OS account (and the command records the workstation)
-    so the action is traceable. The "os:" prefix cannot clash with an operator's name,
-    which has no colon.
-    """
-    import getpass
+    return actor()
 
-    from core.auth import Actor
-    from core.domain.kinds import Role
 
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no name for this uid (some containers)
-        import os
+def add_sign_in_arguments(parser: argparse.ArgumentParser, who: str = "the operator") -> None:
+    """`--user NAME` and `--password-stdin`: commands that act as a signed-in operator."""
+    parser.add_argument("--user", required=True, metavar="NAME",
+                        help=f"{who} to act as (recorded as the actor); the password comes "
+                             "from BEACON_PASSWORD or, with --password-stdin, standard input")
+    parser.add_argument("--password-stdin", action="store_true",
+                        help="read the password from the first line of standard input")
 
-        user = f"uid{os.getuid()}" if hasattr(os, "getuid") else "unknown"
-    return Actor(f"os:{user}"[:120], Role.SUPERVISOR)
+
+def read_password(args: argparse.Namespace) -> str:
+    """The password for `args.user`: the first line of standard input with
+    `--password-stdin`, else `BEACON_PASSWORD`; `UserError` when there is none."""
+    import os
+    import sys
+
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise UserError("--password-stdin: standard input is empty")
+        return line.rstrip("\r\n")
+    password = os.environ.get("BEACON_PASSWORD")
+    if password is None:
+        raise UserError(f"no password for {args.user}: set BEACON_PASSWORD or use "
+                        "--password-stdin")
+    return password
+
+
+def sign_in_as(service, args: argparse.Namespace):  # noqa: ANN001, ANN201 - Actor
+    """Sign `args.user` in through `core.signin` (lockout, logged failures, the row checked
+    against the log), recorded at workstation `cli@<host>`; returns the operator's actor."""
+    import socket
+
+    from core.signin import sign_in
+
+    actor, _display = sign_in(service, args.user, read_password(args),
+                              f"cli@{socket.gethostname()}")
+    return actor

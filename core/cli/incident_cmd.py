@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import socket
-import sys
 from typing import Any
 
-from core.cli.common import add_db_argument
+from core.cli.common import add_db_argument, add_sign_in_arguments, read_password
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Open an incident at an address the city knows, or at a point "
                     "(--at X,Y in the city's metres). Prints the new incident's id.")
     add_db_argument(create)
-    _add_sign_in(create)
+    add_sign_in_arguments(create)
     create.add_argument("--type", required=True, metavar="TYPE",
                         help="incident type, e.g. structure_fire, medical, traffic_collision "
                              "('beacon incident types' lists them)")
@@ -52,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Assign one or more available units to an open incident; each unit "
                     "is told over the hub (an `assignment` message) when it is connected.")
     add_db_argument(dispatch)
-    _add_sign_in(dispatch)
+    add_sign_in_arguments(dispatch)
     dispatch.add_argument("incident", metavar="INCIDENT", help="incident id, e.g. INC-00013")
     dispatch.add_argument("--unit", dest="units", action="append", required=True,
                           metavar="UNIT", help="unit id (repeat for several), e.g. E12")
@@ -63,14 +61,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                            description="List the incident types and their default priority.")
     types.add_argument("--json", action="store_true", help="print JSON")
     types.set_defaults(func=run_types)
-
-
-def _add_sign_in(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--user", required=True, metavar="NAME",
-                        help="the operator to act as; the password comes from "
-                             "BEACON_PASSWORD or, with --password-stdin, standard input")
-    parser.add_argument("--password-stdin", action="store_true",
-                        help="read the password from the first line of standard input")
 
 
 def _point(value: str) -> tuple[float, float]:
@@ -87,26 +77,11 @@ def _point(value: str) -> tuple[float, float]:
     return x, y
 
 
-def _password(args: argparse.Namespace) -> str:
-    from core.errors import UserError
-
-    if args.password_stdin:
-        line = sys.stdin.readline()
-        if not line:
-            raise UserError("--password-stdin: standard input is empty")
-        return line.rstrip("\r\n")
-    password = os.environ.get("BEACON_PASSWORD")
-    if password is None:
-        raise UserError(f"no password for {args.user}: set BEACON_PASSWORD or use "
-                        "--password-stdin")
-    return password
-
-
 def _signed_in(args: argparse.Namespace) -> Any:  # core.centre.Centre
     from core.centre import open_centre
     from core.settings import database_url
 
-    password = _password(args)
+    password = read_password(args)
     centre = open_centre(database_url(args.db), demo=False)
     try:
         centre.sign_in(args.user, password, f"cli@{socket.gethostname()}")
@@ -151,7 +126,10 @@ def run_create(args: argparse.Namespace) -> int:
                           "address": p["address"], "cell": p.get("cell_code"),
                           "x": p["x"], "y": p["y"], "seq": event.seq}, ensure_ascii=False))
     else:
-        print(f"{p['id']} created: {p['type']} P{p['priority']} at {p['address']}"
+        from core.text import terminal_safe
+
+        print(f"{p['id']} created: {p['type']} P{p['priority']} at "
+              f"{terminal_safe(p['address'])}"
               + (f" (cell {p['cell_code']})" if p.get("cell_code") else ""))
     return 0
 

@@ -98,7 +98,7 @@ def test_a_database_never_labelled_is_live_and_set_kind_labels_it(
 
     (first, second) = _events(db_url)
     assert first.type == second.type == "database_kind_set"
-    assert first.actor.startswith("os:") and first.actor == second.actor
+    assert first.actor.startswith("cli:") and first.actor == second.actor
     assert (first.payload["kind"], first.payload["previous"]) == ("training", None)
     assert (second.payload["kind"], second.payload["previous"]) == ("demo", "training")
     db = open_database(db_url)
