@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-from sqlalchemy import select
-
 from core.auth import SYSTEM, Actor
 from core.city.model import City
 from core.clock import Clock, SimulatedClock
@@ -34,7 +32,7 @@ from core.errors import UserError, ValidationError
 from core.profile import DatabaseKind, database_kind, log_is_empty, read_profile
 from core.service import CommandService, LiveState
 from core.store.database import Database, open_database
-from core.store.schema import CityRow, OperatorRow
+from core.store.schema import OperatorRow
 
 try:
     import fcntl
@@ -96,17 +94,16 @@ def store_city(service: CommandService, city: City, source: str) -> None:
 def load_city(db: Database) -> City | None:
     """The city stored in the database, or None."""
     from core.city.serialize import city_from_dict
+    from core.store.city_row import stored_city_document
 
-    with db.session() as s:
-        row = s.execute(select(CityRow).order_by(CityRow.id.desc()).limit(1)).scalar_one_or_none()
-        if row is None:
-            return None
-        try:
-            # The row's source places a city saved before the format recorded it.
-            return city_from_dict(json.loads(zlib.decompress(row.data)),
-                                  stored_source=row.source)
-        except (zlib.error, ValueError, KeyError) as exc:
-            raise UserError(f"the city stored in {db.display_url()} is damaged: {exc}") from None
+    stored = stored_city_document(db)
+    if stored is None:
+        return None
+    try:
+        # The row's source places a city saved before the format recorded it.
+        return city_from_dict(stored[0], stored_source=stored[1])
+    except (ValueError, KeyError) as exc:
+        raise UserError(f"the city stored in {db.display_url()} is damaged: {exc}") from None
 
 
 def ensure_demo_operator(service: CommandService) -> None:

@@ -67,8 +67,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     log.add_argument("--incident", help="only events about this incident")
     log.add_argument("--unit", help="only events about this unit")
     log.add_argument("--actor", help="only events by this operator or unit")
-    log.add_argument("--since", type=timestamp, help="from this time (ISO 8601)")
-    log.add_argument("--until", type=timestamp, help="up to this time (ISO 8601)")
+    log.add_argument("--since", type=timestamp,
+                     help="from this time (ISO 8601; without a zone, the centre's local time)")
+    log.add_argument("--until", type=timestamp,
+                     help="up to this time (ISO 8601; without a zone, the centre's local "
+                          "time)")
     log.add_argument("--after", type=_sequence, default=0, metavar="SEQ",
                      help="only events after this sequence number (the next page)")
     log.add_argument("--limit", type=_positive, default=200,
@@ -238,6 +241,18 @@ def run_key_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def event_units(event: object) -> list[str]:
+    """Every unit an event concerns: its own, and those an assignment or release names."""
+    from core.store.event_log import UNIT_FIELDS, UNIT_LIST_FIELDS
+
+    p = event.payload  # type: ignore[attr-defined]
+    units = [event.unit_id] if event.unit_id else []  # type: ignore[attr-defined]
+    for f in UNIT_LIST_FIELDS:
+        units += [u for u in p.get(f, ()) if isinstance(u, str)]
+    units += [p[f] for f in UNIT_FIELDS if isinstance(p.get(f), str)]
+    return list(dict.fromkeys(units))
+
+
 def run_log(args: argparse.Namespace) -> int:
     """Print the matching events, one line each; say on stderr when a page is cut short.
 
@@ -245,29 +260,42 @@ def run_log(args: argparse.Namespace) -> int:
     scenario's, shown as the drill's actor) is shown escaped and cannot forge a line."""
     import sys
 
+    from core.local_time import format_local, local_naive_to_utc, to_local
     from core.store import event_log
+    from core.store.city_row import centre_time_zone
     from core.text import terminal_safe, terminal_safe_json
 
     db = open_read_only(args.db)
+    zone = centre_time_zone(db)
+    # A time typed without a zone is the centre's local time, as every time shown is.
+    since, until = (None if t is None else local_naive_to_utc(t, zone)
+                    for t in (args.since, args.until))
     # One more than the page: whether more follow, without counting the whole log.
     q = event_log.EventQuery(incident_id=args.incident, unit_id=args.unit, actor=args.actor,
-                             since=args.since, until=args.until, after_seq=args.after,
+                             since=since, until=until, after_seq=args.after,
                              limit=args.limit + 1)
     with db.session() as s:
         events = event_log.query(s, q)
     more = len(events) > args.limit
     events = events[: args.limit]
-    for e in events:
+    # Columns as wide as this page needs, so a long actor never shifts the others.
+    actors = [terminal_safe(e.actor) for e in events]
+    types = [terminal_safe(e.type) for e in events]
+    actor_w = max((len(a) for a in actors), default=5)
+    type_w = max((len(t) for t in types), default=4)
+    for e, actor, type_ in zip(events, actors, types, strict=True):
         if args.json:
             print(terminal_safe_json(json.dumps(
-                {"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "type": e.type,
-                 "incident": e.incident_id, "unit": e.unit_id, "payload": e.payload,
-                 "v": e.v, "personal": dict(e.personal)},
+                {"seq": e.seq, "at": e.at.isoformat(),
+                 "local": to_local(e.at, zone).isoformat(), "actor": e.actor,
+                 "type": e.type, "incident": e.incident_id, "unit": e.unit_id,
+                 "units": event_units(e), "payload": e.payload, "v": e.v,
+                 "personal": dict(e.personal)},
                 ensure_ascii=False)))
         else:
-            about = " ".join(terminal_safe(x) for x in (e.incident_id, e.unit_id) if x)
-            print(f"{e.seq:>7}  {e.at:%Y-%m-%d %H:%M:%S}  {terminal_safe(e.actor):<12} "
-                  f"{terminal_safe(e.type):<26} {about}")
+            about = " ".join(terminal_safe(x) for x in (e.incident_id, *event_units(e)) if x)
+            print(f"{e.seq:>7}  {format_local(e.at, zone)}  {actor:<{actor_w}}  "
+                  f"{type_:<{type_w}}  {about}".rstrip())
     if more:
         # On stderr: stdout stays nothing but events (JSON lines with --json).
         sys.stdout.flush()

@@ -26,15 +26,15 @@ def existing_file(value: str) -> Path:
 
 
 def timestamp(value: str) -> datetime:
-    """An argparse type: an ISO 8601 time; a time without zone is taken as UTC."""
-    from datetime import UTC
-
+    """An argparse type: an ISO 8601 time. One without a zone is returned as typed:
+    the command reads it in the centre's time zone (`core.local_time.local_naive_to_utc`).
+    """
     try:
         at = datetime.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"not a time: {value!r} (use ISO 8601, e.g. 2026-03-01T08:00)") from None
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+    return at
 
 
 def open_db(url: str | None, *, upgrade: bool = True):  # noqa: ANN201 - Database

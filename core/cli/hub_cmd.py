@@ -185,12 +185,16 @@ def run_token_create(args: argparse.Namespace) -> int:
 def run_token_list(args: argparse.Namespace) -> int:
     """Print the tokens, one a line."""
     from core.hub.tokens import list_tokens
+    from core.local_time import format_local
+    from core.store.city_row import centre_time_zone
     from core.text import terminal_safe
 
-    for t in list_tokens(open_db(args.db)):
+    db = open_db(args.db)
+    zone = centre_time_zone(db)  # times as the centre reads them, offset shown
+    for t in list_tokens(db):
         state = "revoked" if t.revoked else "active"
         print(f"{t.id}  {t.kind:<8} {terminal_safe(t.subject):<16} "
-              f"{t.created_at:%Y-%m-%d %H:%M}  {state}")
+              f"{format_local(t.created_at, zone, '%Y-%m-%d %H:%M')}  {state}")
     return 0
 
 
