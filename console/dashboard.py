@@ -89,12 +89,21 @@ class Dashboard(QWidget):
 
     # ------------------------------------------------------------------ building
 
+    def _zone_offset_west(self) -> int:
+        """The centre's offset from UTC in pyqtgraph's sense (seconds west of UTC), so the
+        time axis reads the centre's local time, not the workstation's."""
+        from core.local_time import to_local
+
+        now = self._centre.service.clock.now()
+        offset = to_local(now, self._centre.city.time_zone).utcoffset()
+        return -int(offset.total_seconds()) if offset is not None else 0
+
     def _build(self) -> None:
         self._canvas = pg.GraphicsLayoutWidget(parent=self)
         self._canvas.setObjectName("dashboardCanvas")
         self._open_plot = self._canvas.addPlot(
             row=0, col=0, colspan=2,
-            axisItems={"bottom": pg.DateAxisItem()})  # the workstation's local time
+            axisItems={"bottom": pg.DateAxisItem(utcOffset=self._zone_offset_west())})
         self._open_legend = self._open_plot.addLegend(offset=(8, 8), colCount=5)
         self._open_curves = {
             p: self._open_plot.plot([], [], pen=pg.mkPen(PRIORITY_COLOURS[p], width=2.5))

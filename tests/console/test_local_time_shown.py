@@ -55,3 +55,17 @@ def test_roster_report_times_are_local_and_the_header_names_the_zone(  # noqa: A
     assert header.endswith("(UTC+08:00)")
     qtbot.waitUntil(lambda: model.unit_items(unit.id)[RosterColumn.REPORT].text()
                     == "07:30:00")
+
+
+def test_dashboard_time_axis_reads_the_centres_local_time(late_centre, make_window):  # noqa: ANN001
+    from console.dashboard import Dashboard
+
+    window = make_window()
+    dash = window.findChildren(Dashboard)[0]
+    axis = dash._open_plot.getAxis("bottom")
+    at = LATE_CALL.timestamp()
+    from pyqtgraph.graphicsItems.DateAxisItem import HOUR_MINUTE_ZOOM_LEVEL
+
+    axis.zoomLevel = HOUR_MINUTE_ZOOM_LEVEL  # what a window of some minutes paints with
+    spec = next(s for s in HOUR_MINUTE_ZOOM_LEVEL.tickSpecs if s.format == "%H:%M")
+    assert axis.tickStrings([at], 1.0, spec.spacing) == ["07:30"]
