@@ -24,11 +24,20 @@ from sqlalchemy import JSON, Table, Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from core.domain.model import content_digest
-from core.domain.state import State
+from core.domain.state import PROFILE_DEFAULTS, State
 from core.errors import PermissionDenied
+from core.hub.tables import HubTokenRow
 from core.store import event_log
 from core.store.database import Database
-from core.store.schema import CityRow, EventRow, IncidentRow, OperatorRow, UnitRow, UTCTime
+from core.store.schema import (
+    CityRow,
+    DatabaseProfileRow,
+    EventRow,
+    IncidentRow,
+    OperatorRow,
+    UnitRow,
+    UTCTime,
+)
 
 Rows = Mapping[Any, Mapping[str, Any]]
 
@@ -178,6 +187,15 @@ TABLE_CHECKS: list[TableCheck] = [
     TableCheck("city", CityRow.__table__, "id", ("name", "source", "data", "created_at"),
                _city_rows,
                stored=_city_stored, secret=frozenset({"data"}), same=_city_same),
+    TableCheck("access token", HubTokenRow.__table__, "id",
+               ("kind", "subject", "token_hash", "created_at", "revoked"),
+               lambda state: {k: dict(v) for k, v in state.tokens.items()},
+               secret=frozenset({"token_hash"})),
+    # One row once anything labelled the database or played a drill on it.
+    TableCheck("database profile", DatabaseProfileRow.__table__, "id",
+               ("kind", "clock_domain", "exercise"),
+               lambda state: ({} if state.profile == PROFILE_DEFAULTS
+                              else {1: dict(state.profile)})),
 ]
 
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from typing import Any
 
 from core.domain.kinds import Agency, UnitKind
 from core.domain.lifecycle import IncidentStatus, UnitStatus
@@ -22,8 +23,7 @@ from core.events import Event
 log = logging.getLogger(__name__)
 
 # Event types that change no state: known, skipped.
-PASSIVE_EVENTS = frozenset({"operator_signed_in", "message_sent", "sign_in_failed",
-                            "hub_token_created", "hub_token_revoked"})
+PASSIVE_EVENTS = frozenset({"operator_signed_in", "message_sent", "sign_in_failed"})
 # What a database is (`core.profile`) before any event says (never labelled, wall
 # clock); `database_kind_set` and `exercise_started` change it (`profile_changes`).
 PROFILE_DEFAULTS: dict[str, str | None] = {"kind": None, "clock_domain": "wall",
@@ -50,6 +50,8 @@ class State:
     last_seq: int = 0
     # The database's profile row (kind, clock domain, exercise), see `profile_changes`.
     profile: dict[str, str | None] = field(default_factory=lambda: dict(PROFILE_DEFAULTS))
+    # Hub access tokens by id: kind, subject, token_hash (SHA-256), created_at, revoked.
+    tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
         """Change the state as `event` says; events must come in sequence order.
@@ -91,6 +93,19 @@ def profile_changes(event: Event) -> dict[str, str | None]:
     if event.type == "exercise_started":
         return {"clock_domain": p["clock"], "exercise": p["name"]}
     return {}
+
+
+def _token_created(state: State, e: Event) -> None:
+    p = e.payload
+    state.tokens[p["token_id"]] = {"kind": p["kind"], "subject": p["subject"],
+                                   "token_hash": p["token_hash"], "created_at": e.at,
+                                   "revoked": False}
+
+
+def _token_revoked(state: State, e: Event) -> None:
+    token = state.tokens.get(e.payload["token_id"])
+    if token is not None:
+        token["revoked"] = True
 
 
 def _profile_changed(state: State, e: Event) -> None:
@@ -249,6 +264,8 @@ _HANDLERS = {
     "personal_data_erased": _personal_data_erased,
     "operator_created": _operator_created,
     "city_loaded": _city_loaded,
+    "hub_token_created": _token_created,
+    "hub_token_revoked": _token_revoked,
     "database_kind_set": _profile_changed,
     "exercise_started": _profile_changed,
 }

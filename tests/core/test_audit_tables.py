@@ -211,7 +211,8 @@ def test_a_new_table_joins_the_check_with_one_registry_entry(db: Database) -> No
         assert _messages(db) == ["token t1: in the table, not in the log"]
     finally:
         TABLE_CHECKS[:] = saved
-    assert compare_tables(db) == []
+    # The shipped registry checks access tokens too (with their own noun).
+    assert _messages(db) == ["access token t1: in the table, not in the log"]
 
 
 def test_logs_written_before_digests_were_recorded_still_verify(sqlite_url: str,
@@ -286,3 +287,38 @@ def test_a_writer_working_during_verification_causes_no_false_alarm(db: Database
         new_incident(CommandService(db, clock=sim_clock), "medical")
         assert compare_state(session, state) == []
     assert compare_tables(db) == []
+
+
+def test_access_tokens_and_the_database_kind_are_checked_against_the_log(
+        db: Database, sim_clock) -> None:  # noqa: ANN001
+    from core.commands import SetDatabaseKind
+    from core.hub.tokens import create_token, revoke_token
+
+    svc = CommandService(db, clock=sim_clock)
+    kept, _ = create_token(db, "unit", "E1", service=svc)
+    revoked, _ = create_token(db, "unit", "A1", service=svc)
+    revoke_token(db, revoked, service=svc)
+    svc.execute(SetDatabaseKind("training", "ws-1"), SYSTEM)
+    assert compare_tables(db) == []
+    # Someone with database access brings a revoked token back and relabels the database.
+    _sql(db, "UPDATE hub_tokens SET revoked = :no WHERE id = :id", no=False, id=revoked)
+    _sql(db, "UPDATE database_profile SET kind = 'live'")
+    messages = _messages(db)
+    assert any(f"access token {revoked}" in m and "revoked" in m for m in messages), messages
+    assert any("database profile" in m and "kind" in m for m in messages), messages
+    assert not any(kept in m for m in messages)
+    # A token inserted behind the log's back is named too.
+    _sql(db, "INSERT INTO hub_tokens (id, kind, subject, token_hash, created_at, revoked) "
+             "VALUES ('f00f', 'unit', 'E1', :h, '2026-03-01T08:00:00.000000+00:00', :no)",
+         h="ab" * 32, no=False)
+    assert any("f00f" in m for m in _messages(db))
+
+
+def test_an_operator_token_is_refused_when_the_role_was_raised_in_sql(
+        db: Database, sim_clock) -> None:  # noqa: ANN001
+    from core.hub.tokens import authenticate, create_token
+
+    _, token = create_token(db, "operator", "bob", clock=sim_clock)
+    assert authenticate(db, token).actor.role is Role.DISPATCHER
+    _sql(db, "UPDATE operators SET role = 'supervisor' WHERE username = 'bob'")
+    assert authenticate(db, token) is None  # not a supervisor through the back door

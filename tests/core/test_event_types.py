@@ -208,6 +208,18 @@ def _check_city_loaded(before: State, after: State, e: Event) -> None:
     assert after.cities[expected].digest == e.payload["digest"]
 
 
+def _check_token_created(before: State, after: State, e: Event) -> None:
+    token = after.tokens[e.payload["token_id"]]
+    assert e.payload["token_id"] not in before.tokens and not token["revoked"]
+    assert (token["subject"], token["token_hash"]) == (e.payload["subject"],
+                                                      e.payload["token_hash"])
+
+
+def _check_token_revoked(before: State, after: State, e: Event) -> None:
+    assert not before.tokens[e.payload["token_id"]]["revoked"]
+    assert after.tokens[e.payload["token_id"]]["revoked"]
+
+
 def _check_profile_changed(before: State, after: State, e: Event) -> None:
     from core.domain.state import profile_changes
 
@@ -220,8 +232,8 @@ EXPECTED: dict[str, Check] = {
     "sign_in_failed": _unchanged,
     "database_kind_set": _check_profile_changed,
     "exercise_started": _check_profile_changed,
-    "hub_token_created": _unchanged,
-    "hub_token_revoked": _unchanged,
+    "hub_token_created": _check_token_created,
+    "hub_token_revoked": _check_token_revoked,
     "city_loaded": _check_city_loaded,
     "message_sent": _unchanged,
     "units_registered": _check_units_registered,
