@@ -6,14 +6,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from core.audit import KEY_ENV, KEY_FILE_NAME
-from core.cli.common import add_db_argument, existing_file, timestamp
+from core.cli.common import add_db_argument, existing_file, open_read_only, timestamp
 from core.errors import UserError
-
-if TYPE_CHECKING:
-    from core.store.database import Database
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -85,15 +82,6 @@ def _add_key_argument(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--key", metavar="FILE",
                         help=f"the signing key {what} (default: ${KEY_ENV}, else "
                              f"{KEY_FILE_NAME} beside the settings file)")
-
-
-def open_read_only(url: str | None) -> Database:
-    """The database the user named (or the default), opened read-only: never created,
-    migrated or written; a missing or non-Beacon database raises `UserError`."""
-    from core.settings import database_url
-    from core.store.database import open_database
-
-    return open_database(database_url(url), read_only=True)
 
 
 def _positive(value: str) -> int:

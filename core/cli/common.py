@@ -45,6 +45,16 @@ def open_db(url: str | None, *, upgrade: bool = True):  # noqa: ANN201 - Databas
     return open_database(database_url(url), upgrade=upgrade)
 
 
+def open_read_only(url: str | None):  # noqa: ANN201 - Database
+    """The database the user named (or the default), opened read-only, for commands that
+    only read: never created, migrated or written; a missing or non-Beacon database
+    raises `UserError`."""
+    from core.settings import database_url
+    from core.store.database import open_database
+
+    return open_database(database_url(url), read_only=True)
+
+
 def fail(message: str) -> UserError:
     """A `UserError` to raise."""
     return UserError(message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.cli.common import add_db_argument, cli_actor, open_db
+from core.cli.common import add_db_argument, cli_actor, open_db, open_read_only
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,21 +51,25 @@ def run_info(args: argparse.Namespace) -> int:
 
     if args.json:
         return _print_info_json(args)
-    db = open_db(args.db)
+    db = open_read_only(args.db)  # a reading command never creates or migrates
     with db.session() as s:
-        print(f"database: {terminal_safe(db.display_url())}")
-        print(f"schema:   {db.schema_version()}")
+        print(_row("database", terminal_safe(db.display_url())))
+        print(_row("schema", db.schema_version()))
         profile = read_profile(db)
-        print(f"kind:     {profile.describe_kind()}, clock {profile.clock_domain.value}"
-              + (f" (last drill: {profile.exercise})" if profile.exercise else ""))
+        print(_row("kind", f"{profile.describe_kind()}, clock {profile.clock_domain.value}"
+                   + (f" (last drill: {profile.exercise})" if profile.exercise else "")))
         for label, table in (("events", EventRow), ("incidents", IncidentRow),
                              ("units", UnitRow), ("operators", OperatorRow)):
-            count = s.execute(select(func.count()).select_from(table)).scalar_one()
-            print(f"{label + ':':<10}{count}")
+            print(_row(label, s.execute(select(func.count()).select_from(table)).scalar_one()))
     # The city the database serves: name, place, zone, source, size.
     for line in _city_lines(_city_info(db)):
         print(line)
     return 0
+
+
+def _row(label: str, value: object) -> str:
+    """One `db info` line: the values in one column, whatever the label."""
+    return f"{label + ':':<11}{value}"
 
 
 def _print_info_json(args: argparse.Namespace) -> int:
@@ -76,7 +80,7 @@ def _print_info_json(args: argparse.Namespace) -> int:
 
     from core.store.schema import EventRow, IncidentRow, OperatorRow, UnitRow
 
-    db = open_db(args.db)
+    db = open_read_only(args.db)
     info: dict = {"database": db.display_url(), "schema": db.schema_version()}
     with db.session() as s:
         for label, table in (("events", EventRow), ("incidents", IncidentRow),
@@ -115,15 +119,15 @@ def _city_lines(city: dict | None) -> list[str]:
     from zoneinfo import ZoneInfo
 
     if city is None:
-        return ["city:     none (run 'beacon city demo' or 'beacon city import FILE')"]
-    lines = [f"city:     {city['name']}"]
+        return ["city:      none (run 'beacon city demo' or 'beacon city import FILE')"]
+    lines = [f"city:      {city['name']}"]
     place = city["place"]
     if place is None:
-        lines.append("place:    none: saved without a place on the earth, so positions "
+        lines.append("place:     none: saved without a place on the earth, so positions "
                      "are local metres only (import the city again to place it)")
     else:
         lat, lon = place["origin_lat"], place["origin_lon"]
-        lines.append(f"place:    {abs(lat):.6f} {'N' if lat >= 0 else 'S'}, "
+        lines.append(f"place:     {abs(lat):.6f} {'N' if lat >= 0 else 'S'}, "
                      f"{abs(lon):.6f} {'E' if lon >= 0 else 'W'} at local (0, 0); "
                      f"{place['projection']} projection, {place.get('datum', 'WGS 84')}")
     try:
@@ -131,14 +135,14 @@ def _city_lines(city: dict | None) -> list[str]:
         now = f"UTC{offset[:3]}:{offset[3:]} now"
     except (ValueError, LookupError):  # ZoneInfoNotFoundError is a LookupError
         now = "not a zone this machine knows"
-    lines.append(f"zone:     {city['time_zone']} ({now})")
-    lines.append(f"source:   {city['source_text']}")
+    lines.append(f"zone:      {city['time_zone']} ({now})")
+    lines.append(f"source:    {city['source_text']}")
     if city["attribution"]:
-        lines.append(f"licence:  {city['attribution']}")
+        lines.append(f"licence:   {city['attribution']}")
     c = city["counts"]
-    lines.append(f"size:     {c['intersections']} intersections, {c['cells']} cells, "
+    lines.append(f"size:      {c['intersections']} intersections, {c['cells']} cells, "
                  f"{c['stations']} stations, {c['units']} units, {c['addresses']} addresses")
-    version = f"format:   version {city['format_version']}"
+    version = f"format:    version {city['format_version']}"
     if city["format_version"] != city["read_as_version"]:
         version += (f" (read as version {city['read_as_version']}; the stored copy is "
                     "left as it was saved)")

@@ -9,7 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
-from core.cli.common import add_db_argument, existing_file, open_db
+from core.cli.common import add_db_argument, existing_file, open_db, open_read_only
 from core.errors import UserError
 
 
@@ -189,7 +189,7 @@ def run_token_list(args: argparse.Namespace) -> int:
     from core.store.city_row import centre_time_zone
     from core.text import terminal_safe
 
-    db = open_db(args.db)
+    db = open_read_only(args.db)
     zone = centre_time_zone(db)  # times as the centre reads them, offset shown
     for t in list_tokens(db):
         state = "revoked" if t.revoked else "active"

@@ -6,7 +6,7 @@ import argparse
 import getpass
 import sys
 
-from core.cli.common import add_db_argument, open_db
+from core.cli.common import add_db_argument, open_db, open_read_only
 from core.domain.kinds import Role
 
 
@@ -57,7 +57,7 @@ def run_list(args: argparse.Namespace) -> int:
     from core.store.schema import OperatorRow
     from core.text import terminal_safe
 
-    db = open_db(args.db)
+    db = open_read_only(args.db)
     with db.session() as s:
         for row in s.execute(select(OperatorRow).order_by(OperatorRow.username)).scalars():
             print(f"{row.username:<20} {row.role:<12} {terminal_safe(row.display_name)}")

@@ -191,7 +191,7 @@ def test_an_old_import_opens_without_a_place_and_says_so(
         city.to_latlon(0.0, 0.0)
     assert main(["db", "info", "--db", url]) == 0
     out = capsys.readouterr().out
-    assert "place:    none" in out and "format:   version 1 (read as version 2" in out
+    assert "place:     none" in out and "format:    version 1 (read as version 2" in out
     assert ODBL_ATTRIBUTION in out
     # the stored copy is left as it was saved (a reading command never writes)
     with open_database(url).session() as s:
@@ -236,19 +236,20 @@ def test_version_2_records_place_zone_source_and_size() -> None:
 
 def test_db_info_shows_the_city(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert main(["db", "upgrade", "--db", url]) == 0  # db info itself never creates one
     assert main(["db", "info", "--db", url]) == 0
-    assert "city:     none" in capsys.readouterr().out
+    assert "city:      none" in capsys.readouterr().out
     assert main(["city", "demo", "--small", "--db", url]) == 0
     capsys.readouterr()
     assert main(["db", "info", "--db", url]) == 0
     out = capsys.readouterr().out
-    assert "city:     Qinghe (small demo, seed 2026)" in out
-    assert "place:    30.650000 N, 103.800000 E at local (0, 0); tmerc" in out
-    assert "zone:     Asia/Shanghai (UTC+08:00 now)" in out
-    assert "source:   Beacon demo city (demo:small:2026)" in out
-    assert re.search(r"size:     \d+ intersections, 16 cells, \d+ stations, \d+ units, "
+    assert "city:      Qinghe (small demo, seed 2026)" in out
+    assert "place:     30.650000 N, 103.800000 E at local (0, 0); tmerc" in out
+    assert "zone:      Asia/Shanghai (UTC+08:00 now)" in out
+    assert "source:    Beacon demo city (demo:small:2026)" in out
+    assert re.search(r"size:      \d+ intersections, 16 cells, \d+ stations, \d+ units, "
                      r"\d+ addresses", out)
-    assert "licence" not in out and "format:   version 2\n" in out
+    assert "licence" not in out and "format:    version 2\n" in out
     assert main(["db", "info", "--db", url, "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     city = info["city"]

@@ -72,7 +72,20 @@ def test_db_upgrade_and_info(tmp_path, capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     from core.store.database import HEAD_REVISION
 
-    assert "newest schema" in out and f"schema:   {HEAD_REVISION}" in out
+    assert "newest schema" in out and f"schema:    {HEAD_REVISION}" in out
+    # One column of values, whatever the label (a long one once ran into its value).
+    rows = [line for line in out.splitlines() if line[:1].isalpha() and ": " in line
+            and not line.startswith("database ")]
+    assert {len(line) - len(line[line.index(":") + 1:].lstrip()) for line in rows} == {11}
+
+
+def test_reading_commands_never_create_a_database(tmp_path, capsys) -> None:  # noqa: ANN001
+    typo = tmp_path / "typo.db"
+    for argv in (["db", "info"], ["db", "info", "--json"], ["audit", "log"],
+                 ["audit", "verify"], ["operator", "list"], ["hub", "token", "list"]):
+        assert main([*argv, "--db", f"sqlite:///{typo}"]) == 2, argv
+        assert "no database at" in capsys.readouterr().err
+    assert not typo.exists()
 
 
 def test_operator_add_hashes_the_password_and_records_who(tmp_path, monkeypatch,  # noqa: ANN001

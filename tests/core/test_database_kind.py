@@ -87,7 +87,7 @@ def test_a_database_never_labelled_is_live_and_set_kind_labels_it(
     finally:
         db.dispose()
     assert main(["db", "info", "--db", db_url]) == 0
-    assert "kind:     live (never labelled), clock wall" in capsys.readouterr().out
+    assert "kind:      live (never labelled), clock wall" in capsys.readouterr().out
 
     assert main(["db", "set-kind", "training", "--db", db_url]) == 0
     assert "now labelled training (was live (never labelled)" in capsys.readouterr().out
@@ -111,7 +111,7 @@ def test_a_database_never_labelled_is_live_and_set_kind_labels_it(
     finally:
         db.dispose()
     assert main(["db", "info", "--db", db_url]) == 0
-    assert "kind:     demo, clock wall" in capsys.readouterr().out
+    assert "kind:      demo, clock wall" in capsys.readouterr().out
 
 
 def test_the_embedded_demo_is_labelled_demo_when_it_is_made(
@@ -226,7 +226,7 @@ def test_after_a_drill_the_centre_continues_the_logs_time(
     assert main(["db", "set-kind", "training", "--db", db_url]) == 0
     assert main(["drill", str(scenario_file), "--db", db_url, "--small-city"]) == 0
     assert main(["db", "info", "--db", db_url]) == 0
-    assert "kind:     training, clock simulated (last drill: Harbour exercise)" in \
+    assert "kind:      training, clock simulated (last drill: Harbour exercise)" in \
         capsys.readouterr().out
     centre = open_centre(db_url, demo=False)  # as `console --no-drill --user` does
     try:
