@@ -86,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"cannot save the screenshot: folder {args.screenshot.parent} "
                         "does not exist")
 
+    _check_display()
     from PySide6.QtCore import QCoreApplication, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -206,6 +207,18 @@ def run(args: argparse.Namespace) -> int:
     if drill is not None and drill.tmp is not None:  # type: ignore[attr-defined]
         drill.tmp.cleanup()  # type: ignore[attr-defined]
     return int(code)
+
+
+def _check_display() -> None:
+    """Refuse in one line where Qt would abort (exit 134, blaming xcb-cursor0): a Linux
+    session with no display and no offscreen platform chosen."""
+    import os
+
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise UserError("no display: run it under a virtual one (xvfb-run -a beacon "
+                        "console), or set QT_QPA_PLATFORM=offscreen")
 
 
 def _hub_connection(url: str | None, centre):  # noqa: ANN001, ANN202

@@ -62,9 +62,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="TLS certificate chain: serve wss:// (needs --key)")
     p.add_argument("--key", type=existing_file, metavar="PEM", help="TLS private key")
     p.add_argument("--rate", type=positive, default=20.0,
-                   help="messages a second each connection may send (default 20)")
+                   help="messages a second each token holder (a unit or an operator) may "
+                        "send, shared by all its connections (default 20)")
     p.add_argument("--burst", type=positive, default=40.0,
-                   help="messages a connection may send at once (default 40)")
+                   help="messages a token holder may send at once, across all its "
+                        "connections (default 40)")
     p.add_argument("--commit-ms", type=commit_interval_ms, default=0.02, metavar="MS",
                    help="write field reports at most every MS milliseconds, many per "
                         "transaction (default 20; 0 writes as soon as the last write is "

@@ -39,10 +39,20 @@ def run_add(args: argparse.Namespace) -> int:
     from core.service import CommandService
 
     if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
+        line = sys.stdin.readline()
+        if not line:
+            raise UserError("--password-stdin: standard input is empty")
+        password = line.rstrip("\r\n")
     else:
-        password = getpass.getpass(f"password for {args.username}: ")
-        if password != getpass.getpass("again: "):
+        if not sys.stdin.isatty():
+            raise UserError("no terminal to ask the password on: give it on standard "
+                            "input with --password-stdin")
+        try:
+            password = getpass.getpass(f"password for {args.username}: ")
+            again = getpass.getpass("again: ")
+        except EOFError:
+            raise UserError("no password given (the input ended)") from None
+        if password != again:
             raise UserError("the two passwords differ")
     db = open_db(args.db)
     CommandService(db).execute(CreateOperator(

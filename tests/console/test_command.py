@@ -114,3 +114,15 @@ def test_the_sign_in_dialog_says_when_the_password_is_wrong(qtbot) -> None:  # n
     dialog._on_accepted()
     assert dialog.result() == SignInDialog.DialogCode.Accepted
     assert tried == [("alice", "wrong"), ("alice", "right")]
+
+
+def test_no_display_is_one_clear_line_not_a_qt_abort(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env.update(PYTHONPATH=str(ROOT), HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-m", "console", "--no-drill"],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT, env=env)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip() == ("beacon: error: no display: run it under a virtual one "
+                                   "(xvfb-run -a beacon console), or set "
+                                   "QT_QPA_PLATFORM=offscreen")

@@ -149,3 +149,14 @@ def test_a_second_demo_city_is_refused_in_one_line(tmp_path, capsys) -> None:  #
     assert main(["city", "demo", "--small", "--db", url]) == 2
     err = capsys.readouterr().err
     assert "already serves the city" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("stdin", ["", "pw\n"])
+def test_operator_add_without_a_terminal_says_how(tmp_path, stdin: str) -> None:  # noqa: ANN001
+    """No terminal (a script, a pipe): one line pointing to --password-stdin."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "core", "operator", "add", "li", "--role", "dispatcher",
+         "--db", f"sqlite:///{tmp_path / 'b.db'}"],
+        input=stdin, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "--password-stdin" in proc.stderr
