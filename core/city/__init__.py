@@ -4,17 +4,7 @@
 city, `core.city.serialize` turns a city into JSON-able data and back.
 """
 
-from core.city.model import (
-    Address,
-    Area,
-    City,
-    Community,
-    District,
-    GridCell,
-    Station,
-    Street,
-    UnitSpec,
-)
+from typing import Any
 
 __all__ = [
     "Address",
@@ -27,3 +17,13 @@ __all__ = [
     "Street",
     "UnitSpec",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The model (and with it networkx and numpy) loads on first use, so that reading a
+    # saved city's metadata (`core.city.document`) stays cheap.
+    if name in __all__:
+        from core.city import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module 'core.city' has no attribute {name!r}")

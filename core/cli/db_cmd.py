@@ -98,7 +98,7 @@ def _city_info(db) -> dict | None:  # noqa: ANN001 - Database
 
     from sqlalchemy import select
 
-    from core.city.serialize import document_summary
+    from core.city.document import document_summary
     from core.errors import UserError, ValidationError
     from core.store.schema import CityRow
 

@@ -35,7 +35,7 @@ def centre_time_zone(db: Database) -> str:
         return "UTC"
     doc, source = stored
     if doc.get("version", 1) == 1:  # an old city: its zone follows from what it was
-        from core.city.serialize import upgrade_document
+        from core.city.document import upgrade_document
 
         try:
             doc = upgrade_document(doc, stored_source=source)

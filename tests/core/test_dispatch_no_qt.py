@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 
 def test_optimiser_modules_import_no_qt() -> None:
     code = (
@@ -32,4 +34,28 @@ def test_the_command_line_and_the_hub_load_no_solver() -> None:
         "assert not bad, bad\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["audit", "log", "--limit", "5"],
+                                  ["audit", "verify"], ["db", "info"]])
+def test_reading_commands_load_no_solver_and_no_qt(argv: list[str], tmp_path) -> None:  # noqa: ANN001
+    """Quick answers stay quick: a reading command imports none of the heavy packages
+    (issue: 2-5 s for a one-line answer on a busy machine)."""
+    from core.centre import open_centre
+    from core.profile import DatabaseKind
+
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    open_centre(url, city_scale="small", new_kind=DatabaseKind.DEMO).close()
+    code = (
+        "import sys\n"
+        "from core.cli.main import main\n"
+        f"try:\n    main({argv + ['--db', url] if argv != ['--help'] else argv!r})\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = ('scipy', 'networkx', 'numpy', 'PySide6', 'pyqtgraph')\n"
+        "bad = sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy})\n"
+        "assert not bad, bad\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
     assert proc.returncode == 0, proc.stderr
