@@ -32,6 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="the centre's public key (PEM): checkpoints must be signed by it "
                              "(default: the key at --key, else the key inside each file)")
     _add_key_argument(verify, "whose public half checkpoints must carry")
+    verify.add_argument("--json", action="store_true",
+                        help="print the result as one JSON object (exit codes as without)")
     verify.set_defaults(func=run_verify)
     checkpoint = sub.add_parser(
         "checkpoint", help="sign the log's head and write it to a file",
@@ -128,6 +130,16 @@ def run_verify(args: argparse.Namespace) -> int:
         differences = compare_tables(db)
     finally:
         db.dispose()
+    if args.json:
+        print(json.dumps({
+            "intact": not problems and not differences, "events": count,
+            "head": {"seq": head.seq, "hash": head.hash},
+            "problems": [{"seq": p.seq, "kind": p.kind, "message": p.message}
+                         for p in problems],
+            "table_differences": [{"table": d.table, "key": str(d.key), "column": d.column,
+                                   "message": d.message} for d in differences],
+            "checkpoints_matched": len(usable), "notes": notes}, ensure_ascii=False))
+        return 0 if not problems and not differences else 1
     for note in notes:
         print(note)
     head_line = f"head: event {head.seq}, hash {head.hash}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import sys
 import time
 
@@ -22,6 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="scenario file, e.g. scenarios/morning_rush.toml")
     add_db_argument(parser)
     parser.add_argument("--small-city", action="store_true", help="use the tiny demo city")
+    parser.add_argument("--json", action="store_true",
+                        help="print the score as one JSON object")
     parser.add_argument("--check", action="store_true",
                         help="only validate the scenario file and exit")
     parser.set_defaults(func=run)
@@ -62,11 +66,25 @@ def run(args: argparse.Namespace) -> int:
                     print(f"\rdrill {scenario.name!r}: {pct:3d} %", end="", file=sys.stderr)
                 last[0] = pct
 
+            if not args.verbose:
+                # Each skipped inject is printed once below, not also as a log line.
+                logging.getLogger("core.drill.engine").setLevel(logging.ERROR)
             score = engine.run(progress=progress)
             if sys.stderr.isatty():
                 print(file=sys.stderr)
+            elapsed = time.perf_counter() - started
+            if args.json:
+                print(json.dumps({
+                    "scenario": scenario.name, "simulated_h": scenario.duration_s / 3600,
+                    "wall_s": round(elapsed, 3), "events": centre.service.last_seq(),
+                    "incidents": score.count, "reached": score.reached,
+                    "within_standard_share": score.within_standard_share,
+                    "median_to_dispatch_s": score.median_to_dispatch_s(),
+                    "median_to_scene_s": score.median_to_scene_s(),
+                    "warnings": [str(p) for p in engine.problems]}, ensure_ascii=False))
+                return 0
             print(f"drill {scenario.name!r}: {scenario.duration_s / 3600:.1f} h simulated in "
-                  f"{time.perf_counter() - started:.1f} s, {centre.service.last_seq()} events")
+                  f"{elapsed:.1f} s, {centre.service.last_seq()} events")
             print(score.summary())
             for problem in engine.problems:
                 print(f"warning: {problem}")

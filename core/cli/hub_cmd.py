@@ -97,6 +97,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing = tsub.add_parser("list", help="list tokens (never the tokens themselves)",
                               description="List every token: id, kind, holder, state.")
     add_db_argument(listing)
+    listing.add_argument("--json", action="store_true", help="print a JSON array")
     listing.set_defaults(func=run_token_list)
     revoke = tsub.add_parser("revoke", help="revoke a token by its id",
                              description="Revoke a token: every hub of the centre closes "
@@ -192,8 +193,19 @@ def run_token_list(args: argparse.Namespace) -> int:
     from core.text import terminal_safe
 
     db = open_read_only(args.db)
+    tokens = list_tokens(db)
+    if args.json:
+        import json
+
+        from core.text import terminal_safe_json
+
+        print(terminal_safe_json(json.dumps([
+            {"id": t.id, "kind": t.kind, "subject": t.subject,
+             "created_at": t.created_at.isoformat(), "revoked": t.revoked}
+            for t in tokens], ensure_ascii=False)))
+        return 0
     zone = centre_time_zone(db)  # times as the centre reads them, offset shown
-    for t in list_tokens(db):
+    for t in tokens:
         state = "revoked" if t.revoked else "active"
         print(f"{t.id}  {t.kind:<8} {terminal_safe(t.subject):<16} "
               f"{format_local(t.created_at, zone, '%Y-%m-%d %H:%M')}  {state}")

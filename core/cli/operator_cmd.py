@@ -29,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.set_defaults(func=run_add)
     ls = sub.add_parser("list", help="list operators", description="List operators.")
     add_db_argument(ls)
+    ls.add_argument("--json", action="store_true", help="print a JSON array")
     ls.set_defaults(func=run_list)
 
 
@@ -69,6 +70,16 @@ def run_list(args: argparse.Namespace) -> int:
 
     db = open_read_only(args.db)
     with db.session() as s:
-        for row in s.execute(select(OperatorRow).order_by(OperatorRow.username)).scalars():
-            print(f"{row.username:<20} {row.role:<12} {terminal_safe(row.display_name)}")
+        rows = s.execute(select(OperatorRow).order_by(OperatorRow.username)).scalars().all()
+    if args.json:
+        import json
+
+        from core.text import terminal_safe_json
+
+        print(terminal_safe_json(json.dumps([
+            {"username": r.username, "role": r.role, "display_name": r.display_name,
+             "created_at": r.created_at.isoformat()} for r in rows], ensure_ascii=False)))
+        return 0
+    for row in rows:
+        print(f"{row.username:<20} {row.role:<12} {terminal_safe(row.display_name)}")
     return 0

@@ -160,3 +160,37 @@ def test_operator_add_without_a_terminal_says_how(tmp_path, stdin: str) -> None:
         input=stdin, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1 and "--password-stdin" in proc.stderr
+
+
+# Commands that print data a script may read: each takes --json.
+DATA_COMMANDS = [["db", "info"], ["audit", "log"], ["audit", "verify"], ["operator", "list"],
+                 ["hub", "token", "list"], ["drill"], ["incident", "create"],
+                 ["incident", "dispatch"], ["incident", "types"], ["caller", "erase"]]
+
+
+def test_every_command_that_prints_data_takes_json(capsys) -> None:  # noqa: ANN001
+    for path in DATA_COMMANDS:
+        with pytest.raises(SystemExit):
+            main([*path, "--help"])
+        assert "--json" in capsys.readouterr().out, path
+
+
+def test_json_outputs_parse(tmp_path, capsys) -> None:  # noqa: ANN001
+    import json
+    from pathlib import Path
+
+    from core.centre import open_centre
+    from core.profile import DatabaseKind
+
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    open_centre(url, city_scale="small", new_kind=DatabaseKind.DEMO).close()
+    for argv in (["audit", "verify"], ["operator", "list"], ["hub", "token", "list"]):
+        assert main([*argv, "--db", url, "--json"]) == 0
+        json.loads(capsys.readouterr().out)
+    scenario = Path(__file__).resolve().parents[2] / "scenarios" / "morning_rush.toml"
+    drill_url = f"sqlite:///{tmp_path / 'drill.db'}"
+    open_centre(drill_url, city_scale="small", demo=False, drill=True,
+                new_kind=DatabaseKind.TRAINING).close()
+    assert main(["drill", str(scenario), "--db", drill_url, "--json"]) == 0
+    score = json.loads(capsys.readouterr().out)
+    assert score["scenario"] == "Morning rush" and score["incidents"] > 0
