@@ -39,6 +39,7 @@ from core.hub.routing import (
     console_message,
     current_assignment_seq,
     incident_of_unit_at,
+    incident_summary,
     unit_events_after,
 )
 from core.hub.tables import HubCursorRow
@@ -381,6 +382,8 @@ class HubServer:
             if u is not None:
                 unit = {"id": u.id, "status": u.status.value, "x": u.x, "y": u.y,
                         "incident_id": u.incident_id, "kind": u.kind.value}
+                if u.incident_id:  # a client that lost its assignment learns where to go
+                    unit["incident"] = incident_summary(self.feed.state, u.incident_id)
         conn.sent_upto = resume
         await ws.send_str(protocol.encode(
             "welcome", role=role, subject=identity.subject, resume_from=resume, last_seq=last,
