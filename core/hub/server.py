@@ -53,6 +53,9 @@ if TYPE_CHECKING:
     from core.city.model import City
 
 log = logging.getLogger(__name__)
+# One INFO line per connection opened and closed, naming the unit or operator: `beacon
+# hub` shows these by default.
+conn_log = logging.getLogger(f"{__name__}.connections")
 
 REVOKED_CLOSE_CODE = 4001  # websocket close code: the token was revoked (reason says so)
 
@@ -326,7 +329,8 @@ class HubServer:
                 except (TimeoutError, ConnectionError):
                     pass
             sender.cancel()
-            log.info("%s %s disconnected", role, conn.identity.subject)
+            conn_log.info("%s %s disconnected (code %s)", role, conn.identity.subject,
+                          ws.close_code)
         return ws
 
     async def _hello(self, ws: web.WebSocketResponse, role: str) -> Connection | None:
@@ -390,7 +394,7 @@ class HubServer:
             unit=unit, limits={"max_message_bytes": protocol.MAX_MESSAGE_BYTES,
                                "rate": self.rate, "burst": self.burst},
             features=self.positions.features))
-        log.info("%s %s connected (resume from %d)", role, identity.subject, resume)
+        conn_log.info("%s %s connected (resume from %d)", role, identity.subject, resume)
         return conn
 
     def _fresh_unit_start(self, unit_id: str) -> int | None:

@@ -271,3 +271,33 @@ def test_beacon_field_retry_forever_waits_for_the_hub(sqlite_url: str) -> None:
         assert code == 0, field.output
 
     run(body())
+
+
+async def _log_shows(path, text: str, timeout: float = 10.0) -> None:  # noqa: ANN001
+    """Wait until the file at `path` holds `text`."""
+    async with asyncio.timeout(timeout):
+        while text not in path.read_text(errors="replace"):
+            await asyncio.sleep(0.05)
+
+
+def test_beacon_hub_logs_each_connection_by_default(sqlite_url: str, tmp_path) -> None:  # noqa: ANN001
+    from tests.hub.procs import HubProcess
+
+    seeded = seed(sqlite_url)
+    hub = HubProcess(sqlite_url, tmp_path / "hub.log")
+
+    async def body() -> None:
+        base = await hub.start()
+        try:
+            async with FieldClient(base, "E1", seeded.tokens["E1"]) as unit, \
+                    ConsoleLink(base, seeded.tokens["alice"]):
+                await unit.wait_for_state(LinkState.CONNECTED)
+                await _log_shows(hub.log_path, "unit E1 connected")
+                await _log_shows(hub.log_path, "console alice connected")
+            await _log_shows(hub.log_path, "unit E1 disconnected")
+            await _log_shows(hub.log_path, "console alice disconnected")
+        finally:
+            await hub.stop()
+            seeded.close()
+
+    run(body())
