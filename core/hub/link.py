@@ -253,7 +253,7 @@ class HubLink:
                     self.last_seq = seq
                 else:
                     self._on_other(data)
-            self.last_error = f"closed by the hub (code {ws.close_code})"
+            self.last_error = f"the hub closed the connection, code {ws.close_code}"
             return True
 
     async def _ack_loop(self, ws: aiohttp.ClientWebSocketResponse) -> None:
