@@ -301,3 +301,17 @@ def test_beacon_hub_logs_each_connection_by_default(sqlite_url: str, tmp_path) -
             seeded.close()
 
     run(body())
+
+
+def test_by_default_beacon_field_gives_up_within_half_a_minute() -> None:
+    from core.cli import field_cmd
+    from core.cli.main import build_parser
+
+    args = build_parser().parse_args(["field", "--hub", "ws://127.0.0.1:1", "--unit", "E1"])
+    assert args.tries == 10 and not args.retry_forever
+    # The link waits backoff_min * 2**n (capped, +20 % jitter at most) between tries.
+    waits = [min(0.2 * 2 ** n, field_cmd.BACKOFF_MAX_S) * 1.2 for n in range(args.tries - 1)]
+    assert sum(waits) < 30
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["field", "--hub", "ws://h", "--unit", "E1", "--tries", "3",
+                                   "--retry-forever"])
