@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import ssl
+import sys
 
 from core.cli.common import add_db_argument, existing_file
 from core.cli.hub_cmd import positive
@@ -39,7 +40,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="seconds spent on scene before reporting available (default 120)")
     p.add_argument("--cafile", type=existing_file, metavar="PEM",
                    help="trust this certificate (a self-signed hub) for wss://")
+    tries = p.add_mutually_exclusive_group()
+    tries.add_argument("--tries", type=_tries, default=DEFAULT_TRIES, metavar="N",
+                       help=f"give up after N failed tries in a row to reach the hub "
+                            f"(default {DEFAULT_TRIES}: about half a minute)")
+    tries.add_argument("--retry-forever", action="store_true",
+                       help="never give up reaching the hub")
     p.set_defaults(func=run)
+
+
+DEFAULT_TRIES = 10
+# Waits between tries double from 0.2 s up to this: ten tries take about 25 s.
+BACKOFF_MAX_S = 4.0
+
+
+def _tries(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"not a number of tries: {value!r} (1 or more)")
+    return number
+
+
+def _say_what_it_does() -> None:
+    """The simulator's INFO lines on stdout, whatever the level of the rest."""
+    logger = logging.getLogger("core.field")
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    logger.addHandler(handler)
+    logger.setLevel(min(logger.getEffectiveLevel(), logging.INFO))
+    logger.propagate = False
 
 
 def _roads(args: argparse.Namespace):  # noqa: ANN202 - networkx.DiGraph
@@ -58,7 +90,7 @@ def _roads(args: argparse.Namespace):  # noqa: ANN202 - networkx.DiGraph
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the simulated unit until SIGINT/SIGTERM or a refusal."""
+    """Run the simulated unit until SIGINT/SIGTERM, a refusal or too many failed tries."""
     from core.field.client import FieldClient
     from core.field.simulator import RoadNet, UnitSimulator
     from core.hub.link import check_hub_url
@@ -76,16 +108,18 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"cannot use {args.cafile} as a certificate: {exc}") from None
     roads = RoadNet(_roads(args))
 
+    _say_what_it_does()
+
     async def main() -> None:
         client = FieldClient(args.hub, args.unit, token, ssl_context=ctx,
-                             client_name="beacon-field")
+                             client_name="beacon-field", backoff_max=BACKOFF_MAX_S)
         sim = UnitSimulator(client, roads, speedup=args.speedup,
-                            report_every=args.report_every, on_scene_s=args.on_scene)
+                            report_every=args.report_every, on_scene_s=args.on_scene,
+                            tries=None if args.retry_forever else args.tries)
         task = asyncio.create_task(sim.run())
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, task.cancel)
-        print(f"unit {args.unit} connecting to {client.url}", flush=True)
         try:
             await task
         except asyncio.CancelledError:

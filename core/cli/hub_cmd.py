@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -110,7 +111,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_hub(args: argparse.Namespace) -> int:
     """Run the hub until SIGINT or SIGTERM."""
-    from core.hub.server import HubServer, server_ssl_context
+    from core.hub.server import HubServer, conn_log, server_ssl_context
+
+    conn_log.setLevel(min(conn_log.getEffectiveLevel(), logging.INFO))  # visible by default
 
     if bool(args.cert) != bool(args.key):
         raise UserError("--cert and --key go together: give both to serve wss://")

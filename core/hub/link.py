@@ -27,6 +27,7 @@ from core.hub import protocol
 log = logging.getLogger(__name__)
 
 ACK_INTERVAL = 0.2  # seconds between acknowledgements, at most
+CONNECT_TIMEOUT = 10.0  # seconds a TCP connect may take
 
 
 class LinkState(StrEnum):
@@ -82,6 +83,7 @@ class HubLink:
         self.client_name = client_name
         self.state = LinkState.CLOSED
         self.refusal: HubRefused | None = None
+        self.last_error: str | None = None  # why the last try to connect failed, if it did
         self.welcome: dict[str, Any] | None = None
         self.connects = 0  # how many times a hello was welcomed
         self._ws: aiohttp.ClientWebSocketResponse | None = None
@@ -185,7 +187,9 @@ class HubLink:
 
     async def _run(self) -> None:
         delay = self.backoff_min
-        async with aiohttp.ClientSession() as session:
+        # A host that drops packets must not hold one try for aiohttp's five minutes.
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=CONNECT_TIMEOUT)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
             while True:
                 await self._set_state(LinkState.CONNECTING)
                 try:
@@ -197,6 +201,7 @@ class HubLink:
                     return
                 except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
                     log.info("hub link down (%s: %s)", type(exc).__name__, exc)
+                    self.last_error = str(exc) or type(exc).__name__
                     welcomed = False
                 except Exception:  # a bug in a handler: log it, keep the link alive
                     log.exception("hub link failed; reconnecting")
@@ -248,6 +253,7 @@ class HubLink:
                     self.last_seq = seq
                 else:
                     self._on_other(data)
+            self.last_error = f"the hub closed the connection, code {ws.close_code}"
             return True
 
     async def _ack_loop(self, ws: aiohttp.ClientWebSocketResponse) -> None:

@@ -114,7 +114,8 @@ def unit_events_after(session: Session, after: int, limit: int) -> list[Event]:
     return [to_event(r) for r in session.execute(stmt).scalars()]
 
 
-def _incident_summary(state: State, incident_id: str) -> dict[str, Any]:
+def incident_summary(state: State, incident_id: str) -> dict[str, Any]:
+    """What a unit is told of an incident (an assignment's `incident`)."""
     incident = state.incidents.get(incident_id)
     if incident is None:
         return {"id": incident_id}
@@ -149,7 +150,7 @@ class UnitView:
         if event.type == "units_assigned" and u in p.get("units", ()):
             return encode("assignment", seq=event.seq, incident_id=p["incident_id"],
                           units=list(p["units"]), eta_at=p.get("etas", {}).get(u),
-                          incident=_incident_summary(state, p["incident_id"]))
+                          incident=incident_summary(state, p["incident_id"]))
         if event.type == "unit_status_changed" and p.get("unit_id") == u:
             return encode("status", seq=event.seq, unit_id=u, status=p["status"],
                           previous=p.get("previous", ""), incident_id=event.incident_id)

@@ -39,6 +39,7 @@ from core.hub.routing import (
     console_message,
     current_assignment_seq,
     incident_of_unit_at,
+    incident_summary,
     unit_events_after,
 )
 from core.hub.tables import HubCursorRow
@@ -52,6 +53,9 @@ if TYPE_CHECKING:
     from core.city.model import City
 
 log = logging.getLogger(__name__)
+# One INFO line per connection opened and closed, naming the unit or operator: `beacon
+# hub` shows these by default.
+conn_log = logging.getLogger(f"{__name__}.connections")
 
 REVOKED_CLOSE_CODE = 4001  # websocket close code: the token was revoked (reason says so)
 
@@ -325,7 +329,8 @@ class HubServer:
                 except (TimeoutError, ConnectionError):
                     pass
             sender.cancel()
-            log.info("%s %s disconnected", role, conn.identity.subject)
+            conn_log.info("%s %s disconnected (code %s)", role, conn.identity.subject,
+                          ws.close_code)
         return ws
 
     async def _hello(self, ws: web.WebSocketResponse, role: str) -> Connection | None:
@@ -381,13 +386,15 @@ class HubServer:
             if u is not None:
                 unit = {"id": u.id, "status": u.status.value, "x": u.x, "y": u.y,
                         "incident_id": u.incident_id, "kind": u.kind.value}
+                if u.incident_id:  # a client that lost its assignment learns where to go
+                    unit["incident"] = incident_summary(self.feed.state, u.incident_id)
         conn.sent_upto = resume
         await ws.send_str(protocol.encode(
             "welcome", role=role, subject=identity.subject, resume_from=resume, last_seq=last,
             unit=unit, limits={"max_message_bytes": protocol.MAX_MESSAGE_BYTES,
                                "rate": self.rate, "burst": self.burst},
             features=self.positions.features))
-        log.info("%s %s connected (resume from %d)", role, identity.subject, resume)
+        conn_log.info("%s %s connected (resume from %d)", role, identity.subject, resume)
         return conn
 
     def _fresh_unit_start(self, unit_id: str) -> int | None:
