@@ -196,7 +196,9 @@ class HubLink:
                     welcomed = await self._connect_once(session)
                 except HubRefused as exc:
                     self.refusal = exc
-                    log.error("hub refused the %s link: %s", self.role, exc)
+                    # Not an error line of its own: whoever runs the link reports the
+                    # refusal (`refusal`, the REFUSED state) once, to the person.
+                    log.info("hub refused the %s link: %s", self.role, exc)
                     await self._set_state(LinkState.REFUSED)
                     return
                 except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:

@@ -315,3 +315,24 @@ def test_by_default_beacon_field_gives_up_within_half_a_minute() -> None:
     with pytest.raises(SystemExit):
         build_parser().parse_args(["field", "--hub", "ws://h", "--unit", "E1", "--tries", "3",
                                    "--retry-forever"])
+
+
+def test_a_refused_token_is_said_once(sqlite_url: str) -> None:
+    """A hub that refuses the unit: one `beacon: error:` line, not also a log line."""
+    seeded = seed(sqlite_url)
+
+    async def body() -> None:
+        hub, base = await start_hub(seeded.url)
+        field = FieldProcess("--hub", base, "--unit", "E1", "--city-scale", "small",
+                             token="bk_not-a-token")
+        try:
+            await field.start()
+            code = await field.wait(20)
+        finally:
+            await hub.stop()
+            seeded.close()
+        assert code == 2, field.output
+        said = [line for line in field.lines if "token" in line]
+        assert said == ["beacon: error: invalid or revoked token"], field.output
+
+    run(body())
