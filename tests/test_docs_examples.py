@@ -175,6 +175,7 @@ def _run_doc(doc: Path, tmp: Path) -> None:
                 f"shown:\n{example.shown}\n---\nactual:\n{output[-3000:]}")
 
 
+@pytest.mark.timeout(120)  # the budget of one document: a doc that outgrows it is split
 @pytest.mark.parametrize("doc", DOCS, ids=[d.name for d in DOCS])
 def test_every_example_in_the_document_runs(doc: Path, tmp_path: Path) -> None:
     _run_doc(doc, tmp_path)
