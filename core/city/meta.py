@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+POSITION_MARGIN_M = 5000.0
+"""How far outside its bounds a position may lie and still belong to the city (a unit
+returning from a hospital beyond the edge, a call from the ring road)."""
+
 if TYPE_CHECKING:
     from core.city.model import City
 

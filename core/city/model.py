@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 
+from core.city.meta import POSITION_MARGIN_M
 from core.domain.kinds import UNIT_AGENCY, Agency, UnitKind
 from core.errors import ValidationError
 from core.geo import GeoReference, check_latlon
@@ -45,9 +46,6 @@ ROAD_SPEEDS_KMH: dict[str, float] = {
 }
 """The default free-flow speed of each road class."""
 
-POSITION_MARGIN_M = 5000.0
-"""How far outside its bounds a position may lie and still belong to the city (a unit
-returning from a hospital beyond the edge, a call from the ring road)."""
 
 
 def normalise(text: str) -> str:

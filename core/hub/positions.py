@@ -19,6 +19,7 @@ from core.hub.protocol import ProtocolError
 
 if TYPE_CHECKING:
     from core.city.model import City
+    from core.store.city_row import CityOutline
 
 FEATURE_LATLON = "position_latlon"
 """Listed in the hub's welcome when it accepts positions in latitude/longitude."""
@@ -36,12 +37,13 @@ class PositionGate:
     is the city's `POSITION_MARGIN_M`.
     """
 
-    def __init__(self, city: City | None, margin_m: float | None = None) -> None:
+    def __init__(self, city: City | CityOutline | None, margin_m: float | None = None
+                 ) -> None:
         self.reference = city.reference if city is not None else None
         self.name = city.name if city is not None else ""
         self._centre_latlon: tuple[float, float] | None = None
         if city is not None:
-            from core.city.model import POSITION_MARGIN_M
+            from core.city.meta import POSITION_MARGIN_M
 
             margin = POSITION_MARGIN_M if margin_m is None else margin_m
             x0, y0, x1, y1 = city.bounds

@@ -129,10 +129,12 @@ class HubServer:
         self._jobs = asyncio.Queue()
         city = self._city
         if city is None:
-            from core.centre import load_city
+            # Only the outline (name, bounds, reference): the road graph would cost the
+            # long-running hub memory for nothing.
+            from core.store.city_row import city_outline
 
             city = await asyncio.get_running_loop().run_in_executor(
-                self._reader, load_city, self.db)
+                self._reader, city_outline, self.db)
             if city is None:
                 log.warning("no city in %s: positions are checked only to lie within "
                             "1,000 km of the origin", self.db.display_url())

@@ -258,3 +258,19 @@ def test_db_info_shows_the_city(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert city["source"]["label"] == "demo:small:2026" and city["attribution"] == ""
     assert city["counts"]["cells"] == 16 and info["units"] == city["counts"]["units"]
 
+
+
+def test_the_outline_a_hub_keeps_matches_the_city(tmp_path: Path) -> None:
+    """The hub checks positions against the stored city's outline, read without building
+    the graph: the same bounds and reference as the city itself."""
+    from core.centre import load_city
+    from core.store.city_row import city_outline
+    from core.store.database import open_database
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert main(["city", "demo", "--small", "--db", url]) == 0
+    db = open_database(url)
+    city, outline = load_city(db), city_outline(db)
+    assert outline is not None and outline.name == city.name
+    assert outline.bounds == pytest.approx(city.bounds)
+    assert outline.reference == city.reference
