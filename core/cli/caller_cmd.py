@@ -47,10 +47,10 @@ def run_erase(args: argparse.Namespace) -> int:
     from core.service import CommandService
     from core.store.erasure import scrub_freed_pages
 
-    read_password(args)  # a missing password is said before the database is opened
+    password = read_password(args)  # said before the database is opened
     db = open_db(args.db)
     service = CommandService(db)
-    actor = sign_in_as(service, args)
+    actor = sign_in_as(service, args, password)
     event = service.execute(EraseCallerData(args.incident, args.reason), actor)
     p = event.payload
     scrubbed = scrub_freed_pages(db)

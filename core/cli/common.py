@@ -60,13 +60,6 @@ def fail(message: str) -> UserError:
     return UserError(message)
 
 
-def cli_actor():  # noqa: ANN201 - core.auth.Actor
-    """Who a command-line action is recorded as: `core.auth.cli_actor` (one rule)."""
-    from core.auth import cli_actor as actor
-
-    return actor()
-
-
 def add_sign_in_arguments(parser: argparse.ArgumentParser, who: str = "the operator") -> None:
     """`--user NAME` and `--password-stdin`: commands that act as a signed-in operator."""
     parser.add_argument("--user", required=True, metavar="NAME",
@@ -94,13 +87,17 @@ def read_password(args: argparse.Namespace) -> str:
     return password
 
 
-def sign_in_as(service, args: argparse.Namespace):  # noqa: ANN001, ANN201 - Actor
+def sign_in_as(service, args: argparse.Namespace,  # noqa: ANN001, ANN201 - Actor
+               password: str | None = None):
     """Sign `args.user` in through `core.signin` (lockout, logged failures, the row checked
-    against the log), recorded at workstation `cli@<host>`; returns the operator's actor."""
+    against the log), recorded at workstation `cli@<host>`; returns the operator's actor.
+    `password`: one already read with `read_password` (standard input is read once)."""
     import socket
 
     from core.signin import sign_in
 
-    actor, _display = sign_in(service, args.user, read_password(args),
+    if password is None:
+        password = read_password(args)
+    actor, _display = sign_in(service, args.user, password,
                               f"cli@{socket.gethostname()}")
     return actor

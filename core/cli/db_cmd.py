@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from core.cli.common import add_db_argument, cli_actor, open_db, open_read_only
+from core.auth import cli_actor
+from core.cli.common import add_db_argument, open_db, open_read_only
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 from typing import Any
 
-from core.cli.common import add_db_argument, add_sign_in_arguments, read_password
+from core.cli.common import add_db_argument, add_sign_in_arguments, read_password, sign_in_as
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -81,10 +80,10 @@ def _signed_in(args: argparse.Namespace) -> Any:  # core.centre.Centre
     from core.centre import open_centre
     from core.settings import database_url
 
-    password = read_password(args)
+    password = read_password(args)  # said before the database is opened
     centre = open_centre(database_url(args.db), demo=False)
     try:
-        centre.sign_in(args.user, password, f"cli@{socket.gethostname()}")
+        centre.actor = sign_in_as(centre.service, args, password)
     except BaseException:
         centre.close()
         raise
