@@ -136,6 +136,13 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "dispatch": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER}),
     "admin": frozenset({Role.SUPERVISOR}),
     "any": frozenset(Role),
+    # The community registry (core.registry). Personal data is seen for a reason only:
+    # dispatch roles see the people at an open incident's address; only a supervisor
+    # searches or shows anyone else, with a stated reason; every display is an event.
+    "registry_edit": frozenset({Role.SUPERVISOR}),
+    "registry_view": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER}),
+    "registry_search": frozenset({Role.SUPERVISOR}),
+    "registry_erase": frozenset({Role.SUPERVISOR}),
 }
 
 

@@ -277,7 +277,13 @@ def _set_up(service: CommandService, *, demo: bool, drill: bool, city_scale: str
             city = build_demo_city(scale=city_scale)
             store_city(service, city, source=f"demo:{city_scale}")
             if demo_incidents:
+                from core.registry.demo import seed_demo_registry
+
                 seed_demo_incidents(service, city)
+                # The open incidents' addresses get buildings (and a wheelchair user),
+                # so the console has a registry context to show for each.
+                seed_demo_registry(service, city, prefer=[
+                    i.address for i in service.state().incidents.values()])
             notes.append(f"built the demo city {city.name}")
         if demo:
             ensure_demo_operator(service)

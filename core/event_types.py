@@ -49,6 +49,7 @@ def _types(*types: EventType) -> dict[str, EventType]:
 
 
 CALLER_FIELDS = frozenset({"caller_name", "callback_number"})
+REGISTRY_PERSON_FIELDS = frozenset({"name", "contact", "flags", "note", "basis"})
 
 EVENT_TYPES: dict[str, EventType] = _types(
     # Set-up and staff. Operator user and display names are kept in the hashed payload on
@@ -79,6 +80,17 @@ EVENT_TYPES: dict[str, EventType] = _types(
     EventType("unit_status_changed", 1, "a unit's status changed"),
     EventType("unit_position_reported", 1, "a unit reported where it is"),
     EventType("message_sent", 1, "a text message to or from a unit"),
+    # The community registry (core.registry). A person's name, contact, emergency flags
+    # (health data), note and legal basis are personal fields: erasable.
+    EventType("registry_records_recorded", 1,
+              "buildings, households, things, organisations or reports were recorded"),
+    EventType("registry_person_recorded", 1, "a person was recorded in the registry",
+              REGISTRY_PERSON_FIELDS),
+    EventType("registry_record_verified", 1, "a registry record was checked and confirmed"),
+    EventType("registry_people_viewed", 1,
+              "someone was shown people's registry data, and why"),
+    EventType("registry_person_erased", 1,
+              "a person's registry data was erased on request"),
 )
 
 # (type, from_version) -> the upcaster to from_version + 1.

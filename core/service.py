@@ -79,14 +79,16 @@ class CommandService:
         assert outcome.event is not None
         return outcome.event
 
-    def execute_many(self, items: Sequence[tuple[Command, Actor, tuple[str, str] | None]]
-                     ) -> list[Outcome]:
+    def execute_many(self, items: Sequence[tuple[Command, Actor, tuple[str, str] | None]],
+                     *, all_or_nothing: bool = False) -> list[Outcome]:
         """Run many commands in one transaction; each still records its own event.
 
         Made for the hub, where a thousand position reports a second would otherwise
         cost a thousand commits. A refused command gets its `ValidationError` in its
         `Outcome` and the others go on (a command writes nothing until it has decided);
-        an unexpected error rolls back the whole batch and propagates.
+        an unexpected error rolls back the whole batch and propagates. With
+        `all_or_nothing`, a refused command rolls back the batch too and its
+        `ValidationError` is raised (an import records all of a file or none of it).
         """
         outcomes: list[Outcome] = []
         fresh: list[Event] = []
@@ -109,6 +111,8 @@ class CommandService:
                 try:
                     event = self._run_one(writer, command, actor)
                 except ValidationError as exc:
+                    if all_or_nothing:
+                        raise
                     outcomes.append(Outcome(error=exc))
                     continue
                 if key is not None:

@@ -60,8 +60,10 @@ def read_user_text(path: str | Path, what: str, max_bytes: int = MAX_FILE_BYTES)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
         raise UserError(f"{Path(path)}: cannot read the {what} file (not UTF-8 text: "
-                        f"{exc.reason} at byte {exc.start})") from None
+                        f"{exc.reason} at byte {exc.start}, line {line}; save it as "
+                        "UTF-8)") from None
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -27,6 +27,9 @@ from core.domain.model import content_digest
 from core.domain.state import PROFILE_DEFAULTS, State
 from core.errors import PermissionDenied
 from core.hub.tables import HubTokenRow
+from core.registry.projection import row_values as registry_row_values
+from core.registry.tables import COLUMNS as REGISTRY_COLUMNS
+from core.registry.tables import RegistryRow
 from core.store import event_log
 from core.store.database import Database
 from core.store.schema import (
@@ -191,6 +194,10 @@ TABLE_CHECKS: list[TableCheck] = [
                ("kind", "subject", "token_hash", "created_at", "revoked"),
                lambda state: {k: dict(v) for k, v in state.tokens.items()},
                secret=frozenset({"token_hash"})),
+    # The community registry: a person's personal data is compared, never printed.
+    TableCheck("registry record", RegistryRow.__table__, "record_id", REGISTRY_COLUMNS,
+               lambda state: {k: registry_row_values(r) for k, r in state.registry.items()},
+               secret=frozenset({"personal"})),
     # One row once anything labelled the database or played a drill on it.
     TableCheck("database profile", DatabaseProfileRow.__table__, "id",
                ("kind", "clock_domain", "exercise"),

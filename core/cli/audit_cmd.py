@@ -66,6 +66,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     log.add_argument("--incident", help="only events about this incident")
     log.add_argument("--unit", help="only events about this unit")
     log.add_argument("--actor", help="only events by this operator or unit")
+    log.add_argument("--subject", metavar="ID",
+                     help="only events about this registry record, e.g. a person's id "
+                          "(P-00012): who recorded, checked, looked at or erased it")
     log.add_argument("--since", type=timestamp,
                      help="from this time (ISO 8601; without a zone, the centre's local time)")
     log.add_argument("--until", type=timestamp,
@@ -253,6 +256,30 @@ def event_units(event: object) -> list[str]:
     return list(dict.fromkeys(units))
 
 
+# A registry person's data is shown only where the showing is itself recorded
+# (`beacon registry person show`); the audit trail names its fields, not their values.
+WITHHELD_PERSONAL = frozenset({"registry_person_recorded"})
+
+
+def shown_personal(e: Any) -> dict[str, Any]:
+    """An event's personal fields as the audit log prints them."""
+    if e.type in WITHHELD_PERSONAL:
+        return {k: "[withheld]" for k in e.personal}
+    return dict(e.personal)
+
+
+def event_subjects(e: Any) -> list[str]:
+    """The registry records an event is about (a person's id), for the text listing."""
+    p = e.payload
+    found = [p[f] for f in ("person_id", "record_id") if isinstance(p.get(f), str)]
+    ids = p.get("person_ids")
+    if isinstance(ids, list):
+        found += [i for i in ids[:5] if isinstance(i, str)]
+        if len(ids) > 5:
+            found.append(f"(+{len(ids) - 5})")
+    return found
+
+
 def run_log(args: argparse.Namespace) -> int:
     """Print the matching events, one line each; say on stderr when a page is cut short.
 
@@ -273,7 +300,7 @@ def run_log(args: argparse.Namespace) -> int:
     # One more than the page: whether more follow, without counting the whole log.
     q = event_log.EventQuery(incident_id=args.incident, unit_id=args.unit, actor=args.actor,
                              since=since, until=until, after_seq=args.after,
-                             limit=args.limit + 1)
+                             limit=args.limit + 1, subject=args.subject)
     with db.session() as s:
         events = event_log.query(s, q)
     more = len(events) > args.limit
@@ -290,10 +317,11 @@ def run_log(args: argparse.Namespace) -> int:
                  "local": to_local(e.at, zone).isoformat(), "actor": e.actor,
                  "type": e.type, "incident": e.incident_id, "unit": e.unit_id,
                  "units": event_units(e), "payload": e.payload, "v": e.v,
-                 "personal": dict(e.personal)},
+                 "personal": shown_personal(e)},
                 ensure_ascii=False)))
         else:
-            about = " ".join(terminal_safe(x) for x in (e.incident_id, *event_units(e)) if x)
+            about = " ".join(terminal_safe(x) for x in (e.incident_id, *event_units(e),
+                                                         *event_subjects(e)) if x)
             print(f"{e.seq:>7}  {format_local(e.at, zone)}  {actor:<{actor_w}}  "
                   f"{type_:<{type_w}}  {about}".rstrip())
     if more:

@@ -22,6 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     demo.add_argument("--small", action="store_true", help="a tiny city, for tests")
     demo.add_argument("--incidents", action="store_true",
                       help="also open a dozen demo incidents")
+    demo.add_argument("--registry", action="store_true",
+                      help="also generate the demo community registry (invented people, "
+                           "buildings, hydrants...; see docs/registry.md)")
     demo.set_defaults(func=run_demo)
     imp = sub.add_parser(
         "import", help="import a road network from an OpenStreetMap extract",
@@ -72,9 +75,17 @@ def run_demo(args: argparse.Namespace) -> int:
     store_city(service, city, source=f"demo:{'small' if args.small else 'full'}:{args.seed}")
     if args.incidents:
         seed_demo_incidents(service, city)
+    registry = ""
+    if args.registry:
+        from core.registry.demo import seed_demo_registry
+
+        count = seed_demo_registry(service, city, prefer=[
+            i.address for i in service.state().incidents.values()])
+        registry = f", {count} registry records"
     print(f"demo city {city.name!r}: {city.roads.number_of_nodes()} intersections, "
           f"{len(city.cells)} grid cells, {len(city.stations)} stations, {len(city.units)} "
-          f"units, {len(city.addresses)} addresses ({time.perf_counter() - started:.1f} s)")
+          f"units, {len(city.addresses)} addresses{registry} "
+          f"({time.perf_counter() - started:.1f} s)")
     return 0
 
 

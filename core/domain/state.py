@@ -19,11 +19,14 @@ from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.domain.model import CityRecord, Incident, Operator, Unit
 from core.event_types import ERASED, EVENT_TYPES, upcast
 from core.events import Event
+from core.registry.projection import HANDLERS as _REGISTRY_HANDLERS
+from core.registry.projection import PASSIVE as _REGISTRY_PASSIVE
 
 log = logging.getLogger(__name__)
 
 # Event types that change no state: known, skipped.
-PASSIVE_EVENTS = frozenset({"operator_signed_in", "message_sent", "sign_in_failed"})
+PASSIVE_EVENTS = frozenset({"operator_signed_in", "message_sent", "sign_in_failed"}
+                           | _REGISTRY_PASSIVE)
 # What a database is (`core.profile`) before any event says (never labelled, wall
 # clock); `database_kind_set` and `exercise_started` change it (`profile_changes`).
 PROFILE_DEFAULTS: dict[str, str | None] = {"kind": None, "clock_domain": "wall",
@@ -52,6 +55,9 @@ class State:
     profile: dict[str, str | None] = field(default_factory=lambda: dict(PROFILE_DEFAULTS))
     # Hub access tokens by id: kind, subject, token_hash (SHA-256), created_at, revoked.
     tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The community registry by record id (`core.registry`): only the records events
+    # touched, unless rebuilt from the whole log; read the table for the rest.
+    registry: dict[str, Any] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
         """Change the state as `event` says; events must come in sequence order.
@@ -270,6 +276,7 @@ _HANDLERS = {
     "exercise_started": _profile_changed,
 }
 
+_HANDLERS.update(_REGISTRY_HANDLERS)
 STATE_EVENTS = frozenset(_HANDLERS)
 _VERSIONS = {name: spec.version for name, spec in EVENT_TYPES.items()}
 

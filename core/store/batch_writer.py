@@ -31,6 +31,8 @@ from core.domain.lifecycle import UnitStatus
 from core.domain.model import CityRecord, Incident, Operator, Unit, content_digest
 from core.domain.state import State
 from core.events import GENESIS_HASH, Event, iso
+from core.registry.projection import table_values as registry_table_values
+from core.registry.tables import RegistryRow
 from core.store.event_log import NOTIFY_CHANNEL, LogHeadMissing, new_event, with_personal
 from core.store.repository import incident_from_row
 from core.store.schema import CityRow, EventRow, IncidentRow, OperatorRow
@@ -337,19 +339,31 @@ class BatchWriter:
             self.conn.execute(_UPDATE_INCIDENT, updates)
 
     def _flush_projected(self) -> None:
+        # One query for the stored rows of a batch and one insert per shape of new row:
+        # an import of thousands of registry records is not thousands of round trips.
         for projected in PROJECTED:
             changed = self._projected[projected.attribute]
+            if not changed:
+                continue
             key_column = projected.table.c[projected.key]
-            for key in sorted(changed):
-                stored = self.conn.execute(select(projected.table).where(key_column == key)
-                                           ).mappings().first()
+            keys = sorted(changed)
+            stored_rows: dict[Any, Mapping[str, Any]] = {}
+            for chunk in _chunks(keys):
+                for row in self.conn.execute(select(projected.table).where(
+                        key_column.in_(chunk))).mappings():
+                    stored_rows[row[projected.key]] = row
+            inserts: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for key in keys:
+                stored = stored_rows.get(key)
                 values = projected.values(changed[key], self, stored)
                 if stored is None:
-                    self.conn.execute(insert(projected.table).values(
-                        {projected.key: key, **values}))
+                    row_values = {projected.key: key, **values}
+                    inserts.setdefault(tuple(sorted(row_values)), []).append(row_values)
                 elif values:
                     self.conn.execute(update(projected.table).where(key_column == key)
                                       .values(values))
+            for rows in inserts.values():
+                self.conn.execute(insert(projected.table), rows)
             changed.clear()
 
 
@@ -394,4 +408,5 @@ def _city_values(city: CityRecord, writer: BatchWriter, stored: Mapping[str, Any
 PROJECTED: list[ProjectedTable] = [
     ProjectedTable("operators", OperatorRow.__table__, "username", _operator_values),
     ProjectedTable("cities", CityRow.__table__, "id", _city_values),
+    ProjectedTable("registry", RegistryRow.__table__, "record_id", registry_table_values),
 ]

@@ -179,6 +179,9 @@ class EventQuery:
     until: datetime | None = None
     after_seq: int = 0
     limit: int | None = None
+    # A registry record (a person's id): the events that recorded, showed, checked or
+    # erased it, so a person can be told who looked at their data.
+    subject: str | None = None
 
 
 def query(session: Session, q: EventQuery = EventQuery()) -> list[Event]:
@@ -202,14 +205,32 @@ def query(session: Session, q: EventQuery = EventQuery()) -> list[Event]:
         # JSON containment differs by dialect; the unit's id is quoted in the payload.
         stmt = stmt.where((EventRow.unit_id == q.unit_id)
                           | EventRow.payload.contains(json.dumps(q.unit_id)))
-    if q.limit is not None and q.unit_id is None:
+    if q.subject is not None:
+        stmt = stmt.where(EventRow.payload.contains(json.dumps(q.subject), autoescape=True))
+    filtered = q.unit_id is not None or q.subject is not None
+    if q.limit is not None and not filtered:
         stmt = stmt.limit(q.limit)
     events = with_personal(session, session.execute(stmt).scalars().all())
     if q.unit_id is not None:
         events = [e for e in events if _concerns_unit(e, q.unit_id)]
-        if q.limit is not None:
-            events = events[: q.limit]
+    if q.subject is not None:
+        events = [e for e in events if concerns_subject(e, q.subject)]
+    if filtered and q.limit is not None:
+        events = events[: q.limit]
     return events
+
+
+SUBJECT_FIELDS = ("person_id", "record_id")
+SUBJECT_LIST_FIELDS = ("person_ids",)
+
+
+def concerns_subject(event: Event, subject: str) -> bool:
+    """True when `event` is about registry record `subject` (see `EventQuery.subject`)."""
+    p = event.payload
+    return (any(p.get(f) == subject for f in SUBJECT_FIELDS)
+            or any(subject in p.get(f, ()) for f in SUBJECT_LIST_FIELDS)
+            or any(isinstance(r, dict) and r.get("id") == subject
+                   for r in p.get("records", ()) if isinstance(p.get("records"), list)))
 
 
 # Payload fields that name units an event concerns (besides the event's own unit_id).
@@ -268,11 +289,15 @@ def row_hash(row: EventRow) -> str:
                          row.payload, row.incident_id, row.unit_id, row.personal_hash)
 
 
+# Events that record an erasure; each names the erased events in its payload's `events`.
+ERASURE_TYPES = ("personal_data_erased", "registry_person_erased")
+
+
 def verify_personal(session: Session) -> list[Problem]:
     """Check the personal data kept outside the chain against the salted hashes in it.
 
     Held values must match their event's `personal_hash`; values may be missing only for
-    events a recorded erasure (`personal_data_erased`) names, and none may belong to an
+    events a recorded erasure (one of `ERASURE_TYPES`) names, and none may belong to an
     event that has no `personal_hash`.
     """
     problems: list[Problem] = []
@@ -295,7 +320,7 @@ def verify_personal(session: Session) -> list[Problem]:
     if missing:
         erased: set[int] = set()
         for payload in session.execute(select(EventRow.payload).where(
-                EventRow.type == "personal_data_erased")).scalars():
+                EventRow.type.in_(ERASURE_TYPES))).scalars():
             erased.update(json.loads(payload).get("events", ()))
         for seq in missing:
             if seq not in erased:

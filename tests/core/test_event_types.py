@@ -226,6 +226,31 @@ def _check_profile_changed(before: State, after: State, e: Event) -> None:
     assert profile_changes(e) and after.profile == before.profile | profile_changes(e)
 
 
+def _check_registry_records(before: State, after: State, e: Event) -> None:
+    for r in e.payload["records"]:
+        record = after.registry[r["id"]]
+        assert (record.kind, record.cell, record.data) == (e.payload["kind"], r["cell"],
+                                                           r["data"])
+
+
+def _check_person_recorded(before: State, after: State, e: Event) -> None:
+    person = after.registry[e.payload["person_id"]]
+    assert person.personal == e.personal and person.personal_seqs[-1] == e.seq
+    assert person.data == {"household": e.payload["household"]}
+
+
+def _check_record_verified(before: State, after: State, e: Event) -> None:
+    record = after.registry[e.payload["record_id"]]
+    assert (record.verified_at, record.verified_by) == (e.at, e.actor)
+    assert e.payload["changes"].items() <= record.data.items()
+
+
+def _check_person_erased(before: State, after: State, e: Event) -> None:
+    person = after.registry[e.payload["person_id"]]
+    assert person.erased and person.personal == {} and person.data == {}
+    assert before.registry[e.payload["person_id"]].personal_seqs == e.payload["events"]
+
+
 EXPECTED: dict[str, Check] = {
     "operator_created": _check_operator_created,
     "operator_signed_in": _unchanged,
@@ -247,6 +272,11 @@ EXPECTED: dict[str, Check] = {
     "incident_status_changed": _check_incident_status,
     "incident_level_changed": _check_level,
     "personal_data_erased": _check_erased,
+    "registry_records_recorded": _check_registry_records,
+    "registry_person_recorded": _check_person_recorded,
+    "registry_record_verified": _check_record_verified,
+    "registry_people_viewed": _unchanged,
+    "registry_person_erased": _check_person_erased,
 }
 
 

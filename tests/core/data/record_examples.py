@@ -103,6 +103,30 @@ def record(url: str) -> None:
 
     run(SetDatabaseKind("training", "ws-1"), SUPERVISOR)
     run(StartExercise("Harbour exercise", 5.0), SUPERVISOR)
+    # Added with the community registry.
+    from core.registry.commands import (
+        ErasePerson,
+        RecordPerson,
+        RecordRegistryItems,
+        VerifyRecord,
+        ViewPeople,
+    )
+
+    at = {"cell": "C-1", "worker": "G1", "x": 100.0, "y": 120.0}
+    run(RecordRegistryItems("building", ({
+        "id": "B-1", **at, "data": {"address": "12 Heping Road", "floors": 6},
+        "verified_at": "2026-02-01T08:00:00+00:00", "verified_by": "G1"},),
+        source="buildings.csv"), SUPERVISOR)
+    run(RecordRegistryItems("household", (
+        {"id": "H-1", **at, "data": {"building": "B-1", "flat": "3-02", "occupants": 2}},)),
+        SUPERVISOR)
+    for pid, name in (("P-1", "Zhao Minghui"), ("P-2", "Qian Li")):
+        run(RecordPerson({"id": pid, **at, "data": {"household": "H-1"}, "personal": {
+            "name": name, "contact": "+86 139 0000 0001", "flags": ["wheelchair"],
+            "note": "ramp at the back door", "basis": "consent"}}), SUPERVISOR)
+    run(VerifyRecord("B-1", {"hazards": "gas cylinders on the ground floor"}), SUPERVISOR)
+    run(ViewPeople(("P-1",), "show", "welfare request 12"), SUPERVISOR)
+    run(ErasePerson("P-2", "erasure request 3"), SUPERVISOR)
     db.dispose()
 
 
