@@ -91,6 +91,11 @@ EVENT_TYPES: dict[str, EventType] = _types(
               "someone was shown people's registry data, and why"),
     EventType("registry_person_erased", 1,
               "a person's registry data was erased on request"),
+    EventType("evacuation_started", 1, "grid cells are being evacuated for an incident"),
+    EventType("evacuation_helper_assigned", 1,
+              "a grid worker from elsewhere was assigned to help an evacuation"),
+    EventType("household_checked", 1, "a household on an evacuation board was checked"),
+    EventType("evacuation_ended", 1, "an evacuation ended"),
 )
 
 # (type, from_version) -> the upcaster to from_version + 1.

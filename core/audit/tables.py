@@ -27,6 +27,9 @@ from core.domain.model import content_digest
 from core.domain.state import PROFILE_DEFAULTS, State
 from core.errors import PermissionDenied
 from core.hub.tables import HubTokenRow
+from core.registry.evacuation import COLUMNS as EVACUATION_COLUMNS
+from core.registry.evacuation import EvacuationRow
+from core.registry.evacuation import row_values as evacuation_row_values
 from core.registry.projection import row_values as registry_row_values
 from core.registry.tables import COLUMNS as REGISTRY_COLUMNS
 from core.registry.tables import RegistryRow
@@ -198,6 +201,9 @@ TABLE_CHECKS: list[TableCheck] = [
     TableCheck("registry record", RegistryRow.__table__, "record_id", REGISTRY_COLUMNS,
                lambda state: {k: registry_row_values(r) for k, r in state.registry.items()},
                secret=frozenset({"personal"})),
+    TableCheck("evacuation", EvacuationRow.__table__, "evacuation_id", EVACUATION_COLUMNS,
+               lambda state: {k: evacuation_row_values(e)
+                              for k, e in state.evacuations.items()}),
     # One row once anything labelled the database or played a drill on it.
     TableCheck("database profile", DatabaseProfileRow.__table__, "id",
                ("kind", "clock_domain", "exercise"),

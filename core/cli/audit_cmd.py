@@ -256,14 +256,13 @@ def event_units(event: object) -> list[str]:
     return list(dict.fromkeys(units))
 
 
-# A registry person's data is shown only where the showing is itself recorded
-# (`beacon registry person show`); the audit trail names its fields, not their values.
-WITHHELD_PERSONAL = frozenset({"registry_person_recorded"})
-
-
 def shown_personal(e: Any) -> dict[str, Any]:
     """An event's personal fields as the audit log prints them."""
-    if e.type in WITHHELD_PERSONAL:
+    # A registry person's data is shown only where the showing is itself recorded
+    # (`beacon registry person show`): the trail names the fields, not their values.
+    from core.registry.model import WITHHELD_FROM_FEEDS
+
+    if e.type in WITHHELD_FROM_FEEDS:
         return {k: "[withheld]" for k in e.personal}
     return dict(e.personal)
 

@@ -19,6 +19,7 @@ from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.domain.model import CityRecord, Incident, Operator, Unit
 from core.event_types import ERASED, EVENT_TYPES, upcast
 from core.events import Event
+from core.registry.evacuation import HANDLERS as _EVACUATION_HANDLERS
 from core.registry.projection import HANDLERS as _REGISTRY_HANDLERS
 from core.registry.projection import PASSIVE as _REGISTRY_PASSIVE
 
@@ -58,6 +59,8 @@ class State:
     # The community registry by record id (`core.registry`): only the records events
     # touched, unless rebuilt from the whole log; read the table for the rest.
     registry: dict[str, Any] = field(default_factory=dict)
+    # Evacuations of grid cells by id (`core.registry.evacuation`).
+    evacuations: dict[str, Any] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
         """Change the state as `event` says; events must come in sequence order.
@@ -277,6 +280,7 @@ _HANDLERS = {
 }
 
 _HANDLERS.update(_REGISTRY_HANDLERS)
+_HANDLERS.update(_EVACUATION_HANDLERS)
 STATE_EVENTS = frozenset(_HANDLERS)
 _VERSIONS = {name: spec.version for name, spec in EVENT_TYPES.items()}
 

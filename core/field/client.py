@@ -68,6 +68,17 @@ class FieldClient(HubLink):
             fields["incident_id"] = incident_id
         return self._submit("message", **fields)
 
+    def check_household(self, evacuation_id: str, household_id: str, result: str,
+                        note: str = "") -> asyncio.Future[dict[str, Any]]:
+        """A grid worker checked a household of an evacuation (`result`: evacuated,
+        not_home, needs_help or refused). Only to a hub whose welcome lists the feature
+        `household_check`."""
+        fields: dict[str, Any] = {"evacuation_id": evacuation_id,
+                                  "household_id": household_id, "result": result}
+        if note:
+            fields["note"] = note
+        return self._submit("household_check", **fields)
+
     def send_raw(self, type_: str, **fields: Any) -> asyncio.Future[dict[str, Any]]:
         """Send any message with a client id (drills and tests use it to misbehave)."""
         return self._submit(type_, **fields)

@@ -30,7 +30,10 @@ HARD_MAX_MESSAGE_BYTES = 1024 * 1024  # aiohttp's limit: beyond it the socket is
 # dropped the connection (30,000 brackets fit in the size limit).
 MAX_NESTING = 16
 
-CLIENT_TYPES = ("hello", "ack", "status", "position", "message")
+CLIENT_TYPES = ("hello", "ack", "status", "position", "message", "household_check")
+# Optional parts of protocol version 1 a hub lists in its welcome's `features`: a client
+# sends such a message only to a hub that lists it (an older hub refuses the type).
+FEATURE_HOUSEHOLD_CHECK = "household_check"
 HUB_TYPES = ("welcome", "assignment", "incident_update", "status", "message", "event", "ack",
              "error")
 # Hub messages that carry a sequence number and must be acknowledged and resumed.

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from core.domain.state import State
 from core.events import Event, iso
 from core.hub.protocol import encode
+from core.registry.model import WITHHELD_FROM_FEEDS
 from core.store.schema import EventRow
 
 # Events that can change which incident a unit is on.
@@ -37,7 +38,8 @@ def event_to_dict(event: Event) -> dict[str, Any]:
             "unit_id": event.unit_id, "prev_hash": event.prev_hash, "hash": event.hash,
             "v": event.v}
     if event.personal or event.personal_hash:  # most events (position reports) have none
-        data["personal"] = dict(event.personal)
+        withheld = event.type in WITHHELD_FROM_FEEDS  # a registry person: shown elsewhere
+        data["personal"] = {} if withheld else dict(event.personal)
         data["personal_hash"] = event.personal_hash
     return data
 

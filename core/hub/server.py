@@ -34,6 +34,7 @@ from core.hub import protocol
 from core.hub.connection import Connection, TokenBucket
 from core.hub.feed import EventFeed
 from core.hub.positions import PositionGate
+from core.hub.protocol import FEATURE_HOUSEHOLD_CHECK
 from core.hub.routing import (
     UNIT_SILENT_EVENTS,
     console_message,
@@ -45,6 +46,7 @@ from core.hub.routing import (
 from core.hub.tables import HubCursorRow
 from core.hub.tasks import cancel_tasks
 from core.hub.tokens import REVOKED, authenticate
+from core.registry.evacuation_commands import CheckHousehold
 from core.service import CommandService, Outcome, prune_idempotency_keys
 from core.store.database import Database
 from core.store.event_log import LogHeadMissing
@@ -395,7 +397,7 @@ class HubServer:
             "welcome", role=role, subject=identity.subject, resume_from=resume, last_seq=last,
             unit=unit, limits={"max_message_bytes": protocol.MAX_MESSAGE_BYTES,
                                "rate": self.rate, "burst": self.burst},
-            features=self.positions.features))
+            features=[*self.positions.features, FEATURE_HOUSEHOLD_CHECK]))
         conn_log.info("%s %s connected (resume from %d)", role, identity.subject, resume)
         return conn
 
@@ -445,6 +447,10 @@ class HubServer:
         elif kind == "position":
             x, y = self.positions.local(data)  # on the map, in metres, or refused
             command = ReportPosition(unit_id=unit_id, x=x, y=y)
+        elif kind == "household_check":
+            command = CheckHousehold(evacuation_id=data["evacuation_id"],
+                                     household_id=data["household_id"], result=data["result"],
+                                     note=data.get("note", ""))
         else:
             command = SendMessage(text=data["text"], from_unit=me,
                                   incident_id=data.get("incident_id"))

@@ -182,3 +182,22 @@ def export_person(service: CommandService, actor: Actor, person_id: str, reason:
                     "purpose": e.payload.get("purpose"), "reason": e.payload.get("reason"),
                     "incident_id": e.incident_id} for e in events],
     }
+
+
+def board_for(service: CommandService, actor: Actor, evacuation_id: str
+              ) -> tuple[Any, list[Any]]:
+    """(evacuation, board rows) for a dispatch role: the board shows which households
+    hold people who need help, so the display is recorded first (once per call), for the
+    evacuation's incident, which must be open."""
+    from core.registry.evacuation import load
+    from core.registry.evacuation_board import board
+
+    with service.db.session() as session:
+        evacuation = load(session, evacuation_id)
+        flagged = [r.record_id for r in _people_rows(session, RegistryRow.cell.in_(
+            evacuation.cells)) if r.personal.get("flags")
+            and r.data.get("household") in set(evacuation.households)]
+    service.execute(ViewPeople(tuple(flagged), "incident",
+                               f"evacuation {evacuation_id}", evacuation.incident_id), actor)
+    with service.db.session() as session:
+        return evacuation, board(session, load(session, evacuation_id))

@@ -33,6 +33,11 @@ REPORT_TYPES = ("broken_hydrant", "blocked_fire_lane", "check_in_needed", "hazar
 PERSONAL_FIELDS = frozenset({"name", "contact", "flags", "note", "basis"})
 """A person's fields that are personal data (kept in the event's personal part)."""
 
+WITHHELD_FROM_FEEDS = frozenset({"registry_person_recorded"})
+"""Event types whose personal fields never leave the database with the event (the audit
+log, the hub's console feed): a person's data is shown only through
+`core.registry.access`, which records the display."""
+
 STALE_AFTER = timedelta(days=365)
 """A record not verified for this long is marked stale: people move."""
 

@@ -31,6 +31,8 @@ from core.domain.lifecycle import UnitStatus
 from core.domain.model import CityRecord, Incident, Operator, Unit, content_digest
 from core.domain.state import State
 from core.events import GENESIS_HASH, Event, iso
+from core.registry.evacuation import EvacuationRow
+from core.registry.evacuation import table_values as evacuation_table_values
 from core.registry.projection import table_values as registry_table_values
 from core.registry.tables import RegistryRow
 from core.store.event_log import NOTIFY_CHANNEL, LogHeadMissing, new_event, with_personal
@@ -409,4 +411,6 @@ PROJECTED: list[ProjectedTable] = [
     ProjectedTable("operators", OperatorRow.__table__, "username", _operator_values),
     ProjectedTable("cities", CityRow.__table__, "id", _city_values),
     ProjectedTable("registry", RegistryRow.__table__, "record_id", registry_table_values),
+    ProjectedTable("evacuations", EvacuationRow.__table__, "evacuation_id",
+                   evacuation_table_values),
 ]

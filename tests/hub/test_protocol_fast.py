@@ -26,9 +26,12 @@ VALID: dict[str, dict[str, Any]] = {
                  "unit_id": "E12"},
     "message": {"v": 1, "type": "message", "id": "E12.3", "text": "on our way",
                 "incident_id": "INC-00001"},
+    "household_check": {"v": 1, "type": "household_check", "id": "G3.4",
+                        "evacuation_id": "EVAC-0001", "household_id": "H-00012-1",
+                        "result": "needs_help", "note": "wheelchair, second floor"},
 }
 PROBES: list[Any] = [None, True, False, 0, -1, 3, 2.5, 1e308, "", "x", "E12", "a b!",
-                     "y" * 81, "unit", "console", "en_route", "on_scene", [], [1], {},
+                     "y" * 81, "unit", "console", "en_route", "on_scene", "evacuated", [], [1], {},
                      {"a": 1}]
 
 

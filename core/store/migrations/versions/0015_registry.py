@@ -1,4 +1,5 @@
-"""community registry: buildings, households, people, things, organisations, reports
+"""community registry: buildings, households, people, things, organisations, reports;
+evacuations of grid cells
 
 Revision ID: 0015
 Revises: 0005
@@ -32,8 +33,22 @@ def upgrade() -> None:
     )
     op.create_index('ix_registry_kind_cell', 'registry_records', ['kind', 'cell'],
                     unique=False)
+    op.create_table('evacuations',
+    sa.Column('evacuation_id', sa.String(length=24), nullable=False),
+    sa.Column('incident_id', sa.String(length=32), nullable=False),
+    sa.Column('cells', sa.JSON(), nullable=False),
+    sa.Column('households', sa.JSON(), nullable=False),
+    sa.Column('workers', sa.JSON(), nullable=False),
+    sa.Column('helpers', sa.JSON(), nullable=False),
+    sa.Column('checks', sa.JSON(), nullable=False),
+    sa.Column('started_at', sa.String(length=32), nullable=False),
+    sa.Column('started_by', sa.String(length=120), nullable=False),
+    sa.Column('ended_at', sa.String(length=32), nullable=True),
+    sa.PrimaryKeyConstraint('evacuation_id')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('evacuations')
     op.drop_index('ix_registry_kind_cell', table_name='registry_records')
     op.drop_table('registry_records')
