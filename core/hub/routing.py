@@ -140,6 +140,7 @@ class UnitView:
         u = self.unit_id
         return (event.unit_id == u or p.get("unit_id") == u or u in p.get("units", ())
                 or u in p.get("released_units", ()) or p.get("to_unit") == u
+                or u in p.get("workers", ())
                 or (event.incident_id is not None and event.incident_id == self.incident_id))
 
     def route(self, event: Event, state: State) -> str | None:
@@ -163,6 +164,12 @@ class UnitView:
                               **{"from": p.get("from_unit") or event.actor},
                               incident_id=p.get("incident_id"))
             return None
+        if ((event.type == "evacuation_started" and u in p.get("workers", ()))
+                or (event.type == "evacuation_helper_assigned" and p.get("unit_id") == u)):
+            # The grid workers of the cells (and a helper) learn of the evacuation and its
+            # households, whatever they are on.
+            return encode("incident_update", seq=event.seq, incident_id=event.incident_id,
+                          change=event.type, payload=p, released=False)
         if event.incident_id is not None and event.incident_id in (before, self.incident_id):
             released = before is not None and self.incident_id is None
             return encode("incident_update", seq=event.seq, incident_id=event.incident_id,

@@ -60,8 +60,25 @@ class StartEvacuation(Command):
         return Decision("evacuation_started", {
             "evacuation_id": f"EVAC-{count + 1:04d}", "incident_id": incident.id,
             "cells": cells, "households": sorted(r.record_id for r in rows),
+            "addresses": _addresses(ctx, [r.record_id for r in rows]),
             "workers": sorted({r.worker for r in rows if r.worker})},
             incident_id=incident.id)
+
+
+def _addresses(ctx: Context, households: list[str]) -> dict[str, str]:
+    """Where each household is ("36 Fuqiang Lane, flat 3-02"), for the grid workers'
+    field clients, which see the evacuation as an `incident_update`."""
+    flats = {r.record_id: r.data for r in ctx.session.execute(select(RegistryRow).where(
+        RegistryRow.record_id.in_(households))).scalars()}
+    buildings = {r.record_id: r.data.get("address", "") for r in ctx.session.execute(
+        select(RegistryRow).where(RegistryRow.record_id.in_(
+            {d.get("building") for d in flats.values()}))).scalars()}
+    out = {}
+    for hid in sorted(households):
+        data = flats.get(hid, {})
+        flat = data.get("flat")
+        out[hid] = buildings.get(data.get("building"), "") + (f", flat {flat}" if flat else "")
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +102,8 @@ class AssignEvacuationHelper(Command):
             raise ValidationError(f"{evacuation.evacuation_id} has ended",
                                   field="evacuation_id")
         return Decision("evacuation_helper_assigned", {
-            "evacuation_id": evacuation.evacuation_id, "unit_id": unit.id},
+            "evacuation_id": evacuation.evacuation_id, "unit_id": unit.id,
+            "addresses": _addresses(ctx, evacuation.households)},
             incident_id=evacuation.incident_id, unit_id=unit.id)
 
 

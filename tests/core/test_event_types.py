@@ -154,8 +154,9 @@ def _unchanged(before: State, after: State, e: Event) -> None:
 
 
 def _check_units_registered(before: State, after: State, e: Event) -> None:
-    assert set(after.units) == {"E1", "A1"}
-    assert all(u.status is UnitStatus.AVAILABLE for u in after.units.values())
+    added = {u["id"] for u in e.payload["units"]}
+    assert set(after.units) == set(before.units) | added
+    assert all(after.units[u].status is UnitStatus.AVAILABLE for u in added)
 
 
 def _check_note_added(before: State, after: State, e: Event) -> None:
@@ -251,6 +252,25 @@ def _check_person_erased(before: State, after: State, e: Event) -> None:
     assert before.registry[e.payload["person_id"]].personal_seqs == e.payload["events"]
 
 
+def _check_evacuation_started(before: State, after: State, e: Event) -> None:
+    evacuation = after.evacuations[e.payload["evacuation_id"]]
+    assert evacuation.households == e.payload["households"] and evacuation.open
+    assert evacuation.started_at == e.at
+
+
+def _check_helper(before: State, after: State, e: Event) -> None:
+    assert e.payload["unit_id"] in after.evacuations[e.payload["evacuation_id"]].helpers
+
+
+def _check_household(before: State, after: State, e: Event) -> None:
+    check = after.evacuations[e.payload["evacuation_id"]].checks[e.payload["household_id"]]
+    assert (check["result"], check["by"]) == (e.payload["result"], e.actor)
+
+
+def _check_evacuation_ended(before: State, after: State, e: Event) -> None:
+    assert after.evacuations[e.payload["evacuation_id"]].ended_at == e.at
+
+
 EXPECTED: dict[str, Check] = {
     "operator_created": _check_operator_created,
     "operator_signed_in": _unchanged,
@@ -277,6 +297,10 @@ EXPECTED: dict[str, Check] = {
     "registry_record_verified": _check_record_verified,
     "registry_people_viewed": _unchanged,
     "registry_person_erased": _check_person_erased,
+    "evacuation_started": _check_evacuation_started,
+    "evacuation_helper_assigned": _check_helper,
+    "household_checked": _check_household,
+    "evacuation_ended": _check_evacuation_ended,
 }
 
 

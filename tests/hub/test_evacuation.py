@@ -25,7 +25,7 @@ from core.registry.evacuation_commands import AssignEvacuationHelper, StartEvacu
 from core.registry.importer import import_file
 from core.service import CommandService
 from core.store.database import open_database
-from tests.hub.helpers import run, run_in_thread, start_hub
+from tests.hub.helpers import run, run_in_thread, start_hub, take
 
 ADMIN = Actor("cli:test", Role.SUPERVISOR)
 DISPATCHER = Actor("dana", Role.DISPATCHER)
@@ -68,20 +68,24 @@ def test_grid_workers_check_households_off_over_the_hub_and_the_board_follows(
     a = here[0]
     incident = svc.execute(CreateIncident(type="flood", x=a.x, y=a.y, address=a.text,
                                           cell_code=a.cell_code), DISPATCHER).payload["id"]
-    evac = svc.execute(StartEvacuation(incident, (cell.code,)), DISPATCHER).payload
-    assert evac["households"] == ["H-0", "H-1", "H-2", "H-3"]
-    assert evac["workers"] == [cell.worker_unit_code]
-    with pytest.raises(ValidationError, match="already being evacuated"):
-        svc.execute(StartEvacuation(incident, (cell.code,)), DISPATCHER)
-    _, rows = access.board_for(svc, DISPATCHER, evac["evacuation_id"])
-    # The household with a wheelchair user comes first, before anyone is checked.
-    assert rows[0].household_id == "H-2" and rows[0].flags == ("wheelchair",)
-    assert all(r.result is None for r in rows)
-
     mine, stranger = cell.worker_unit_code, other_cell.worker_unit_code
     tokens = {u: create_token(svc.db, "unit", u)[1] for u in (mine, stranger)}
     svc.execute(_operator(), Actor("system", Role.SUPERVISOR))
     console_token = create_token(svc.db, "operator", "dana")[1]
+
+    evac: dict = {}
+
+    def _start(service: CommandService) -> dict:
+        started = service.execute(StartEvacuation(incident, (cell.code,)), DISPATCHER).payload
+        assert started["households"] == ["H-0", "H-1", "H-2", "H-3"]
+        assert started["workers"] == [cell.worker_unit_code]
+        with pytest.raises(ValidationError, match="already being evacuated"):
+            service.execute(StartEvacuation(incident, (cell.code,)), DISPATCHER)
+        _, rows = access.board_for(service, DISPATCHER, started["evacuation_id"])
+        # The household with a wheelchair user comes first, before anyone is checked.
+        assert rows[0].household_id == "H-2" and rows[0].flags == ("wheelchair",)
+        assert all(r.result is None for r in rows)
+        return started
 
     async def body() -> None:
         hub, base = await start_hub(url)
@@ -92,14 +96,22 @@ def test_grid_workers_check_households_off_over_the_hub_and_the_board_follows(
             for c in (worker, helper, console):
                 await c.start()
                 await c.wait_for_state(c.state.CONNECTED)
+            evac.update(await run_in_thread(_start, hub.service))
             assert FEATURE_HOUSEHOLD_CHECK in worker.welcome.get("features", [])
             eid = evac["evacuation_id"]
+            # The cell's grid worker is told of the evacuation and where its households are.
+            told = (await take(worker.inbox, 1))[0]
+            assert (told["type"], told["change"]) == ("incident_update", "evacuation_started")
+            assert told["payload"]["addresses"]["H-2"] == f"{here[2].text}, flat 3-01"
             ok = await worker.check_household(eid, "H-2", "needs_help", "carry chair down")
             assert ok["type"] == "ack"
             with pytest.raises(HubRefused, match="not assigned to EVAC-0001"):
                 await helper.check_household(eid, "H-0", "evacuated")
             await run_in_thread(hub.service.execute,
                                 AssignEvacuationHelper(eid, stranger), DISPATCHER)
+            told = (await take(helper.inbox, 1))[0]
+            assert told["change"] == "evacuation_helper_assigned"
+            assert sorted(told["payload"]["addresses"]) == ["H-0", "H-1", "H-2", "H-3"]
             assert (await helper.check_household(eid, "H-0", "evacuated"))["type"] == "ack"
             seen = []
             while len([e for e in seen if e.type == "household_checked"]) < 2:

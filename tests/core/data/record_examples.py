@@ -127,6 +127,20 @@ def record(url: str) -> None:
     run(VerifyRecord("B-1", {"hazards": "gas cylinders on the ground floor"}), SUPERVISOR)
     run(ViewPeople(("P-1",), "show", "welfare request 12"), SUPERVISOR)
     run(ErasePerson("P-2", "erasure request 3"), SUPERVISOR)
+    from core.registry.evacuation_commands import (
+        AssignEvacuationHelper,
+        CheckHousehold,
+        EndEvacuation,
+        StartEvacuation,
+    )
+
+    run(CreateIncident(type="flood", x=100.0, y=120.0, address="12 Heping Road"))
+    run(StartEvacuation("INC-00004", ("C-1",)))
+    run(RegisterUnits([{"id": "G1", "kind": "grid_worker", "station": "C-1", "x": 90.0,
+                        "y": 110.0}]), SYSTEM)
+    run(AssignEvacuationHelper("EVAC-0001", "G1"))
+    run(CheckHousehold("EVAC-0001", "H-1", "needs_help", "wheelchair, stairs"))
+    run(EndEvacuation("EVAC-0001"))
     db.dispose()
 
 
