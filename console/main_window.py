@@ -61,6 +61,8 @@ EXTERNAL_PANELS: dict[str, tuple[str, str]] = {
     "videoWall": ("console.video_wall", "VideoWall"),
     "playbookPanel": ("console.playbook_panel", "PlaybookPanel"),
     "decisionPanel": ("console.decision_panel", "DecisionPanel"),
+    "incidentContext": ("console.panels.incident_context", "IncidentContextPanel"),
+    "evacuationBoard": ("console.panels.evacuation_board", "EvacuationBoard"),
 }
 
 DOCK_TITLES: dict[str, str] = {
@@ -73,6 +75,8 @@ DOCK_TITLES: dict[str, str] = {
     "videoWall": QT_TRANSLATE_NOOP("MainWindow", "Video wall"),
     "playbookPanel": QT_TRANSLATE_NOOP("MainWindow", "Playbook"),
     "decisionPanel": QT_TRANSLATE_NOOP("MainWindow", "Joint decisions"),
+    "incidentContext": QT_TRANSLATE_NOOP("MainWindow", "Context"),
+    "evacuationBoard": QT_TRANSLATE_NOOP("MainWindow", "Evacuation"),
 }
 STATE_VERSION = 1
 
@@ -204,7 +208,8 @@ class MainWindow(QMainWindow):
         dispatch = self._dock(self.dispatch, right)
         self.splitDockWidget(roster, dispatch, Qt.Orientation.Vertical)
         first = None
-        for name in ("dashboard", "videoWall", "playbookPanel", "decisionPanel"):
+        for name in ("dashboard", "incidentContext", "videoWall", "playbookPanel",
+                     "decisionPanel", "evacuationBoard"):
             dock = self._dock(self.external[name], bottom)
             if first is None:
                 first = dock

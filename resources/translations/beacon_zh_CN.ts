@@ -401,7 +401,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../console/dashboard.py" line="166"/>
+        <location filename="../../console/dashboard.py" line="175"/>
         <source>Open incidents by priority</source>
         <translation>按优先级统计的未结事件</translation>
     </message>
@@ -410,62 +410,62 @@
         <translation type="vanished">未结</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="170"/>
+        <location filename="../../console/dashboard.py" line="179"/>
         <source>Response times (call to first on scene)</source>
         <translation>响应时间（接警至首支力量到场）</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="171"/>
+        <location filename="../../console/dashboard.py" line="180"/>
         <source>minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="172"/>
+        <location filename="../../console/dashboard.py" line="181"/>
         <source>Incidents</source>
         <translation>事件数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="174"/>
+        <location filename="../../console/dashboard.py" line="183"/>
         <source>within standard</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="175"/>
+        <location filename="../../console/dashboard.py" line="184"/>
         <source>late</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="176"/>
+        <location filename="../../console/dashboard.py" line="185"/>
         <source>Units by status</source>
         <translation>力量状态分布</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="177"/>
+        <location filename="../../console/dashboard.py" line="186"/>
         <source>Units</source>
         <translation>力量数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="180"/>
+        <location filename="../../console/dashboard.py" line="189"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="184"/>
+        <location filename="../../console/dashboard.py" line="193"/>
         <source>Response times for</source>
         <translation>响应时间统计范围</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="313"/>
+        <location filename="../../console/dashboard.py" line="322"/>
         <source>standard %1 min</source>
         <translation>标准 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="316"/>
+        <location filename="../../console/dashboard.py" line="325"/>
         <source>no unit on scene yet</source>
         <translation>尚无力量到场</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="319"/>
+        <location filename="../../console/dashboard.py" line="328"/>
         <source>%1 incidents, %2% within standard, median %3 min, 90%: %4 min</source>
         <translation>%1 起事件，%2% 达标，中位数 %3 分钟，90% 分位 %4 分钟</translation>
     </message>
@@ -584,6 +584,75 @@
     </message>
 </context>
 <context>
+    <name>EvacuationBoard</name>
+    <message>
+        <location filename="../../console/panels/evacuation_board.py" line="86"/>
+        <source>Evacuate the incident&apos;s cell</source>
+        <translation>疏散事件所在网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/evacuation_board.py" line="87"/>
+        <source>Put every registered household of the selected incident&apos;s grid cell on a board for its grid workers</source>
+        <translation>将选中事件所在网格内登记的每一户列入疏散看板，交由网格员逐户核查</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/evacuation_board.py" line="91"/>
+        <source>Household</source>
+        <translation>住户</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/evacuation_board.py" line="91"/>
+        <source>Needs help</source>
+        <translation>需协助</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/evacuation_board.py" line="91"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/evacuation_board.py" line="92"/>
+        <source>Checked</source>
+        <translation>核查结果</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/evacuation_board.py" line="92"/>
+        <source>By</source>
+        <translation>核查人</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/evacuation_board.py" line="92"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/evacuation_board.py" line="111"/>
+        <source>Select an incident with a grid cell first.</source>
+        <translation>请先选择一个有网格的事件。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/evacuation_board.py" line="95"/>
+        <location filename="../../console/panels/evacuation_board.py" line="175"/>
+        <source>No evacuation under way</source>
+        <translation>当前没有进行中的疏散</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/evacuation_board.py" line="185"/>
+        <source>Select an incident and evacuate its cell; the board lists every household, those with people who need help first.</source>
+        <translation>选择事件并疏散其所在网格；看板列出每一户，需协助人员所在户排在最前。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/evacuation_board.py" line="191"/>
+        <source>%1: %2 of %3 households checked · %4 with people who need help · started %5</source>
+        <translation>%1：已核查 %2/%3 户 · %4 户有需协助人员 · 开始于 %5</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/evacuation_board.py" line="201"/>
+        <source>not yet</source>
+        <translation>未核查</translation>
+    </message>
+</context>
+<context>
     <name>IncidentActions</name>
     <message>
         <location filename="../../console/panels/incident_actions.py" line="41"/>
@@ -620,6 +689,154 @@
         <location filename="../../console/panels/incident_actions.py" line="90"/>
         <source>%1 is now priority %2</source>
         <translation>%1 的优先级已改为 P%2</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentContextPanel</name>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="200"/>
+        <source>Select an incident to see what the community registry knows around it.</source>
+        <translation>选择一个事件，查看社区登记信息中与其相关的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="203"/>
+        <source>%1 · %2 · cell %3</source>
+        <translation>%1 · %2 · 网格 %3</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="206"/>
+        <source>Reading the registry…</source>
+        <translation>正在读取登记信息…</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="209"/>
+        <source>The registry could not be read: %1</source>
+        <translation>无法读取登记信息：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="215"/>
+        <source>Nearest hydrants</source>
+        <translation>最近的消火栓</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="216"/>
+        <source>Nearest AEDs</source>
+        <translation>最近的 AED</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="217"/>
+        <source>Nearest shelters</source>
+        <translation>最近的避难场所</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="219"/>
+        <source>none in the registry</source>
+        <translation>登记信息中没有</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="221"/>
+        <source>Grid worker</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>%1 %2 (send a message to the unit)</source>
+        <translation type="vanished">%1 %2（可向该力量发送消息）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="222"/>
+        <source>%1 · %2 · reach them with a message to the unit</source>
+        <translation>%1 · %2 · 可向该力量发送消息联系</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="224"/>
+        <source>Open reports in the cell (%1)</source>
+        <translation>网格内未办结的上报事项（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="227"/>
+        <location filename="../../console/panels/incident_context.py" line="233"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="228"/>
+        <source>Organisations in the cell</source>
+        <translation>网格内的单位组织</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="240"/>
+        <source>%1 floors, %2</source>
+        <translation>%1 层，%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="243"/>
+        <source>Access: %1</source>
+        <translation>通行：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="245"/>
+        <source>Hazards: %1</source>
+        <translation>危险源：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="247"/>
+        <source>Building</source>
+        <translation>建筑</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="248"/>
+        <source>not in the registry</source>
+        <translation>未登记</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="253"/>
+        <source>Your role does not show people&apos;s data.</source>
+        <translation>您的角色无权查看人员信息。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="255"/>
+        <source>People are shown only while the incident is open.</source>
+        <translation>仅在事件未结期间显示人员信息。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="256"/>
+        <source>People who may need help</source>
+        <translation>可能需要协助的人员</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="260"/>
+        <source>at this address</source>
+        <translation>在此地址</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="261"/>
+        <source>elsewhere in the cell: %1</source>
+        <translation>同网格其他地址：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="267"/>
+        <source>not verified for a year</source>
+        <translation>一年以上未核实</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="269"/>
+        <source>People who may need help (%1)</source>
+        <translation>可能需要协助的人员（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="270"/>
+        <source>none recorded</source>
+        <translation>无登记</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="275"/>
+        <source>%1 m</source>
+        <translation>%1 米</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="277"/>
+        <source>%1 by road</source>
+        <translation>车程 %1</translation>
     </message>
 </context>
 <context>
@@ -819,107 +1036,125 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="67"/>
+        <location filename="../../console/main_window.py" line="69"/>
         <source>Incident queue</source>
         <translation>事件队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="68"/>
+        <location filename="../../console/main_window.py" line="70"/>
         <source>Resource roster</source>
         <translation>力量名册</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="69"/>
+        <location filename="../../console/main_window.py" line="71"/>
         <source>Take a call</source>
         <translation>接警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="70"/>
+        <location filename="../../console/main_window.py" line="72"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="71"/>
+        <location filename="../../console/main_window.py" line="73"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="72"/>
+        <location filename="../../console/main_window.py" line="74"/>
         <source>Situation dashboard</source>
         <translation>态势看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="73"/>
+        <location filename="../../console/main_window.py" line="75"/>
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="74"/>
+        <location filename="../../console/main_window.py" line="76"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="75"/>
+        <location filename="../../console/main_window.py" line="77"/>
         <source>Joint decisions</source>
         <translation>辅助决策</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="338"/>
+        <source>Around the incident</source>
+        <translation type="vanished">事件周边</translation>
+    </message>
+    <message>
+        <source>Evacuation board</source>
+        <translation type="vanished">疏散看板</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="78"/>
+        <source>Context</source>
+        <translation>周边信息</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="79"/>
+        <source>Evacuation</source>
+        <translation>疏散</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="343"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="342"/>
+        <location filename="../../console/main_window.py" line="347"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="357"/>
+        <location filename="../../console/main_window.py" line="362"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="388"/>
+        <location filename="../../console/main_window.py" line="393"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="392"/>
+        <location filename="../../console/main_window.py" line="397"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="392"/>
+        <location filename="../../console/main_window.py" line="397"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="393"/>
+        <location filename="../../console/main_window.py" line="398"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="393"/>
+        <location filename="../../console/main_window.py" line="398"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="399"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="399"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="397"/>
+        <location filename="../../console/main_window.py" line="402"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="172"/>
+        <location filename="../../console/command.py" line="173"/>
         <source>The drill is over.</source>
         <translation>演练已结束。</translation>
     </message>
@@ -1046,6 +1281,169 @@
         <location filename="../../console/panels/placeholder.py" line="31"/>
         <source>Proposals shared by several workstations, to approve or reject on the record, will show here; another issue builds them.</source>
         <translation>多个席位共享的决策提议（留痕批准或驳回）将在此显示，由另一任务开发。</translation>
+    </message>
+</context>
+<context>
+    <name>Registry</name>
+    <message>
+        <location filename="../../console/registry_labels.py" line="11"/>
+        <source>lives alone, elderly</source>
+        <translation>独居老人</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="12"/>
+        <source>uses a wheelchair</source>
+        <translation>使用轮椅</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="13"/>
+        <source>bedridden</source>
+        <translation>卧床</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="14"/>
+        <source>oxygen at home</source>
+        <translation>居家吸氧</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="15"/>
+        <source>small children</source>
+        <translation>有幼儿</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="16"/>
+        <source>speaks no Chinese or English</source>
+        <translation>不会中文或英文</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="20"/>
+        <source>Hydrant</source>
+        <translation>消火栓</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="21"/>
+        <source>AED</source>
+        <translation>AED</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="22"/>
+        <source>Shelter</source>
+        <translation>避难场所</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="23"/>
+        <source>Gas valve</source>
+        <translation>燃气阀门</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="24"/>
+        <source>Hazardous materials store</source>
+        <translation>危险品存放点</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="28"/>
+        <source>School</source>
+        <translation>学校</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="29"/>
+        <source>Care home</source>
+        <translation>养老机构</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="30"/>
+        <source>Business</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="31"/>
+        <source>Volunteer team</source>
+        <translation>志愿者队伍</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="32"/>
+        <source>Organisation</source>
+        <translation>单位组织</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="36"/>
+        <source>Broken hydrant</source>
+        <translation>消火栓损坏</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="37"/>
+        <source>Blocked fire lane</source>
+        <translation>消防通道堵塞</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="38"/>
+        <source>Check-in needed</source>
+        <translation>需上门探视</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="39"/>
+        <source>Hazard</source>
+        <translation>安全隐患</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="40"/>
+        <source>Street light</source>
+        <translation>路灯故障</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="41"/>
+        <source>Report</source>
+        <translation>上报事项</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="45"/>
+        <source>Left the building</source>
+        <translation>已撤离</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="46"/>
+        <source>No one at home</source>
+        <translation>无人在家</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="47"/>
+        <source>Needs help to leave</source>
+        <translation>需协助撤离</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="48"/>
+        <source>Refused to leave</source>
+        <translation>拒绝撤离</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="52"/>
+        <source>concrete</source>
+        <translation>钢筋混凝土</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="53"/>
+        <source>brick</source>
+        <translation>砖混</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="54"/>
+        <source>steel</source>
+        <translation>钢结构</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="55"/>
+        <source>timber</source>
+        <translation>木结构</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="56"/>
+        <source>mixed</source>
+        <translation>混合结构</translation>
+    </message>
+    <message>
+        <location filename="../../console/registry_labels.py" line="57"/>
+        <source>construction unknown</source>
+        <translation>结构不明</translation>
     </message>
 </context>
 <context>

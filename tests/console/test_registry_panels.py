@@ -1,0 +1,154 @@
+"""The registry in the console: the incident's context (a wheelchair user at the address,
+the nearest hydrant) with every display of people recorded, and the evacuation board
+following checks made at another workstation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+
+from core.auth import Actor
+from core.centre import Centre
+from core.commands import ChangeIncidentStatus, CreateIncident
+from core.domain.kinds import Role
+from core.domain.lifecycle import IncidentStatus
+from core.registry.evacuation_commands import CheckHousehold
+from core.registry.importer import import_file
+from core.service import CommandService
+from core.store import event_log
+from core.store.database import open_database
+
+ADMIN = Actor("cli:test", Role.SUPERVISOR)
+NAME = "Lin Xiaoyu"
+
+
+def _views(centre: Centre) -> list:
+    with centre.db.session() as s:
+        return event_log.query(s, event_log.EventQuery(type="registry_people_viewed"))
+
+
+def _seed(centre: Centre, tmp_path: Path) -> str:
+    """A registered building with a wheelchair user and a hydrant 15 m away, at an
+    address of the demo city that the demo registry left without a building; an open
+    incident there. Returns the incident's id."""
+    city = centre.city
+    with centre.db.session() as s:
+        from sqlalchemy import select
+
+        from core.registry.tables import RegistryRow
+        taken = {r.data.get("address") for r in s.execute(select(RegistryRow).where(
+            RegistryRow.kind == "building")).scalars()}
+    a = next(a for a in city.addresses[50:] if a.text not in taken)
+    lat, lon = city.to_latlon(a.x + 15, a.y)
+    files = {"building": ["id,address,floors,hazards", f"X-B,{a.text},7,paint store in the "
+                                                       "basement"],
+             "household": ["id,building,flat", "X-H,X-B,4-02", "X-H2,X-B,6-01"],
+             "person": ["id,household,name,flags,basis", f"X-P,X-H,{NAME},wheelchair,consent"],
+             "thing": ["id,type,lat,lon", f"X-T,hydrant,{lat:.7f},{lon:.7f}"]}
+    for kind, lines in files.items():
+        path = tmp_path / f"{kind}.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        assert import_file(centre.service, city, ADMIN, path, kind).recorded == len(lines) - 1
+    return centre.service.execute(CreateIncident(
+        type="structure_fire", x=a.x, y=a.y, address=a.text, cell_code=a.cell_code),
+        centre.actor).payload["id"]
+
+
+def test_the_context_shows_the_wheelchair_user_and_the_hydrant_and_records_each_display(
+        qtbot, centre: Centre, bridge, selection, tmp_path: Path) -> None:  # noqa: ANN001
+    from console.panels.incident_context import IncidentContextPanel
+
+    incident = _seed(centre, tmp_path)
+    panel = IncidentContextPanel(centre, bridge, selection)
+    qtbot.addWidget(panel)
+    QCoreApplication.processEvents()  # the set-up's events reach the panel first
+    before = len(_views(centre))
+    with qtbot.waitSignal(panel.contextShown, timeout=15000):
+        selection.select_incident(incident)
+    assert panel.shown_ids("people")[0] == "X-P"
+    people = panel.section("people").child(0).text(0)
+    assert NAME in people and "uses a wheelchair" in people and "at this address" in people
+    assert panel.shown_ids("hydrant")[0] == "X-T"
+    assert "15 m" in panel.section("hydrant").child(0).text(0)
+    assert "paint store" in panel.section("building").child(0).text(0)
+    views = _views(centre)
+    assert len(views) == before + 1
+    assert views[-1].incident_id == incident and "X-P" in views[-1].payload["person_ids"]
+    assert views[-1].actor == centre.actor.name
+    # Selecting it again shows the people again: another display, another record.
+    selection.select_incident("")
+    with qtbot.waitSignal(panel.contextShown, timeout=15000):
+        selection.select_incident(incident)
+    assert len(_views(centre)) == before + 2
+    # Once the incident is over, the people are not shown and nothing is recorded.
+    with qtbot.waitSignal(panel.contextShown, timeout=15000):
+        centre.service.execute(ChangeIncidentStatus(incident, IncidentStatus.CANCELLED),
+                               centre.actor)
+    assert NAME not in panel.section("people").child(0).text(0)
+    assert "only while the incident is open" in panel.section("people").child(0).text(0)
+    assert panel.shown_ids("hydrant")[0] == "X-T"  # things are not personal data
+    assert len(_views(centre)) == before + 2
+
+
+def test_an_observer_sees_the_building_but_not_the_people(
+        qtbot, centre: Centre, bridge, selection, tmp_path: Path) -> None:  # noqa: ANN001
+    from console.panels.incident_context import IncidentContextPanel
+
+    incident = _seed(centre, tmp_path)
+    centre.actor = Actor("olga", Role.OBSERVER)
+    panel = IncidentContextPanel(centre, bridge, selection)
+    qtbot.addWidget(panel)
+    before = len(_views(centre))
+    with qtbot.waitSignal(panel.contextShown, timeout=15000):
+        selection.select_incident(incident)
+    assert "does not show people" in panel.section("people").child(0).text(0)
+    assert panel.shown_ids("building") == ["X-B"]
+    assert len(_views(centre)) == before
+
+
+def test_the_evacuation_board_puts_the_wheelchair_user_first_and_follows_other_desks(
+        qtbot, window, centre: Centre, tmp_path: Path) -> None:  # noqa: ANN001
+    incident = _seed(centre, tmp_path)
+    board = window.external["evacuationBoard"]
+    window.selection.select_incident(incident)
+    evacuation = board.evacuate_selected_cell()
+    assert evacuation is not None
+    shown = board.shown_households()
+    # Households with people who need help come first (the demo registry has some in
+    # this cell too), then the others: X-H before X-H2.
+    flagged = [bool(board.model.item(n, 1).text()) for n in range(len(shown))]
+    assert flagged == sorted(flagged, reverse=True)
+    row = shown.index("X-H")
+    assert flagged[row] and not flagged[shown.index("X-H2")]
+    assert "uses a wheelchair" in board.model.item(row, 1).text()
+    assert board.model.item(row, 3).text() == "not yet"
+    # Another workstation (its own service on the same database) records a check; this
+    # console follows the log and the board updates.
+    other = CommandService(open_database(centre.db.url.render_as_string(hide_password=False)))
+    try:
+        other.execute(CheckHousehold(evacuation, "X-H", "needs_help", "stairs only"),
+                      Actor("wu", Role.DISPATCHER))
+    finally:
+        other.db.dispose()
+    def row_of_x_h() -> int:
+        return board.shown_households().index("X-H")
+
+    qtbot.waitUntil(lambda: board.model.item(row_of_x_h(), 3).text() ==
+                    "Needs help to leave", timeout=5000)
+    assert board.model.item(row_of_x_h(), 4).text() == "wu"
+    assert board.model.item(row_of_x_h(), 5).text() == "stairs only"
+    assert "1 of" in board.summary.text()
+
+
+@pytest.mark.parametrize("language", ["zh_CN"])
+def test_the_registry_panels_speak_chinese(
+        qtbot, make_window, centre: Centre, tmp_path: Path, language: str) -> None:  # noqa: ANN001
+    incident = _seed(centre, tmp_path)
+    window = make_window(language)
+    panel = window.external["incidentContext"]
+    with qtbot.waitSignal(panel.contextShown, timeout=15000):
+        window.selection.select_incident(incident)
+    assert "使用轮椅" in panel.section("people").child(0).text(0)
+    assert panel.section("hydrant").text(0) == "最近的消火栓"
