@@ -100,9 +100,11 @@ def load_records(session: Session, ids: Iterable[str]) -> dict[str, RegistryReco
     found: dict[str, RegistryRecord] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
-        for row in session.execute(select(RegistryRow).where(
-                RegistryRow.record_id.in_(chunk))).scalars():
-            found[row.record_id] = record_from_row(row)
+        # Core rows, not ORM objects: an import decides thousands of times.
+        table = RegistryRow.__table__
+        for row in session.execute(select(table).where(
+                table.c.record_id.in_(chunk))).mappings():
+            found[row["record_id"]] = record_from_row(row)
     return found
 
 
