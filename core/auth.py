@@ -132,11 +132,43 @@ def check_username(username: str) -> str:
 
 # Which roles may issue which kinds of command. Observers watch; planners run drills and
 # edit plans but do not dispatch real units.
+_OPERATIONS = frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER})
+_SENIOR = frozenset({Role.SUPERVISOR, Role.COMMANDER})
 COMMAND_ROLES: dict[str, frozenset[Role]] = {
-    "dispatch": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER}),
+    "dispatch": _OPERATIONS,
     "admin": frozenset({Role.SUPERVISOR}),
     "any": frozenset(Role),
+    # Alarms (core.domain.alarms): who may acknowledge each kind. Whoever works the
+    # floor takes a new P1, a response warning, a unit's emergency or a sensor's alarm;
+    # an overdue playbook step also its planner. An alarm left unacknowledged until it
+    # escalated is for the senior seats only: escalation means the floor did not
+    # answer. Observers acknowledge nothing.
+    "ack_alarm:p1_incident": _OPERATIONS,
+    "ack_alarm:response_breach": _OPERATIONS,
+    "ack_alarm:unit_emergency": _OPERATIONS,
+    "ack_alarm:playbook_step_overdue": _OPERATIONS | {Role.PLANNER},
+    "ack_alarm:external": _OPERATIONS,
+    "ack_alarm:escalated": _SENIOR,
+    # Raising an alarm by hand or from a source run by an operator (a plugin runs as
+    # the system); muting one's own workstation's alarm sound.
+    "raise_alarm": _OPERATIONS,
+    "mute_alarms": _OPERATIONS | {Role.PLANNER, Role.OBSERVER},
 }
+# The roles whose seats are told loudly of escalated alarms.
+ESCALATION_ROLES = _SENIOR
+
+
+def ack_permission(kind: str, escalated: bool) -> str:
+    """The `COMMAND_ROLES` key that acknowledging an alarm of `kind` needs."""
+    return "ack_alarm:escalated" if escalated else f"ack_alarm:{kind}"
+
+
+def may(actor: Actor, permission: str) -> bool:
+    """Whether `actor` may do `permission` things (a unit: never, for operator work);
+    for the console to grey out what would be refused (the refusal is the command's)."""
+    if actor.is_unit:
+        return False
+    return actor.role in COMMAND_ROLES[permission]
 
 
 def require(actor: Actor, permission: str) -> None:

@@ -79,6 +79,11 @@ EVENT_TYPES: dict[str, EventType] = _types(
     EventType("unit_status_changed", 1, "a unit's status changed"),
     EventType("unit_position_reported", 1, "a unit reported where it is"),
     EventType("message_sent", 1, "a text message to or from a unit"),
+    # Alarms (core.domain.alarms). The mute is a workstation's, logged for the audit.
+    EventType("alarm_raised", 1, "an alarm was raised by a rule, a unit or a source"),
+    EventType("alarm_acknowledged", 1, "a person acknowledged one or more alarms"),
+    EventType("alarm_escalated", 1, "an alarm was left unacknowledged too long"),
+    EventType("alarm_sound_muted", 1, "a workstation muted or unmuted its alarm sound"),
 )
 
 # (type, from_version) -> the upcaster to from_version + 1.
