@@ -144,3 +144,24 @@ def apply_alarm_escalated(state: State, e: Event) -> None:
     alarm = state.alarms.get(e.payload["alarm_id"])
     if alarm is not None and alarm.escalated_at is None:
         alarm.escalated_at = e.at
+
+
+GROUP_WINDOW_S = 60.0  # alarms of one kind this close together show as one group
+
+
+def group_alarms(alarms: list[Alarm], window_s: float = GROUP_WINDOW_S) -> list[list[Alarm]]:
+    """Active alarms as groups: one kind, each raised within `window_s` of the one
+    before it in the group (a flood of P1s in a minute is one group). Groups come
+    newest first, the alarms in each oldest first."""
+    groups: list[list[Alarm]] = []
+    open_group: dict[AlarmKind, list[Alarm]] = {}
+    for alarm in sorted(alarms, key=lambda a: (a.raised_at, a.id)):
+        group = open_group.get(alarm.kind)
+        if group is not None and (alarm.raised_at - group[-1].raised_at
+                                  ).total_seconds() <= window_s:
+            group.append(alarm)
+            continue
+        group = [alarm]
+        open_group[alarm.kind] = group
+        groups.append(group)
+    return groups[::-1]
