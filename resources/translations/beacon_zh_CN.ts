@@ -54,29 +54,133 @@
         <translation>更改选中力量的状态</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="49"/>
+        <location filename="../../console/shortcuts.py" line="50"/>
+        <source>Acknowledge the selected (or oldest) alarm</source>
+        <translation>确认所选（或最早的）警报</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="52"/>
         <source>Light / dark theme</source>
         <translation>浅色 / 深色主题</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="50"/>
+        <location filename="../../console/shortcuts.py" line="53"/>
         <source>Switch language (English / 中文)</source>
         <translation>切换语言（English / 中文）</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="52"/>
+        <location filename="../../console/shortcuts.py" line="55"/>
         <source>Reset the panel layout</source>
         <translation>恢复默认面板布局</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="53"/>
+        <location filename="../../console/shortcuts.py" line="56"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键一览</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="54"/>
+        <location filename="../../console/shortcuts.py" line="57"/>
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmList</name>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="47"/>
+        <source>New priority-1 incident</source>
+        <translation>新的一级事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="48"/>
+        <source>Response standard about to be breached</source>
+        <translation>即将超出响应时限</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="50"/>
+        <source>Unit emergency</source>
+        <translation>单位紧急求助</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="51"/>
+        <source>Playbook step overdue</source>
+        <translation>预案步骤逾期</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="52"/>
+        <location filename="../../console/panels/alarm_list.py" line="353"/>
+        <source>Alarm</source>
+        <translation>警报</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="187"/>
+        <source>%1 × %2</source>
+        <translation>%1 × %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="223"/>
+        <source>Escalated</source>
+        <translation>已升级</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="223"/>
+        <source>Waiting</source>
+        <translation>待确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="254"/>
+        <source>Escalated, no one acknowledged them: %1. A supervisor must answer.</source>
+        <translation>无人确认，已升级：%1 条。须由值班主管处理。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="257"/>
+        <source>Alarms waiting for acknowledgement: %1</source>
+        <translation>待确认的警报：%1 条</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="328"/>
+        <source>Refused: %1</source>
+        <translation>被拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="353"/>
+        <source>Raised</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="353"/>
+        <source>About</source>
+        <translation>相关</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="354"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="355"/>
+        <source>Acknowledge (F9)</source>
+        <translation>确认 (F9)</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="356"/>
+        <source>Acknowledge the selected alarm or group; with nothing selected, the oldest</source>
+        <translation>确认所选警报或警报组；未选择时确认最早的</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="361"/>
+        <source>Sound muted</source>
+        <translation>已静音</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="362"/>
+        <source>Mute sound</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="363"/>
+        <source>Mutes this workstation&apos;s alarm sound (logged); alarms still wait for acknowledgement</source>
+        <translation>关闭本工作站的警报声音（记入日志）；警报仍需确认</translation>
     </message>
 </context>
 <context>
@@ -355,17 +459,17 @@
 <context>
     <name>CheatSheet</name>
     <message>
-        <location filename="../../console/shortcuts.py" line="100"/>
+        <location filename="../../console/shortcuts.py" line="103"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键一览</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="101"/>
+        <location filename="../../console/shortcuts.py" line="104"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="101"/>
+        <location filename="../../console/shortcuts.py" line="104"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
@@ -401,7 +505,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../console/dashboard.py" line="166"/>
+        <location filename="../../console/dashboard.py" line="175"/>
         <source>Open incidents by priority</source>
         <translation>按优先级统计的未结事件</translation>
     </message>
@@ -410,62 +514,62 @@
         <translation type="vanished">未结</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="170"/>
+        <location filename="../../console/dashboard.py" line="179"/>
         <source>Response times (call to first on scene)</source>
         <translation>响应时间（接警至首支力量到场）</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="171"/>
+        <location filename="../../console/dashboard.py" line="180"/>
         <source>minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="172"/>
+        <location filename="../../console/dashboard.py" line="181"/>
         <source>Incidents</source>
         <translation>事件数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="174"/>
+        <location filename="../../console/dashboard.py" line="183"/>
         <source>within standard</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="175"/>
+        <location filename="../../console/dashboard.py" line="184"/>
         <source>late</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="176"/>
+        <location filename="../../console/dashboard.py" line="185"/>
         <source>Units by status</source>
         <translation>力量状态分布</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="177"/>
+        <location filename="../../console/dashboard.py" line="186"/>
         <source>Units</source>
         <translation>力量数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="180"/>
+        <location filename="../../console/dashboard.py" line="189"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="184"/>
+        <location filename="../../console/dashboard.py" line="193"/>
         <source>Response times for</source>
         <translation>响应时间统计范围</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="313"/>
+        <location filename="../../console/dashboard.py" line="322"/>
         <source>standard %1 min</source>
         <translation>标准 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="316"/>
+        <location filename="../../console/dashboard.py" line="325"/>
         <source>no unit on scene yet</source>
         <translation>尚无力量到场</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="319"/>
+        <location filename="../../console/dashboard.py" line="328"/>
         <source>%1 incidents, %2% within standard, median %3 min, 90%: %4 min</source>
         <translation>%1 起事件，%2% 达标，中位数 %3 分钟，90% 分位 %4 分钟</translation>
     </message>
@@ -819,107 +923,112 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="67"/>
+        <location filename="../../console/main_window.py" line="68"/>
         <source>Incident queue</source>
         <translation>事件队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="68"/>
+        <location filename="../../console/main_window.py" line="69"/>
         <source>Resource roster</source>
         <translation>力量名册</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="69"/>
+        <location filename="../../console/main_window.py" line="70"/>
         <source>Take a call</source>
         <translation>接警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="70"/>
+        <location filename="../../console/main_window.py" line="71"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="71"/>
+        <location filename="../../console/main_window.py" line="72"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="72"/>
+        <location filename="../../console/main_window.py" line="73"/>
         <source>Situation dashboard</source>
         <translation>态势看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="73"/>
+        <location filename="../../console/main_window.py" line="74"/>
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="74"/>
+        <location filename="../../console/main_window.py" line="75"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="75"/>
+        <location filename="../../console/main_window.py" line="76"/>
         <source>Joint decisions</source>
         <translation>辅助决策</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="338"/>
+        <location filename="../../console/main_window.py" line="77"/>
+        <source>Alarms</source>
+        <translation>警报</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="354"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="342"/>
+        <location filename="../../console/main_window.py" line="358"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="357"/>
+        <location filename="../../console/main_window.py" line="373"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="388"/>
+        <location filename="../../console/main_window.py" line="404"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="392"/>
+        <location filename="../../console/main_window.py" line="408"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="392"/>
+        <location filename="../../console/main_window.py" line="408"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="393"/>
+        <location filename="../../console/main_window.py" line="409"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="393"/>
+        <location filename="../../console/main_window.py" line="409"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="410"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="410"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="397"/>
+        <location filename="../../console/main_window.py" line="413"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="172"/>
+        <location filename="../../console/command.py" line="173"/>
         <source>The drill is over.</source>
         <translation>演练已结束。</translation>
     </message>
