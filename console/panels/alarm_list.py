@@ -39,7 +39,7 @@ from core.commands import AcknowledgeAlarms, SetAlarmSoundMuted
 from core.domain.alarms import Alarm, AlarmKind, active_alarms, group_alarms
 from core.errors import ValidationError
 from core.events import Event
-from core.local_time import format_local
+from core.local_time import offset_text, to_local
 
 log = logging.getLogger(__name__)
 
@@ -185,14 +185,14 @@ class AlarmList(QWidget):
         label = kind_label(first.kind)
         if len(group) > 1:
             label = self.tr("%1 × %2").replace("%1", label).replace("%2", str(len(group)))
-        item = QTreeWidgetItem([self._time(first), label, self._about_group(group),
-                                self._status(escalated)])
+        item = QTreeWidgetItem([self._time(first), label, self._status(escalated),
+                                self._about_group(group)])
         item.setData(0, IDS, [a.id for a in group])
         item.setData(1, IDS, escalated)
         if len(group) > 1:
             for alarm in group:
                 child = QTreeWidgetItem([self._time(alarm), kind_label(alarm.kind),
-                                         self._about(alarm), self._status(alarm.escalated)])
+                                         self._status(alarm.escalated), self._about(alarm)])
                 child.setData(0, IDS, [alarm.id])
                 child.setData(1, IDS, alarm.escalated)
                 item.addChild(child)
@@ -200,7 +200,7 @@ class AlarmList(QWidget):
         return item
 
     def _time(self, alarm: Alarm) -> str:
-        return format_local(alarm.raised_at, self._zone, "%H:%M:%S")
+        return to_local(alarm.raised_at, self._zone).strftime("%H:%M:%S")
 
     def _about(self, alarm: Alarm) -> str:
         incident = self._state.incidents.get(alarm.incident_id or "")
@@ -251,8 +251,8 @@ class AlarmList(QWidget):
             return
         escalated = [a for a in active if a.escalated]
         if escalated and self.senior:
-            text = self.tr("Escalated, no one acknowledged them: %1. A supervisor must "
-                           "answer.").replace("%1", str(len(escalated)))
+            text = self.tr("Escalated alarms, not acknowledged in time: %1. A supervisor "
+                           "must answer.").replace("%1", str(len(escalated)))
         else:
             text = self.tr("Alarms waiting for acknowledgement: %1").replace(
                 "%1", str(len(active)))
@@ -350,8 +350,10 @@ class AlarmList(QWidget):
 
     def retranslate_ui(self) -> None:
         """Texts in the current language."""
-        self.tree.setHeaderLabels([self.tr("Raised"), self.tr("Alarm"), self.tr("About"),
-                                   self.tr("State")])
+        # The zone once, in the header (as the roster does), not on every row.
+        zone = offset_text(to_local(self._centre.service.clock.now(), self._zone))
+        self.tree.setHeaderLabels([self.tr("Raised (%1)").replace("%1", zone),
+                                   self.tr("Alarm"), self.tr("State"), self.tr("About")])
         self.ack_button.setText(self.tr("Acknowledge (F9)"))
         self.ack_button.setToolTip(self.tr("Acknowledge the selected alarm or group; with "
                                            "nothing selected, the oldest"))

@@ -108,7 +108,7 @@
     </message>
     <message>
         <location filename="../../console/panels/alarm_list.py" line="52"/>
-        <location filename="../../console/panels/alarm_list.py" line="353"/>
+        <location filename="../../console/panels/alarm_list.py" line="356"/>
         <source>Alarm</source>
         <translation>警报</translation>
     </message>
@@ -129,8 +129,13 @@
     </message>
     <message>
         <location filename="../../console/panels/alarm_list.py" line="254"/>
-        <source>Escalated, no one acknowledged them: %1. A supervisor must answer.</source>
-        <translation>无人确认，已升级：%1 条。须由值班主管处理。</translation>
+        <source>Escalated alarms, not acknowledged in time: %1. A supervisor must answer.</source>
+        <translation>未及时确认、已升级的警报：%1 条。须由值班主管处理。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="355"/>
+        <source>Raised (%1)</source>
+        <translation>发生时间 (%1)</translation>
     </message>
     <message>
         <location filename="../../console/panels/alarm_list.py" line="257"/>
@@ -143,42 +148,37 @@
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="353"/>
-        <source>Raised</source>
-        <translation>发生时间</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/alarm_list.py" line="353"/>
+        <location filename="../../console/panels/alarm_list.py" line="356"/>
         <source>About</source>
         <translation>相关</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="354"/>
+        <location filename="../../console/panels/alarm_list.py" line="356"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="355"/>
+        <location filename="../../console/panels/alarm_list.py" line="357"/>
         <source>Acknowledge (F9)</source>
         <translation>确认 (F9)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="356"/>
+        <location filename="../../console/panels/alarm_list.py" line="358"/>
         <source>Acknowledge the selected alarm or group; with nothing selected, the oldest</source>
         <translation>确认所选警报或警报组；未选择时确认最早的</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="361"/>
+        <location filename="../../console/panels/alarm_list.py" line="363"/>
         <source>Sound muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="362"/>
+        <location filename="../../console/panels/alarm_list.py" line="364"/>
         <source>Mute sound</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="363"/>
+        <location filename="../../console/panels/alarm_list.py" line="365"/>
         <source>Mutes this workstation&apos;s alarm sound (logged); alarms still wait for acknowledgement</source>
         <translation>关闭本工作站的警报声音（记入日志）；警报仍需确认</translation>
     </message>

@@ -164,7 +164,7 @@ def test_escalation_on_the_simulated_clock_is_loud_at_a_supervisor_seat(
     qtbot.waitUntil(lambda: sound.plays > plays, timeout=1000)
     assert sound.last_loud
     assert "supervisor" in panel.banner.text()
-    assert panel.tree.topLevelItem(0).text(3) == "Escalated"
+    assert panel.tree.topLevelItem(0).text(2) == "Escalated"
 
 
 def test_a_units_emergency_shows_with_the_unit(qtbot, centre: Centre) -> None:  # noqa: ANN001
@@ -174,7 +174,7 @@ def test_a_units_emergency_shows_with_the_unit(qtbot, centre: Centre) -> None:  
                            Actor(f"unit:{unit}", unit_id=unit))
     qtbot.waitUntil(lambda: any(centre.live.state.alarms[i].kind is AlarmKind.UNIT_EMERGENCY
                                 for i in _ids(panel)), timeout=1000)
-    texts = [panel.tree.topLevelItem(n).text(2) for n in range(panel.tree.topLevelItemCount())]
+    texts = [panel.tree.topLevelItem(n).text(3) for n in range(panel.tree.topLevelItemCount())]
     incident = centre.live.state.units[unit].incident_id
     where = f" ({incident})" if incident else ""
     assert f"{unit}{where}: crew trapped" in texts
