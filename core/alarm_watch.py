@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_ESCALATE_AFTER_S = 120.0
 WATCH_INTERVAL_S = 5.0  # how often the rules are checked
+# Commands recorded per round: a database opened after a long pause (thousands of late
+# incidents) catches up over a few rounds instead of one long transaction.
+MAX_PER_ROUND = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +90,7 @@ def run_watch(service: CommandService, state: State, rules: AlarmRules) -> list[
     A command refused (another process did it first, or the alarm was acknowledged
     meanwhile) is skipped: that is the rule being idempotent, not an error.
     """
-    due = due_commands(state, service.clock.now(), rules)
+    due = due_commands(state, service.clock.now(), rules)[:MAX_PER_ROUND]
     if not due:
         return []
     outcomes = service.execute_many([(command, SYSTEM, None) for command in due])

@@ -53,6 +53,10 @@ KIND_LABELS: dict[AlarmKind, str] = {
 }
 FLASH_MS = 500
 GROUP_NAMES = 4  # incidents named on a group's row; the rest are under it
+# Rows built at most (groups, and alarms under one group): a centre with thousands of
+# waiting alarms must not stall the screen; a last row says how many more there are.
+MAX_GROUPS = 200
+MAX_CHILDREN = 100
 IDS = Qt.ItemDataRole.UserRole  # the alarm ids a row stands for
 ESCALATED_BRUSH = QBrush(QColor("#b71c1c"))
 FLASH_BRUSH = QBrush(QColor("#ffcc80"))
@@ -163,11 +167,14 @@ class AlarmList(QWidget):
         current = self.selected_ids()
         self.tree.clear()
         restore: QTreeWidgetItem | None = None
-        for group in groups:
+        for group in groups[:MAX_GROUPS]:
             item = self._group_item(group)
             self.tree.addTopLevelItem(item)
             if current and set(current) <= set(item.data(0, IDS)):
                 restore = item
+        hidden = sum(len(g) for g in groups[MAX_GROUPS:])
+        if hidden:
+            self.tree.addTopLevelItem(self._more_item(hidden, []))
         if restore is not None:
             self.tree.setCurrentItem(restore)
         self._sound_for(groups)
@@ -190,14 +197,26 @@ class AlarmList(QWidget):
         item.setData(0, IDS, [a.id for a in group])
         item.setData(1, IDS, escalated)
         if len(group) > 1:
-            for alarm in group:
+            for alarm in group[:MAX_CHILDREN]:
                 child = QTreeWidgetItem([self._time(alarm), kind_label(alarm.kind),
                                          self._status(alarm.escalated), self._about(alarm)])
                 child.setData(0, IDS, [alarm.id])
                 child.setData(1, IDS, alarm.escalated)
                 item.addChild(child)
+            if len(group) > MAX_CHILDREN:
+                item.addChild(self._more_item(len(group) - MAX_CHILDREN,
+                                              [a.id for a in group[MAX_CHILDREN:]]))
         self._paint(item)
         return item
+
+    def _more_item(self, count: int, ids: list[str]) -> QTreeWidgetItem:
+        """'… and N more': alarms not given a row of their own (acknowledging the row
+        acknowledges them when they are known)."""
+        more = QTreeWidgetItem(["", self.tr("… and %1 more").replace("%1", str(count)),
+                                "", ""])
+        more.setData(0, IDS, ids)
+        more.setData(1, IDS, False)
+        return more
 
     def _time(self, alarm: Alarm) -> str:
         return to_local(alarm.raised_at, self._zone).strftime("%H:%M:%S")
@@ -222,9 +241,11 @@ class AlarmList(QWidget):
     def _status(self, escalated: bool) -> str:
         return self.tr("Escalated") if escalated else self.tr("Waiting")
 
-    def _paint(self, item: QTreeWidgetItem) -> None:
-        """Escalated rows red and bold; the others flash with the timer."""
-        items = [item] + [item.child(n) for n in range(item.childCount())]
+    def _paint(self, item: QTreeWidgetItem, children: bool = True) -> None:
+        """Escalated rows red and bold; the others flash with the timer (the flash
+        repaints only the top rows: a group's members stay still under it)."""
+        items = [item] + ([item.child(n) for n in range(item.childCount())] if children
+                          else [])
         for it in items:
             escalated = bool(it.data(1, IDS))
             font = QFont(it.font(0))
@@ -235,14 +256,14 @@ class AlarmList(QWidget):
                     it.setBackground(col, ESCALATED_BRUSH)
                     it.setForeground(col, QBrush(QColor("white")))
                 else:
-                    it.setBackground(col, FLASH_BRUSH if self._flash_on else QBrush())
-                    it.setForeground(col, QBrush(QColor("black")) if self._flash_on
-                                     else QBrush())
+                    flash = self._flash_on and it.parent() is None
+                    it.setBackground(col, FLASH_BRUSH if flash else QBrush())
+                    it.setForeground(col, QBrush(QColor("black")) if flash else QBrush())
 
     def _on_flash(self) -> None:
         self._flash_on = not self._flash_on
         for n in range(self.tree.topLevelItemCount()):
-            self._paint(self.tree.topLevelItem(n))
+            self._paint(self.tree.topLevelItem(n), children=False)
         self._style_banner()
 
     def _show_banner(self, active: list[Alarm]) -> None:

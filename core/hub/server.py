@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from core.alarm_watch import WATCH_INTERVAL_S, AlarmRules, due_commands
+from core.alarm_watch import MAX_PER_ROUND, WATCH_INTERVAL_S, AlarmRules, due_commands
 from core.audit.periodic import Checkpointer, checkpoint_loop, write_logged
 from core.auth import SYSTEM
 from core.clock import Clock
@@ -529,7 +529,8 @@ class HubServer:
         assert self.alarm_interval is not None
         while True:
             await asyncio.sleep(self.alarm_interval)
-            due = due_commands(self.feed.state, self.service.clock.now(), self.alarm_rules)
+            due = due_commands(self.feed.state, self.service.clock.now(),
+                               self.alarm_rules)[:MAX_PER_ROUND]
             if due:
                 try:
                     await loop.run_in_executor(self._writer, self.service.execute_many,

@@ -108,77 +108,82 @@
     </message>
     <message>
         <location filename="../../console/panels/alarm_list.py" line="52"/>
-        <location filename="../../console/panels/alarm_list.py" line="356"/>
+        <location filename="../../console/panels/alarm_list.py" line="377"/>
         <source>Alarm</source>
         <translation>警报</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="187"/>
+        <location filename="../../console/panels/alarm_list.py" line="194"/>
         <source>%1 × %2</source>
         <translation>%1 × %2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="223"/>
+        <location filename="../../console/panels/alarm_list.py" line="215"/>
+        <source>… and %1 more</source>
+        <translation>… 另有 %1 条</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="242"/>
         <source>Escalated</source>
         <translation>已升级</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="223"/>
+        <location filename="../../console/panels/alarm_list.py" line="242"/>
         <source>Waiting</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="254"/>
+        <location filename="../../console/panels/alarm_list.py" line="275"/>
         <source>Escalated alarms, not acknowledged in time: %1. A supervisor must answer.</source>
         <translation>未及时确认、已升级的警报：%1 条。须由值班主管处理。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="355"/>
+        <location filename="../../console/panels/alarm_list.py" line="376"/>
         <source>Raised (%1)</source>
         <translation>发生时间 (%1)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="257"/>
+        <location filename="../../console/panels/alarm_list.py" line="278"/>
         <source>Alarms waiting for acknowledgement: %1</source>
         <translation>待确认的警报：%1 条</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="328"/>
+        <location filename="../../console/panels/alarm_list.py" line="349"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="356"/>
+        <location filename="../../console/panels/alarm_list.py" line="377"/>
         <source>About</source>
         <translation>相关</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="356"/>
+        <location filename="../../console/panels/alarm_list.py" line="377"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="357"/>
+        <location filename="../../console/panels/alarm_list.py" line="378"/>
         <source>Acknowledge (F9)</source>
         <translation>确认 (F9)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="358"/>
+        <location filename="../../console/panels/alarm_list.py" line="379"/>
         <source>Acknowledge the selected alarm or group; with nothing selected, the oldest</source>
         <translation>确认所选警报或警报组；未选择时确认最早的</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="363"/>
+        <location filename="../../console/panels/alarm_list.py" line="384"/>
         <source>Sound muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="364"/>
+        <location filename="../../console/panels/alarm_list.py" line="385"/>
         <source>Mute sound</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="365"/>
+        <location filename="../../console/panels/alarm_list.py" line="386"/>
         <source>Mutes this workstation&apos;s alarm sound (logged); alarms still wait for acknowledgement</source>
         <translation>关闭本工作站的警报声音（记入日志）；警报仍需确认</translation>
     </message>

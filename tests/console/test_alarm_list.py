@@ -201,3 +201,21 @@ def test_the_main_window_has_the_alarm_list_and_f9_acknowledges(window) -> None:
     assert before  # the demo's P1 calls
     window.actions_by_name["acknowledgeAlarm"].trigger()
     assert len(active_alarms(window.centre.live.state)) < before
+
+
+def test_a_huge_group_builds_a_bounded_number_of_rows(qtbot, centre: Centre,
+                                                       monkeypatch) -> None:  # noqa: ANN001
+    import console.panels.alarm_list as module
+
+    monkeypatch.setattr(module, "MAX_CHILDREN", 5)
+    made = {_p1(centre, n) for n in range(12)}
+    panel = _panel(qtbot, centre)
+    [group] = [panel.tree.topLevelItem(n) for n in range(panel.tree.topLevelItemCount())
+               if panel.tree.topLevelItem(n).childCount()]
+    assert group.childCount() == 6
+    more = group.child(5)
+    assert more.text(1).startswith("… and ") and len(more.data(0, 256)) >= len(made) - 5
+    # Acknowledging the group still acknowledges every one of them.
+    panel.tree.setCurrentItem(group)
+    assert panel.acknowledge_selected()
+    assert active_alarms(centre.live.state) == []
