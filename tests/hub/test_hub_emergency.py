@@ -71,3 +71,29 @@ def test_a_bad_emergency_is_refused_naming_the_field(message: dict, says: str) -
     text = json.dumps({"v": 1, "type": "emergency", "id": "c1", **message})
     with pytest.raises(ProtocolError, match=says):
         parse_client_message(text)
+
+
+def test_the_hub_runs_the_alarm_rules_on_its_clock(seeded, sim_clock) -> None:  # noqa: ANN001
+    from core.alarm_watch import AlarmRules
+    from tests.core.helpers import new_incident
+    from tests.hub.helpers import run_in_thread
+
+    async def body() -> None:
+        hub, base = await start_hub(seeded.url, clock=sim_clock, alarm_interval=0.05,
+                                    alarm_rules=AlarmRules(escalate_after_s=60))
+        console = ConsoleLink(base, seeded.tokens["alice"], backoff_min=0.05)
+        try:
+            await console.start()
+            await console.wait_for_state(console.state.CONNECTED)
+            await run_in_thread(new_incident, hub.service)  # a P1: its alarm
+            sim_clock.advance(61)
+            while True:
+                event = await console.next_event(timeout=5)
+                if event.type == "alarm_escalated":
+                    break
+            assert event.actor == "system" and event.payload["after_s"] == 60.0
+        finally:
+            await console.close()
+            await hub.stop()
+
+    run(body())
