@@ -48,12 +48,15 @@ def sound_mode(value: str | None = None) -> str:
 class AlarmSound:
     """Plays the alarm once per call, unless muted, off or without an audio device."""
 
-    def __init__(self, mode: str | None = None) -> None:
+    def __init__(self, mode: str | None = None, *, aout: str | None = None) -> None:
         self.mode = sound_mode(mode)
         self.muted = False
         self.plays = 0  # sounds asked for and not muted (played, or would be)
         self.last_loud = False
-        self.device = self.mode == "auto" and audio_device_present()
+        # `aout` names libvlc's audio output and plays through it whatever the machine
+        # has ("dummy" plays the file through libvlc into nothing: tests use it).
+        self._aout = aout
+        self.device = self.mode == "auto" and (aout is not None or audio_device_present())
         self._instance: Any = None
         self._player: Any = None
 
@@ -83,10 +86,31 @@ class AlarmSound:
         if self._player is None:
             import vlc  # only on machines with sound
 
-            self._instance = vlc.Instance(["--quiet", "--no-video", "--intf=dummy"])
+            args = ["--quiet", "--no-video", "--intf=dummy"]
+            if self._aout:
+                args.append(f"--aout={self._aout}")
+            self._instance = vlc.Instance(args)
             self._player = self._instance.media_player_new()
             self._player.set_media(self._instance.media_new_path(str(SOUND_FILE)))
         return self._player
+
+    @property
+    def playing(self) -> bool:
+        """Whether libvlc is playing the sound now."""
+        if self._player is None:
+            return False
+        import vlc
+
+        return bool(self._player.get_state() in (vlc.State.Opening, vlc.State.Playing))
+
+    @property
+    def finished(self) -> bool:
+        """Whether libvlc played the sound to its end."""
+        if self._player is None:
+            return False
+        import vlc
+
+        return bool(self._player.get_state() == vlc.State.Ended)
 
     def close(self) -> None:
         """Stop and release libvlc."""

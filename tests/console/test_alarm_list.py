@@ -219,3 +219,15 @@ def test_a_huge_group_builds_a_bounded_number_of_rows(qtbot, centre: Centre,
     panel.tree.setCurrentItem(group)
     assert panel.acknowledge_selected()
     assert active_alarms(centre.live.state) == []
+
+
+def test_the_bundled_sound_plays_through_libvlc_to_the_end(qtbot) -> None:  # noqa: ANN001
+    from console.alarm_sound import SOUND_FILE
+
+    assert SOUND_FILE.stat().st_size > 10_000  # the WAV is in the project
+    sound = AlarmSound("auto", aout="dummy")  # real libvlc, an output that plays to nothing
+    try:
+        assert sound.play(loud=True)
+        qtbot.waitUntil(lambda: sound.finished, timeout=5000)
+    finally:
+        sound.close()
