@@ -140,15 +140,15 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "any": frozenset(Role),
     # Alarms (core.domain.alarms): who may acknowledge each kind. Whoever works the
     # floor takes a new P1, a response warning, a unit's emergency or a sensor's alarm;
-    # an overdue playbook step also its planner. An alarm left unacknowledged until it
-    # escalated is for the senior seats only: escalation means the floor did not
-    # answer. Observers acknowledge nothing.
+    # an overdue playbook step also its planner. Observers acknowledge nothing. An
+    # escalated alarm keeps its kind's roles (whoever answers first, the floor or a
+    # supervisor called by the escalation, may take it: an alarm no one at the desk
+    # could clear would only teach people to ignore the banner).
     "ack_alarm:p1_incident": _OPERATIONS,
     "ack_alarm:response_breach": _OPERATIONS,
     "ack_alarm:unit_emergency": _OPERATIONS,
     "ack_alarm:playbook_step_overdue": _OPERATIONS | {Role.PLANNER},
     "ack_alarm:external": _OPERATIONS,
-    "ack_alarm:escalated": _SENIOR,
     # Raising an alarm by hand or from a source run by an operator (a plugin runs as
     # the system); muting one's own workstation's alarm sound.
     "raise_alarm": _OPERATIONS,
@@ -158,9 +158,9 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
 ESCALATION_ROLES = _SENIOR
 
 
-def ack_permission(kind: str, escalated: bool) -> str:
+def ack_permission(kind: str) -> str:
     """The `COMMAND_ROLES` key that acknowledging an alarm of `kind` needs."""
-    return "ack_alarm:escalated" if escalated else f"ack_alarm:{kind}"
+    return f"ack_alarm:{kind}"
 
 
 def may(actor: Actor, permission: str) -> bool:

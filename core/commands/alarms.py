@@ -167,8 +167,8 @@ class ReportEmergency(Command):
 class AcknowledgeAlarms(Command):
     """A person acknowledges one or more active alarms (a grouped flood in one go).
 
-    Each alarm's kind decides who may (`core.auth.COMMAND_ROLES`, "ack_alarm:<kind>";
-    an escalated one needs a senior seat): one alarm the actor may not acknowledge
+    Each alarm's kind decides who may (`core.auth.COMMAND_ROLES`, "ack_alarm:<kind>"):
+    one alarm the actor may not acknowledge
     refuses the whole command, so nothing is half done.
     """
 
@@ -190,7 +190,7 @@ class AcknowledgeAlarms(Command):
             if not alarm.active:
                 raise ValidationError(f"alarm {alarm.id} was acknowledged already by "
                                       f"{alarm.acknowledged_by}", field="alarm_ids")
-            require(ctx.actor, ack_permission(alarm.kind.value, alarm.escalated))
+            require(ctx.actor, ack_permission(alarm.kind.value))
         return Decision("alarm_acknowledged", {"alarm_ids": list(ids)},
                         incident_id=_common(ctx, ids, "incident_id"),
                         unit_id=_common(ctx, ids, "unit_id"))
