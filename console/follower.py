@@ -16,6 +16,10 @@ from core.centre import Centre
 
 log = logging.getLogger(__name__)
 
+# Half a second: an alarm acknowledged at another workstation leaves this one's list
+# within a second. A poll is one indexed query on a worker thread.
+FOLLOW_INTERVAL_MS = 500
+
 
 class _Relay(QObject):
     fetched = Signal(object)  # list[Event] or an Exception
@@ -40,7 +44,7 @@ class DatabaseFollower(QObject):
     caughtUp = Signal(int)  # how many events from elsewhere were applied
     failed = Signal(str)
 
-    def __init__(self, centre: Centre, interval_ms: int = 2000,
+    def __init__(self, centre: Centre, interval_ms: int = FOLLOW_INTERVAL_MS,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._centre = centre

@@ -63,6 +63,7 @@ EXTERNAL_PANELS: dict[str, tuple[str, str]] = {
     "decisionPanel": ("console.decision_panel", "DecisionPanel"),
     "incidentContext": ("console.panels.incident_context", "IncidentContextPanel"),
     "evacuationBoard": ("console.panels.evacuation_board", "EvacuationBoard"),
+    "alarmList": ("console.panels.alarm_list", "AlarmList"),
 }
 
 DOCK_TITLES: dict[str, str] = {
@@ -77,6 +78,7 @@ DOCK_TITLES: dict[str, str] = {
     "decisionPanel": QT_TRANSLATE_NOOP("MainWindow", "Joint decisions"),
     "incidentContext": QT_TRANSLATE_NOOP("MainWindow", "Context"),
     "evacuationBoard": QT_TRANSLATE_NOOP("MainWindow", "Evacuation"),
+    "alarmList": QT_TRANSLATE_NOOP("MainWindow", "Alarms"),
 }
 STATE_VERSION = 1
 
@@ -141,7 +143,10 @@ class MainWindow(QMainWindow):
         # shared database's log.
         self.hub = hub
         self.follower = DatabaseFollower(centre, parent=self)
+        self.alarms = self.external.get("alarmList")
         if hub is not None:
+            if hasattr(self.alarms, "set_watching"):
+                self.alarms.set_watching(False)  # the hub runs the alarm rules
             hub.stateChanged.connect(self.status.set_hub_state)
             hub.refused.connect(self._on_hub_refused)
             self.status.set_hub_state(hub.state)
@@ -207,6 +212,10 @@ class MainWindow(QMainWindow):
         roster = self._dock(self.roster, right)
         dispatch = self._dock(self.dispatch, right)
         self.splitDockWidget(roster, dispatch, Qt.Orientation.Vertical)
+        alarms = self.external.get("alarmList")
+        if alarms is not None:  # above the roster: seen at once, never behind a tab
+            self.splitDockWidget(roster, self._dock(alarms, right), Qt.Orientation.Vertical)
+            self.splitDockWidget(self.docks["alarmList"], roster, Qt.Orientation.Vertical)
         first = None
         for name in ("dashboard", "incidentContext", "videoWall", "playbookPanel",
                      "decisionPanel", "evacuationBoard"):
@@ -223,6 +232,10 @@ class MainWindow(QMainWindow):
         self.resizeDocks([queue, form], [int(h * 0.6), int(h * 0.36)], Qt.Orientation.Vertical)
         self.resizeDocks([roster, dispatch], [int(h * 0.55), int(h * 0.41)],
                          Qt.Orientation.Vertical)
+        if "alarmList" in self.docks:
+            self.resizeDocks([self.docks["alarmList"], roster, dispatch],
+                             [int(h * 0.2), int(h * 0.42), int(h * 0.34)],
+                             Qt.Orientation.Vertical)
         self.resizeDocks([first], [int(h * 0.42)], Qt.Orientation.Vertical)
 
     def restore_layout(self) -> bool:
@@ -303,6 +316,9 @@ class MainWindow(QMainWindow):
         a["quit"].triggered.connect(self.close)
         for panel in (self.roster, self.call_form, self.dispatch, self.incident_actions):
             panel.noticeShown.connect(self._on_notice)
+        if hasattr(self.alarms, "acknowledge_selected"):
+            a["acknowledgeAlarm"].triggered.connect(self.alarms.acknowledge_selected)
+            self.alarms.noticeShown.connect(self._on_notice)
         self.follower.failed.connect(self._on_follow_failed)
         self.call_form.incidentCreated.connect(self.selection.select_incident)
         self.call_form.callAttached.connect(self.selection.select_incident)
@@ -413,5 +429,7 @@ class MainWindow(QMainWindow):
         if self.hub is not None:
             self.hub.close()
         self.dispatch.shutdown()
+        if hasattr(self.alarms, "close_sound"):
+            self.alarms.close_sound()
         self.bridge.close()
         super().closeEvent(event)

@@ -132,8 +132,10 @@ def check_username(username: str) -> str:
 
 # Which roles may issue which kinds of command. Observers watch; planners run drills and
 # edit plans but do not dispatch real units.
+_OPERATIONS = frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER})
+_SENIOR = frozenset({Role.SUPERVISOR, Role.COMMANDER})
 COMMAND_ROLES: dict[str, frozenset[Role]] = {
-    "dispatch": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER}),
+    "dispatch": _OPERATIONS,
     "admin": frozenset({Role.SUPERVISOR}),
     "any": frozenset(Role),
     # The community registry (core.registry). Personal data is seen for a reason only:
@@ -143,7 +145,37 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "registry_view": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER}),
     "registry_search": frozenset({Role.SUPERVISOR}),
     "registry_erase": frozenset({Role.SUPERVISOR}),
+    # Alarms (core.domain.alarms): who may acknowledge each kind. Whoever works the
+    # floor takes a new P1, a response warning, a unit's emergency or a sensor's alarm;
+    # an overdue playbook step also its planner. Observers acknowledge nothing. An
+    # escalated alarm keeps its kind's roles (whoever answers first, the floor or a
+    # supervisor called by the escalation, may take it: an alarm no one at the desk
+    # could clear would only teach people to ignore the banner).
+    "ack_alarm:p1_incident": _OPERATIONS,
+    "ack_alarm:response_breach": _OPERATIONS,
+    "ack_alarm:unit_emergency": _OPERATIONS,
+    "ack_alarm:playbook_step_overdue": _OPERATIONS | {Role.PLANNER},
+    "ack_alarm:external": _OPERATIONS,
+    # Raising an alarm by hand or from a source run by an operator (a plugin runs as
+    # the system); muting one's own workstation's alarm sound.
+    "raise_alarm": _OPERATIONS,
+    "mute_alarms": _OPERATIONS | {Role.PLANNER, Role.OBSERVER},
 }
+# The roles whose seats are told loudly of escalated alarms.
+ESCALATION_ROLES = _SENIOR
+
+
+def ack_permission(kind: str) -> str:
+    """The `COMMAND_ROLES` key that acknowledging an alarm of `kind` needs."""
+    return f"ack_alarm:{kind}"
+
+
+def may(actor: Actor, permission: str) -> bool:
+    """Whether `actor` may do `permission` things (a unit: never, for operator work);
+    for the console to grey out what would be refused (the refusal is the command's)."""
+    if actor.is_unit:
+        return False
+    return actor.role in COMMAND_ROLES[permission]
 
 
 def require(actor: Actor, permission: str) -> None:

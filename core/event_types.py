@@ -96,6 +96,11 @@ EVENT_TYPES: dict[str, EventType] = _types(
               "a grid worker from elsewhere was assigned to help an evacuation"),
     EventType("household_checked", 1, "a household on an evacuation board was checked"),
     EventType("evacuation_ended", 1, "an evacuation ended"),
+    # Alarms (core.domain.alarms). The mute is a workstation's, logged for the audit.
+    EventType("alarm_raised", 1, "an alarm was raised by a rule, a unit or a source"),
+    EventType("alarm_acknowledged", 1, "a person acknowledged one or more alarms"),
+    EventType("alarm_escalated", 1, "an alarm was left unacknowledged too long"),
+    EventType("alarm_sound_muted", 1, "a workstation muted or unmuted its alarm sound"),
 )
 
 # (type, from_version) -> the upcaster to from_version + 1.

@@ -8,6 +8,10 @@ The settings file is TOML at `<user config dir>/beacon/settings.toml`::
 
     [console]
     language = "zh_CN"   # or "en"; empty: the system locale
+
+    [alarms]
+    escalate_after_s = 120   # an alarm unacknowledged this long is escalated
+    sound = "auto"           # "auto": play when the machine has audio; "off": never
 """
 
 from __future__ import annotations
@@ -36,10 +40,13 @@ class Settings:
 
     database_url: str | None = None
     language: str | None = None
+    alarm_escalate_after_s: float | None = None
+    alarm_sound: str | None = None
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """Read the settings file (if any) and the environment (`BEACON_DB`, `BEACON_LANG`)."""
+    """Read the settings file (if any) and the environment (`BEACON_DB`, `BEACON_LANG`,
+    `BEACON_ALARM_SOUND`)."""
     path = path or settings_path()
     data: dict = {}
     if path.exists():
@@ -52,8 +59,21 @@ def load_settings(path: Path | None = None) -> Settings:
     for name, value in (("database.url", db), ("console.language", lang)):
         if value is not None and not isinstance(value, str):
             raise UserError(f"settings file {path}: {name} must be text")
+    alarms = data.get("alarms", {})
+    if not isinstance(alarms, dict):
+        raise UserError(f"settings file {path}: [alarms] must be a table")
+    escalate, sound = alarms.get("escalate_after_s"), alarms.get("sound")
+    if escalate is not None and (isinstance(escalate, bool)
+                                 or not isinstance(escalate, (int, float))
+                                 or not 1 <= escalate <= 86_400):
+        raise UserError(f"settings file {path}: alarms.escalate_after_s must be a number of "
+                        "seconds from 1 to 86400")
+    if sound is not None and sound not in ("auto", "off"):
+        raise UserError(f"settings file {path}: alarms.sound must be \"auto\" or \"off\"")
     return Settings(database_url=os.environ.get("BEACON_DB") or db,
-                    language=os.environ.get("BEACON_LANG") or lang)
+                    language=os.environ.get("BEACON_LANG") or lang,
+                    alarm_escalate_after_s=None if escalate is None else float(escalate),
+                    alarm_sound=os.environ.get("BEACON_ALARM_SOUND") or sound)
 
 
 def database_url(cli_value: str | None) -> str | None:

@@ -34,6 +34,8 @@ from core.registry.projection import row_values as registry_row_values
 from core.registry.tables import COLUMNS as REGISTRY_COLUMNS
 from core.registry.tables import RegistryRow
 from core.store import event_log
+from core.store.alarm_table import AlarmRow
+from core.store.batch_writer import alarm_row_values
 from core.store.database import Database
 from core.store.schema import (
     CityRow,
@@ -182,6 +184,9 @@ INCIDENT_COLUMNS = ("type", "priority", "status", "x", "y", "address", "cell_cod
 UNIT_COLUMNS = ("name", "kind", "agency", "station", "status", "x", "y", "incident_id",
                 "last_report_at", "eta_at")
 
+ALARM_COLUMNS = ("kind", "source", "text", "raised_at", "raised_by", "incident_id",
+                 "unit_id", "x", "y", "acknowledged_at", "acknowledged_by", "escalated_at")
+
 TABLE_CHECKS: list[TableCheck] = [
     TableCheck("incident", IncidentRow.__table__, "id", INCIDENT_COLUMNS, _incident_rows,
                stored=_incident_stored),
@@ -204,6 +209,9 @@ TABLE_CHECKS: list[TableCheck] = [
     TableCheck("evacuation", EvacuationRow.__table__, "evacuation_id", EVACUATION_COLUMNS,
                lambda state: {k: evacuation_row_values(e)
                               for k, e in state.evacuations.items()}),
+    # Every alarm: raised, acknowledged (by whom, when), escalated.
+    TableCheck("alarm", AlarmRow.__table__, "id", ALARM_COLUMNS,
+               lambda state: {a.id: alarm_row_values(a) for a in state.alarms.values()}),
     # One row once anything labelled the database or played a drill on it.
     TableCheck("database profile", DatabaseProfileRow.__table__, "id",
                ("kind", "clock_domain", "exercise"),

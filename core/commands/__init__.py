@@ -3,6 +3,15 @@
 Import the command classes from here; run them with `core.service.CommandService`.
 """
 
+from core.commands.alarms import (
+    AcknowledgeAlarms,
+    AlarmExists,
+    EscalateAlarm,
+    RaiseAlarm,
+    ReportEmergency,
+    SetAlarmSoundMuted,
+    playbook_step_overdue,
+)
 from core.commands.base import Command, Context, Decision
 from core.commands.database import SetDatabaseKind, StartExercise
 from core.commands.incidents import (
@@ -18,6 +27,8 @@ from core.commands.operators import CreateOperator, RecordCityLoaded, RegisterUn
 from core.commands.units import AssignUnits, ChangeUnitStatus, ReportPosition
 
 __all__ = [
+    "AcknowledgeAlarms", "AlarmExists", "EscalateAlarm", "RaiseAlarm", "ReportEmergency",
+    "SetAlarmSoundMuted", "playbook_step_overdue",
     "AddNote", "AssignUnits", "AttachCall", "ChangeIncidentStatus", "ChangePriority",
     "ChangeUnitStatus", "Command", "Context", "CreateIncident", "CreateOperator", "Decision",
     "EraseCallerData",

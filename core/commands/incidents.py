@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 
+from core.commands.alarms import p1_alarm_raised
 from core.commands.base import Command, Context, Decision, require_coordinate, require_text
+from core.domain.alarms import alarm_id_for
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.lifecycle import IncidentStatus, check_incident_transition
 from core.domain.state import call_note
@@ -74,6 +76,10 @@ class CreateIncident(Command):
             "callback_number": check_callback(self.callback_number),
             "description": require_text(self.description, "description", max_len=4000),
         }
+        if priority == 1:
+            # The P1 alarm is raised by this very event (no second event to count or to
+            # lose): the projection makes the alarm from this field.
+            payload["alarm_id"] = alarm_id_for(ctx.seq)
         return Decision("incident_created", payload, incident_id=incident_id)
 
 
@@ -151,9 +157,12 @@ class ChangePriority(Command):
         if incident.status in (IncidentStatus.CLOSED, IncidentStatus.CANCELLED):
             raise ValidationError(f"incident {incident.id} is {incident.status}: its priority "
                                   "no longer matters", field="priority")
-        return Decision("incident_priority_changed", {
-            "incident_id": incident.id, "priority": check_priority(self.priority),
-            "previous": incident.priority}, incident_id=incident.id)
+        priority = check_priority(self.priority)
+        payload: dict[str, object] = {"incident_id": incident.id, "priority": priority,
+                                      "previous": incident.priority}
+        if priority == 1 and incident.priority != 1 and not p1_alarm_raised(ctx, incident.id):
+            payload["alarm_id"] = alarm_id_for(ctx.seq)  # as for a new P1: once per incident
+        return Decision("incident_priority_changed", payload, incident_id=incident.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,13 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
+from core.domain.alarms import (
+    Alarm,
+    apply_alarm_acknowledged,
+    apply_alarm_escalated,
+    apply_alarm_raised,
+    raise_p1_alarm,
+)
 from core.domain.kinds import Agency, UnitKind
 from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.domain.model import CityRecord, Incident, Operator, Unit
@@ -26,8 +33,10 @@ from core.registry.projection import PASSIVE as _REGISTRY_PASSIVE
 log = logging.getLogger(__name__)
 
 # Event types that change no state: known, skipped.
-PASSIVE_EVENTS = frozenset({"operator_signed_in", "message_sent", "sign_in_failed"}
-                           | _REGISTRY_PASSIVE)
+# `alarm_sound_muted` records a workstation's mute for the audit; the sound is that
+# workstation's own business, not shared state.
+PASSIVE_EVENTS = frozenset({"operator_signed_in", "message_sent", "sign_in_failed",
+                            "alarm_sound_muted"} | _REGISTRY_PASSIVE)
 # What a database is (`core.profile`) before any event says (never labelled, wall
 # clock); `database_kind_set` and `exercise_started` change it (`profile_changes`).
 PROFILE_DEFAULTS: dict[str, str | None] = {"kind": None, "clock_domain": "wall",
@@ -61,6 +70,8 @@ class State:
     registry: dict[str, Any] = field(default_factory=dict)
     # Evacuations of grid cells by id (`core.registry.evacuation`).
     evacuations: dict[str, Any] = field(default_factory=dict)
+    # Alarms by id, active and acknowledged (`core.domain.alarms`).
+    alarms: dict[str, Alarm] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
         """Change the state as `event` says; events must come in sequence order.
@@ -140,6 +151,7 @@ def _incident_created(state: State, e: Event) -> None:
         description=p.get("description", ""),
         status_times={IncidentStatus.NEW.value: e.at},
     )
+    raise_p1_alarm(state, e, p["id"])
 
 
 def _set_incident_status(incident: Incident, status: str, at: datetime) -> None:
@@ -238,6 +250,7 @@ def _note_added(state: State, e: Event) -> None:
 
 def _incident_priority_changed(state: State, e: Event) -> None:
     state.incidents[e.payload["incident_id"]].priority = int(e.payload["priority"])
+    raise_p1_alarm(state, e, e.payload["incident_id"])
 
 
 def _incident_level_changed(state: State, e: Event) -> None:
@@ -277,6 +290,9 @@ _HANDLERS = {
     "hub_token_revoked": _token_revoked,
     "database_kind_set": _profile_changed,
     "exercise_started": _profile_changed,
+    "alarm_raised": apply_alarm_raised,
+    "alarm_acknowledged": apply_alarm_acknowledged,
+    "alarm_escalated": apply_alarm_escalated,
 }
 
 _HANDLERS.update(_REGISTRY_HANDLERS)
@@ -291,7 +307,8 @@ def same_state(a: State, b: State) -> list[str]:
     for name, left, right in (("incident", a.incidents, b.incidents),
                               ("unit", a.units, b.units),
                               ("operator", a.operators, b.operators),
-                              ("city", a.cities, b.cities)):
+                              ("city", a.cities, b.cities),
+                              ("alarm", a.alarms, b.alarms)):
         for key in sorted(set(left) | set(right)):
             if key not in left or key not in right:
                 diffs.append(f"{name} {key} exists on one side only")

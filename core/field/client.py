@@ -78,6 +78,14 @@ class FieldClient(HubLink):
         if note:
             fields["note"] = note
         return self._submit("household_check", **fields)
+    def report_emergency(self, text: str = "", x: float | None = None,
+                         y: float | None = None) -> asyncio.Future[dict[str, Any]]:
+        """The crew is in danger: every console gets an alarm until a person
+        acknowledges it. Only to a hub whose welcome lists the feature `emergency`."""
+        fields: dict[str, Any] = {"text": text} if text else {}
+        if x is not None and y is not None:
+            fields.update(x=float(x), y=float(y))
+        return self._submit("emergency", **fields)
 
     def send_raw(self, type_: str, **fields: Any) -> asyncio.Future[dict[str, Any]]:
         """Send any message with a client id (drills and tests use it to misbehave)."""

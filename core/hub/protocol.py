@@ -30,10 +30,17 @@ HARD_MAX_MESSAGE_BYTES = 1024 * 1024  # aiohttp's limit: beyond it the socket is
 # dropped the connection (30,000 brackets fit in the size limit).
 MAX_NESTING = 16
 
-CLIENT_TYPES = ("hello", "ack", "status", "position", "message", "household_check")
+CLIENT_TYPES = ("hello", "ack", "status", "position", "message", "emergency",
+                "household_check")
 # Optional parts of protocol version 1 a hub lists in its welcome's `features`: a client
 # sends such a message only to a hub that lists it (an older hub refuses the type).
+# `emergency`: a unit's crew in danger raises an alarm (a client that does not see it
+# falls back to a message); `household_check`: a grid worker checked a household.
+FEATURE_EMERGENCY = "emergency"
 FEATURE_HOUSEHOLD_CHECK = "household_check"
+# Rare messages whose schema uses what the fast validator (drafts 4-7) does not know
+# (`dependentRequired`): always checked by the full 2020-12 validator.
+FULLY_CHECKED = frozenset({"emergency"})
 HUB_TYPES = ("welcome", "assignment", "incident_update", "status", "message", "event", "ack",
              "error")
 # Hub messages that carry a sequence number and must be acknowledged and resumed.
@@ -159,9 +166,24 @@ def describe(type_: str, error: SchemaError) -> str:
         return f"{where}: must be at most {error.validator_value}"
     if v == "oneOf" and isinstance(error.instance, dict):
         return _describe_alternatives(where, error.instance, error.validator_value)
+    if v == "dependentRequired":
+        missing = [k for k in error.validator_value.get(_first_key(error), ())
+                   if k not in error.instance]
+        if missing:
+            return f"{where}.{missing[0]}: is required with {_first_key(error)}"
+    if v == "not" and isinstance(error.instance, dict):
+        return f"{where}: give x and y, or lat and lon, not both"
     if v == "pattern":
         return f"{where}: may hold only letters, digits and . _ : -"
     return f"{where}: {error.message}"
+
+
+def _first_key(error: SchemaError) -> str:
+    """The field of a `dependentRequired` error whose companion is missing."""
+    for key, needs in error.validator_value.items():
+        if key in error.instance and any(n not in error.instance for n in needs):
+            return str(key)
+    return ""
 
 
 def _describe_alternatives(where: str, instance: dict[str, Any],
@@ -196,11 +218,12 @@ def check(direction: str, data: dict[str, Any]) -> dict[str, Any]:
     if type_ not in known:
         raise ProtocolError(f"unknown message type {type_!r} (expected one of "
                             f"{', '.join(known)})", code="unknown_type", client_id=client_id)
-    try:
-        fast_check(direction, type_)(data)
-        return data
-    except fastjsonschema.JsonSchemaException:
-        pass  # the generic validator names what is wrong
+    if type_ not in FULLY_CHECKED:
+        try:
+            fast_check(direction, type_)(data)
+            return data
+        except fastjsonschema.JsonSchemaException:
+            pass  # the generic validator names what is wrong
     errors = sorted(validator(direction, type_).iter_errors(data),
                     key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
     if errors:

@@ -25,7 +25,10 @@ from core.store.schema import EventRow
 
 # Events that can change which incident a unit is on.
 _ASSIGNMENT_EVENTS = ("units_assigned", "unit_status_changed", "incident_status_changed")
-UNIT_SILENT_EVENTS = frozenset({"unit_position_reported"})
+# Never sent to units: positions (too many), and the centre's own alarm housekeeping
+# (an escalation is for supervisors' seats, a mute for one workstation).
+UNIT_SILENT_EVENTS = frozenset({"unit_position_reported", "alarm_escalated",
+                                "alarm_sound_muted"})
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:

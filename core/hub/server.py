@@ -24,9 +24,17 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
+from core.alarm_watch import MAX_PER_ROUND, WATCH_INTERVAL_S, AlarmRules, due_commands
 from core.audit.periodic import Checkpointer, checkpoint_loop, write_logged
+from core.auth import SYSTEM
 from core.clock import Clock
-from core.commands import ChangeUnitStatus, Command, ReportPosition, SendMessage
+from core.commands import (
+    ChangeUnitStatus,
+    Command,
+    ReportEmergency,
+    ReportPosition,
+    SendMessage,
+)
 from core.domain.lifecycle import UnitStatus
 from core.errors import PermissionDenied, UserError
 from core.events import Event
@@ -70,8 +78,14 @@ class HubServer:
                  poll_interval: float | None = 0.25, batch_limit: int = 500,
                  commit_interval: float = 0.02, keep_keys_s: float = 86_400.0,
                  checkpointer: Checkpointer | None = None,
-                 checkpoint_every: float = 300.0, city: City | None = None) -> None:
+                 checkpoint_every: float = 300.0, city: City | None = None,
+                 alarm_rules: AlarmRules | None = None,
+                 alarm_interval: float | None = WATCH_INTERVAL_S) -> None:
         self.db = db
+        # The time-based alarm rules (breach warning, escalation) run here when a hub
+        # serves the centre; consoles linked to a hub leave them to it. None: off.
+        self.alarm_rules = alarm_rules or AlarmRules()
+        self.alarm_interval = alarm_interval
         # Signed checkpoints of the log's head, every `checkpoint_every` s and at stop.
         self.checkpointer, self.checkpoint_every = checkpointer, checkpoint_every
         # What positions are checked against: `city`, else the city stored in the
@@ -147,6 +161,8 @@ class HubServer:
                        asyncio.create_task(self._cursor_loop(), name="hub-cursors")]
         if self.db.is_sqlite:
             self._tasks.append(asyncio.create_task(self._checkpoint_loop(), name="hub-wal"))
+        if self.alarm_interval:
+            self._tasks.append(asyncio.create_task(self._alarm_loop(), name="hub-alarms"))
         if self.checkpointer is not None:
             self._tasks.append(asyncio.create_task(checkpoint_loop(
                 self.checkpointer, self.checkpoint_every, self._reader), name="hub-audit"))
@@ -397,7 +413,8 @@ class HubServer:
             "welcome", role=role, subject=identity.subject, resume_from=resume, last_seq=last,
             unit=unit, limits={"max_message_bytes": protocol.MAX_MESSAGE_BYTES,
                                "rate": self.rate, "burst": self.burst},
-            features=[*self.positions.features, FEATURE_HOUSEHOLD_CHECK]))
+            features=[*self.positions.features, protocol.FEATURE_EMERGENCY,
+                      FEATURE_HOUSEHOLD_CHECK]))
         conn_log.info("%s %s connected (resume from %d)", role, identity.subject, resume)
         return conn
 
@@ -447,6 +464,15 @@ class HubServer:
         elif kind == "position":
             x, y = self.positions.local(data)  # on the map, in metres, or refused
             command = ReportPosition(unit_id=unit_id, x=x, y=y)
+        elif kind == "emergency":
+            x = y = None
+            if "x" in data or "lat" in data:
+                try:
+                    x, y = self.positions.local(data)
+                except protocol.ProtocolError as exc:
+                    raise protocol.ProtocolError(str(exc).replace("position.", "emergency.", 1),
+                                                 client_id=exc.client_id) from None
+            command = ReportEmergency(unit_id=me, text=data.get("text", ""), x=x, y=y)
         elif kind == "household_check":
             command = CheckHousehold(evacuation_id=data["evacuation_id"],
                                      household_id=data["household_id"], result=data["result"],
@@ -502,6 +528,22 @@ class HubServer:
             log.warning("a batch of %d field commands failed; writing them one by one",
                         len(items), exc_info=True)
         return [self._write_batch([item])[0] for item in items]
+
+    async def _alarm_loop(self) -> None:
+        """Check the time-based alarm rules on the feed's state (read on this loop, the
+        state's owner) and run what is due on the writer thread."""
+        loop = asyncio.get_running_loop()
+        assert self.alarm_interval is not None
+        while True:
+            await asyncio.sleep(self.alarm_interval)
+            due = due_commands(self.feed.state, self.service.clock.now(),
+                               self.alarm_rules)[:MAX_PER_ROUND]
+            if due:
+                try:
+                    await loop.run_in_executor(self._writer, self.service.execute_many,
+                                               [(c, SYSTEM, None) for c in due])
+                except Exception:  # noqa: BLE001 - tried again next round
+                    log.exception("the alarm rules could not be recorded")
 
     async def _checkpoint_loop(self) -> None:
         # SQLite checkpoints the WAL inside whichever commit crosses 1000 pages: at a

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from core.domain.alarms import Alarm
 from core.domain.kinds import Agency, UnitKind
 from core.domain.lifecycle import UnitStatus
 from core.domain.model import CityRecord, Incident, Operator, Unit, content_digest
@@ -35,6 +36,7 @@ from core.registry.evacuation import EvacuationRow
 from core.registry.evacuation import table_values as evacuation_table_values
 from core.registry.projection import table_values as registry_table_values
 from core.registry.tables import RegistryRow
+from core.store.alarm_table import AlarmRow
 from core.store.event_log import NOTIFY_CHANNEL, LogHeadMissing, new_event, with_personal
 from core.store.repository import incident_from_row
 from core.store.schema import CityRow, EventRow, IncidentRow, OperatorRow
@@ -407,10 +409,30 @@ def _city_values(city: CityRecord, writer: BatchWriter, stored: Mapping[str, Any
             "data": writer.attachment(city.digest, f"city {city.name}")}
 
 
+def _alarm_values(alarm: Alarm, writer: BatchWriter, stored: Mapping[str, Any] | None
+                  ) -> dict[str, Any]:
+    values = alarm_row_values(alarm)
+    if stored is not None:
+        values = {k: v for k, v in values.items() if stored[k] != v}
+        if not values:
+            return {}
+    return {**values, "seq": writer.seq}
+
+
+def alarm_row_values(alarm: Alarm) -> dict[str, Any]:
+    """An alarm as its row stores it (times as the `UTCTime` columns read them back)."""
+    return {"kind": alarm.kind.value, "source": alarm.source, "text": alarm.text,
+            "raised_at": alarm.raised_at, "raised_by": alarm.raised_by,
+            "incident_id": alarm.incident_id, "unit_id": alarm.unit_id, "x": alarm.x,
+            "y": alarm.y, "acknowledged_at": alarm.acknowledged_at,
+            "acknowledged_by": alarm.acknowledged_by, "escalated_at": alarm.escalated_at}
+
+
 PROJECTED: list[ProjectedTable] = [
     ProjectedTable("operators", OperatorRow.__table__, "username", _operator_values),
     ProjectedTable("cities", CityRow.__table__, "id", _city_values),
     ProjectedTable("registry", RegistryRow.__table__, "record_id", registry_table_values),
     ProjectedTable("evacuations", EvacuationRow.__table__, "evacuation_id",
                    evacuation_table_values),
+    ProjectedTable("alarms", AlarmRow.__table__, "id", _alarm_values),
 ]

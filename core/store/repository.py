@@ -7,10 +7,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.domain.alarms import Alarm, AlarmKind
 from core.domain.kinds import Agency, UnitKind
 from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.domain.model import CityRecord, Incident, Operator, Unit, content_digest
 from core.domain.state import State
+from core.store.alarm_table import AlarmRow
 from core.store.schema import CityRow, IncidentRow, OperatorRow, UnitRow
 
 
@@ -35,8 +37,16 @@ def unit_from_row(r: UnitRow) -> Unit:
     )
 
 
+def alarm_from_row(r: AlarmRow) -> Alarm:
+    """The dataclass a row holds."""
+    return Alarm(id=r.id, kind=AlarmKind(r.kind), source=r.source, text=r.text,
+                 raised_at=r.raised_at, raised_by=r.raised_by, incident_id=r.incident_id,
+                 unit_id=r.unit_id, x=r.x, y=r.y, acknowledged_at=r.acknowledged_at,
+                 acknowledged_by=r.acknowledged_by, escalated_at=r.escalated_at)
+
+
 def load_state(session: Session, last_seq: int = 0) -> State:
-    """Every incident, unit, operator and city from the tables (the state a replay of
+    """Every incident, unit, operator, city and alarm from the tables (the state a replay of
     the log gives, as long as nobody wrote the tables behind the log's back)."""
     state = State(last_seq=last_seq)
     for r in session.execute(select(IncidentRow)).scalars():
@@ -50,4 +60,6 @@ def load_state(session: Session, last_seq: int = 0) -> State:
     for c in session.execute(select(CityRow)).scalars():
         state.cities[c.id] = CityRecord(id=c.id, name=c.name, source=c.source,
                                         digest=content_digest(c.data), created_at=c.created_at)
+    for a in session.execute(select(AlarmRow)).scalars():
+        state.alarms[a.id] = alarm_from_row(a)
     return state

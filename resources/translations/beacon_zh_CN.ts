@@ -54,29 +54,138 @@
         <translation>更改选中力量的状态</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="49"/>
+        <location filename="../../console/shortcuts.py" line="50"/>
+        <source>Acknowledge the selected (or oldest) alarm</source>
+        <translation>确认所选（或最早的）警报</translation>
+    </message>
+    <message>
+        <location filename="../../console/shortcuts.py" line="52"/>
         <source>Light / dark theme</source>
         <translation>浅色 / 深色主题</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="50"/>
+        <location filename="../../console/shortcuts.py" line="53"/>
         <source>Switch language (English / 中文)</source>
         <translation>切换语言（English / 中文）</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="52"/>
+        <location filename="../../console/shortcuts.py" line="55"/>
         <source>Reset the panel layout</source>
         <translation>恢复默认面板布局</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="53"/>
+        <location filename="../../console/shortcuts.py" line="56"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键一览</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="54"/>
+        <location filename="../../console/shortcuts.py" line="57"/>
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmList</name>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="47"/>
+        <source>New priority-1 incident</source>
+        <translation>新的一级事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="48"/>
+        <source>Response standard about to be breached</source>
+        <translation>即将超出响应时限</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="50"/>
+        <source>Unit emergency</source>
+        <translation>单位紧急求助</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="51"/>
+        <source>Playbook step overdue</source>
+        <translation>预案步骤逾期</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="52"/>
+        <location filename="../../console/panels/alarm_list.py" line="377"/>
+        <source>Alarm</source>
+        <translation>警报</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="194"/>
+        <source>%1 × %2</source>
+        <translation>%1 × %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="215"/>
+        <source>… and %1 more</source>
+        <translation>… 另有 %1 条</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="242"/>
+        <source>Escalated</source>
+        <translation>已升级</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="242"/>
+        <source>Waiting</source>
+        <translation>待确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="275"/>
+        <source>Escalated alarms, not acknowledged in time: %1. A supervisor must answer.</source>
+        <translation>未及时确认、已升级的警报：%1 条。须由值班主管处理。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="278"/>
+        <source>Alarms waiting for acknowledgement: %1</source>
+        <translation>待确认的警报：%1 条</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="349"/>
+        <source>Refused: %1</source>
+        <translation>被拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="376"/>
+        <source>Raised (%1)</source>
+        <translation>发生时间 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="377"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="377"/>
+        <source>About</source>
+        <translation>相关</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="378"/>
+        <source>Acknowledge (F9)</source>
+        <translation>确认 (F9)</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="379"/>
+        <source>Acknowledge the selected alarm or group; with nothing selected, the oldest</source>
+        <translation>确认所选警报或警报组；未选择时确认最早的</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="384"/>
+        <source>Sound muted</source>
+        <translation>已静音</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="385"/>
+        <source>Mute sound</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="386"/>
+        <source>Mutes this workstation&apos;s alarm sound (logged); alarms still wait for acknowledgement</source>
+        <translation>关闭本工作站的警报声音（记入日志）；警报仍需确认</translation>
     </message>
 </context>
 <context>
@@ -355,17 +464,17 @@
 <context>
     <name>CheatSheet</name>
     <message>
-        <location filename="../../console/shortcuts.py" line="100"/>
+        <location filename="../../console/shortcuts.py" line="103"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键一览</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="101"/>
+        <location filename="../../console/shortcuts.py" line="104"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/shortcuts.py" line="101"/>
+        <location filename="../../console/shortcuts.py" line="104"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
@@ -1036,47 +1145,47 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="69"/>
+        <location filename="../../console/main_window.py" line="70"/>
         <source>Incident queue</source>
         <translation>事件队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="70"/>
+        <location filename="../../console/main_window.py" line="71"/>
         <source>Resource roster</source>
         <translation>力量名册</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="71"/>
+        <location filename="../../console/main_window.py" line="72"/>
         <source>Take a call</source>
         <translation>接警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="72"/>
+        <location filename="../../console/main_window.py" line="73"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="73"/>
+        <location filename="../../console/main_window.py" line="74"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="74"/>
+        <location filename="../../console/main_window.py" line="75"/>
         <source>Situation dashboard</source>
         <translation>态势看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="75"/>
+        <location filename="../../console/main_window.py" line="76"/>
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="76"/>
+        <location filename="../../console/main_window.py" line="77"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="77"/>
+        <location filename="../../console/main_window.py" line="78"/>
         <source>Joint decisions</source>
         <translation>辅助决策</translation>
     </message>
@@ -1089,67 +1198,72 @@
         <translation type="vanished">疏散看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="78"/>
+        <location filename="../../console/main_window.py" line="79"/>
         <source>Context</source>
         <translation>周边信息</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="79"/>
+        <location filename="../../console/main_window.py" line="80"/>
         <source>Evacuation</source>
         <translation>疏散</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="343"/>
+        <location filename="../../console/main_window.py" line="81"/>
+        <source>Alarms</source>
+        <translation>警报</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="359"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="347"/>
+        <location filename="../../console/main_window.py" line="363"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="362"/>
+        <location filename="../../console/main_window.py" line="378"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="393"/>
+        <location filename="../../console/main_window.py" line="409"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="397"/>
+        <location filename="../../console/main_window.py" line="413"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="397"/>
+        <location filename="../../console/main_window.py" line="413"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="398"/>
+        <location filename="../../console/main_window.py" line="414"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="398"/>
+        <location filename="../../console/main_window.py" line="414"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="399"/>
+        <location filename="../../console/main_window.py" line="415"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="399"/>
+        <location filename="../../console/main_window.py" line="415"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="402"/>
+        <location filename="../../console/main_window.py" line="418"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>

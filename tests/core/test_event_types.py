@@ -269,9 +269,30 @@ def _check_household(before: State, after: State, e: Event) -> None:
 
 def _check_evacuation_ended(before: State, after: State, e: Event) -> None:
     assert after.evacuations[e.payload["evacuation_id"]].ended_at == e.at
+def _check_alarm_raised(before: State, after: State, e: Event) -> None:
+    alarm = after.alarms[e.payload["alarm_id"]]
+    assert e.payload["alarm_id"] not in before.alarms and alarm.active
+    assert (alarm.kind.value, alarm.source, alarm.raised_by) == (
+        e.payload["kind"], e.payload["source"], e.actor)
+
+
+def _check_alarm_acknowledged(before: State, after: State, e: Event) -> None:
+    for alarm_id in e.payload["alarm_ids"]:
+        assert before.alarms[alarm_id].active
+        assert (after.alarms[alarm_id].acknowledged_by,
+                after.alarms[alarm_id].acknowledged_at) == (e.actor, e.at)
+
+
+def _check_alarm_escalated(before: State, after: State, e: Event) -> None:
+    assert not before.alarms[e.payload["alarm_id"]].escalated
+    assert after.alarms[e.payload["alarm_id"]].escalated_at == e.at
 
 
 EXPECTED: dict[str, Check] = {
+    "alarm_raised": _check_alarm_raised,
+    "alarm_acknowledged": _check_alarm_acknowledged,
+    "alarm_escalated": _check_alarm_escalated,
+    "alarm_sound_muted": _unchanged,
     "operator_created": _check_operator_created,
     "operator_signed_in": _unchanged,
     "sign_in_failed": _unchanged,

@@ -141,6 +141,24 @@ def record(url: str) -> None:
     run(AssignEvacuationHelper("EVAC-0001", "G1"))
     run(CheckHousehold("EVAC-0001", "H-1", "needs_help", "wheelchair, stairs"))
     run(EndEvacuation("EVAC-0001"))
+    # Added with alarms: a new priority-1 incident raises its alarm (alarm_raised right
+    # after incident_created), a unit's emergency, the escalation, the acknowledgement
+    # and a workstation's mute.
+    from core.commands import (
+        AcknowledgeAlarms,
+        EscalateAlarm,
+        ReportEmergency,
+        SetAlarmSoundMuted,
+    )
+
+    run(CreateIncident(type="structure_fire", x=200.0, y=220.0, address="8 Harbour Road"))
+    run(ReportEmergency("A1", "crew assaulted", x=300.0, y=320.0),
+        Actor("unit:A1", unit_id="A1"))
+    alarms = sorted(svc.state().alarms)
+    clock.advance(120)
+    run(EscalateAlarm(alarms[0], 120.0), SYSTEM)
+    run(AcknowledgeAlarms(tuple(alarms)), SUPERVISOR)
+    run(SetAlarmSoundMuted(True, "ws-1"))
     db.dispose()
 
 
