@@ -39,6 +39,7 @@ from console.panels.call_taking import CallTakingForm
 from console.panels.dispatch_panel import DispatchPanel
 from console.panels.incident_actions import IncidentActions
 from console.panels.incident_queue import IncidentQueue
+from console.panels.incident_timeline import IncidentTimeline
 from console.panels.placeholder import PlaceholderPanel
 from console.panels.resource_roster import ResourceRoster
 from console.shortcuts import CheatSheet, build_actions, retranslate_actions
@@ -73,6 +74,7 @@ DOCK_TITLES: dict[str, str] = {
     "videoWall": QT_TRANSLATE_NOOP("MainWindow", "Video wall"),
     "playbookPanel": QT_TRANSLATE_NOOP("MainWindow", "Playbook"),
     "decisionPanel": QT_TRANSLATE_NOOP("MainWindow", "Joint decisions"),
+    "timelinePanel": QT_TRANSLATE_NOOP("MainWindow", "Incident record"),
 }
 STATE_VERSION = 1
 
@@ -114,6 +116,7 @@ class MainWindow(QMainWindow):
         self.call_form = CallTakingForm(centre.city, state, self.runner, now, addresses)
         self.dispatch = DispatchPanel(centre.city, state, self.runner, selection, addresses)
         bridge.eventArrived.connect(self.dispatch.on_event)
+        self.timeline = IncidentTimeline(centre, bridge, selection, self.runner)
         self.external: dict[str, QWidget] = {
             name: self._external_panel(name, module, cls)
             for name, (module, cls) in (external_panels or EXTERNAL_PANELS).items()}
@@ -210,8 +213,11 @@ class MainWindow(QMainWindow):
                 first = dock
             else:
                 self.tabifyDockWidget(first, dock)
+        timeline = self._dock(self.timeline, bottom)
         if first is not None:
             first.raise_()
+            # The selected incident's record beside the glance panels, under the map.
+            self.splitDockWidget(first, timeline, Qt.Orientation.Horizontal)
         w, h = self.width(), self.height()
         self.resizeDocks([queue, roster], [int(w * 0.34), int(w * 0.35)],
                          Qt.Orientation.Horizontal)
@@ -296,7 +302,8 @@ class MainWindow(QMainWindow):
         a["resetLayout"].triggered.connect(self.reset_layout)
         a["cheatSheet"].triggered.connect(self.show_cheat_sheet)
         a["quit"].triggered.connect(self.close)
-        for panel in (self.roster, self.call_form, self.dispatch, self.incident_actions):
+        for panel in (self.roster, self.call_form, self.dispatch, self.incident_actions,
+                      self.timeline):
             panel.noticeShown.connect(self._on_notice)
         self.follower.failed.connect(self._on_follow_failed)
         self.call_form.incidentCreated.connect(self.selection.select_incident)
@@ -408,5 +415,6 @@ class MainWindow(QMainWindow):
         if self.hub is not None:
             self.hub.close()
         self.dispatch.shutdown()
+        self.timeline.shutdown()
         self.bridge.close()
         super().closeEvent(event)

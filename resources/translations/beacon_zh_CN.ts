@@ -401,7 +401,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../console/dashboard.py" line="166"/>
+        <location filename="../../console/dashboard.py" line="175"/>
         <source>Open incidents by priority</source>
         <translation>按优先级统计的未结事件</translation>
     </message>
@@ -410,62 +410,62 @@
         <translation type="vanished">未结</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="170"/>
+        <location filename="../../console/dashboard.py" line="179"/>
         <source>Response times (call to first on scene)</source>
         <translation>响应时间（接警至首支力量到场）</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="171"/>
+        <location filename="../../console/dashboard.py" line="180"/>
         <source>minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="172"/>
+        <location filename="../../console/dashboard.py" line="181"/>
         <source>Incidents</source>
         <translation>事件数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="174"/>
+        <location filename="../../console/dashboard.py" line="183"/>
         <source>within standard</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="175"/>
+        <location filename="../../console/dashboard.py" line="184"/>
         <source>late</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="176"/>
+        <location filename="../../console/dashboard.py" line="185"/>
         <source>Units by status</source>
         <translation>力量状态分布</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="177"/>
+        <location filename="../../console/dashboard.py" line="186"/>
         <source>Units</source>
         <translation>力量数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="180"/>
+        <location filename="../../console/dashboard.py" line="189"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="184"/>
+        <location filename="../../console/dashboard.py" line="193"/>
         <source>Response times for</source>
         <translation>响应时间统计范围</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="313"/>
+        <location filename="../../console/dashboard.py" line="322"/>
         <source>standard %1 min</source>
         <translation>标准 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="316"/>
+        <location filename="../../console/dashboard.py" line="325"/>
         <source>no unit on scene yet</source>
         <translation>尚无力量到场</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="319"/>
+        <location filename="../../console/dashboard.py" line="328"/>
         <source>%1 incidents, %2% within standard, median %3 min, 90%: %4 min</source>
         <translation>%1 起事件，%2% 达标，中位数 %3 分钟，90% 分位 %4 分钟</translation>
     </message>
@@ -729,6 +729,194 @@
     </message>
 </context>
 <context>
+    <name>IncidentTimeline</name>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="122"/>
+        <source>Time (%1)</source>
+        <translation>时间（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="123"/>
+        <source>Who</source>
+        <translation>谁</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="124"/>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="125"/>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="284"/>
+        <source>The record could not be read: %1</source>
+        <translation>无法读取记录：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="308"/>
+        <source>Select an incident first.</source>
+        <translation>请先选择一个事件。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="311"/>
+        <source>Note: type the note first.</source>
+        <translation>备注：请先输入备注内容。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="315"/>
+        <source>Note not added: %1</source>
+        <translation>备注未添加：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="319"/>
+        <source>Note added to %1</source>
+        <translation>已向 %1 添加备注</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="332"/>
+        <source>Select an incident to see its record.</source>
+        <translation>选择一个事件以查看其记录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="336"/>
+        <source>%1: %2 entries, newest first</source>
+        <translation>%1：%2 条记录，最新在前</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="338"/>
+        <source>%1: reading the record…</source>
+        <translation>%1：正在读取记录…</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="339"/>
+        <source>Add a note to %1 (Enter)</source>
+        <translation>为 %1 添加备注（回车）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="345"/>
+        <source>Add note</source>
+        <translation>添加备注</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="346"/>
+        <source>Record the note on the incident (Enter)</source>
+        <translation>将备注记入事件（回车）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="30"/>
+        <source>Call</source>
+        <translation>来电</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="31"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="32"/>
+        <source>Dispatch</source>
+        <translation>调度</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="33"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="34"/>
+        <source>Unit</source>
+        <translation>力量</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="35"/>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="36"/>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="37"/>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="38"/>
+        <source>Erasure</source>
+        <translation>删除个人信息</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="39"/>
+        <source>unknown caller</source>
+        <translation>未知来电人</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="40"/>
+        <source>no number</source>
+        <translation>无号码</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="41"/>
+        <source>%1, P%2, at %3. Caller %4</source>
+        <translation>%1，P%2，地点 %3。来电人 %4</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="42"/>
+        <source>Another call from %1</source>
+        <translation>又一来电：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="43"/>
+        <source>Incident %1</source>
+        <translation>事件%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="44"/>
+        <source>released %1</source>
+        <translation>释放 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="45"/>
+        <source>Sent %1</source>
+        <translation>派出 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="46"/>
+        <source>incident %1</source>
+        <translation>事件%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="47"/>
+        <source>From %1</source>
+        <translation>来自 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="48"/>
+        <source>To %1</source>
+        <translation>发给 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="49"/>
+        <source>P%1 to P%2</source>
+        <translation>P%1 改为 P%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="50"/>
+        <source>Response level %1</source>
+        <translation>响应级别 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="51"/>
+        <source>Callers&apos; personal data erased: %1</source>
+        <translation>来电人个人信息已删除：%1</translation>
+    </message>
+</context>
+<context>
     <name>IncidentType</name>
     <message>
         <location filename="../../console/vocabulary.py" line="168"/>
@@ -819,107 +1007,112 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="67"/>
+        <location filename="../../console/main_window.py" line="68"/>
         <source>Incident queue</source>
         <translation>事件队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="68"/>
+        <location filename="../../console/main_window.py" line="69"/>
         <source>Resource roster</source>
         <translation>力量名册</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="69"/>
+        <location filename="../../console/main_window.py" line="70"/>
         <source>Take a call</source>
         <translation>接警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="70"/>
+        <location filename="../../console/main_window.py" line="71"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="71"/>
+        <location filename="../../console/main_window.py" line="72"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="72"/>
+        <location filename="../../console/main_window.py" line="73"/>
         <source>Situation dashboard</source>
         <translation>态势看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="73"/>
+        <location filename="../../console/main_window.py" line="74"/>
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="74"/>
+        <location filename="../../console/main_window.py" line="75"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="75"/>
+        <location filename="../../console/main_window.py" line="76"/>
         <source>Joint decisions</source>
         <translation>辅助决策</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="338"/>
+        <location filename="../../console/main_window.py" line="77"/>
+        <source>Incident record</source>
+        <translation>事件记录</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="345"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="342"/>
+        <location filename="../../console/main_window.py" line="349"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="357"/>
+        <location filename="../../console/main_window.py" line="364"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="388"/>
+        <location filename="../../console/main_window.py" line="395"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="392"/>
+        <location filename="../../console/main_window.py" line="399"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="392"/>
+        <location filename="../../console/main_window.py" line="399"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="393"/>
+        <location filename="../../console/main_window.py" line="400"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="393"/>
+        <location filename="../../console/main_window.py" line="400"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="401"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="401"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="397"/>
+        <location filename="../../console/main_window.py" line="404"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="172"/>
+        <location filename="../../console/command.py" line="173"/>
         <source>The drill is over.</source>
         <translation>演练已结束。</translation>
     </message>
