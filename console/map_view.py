@@ -8,11 +8,12 @@ redraws at most ~12 times a second however many position reports arrive.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -52,6 +53,7 @@ from core.events import Event
 from core.metrics import assignment_lines, available_by_station
 
 REDRAW_INTERVAL_MS = 80  # live layers redraw at most ~12 times a second
+MIN_ZOOM_SPAN_M = 1200.0  # zoomed to an incident: at least its surroundings (a few blocks)
 CLICK_TOLERANCE_PX = 10.0
 
 UNIT_EVENTS = frozenset({"units_registered", "units_assigned", "unit_status_changed",
@@ -60,6 +62,18 @@ INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed",
                              "incident_priority_changed", "units_assigned",
                              "unit_status_changed"})
 LAYERS = ("areas", "roads", "cells", "cell_names", "stations", "units", "incidents")
+
+
+@dataclass(frozen=True, slots=True)
+class MapItem:
+    """A thing drawn on the map, as `MapView.item_for` finds it."""
+
+    kind: str  # "incident" or "unit"
+    id: str
+    x: float  # city metres
+    y: float
+    pixel: QPoint  # in the canvas's viewport
+    visible: bool  # whether that pixel is inside the viewport
 
 
 class MapView(QWidget):
@@ -197,9 +211,10 @@ class MapView(QWidget):
         # One scatter item per priority (colour and size), P1 on top of its neighbours.
         self._incident_groups = StyleGroups(self._vb, INCIDENT_STYLES, pen,
                                             tip=self._incident_tip)
-        # What an incident is, written next to it once there is room (~2.5 m a pixel).
-        self._incident_labels = LabelLayer(self._city.bounds, 0.4, point_size=8.5, bold=True,
-                                           offset_px=(0.0, -20.0))
+        # What an incident is, written next to it at every zoom: where labels would
+        # overlap, the most urgent incidents keep theirs (labels are given P1 first).
+        self._incident_labels = LabelLayer(self._city.bounds, 0.0, point_size=8.5, bold=True,
+                                           offset_px=(0.0, -16.0), declutter=True)
         self._incident_labels.setZValue(21)
         self._vb.addItem(self._incident_labels, ignoreBounds=True)
         # A line from each unit on its way to its incident: who is going where.
@@ -382,8 +397,9 @@ class MapView(QWidget):
         self._incident_xy = points.xy
         self._incident_groups.set_points(points.xy[:, 0], points.xy[:, 1], points.ids,
                                          points.style)
+        by_urgency = sorted(incidents, key=lambda i: (i.priority, i.created_at))
         self._incident_labels.set_labels(incident_labels(
-            incidents, lambda p, t: f"{priority_label(p)} {self._type_label(t)}"))
+            by_urgency, lambda p, t: f"{priority_label(p)} {self._type_label(t)}"))
 
     def _redraw_highlight(self) -> None:
         points, sizes = [], []
@@ -434,6 +450,31 @@ class MapView(QWidget):
             return None
         return float(self._incident_xy[k, 0]), float(self._incident_xy[k, 1])
 
+    def item_for(self, item_id: str) -> MapItem | None:
+        """Where the map draws the incident or unit `item_id` (e.g. "INC-00012", "E1"),
+        for tests and scripts: its city point, the pixel of `canvas()`'s viewport to click
+        and whether that pixel is in view; None when it is not on the map."""
+        kind, xy = "incident", self.incident_point(item_id)
+        if xy is None:
+            kind, xy = "unit", self.unit_point(item_id)
+        if xy is None:
+            return None
+        pixel = self._plot.mapFromScene(self.map_to_scene(*xy))
+        return MapItem(kind, item_id, xy[0], xy[1], pixel,
+                       self._plot.viewport().rect().contains(pixel))
+
+    def canvas(self) -> pg.PlotWidget:
+        """The drawing surface (click its `viewport()` at `item_for(...).pixel`)."""
+        return self._plot
+
+    def incident_label_texts(self) -> list[str]:
+        """The incidents' map labels, most urgent first (what the map writes by them)."""
+        return self._incident_labels.texts()
+
+    def incident_labels_drawn(self) -> int:
+        """How many incident labels the last paint drew."""
+        return self._incident_labels.drawn_last
+
     def drawn_counts(self) -> dict[str, int]:
         """How many things each layer draws (roads as segments)."""
         x, _ = self._assignment_item.getData()
@@ -450,7 +491,26 @@ class MapView(QWidget):
 
     def _on_incident_selected(self, incident_id: str) -> None:
         self._redraw_highlight()
-        self._bring_into_view(self.incident_point(incident_id))
+        self.zoom_to_incident(incident_id)
+
+    def zoom_to_incident(self, incident_id: str) -> bool:
+        """Zoom the map to an open incident and the units assigned to it (the box around
+        them all with a margin, at least `MIN_ZOOM_SPAN_M` across); False when the
+        incident is not on the map."""
+        xy = self.incident_point(incident_id)
+        if xy is None:
+            return False
+        incident = self._centre.live.state.incidents.get(incident_id)
+        points = [xy] + [p for p in (self.unit_point(u) for u in
+                                     (incident.units if incident else ())) if p is not None]
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+        # A margin of a fifth on each side, so nothing sits on the edge of the map.
+        w = max((max(xs) - min(xs)) * 1.4, MIN_ZOOM_SPAN_M)
+        h = max((max(ys) - min(ys)) * 1.4, MIN_ZOOM_SPAN_M)
+        self._vb.setRange(xRange=(cx - w / 2, cx + w / 2), yRange=(cy - h / 2, cy + h / 2),
+                          padding=0)
+        return True
 
     def _bring_into_view(self, xy: tuple[float, float] | None) -> None:
         if xy is None:
