@@ -78,7 +78,9 @@ def make_main_window(qtbot: Any, tmp_path: Path, *, centre: Centre,
     settings = QSettings(str(tmp_path / settings_name), QSettings.Format.IniFormat)
     window = MainWindow(centre, EventBridge(centre.service.bus), Selection(), settings,
                         switcher, size=size)
-    qtbot.addWidget(window)
+    # The language is the application's: back to English after the test, so the next
+    # test does not start in this one's language.
+    qtbot.addWidget(window, before_close_func=lambda _w: switcher.switch("en"))
     if show:
         window.show()
         qtbot.waitExposed(window)

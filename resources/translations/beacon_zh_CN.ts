@@ -163,42 +163,42 @@
 <context>
     <name>CallTakingForm</name>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="171"/>
+        <location filename="../../console/panels/call_taking.py" line="200"/>
         <source>&amp;Caller</source>
         <translation>报警人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="171"/>
+        <location filename="../../console/panels/call_taking.py" line="200"/>
         <source>Call&amp;back</source>
         <translation>回拨电话(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="172"/>
+        <location filename="../../console/panels/call_taking.py" line="201"/>
         <source>&amp;Address</source>
         <translation>地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="172"/>
+        <location filename="../../console/panels/call_taking.py" line="201"/>
         <source>&amp;Type</source>
         <translation>事件类型(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="173"/>
+        <location filename="../../console/panels/call_taking.py" line="202"/>
         <source>&amp;Priority</source>
         <translation>优先级(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="173"/>
+        <location filename="../../console/panels/call_taking.py" line="202"/>
         <source>&amp;What happened</source>
         <translation>警情描述(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="180"/>
+        <location filename="../../console/panels/call_taking.py" line="209"/>
         <source>Name of the caller</source>
         <translation>报警人姓名</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="181"/>
+        <location filename="../../console/panels/call_taking.py" line="210"/>
         <source>e.g. +86 138 0000 0000</source>
         <translation>例如 +86 138 0000 0000</translation>
     </message>
@@ -207,147 +207,181 @@
         <translation type="vanished">输入街道地址，或在地图上点选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="182"/>
+        <location filename="../../console/panels/call_taking.py" line="211"/>
         <source>Street address, or latitude, longitude</source>
         <translation>街道地址，或经纬度（纬度在前）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="183"/>
+        <location filename="../../console/panels/call_taking.py" line="212"/>
         <source>What the caller reports</source>
         <translation>报警人所述情况</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="184"/>
+        <location filename="../../console/panels/call_taking.py" line="213"/>
         <source>— choose the incident type —</source>
         <translation>— 请选择事件类型 —</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="189"/>
+        <location filename="../../console/panels/call_taking.py" line="218"/>
         <source>P1 highest</source>
         <translation>P1 最高</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="189"/>
+        <location filename="../../console/panels/call_taking.py" line="218"/>
         <source>P5 lowest</source>
         <translation>P5 最低</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="191"/>
+        <location filename="../../console/panels/call_taking.py" line="220"/>
         <source>Pick on map</source>
         <translation>地图选点</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="192"/>
+        <location filename="../../console/panels/call_taking.py" line="221"/>
         <source>Click here, then on the map, to set the location</source>
         <translation>先点此按钮，再在地图上点击，即可确定位置</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="193"/>
+        <location filename="../../console/panels/call_taking.py" line="222"/>
         <source>Create incident</source>
         <translation>创建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="194"/>
+        <location filename="../../console/panels/call_taking.py" line="223"/>
         <source>Open the incident (Enter)</source>
         <translation>立案（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="195"/>
+        <location filename="../../console/panels/call_taking.py" line="224"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="196"/>
+        <location filename="../../console/panels/call_taking.py" line="225"/>
         <source>Attach call to it</source>
         <translation>并入该事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="197"/>
+        <location filename="../../console/panels/call_taking.py" line="226"/>
         <source>Create new incident anyway</source>
         <translation>仍然新建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="236"/>
+        <location filename="../../console/panels/call_taking.py" line="265"/>
         <source>This map has no latitude and longitude: type a street address or click the map.</source>
         <translation>此地图没有经纬度：请输入街道地址或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="241"/>
+        <location filename="../../console/panels/call_taking.py" line="270"/>
         <source>Off the map, %1 km away: check it, latitude comes first.</source>
         <translation>不在地图上（相距 %1 公里）：请核对，纬度在前。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="248"/>
+        <location filename="../../console/panels/call_taking.py" line="277"/>
         <source>Pick a known address from the list.</source>
         <translation>请从列表中选择已知地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="251"/>
+        <location filename="../../console/panels/call_taking.py" line="280"/>
         <source>outside every grid cell</source>
         <translation>不在任何网格内</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="252"/>
+        <location filename="../../console/panels/call_taking.py" line="281"/>
         <source>Grid cell %1 %2 · community %3 · grid worker %4</source>
         <translation>网格 %1 %2 · 社区 %3 · 网格员 %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="263"/>
+        <location filename="../../console/panels/call_taking.py" line="292"/>
         <source>Location from the map: %1</source>
         <translation>已从地图取点：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="295"/>
-        <source>Unknown address: choose one from the suggestions or click the map.</source>
+        <location filename="../../console/panels/call_taking.py" line="328"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="357"/>
+        <source>only digits, spaces, +, - and parentheses.</source>
+        <translation>只能包含数字、空格、+、- 和括号。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="367"/>
+        <source>at most %1 characters; the rest was cut off.</source>
+        <translation>最多 %1 个字符，超出部分已截去。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="378"/>
+        <source>not a known address: choose one from the suggestions or click the map.</source>
         <translation>地址无法识别：请从联想列表中选择，或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="298"/>
-        <source>Enter the address of the incident.</source>
+        <location filename="../../console/panels/call_taking.py" line="381"/>
+        <source>enter where the incident is.</source>
         <translation>请输入事发地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="301"/>
-        <source>Choose the incident type.</source>
+        <location filename="../../console/panels/call_taking.py" line="384"/>
+        <source>choose the incident type.</source>
         <translation>请选择事件类型。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="307"/>
+        <location filename="../../console/panels/call_taking.py" line="396"/>
+        <source>The call was not recorded: check %1.</source>
+        <translation>接警未记录：请检查 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="434"/>
+        <source>refused: %1</source>
+        <translation>被拒绝：%1</translation>
+    </message>
+    <message>
+        <source>Unknown address: choose one from the suggestions or click the map.</source>
+        <translation type="vanished">地址无法识别：请从联想列表中选择，或在地图上点选。</translation>
+    </message>
+    <message>
+        <source>Enter the address of the incident.</source>
+        <translation type="vanished">请输入事发地址。</translation>
+    </message>
+    <message>
+        <source>Choose the incident type.</source>
+        <translation type="vanished">请选择事件类型。</translation>
+    </message>
+    <message>
         <source>A callback number may hold only digits, spaces, +, - and parentheses.</source>
-        <translation>回拨电话只能包含数字、空格、+、- 和括号。</translation>
+        <translation type="vanished">回拨电话只能包含数字、空格、+、- 和括号。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="313"/>
         <source>The call was not recorded: correct the fields marked in red.</source>
-        <translation>接警未记录：请更正红色标出的项目。</translation>
+        <translation type="vanished">接警未记录：请更正红色标出的项目。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="342"/>
+        <location filename="../../console/panels/call_taking.py" line="425"/>
         <source>Incident %1 created</source>
         <translation>已创建事件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="348"/>
         <source>Refused: %1</source>
-        <translation>被拒绝：%1</translation>
+        <translation type="vanished">被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="355"/>
+        <location filename="../../console/panels/call_taking.py" line="441"/>
         <source>Likely the same incident: %1 %2 at %3, %4 m away, reported %5 min ago (%6 calls).</source>
         <translation>可能是同一事件：%1 %2，位于 %3，相距 %4 米，%5 分钟前报警（已接 %6 次来电）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="360"/>
+        <location filename="../../console/panels/call_taking.py" line="446"/>
         <source>%1 more nearby.</source>
         <translation>附近另有 %1 起。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="362"/>
+        <location filename="../../console/panels/call_taking.py" line="448"/>
         <source>Attach call to %1</source>
         <translation>并入 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="381"/>
+        <location filename="../../console/panels/call_taking.py" line="467"/>
         <source>Call attached to %1</source>
         <translation>来电已并入 %1</translation>
     </message>
@@ -806,112 +840,112 @@
         <translation>将备注记入事件（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="30"/>
+        <location filename="../../console/panels/timeline_text.py" line="29"/>
         <source>Call</source>
         <translation>来电</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="31"/>
+        <location filename="../../console/panels/timeline_text.py" line="30"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="32"/>
+        <location filename="../../console/panels/timeline_text.py" line="31"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="33"/>
+        <location filename="../../console/panels/timeline_text.py" line="32"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="34"/>
+        <location filename="../../console/panels/timeline_text.py" line="33"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="35"/>
+        <location filename="../../console/panels/timeline_text.py" line="34"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="36"/>
+        <location filename="../../console/panels/timeline_text.py" line="35"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="37"/>
+        <location filename="../../console/panels/timeline_text.py" line="36"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="38"/>
+        <location filename="../../console/panels/timeline_text.py" line="37"/>
         <source>Erasure</source>
         <translation>删除个人信息</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="39"/>
+        <location filename="../../console/panels/timeline_text.py" line="38"/>
         <source>unknown caller</source>
         <translation>未知来电人</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="40"/>
+        <location filename="../../console/panels/timeline_text.py" line="39"/>
         <source>no number</source>
         <translation>无号码</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="41"/>
+        <location filename="../../console/panels/timeline_text.py" line="40"/>
         <source>%1, P%2, at %3. Caller %4</source>
         <translation>%1，P%2，地点 %3。来电人 %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="42"/>
+        <location filename="../../console/panels/timeline_text.py" line="41"/>
         <source>Another call from %1</source>
         <translation>又一来电：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="43"/>
+        <location filename="../../console/panels/timeline_text.py" line="42"/>
         <source>Incident %1</source>
         <translation>事件%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="44"/>
+        <location filename="../../console/panels/timeline_text.py" line="43"/>
         <source>released %1</source>
         <translation>释放 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="45"/>
+        <location filename="../../console/panels/timeline_text.py" line="44"/>
         <source>Sent %1</source>
         <translation>派出 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="46"/>
+        <location filename="../../console/panels/timeline_text.py" line="45"/>
         <source>incident %1</source>
         <translation>事件%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="47"/>
+        <location filename="../../console/panels/timeline_text.py" line="46"/>
         <source>From %1</source>
         <translation>来自 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="48"/>
+        <location filename="../../console/panels/timeline_text.py" line="47"/>
         <source>To %1</source>
         <translation>发给 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="49"/>
+        <location filename="../../console/panels/timeline_text.py" line="48"/>
         <source>P%1 to P%2</source>
         <translation>P%1 改为 P%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="50"/>
+        <location filename="../../console/panels/timeline_text.py" line="49"/>
         <source>Response level %1</source>
         <translation>响应级别 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="51"/>
+        <location filename="../../console/panels/timeline_text.py" line="50"/>
         <source>Callers&apos; personal data erased: %1</source>
         <translation>来电人个人信息已删除：%1</translation>
     </message>
@@ -1120,69 +1154,69 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="253"/>
+        <location filename="../../console/map_view.py" line="268"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="254"/>
+        <location filename="../../console/map_view.py" line="269"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="254"/>
+        <location filename="../../console/map_view.py" line="269"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="255"/>
+        <location filename="../../console/map_view.py" line="270"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="256"/>
+        <location filename="../../console/map_view.py" line="271"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="256"/>
+        <location filename="../../console/map_view.py" line="271"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="257"/>
-        <location filename="../../console/map_view.py" line="284"/>
+        <location filename="../../console/map_view.py" line="272"/>
+        <location filename="../../console/map_view.py" line="299"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="257"/>
-        <location filename="../../console/map_view.py" line="285"/>
+        <location filename="../../console/map_view.py" line="272"/>
+        <location filename="../../console/map_view.py" line="300"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="260"/>
+        <location filename="../../console/map_view.py" line="275"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="261"/>
+        <location filename="../../console/map_view.py" line="276"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="262"/>
+        <location filename="../../console/map_view.py" line="277"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="263"/>
+        <location filename="../../console/map_view.py" line="278"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="286"/>
+        <location filename="../../console/map_view.py" line="301"/>
         <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
