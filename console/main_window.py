@@ -47,6 +47,7 @@ from console.status import Banner, StatusBar
 from console.theme import apply_theme
 from console.vocabulary import AddressLabels
 from core.centre import Centre
+from core.unit_times import status_since
 
 if TYPE_CHECKING:  # the hub link (and aiohttp, ~0.25 s) is imported only with --hub
     from console.hub_link import HubConnection
@@ -105,9 +106,11 @@ class MainWindow(QMainWindow):
         addresses = AddressLabels(centre.city)
         incident_model = IncidentTableModel(state, now, self, address_label=addresses.label)
         roster_model = RosterModel(state, {s.code: s.name for s in centre.city.stations},
-                                   now, self, time_zone=centre.city.time_zone)
+                                   now, self, time_zone=centre.city.time_zone,
+                                   status_since=lambda: status_since(centre.db))
         bridge.eventArrived.connect(incident_model.on_event)
         bridge.eventArrived.connect(roster_model.on_event)
+        self.roster_model = roster_model
 
         self.incident_actions = IncidentActions(state, self.runner, self)
         self.queue = IncidentQueue(incident_model, IncidentSortProxy(self), selection,
@@ -416,5 +419,6 @@ class MainWindow(QMainWindow):
             self.hub.close()
         self.dispatch.shutdown()
         self.timeline.shutdown()
+        self.roster_model.wait()
         self.bridge.close()
         super().closeEvent(event)

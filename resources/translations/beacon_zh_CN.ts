@@ -1041,107 +1041,107 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="68"/>
+        <location filename="../../console/main_window.py" line="69"/>
         <source>Incident queue</source>
         <translation>事件队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="69"/>
+        <location filename="../../console/main_window.py" line="70"/>
         <source>Resource roster</source>
         <translation>力量名册</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="70"/>
+        <location filename="../../console/main_window.py" line="71"/>
         <source>Take a call</source>
         <translation>接警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="71"/>
+        <location filename="../../console/main_window.py" line="72"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="72"/>
+        <location filename="../../console/main_window.py" line="73"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="73"/>
+        <location filename="../../console/main_window.py" line="74"/>
         <source>Situation dashboard</source>
         <translation>态势看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="74"/>
+        <location filename="../../console/main_window.py" line="75"/>
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="75"/>
+        <location filename="../../console/main_window.py" line="76"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="76"/>
+        <location filename="../../console/main_window.py" line="77"/>
         <source>Joint decisions</source>
         <translation>辅助决策</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="77"/>
+        <location filename="../../console/main_window.py" line="78"/>
         <source>Incident record</source>
         <translation>事件记录</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="345"/>
+        <location filename="../../console/main_window.py" line="348"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="349"/>
+        <location filename="../../console/main_window.py" line="352"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="364"/>
+        <location filename="../../console/main_window.py" line="367"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="395"/>
+        <location filename="../../console/main_window.py" line="398"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="399"/>
+        <location filename="../../console/main_window.py" line="402"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="399"/>
+        <location filename="../../console/main_window.py" line="402"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="400"/>
+        <location filename="../../console/main_window.py" line="403"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="400"/>
+        <location filename="../../console/main_window.py" line="403"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="401"/>
+        <location filename="../../console/main_window.py" line="404"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="401"/>
+        <location filename="../../console/main_window.py" line="404"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="404"/>
+        <location filename="../../console/main_window.py" line="407"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
@@ -1278,32 +1278,32 @@
 <context>
     <name>ResourceRoster</name>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="69"/>
+        <location filename="../../console/panels/resource_roster.py" line="70"/>
         <source>Right-click a unit, or press Ctrl+U, to change its status</source>
         <translation>右键单击力量或按 Ctrl+U 可更改其状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="108"/>
+        <location filename="../../console/panels/resource_roster.py" line="109"/>
         <source>Change status of %1</source>
         <translation>更改 %1 的状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="124"/>
+        <location filename="../../console/panels/resource_roster.py" line="125"/>
         <source>Select a unit in the roster first.</source>
         <translation>请先在名册中选择一支力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="145"/>
+        <location filename="../../console/panels/resource_roster.py" line="146"/>
         <source>Refused: %1 is %2 and cannot become %3. Allowed: %4.</source>
         <translation>被拒绝：%1 当前为“%2”，不能变为“%3”。允许的状态：%4。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="149"/>
+        <location filename="../../console/panels/resource_roster.py" line="150"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="153"/>
+        <location filename="../../console/panels/resource_roster.py" line="154"/>
         <source>%1 is now %2</source>
         <translation>%1 现为“%2”</translation>
     </message>
@@ -1311,37 +1311,57 @@
 <context>
     <name>RosterModel</name>
     <message>
-        <location filename="../../console/models/roster_model.py" line="53"/>
+        <location filename="../../console/models/roster_model.py" line="65"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="53"/>
+        <location filename="../../console/models/roster_model.py" line="65"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="54"/>
+        <location filename="../../console/models/roster_model.py" line="66"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="54"/>
+        <location filename="../../console/models/roster_model.py" line="67"/>
+        <source>In status</source>
+        <translation>状态持续</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/roster_model.py" line="68"/>
         <source>Task</source>
         <translation>当前任务</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="55"/>
+        <location filename="../../console/models/roster_model.py" line="69"/>
         <source>ETA</source>
         <translation>预计到达</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="56"/>
+        <location filename="../../console/models/roster_model.py" line="70"/>
         <source>Last report</source>
         <translation>最后定位</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="181"/>
+        <location filename="../../console/models/roster_model.py" line="80"/>
+        <source>&lt;1 min</source>
+        <translation>不到 1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/roster_model.py" line="82"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/roster_model.py" line="83"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/roster_model.py" line="262"/>
         <source>due</source>
         <translation>应已到达</translation>
     </message>
