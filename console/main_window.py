@@ -216,17 +216,17 @@ class MainWindow(QMainWindow):
                 first = dock
             else:
                 self.tabifyDockWidget(first, dock)
-        timeline = self._dock(self.timeline, bottom)
         if first is not None:
             first.raise_()
-            # The selected incident's record beside the glance panels, under the map.
-            self.splitDockWidget(first, timeline, Qt.Orientation.Horizontal)
+        # The selected incident's record under the dispatch panel: both are about it.
+        timeline = self._dock(self.timeline, right)
+        self.splitDockWidget(dispatch, timeline, Qt.Orientation.Vertical)
         w, h = self.width(), self.height()
         self.resizeDocks([queue, roster], [int(w * 0.34), int(w * 0.35)],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([queue, form], [int(h * 0.6), int(h * 0.36)], Qt.Orientation.Vertical)
-        self.resizeDocks([roster, dispatch], [int(h * 0.55), int(h * 0.41)],
-                         Qt.Orientation.Vertical)
+        self.resizeDocks([roster, dispatch, timeline],
+                         [int(h * 0.42), int(h * 0.28), int(h * 0.26)], Qt.Orientation.Vertical)
         self.resizeDocks([first], [int(h * 0.42)], Qt.Orientation.Vertical)
 
     def restore_layout(self) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QToolBar,
@@ -126,6 +126,11 @@ class MapView(QWidget):
         self._plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self._plot.scene().sigMouseMoved.connect(self._on_scene_moved)
         self._vb.sigRangeChanged.connect(self._on_range_changed)
+        # Until the operator pans or zooms by hand, the map keeps showing what it was last
+        # asked to (the whole city, or an incident and its units) as its size changes.
+        self._target: tuple[float, float, float, float] | None = None
+        self._rezoom = ""  # an incident to zoom to again after the next redraw
+        self._vb.sigRangeChangedManually.connect(self._forget_target)
         self._redraw_live()
         self._shown_once = False
         self.fit_city()
@@ -332,12 +337,31 @@ class MapView(QWidget):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
-            QTimer.singleShot(0, self.fit_city)
+            QTimer.singleShot(0, self._show_target)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if self._target is not None:
+            QTimer.singleShot(0, self._show_target)
+
+    def _forget_target(self, *args: object) -> None:
+        self._target = None
+
+    def _show_target(self) -> None:
+        if self._target is None:
+            return
+        x0, x1, y0, y1 = self._target
+        self._vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
+    def _fit(self, x0: float, x1: float, y0: float, y1: float) -> None:
+        self._target = (x0, x1, y0, y1)
+        self._show_target()
 
     def fit_city(self) -> None:
         """Zoom out to the whole city."""
         x0, y0, x1, y1 = self._city.bounds
-        self._vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+        pad_x, pad_y = (x1 - x0) * 0.02, (y1 - y0) * 0.02
+        self._fit(x0 - pad_x, x1 + pad_x, y0 - pad_y, y1 + pad_y)
 
     def view_box(self) -> pg.ViewBox:
         """The pyqtgraph view box (for embedding code and benchmarks)."""
@@ -356,6 +380,12 @@ class MapView(QWidget):
     # ------------------------------------------------------------------ live layers
 
     def _on_event(self, event: Event) -> None:
+        if (event.type == "units_assigned" and event.incident_id
+                and event.incident_id == self._selection.incident_id
+                and self._target is not None):
+            # Units sent to the incident in view: take them in too (once their points
+            # are redrawn), unless the operator has moved the map since.
+            self._rezoom = event.incident_id
         if event.type in UNIT_EVENTS:
             self._units_dirty = True
         if event.type in INCIDENT_EVENTS:
@@ -373,6 +403,10 @@ class MapView(QWidget):
             self._redraw_incidents(state)
         self._redraw_highlight()
         self.redraw_count += 1
+        if self._rezoom:
+            incident_id, self._rezoom = self._rezoom, ""
+            if incident_id == self._selection.incident_id and self._target is not None:
+                self.zoom_to_incident(incident_id)
 
     def _redraw_units(self, state: Any) -> None:
         points = unit_points(list(state.units.values()))
@@ -508,8 +542,7 @@ class MapView(QWidget):
         # A margin of a fifth on each side, so nothing sits on the edge of the map.
         w = max((max(xs) - min(xs)) * 1.4, MIN_ZOOM_SPAN_M)
         h = max((max(ys) - min(ys)) * 1.4, MIN_ZOOM_SPAN_M)
-        self._vb.setRange(xRange=(cx - w / 2, cx + w / 2), yRange=(cy - h / 2, cy + h / 2),
-                          padding=0)
+        self._fit(cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2)
         return True
 
     def _bring_into_view(self, xy: tuple[float, float] | None) -> None:
@@ -519,6 +552,7 @@ class MapView(QWidget):
         if rect.contains(*xy):
             return  # do not move the map under the operator when it is already visible
         w, h = rect.width(), rect.height()
+        self._target = None  # a pan to a unit: the zoom the operator had stays theirs
         self._vb.setRange(xRange=(xy[0] - w / 2, xy[0] + w / 2),
                           yRange=(xy[1] - h / 2, xy[1] + h / 2), padding=0)
 

@@ -81,3 +81,29 @@ def test_item_for_finds_a_thing_to_click(qtbot, beacon_window, beacon_centre) ->
     beacon_window.selection.select_incident("")
     qtbot.mouseClick(map_view.canvas().viewport(), Qt.MouseButton.LeftButton, pos=item.pixel)
     qtbot.waitUntil(lambda: beacon_window.selection.incident_id != "")
+
+
+def test_the_zoom_holds_when_the_map_changes_size(qtbot, beacon_window,
+                                                  beacon_centre) -> None:  # noqa: ANN001
+    centre, map_view = beacon_centre, beacon_window.map_view
+    incident = next(i for i in sorted(centre.live.state.incidents.values(), key=lambda i: i.id)
+                    if i.status in OPEN_INCIDENT_STATUSES)
+    far = _far_unit(centre, incident)
+    centre.service.execute(AssignUnits(incident.id, (far.id,)), centre.actor)
+    qtbot.waitUntil(lambda: map_view.unit_point(far.id) is not None)
+    beacon_window.selection.select_incident(incident.id)
+    beacon_window.resize(beacon_window.width() - 300, beacon_window.height() + 60)
+    qtbot.waitUntil(lambda: map_view.view_box().viewRect().contains(far.x, far.y)
+                    and map_view.view_box().viewRect().contains(incident.x, incident.y))
+
+
+def test_units_sent_to_the_incident_in_view_are_taken_in(qtbot, beacon_window,
+                                                         beacon_centre) -> None:  # noqa: ANN001
+    centre, map_view = beacon_centre, beacon_window.map_view
+    incident = next(i for i in sorted(centre.live.state.incidents.values(), key=lambda i: i.id)
+                    if i.status in OPEN_INCIDENT_STATUSES)
+    beacon_window.selection.select_incident(incident.id)
+    far = _far_unit(centre, incident)
+    assert not map_view.view_box().viewRect().contains(far.x, far.y)
+    centre.service.execute(AssignUnits(incident.id, (far.id,)), centre.actor)
+    qtbot.waitUntil(lambda: map_view.view_box().viewRect().contains(far.x, far.y))
