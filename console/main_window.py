@@ -119,7 +119,8 @@ class MainWindow(QMainWindow):
         self.call_form = CallTakingForm(centre.city, state, self.runner, now, addresses)
         self.dispatch = DispatchPanel(centre.city, state, self.runner, selection, addresses)
         bridge.eventArrived.connect(self.dispatch.on_event)
-        self.timeline = IncidentTimeline(centre, bridge, selection, self.runner)
+        self.timeline = IncidentTimeline(centre, bridge, selection, self.runner,
+                                         address_label=addresses.label)
         self.external: dict[str, QWidget] = {
             name: self._external_panel(name, module, cls)
             for name, (module, cls) in (external_panels or EXTERNAL_PANELS).items()}

@@ -10,6 +10,7 @@ the log: through the hub, or by reading the shared database).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -55,9 +56,11 @@ class TimelineModel(QAbstractTableModel):
     """The events of one incident, newest first (row 0 is the latest)."""
 
     def __init__(self, time_zone: str, display_names: dict[str, str] | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None,
+                 address_label: Callable[[str], str] = str) -> None:
         super().__init__(parent)
         self._zone = time_zone
+        self._address_label = address_label
         self._names = display_names if display_names is not None else {}
         self._events: list[Event] = []
         self._seqs: set[int] = set()
@@ -136,13 +139,13 @@ class TimelineModel(QAbstractTableModel):
                 return self.actor_label(event.actor)
             if column == "kind":
                 return kind_label(event)
-            return event_text(event).replace("\n", " ")
+            return event_text(event, self._address_label).replace("\n", " ")
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == "time":
                 return format_local(event.at, self._zone)
             if column == "actor":
                 return event.actor
-            return event_text(event)
+            return event_text(event, self._address_label)
         if role == Qt.ItemDataRole.FontRole and event.type == "note_added":
             font = QFont()
             font.setBold(True)
@@ -187,7 +190,8 @@ class IncidentTimeline(QWidget):
     noticeShown = Signal(str)
 
     def __init__(self, centre: Any, bridge: EventBridge, selection: Selection,
-                 runner: CommandRunner, parent: QWidget | None = None) -> None:
+                 runner: CommandRunner, parent: QWidget | None = None,
+                 address_label: Callable[[str], str] = str) -> None:
         super().__init__(parent)
         self.setObjectName("timelinePanel")
         self.setAccessibleName("timelinePanel")
@@ -199,7 +203,8 @@ class IncidentTimeline(QWidget):
         self._pending: list[Event] = []  # arrived while the record was being read
         names = {op.username: op.display_name
                  for op in centre.live.state.operators.values() if op.display_name}
-        self.model = TimelineModel(centre.city.time_zone, names, self)
+        self.model = TimelineModel(centre.city.time_zone, names, self,
+                                   address_label=address_label)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._relay = _Relay(self)

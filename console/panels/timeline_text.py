@@ -85,10 +85,10 @@ def _units(ids: Any) -> str:
     return ", ".join(str(u) for u in ids) if isinstance(ids, (list, tuple)) else str(ids)
 
 
-def _created(e: Event) -> str:
+def _created(e: Event, address_label: Callable[[str], str] = str) -> str:
     p = e.payload
     text = fill(_t("%1, P%2, at %3. Caller %4"), incident_type_label(str(p.get("type", ""))),
-                p.get("priority", "?"), p.get("address", ""), _caller(e))
+                p.get("priority", "?"), address_label(str(p.get("address", ""))), _caller(e))
     return f"{text}: {p['description']}" if p.get("description") else text
 
 
@@ -166,12 +166,18 @@ def generic_text(event: Event) -> str:
     return text if len(text) <= MAX_GENERIC_CHARS else text[: MAX_GENERIC_CHARS - 1] + "…"
 
 
-def event_text(event: Event) -> str:
-    """The timeline's line for `event`: a sentence for known types, else its fields."""
+def event_text(event: Event, address_label: Callable[[str], str] = str) -> str:
+    """The timeline's line for `event`: a sentence for known types, else its fields.
+
+    `address_label` turns a stored address into what the operator reads (the console's
+    `AddressLabels.label`: Chinese road names in Chinese).
+    """
     render = RENDERERS.get(event.type)
     if render is None:
         return generic_text(event)
     try:
+        if event.type == "incident_created":
+            return _created(event, address_label)
         return render(event)
     except (KeyError, TypeError, ValueError):  # an odd payload still shows, plainly
         return generic_text(event)

@@ -127,3 +127,19 @@ def test_unknown_event_types_are_shown_generically() -> None:
                   incident_id="INC-00001")
     assert kind_label(event) == "Snapshot taken"
     assert event_text(event) == "camera: C-7; frames: 1, 2"
+
+
+def test_the_record_reads_in_chinese(qtbot, tmp_path, beacon_centre) -> None:  # noqa: ANN001
+    from console.vocabulary import AddressLabels
+
+    window = make_main_window(qtbot, tmp_path, centre=beacon_centre, language="zh_CN",
+                              settings_name="zh.ini")
+    incident = _open_incident(beacon_centre)
+    _select(qtbot, window, incident.id)
+    view = window.findChild(QTableView, "incidentTimeline")
+    call = _rows(view)[-1]
+    assert call[2] == "来电"
+    zh_address = AddressLabels(beacon_centre.city).label(incident.address)
+    assert zh_address != incident.address and zh_address in call[3]
+    assert str(view.model().headerData(0, Qt.Orientation.Horizontal)).startswith("时间")
+    window.close()
