@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QTransform
 
 
 class LabelLayer(pg.GraphicsObject):
@@ -26,7 +26,7 @@ class LabelLayer(pg.GraphicsObject):
     def __init__(self, bounds: tuple[float, float, float, float], min_px_per_m: float,
                  point_size: float = 9.0, bold: bool = False,
                  offset_px: tuple[float, float] = (0.0, 0.0), declutter: bool = False,
-                 max_drawn: int = 300) -> None:
+                 max_drawn: int = 150) -> None:
         super().__init__()
         # With `declutter`, a label that would overlap one already drawn is left out, in
         # the order the labels were given (put the ones that matter most first), and at
@@ -39,6 +39,10 @@ class LabelLayer(pg.GraphicsObject):
         self._bounds = QRectF(x0, y0, max(x1 - x0, 1.0), max(y1 - y0, 1.0))
         self._labels: list[tuple[float, float, str]] = []
         self._xy = np.empty((0, 2))
+        self._widths: dict[str, int] = {}
+        self._version = 0  # bumped with each set_labels: the placement is redone
+        self._placed_key: tuple[float, ...] | None = None
+        self._placed: list[tuple[QRectF, str]] = []
         self.min_px_per_m = min_px_per_m
         self._font = QFont()
         self._font.setPointSizeF(point_size)
@@ -52,6 +56,7 @@ class LabelLayer(pg.GraphicsObject):
         """Replace the labels: (x, y, text) in city metres."""
         self._labels = list(labels)
         self._xy = np.array([(x, y) for x, y, _ in self._labels], dtype=float).reshape(-1, 2)
+        self._version += 1
         self.update()
 
     def texts(self) -> list[str]:
@@ -101,30 +106,49 @@ class LabelLayer(pg.GraphicsObject):
             self.drawn_last += 1
         p.restore()
 
-    def _paint_decluttered(self, p: QPainter, t: object, view: QRectF, fm: QFontMetrics,
-                           h: int) -> None:
-        # Which labels are in view, in one numpy step rather than a Python loop.
+    def _paint_decluttered(self, p: QPainter, t: QTransform, view: QRectF,
+                           fm: QFontMetrics, h: int) -> None:
+        key = (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy(), self._version)
+        if key != self._placed_key:  # placed again only when the view or labels change
+            self._placed_key, self._placed = key, self._place(t, view, fm, h)
+        p.setPen(self._text)
+        for box, text in self._placed:
+            p.fillRect(box, self._halo)
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        self.drawn_last = len(self._placed)
+
+    def _place(self, t: QTransform, view: QRectF, fm: QFontMetrics,
+               h: int) -> list[tuple[QRectF, str]]:
+        # Which labels are in view and where on screen, in numpy steps, not per label.
+        placed: list[tuple[QRectF, str]] = []
         xy = self._xy
         inside = np.flatnonzero((xy[:, 0] >= view.left()) & (xy[:, 0] <= view.right())
                                 & (xy[:, 1] >= view.top()) & (xy[:, 1] <= view.bottom()))
-        taken: dict[tuple[int, int], list[QRectF]] = {}
-        cell_w, cell_h = 80.0, float(h + 2)
         # Look at a bounded number of candidates: the first ones given matter most.
-        for k in inside[: self._max_drawn * 5]:
-            x, y, text = self._labels[int(k)]
-            c = t.map(QPointF(x, y)) + QPointF(self._dx, self._dy)  # type: ignore[attr-defined]
-            w = fm.horizontalAdvance(text)
-            box = QRectF(c.x() - w / 2 - 3, c.y() - h / 2 - 1, w + 6, h + 2)
+        inside = inside[: self._max_drawn * 2]
+        if not len(inside):
+            return placed
+        pts = xy[inside]
+        sx = (t.m11() * pts[:, 0] + t.m21() * pts[:, 1] + t.dx() + self._dx).tolist()
+        sy = (t.m12() * pts[:, 0] + t.m22() * pts[:, 1] + t.dy() + self._dy).tolist()
+        # Overlap on a grid of cells a label height tall: a label is drawn only where
+        # none of its cells is taken (close enough to the boxes, and cheap).
+        cell_w, cell_h = 40.0, float(h + 2)
+        taken: set[tuple[int, int]] = set()
+        widths = self._widths
+        for j, k in enumerate(inside.tolist()):
+            text = self._labels[k][2]
+            w = widths.get(text)
+            if w is None:  # few distinct texts (priority x type): measure each once
+                w = widths[text] = fm.horizontalAdvance(text)
+            left, top = sx[j] - w / 2 - 3, sy[j] - h / 2 - 1
             cells = [(cx, cy)
-                     for cx in range(int(box.left() // cell_w), int(box.right() // cell_w) + 1)
-                     for cy in range(int(box.top() // cell_h), int(box.bottom() // cell_h) + 1)]
-            if any(box.intersects(other) for cell in cells for other in taken.get(cell, ())):
+                     for cx in range(int(left // cell_w), int((left + w + 6) // cell_w) + 1)
+                     for cy in range(int(top // cell_h), int((top + h + 2) // cell_h) + 1)]
+            if any(cell in taken for cell in cells):
                 continue
-            for cell in cells:
-                taken.setdefault(cell, []).append(box)
-            p.fillRect(box, self._halo)
-            p.setPen(self._text)
-            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
-            self.drawn_last += 1
-            if self.drawn_last >= self._max_drawn:
+            taken.update(cells)
+            placed.append((QRectF(left, top, w + 6, h + 2), text))
+            if len(placed) >= self._max_drawn:
                 break
+        return placed
