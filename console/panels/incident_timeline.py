@@ -94,6 +94,11 @@ class TimelineModel(QAbstractTableModel):
         """The events shown, newest first."""
         return list(self._events)
 
+    def zone_text(self) -> str:
+        """The offset of the times shown (the centre's zone), e.g. "UTC+08:00"."""
+        at = self._events[0].at if self._events else None
+        return offset_text(to_local(at, self._zone)) if at else self._zone
+
     def event_at(self, row: int) -> Event:
         """The event on `row` (0: the newest)."""
         return self._events[row]
@@ -119,10 +124,7 @@ class TimelineModel(QAbstractTableModel):
             return None
         column = COLUMNS[section]
         if column == "time":
-            # The centre's local time; the header names the zone, as everywhere.
-            at = self._events[0].at if self._events else None
-            zone = offset_text(to_local(at, self._zone)) if at else self._zone
-            return fill(QCoreApplication.translate("IncidentTimeline", "Time (%1)"), zone)
+            return QCoreApplication.translate("IncidentTimeline", "Time")
         return {"actor": QCoreApplication.translate("IncidentTimeline", "Who"),
                 "kind": QCoreApplication.translate("IncidentTimeline", "Event"),
                 "text": QCoreApplication.translate("IncidentTimeline", "What")}[column]
@@ -338,7 +340,9 @@ class IncidentTimeline(QWidget):
             self.note.setPlaceholderText("")
             return
         count = self.model.rowCount()
-        self.title.setText(fill(self.tr("%1: %2 entries, newest first"), self._incident, count)
+        # The times are the centre's local time: the title names the zone, as everywhere.
+        self.title.setText(fill(self.tr("%1: %2 entries, newest first, times in %3"),
+                                self._incident, count, self.model.zone_text())
                            if not self._loading else
                            fill(self.tr("%1: reading the record…"), self._incident))
         self.note.setPlaceholderText(fill(self.tr("Add a note to %1 (Enter)"), self._incident))

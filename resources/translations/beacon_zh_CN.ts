@@ -765,77 +765,85 @@
 <context>
     <name>IncidentTimeline</name>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="122"/>
         <source>Time (%1)</source>
-        <translation>时间（%1）</translation>
+        <translation type="vanished">时间（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="123"/>
+        <location filename="../../console/panels/incident_timeline.py" line="127"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="128"/>
         <source>Who</source>
         <translation>谁</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="124"/>
+        <location filename="../../console/panels/incident_timeline.py" line="129"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="125"/>
+        <location filename="../../console/panels/incident_timeline.py" line="130"/>
         <source>What</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="284"/>
+        <location filename="../../console/panels/incident_timeline.py" line="291"/>
         <source>The record could not be read: %1</source>
         <translation>无法读取记录：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="308"/>
+        <location filename="../../console/panels/incident_timeline.py" line="315"/>
         <source>Select an incident first.</source>
         <translation>请先选择一个事件。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="311"/>
+        <location filename="../../console/panels/incident_timeline.py" line="318"/>
         <source>Note: type the note first.</source>
         <translation>备注：请先输入备注内容。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="315"/>
+        <location filename="../../console/panels/incident_timeline.py" line="322"/>
         <source>Note not added: %1</source>
         <translation>备注未添加：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="319"/>
+        <location filename="../../console/panels/incident_timeline.py" line="326"/>
         <source>Note added to %1</source>
         <translation>已向 %1 添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="332"/>
+        <location filename="../../console/panels/incident_timeline.py" line="339"/>
         <source>Select an incident to see its record.</source>
         <translation>选择一个事件以查看其记录。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="336"/>
-        <source>%1: %2 entries, newest first</source>
-        <translation>%1：%2 条记录，最新在前</translation>
+        <location filename="../../console/panels/incident_timeline.py" line="344"/>
+        <source>%1: %2 entries, newest first, times in %3</source>
+        <translation>%1：%2 条记录，最新在前，时间为 %3</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="338"/>
+        <source>%1: %2 entries, newest first</source>
+        <translation type="vanished">%1：%2 条记录，最新在前</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="347"/>
         <source>%1: reading the record…</source>
         <translation>%1：正在读取记录…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="339"/>
+        <location filename="../../console/panels/incident_timeline.py" line="348"/>
         <source>Add a note to %1 (Enter)</source>
         <translation>为 %1 添加备注（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="345"/>
+        <location filename="../../console/panels/incident_timeline.py" line="354"/>
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="346"/>
+        <location filename="../../console/panels/incident_timeline.py" line="355"/>
         <source>Record the note on the incident (Enter)</source>
         <translation>将备注记入事件（回车）</translation>
     </message>
@@ -1091,57 +1099,57 @@
         <translation>事件记录</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="348"/>
+        <location filename="../../console/main_window.py" line="349"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="352"/>
+        <location filename="../../console/main_window.py" line="353"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="367"/>
+        <location filename="../../console/main_window.py" line="368"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="398"/>
+        <location filename="../../console/main_window.py" line="399"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="402"/>
+        <location filename="../../console/main_window.py" line="403"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="402"/>
+        <location filename="../../console/main_window.py" line="403"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="403"/>
+        <location filename="../../console/main_window.py" line="404"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="403"/>
+        <location filename="../../console/main_window.py" line="404"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="404"/>
+        <location filename="../../console/main_window.py" line="405"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="404"/>
+        <location filename="../../console/main_window.py" line="405"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="407"/>
+        <location filename="../../console/main_window.py" line="408"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
@@ -1154,69 +1162,69 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="268"/>
+        <location filename="../../console/map_view.py" line="273"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="269"/>
+        <location filename="../../console/map_view.py" line="274"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="269"/>
+        <location filename="../../console/map_view.py" line="274"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="270"/>
+        <location filename="../../console/map_view.py" line="275"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="271"/>
+        <location filename="../../console/map_view.py" line="276"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="271"/>
+        <location filename="../../console/map_view.py" line="276"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="272"/>
-        <location filename="../../console/map_view.py" line="299"/>
+        <location filename="../../console/map_view.py" line="277"/>
+        <location filename="../../console/map_view.py" line="304"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="272"/>
-        <location filename="../../console/map_view.py" line="300"/>
+        <location filename="../../console/map_view.py" line="277"/>
+        <location filename="../../console/map_view.py" line="305"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="275"/>
+        <location filename="../../console/map_view.py" line="280"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="276"/>
+        <location filename="../../console/map_view.py" line="281"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="277"/>
+        <location filename="../../console/map_view.py" line="282"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="278"/>
+        <location filename="../../console/map_view.py" line="283"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="301"/>
+        <location filename="../../console/map_view.py" line="306"/>
         <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
