@@ -6,15 +6,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableView
 
 from console.panels.timeline_text import event_text, kind_label
 from console.testing import make_main_window, open_test_centre, type_text
+from core.centre import open_centre
 from core.commands import AddNote, AssignUnits, ChangePriority
 from core.commands.incidents import NOTE_MAX_LEN
 from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, UnitStatus
 from core.events import Event
+from core.profile import DatabaseKind
 
 
 def _open_incident(centre):  # noqa: ANN001, ANN202
@@ -144,3 +147,30 @@ def test_the_record_reads_in_chinese(qtbot, tmp_path, beacon_centre) -> None:  #
     assert zh_address != incident.address and zh_address in call[3]
     assert view.model().headerData(0, Qt.Orientation.Horizontal) == "时间"
     window.close()
+
+
+@pytest.mark.slow  # builds the demo city on PostgreSQL: ~10-30 s
+@pytest.mark.postgres
+def test_a_note_reaches_another_workstation_on_postgresql(qtbot, tmp_path, pg_database_url,
+                                                          beacon_clock) -> None:  # noqa: ANN001
+    from tests.conftest import _reset_pg
+
+    _reset_pg(pg_database_url)
+    first = open_centre(pg_database_url, city_scale="small", clock=beacon_clock,
+                        new_kind=DatabaseKind.DEMO)
+    second = open_centre(pg_database_url, city_scale="small", clock=beacon_clock)
+    try:
+        one = make_main_window(qtbot, tmp_path, centre=first, settings_name="one.ini")
+        two = make_main_window(qtbot, tmp_path, centre=second, settings_name="two.ini")
+        incident = _open_incident(first)
+        _select(qtbot, one, incident.id)
+        _select(qtbot, two, incident.id)
+        type_text(one.findChild(QLineEdit, "noteInput"), "Gas smell reported, 煤气味\n")
+        theirs = two.findChild(QTableView, "incidentTimeline")
+        qtbot.waitUntil(lambda: bool(_rows(theirs))
+                        and _rows(theirs)[0][3] == "Gas smell reported, 煤气味", timeout=8000)
+        one.close()
+        two.close()
+    finally:
+        first.close()
+        second.close()
