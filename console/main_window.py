@@ -39,6 +39,7 @@ from console.panels.call_taking import CallTakingForm
 from console.panels.dispatch_panel import DispatchPanel
 from console.panels.incident_actions import IncidentActions
 from console.panels.incident_queue import IncidentQueue
+from console.panels.incident_timeline import IncidentTimeline
 from console.panels.placeholder import PlaceholderPanel
 from console.panels.resource_roster import ResourceRoster
 from console.shortcuts import CheatSheet, build_actions, retranslate_actions
@@ -46,6 +47,7 @@ from console.status import Banner, StatusBar
 from console.theme import apply_theme
 from console.vocabulary import AddressLabels
 from core.centre import Centre
+from core.unit_times import status_since
 
 if TYPE_CHECKING:  # the hub link (and aiohttp, ~0.25 s) is imported only with --hub
     from console.hub_link import HubConnection
@@ -79,6 +81,7 @@ DOCK_TITLES: dict[str, str] = {
     "incidentContext": QT_TRANSLATE_NOOP("MainWindow", "Context"),
     "evacuationBoard": QT_TRANSLATE_NOOP("MainWindow", "Evacuation"),
     "alarmList": QT_TRANSLATE_NOOP("MainWindow", "Alarms"),
+    "timelinePanel": QT_TRANSLATE_NOOP("MainWindow", "Incident record"),
 }
 STATE_VERSION = 1
 
@@ -109,9 +112,11 @@ class MainWindow(QMainWindow):
         addresses = AddressLabels(centre.city)
         incident_model = IncidentTableModel(state, now, self, address_label=addresses.label)
         roster_model = RosterModel(state, {s.code: s.name for s in centre.city.stations},
-                                   now, self, time_zone=centre.city.time_zone)
+                                   now, self, time_zone=centre.city.time_zone,
+                                   status_since=lambda: status_since(centre.db))
         bridge.eventArrived.connect(incident_model.on_event)
         bridge.eventArrived.connect(roster_model.on_event)
+        self.roster_model = roster_model
 
         self.incident_actions = IncidentActions(state, self.runner, self)
         self.queue = IncidentQueue(incident_model, IncidentSortProxy(self), selection,
@@ -120,6 +125,8 @@ class MainWindow(QMainWindow):
         self.call_form = CallTakingForm(centre.city, state, self.runner, now, addresses)
         self.dispatch = DispatchPanel(centre.city, state, self.runner, selection, addresses)
         bridge.eventArrived.connect(self.dispatch.on_event)
+        self.timeline = IncidentTimeline(centre, bridge, selection, self.runner,
+                                         address_label=addresses.label)
         self.external: dict[str, QWidget] = {
             name: self._external_panel(name, module, cls)
             for name, (module, cls) in (external_panels or EXTERNAL_PANELS).items()}
@@ -226,15 +233,20 @@ class MainWindow(QMainWindow):
                 self.tabifyDockWidget(first, dock)
         if first is not None:
             first.raise_()
+        # The selected incident's record under the dispatch panel: both are about it.
+        timeline = self._dock(self.timeline, right)
+        self.splitDockWidget(dispatch, timeline, Qt.Orientation.Vertical)
         w, h = self.width(), self.height()
         self.resizeDocks([queue, roster], [int(w * 0.34), int(w * 0.35)],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([queue, form], [int(h * 0.6), int(h * 0.36)], Qt.Orientation.Vertical)
-        self.resizeDocks([roster, dispatch], [int(h * 0.55), int(h * 0.41)],
-                         Qt.Orientation.Vertical)
         if "alarmList" in self.docks:
-            self.resizeDocks([self.docks["alarmList"], roster, dispatch],
-                             [int(h * 0.2), int(h * 0.42), int(h * 0.34)],
+            self.resizeDocks([self.docks["alarmList"], roster, dispatch, timeline],
+                             [int(h * 0.14), int(h * 0.34), int(h * 0.26), int(h * 0.22)],
+                             Qt.Orientation.Vertical)
+        else:
+            self.resizeDocks([roster, dispatch, timeline],
+                             [int(h * 0.42), int(h * 0.28), int(h * 0.26)],
                              Qt.Orientation.Vertical)
         self.resizeDocks([first], [int(h * 0.42)], Qt.Orientation.Vertical)
 
@@ -314,7 +326,8 @@ class MainWindow(QMainWindow):
         a["resetLayout"].triggered.connect(self.reset_layout)
         a["cheatSheet"].triggered.connect(self.show_cheat_sheet)
         a["quit"].triggered.connect(self.close)
-        for panel in (self.roster, self.call_form, self.dispatch, self.incident_actions):
+        for panel in (self.roster, self.call_form, self.dispatch, self.incident_actions,
+                      self.timeline):
             panel.noticeShown.connect(self._on_notice)
         if hasattr(self.alarms, "acknowledge_selected"):
             a["acknowledgeAlarm"].triggered.connect(self.alarms.acknowledge_selected)
@@ -431,5 +444,7 @@ class MainWindow(QMainWindow):
         self.dispatch.shutdown()
         if hasattr(self.alarms, "close_sound"):
             self.alarms.close_sound()
+        self.timeline.shutdown()
+        self.roster_model.wait()
         self.bridge.close()
         super().closeEvent(event)

@@ -8,12 +8,13 @@ redraws at most ~12 times a second however many position reports arrive.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QToolBar,
@@ -52,6 +53,7 @@ from core.events import Event
 from core.metrics import assignment_lines, available_by_station
 
 REDRAW_INTERVAL_MS = 80  # live layers redraw at most ~12 times a second
+MIN_ZOOM_SPAN_M = 1200.0  # zoomed to an incident: at least its surroundings (a few blocks)
 CLICK_TOLERANCE_PX = 10.0
 
 UNIT_EVENTS = frozenset({"units_registered", "units_assigned", "unit_status_changed",
@@ -60,6 +62,18 @@ INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed",
                              "incident_priority_changed", "units_assigned",
                              "unit_status_changed"})
 LAYERS = ("areas", "roads", "cells", "cell_names", "stations", "units", "incidents")
+
+
+@dataclass(frozen=True, slots=True)
+class MapItem:
+    """A thing drawn on the map, as `MapView.item_for` finds it."""
+
+    kind: str  # "incident" or "unit"
+    id: str
+    x: float  # city metres
+    y: float
+    pixel: QPoint  # in the canvas's viewport
+    visible: bool  # whether that pixel is inside the viewport
 
 
 class MapView(QWidget):
@@ -112,6 +126,11 @@ class MapView(QWidget):
         self._plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self._plot.scene().sigMouseMoved.connect(self._on_scene_moved)
         self._vb.sigRangeChanged.connect(self._on_range_changed)
+        # Until the operator pans or zooms by hand, the map keeps showing what it was last
+        # asked to (the whole city, or an incident and its units) as its size changes.
+        self._target: tuple[float, float, float, float] | None = None
+        self._rezoom = ""  # an incident to zoom to again after the next redraw
+        self._vb.sigRangeChangedManually.connect(self._forget_target)
         self._redraw_live()
         self._shown_once = False
         self.fit_city()
@@ -197,9 +216,10 @@ class MapView(QWidget):
         # One scatter item per priority (colour and size), P1 on top of its neighbours.
         self._incident_groups = StyleGroups(self._vb, INCIDENT_STYLES, pen,
                                             tip=self._incident_tip)
-        # What an incident is, written next to it once there is room (~2.5 m a pixel).
-        self._incident_labels = LabelLayer(self._city.bounds, 0.4, point_size=8.5, bold=True,
-                                           offset_px=(0.0, -20.0))
+        # What an incident is, written next to it at every zoom: where labels would
+        # overlap, the most urgent incidents keep theirs (labels are given P1 first).
+        self._incident_labels = LabelLayer(self._city.bounds, 0.0, point_size=8.5, bold=True,
+                                           offset_px=(0.0, -16.0), declutter=True)
         self._incident_labels.setZValue(21)
         self._vb.addItem(self._incident_labels, ignoreBounds=True)
         # A line from each unit on its way to its incident: who is going where.
@@ -317,12 +337,31 @@ class MapView(QWidget):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
-            QTimer.singleShot(0, self.fit_city)
+            QTimer.singleShot(0, self._show_target)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if self._target is not None:
+            QTimer.singleShot(0, self._show_target)
+
+    def _forget_target(self, *args: object) -> None:
+        self._target = None
+
+    def _show_target(self) -> None:
+        if self._target is None:
+            return
+        x0, x1, y0, y1 = self._target
+        self._vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
+    def _fit(self, x0: float, x1: float, y0: float, y1: float) -> None:
+        self._target = (x0, x1, y0, y1)
+        self._show_target()
 
     def fit_city(self) -> None:
         """Zoom out to the whole city."""
         x0, y0, x1, y1 = self._city.bounds
-        self._vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+        pad_x, pad_y = (x1 - x0) * 0.02, (y1 - y0) * 0.02
+        self._fit(x0 - pad_x, x1 + pad_x, y0 - pad_y, y1 + pad_y)
 
     def view_box(self) -> pg.ViewBox:
         """The pyqtgraph view box (for embedding code and benchmarks)."""
@@ -341,6 +380,12 @@ class MapView(QWidget):
     # ------------------------------------------------------------------ live layers
 
     def _on_event(self, event: Event) -> None:
+        if (event.type == "units_assigned" and event.incident_id
+                and event.incident_id == self._selection.incident_id
+                and self._target is not None):
+            # Units sent to the incident in view: take them in too (once their points
+            # are redrawn), unless the operator has moved the map since.
+            self._rezoom = event.incident_id
         if event.type in UNIT_EVENTS:
             self._units_dirty = True
         if event.type in INCIDENT_EVENTS:
@@ -358,6 +403,10 @@ class MapView(QWidget):
             self._redraw_incidents(state)
         self._redraw_highlight()
         self.redraw_count += 1
+        if self._rezoom:
+            incident_id, self._rezoom = self._rezoom, ""
+            if incident_id == self._selection.incident_id and self._target is not None:
+                self.zoom_to_incident(incident_id)
 
     def _redraw_units(self, state: Any) -> None:
         points = unit_points(list(state.units.values()))
@@ -382,8 +431,9 @@ class MapView(QWidget):
         self._incident_xy = points.xy
         self._incident_groups.set_points(points.xy[:, 0], points.xy[:, 1], points.ids,
                                          points.style)
+        by_urgency = sorted(incidents, key=lambda i: (i.priority, i.created_at))
         self._incident_labels.set_labels(incident_labels(
-            incidents, lambda p, t: f"{priority_label(p)} {self._type_label(t)}"))
+            by_urgency, lambda p, t: f"{priority_label(p)} {self._type_label(t)}"))
 
     def _redraw_highlight(self) -> None:
         points, sizes = [], []
@@ -434,6 +484,31 @@ class MapView(QWidget):
             return None
         return float(self._incident_xy[k, 0]), float(self._incident_xy[k, 1])
 
+    def item_for(self, item_id: str) -> MapItem | None:
+        """Where the map draws the incident or unit `item_id` (e.g. "INC-00012", "E1"),
+        for tests and scripts: its city point, the pixel of `canvas()`'s viewport to click
+        and whether that pixel is in view; None when it is not on the map."""
+        kind, xy = "incident", self.incident_point(item_id)
+        if xy is None:
+            kind, xy = "unit", self.unit_point(item_id)
+        if xy is None:
+            return None
+        pixel = self._plot.mapFromScene(self.map_to_scene(*xy))
+        return MapItem(kind, item_id, xy[0], xy[1], pixel,
+                       self._plot.viewport().rect().contains(pixel))
+
+    def canvas(self) -> pg.PlotWidget:
+        """The drawing surface (click its `viewport()` at `item_for(...).pixel`)."""
+        return self._plot
+
+    def incident_label_texts(self) -> list[str]:
+        """The incidents' map labels, most urgent first (what the map writes by them)."""
+        return self._incident_labels.texts()
+
+    def incident_labels_drawn(self) -> int:
+        """How many incident labels the last paint drew."""
+        return self._incident_labels.drawn_last
+
     def drawn_counts(self) -> dict[str, int]:
         """How many things each layer draws (roads as segments)."""
         x, _ = self._assignment_item.getData()
@@ -450,7 +525,25 @@ class MapView(QWidget):
 
     def _on_incident_selected(self, incident_id: str) -> None:
         self._redraw_highlight()
-        self._bring_into_view(self.incident_point(incident_id))
+        self.zoom_to_incident(incident_id)
+
+    def zoom_to_incident(self, incident_id: str) -> bool:
+        """Zoom the map to an open incident and the units assigned to it (the box around
+        them all with a margin, at least `MIN_ZOOM_SPAN_M` across); False when the
+        incident is not on the map."""
+        xy = self.incident_point(incident_id)
+        if xy is None:
+            return False
+        incident = self._centre.live.state.incidents.get(incident_id)
+        points = [xy] + [p for p in (self.unit_point(u) for u in
+                                     (incident.units if incident else ())) if p is not None]
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+        # A margin of a fifth on each side, so nothing sits on the edge of the map.
+        w = max((max(xs) - min(xs)) * 1.4, MIN_ZOOM_SPAN_M)
+        h = max((max(ys) - min(ys)) * 1.4, MIN_ZOOM_SPAN_M)
+        self._fit(cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2)
+        return True
 
     def _bring_into_view(self, xy: tuple[float, float] | None) -> None:
         if xy is None:
@@ -459,6 +552,7 @@ class MapView(QWidget):
         if rect.contains(*xy):
             return  # do not move the map under the operator when it is already visible
         w, h = rect.width(), rect.height()
+        self._target = None  # a pan to a unit: the zoom the operator had stays theirs
         self._vb.setRange(xRange=(xy[0] - w / 2, xy[0] + w / 2),
                           yRange=(xy[1] - h / 2, xy[1] + h / 2), padding=0)
 

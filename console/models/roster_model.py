@@ -1,7 +1,8 @@
 """The resource roster as a Qt tree model: agency > station > unit.
 
 An adapter over `centre.live.state.units`: items are created once and updated from bus
-events; ETAs count down from `unit.eta_at` on one timer a second.
+events; ETAs count down from `unit.eta_at`, and each unit's time in its status counts up,
+on one timer a second, both on the centre's clock (the one the queue and dashboard use).
 """
 
 from __future__ import annotations
@@ -10,7 +11,16 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import IntEnum
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, QTimer
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 
 from console.vocabulary import (
@@ -26,6 +36,7 @@ from core.domain.model import Unit
 from core.domain.state import State
 from core.events import Event
 from core.local_time import offset_text, to_local
+from core.unit_times import StatusSince
 
 UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 10
 
@@ -45,13 +56,16 @@ class RosterColumn(IntEnum):
     UNIT = 0
     KIND = 1
     STATUS = 2
-    TASK = 3
-    ETA = 4
-    REPORT = 5
+    IN_STATUS = 3  # how long it has been in that status: an age that counts
+    TASK = 4
+    ETA = 5
+    REPORT = 6
 
 
 HEADERS = (QT_TRANSLATE_NOOP("RosterModel", "Unit"), QT_TRANSLATE_NOOP("RosterModel", "Kind"),
-           QT_TRANSLATE_NOOP("RosterModel", "Status"), QT_TRANSLATE_NOOP("RosterModel", "Task"),
+           QT_TRANSLATE_NOOP("RosterModel", "Status"),
+           QT_TRANSLATE_NOOP("RosterModel", "In status"),
+           QT_TRANSLATE_NOOP("RosterModel", "Task"),
            QT_TRANSLATE_NOOP("RosterModel", "ETA"),
            QT_TRANSLATE_NOOP("RosterModel", "Last report"))
 
@@ -59,14 +73,49 @@ _UNIT_EVENTS = frozenset({"units_assigned", "unit_status_changed", "unit_positio
                           "incident_status_changed"})
 
 
+def format_age(seconds: float) -> str:
+    """How long something has lasted, to the minute: "<1 min", "12 min", "2 h 05 min"."""
+    minutes = max(0, int(seconds)) // 60
+    if minutes < 1:
+        return QCoreApplication.translate("RosterModel", "<1 min")
+    if minutes < 60:
+        return QCoreApplication.translate("RosterModel", "%1 min").replace("%1", str(minutes))
+    return (QCoreApplication.translate("RosterModel", "%1 h %2 min")
+            .replace("%1", str(minutes // 60)).replace("%2", f"{minutes % 60:02d}"))
+
+
+class _SinceRelay(QObject):
+    loaded = Signal(object)  # dict unit id -> (seq, time), or an Exception
+
+
+class _LoadSince(QRunnable):
+    def __init__(self, read: Callable[[], dict], relay: _SinceRelay) -> None:
+        super().__init__()
+        self._read, self._relay = read, relay
+
+    def run(self) -> None:
+        try:
+            result: object = self._read()
+        except Exception as exc:  # noqa: BLE001 - the ages stay empty; events fill them in
+            result = exc
+        self._relay.loaded.emit(result)
+
+
 class RosterModel(QStandardItemModel):
-    """Units grouped by agency and station; one row of items per unit."""
+    """Units grouped by agency and station; one row of items per unit.
+
+    `status_since`, when given, reads since when each unit has been in its status (e.g.
+    `core.unit_times.status_since` on the centre's database); it runs once, in a worker
+    thread, and bus events keep the times current afterwards.
+    """
 
     def __init__(self, state: State, station_names: Mapping[str, str],
                  now: Callable[[], datetime], parent: QObject | None = None,
-                 time_zone: str = "UTC") -> None:
+                 time_zone: str = "UTC",
+                 status_since: Callable[[], dict] | None = None) -> None:
         super().__init__(parent)
         self._zone = time_zone
+        self._since = StatusSince()
         self._state = state
         self._station_names = dict(station_names)
         self._now = now
@@ -78,6 +127,30 @@ class RosterModel(QStandardItemModel):
         self._tick.timeout.connect(self._on_tick)
         self._tick.start()
         self.reload()
+        self._pool: QThreadPool | None = None
+        if status_since is not None:
+            self._pool = QThreadPool(self)
+            self._pool.setMaxThreadCount(1)
+            self._since_relay = _SinceRelay(self)
+            self._since_relay.loaded.connect(self._on_since_loaded)
+            self._pool.start(_LoadSince(status_since, self._since_relay))
+
+    def _on_since_loaded(self, result: object) -> None:
+        if isinstance(result, Exception):
+            return
+        for unit_id in self._since.merge(result):  # type: ignore[arg-type]
+            unit = self._state.units.get(unit_id)
+            if unit is not None and unit_id in self._rows:
+                self._update_in_status(unit)
+
+    def status_since(self, unit_id: str) -> datetime | None:
+        """Since when the unit has been in its status, where the log says."""
+        return self._since.get(unit_id)
+
+    def wait(self) -> None:
+        """Wait for the read of the status times (before the database closes)."""
+        if self._pool is not None:
+            self._pool.waitForDone()
 
     def reload(self) -> None:
         """Rebuild the tree from the state."""
@@ -170,7 +243,15 @@ class RosterModel(QStandardItemModel):
         else:
             self._counting.discard(unit.id)
         self._update_eta(unit)
+        self._update_in_status(unit)
         self._update_report(unit)
+
+    def _update_in_status(self, unit: Unit) -> None:
+        item = self._rows[unit.id][RosterColumn.IN_STATUS]
+        since = self._since.get(unit.id)
+        text = "" if since is None else format_age((self._now() - since).total_seconds())
+        if item.text() != text:
+            item.setText(text)
 
     def _update_eta(self, unit: Unit) -> None:
         item = self._rows[unit.id][RosterColumn.ETA]
@@ -193,6 +274,7 @@ class RosterModel(QStandardItemModel):
 
     def on_event(self, event: Event) -> None:
         """Follow one bus event (connect to `EventBridge.eventArrived`)."""
+        self._since.follow(event)
         if event.type == "units_registered":
             self.reload()
             return
@@ -230,3 +312,9 @@ class RosterModel(QStandardItemModel):
             unit = self._state.units.get(unit_id)
             if unit is not None:
                 self._update_eta(unit)
+        # Ages count in minutes: each unit's text changes at most once a minute, so
+        # only those items repaint.
+        for unit_id in self._rows:
+            unit = self._state.units.get(unit_id)
+            if unit is not None:
+                self._update_in_status(unit)

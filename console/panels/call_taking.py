@@ -3,10 +3,12 @@ opens a new incident and offers to attach the call to the existing one instead."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -25,7 +27,7 @@ from console.command_runner import CommandRunner
 from console.vocabulary import AddressLabels, fill, incident_type_label
 from core.city.model import City
 from core.commands import AttachCall, CreateIncident
-from core.commands.incidents import check_callback
+from core.commands.incidents import CALL_FIELD_LIMITS, check_callback
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.state import State
 from core.duplicates import Duplicate, likely_duplicates
@@ -40,6 +42,7 @@ from core.locate import (
 )
 
 PRIORITIES = (1, 2, 3, 4, 5)
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 class CallTakingForm(QWidget):
@@ -92,6 +95,11 @@ class CallTakingForm(QWidget):
         self.description = QPlainTextEdit(objectName="description")
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(54)
+        # Typing stops at what core accepts (the same numbers), so nothing typed is
+        # refused later for its length.
+        self.caller.setMaxLength(CALL_FIELD_LIMITS["caller_name"])
+        self.callback.setMaxLength(CALL_FIELD_LIMITS["callback_number"])
+        self.address.setMaxLength(CALL_FIELD_LIMITS["address"])
         self.create = QPushButton(objectName="createIncidentButton")
         self.create.setDefault(True)
         self.clear_button = QPushButton(objectName="clearCallButton")
@@ -160,9 +168,30 @@ class CallTakingForm(QWidget):
         self.pick_button.toggled.connect(self.pickRequested)
         self.attach_button.clicked.connect(self._on_attach_clicked)
         self.create_anyway.clicked.connect(self._on_create_anyway_clicked)
-        for edit in (self.caller, self.callback):
-            edit.returnPressed.connect(self._on_create_clicked)
+        self.callback.textEdited.connect(self._on_callback_edited)
+        self.caller.textEdited.connect(lambda _t: self._clear_error("caller_name"))
+        self.description.textChanged.connect(self._on_description_changed)
+        # Enter anywhere in the form creates the incident (docs/console.md), except while
+        # the address suggestions are open (Enter picks one there) and with Shift in
+        # "What happened" (a new line).
+        for widget in (self.caller, self.callback, self.address, self.type, self.priority,
+                       self.description):
+            widget.installEventFilter(self)
         self.retranslate_ui()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in ENTER_KEYS):
+            if watched is self.address and self._completer.popup().isVisible():
+                return False
+            if (watched is self.description
+                    and event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+                return False
+            if watched in (self.type, self.priority) and watched.view().isVisible():
+                return False  # Enter chooses in the open list first
+            self._on_create_clicked()
+            return True
+        return super().eventFilter(watched, event)
 
     # -- language ----------------------------------------------------------------------
 
@@ -222,7 +251,7 @@ class CallTakingForm(QWidget):
                 self._location = latlon_location(self._city, *latlon)
             except ValidationError:
                 self._bad_position = latlon
-        self._errors["address"].setVisible(False)
+        self._clear_error("address")
         self._hide_duplicates()
         self._show_resolution()
         if self._bad_position is not None:
@@ -271,7 +300,7 @@ class CallTakingForm(QWidget):
 
     def _on_type_changed(self, _index: int) -> None:
         code = self.type.currentData()
-        self._errors["type"].setVisible(False)
+        self._clear_error("type")
         self._hide_duplicates()
         if code in INCIDENT_TYPES:
             self.priority.setCurrentIndex(
@@ -279,39 +308,93 @@ class CallTakingForm(QWidget):
 
     # -- create ------------------------------------------------------------------------
 
+    def field_label(self, key: str) -> str:
+        """The person's word for a field ("Caller", "Address"), as its label reads."""
+        label = self._labels.get(key)
+        if label is None:
+            return key
+        # Without the shortcut mark: "&Address" -> "Address", "地址(&A)" -> "地址".
+        return re.sub(r"\(&\w\)|&", "", label.text()).strip()
+
+    def _field_widget(self, key: str) -> QWidget:
+        return {"caller_name": self.caller, "callback_number": self.callback,
+                "address": self.address, "type": self.type, "priority": self.priority,
+                "description": self.description}.get(key, self.description)
+
     def _set_error(self, key: str, text: str) -> None:
-        label = self._errors.get(key) or self._errors["description"]
-        label.setText(text)
+        """Mark a field wrong: its box outlined, the reason under it, named by its label."""
+        key = key if key in self._errors else "description"
+        label = self._errors[key]
+        label.setText(fill(self.tr("%1: %2"), self.field_label(key), text))
         label.setVisible(True)
+        widget = self._field_widget(key)
+        widget.setProperty("invalid", True)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+    def _clear_error(self, key: str) -> None:
+        self._errors[key].setVisible(False)
+        widget = self._field_widget(key)
+        if widget.property("invalid"):
+            widget.setProperty("invalid", False)
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+    def invalid_fields(self) -> list[str]:
+        """The fields marked wrong now (keys such as "address"), in form order."""
+        return [key for key, label in self._errors.items() if label.isVisibleTo(self)]
+
+    def _on_callback_edited(self, text: str) -> None:
+        # Checked as typed: a letter in a phone number is marked at once.
+        try:
+            check_callback(text)
+        except ValidationError:
+            self._set_error("callback_number", self._callback_problem())
+            return
+        self._clear_error("callback_number")
+
+    def _callback_problem(self) -> str:
+        return self.tr("only digits, spaces, +, - and parentheses.")
+
+    def _on_description_changed(self) -> None:
+        limit = CALL_FIELD_LIMITS["description"]
+        text = self.description.toPlainText()
+        if len(text) > limit:  # a paste past the limit: keep what fits, and say so
+            cursor = self.description.textCursor()
+            self.description.setPlainText(text[:limit])
+            cursor.setPosition(limit)
+            self.description.setTextCursor(cursor)
+            self._set_error("description", fill(self.tr("at most %1 characters; the rest "
+                                                        "was cut off."), limit))
 
     def _check(self) -> bool:
-        for label in self._errors.values():
-            label.setVisible(False)
+        for key in self._errors:
+            self._clear_error(key)
         ok = True
         if self._location is None and self._bad_position is not None:
             self._set_error("address", self._position_problem())
             ok = False
         elif self._location is None:
-            self._set_error("address", self.tr("Unknown address: choose one from the "
+            self._set_error("address", self.tr("not a known address: choose one from the "
                                                "suggestions or click the map.")
                             if self.address.text().strip() else
-                            self.tr("Enter the address of the incident."))
+                            self.tr("enter where the incident is."))
             ok = False
         if not self.type.currentData():
-            self._set_error("type", self.tr("Choose the incident type."))
+            self._set_error("type", self.tr("choose the incident type."))
             ok = False
         try:
             check_callback(self.callback.text())
         except ValidationError:
-            self._set_error("callback_number", self.tr(
-                "A callback number may hold only digits, spaces, +, - and parentheses."))
+            self._set_error("callback_number", self._callback_problem())
             ok = False
         return ok
 
     def _on_create_clicked(self) -> None:
         if not self._check():
-            self.noticeShown.emit(self.tr("The call was not recorded: correct the fields "
-                                          "marked in red."))
+            names = ", ".join(self.field_label(k) for k in self.invalid_fields())
+            self.noticeShown.emit(fill(self.tr("The call was not recorded: check %1."), names))
+            self._field_widget(self.invalid_fields()[0]).setFocus()
             return
         assert self._location is not None
         self._duplicates = likely_duplicates(self._state, self.type.currentData(),
@@ -345,7 +428,10 @@ class CallTakingForm(QWidget):
     def _show_refusal(self) -> None:
         error = self._runner.last_error
         key = getattr(error, "field", None) or "description"
-        self._set_error(key, fill(self.tr("Refused: %1"), str(error)))
+        key = key if key in self._errors else "description"
+        # Core names the field as the program does ("caller_name"): say the label instead.
+        text = str(error).replace(str(getattr(error, "field", "") or key), self.field_label(key))
+        self._set_error(key, fill(self.tr("refused: %1"), text))
 
     # -- duplicates --------------------------------------------------------------------
 
@@ -388,8 +474,8 @@ class CallTakingForm(QWidget):
         self.description.clear()
         self.type.setCurrentIndex(0)
         self.priority.setCurrentIndex(2)
-        for label in self._errors.values():
-            label.setVisible(False)
+        for key in self._errors:
+            self._clear_error(key)
         self._hide_duplicates()
         self.pick_button.setChecked(False)
         self.caller.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -38,7 +38,8 @@ class ResourceRoster(QWidget):
         self._on_model_reset()
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         for col, width in ((RosterColumn.UNIT, 110), (RosterColumn.KIND, 100),
-                           (RosterColumn.STATUS, 82), (RosterColumn.TASK, 140),
+                           (RosterColumn.STATUS, 82), (RosterColumn.IN_STATUS, 70),
+                           (RosterColumn.TASK, 140),
                            (RosterColumn.ETA, 60)):
             self.tree.setColumnWidth(col, width)
         self.notice = QLabel(objectName="rosterNotice")

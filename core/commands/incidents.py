@@ -22,6 +22,12 @@ from core.store.schema import EventPersonalRow, IncidentRow
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{2,24}$")
 MIN_PRIORITY, MAX_PRIORITY = 1, 5
+# The longest text each field of a call and a note may hold. Forms limit typing to the
+# same numbers (console/panels/call_taking.py), so what a person types is never refused
+# later for its length.
+CALL_FIELD_LIMITS: dict[str, int] = {"caller_name": 200, "callback_number": 40,
+                                     "address": 200, "description": 4000}
+NOTE_MAX_LEN = 4000
 
 
 def check_priority(value: object) -> int:
@@ -36,7 +42,7 @@ def check_priority(value: object) -> int:
 
 def check_callback(value: object) -> str:
     """A callback number: digits, spaces, '+', '-', parentheses; or empty when unknown."""
-    text = require_text(value, "callback_number", max_len=40)
+    text = require_text(value, "callback_number", max_len=CALL_FIELD_LIMITS["callback_number"])
     if text and not PHONE_RE.match(text):
         raise ValidationError("callback number may hold only digits, spaces, '+', '-' and "
                               "parentheses", field="callback_number")
@@ -68,13 +74,16 @@ class CreateIncident(Command):
         payload = {
             "id": incident_id, "type": self.type, "priority": priority,
             "x": require_coordinate(self.x, "x"), "y": require_coordinate(self.y, "y"),
-            "address": require_text(self.address, "address", max_len=200, allow_empty=False,
+            "address": require_text(self.address, "address",
+                                    max_len=CALL_FIELD_LIMITS["address"], allow_empty=False,
                                     one_line=True),
             "cell_code": self.cell_code,
-            "caller_name": require_text(self.caller_name, "caller_name", max_len=200,
+            "caller_name": require_text(self.caller_name, "caller_name",
+                                        max_len=CALL_FIELD_LIMITS["caller_name"],
                                         one_line=True),
             "callback_number": check_callback(self.callback_number),
-            "description": require_text(self.description, "description", max_len=4000),
+            "description": require_text(self.description, "description",
+                                        max_len=CALL_FIELD_LIMITS["description"]),
         }
         if priority == 1:
             # The P1 alarm is raised by this very event (no second event to count or to
@@ -102,10 +111,12 @@ class AttachCall(Command):
                                   "open a new incident instead", field="incident_id")
         return Decision("call_attached", {
             "incident_id": incident.id,
-            "caller_name": require_text(self.caller_name, "caller_name", max_len=200,
+            "caller_name": require_text(self.caller_name, "caller_name",
+                                        max_len=CALL_FIELD_LIMITS["caller_name"],
                                         one_line=True),
             "callback_number": check_callback(self.callback_number),
-            "description": require_text(self.description, "description", max_len=4000),
+            "description": require_text(self.description, "description",
+                                        max_len=CALL_FIELD_LIMITS["description"]),
         }, incident_id=incident.id)
 
 
@@ -179,7 +190,7 @@ class AddNote(Command):
         incident = ctx.incident(self.incident_id)
         return Decision("note_added", {
             "incident_id": incident.id,
-            "text": require_text(self.text, "text", max_len=4000, allow_empty=False),
+            "text": require_text(self.text, "text", max_len=NOTE_MAX_LEN, allow_empty=False),
         }, incident_id=incident.id)
 
 

@@ -272,42 +272,42 @@
 <context>
     <name>CallTakingForm</name>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="171"/>
+        <location filename="../../console/panels/call_taking.py" line="200"/>
         <source>&amp;Caller</source>
         <translation>报警人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="171"/>
+        <location filename="../../console/panels/call_taking.py" line="200"/>
         <source>Call&amp;back</source>
         <translation>回拨电话(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="172"/>
+        <location filename="../../console/panels/call_taking.py" line="201"/>
         <source>&amp;Address</source>
         <translation>地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="172"/>
+        <location filename="../../console/panels/call_taking.py" line="201"/>
         <source>&amp;Type</source>
         <translation>事件类型(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="173"/>
+        <location filename="../../console/panels/call_taking.py" line="202"/>
         <source>&amp;Priority</source>
         <translation>优先级(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="173"/>
+        <location filename="../../console/panels/call_taking.py" line="202"/>
         <source>&amp;What happened</source>
         <translation>警情描述(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="180"/>
+        <location filename="../../console/panels/call_taking.py" line="209"/>
         <source>Name of the caller</source>
         <translation>报警人姓名</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="181"/>
+        <location filename="../../console/panels/call_taking.py" line="210"/>
         <source>e.g. +86 138 0000 0000</source>
         <translation>例如 +86 138 0000 0000</translation>
     </message>
@@ -316,147 +316,181 @@
         <translation type="vanished">输入街道地址，或在地图上点选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="182"/>
+        <location filename="../../console/panels/call_taking.py" line="211"/>
         <source>Street address, or latitude, longitude</source>
         <translation>街道地址，或经纬度（纬度在前）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="183"/>
+        <location filename="../../console/panels/call_taking.py" line="212"/>
         <source>What the caller reports</source>
         <translation>报警人所述情况</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="184"/>
+        <location filename="../../console/panels/call_taking.py" line="213"/>
         <source>— choose the incident type —</source>
         <translation>— 请选择事件类型 —</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="189"/>
+        <location filename="../../console/panels/call_taking.py" line="218"/>
         <source>P1 highest</source>
         <translation>P1 最高</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="189"/>
+        <location filename="../../console/panels/call_taking.py" line="218"/>
         <source>P5 lowest</source>
         <translation>P5 最低</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="191"/>
+        <location filename="../../console/panels/call_taking.py" line="220"/>
         <source>Pick on map</source>
         <translation>地图选点</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="192"/>
+        <location filename="../../console/panels/call_taking.py" line="221"/>
         <source>Click here, then on the map, to set the location</source>
         <translation>先点此按钮，再在地图上点击，即可确定位置</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="193"/>
+        <location filename="../../console/panels/call_taking.py" line="222"/>
         <source>Create incident</source>
         <translation>创建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="194"/>
+        <location filename="../../console/panels/call_taking.py" line="223"/>
         <source>Open the incident (Enter)</source>
         <translation>立案（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="195"/>
+        <location filename="../../console/panels/call_taking.py" line="224"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="196"/>
+        <location filename="../../console/panels/call_taking.py" line="225"/>
         <source>Attach call to it</source>
         <translation>并入该事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="197"/>
+        <location filename="../../console/panels/call_taking.py" line="226"/>
         <source>Create new incident anyway</source>
         <translation>仍然新建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="236"/>
+        <location filename="../../console/panels/call_taking.py" line="265"/>
         <source>This map has no latitude and longitude: type a street address or click the map.</source>
         <translation>此地图没有经纬度：请输入街道地址或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="241"/>
+        <location filename="../../console/panels/call_taking.py" line="270"/>
         <source>Off the map, %1 km away: check it, latitude comes first.</source>
         <translation>不在地图上（相距 %1 公里）：请核对，纬度在前。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="248"/>
+        <location filename="../../console/panels/call_taking.py" line="277"/>
         <source>Pick a known address from the list.</source>
         <translation>请从列表中选择已知地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="251"/>
+        <location filename="../../console/panels/call_taking.py" line="280"/>
         <source>outside every grid cell</source>
         <translation>不在任何网格内</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="252"/>
+        <location filename="../../console/panels/call_taking.py" line="281"/>
         <source>Grid cell %1 %2 · community %3 · grid worker %4</source>
         <translation>网格 %1 %2 · 社区 %3 · 网格员 %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="263"/>
+        <location filename="../../console/panels/call_taking.py" line="292"/>
         <source>Location from the map: %1</source>
         <translation>已从地图取点：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="295"/>
-        <source>Unknown address: choose one from the suggestions or click the map.</source>
+        <location filename="../../console/panels/call_taking.py" line="328"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="357"/>
+        <source>only digits, spaces, +, - and parentheses.</source>
+        <translation>只能包含数字、空格、+、- 和括号。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="367"/>
+        <source>at most %1 characters; the rest was cut off.</source>
+        <translation>最多 %1 个字符，超出部分已截去。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="378"/>
+        <source>not a known address: choose one from the suggestions or click the map.</source>
         <translation>地址无法识别：请从联想列表中选择，或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="298"/>
-        <source>Enter the address of the incident.</source>
+        <location filename="../../console/panels/call_taking.py" line="381"/>
+        <source>enter where the incident is.</source>
         <translation>请输入事发地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="301"/>
-        <source>Choose the incident type.</source>
+        <location filename="../../console/panels/call_taking.py" line="384"/>
+        <source>choose the incident type.</source>
         <translation>请选择事件类型。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="307"/>
+        <location filename="../../console/panels/call_taking.py" line="396"/>
+        <source>The call was not recorded: check %1.</source>
+        <translation>接警未记录：请检查 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="434"/>
+        <source>refused: %1</source>
+        <translation>被拒绝：%1</translation>
+    </message>
+    <message>
+        <source>Unknown address: choose one from the suggestions or click the map.</source>
+        <translation type="vanished">地址无法识别：请从联想列表中选择，或在地图上点选。</translation>
+    </message>
+    <message>
+        <source>Enter the address of the incident.</source>
+        <translation type="vanished">请输入事发地址。</translation>
+    </message>
+    <message>
+        <source>Choose the incident type.</source>
+        <translation type="vanished">请选择事件类型。</translation>
+    </message>
+    <message>
         <source>A callback number may hold only digits, spaces, +, - and parentheses.</source>
-        <translation>回拨电话只能包含数字、空格、+、- 和括号。</translation>
+        <translation type="vanished">回拨电话只能包含数字、空格、+、- 和括号。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="313"/>
         <source>The call was not recorded: correct the fields marked in red.</source>
-        <translation>接警未记录：请更正红色标出的项目。</translation>
+        <translation type="vanished">接警未记录：请更正红色标出的项目。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="342"/>
+        <location filename="../../console/panels/call_taking.py" line="425"/>
         <source>Incident %1 created</source>
         <translation>已创建事件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="348"/>
         <source>Refused: %1</source>
-        <translation>被拒绝：%1</translation>
+        <translation type="vanished">被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="355"/>
+        <location filename="../../console/panels/call_taking.py" line="441"/>
         <source>Likely the same incident: %1 %2 at %3, %4 m away, reported %5 min ago (%6 calls).</source>
         <translation>可能是同一事件：%1 %2，位于 %3，相距 %4 米，%5 分钟前报警（已接 %6 次来电）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="360"/>
+        <location filename="../../console/panels/call_taking.py" line="446"/>
         <source>%1 more nearby.</source>
         <translation>附近另有 %1 起。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="362"/>
+        <location filename="../../console/panels/call_taking.py" line="448"/>
         <source>Attach call to %1</source>
         <translation>并入 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="381"/>
+        <location filename="../../console/panels/call_taking.py" line="467"/>
         <source>Call attached to %1</source>
         <translation>来电已并入 %1</translation>
     </message>
@@ -1055,6 +1089,194 @@
     </message>
 </context>
 <context>
+    <name>IncidentTimeline</name>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="29"/>
+        <source>Call</source>
+        <translation>来电</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="30"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="31"/>
+        <source>Dispatch</source>
+        <translation>调度</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="32"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="33"/>
+        <source>Unit</source>
+        <translation>力量</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="34"/>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="35"/>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="36"/>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="37"/>
+        <source>Erasure</source>
+        <translation>删除个人信息</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="38"/>
+        <source>unknown caller</source>
+        <translation>未知来电人</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="39"/>
+        <source>no number</source>
+        <translation>无号码</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="40"/>
+        <source>%1, P%2, at %3. Caller %4</source>
+        <translation>%1，P%2，地点 %3。来电人 %4</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="41"/>
+        <source>Another call from %1</source>
+        <translation>又一来电：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="42"/>
+        <source>Incident %1</source>
+        <translation>事件 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="43"/>
+        <source>released %1</source>
+        <translation>释放 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="44"/>
+        <source>Sent %1</source>
+        <translation>派出 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="45"/>
+        <source>incident %1</source>
+        <translation>事件%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="46"/>
+        <source>From %1</source>
+        <translation>来自 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="47"/>
+        <source>To %1</source>
+        <translation>发给 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="48"/>
+        <source>P%1 to P%2</source>
+        <translation>P%1 改为 P%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="49"/>
+        <source>Response level %1</source>
+        <translation>响应级别 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="50"/>
+        <source>Callers&apos; personal data erased: %1</source>
+        <translation>来电人个人信息已删除：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="127"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="128"/>
+        <source>Who</source>
+        <translation>谁</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="129"/>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="130"/>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="291"/>
+        <source>The record could not be read: %1</source>
+        <translation>无法读取记录：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="315"/>
+        <source>Select an incident first.</source>
+        <translation>请先选择一个事件。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="318"/>
+        <source>Note: type the note first.</source>
+        <translation>备注：请先输入备注内容。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="322"/>
+        <source>Note not added: %1</source>
+        <translation>备注未添加：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="326"/>
+        <source>Note added to %1</source>
+        <translation>已向 %1 添加备注</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="339"/>
+        <source>Select an incident to see its record.</source>
+        <translation>选择一个事件以查看其记录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="344"/>
+        <source>%1: %2 entries, newest first, times in %3</source>
+        <translation>%1：%2 条记录，最新在前，时间为 %3</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="347"/>
+        <source>%1: reading the record…</source>
+        <translation>%1：正在读取记录…</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="348"/>
+        <source>Add a note to %1 (Enter)</source>
+        <translation>为 %1 添加备注（回车）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="354"/>
+        <source>Add note</source>
+        <translation>添加备注</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="355"/>
+        <source>Record the note on the incident (Enter)</source>
+        <translation>将备注记入事件（回车）</translation>
+    </message>
+</context>
+<context>
     <name>IncidentType</name>
     <message>
         <location filename="../../console/vocabulary.py" line="168"/>
@@ -1145,47 +1367,47 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="70"/>
+        <location filename="../../console/main_window.py" line="72"/>
         <source>Incident queue</source>
         <translation>事件队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="71"/>
+        <location filename="../../console/main_window.py" line="73"/>
         <source>Resource roster</source>
         <translation>力量名册</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="72"/>
+        <location filename="../../console/main_window.py" line="74"/>
         <source>Take a call</source>
         <translation>接警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="73"/>
+        <location filename="../../console/main_window.py" line="75"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="74"/>
+        <location filename="../../console/main_window.py" line="76"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="75"/>
+        <location filename="../../console/main_window.py" line="77"/>
         <source>Situation dashboard</source>
         <translation>态势看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="76"/>
+        <location filename="../../console/main_window.py" line="78"/>
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="77"/>
+        <location filename="../../console/main_window.py" line="79"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="78"/>
+        <location filename="../../console/main_window.py" line="80"/>
         <source>Joint decisions</source>
         <translation>辅助决策</translation>
     </message>
@@ -1198,72 +1420,77 @@
         <translation type="vanished">疏散看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="79"/>
+        <location filename="../../console/main_window.py" line="81"/>
         <source>Context</source>
         <translation>周边信息</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="80"/>
+        <location filename="../../console/main_window.py" line="82"/>
         <source>Evacuation</source>
         <translation>疏散</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="81"/>
+        <location filename="../../console/main_window.py" line="83"/>
         <source>Alarms</source>
         <translation>警报</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="359"/>
+        <location filename="../../console/main_window.py" line="84"/>
+        <source>Incident record</source>
+        <translation>事件记录</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="372"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="363"/>
+        <location filename="../../console/main_window.py" line="376"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="378"/>
+        <location filename="../../console/main_window.py" line="391"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="409"/>
+        <location filename="../../console/main_window.py" line="422"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="413"/>
+        <location filename="../../console/main_window.py" line="426"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="413"/>
+        <location filename="../../console/main_window.py" line="426"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="414"/>
+        <location filename="../../console/main_window.py" line="427"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="414"/>
+        <location filename="../../console/main_window.py" line="427"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="415"/>
+        <location filename="../../console/main_window.py" line="428"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="415"/>
+        <location filename="../../console/main_window.py" line="428"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="418"/>
+        <location filename="../../console/main_window.py" line="431"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
@@ -1276,69 +1503,69 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="253"/>
+        <location filename="../../console/map_view.py" line="273"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="254"/>
+        <location filename="../../console/map_view.py" line="274"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="254"/>
+        <location filename="../../console/map_view.py" line="274"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="255"/>
+        <location filename="../../console/map_view.py" line="275"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="256"/>
+        <location filename="../../console/map_view.py" line="276"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="256"/>
+        <location filename="../../console/map_view.py" line="276"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="257"/>
-        <location filename="../../console/map_view.py" line="284"/>
+        <location filename="../../console/map_view.py" line="277"/>
+        <location filename="../../console/map_view.py" line="304"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="257"/>
-        <location filename="../../console/map_view.py" line="285"/>
+        <location filename="../../console/map_view.py" line="277"/>
+        <location filename="../../console/map_view.py" line="305"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="260"/>
+        <location filename="../../console/map_view.py" line="280"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="261"/>
+        <location filename="../../console/map_view.py" line="281"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="262"/>
+        <location filename="../../console/map_view.py" line="282"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="263"/>
+        <location filename="../../console/map_view.py" line="283"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="286"/>
+        <location filename="../../console/map_view.py" line="306"/>
         <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
@@ -1563,32 +1790,32 @@
 <context>
     <name>ResourceRoster</name>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="69"/>
+        <location filename="../../console/panels/resource_roster.py" line="70"/>
         <source>Right-click a unit, or press Ctrl+U, to change its status</source>
         <translation>右键单击力量或按 Ctrl+U 可更改其状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="108"/>
+        <location filename="../../console/panels/resource_roster.py" line="109"/>
         <source>Change status of %1</source>
         <translation>更改 %1 的状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="124"/>
+        <location filename="../../console/panels/resource_roster.py" line="125"/>
         <source>Select a unit in the roster first.</source>
         <translation>请先在名册中选择一支力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="145"/>
+        <location filename="../../console/panels/resource_roster.py" line="146"/>
         <source>Refused: %1 is %2 and cannot become %3. Allowed: %4.</source>
         <translation>被拒绝：%1 当前为“%2”，不能变为“%3”。允许的状态：%4。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="149"/>
+        <location filename="../../console/panels/resource_roster.py" line="150"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="153"/>
+        <location filename="../../console/panels/resource_roster.py" line="154"/>
         <source>%1 is now %2</source>
         <translation>%1 现为“%2”</translation>
     </message>
@@ -1596,37 +1823,57 @@
 <context>
     <name>RosterModel</name>
     <message>
-        <location filename="../../console/models/roster_model.py" line="53"/>
+        <location filename="../../console/models/roster_model.py" line="65"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="53"/>
+        <location filename="../../console/models/roster_model.py" line="65"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="54"/>
+        <location filename="../../console/models/roster_model.py" line="66"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="54"/>
+        <location filename="../../console/models/roster_model.py" line="67"/>
+        <source>In status</source>
+        <translation>状态持续</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/roster_model.py" line="68"/>
         <source>Task</source>
         <translation>当前任务</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="55"/>
+        <location filename="../../console/models/roster_model.py" line="69"/>
         <source>ETA</source>
         <translation>预计到达</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="56"/>
+        <location filename="../../console/models/roster_model.py" line="70"/>
         <source>Last report</source>
         <translation>最后定位</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="181"/>
+        <location filename="../../console/models/roster_model.py" line="80"/>
+        <source>&lt;1 min</source>
+        <translation>不到 1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/roster_model.py" line="82"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/roster_model.py" line="83"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/roster_model.py" line="262"/>
         <source>due</source>
         <translation>应已到达</translation>
     </message>

@@ -113,3 +113,19 @@ def selection(qtbot):  # noqa: ANN001, ANN201
     from console.bridge import Selection
 
     return Selection()
+
+
+# The public test harness (console/testing.py), as a user's conftest gets it with
+# `pytest_plugins = ["console.testing"]`; its demo database is the one built above.
+from console.testing import (  # noqa: E402, F401
+    beacon_centre,
+    beacon_clock,
+    beacon_db_path,
+    beacon_window,
+)
+
+
+@pytest.fixture(scope="session")
+def beacon_demo_database(demo_db_template: Path) -> Path:
+    """The harness's demo database: the template this folder already builds."""
+    return demo_db_template

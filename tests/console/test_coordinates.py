@@ -109,7 +109,7 @@ def test_a_position_off_the_map_is_refused_in_the_form(qtbot, placed, make_windo
     qtbot.keyClicks(form.findChild(QLineEdit, "addressInput"), typed)
     error = form.findChild(QLabel, "addressInputError")
     assert form.location is None and error.isVisible()
-    assert re.match(r"^Off the map, [\d,]+ km away: check it, latitude comes first\.$",
+    assert re.match(r"^Address: Off the map, [\d,]+ km away: check it, latitude comes first\.$",
                     error.text()), error.text()
     before = set(placed.live.state.incidents)
     form.type.setCurrentIndex(form.type.findData("medical"))
@@ -124,7 +124,7 @@ def test_the_refusal_reads_in_chinese(qtbot, placed, make_window) -> None:  # no
     form = window.call_form
     form.findChild(QLineEdit, "addressInput").setText("48.8566, 2.3522")
     error = form.findChild(QLabel, "addressInputError")
-    assert error.isVisible() and error.text().startswith("不在地图上"), error.text()
+    assert error.isVisible() and error.text().startswith("地址：不在地图上"), error.text()
 
 
 def test_degrees_on_a_map_without_a_place_say_so(qtbot, centre, make_window) -> None:  # noqa: ANN001

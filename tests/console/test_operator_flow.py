@@ -90,9 +90,10 @@ def test_bad_input_shows_messages_next_to_the_fields_and_creates_nothing(
     last = centre.service.last_seq()
     _take_call(qtbot, window, "99999 Nowhere Street", "", "call me 12")
 
-    for name, words in (("addressInputError", "Unknown address"),
-                        ("incidentTypeError", "incident type"),
-                        ("callbackNumberError", "only digits")):
+    # Every wrong field at once, each named as its label says (not "callback_number").
+    for name, words in (("addressInputError", "Address: not a known address"),
+                        ("incidentTypeError", "Type: choose the incident type"),
+                        ("callbackNumberError", "Callback: only digits")):
         label = form.findChild(QLabel, name)
         assert label.isVisible(), name
         assert words in label.text()
