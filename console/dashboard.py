@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from console import palette
 from console.bridge import EventBridge, Selection
 from console.map.style import PRIORITY_COLOURS, STATUS_COLOURS, priority_label, status_label
 from console.map.style import theme as map_theme
@@ -30,13 +31,15 @@ from core.metrics import (
     typical_standard,
     units_by_status,
 )
+from core.response_clock import ResponseState
 
 REDRAW_INTERVAL_MS = 250  # charts redraw at most four times a second
 TICK_MS = 5000  # the time axis moves on even when nothing happens (real clock)
 MAX_SAMPLES = 5000
 BIN_S = 60.0  # response-time histogram bins: one minute
-ON_TIME_COLOUR = "#2fbf4a"
-LATE_COLOUR = "#e5202e"
+# Late bars stand right of the standard's line: their place says "late" besides colour.
+ON_TIME_COLOUR = palette.RESPONSE_COLOURS[ResponseState.ON_TIME]
+LATE_COLOUR = palette.RESPONSE_COLOURS[ResponseState.LATE]
 
 INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed",
                              "incident_priority_changed", "units_assigned",

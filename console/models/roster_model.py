@@ -13,6 +13,8 @@ from enum import IntEnum
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 
+from console import palette
+from console.palette_icons import status_icon
 from console.vocabulary import (
     agency_label,
     format_duration,
@@ -21,7 +23,6 @@ from console.vocabulary import (
     unit_status_label,
 )
 from core.domain.kinds import Agency
-from core.domain.lifecycle import UnitStatus
 from core.domain.model import Unit
 from core.domain.state import State
 from core.events import Event
@@ -29,14 +30,7 @@ from core.local_time import offset_text, to_local
 
 UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 10
 
-STATUS_COLOURS: dict[UnitStatus, str] = {
-    UnitStatus.AVAILABLE: "#2a9d55",
-    UnitStatus.DISPATCHED: "#f0a500",
-    UnitStatus.EN_ROUTE: "#e07a00",
-    UnitStatus.ON_SCENE: "#d62828",
-    UnitStatus.TRANSPORTING: "#7b3fb8",
-    UnitStatus.OUT_OF_SERVICE: "#6c757d",
-}
+STATUS_COLOURS = palette.STATUS_COLOURS  # the one colour language of the console
 
 
 class RosterColumn(IntEnum):
@@ -159,9 +153,11 @@ class RosterModel(QStandardItemModel):
         row[RosterColumn.KIND].setText(unit_kind_label(unit.kind))
         status = row[RosterColumn.STATUS]
         status.setText(unit_status_label(unit.status))
-        colour = QColor(STATUS_COLOURS.get(unit.status, "#6c757d"))
-        status.setBackground(QBrush(colour))
-        status.setForeground(QBrush(QColor("white")))
+        # The mark is the cue besides colour (the same one the map's legend shows).
+        status.setIcon(status_icon(unit.status))
+        colour = palette.status_colour(unit.status)
+        status.setBackground(QBrush(QColor(colour)))
+        status.setForeground(QBrush(QColor(palette.text_on(colour))))
         incident = self._state.incidents.get(unit.incident_id or "")
         row[RosterColumn.TASK].setText(
             f"{incident.id} {incident_type_label(incident.type)}" if incident else "")

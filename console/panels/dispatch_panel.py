@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console import palette
 from console.bridge import Selection
 from console.command_runner import CommandRunner
 from console.vocabulary import (
@@ -261,7 +262,7 @@ class DispatchPanel(QWidget):
                 item.setData(line.unit_id, Qt.ItemDataRole.UserRole)
                 if not line.unit_id:  # an unfilled need: shown, never assignable
                     item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                    item.setForeground(QColor("#d62828"))
+                    item.setForeground(QColor(palette.PRIORITY_COLOURS[1]))  # unmet: red
             self.model.appendRow(items)
         self._on_selection_changed()
 

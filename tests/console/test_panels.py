@@ -70,7 +70,7 @@ def test_the_response_timer_turns_amber_then_red(qtbot, window, centre, clock) -
     assert incident.units == [] or incident.status.value != "on_scene"
 
     def colour():  # noqa: ANN202
-        return source.index(incident_row, Column.TIMER).data(Qt.ItemDataRole.ForegroundRole)
+        return source.index(incident_row, Column.TIMER).data(Qt.ItemDataRole.BackgroundRole)
 
     standard = 480  # a structure fire's response standard
     elapsed = (clock.now() - incident.created_at).total_seconds()
