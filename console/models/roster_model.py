@@ -124,8 +124,9 @@ class RosterModel(QStandardItemModel):
 
     def _set_headers(self) -> None:
         labels = [QCoreApplication.translate("RosterModel", h) for h in HEADERS]
-        # Report times are the centre's local time: say which, as everywhere.
-        labels[RosterColumn.REPORT] += f" ({offset_text(to_local(self._now(), self._zone))})"
+        # Report times are the centre's local time: say which, as everywhere (on a second
+        # line, so the column stays as narrow as its times).
+        labels[RosterColumn.REPORT] += f"\n{offset_text(to_local(self._now(), self._zone))}"
         self.setHorizontalHeaderLabels(labels)
 
     def group_rows(self) -> list[tuple[int, object]]:
