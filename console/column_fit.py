@@ -61,6 +61,7 @@ class ColumnFitter(QObject):
             signal.connect(self.schedule)
         header.sortIndicatorChanged.connect(self.schedule)
         view.installEventFilter(self)
+        view.viewport().installEventFilter(self)  # a scroll bar appearing narrows it
         if view.wordWrap() and isinstance(view, QTableView):
             # Wrapped text: rows grow to hold it whenever the columns change width.
             header.sectionResized.connect(self._schedule_rows)

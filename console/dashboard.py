@@ -159,6 +159,8 @@ class Dashboard(QWidget):
         self._summary = QLabel(self)
         self._summary.setObjectName("dashboardResponseSummary")
         self._summary.setAccessibleName("dashboardResponseSummary")
+        # Wraps rather than hold the whole centre column (and the map) at its width.
+        self._summary.setWordWrap(True)
 
         row = QHBoxLayout()
         row.setContentsMargins(6, 2, 6, 2)

@@ -74,7 +74,7 @@ DOCK_TITLES: dict[str, str] = {
     "playbookPanel": QT_TRANSLATE_NOOP("MainWindow", "Playbook"),
     "decisionPanel": QT_TRANSLATE_NOOP("MainWindow", "Joint decisions"),
 }
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: the wider queue and taller map of issue 12
 
 
 class MainWindow(QMainWindow):
@@ -213,12 +213,14 @@ class MainWindow(QMainWindow):
         if first is not None:
             first.raise_()
         w, h = self.width(), self.height()
-        self.resizeDocks([queue, roster], [int(w * 0.34), int(w * 0.35)],
+        # The queue as wide as its columns need; the roster a little narrower (its task
+        # elides); the map takes the rest and, above a lower dashboard, more height.
+        self.resizeDocks([queue, roster], [int(w * 0.37), int(w * 0.29)],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([queue, form], [int(h * 0.6), int(h * 0.36)], Qt.Orientation.Vertical)
-        self.resizeDocks([roster, dispatch], [int(h * 0.55), int(h * 0.41)],
+        self.resizeDocks([roster, dispatch], [int(h * 0.52), int(h * 0.44)],
                          Qt.Orientation.Vertical)
-        self.resizeDocks([first], [int(h * 0.42)], Qt.Orientation.Vertical)
+        self.resizeDocks([first], [int(h * 0.36)], Qt.Orientation.Vertical)
 
     def restore_layout(self) -> bool:
         """Put the docks back where the operator left them last time."""
