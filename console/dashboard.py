@@ -107,26 +107,33 @@ class Dashboard(QWidget):
         self._open_plot = self._canvas.addPlot(
             row=0, col=0, colspan=2,
             axisItems={"bottom": pg.DateAxisItem(utcOffset=self._zone_offset_west())})
-        self._open_legend = self._open_plot.addLegend(offset=(8, 8), colCount=5)
+        # Legends sit in rows of their own under each chart: never over a line or a bar.
+        self._open_legend = pg.LegendItem(colCount=5)
+        self._canvas.addItem(self._open_legend, row=1, col=0, colspan=2)
+        # P1 drawn last, on top of the others where lines meet: it is what matters most.
         self._open_curves = {
             p: self._open_plot.plot([], [], pen=pg.mkPen(PRIORITY_COLOURS[p], width=2.5))
             for p in PRIORITIES}
+        for p, curve in self._open_curves.items():
+            curve.setZValue(10 + len(PRIORITIES) - p)
 
-        self._response_plot = self._canvas.addPlot(row=1, col=0)
+        self._response_plot = self._canvas.addPlot(row=2, col=0)
         self._on_time_bars = pg.BarGraphItem(x=[], height=[], width=0.9,
                                              brush=ON_TIME_COLOUR, pen=None)
         self._late_bars = pg.BarGraphItem(x=[], height=[], width=0.9, brush=LATE_COLOUR,
                                           pen=None)
         self._response_plot.addItem(self._on_time_bars)
         self._response_plot.addItem(self._late_bars)
-        self._response_legend = self._response_plot.addLegend(offset=(-8, 8))
-        # The label sits left of the line, low, clear of the legend and of the right edge.
+        self._response_legend = pg.LegendItem(colCount=2)
+        self._canvas.addItem(self._response_legend, row=3, col=0)
+        # The label sits left of the line, at the top, above the bars (the y range keeps
+        # room for it).
         self._standard_line = pg.InfiniteLine(
             angle=90, movable=False, label="",
-            labelOpts={"position": 0.3, "anchors": [(1.05, 0.5), (1.05, 0.5)]})
+            labelOpts={"position": 0.93, "anchors": [(1.05, 0.5), (1.05, 0.5)]})
         self._response_plot.addItem(self._standard_line)
 
-        self._status_plot = self._canvas.addPlot(row=1, col=1)
+        self._status_plot = self._canvas.addPlot(row=2, col=1, rowspan=2)
         statuses = list(UnitStatus)
         # Horizontal bars: the status names stay readable at any width and in Chinese.
         self._status_bars = pg.BarGraphItem(
@@ -313,7 +320,7 @@ class Dashboard(QWidget):
         self._on_time_bars.setOpts(x=x, height=on, width=0.9)
         self._late_bars.setOpts(x=x, y0=on, height=np.array(late, dtype=float), width=0.9)
         top = max((a + b for a, b in zip(on_time, late, strict=True)), default=0)
-        self._response_plot.setYRange(0, max(3.0, top * 1.4), padding=0)  # room for legend
+        self._response_plot.setYRange(0, max(3.0, top * 1.35), padding=0)  # room for the label
         standard = INCIDENT_TYPES[code].response_standard_s if code else typical_standard(rows)
         # The standard's line must always be on the chart: it is what the bars are read by.
         right = max(len(on_time), (standard or 0) / 60.0 + 1)

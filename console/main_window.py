@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([queue, form], [int(h * 0.6), int(h * 0.36)], Qt.Orientation.Vertical)
         self.resizeDocks([roster, dispatch], [int(h * 0.52), int(h * 0.44)],
                          Qt.Orientation.Vertical)
-        self.resizeDocks([first], [int(h * 0.36)], Qt.Orientation.Vertical)
+        self.resizeDocks([first], [int(h * 0.4)], Qt.Orientation.Vertical)
 
     def restore_layout(self) -> bool:
         """Put the docks back where the operator left them last time."""
