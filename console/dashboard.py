@@ -101,6 +101,12 @@ class Dashboard(QWidget):
         offset = to_local(now, self._centre.city.time_zone).utcoffset()
         return -int(offset.total_seconds()) if offset is not None else 0
 
+    def _zone_text(self) -> str:
+        """The centre's zone as the console writes it everywhere ("UTC+08:00")."""
+        from core.local_time import offset_text, to_local
+
+        return offset_text(to_local(self._centre.service.clock.now(), self._centre.city.time_zone))
+
     def _build(self) -> None:
         self._canvas = pg.GraphicsLayoutWidget(parent=self)
         self._canvas.setObjectName("dashboardCanvas")
@@ -185,6 +191,8 @@ class Dashboard(QWidget):
     def retranslate_ui(self) -> None:
         """Every text of the charts in the current language (also on a language change)."""
         self._open_plot.setTitle(self.tr("Open incidents by priority"))
+        # Clock times in the centre's zone, and the zone said, as everywhere on screen.
+        self._open_plot.setLabel("bottom", self.tr("time (%1)").replace("%1", self._zone_text()))
         self._open_legend.clear()
         for p, curve in self._open_curves.items():
             self._open_legend.addItem(curve, priority_label(p))
