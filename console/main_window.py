@@ -103,7 +103,8 @@ class MainWindow(QMainWindow):
         addresses = AddressLabels(centre.city)
         incident_model = IncidentTableModel(state, now, self, address_label=addresses.label)
         roster_model = RosterModel(state, {s.code: s.name for s in centre.city.stations},
-                                   now, self, time_zone=centre.city.time_zone)
+                                   now, self, time_zone=centre.city.time_zone,
+                                   place=addresses.place)
         bridge.eventArrived.connect(incident_model.on_event)
         bridge.eventArrived.connect(roster_model.on_event)
 
@@ -122,7 +123,7 @@ class MainWindow(QMainWindow):
         self.banner = Banner(centre.banner)
         self.status = StatusBar(now, centre.display_name or (centre.actor.name if centre.actor
                                                              else "-"), hub_url, self,
-                                time_zone=centre.city.time_zone)
+                                time_zone=centre.city.time_zone, place=addresses.place)
         self.setStatusBar(self.status)
         self.menu_bar = QMenuBar(self)
         top = QWidget()

@@ -58,14 +58,16 @@ class RosterModel(QStandardItemModel):
 
     def __init__(self, state: State, station_names: Mapping[str, str],
                  now: Callable[[], datetime], parent: QObject | None = None,
-                 time_zone: str = "UTC") -> None:
+                 time_zone: str = "UTC", place: Callable[[str], str] = str) -> None:
         super().__init__(parent)
+        self._place = place  # a station's name in the current language
         self._zone = time_zone
         self._state = state
         self._station_names = dict(station_names)
         self._now = now
         self._rows: dict[str, list[QStandardItem]] = {}
         self._agency_items: dict[str, QStandardItem] = {}
+        self._station_items: dict[str, QStandardItem] = {}
         self._counting: set[str] = set()
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
@@ -77,6 +79,7 @@ class RosterModel(QStandardItemModel):
         """Rebuild the tree from the state."""
         self.clear()
         self._rows.clear()
+        self._station_items.clear()
         self._agency_items.clear()
         self._counting.clear()
         self.setColumnCount(len(RosterColumn))
@@ -94,8 +97,9 @@ class RosterModel(QStandardItemModel):
             key = (unit.agency.value, unit.station)
             station = stations.get(key)
             if station is None:
-                station = self._group_item(self._station_names.get(unit.station, unit.station))
+                station = self._group_item(self._station_name(unit.station))
                 stations[key] = station
+                self._station_items[unit.station] = station
                 agency.appendRow([station] + [self._blank() for _ in range(len(RosterColumn) - 1)])
             row = [QStandardItem() for _ in RosterColumn]
             for item in row:
@@ -104,6 +108,9 @@ class RosterModel(QStandardItemModel):
             self._rows[unit.id] = row
             station.appendRow(row)
             self._update(unit)
+
+    def _station_name(self, code: str) -> str:
+        return self._place(self._station_names.get(code, code))
 
     @staticmethod
     def _group_item(text: str) -> QStandardItem:
@@ -217,6 +224,8 @@ class RosterModel(QStandardItemModel):
         self._set_headers()
         for code, item in self._agency_items.items():
             item.setText(agency_label(code))
+        for code, item in self._station_items.items():
+            item.setText(self._station_name(code))
         for unit_id in self._rows:
             unit = self._state.units.get(unit_id)
             if unit is not None:

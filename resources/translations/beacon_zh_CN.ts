@@ -82,17 +82,27 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../console/status.py" line="38"/>
+        <location filename="../../console/status.py" line="19"/>
+        <source>Demo shift</source>
+        <translation>演示班次</translation>
+    </message>
+    <message>
+        <location filename="../../console/status.py" line="20"/>
+        <source>Morning rush</source>
+        <translation>早高峰</translation>
+    </message>
+    <message>
+        <location filename="../../console/status.py" line="43"/>
         <source>Mode banner</source>
         <translation>模式提示条</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="45"/>
+        <location filename="../../console/status.py" line="50"/>
         <source>DEMO: not a real emergency. Signed in automatically as &apos;%1&apos;; not for real operations.</source>
         <translation>演示模式：非真实警情。已自动以“%1”身份登录，不得用于实战。</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="49"/>
+        <location filename="../../console/status.py" line="57"/>
         <source>DRILL: exercise only, not a real emergency. %1</source>
         <translation>演练模式：仅供演练，非真实警情。%1</translation>
     </message>
@@ -869,57 +879,57 @@
         <translation>辅助决策</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="340"/>
+        <location filename="../../console/main_window.py" line="341"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="344"/>
+        <location filename="../../console/main_window.py" line="345"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="359"/>
+        <location filename="../../console/main_window.py" line="360"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="390"/>
+        <location filename="../../console/main_window.py" line="391"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="395"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="395"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="395"/>
+        <location filename="../../console/main_window.py" line="396"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="395"/>
+        <location filename="../../console/main_window.py" line="396"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="396"/>
+        <location filename="../../console/main_window.py" line="397"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="396"/>
+        <location filename="../../console/main_window.py" line="397"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="399"/>
+        <location filename="../../console/main_window.py" line="400"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
@@ -937,64 +947,64 @@
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="254"/>
+        <location filename="../../console/map_view.py" line="256"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="254"/>
+        <location filename="../../console/map_view.py" line="256"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="255"/>
+        <location filename="../../console/map_view.py" line="257"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="256"/>
+        <location filename="../../console/map_view.py" line="258"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="256"/>
+        <location filename="../../console/map_view.py" line="258"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="257"/>
-        <location filename="../../console/map_view.py" line="284"/>
+        <location filename="../../console/map_view.py" line="259"/>
+        <location filename="../../console/map_view.py" line="286"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="257"/>
-        <location filename="../../console/map_view.py" line="285"/>
+        <location filename="../../console/map_view.py" line="259"/>
+        <location filename="../../console/map_view.py" line="287"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="260"/>
+        <location filename="../../console/map_view.py" line="262"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="261"/>
+        <location filename="../../console/map_view.py" line="263"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="262"/>
+        <location filename="../../console/map_view.py" line="264"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="263"/>
+        <location filename="../../console/map_view.py" line="265"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="286"/>
+        <location filename="../../console/map_view.py" line="288"/>
         <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
@@ -1119,7 +1129,7 @@
         <translation>最后定位</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="178"/>
+        <location filename="../../console/models/roster_model.py" line="185"/>
         <source>due</source>
         <translation>应已到达</translation>
     </message>
@@ -1168,57 +1178,57 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../console/status.py" line="87"/>
+        <location filename="../../console/status.py" line="97"/>
         <source>Operator: %1</source>
         <translation>值班员：%1</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="90"/>
+        <location filename="../../console/status.py" line="100"/>
         <source>hub %1: no token (BEACON_HUB_TOKEN)</source>
         <translation>枢纽 %1：缺少令牌（BEACON_HUB_TOKEN）</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="91"/>
+        <location filename="../../console/status.py" line="101"/>
         <source>hub %1: connecting…</source>
         <translation>枢纽 %1：正在连接…</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="92"/>
+        <location filename="../../console/status.py" line="102"/>
         <source>hub %1: connected</source>
         <translation>枢纽 %1：已连接</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="93"/>
+        <location filename="../../console/status.py" line="103"/>
         <source>hub %1: connection lost, retrying</source>
         <translation>枢纽 %1：连接中断，正在重试</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="94"/>
+        <location filename="../../console/status.py" line="104"/>
         <source>hub %1: refused</source>
         <translation>枢纽 %1：被拒绝</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="95"/>
+        <location filename="../../console/status.py" line="105"/>
         <source>hub %1: not connected</source>
         <translation>枢纽 %1：未连接</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="101"/>
+        <location filename="../../console/status.py" line="111"/>
         <source>The point under the mouse on the map</source>
         <translation>鼠标所指的地图位置</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="118"/>
+        <location filename="../../console/status.py" line="128"/>
         <source>x %1 m, y %2 m</source>
         <translation>x %1 米，y %2 米</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="89"/>
+        <location filename="../../console/status.py" line="99"/>
         <source>offline: no hub</source>
         <translation>离线：未连接枢纽</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="99"/>
+        <location filename="../../console/status.py" line="109"/>
         <source>Link to the hub that keeps workstations and field teams in sync</source>
         <translation>与枢纽的连接，用于同步各席位和外勤队伍</translation>
     </message>
