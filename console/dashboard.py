@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from console import palette
 from console.bridge import EventBridge, Selection
 from console.map.style import PRIORITY_COLOURS, STATUS_COLOURS, priority_label, status_label
 from console.map.style import theme as map_theme
@@ -30,13 +31,15 @@ from core.metrics import (
     typical_standard,
     units_by_status,
 )
+from core.response_clock import ResponseState
 
 REDRAW_INTERVAL_MS = 250  # charts redraw at most four times a second
 TICK_MS = 5000  # the time axis moves on even when nothing happens (real clock)
 MAX_SAMPLES = 5000
 BIN_S = 60.0  # response-time histogram bins: one minute
-ON_TIME_COLOUR = "#2fbf4a"
-LATE_COLOUR = "#e5202e"
+# Late bars stand right of the standard's line: their place says "late" besides colour.
+ON_TIME_COLOUR = palette.RESPONSE_COLOURS[ResponseState.ON_TIME]
+LATE_COLOUR = palette.RESPONSE_COLOURS[ResponseState.LATE]
 
 INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed",
                              "incident_priority_changed", "units_assigned",
@@ -98,32 +101,45 @@ class Dashboard(QWidget):
         offset = to_local(now, self._centre.city.time_zone).utcoffset()
         return -int(offset.total_seconds()) if offset is not None else 0
 
+    def _zone_text(self) -> str:
+        """The centre's zone as the console writes it everywhere ("UTC+08:00")."""
+        from core.local_time import offset_text, to_local
+
+        return offset_text(to_local(self._centre.service.clock.now(), self._centre.city.time_zone))
+
     def _build(self) -> None:
         self._canvas = pg.GraphicsLayoutWidget(parent=self)
         self._canvas.setObjectName("dashboardCanvas")
         self._open_plot = self._canvas.addPlot(
             row=0, col=0, colspan=2,
             axisItems={"bottom": pg.DateAxisItem(utcOffset=self._zone_offset_west())})
-        self._open_legend = self._open_plot.addLegend(offset=(8, 8), colCount=5)
+        # Legends sit in rows of their own under each chart: never over a line or a bar.
+        self._open_legend = pg.LegendItem(colCount=5)
+        self._canvas.addItem(self._open_legend, row=1, col=0, colspan=2)
+        # P1 drawn last, on top of the others where lines meet: it is what matters most.
         self._open_curves = {
             p: self._open_plot.plot([], [], pen=pg.mkPen(PRIORITY_COLOURS[p], width=2.5))
             for p in PRIORITIES}
+        for p, curve in self._open_curves.items():
+            curve.setZValue(10 + len(PRIORITIES) - p)
 
-        self._response_plot = self._canvas.addPlot(row=1, col=0)
+        self._response_plot = self._canvas.addPlot(row=2, col=0)
         self._on_time_bars = pg.BarGraphItem(x=[], height=[], width=0.9,
                                              brush=ON_TIME_COLOUR, pen=None)
         self._late_bars = pg.BarGraphItem(x=[], height=[], width=0.9, brush=LATE_COLOUR,
                                           pen=None)
         self._response_plot.addItem(self._on_time_bars)
         self._response_plot.addItem(self._late_bars)
-        self._response_legend = self._response_plot.addLegend(offset=(-8, 8))
-        # The label sits left of the line, low, clear of the legend and of the right edge.
+        self._response_legend = pg.LegendItem(colCount=2)
+        self._canvas.addItem(self._response_legend, row=3, col=0)
+        # The label sits left of the line, at the top, above the bars (the y range keeps
+        # room for it).
         self._standard_line = pg.InfiniteLine(
             angle=90, movable=False, label="",
-            labelOpts={"position": 0.3, "anchors": [(1.05, 0.5), (1.05, 0.5)]})
+            labelOpts={"position": 0.93, "anchors": [(1.05, 0.5), (1.05, 0.5)]})
         self._response_plot.addItem(self._standard_line)
 
-        self._status_plot = self._canvas.addPlot(row=1, col=1)
+        self._status_plot = self._canvas.addPlot(row=2, col=1, rowspan=2)
         statuses = list(UnitStatus)
         # Horizontal bars: the status names stay readable at any width and in Chinese.
         self._status_bars = pg.BarGraphItem(
@@ -156,6 +172,8 @@ class Dashboard(QWidget):
         self._summary = QLabel(self)
         self._summary.setObjectName("dashboardResponseSummary")
         self._summary.setAccessibleName("dashboardResponseSummary")
+        # Wraps rather than hold the whole centre column (and the map) at its width.
+        self._summary.setWordWrap(True)
 
         row = QHBoxLayout()
         row.setContentsMargins(6, 2, 6, 2)
@@ -173,6 +191,8 @@ class Dashboard(QWidget):
     def retranslate_ui(self) -> None:
         """Every text of the charts in the current language (also on a language change)."""
         self._open_plot.setTitle(self.tr("Open incidents by priority"))
+        # Clock times in the centre's zone, and the zone said, as everywhere on screen.
+        self._open_plot.setLabel("bottom", self.tr("time (%1)").replace("%1", self._zone_text()))
         self._open_legend.clear()
         for p, curve in self._open_curves.items():
             self._open_legend.addItem(curve, priority_label(p))
@@ -308,7 +328,7 @@ class Dashboard(QWidget):
         self._on_time_bars.setOpts(x=x, height=on, width=0.9)
         self._late_bars.setOpts(x=x, y0=on, height=np.array(late, dtype=float), width=0.9)
         top = max((a + b for a, b in zip(on_time, late, strict=True)), default=0)
-        self._response_plot.setYRange(0, max(3.0, top * 1.4), padding=0)  # room for legend
+        self._response_plot.setYRange(0, max(3.0, top * 1.35), padding=0)  # room for the label
         standard = INCIDENT_TYPES[code].response_standard_s if code else typical_standard(rows)
         # The standard's line must always be on the chart: it is what the bars are read by.
         right = max(len(on_time), (standard or 0) / 60.0 + 1)

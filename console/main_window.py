@@ -83,7 +83,7 @@ DOCK_TITLES: dict[str, str] = {
     "alarmList": QT_TRANSLATE_NOOP("MainWindow", "Alarms"),
     "timelinePanel": QT_TRANSLATE_NOOP("MainWindow", "Incident record"),
 }
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: the wider queue and taller map of issue 12
 
 
 class MainWindow(QMainWindow):
@@ -113,7 +113,8 @@ class MainWindow(QMainWindow):
         incident_model = IncidentTableModel(state, now, self, address_label=addresses.label)
         roster_model = RosterModel(state, {s.code: s.name for s in centre.city.stations},
                                    now, self, time_zone=centre.city.time_zone,
-                                   status_since=lambda: status_since(centre.db))
+                                   status_since=lambda: status_since(centre.db),
+                                   place=addresses.place)
         bridge.eventArrived.connect(incident_model.on_event)
         bridge.eventArrived.connect(roster_model.on_event)
         self.roster_model = roster_model
@@ -135,7 +136,7 @@ class MainWindow(QMainWindow):
         self.banner = Banner(centre.banner)
         self.status = StatusBar(now, centre.display_name or (centre.actor.name if centre.actor
                                                              else "-"), hub_url, self,
-                                time_zone=centre.city.time_zone)
+                                time_zone=centre.city.time_zone, place=addresses.place)
         self.setStatusBar(self.status)
         self.menu_bar = QMenuBar(self)
         top = QWidget()
@@ -237,7 +238,9 @@ class MainWindow(QMainWindow):
         timeline = self._dock(self.timeline, right)
         self.splitDockWidget(dispatch, timeline, Qt.Orientation.Vertical)
         w, h = self.width(), self.height()
-        self.resizeDocks([queue, roster], [int(w * 0.34), int(w * 0.35)],
+        # The queue as wide as its columns need; the roster a little narrower (its task
+        # elides); the map takes the rest and, above a lower dashboard, more height.
+        self.resizeDocks([queue, roster], [int(w * 0.37), int(w * 0.29)],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([queue, form], [int(h * 0.6), int(h * 0.36)], Qt.Orientation.Vertical)
         if "alarmList" in self.docks:
@@ -248,7 +251,7 @@ class MainWindow(QMainWindow):
             self.resizeDocks([roster, dispatch, timeline],
                              [int(h * 0.42), int(h * 0.28), int(h * 0.26)],
                              Qt.Orientation.Vertical)
-        self.resizeDocks([first], [int(h * 0.42)], Qt.Orientation.Vertical)
+        self.resizeDocks([first], [int(h * 0.4)], Qt.Orientation.Vertical)
 
     def restore_layout(self) -> bool:
         """Put the docks back where the operator left them last time."""

@@ -271,6 +271,8 @@ class MapView(QWidget):
     def retranslate_ui(self) -> None:
         """Every text of the map in the current language (also on a language change)."""
         self._plot.setAccessibleName(self.tr("City map"))
+        if hasattr(self, "_static"):
+            self._static.name_places()  # station, river and park names
         names = {"areas": self.tr("Water, parks"), "roads": self.tr("Roads"),
                  "cells": self.tr("Cells"),
                  "cell_names": self.tr("Cell names"), "stations": self.tr("Stations"),

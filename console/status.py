@@ -6,13 +6,18 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from console.vocabulary import fill, format_latlon
 from core.local_time import format_local
 
 _DEMO = re.compile(r"^DEMO: signed in automatically as '([^']*)' \(([^)]*)\)")
+_DRILL_DETAIL = re.compile(r"^(.*) \((\d+(?:\.\d+)?x)\)$")
+# The demo's own drill, named in its scenario file in English: said in the operator's
+# language on the banner (other scenarios keep the name their planner gave them).
+_SCENARIO_NAMES = (QT_TRANSLATE_NOOP("Banner", "Demo shift"),
+                   QT_TRANSLATE_NOOP("Banner", "Morning rush"))
 
 
 class Banner(QLabel):
@@ -46,6 +51,9 @@ class Banner(QLabel):
                                 "'%1'; not for real operations."), m.group(1))
         if source.upper().startswith("DRILL"):
             detail = source.split(":", 1)[1].strip() if ":" in source else ""
+            m = _DRILL_DETAIL.match(detail)
+            if m and m.group(1) in _SCENARIO_NAMES:
+                detail = f"{QCoreApplication.translate('Banner', m.group(1))} ({m.group(2)})"
             return fill(self.tr("DRILL: exercise only, not a real emergency. %1"), detail)
         return source
 
@@ -59,9 +67,11 @@ class StatusBar(QStatusBar):
     """Messages on the left; operator, hub link and the centre's clock on the right."""
 
     def __init__(self, now: Callable[[], datetime], operator: str, hub_url: str | None,
-                 parent: QWidget | None = None, time_zone: str = "UTC") -> None:
+                 parent: QWidget | None = None, time_zone: str = "UTC",
+                 place: Callable[[str], str] = str) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
+        self._place = place  # the operator's name in the current language, where known
         self._now = now
         self._zone = time_zone
         self._operator_name = operator
@@ -84,7 +94,7 @@ class StatusBar(QStatusBar):
 
     def retranslate_ui(self) -> None:
         """Set the texts in the current language."""
-        self.operator.setText(fill(self.tr("Operator: %1"), self._operator_name))
+        self.operator.setText(fill(self.tr("Operator: %1"), self._place(self._operator_name)))
         texts = {
             "offline": self.tr("offline: no hub"),
             "no_token": self.tr("hub %1: no token (BEACON_HUB_TOKEN)"),

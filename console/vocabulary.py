@@ -185,6 +185,14 @@ _LOOKED_UP_ELSEWHERE = (
 )
 
 
+def place_name(city: object, name: str) -> str:
+    """A station's, area's or the city's name in the current language: its Chinese
+    (stored with the city, `City.names_zh`) in Chinese, as stored otherwise."""
+    if current_language() != "zh_CN":
+        return name
+    return (getattr(city, "names_zh", None) or {}).get(name, name)
+
+
 class AddressLabels:
     """Addresses as the operator reads them: in Chinese, '庐山大道103号' where the city
     knows the road's Chinese name; the stored (English) text otherwise."""
@@ -208,6 +216,10 @@ class AddressLabels:
             zh = self._chinese(address.road, address.number) if address else None
             cached = self._cache[text] = zh or text
         return cached
+
+    def place(self, name: str) -> str:
+        """A station's, area's or the city's name in the current language."""
+        return place_name(self._city, name)
 
     def suggestion(self, address: object) -> str:
         """What the completer offers for a city address (the city resolves both forms)."""

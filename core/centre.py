@@ -13,7 +13,7 @@ import logging
 import threading
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -262,29 +262,38 @@ def _set_up(service: CommandService, *, demo: bool, drill: bool, city_scale: str
         return _Opened(city, [])  # set up already: no lock to wait for
     notes: list[str] = []
     with first_start_lock(db):
-        profile = read_profile(db)
-        if not profile.labelled and new_kind is not None and log_is_empty(db):
-            service.execute(SetDatabaseKind(new_kind.value), SYSTEM)
-            notes.append(f"labelled the new database {new_kind.value}")
+        empty = log_is_empty(db)
+        # A new demo opens on a shift in progress: its set-up and the hour of history are
+        # stamped in the hour before now, so the log's times run forward from the start.
+        history: AbstractContextManager = nullcontext()
+        if empty and city is None and demo_incidents:
+            from core.demo_data import demo_history
+
+            history = demo_history(service)
+        with history:
             profile = read_profile(db)
-        if not _allowed(profile.kind, demo=demo, drill=drill):
-            _refuse(db, demo=demo)
-        city = city or load_city(db)
-        if city is None:
-            from core.city.demo import build_demo_city
-            from core.demo_data import seed_demo_incidents
+            if not profile.labelled and new_kind is not None and empty:
+                service.execute(SetDatabaseKind(new_kind.value), SYSTEM)
+                notes.append(f"labelled the new database {new_kind.value}")
+                profile = read_profile(db)
+            if not _allowed(profile.kind, demo=demo, drill=drill):
+                _refuse(db, demo=demo)
+            city = city or load_city(db)
+            if city is None:
+                from core.city.demo import build_demo_city
+                from core.demo_data import seed_demo_incidents
 
-            city = build_demo_city(scale=city_scale)
-            store_city(service, city, source=f"demo:{city_scale}")
-            if demo_incidents:
-                from core.registry.demo import seed_demo_registry
+                city = build_demo_city(scale=city_scale)
+                store_city(service, city, source=f"demo:{city_scale}")
+                if demo_incidents:
+                    from core.registry.demo import seed_demo_registry
 
-                seed_demo_incidents(service, city)
-                # The open incidents' addresses get buildings (and a wheelchair user),
-                # so the console has a registry context to show for each.
-                seed_demo_registry(service, city, prefer=[
-                    i.address for i in service.state().incidents.values()])
-            notes.append(f"built the demo city {city.name}")
+                    seed_demo_incidents(service, city)
+                    # The open incidents' addresses get buildings (and a wheelchair
+                    # user), so the console has a registry context to show for each.
+                    seed_demo_registry(service, city, prefer=[
+                        i.address for i in service.state().incidents.values()])
+                notes.append(f"built the demo city {city.name}")
         if demo:
             ensure_demo_operator(service)
     return _Opened(city, notes)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsPolygonItem, QGraphicsRectItem
 from console.map.geometry import cell_outlines, road_segments
 from console.map.labels import LabelLayer
 from console.map.style import AGENCY_COLOURS, AGENCY_SYMBOLS, ROAD_CLASSES, Theme
+from console.vocabulary import place_name
 
 STATION_SIZE = 15.0
 CELL_LABEL_MIN_PX = 110.0  # a cell must be this wide on screen before its name shows
@@ -40,9 +41,8 @@ class CityLayers:
         self.areas = [(a.kind, self._add(QGraphicsPolygonItem(
             QPolygonF([QPointF(x, y) for x, y in a.points])), -5)) for a in areas]
         self.area_labels = self._add(LabelLayer(city.bounds, 0.0, point_size=9.0), -4)
-        self.area_labels.set_labels([
-            (sum(x for x, _ in a.points) / len(a.points),
-             sum(y for _, y in a.points) / len(a.points), a.name) for a in areas])
+        self._areas = areas
+        self._city = city
 
         segments = road_segments(city.roads, ROAD_CLASSES)
         self.road_segment_counts = {cls: segments[cls].count for cls in ROAD_CLASSES}
@@ -68,7 +68,7 @@ class CityLayers:
         # Station names from ~2 m a pixel, where they no longer pile onto each other.
         self.station_labels = self._add(LabelLayer(
             city.bounds, 0.45, point_size=8.0, bold=True, offset_px=(0.0, STATION_SIZE + 2)), 11)
-        self.station_labels.set_labels([(s.x, s.y, s.name) for s in self.stations])
+        self.name_places()
         # Units waiting at a station draw as one symbol: a count beside it says how many.
         self.station_counts = self._add(LabelLayer(
             city.bounds, 0.05, point_size=8.0, bold=True,
@@ -86,6 +86,17 @@ class CityLayers:
         item.setZValue(z)
         self._vb.addItem(item, ignoreBounds=True)
         return item
+
+    def name_places(self) -> None:
+        """Label the areas and stations in the current language (again on a change)."""
+        def name(text: str) -> str:
+            return place_name(self._city, text)
+
+        areas = self._areas
+        self.area_labels.set_labels([
+            (sum(x for x, _ in a.points) / len(a.points),
+             sum(y for _, y in a.points) / len(a.points), name(a.name)) for a in areas])
+        self.station_labels.set_labels([(s.x, s.y, name(s.name)) for s in self.stations])
 
     def apply_theme(self, t: Theme) -> None:
         """Colour every fixed layer as the theme says."""

@@ -11,27 +11,15 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 
+from console import palette
 from core.domain.kinds import Agency
 from core.domain.lifecycle import UnitStatus
 
 ROAD_CLASSES = ("motorway", "arterial", "collector", "local")
 
-STATUS_COLOURS: dict[UnitStatus, str] = {
-    UnitStatus.AVAILABLE: "#2fbf4a",  # green: free to send
-    UnitStatus.DISPATCHED: "#2f8cff",  # blue family: committed, moving
-    UnitStatus.EN_ROUTE: "#19c3dd",
-    UnitStatus.ON_SCENE: "#b04be0",  # purple: busy at an incident
-    UnitStatus.TRANSPORTING: "#e46fb4",
-    UnitStatus.OUT_OF_SERVICE: "#8a8f96",  # grey: not usable
-}
-
-PRIORITY_COLOURS: dict[int, str] = {
-    1: "#e5202e",  # red
-    2: "#ff8a00",  # orange
-    3: "#f2c500",  # yellow
-    4: "#8fa3b8",
-    5: "#b4bcc6",
-}
+# Statuses and priorities speak the console's one colour language (console.palette).
+STATUS_COLOURS = palette.STATUS_COLOURS
+PRIORITY_COLOURS = palette.PRIORITY_COLOURS
 
 PRIORITY_SIZES: dict[int, float] = {1: 22.0, 2: 18.0, 3: 15.0, 4: 13.0, 5: 12.0}
 

@@ -26,8 +26,9 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 
+from console import palette
 from console.vocabulary import format_duration, incident_status_label, incident_type_label
 from core.domain.model import Incident
 from core.domain.state import State
@@ -41,12 +42,17 @@ Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 INCIDENT_ROLE = Qt.ItemDataRole.UserRole + 2
 
-RESPONSE_COLOURS = {
-    ResponseState.WARNING: QColor("#f0a500"),
-    ResponseState.LATE: QColor("#d62828"),
-}
-PRIORITY_COLOURS = {1: QColor("#d62828"), 2: QColor("#f0a500")}
-LATE_TEXT = QColor("#ffffff")
+# The console's one colour language (console.palette): a priority is a filled chip with
+# its name written in it, a late timer a filled cell in bold, a warning one a filled cell.
+RESPONSE_COLOURS = {state: QColor(c) for state, c in palette.RESPONSE_COLOURS.items()
+                    if state is not ResponseState.ON_TIME}
+RESPONSE_TEXT = {state: QColor(palette.text_on(c.name())) for state, c in RESPONSE_COLOURS.items()}
+PRIORITY_COLOURS = {p: QColor(c) for p, c in palette.PRIORITY_COLOURS.items()}
+PRIORITY_TEXT = {p: QColor(palette.text_on(c)) for p, c in palette.PRIORITY_COLOURS.items()}
+LATE_TEXT = RESPONSE_TEXT[ResponseState.LATE]
+
+_BOLD = QFont()
+_BOLD.setBold(True)
 
 
 class Column(IntEnum):
@@ -127,14 +133,19 @@ class IncidentTableModel(QAbstractTableModel):
             return incident
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == Column.TIMER:
-                state = response_state(incident, self._now())
-                return LATE_TEXT if state is ResponseState.LATE else RESPONSE_COLOURS.get(state)
+                return RESPONSE_TEXT.get(response_state(incident, self._now()))
+            if column == Column.PRIORITY:
+                return PRIORITY_TEXT.get(incident.priority)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            # Late is a filled red cell: it must catch the eye across the room.
+            if column == Column.TIMER:
+                return RESPONSE_COLOURS.get(response_state(incident, self._now()))
             if column == Column.PRIORITY:
                 return PRIORITY_COLOURS.get(incident.priority)
-        if role == Qt.ItemDataRole.BackgroundRole and column == Column.TIMER:
-            # Late is a filled red cell: it must catch the eye across the room.
+            return None
+        if role == Qt.ItemDataRole.FontRole and column == Column.TIMER:
             if response_state(incident, self._now()) is ResponseState.LATE:
-                return RESPONSE_COLOURS[ResponseState.LATE]
+                return _BOLD
             return None
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.TIMER:
             return QCoreApplication.translate(

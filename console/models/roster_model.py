@@ -23,6 +23,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 
+from console import palette
+from console.palette_icons import status_icon
 from console.vocabulary import (
     agency_label,
     format_duration,
@@ -31,7 +33,6 @@ from console.vocabulary import (
     unit_status_label,
 )
 from core.domain.kinds import Agency
-from core.domain.lifecycle import UnitStatus
 from core.domain.model import Unit
 from core.domain.state import State
 from core.events import Event
@@ -40,14 +41,7 @@ from core.unit_times import StatusSince
 
 UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 10
 
-STATUS_COLOURS: dict[UnitStatus, str] = {
-    UnitStatus.AVAILABLE: "#2a9d55",
-    UnitStatus.DISPATCHED: "#f0a500",
-    UnitStatus.EN_ROUTE: "#e07a00",
-    UnitStatus.ON_SCENE: "#d62828",
-    UnitStatus.TRANSPORTING: "#7b3fb8",
-    UnitStatus.OUT_OF_SERVICE: "#6c757d",
-}
+STATUS_COLOURS = palette.STATUS_COLOURS  # the one colour language of the console
 
 
 class RosterColumn(IntEnum):
@@ -112,8 +106,10 @@ class RosterModel(QStandardItemModel):
     def __init__(self, state: State, station_names: Mapping[str, str],
                  now: Callable[[], datetime], parent: QObject | None = None,
                  time_zone: str = "UTC",
-                 status_since: Callable[[], dict] | None = None) -> None:
+                 status_since: Callable[[], dict] | None = None,
+                 place: Callable[[str], str] = str) -> None:
         super().__init__(parent)
+        self._place = place  # a station's name in the current language
         self._zone = time_zone
         self._since = StatusSince()
         self._state = state
@@ -121,6 +117,7 @@ class RosterModel(QStandardItemModel):
         self._now = now
         self._rows: dict[str, list[QStandardItem]] = {}
         self._agency_items: dict[str, QStandardItem] = {}
+        self._station_items: dict[str, QStandardItem] = {}
         self._counting: set[str] = set()
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
@@ -156,6 +153,7 @@ class RosterModel(QStandardItemModel):
         """Rebuild the tree from the state."""
         self.clear()
         self._rows.clear()
+        self._station_items.clear()
         self._agency_items.clear()
         self._counting.clear()
         self.setColumnCount(len(RosterColumn))
@@ -173,8 +171,9 @@ class RosterModel(QStandardItemModel):
             key = (unit.agency.value, unit.station)
             station = stations.get(key)
             if station is None:
-                station = self._group_item(self._station_names.get(unit.station, unit.station))
+                station = self._group_item(self._station_name(unit.station))
                 stations[key] = station
+                self._station_items[unit.station] = station
                 agency.appendRow([station] + [self._blank() for _ in range(len(RosterColumn) - 1)])
             row = [QStandardItem() for _ in RosterColumn]
             for item in row:
@@ -183,6 +182,9 @@ class RosterModel(QStandardItemModel):
             self._rows[unit.id] = row
             station.appendRow(row)
             self._update(unit)
+
+    def _station_name(self, code: str) -> str:
+        return self._place(self._station_names.get(code, code))
 
     @staticmethod
     def _group_item(text: str) -> QStandardItem:
@@ -203,8 +205,9 @@ class RosterModel(QStandardItemModel):
 
     def _set_headers(self) -> None:
         labels = [QCoreApplication.translate("RosterModel", h) for h in HEADERS]
-        # Report times are the centre's local time: say which, as everywhere.
-        labels[RosterColumn.REPORT] += f" ({offset_text(to_local(self._now(), self._zone))})"
+        # Report times are the centre's local time: say which, as everywhere (on a second
+        # line, so the column stays as narrow as its times).
+        labels[RosterColumn.REPORT] += f"\n{offset_text(to_local(self._now(), self._zone))}"
         self.setHorizontalHeaderLabels(labels)
 
     def group_rows(self) -> list[tuple[int, object]]:
@@ -232,9 +235,11 @@ class RosterModel(QStandardItemModel):
         row[RosterColumn.KIND].setText(unit_kind_label(unit.kind))
         status = row[RosterColumn.STATUS]
         status.setText(unit_status_label(unit.status))
-        colour = QColor(STATUS_COLOURS.get(unit.status, "#6c757d"))
-        status.setBackground(QBrush(colour))
-        status.setForeground(QBrush(QColor("white")))
+        # The mark is the cue besides colour (the same one the map's legend shows).
+        status.setIcon(status_icon(unit.status))
+        colour = palette.status_colour(unit.status)
+        status.setBackground(QBrush(QColor(colour)))
+        status.setForeground(QBrush(QColor(palette.text_on(colour))))
         incident = self._state.incidents.get(unit.incident_id or "")
         row[RosterColumn.TASK].setText(
             f"{incident.id} {incident_type_label(incident.type)}" if incident else "")
@@ -302,6 +307,8 @@ class RosterModel(QStandardItemModel):
         self._set_headers()
         for code, item in self._agency_items.items():
             item.setText(agency_label(code))
+        for code, item in self._station_items.items():
+            item.setText(self._station_name(code))
         for unit_id in self._rows:
             unit = self._state.units.get(unit_id)
             if unit is not None:

@@ -21,7 +21,6 @@ from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -29,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console import palette
 from console.bridge import Selection
+from console.column_fit import ColumnFitter
 from console.command_runner import CommandRunner
 from console.vocabulary import (
     AddressLabels,
@@ -118,9 +119,11 @@ class DispatchPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 60), (1, 88), (2, 96), (3, 62)):
-            self.table.setColumnWidth(col, width)
+        # The reason takes what is left and wraps: it is why a unit is proposed, and must
+        # be read whole.
+        self.table.setWordWrap(True)
+        self._fitter = ColumnFitter(self.table, stretch=4, stretch_min=150,
+                                    samples={3: "88 min 88 s"}, optional=(1, 2))
         self.message = QLabel(objectName="dispatchMessage")
         self.message.setWordWrap(True)
         self.select_recommended = QPushButton(objectName="selectRecommendedButton")
@@ -261,7 +264,7 @@ class DispatchPanel(QWidget):
                 item.setData(line.unit_id, Qt.ItemDataRole.UserRole)
                 if not line.unit_id:  # an unfilled need: shown, never assignable
                     item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                    item.setForeground(QColor("#d62828"))
+                    item.setForeground(QColor(palette.PRIORITY_COLOURS[1]))  # unmet: red
             self.model.appendRow(items)
         self._on_selection_changed()
 

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QTableView,
     QVBoxLayout,
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.bridge import Selection
+from console.column_fit import ColumnFitter
 from console.models.incident_sort_proxy import IncidentSortProxy
 from console.models.incident_table_model import Column, IncidentTableModel
 from console.panels.incident_actions import IncidentActions
@@ -69,12 +69,13 @@ class IncidentQueue(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_context_menu)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in ((Column.ID, 84), (Column.PRIORITY, 56), (Column.TYPE, 125),
-                           (Column.TIMER, 68), (Column.STATUS, 76), (Column.ADDRESS, 150),
-                           (Column.CELL, 96)):
-            self.table.setColumnWidth(col, width)
+        # Every column as wide as its header and values need, in either language; the
+        # address takes what is left (elided, whole in the tooltip). A narrow queue hides
+        # the units, then the grid cell (both in the dispatch panel's heading) rather
+        # than cut them off.
+        self._fitter = ColumnFitter(self.table, stretch=Column.ADDRESS, stretch_min=110,
+                                    samples={Column.TIMER: "88:88:88"},
+                                    optional=(Column.UNITS, Column.CELL))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMenu, QTreeView, QVBoxLayout, QWidget
 
 from console.bridge import Selection
+from console.column_fit import ColumnFitter
 from console.command_runner import CommandRunner
 from console.models.roster_model import UNIT_ID_ROLE, RosterColumn, RosterModel
 from console.vocabulary import fill, unit_status_label
@@ -37,11 +38,13 @@ class ResourceRoster(QWidget):
         self.tree.setAlternatingRowColors(True)
         self._on_model_reset()
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        for col, width in ((RosterColumn.UNIT, 110), (RosterColumn.KIND, 100),
-                           (RosterColumn.STATUS, 82), (RosterColumn.IN_STATUS, 70),
-                           (RosterColumn.TASK, 140),
-                           (RosterColumn.ETA, 60)):
-            self.tree.setColumnWidth(col, width)
+        # Fitted to headers and values in either language; the task takes what is left
+        # (elided, whole in the tooltip); a narrow roster hides the kind (the call sign
+        # says it too) rather than cut it off.
+        self._fitter = ColumnFitter(self.tree, stretch=RosterColumn.TASK, stretch_min=100,
+                                    samples={RosterColumn.ETA: "88:88", RosterColumn.IN_STATUS: "88:88",
+                                             RosterColumn.REPORT: "88:88:88"},
+                                    optional=(RosterColumn.KIND,))
         self.notice = QLabel(objectName="rosterNotice")
         self.notice.setWordWrap(True)
         self.notice.setVisible(False)

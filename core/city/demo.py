@@ -30,8 +30,11 @@ from core.city.model import (
     UnitSpec,
 )
 from core.city.names import (
+    AREA_NAMES_ZH,
+    DEMO_PEOPLE_ZH,
     DISTRICT_NAMES,
     STREET_NAMES,
+    STREET_NAMES_ZH,
     community_names,
     person_name,
     pick_names,
@@ -106,7 +109,8 @@ def build_demo_city(seed: int = 2026, scale: str = "full") -> City:
     net = build_roads(sc.lattice, sc.spacing_m, roads_rng)
     districts, streets, communities, cell_grid = _admin(net, sc, admin_rng)
     cells = {c.code: c for row in cell_grid for c in row}
-    stations = _stations(net, sc, streets, cells, station_rng)
+    names_zh: dict[str, str] = {}
+    stations = _stations(net, sc, streets, cells, station_rng, names_zh)
     units = _units(sc, stations, cells, communities, streets, unit_rng)
     addresses = _addresses(net, sc, cell_grid, address_rng)
     return City(
@@ -121,6 +125,9 @@ def build_demo_city(seed: int = 2026, scale: str = "full") -> City:
         addresses=addresses,
         areas=tuple(net.areas),
         road_names_zh=net.road_names_zh,
+        names_zh={**names_zh, **AREA_NAMES_ZH, **DEMO_PEOPLE_ZH,
+                  f"Qinghe ({scale} demo, seed {seed})":
+                  f"清河（{'完整' if scale == 'full' else '小型'}演示城市，种子 {seed}）"},
         reference=DEMO_REFERENCE,
         time_zone=DEMO_TIME_ZONE,
         source=CitySource.demo(scale, seed),
@@ -196,10 +203,11 @@ def _road_at(net: DemoRoads, node: int) -> str:
 
 def _stations(
     net: DemoRoads, sc: _Scale, streets: dict[str, Street], cells: dict[str, GridCell],
-    rng: np.random.Generator,
+    rng: np.random.Generator, names_zh: dict[str, str],
 ) -> dict[str, Station]:
     """Fire, EMS and rescue spread over the city; a police station and a community
-    service centre in every street, each snapped to a road node off the expressway."""
+    service centre in every street, each snapped to a road node off the expressway.
+    The Chinese of each station's name goes into `names_zh`."""
     ids = np.flatnonzero(net.access)
     tree = cKDTree(np.column_stack([net.node_x[ids], net.node_y[ids]]))
     used: set[int] = set()
@@ -232,18 +240,25 @@ def _stations(
 
     out: dict[str, Station] = {}
 
-    def add(code: str, label: str, agency: Agency, x: float, y: float) -> None:
+    def add(code: str, label: str, agency: Agency, x: float, y: float,
+            label_zh: str = "", short_zh: str = "") -> None:
         node = snap(x, y)
         nx_, ny_ = float(net.node_x[node]), float(net.node_y[node])
-        name = label.format(road=_road_at(net, node))
+        road = _road_at(net, node)
+        name = label.format(road=road)
         out[code] = Station(code, name, agency, nx_, ny_, node)
+        road_zh = net.road_names_zh.get(road)
+        if label_zh and (road_zh or "{road}" not in label_zh):
+            names_zh[name] = label_zh.format(road=road_zh, short=short_zh)
 
     for k, (x, y) in enumerate(spread(sc.fire_stations)):
-        add(f"FS{k + 1:02d}", f"Fire Station {k + 1} ({{road}})", Agency.FIRE, x, y)
+        add(f"FS{k + 1:02d}", f"Fire Station {k + 1} ({{road}})", Agency.FIRE, x, y,
+            f"消防{k + 1}站（{{road}}）")
     for k, (x, y) in enumerate(spread(sc.ems_posts)):
-        add(f"EM{k + 1:02d}", "{road} Ambulance Post", Agency.EMS, x, y)
+        add(f"EM{k + 1:02d}", "{road} Ambulance Post", Agency.EMS, x, y, "{road}急救站")
     for k, (x, y) in enumerate(spread(sc.rescue_bases)):
-        add(f"RB{k + 1:02d}", f"Rescue Base {k + 1} ({{road}})", Agency.RESCUE, x, y)
+        add(f"RB{k + 1:02d}", f"Rescue Base {k + 1} ({{road}})", Agency.RESCUE, x, y,
+            f"救援基地{k + 1}（{{road}}）")
     extent: dict[str, list[float]] = {}
     for c in cells.values():
         s = c.community_code.rsplit("-", 1)[0]
@@ -254,9 +269,11 @@ def _stations(
         short = s.name.removesuffix(" Subdistrict")
         px = x0 + (x1 - x0) * rng.uniform(0.25, 0.75)
         py = y0 + (y1 - y0) * rng.uniform(0.25, 0.75)
-        add(f"PS{k + 1:02d}", f"{short} Police Station", Agency.POLICE, px, py)
+        short_zh = _street_zh(short)
+        add(f"PS{k + 1:02d}", f"{short} Police Station", Agency.POLICE, px, py,
+            "{short}派出所" if short_zh else "", short_zh)
         add(f"CC{k + 1:02d}", f"{short} Community Service Centre", Agency.COMMUNITY,
-            (x0 + x1) / 2, (y0 + y1) / 2)
+            (x0 + x1) / 2, (y0 + y1) / 2, "{short}社区服务中心" if short_zh else "", short_zh)
     return out
 
 
@@ -332,3 +349,13 @@ def _addresses(
                 grid[jl[k]][il[k]].code)
         for k in order
     )
+
+
+def _street_zh(short: str) -> str:
+    """The Chinese of a street's short name ("Dongmen 2" is "东门二"), or ""."""
+    stem, _, number = short.partition(" ")
+    zh = STREET_NAMES_ZH.get(stem, "")
+    if zh and number:
+        digits = "零一二三四五六七八九"
+        zh += "".join(digits[int(c)] for c in number if c.isdigit())
+    return zh

@@ -174,6 +174,9 @@ class City:
     areas: tuple[Area, ...] = ()
     # Optional Chinese name of each road, keyed by the English name.
     road_names_zh: dict[str, str] = field(default_factory=dict)
+    # Optional Chinese of the city's other names (stations, rivers and parks, the city
+    # itself), keyed by the English name: what a console in Chinese shows.
+    names_zh: dict[str, str] = field(default_factory=dict)
     # Where local (0, 0) is on the earth; None for a city saved before Beacon knew.
     reference: GeoReference | None = None
     # The IANA time zone of the centre that serves the city: what people are shown.

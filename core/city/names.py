@@ -67,6 +67,17 @@ STREET_NAMES: tuple[str, ...] = (
     "Dongmen", "Ximen", "Nanhu", "Beiyuan", "Chengguan", "Wanshou", "Shuangqiao",
     "Qingshan", "Baisha", "Huangpu", "Longtan", "Jiangbei",
 )
+STREET_NAMES_ZH: dict[str, str] = {
+    "Dongmen": "东门", "Ximen": "西门", "Nanhu": "南湖", "Beiyuan": "北苑",
+    "Chengguan": "城关", "Wanshou": "万寿", "Shuangqiao": "双桥", "Qingshan": "青山",
+    "Baisha": "白沙", "Huangpu": "黄埔", "Longtan": "龙潭", "Jiangbei": "江北",
+}
+
+# The Chinese of the demo city's named areas (`core.city.demo_roads`).
+AREA_NAMES_ZH: dict[str, str] = {"People's Park": "人民公园", "Qingshui River": "清水河"}
+# The demo's own operator (core.centre.ensure_demo_operator), named with the demo city so
+# a console in Chinese names it in Chinese too.
+DEMO_PEOPLE_ZH: dict[str, str] = {"Demo Dispatcher": "演示调度员"}
 
 # Districts by quadrant of the city, in the order south-west, south-east, north-west,
 # north-east (row-major from the south-west origin).

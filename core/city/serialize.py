@@ -19,8 +19,12 @@ tables and referred to by index. Only the conventional node and edge attributes 
  "cells": [{code, name, community_code, x0, y0, x1, y1, worker_unit_code}],
  "stations": [{code, name, agency, x, y, node}], "units": [{code, name, kind, station_code}],
  "addresses": {"text", "road", "number", "x", "y", "node", "cell_code"},
- "areas": [{code, name, kind, points}], "road_names_zh": {english: chinese}}
+ "areas": [{code, name, kind, points}], "road_names_zh": {english: chinese},
+ "names_zh": {english: chinese}}
 ```
+
+`names_zh` (the Chinese of station, area and city names) is optional: a document
+without it loads, and its names are shown as stored.
 
 Version 1 (Beacon before the coordinate reference) lacked `reference`, `time_zone`,
 `source` and `size`; `upgrade_document` brings such a document to version 2 when it is
@@ -120,7 +124,17 @@ def city_to_dict(city: City) -> dict[str, Any]:
             for a in city.areas
         ],
         "road_names_zh": dict(city.road_names_zh),
+        "names_zh": dict(city.names_zh),
     }
+
+
+def _names(value: object) -> dict[str, str]:
+    """The `names_zh` table, checked: a document from outside may hold anything."""
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ValidationError("city document: 'names_zh' must map names to names (text to "
+                              "text)", "names_zh")
+    return dict(value)
 
 
 def _records(d: dict[str, Any], key: str, make: Callable[[dict[str, Any]], T]) -> list[T]:
@@ -201,6 +215,7 @@ def city_from_dict(d: dict[str, Any], *, stored_source: str = "") -> City:
                            tuple((float(p[0]), float(p[1])) for p in r["points"])),
         )),
         road_names_zh=dict(d.get("road_names_zh", {})),
+        names_zh=_names(d.get("names_zh", {})),
         reference=reference,
         time_zone=time_zone,
         source=source,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from contextlib import nullcontext
 
 from core.cli.common import add_db_argument, existing_file, open_db
 
@@ -64,7 +65,7 @@ def _refuse_if_served(db) -> None:  # noqa: ANN001 - Database
 def run_demo(args: argparse.Namespace) -> int:
     from core.centre import store_city
     from core.city.demo import build_demo_city
-    from core.demo_data import seed_demo_incidents
+    from core.demo_data import demo_history, seed_demo_incidents
     from core.service import CommandService
 
     db = open_db(args.db)
@@ -72,9 +73,12 @@ def run_demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     city = build_demo_city(seed=args.seed, scale="small" if args.small else "full")
     service = CommandService(db)
-    store_city(service, city, source=f"demo:{'small' if args.small else 'full'}:{args.seed}")
-    if args.incidents:
-        seed_demo_incidents(service, city)
+    # With incidents, the city and the hour of history before now are stamped in that
+    # hour (core.demo_data.demo_history), so the log's times run forward.
+    with demo_history(service) if args.incidents else nullcontext():
+        store_city(service, city, source=f"demo:{'small' if args.small else 'full'}:{args.seed}")
+        if args.incidents:
+            seed_demo_incidents(service, city)
     registry = ""
     if args.registry:
         from core.registry.demo import seed_demo_registry

@@ -20,7 +20,7 @@ from core.auth import Actor
 from core.city.model import City
 from core.city.names import person_name
 from core.clock import SimulatedClock
-from core.commands import AssignUnits, ChangeUnitStatus, CreateIncident
+from core.commands import AssignUnits, AttachCall, ChangeUnitStatus, CreateIncident
 from core.dispatch.allocate import AllocationPolicy, IncidentNeed
 from core.dispatch.needs import unfilled_needs
 from core.dispatch.recommend import UnitState
@@ -32,6 +32,7 @@ from core.drill.exercise import begin_exercise
 from core.drill.field_sim import FieldSimulator, FieldTiming
 from core.drill.scenario import Inject, Scenario, place_calls
 from core.drill.score import DrillScore, score_drill
+from core.duplicates import likely_duplicates
 from core.errors import UserError, ValidationError
 from core.events import Event
 from core.locate import Location, point_location
@@ -77,6 +78,7 @@ class DrillEngine:
         self._unsubscribe: Callable[[], None] | None = None
         self.incident_ids: list[str] = []
         self.problems: list[str] = []  # injects that could not be carried out, and why
+        self.attached_calls = 0  # random calls about an open incident, attached to it
 
     # -- life cycle -----------------------------------------------------------------
 
@@ -189,14 +191,36 @@ class DrillEngine:
             return
         types, weights = zip(*self.scenario.call_mix.items(), strict=True)
         type_code = self._rng.choices(types, weights)[0]
-        address = self._rng.choice(self.city.addresses)
+        address = self._random_address()
+        caller = f"{person_name(self._names)} (drill caller)"
+        description = f"{INCIDENT_TYPES[type_code].label} (drill)"
         try:
-            self._call({"type": type_code, "address": address.text,
-                        "caller": f"{person_name(self._names)} (drill caller)",
-                        "description": f"{INCIDENT_TYPES[type_code].label} (drill)"})
+            # What the call form warns a call-taker of, the drill's call-taker heeds: a
+            # call about an open incident near by is attached to it, not opened again.
+            duplicates = likely_duplicates(self.state, type_code, address.x, address.y,
+                                           self.clock.now())
+            if duplicates:
+                self.service.execute(AttachCall(duplicates[0].incident.id, caller_name=caller,
+                                                description=description), self.caller)
+                self.attached_calls += 1
+            else:
+                self._call({"type": type_code, "address": address.text, "caller": caller,
+                            "description": description})
         except (UserError, ValidationError) as exc:
             self.problems.append(f"random call: {exc}")
         self._schedule_random_call()
+
+    def _random_address(self, tries: int = 5):  # noqa: ANN202 - core.city.model.Address
+        """A random address, preferring one where no incident is open: a second, unrelated
+        emergency at the very address of an open one is rare in life and confusing in a
+        drill. (A related call near by still comes, and is attached: see `_random_call`.)"""
+        busy = {i.address for i in self.state.open_incidents()}
+        address = self._rng.choice(self.city.addresses)
+        for _ in range(tries):
+            if address.text not in busy:
+                break
+            address = self._rng.choice(self.city.addresses)
+        return address
 
     # -- automatic dispatch -----------------------------------------------------------
 

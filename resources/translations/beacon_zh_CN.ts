@@ -191,17 +191,27 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../console/status.py" line="38"/>
+        <location filename="../../console/status.py" line="19"/>
+        <source>Demo shift</source>
+        <translation>演示班次</translation>
+    </message>
+    <message>
+        <location filename="../../console/status.py" line="20"/>
+        <source>Morning rush</source>
+        <translation>早高峰</translation>
+    </message>
+    <message>
+        <location filename="../../console/status.py" line="43"/>
         <source>Mode banner</source>
         <translation>模式提示条</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="45"/>
+        <location filename="../../console/status.py" line="50"/>
         <source>DEMO: not a real emergency. Signed in automatically as &apos;%1&apos;; not for real operations.</source>
         <translation>演示模式：非真实警情。已自动以“%1”身份登录，不得用于实战。</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="49"/>
+        <location filename="../../console/status.py" line="57"/>
         <source>DRILL: exercise only, not a real emergency. %1</source>
         <translation>演练模式：仅供演练，非真实警情。%1</translation>
     </message>
@@ -544,7 +554,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../console/dashboard.py" line="175"/>
+        <location filename="../../console/dashboard.py" line="193"/>
         <source>Open incidents by priority</source>
         <translation>按优先级统计的未结事件</translation>
     </message>
@@ -553,62 +563,67 @@
         <translation type="vanished">未结</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="179"/>
+        <location filename="../../console/dashboard.py" line="195"/>
+        <source>time (%1)</source>
+        <translation>时间（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../console/dashboard.py" line="199"/>
         <source>Response times (call to first on scene)</source>
         <translation>响应时间（接警至首支力量到场）</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="180"/>
+        <location filename="../../console/dashboard.py" line="200"/>
         <source>minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="181"/>
+        <location filename="../../console/dashboard.py" line="201"/>
         <source>Incidents</source>
         <translation>事件数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="183"/>
+        <location filename="../../console/dashboard.py" line="203"/>
         <source>within standard</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="184"/>
+        <location filename="../../console/dashboard.py" line="204"/>
         <source>late</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="185"/>
+        <location filename="../../console/dashboard.py" line="205"/>
         <source>Units by status</source>
         <translation>力量状态分布</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="186"/>
+        <location filename="../../console/dashboard.py" line="206"/>
         <source>Units</source>
         <translation>力量数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="189"/>
+        <location filename="../../console/dashboard.py" line="209"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="193"/>
+        <location filename="../../console/dashboard.py" line="213"/>
         <source>Response times for</source>
         <translation>响应时间统计范围</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="322"/>
+        <location filename="../../console/dashboard.py" line="342"/>
         <source>standard %1 min</source>
         <translation>标准 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="325"/>
+        <location filename="../../console/dashboard.py" line="345"/>
         <source>no unit on scene yet</source>
         <translation>尚无力量到场</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="328"/>
+        <location filename="../../console/dashboard.py" line="348"/>
         <source>%1 incidents, %2% within standard, median %3 min, 90%: %4 min</source>
         <translation>%1 起事件，%2% 达标，中位数 %3 分钟，90% 分位 %4 分钟</translation>
     </message>
@@ -616,112 +631,112 @@
 <context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="154"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="157"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="154"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="157"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="154"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="157"/>
         <source>Needed for</source>
         <translation>承担任务</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="154"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="157"/>
         <source>ETA</source>
         <translation>预计到达</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="155"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="158"/>
         <source>Reason</source>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="156"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
         <source>Select recommended</source>
         <translation>选中推荐力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="157"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
         <source>Assign the selected units to the incident (Ctrl+D)</source>
         <translation>将选中的力量调派到该事件（Ctrl+D）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="181"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="184"/>
         <source>Select an incident in the queue to see which units to send.</source>
         <translation>在事件队列中选择一个事件，即可查看应调派的力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="189"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="192"/>
         <source>call at %1</source>
         <translation>接警于 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="192"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="195"/>
         <source>Assigned: %1</source>
         <translation>已调派：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="193"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="196"/>
         <source>No unit assigned yet.</source>
         <translation>尚未调派任何力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="217"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="220"/>
         <source>Finding the nearest units…</source>
         <translation>正在查找最近的力量…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="225"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="228"/>
         <source>Could not rank units: %1</source>
         <translation>无法排序力量：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="229"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="232"/>
         <source>Every need of this incident is covered; no unit to add.</source>
         <translation>该事件所需力量均已到位，无需增派。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="241"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="244"/>
         <source>no available unit for %1</source>
         <translation>无可用力量承担%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="243"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="246"/>
         <source>send: nearest for %1, %2</source>
         <translation>派出：%1 最近力量，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="244"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="247"/>
         <source>alternate for %1, %2</source>
         <translation>备选：%1，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="283"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="286"/>
         <source>Assign %1 units</source>
         <translation>调派 %1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="284"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="287"/>
         <source>Assign 1 unit</source>
         <translation>调派 1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="297"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="300"/>
         <source>Nothing to assign: select an incident and units.</source>
         <translation>没有可调派的力量：请先选择事件和力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="304"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="307"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="307"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="310"/>
         <source>Assigned %1 to %2</source>
         <translation>已将 %1 调派至 %2</translation>
     </message>
@@ -985,57 +1000,57 @@
 <context>
     <name>IncidentQueue</name>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="115"/>
+        <location filename="../../console/panels/incident_queue.py" line="116"/>
         <source>Open incidents</source>
         <translation>未结事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="116"/>
+        <location filename="../../console/panels/incident_queue.py" line="117"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="119"/>
+        <location filename="../../console/panels/incident_queue.py" line="120"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="122"/>
+        <location filename="../../console/panels/incident_queue.py" line="123"/>
         <source>All agencies</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="125"/>
+        <location filename="../../console/panels/incident_queue.py" line="126"/>
         <source>Grid cell</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="126"/>
+        <location filename="../../console/panels/incident_queue.py" line="127"/>
         <source>Search address, caller, id…</source>
         <translation>搜索地址、报警人、编号…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="127"/>
+        <location filename="../../console/panels/incident_queue.py" line="128"/>
         <source>Filter by status</source>
         <translation>按状态筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="128"/>
+        <location filename="../../console/panels/incident_queue.py" line="129"/>
         <source>Filter by incident type</source>
         <translation>按事件类型筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="129"/>
+        <location filename="../../console/panels/incident_queue.py" line="130"/>
         <source>Filter by agency</source>
         <translation>按部门筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="130"/>
+        <location filename="../../console/panels/incident_queue.py" line="131"/>
         <source>Filter by grid cell code</source>
         <translation>按网格编号筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="131"/>
+        <location filename="../../console/panels/incident_queue.py" line="132"/>
         <source>Search the queue</source>
         <translation>在队列中搜索</translation>
     </message>
@@ -1043,47 +1058,47 @@
 <context>
     <name>IncidentTableModel</name>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="66"/>
+        <location filename="../../console/models/incident_table_model.py" line="72"/>
         <source>Incident</source>
         <translation>事件编号</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="67"/>
+        <location filename="../../console/models/incident_table_model.py" line="73"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="68"/>
+        <location filename="../../console/models/incident_table_model.py" line="74"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="70"/>
+        <location filename="../../console/models/incident_table_model.py" line="76"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="71"/>
+        <location filename="../../console/models/incident_table_model.py" line="77"/>
         <source>Grid cell</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="72"/>
+        <location filename="../../console/models/incident_table_model.py" line="78"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="73"/>
+        <location filename="../../console/models/incident_table_model.py" line="79"/>
         <source>Units</source>
         <translation>已派力量</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="69"/>
+        <location filename="../../console/models/incident_table_model.py" line="75"/>
         <source>Since call</source>
         <translation>接警计时</translation>
     </message>
     <message>
-        <location filename="../../console/models/incident_table_model.py" line="140"/>
+        <location filename="../../console/models/incident_table_model.py" line="151"/>
         <source>Time from the call to the first unit on scene</source>
         <translation>从接警到首支力量到场的时间</translation>
     </message>
@@ -1440,57 +1455,57 @@
         <translation>事件记录</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="372"/>
+        <location filename="../../console/main_window.py" line="375"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="376"/>
+        <location filename="../../console/main_window.py" line="379"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="391"/>
+        <location filename="../../console/main_window.py" line="394"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="422"/>
+        <location filename="../../console/main_window.py" line="425"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="426"/>
+        <location filename="../../console/main_window.py" line="429"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="426"/>
+        <location filename="../../console/main_window.py" line="429"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="427"/>
+        <location filename="../../console/main_window.py" line="430"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="427"/>
+        <location filename="../../console/main_window.py" line="430"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="428"/>
+        <location filename="../../console/main_window.py" line="431"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="428"/>
+        <location filename="../../console/main_window.py" line="431"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="431"/>
+        <location filename="../../console/main_window.py" line="434"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
@@ -1508,64 +1523,64 @@
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="274"/>
+        <location filename="../../console/map_view.py" line="276"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="274"/>
+        <location filename="../../console/map_view.py" line="276"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="275"/>
+        <location filename="../../console/map_view.py" line="277"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="276"/>
+        <location filename="../../console/map_view.py" line="278"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="276"/>
+        <location filename="../../console/map_view.py" line="278"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="277"/>
-        <location filename="../../console/map_view.py" line="304"/>
+        <location filename="../../console/map_view.py" line="279"/>
+        <location filename="../../console/map_view.py" line="306"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="277"/>
-        <location filename="../../console/map_view.py" line="305"/>
+        <location filename="../../console/map_view.py" line="279"/>
+        <location filename="../../console/map_view.py" line="307"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="280"/>
+        <location filename="../../console/map_view.py" line="282"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="281"/>
+        <location filename="../../console/map_view.py" line="283"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="282"/>
+        <location filename="../../console/map_view.py" line="284"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="283"/>
+        <location filename="../../console/map_view.py" line="285"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="306"/>
+        <location filename="../../console/map_view.py" line="308"/>
         <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
@@ -1790,32 +1805,32 @@
 <context>
     <name>ResourceRoster</name>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="70"/>
+        <location filename="../../console/panels/resource_roster.py" line="73"/>
         <source>Right-click a unit, or press Ctrl+U, to change its status</source>
         <translation>右键单击力量或按 Ctrl+U 可更改其状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="109"/>
+        <location filename="../../console/panels/resource_roster.py" line="112"/>
         <source>Change status of %1</source>
         <translation>更改 %1 的状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="125"/>
+        <location filename="../../console/panels/resource_roster.py" line="128"/>
         <source>Select a unit in the roster first.</source>
         <translation>请先在名册中选择一支力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="146"/>
+        <location filename="../../console/panels/resource_roster.py" line="149"/>
         <source>Refused: %1 is %2 and cannot become %3. Allowed: %4.</source>
         <translation>被拒绝：%1 当前为“%2”，不能变为“%3”。允许的状态：%4。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="150"/>
+        <location filename="../../console/panels/resource_roster.py" line="153"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="154"/>
+        <location filename="../../console/panels/resource_roster.py" line="157"/>
         <source>%1 is now %2</source>
         <translation>%1 现为“%2”</translation>
     </message>
@@ -1823,57 +1838,57 @@
 <context>
     <name>RosterModel</name>
     <message>
-        <location filename="../../console/models/roster_model.py" line="65"/>
+        <location filename="../../console/models/roster_model.py" line="59"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="65"/>
+        <location filename="../../console/models/roster_model.py" line="59"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="66"/>
+        <location filename="../../console/models/roster_model.py" line="60"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="67"/>
+        <location filename="../../console/models/roster_model.py" line="61"/>
         <source>In status</source>
         <translation>状态持续</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="68"/>
+        <location filename="../../console/models/roster_model.py" line="62"/>
         <source>Task</source>
         <translation>当前任务</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="69"/>
+        <location filename="../../console/models/roster_model.py" line="63"/>
         <source>ETA</source>
         <translation>预计到达</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="70"/>
+        <location filename="../../console/models/roster_model.py" line="64"/>
         <source>Last report</source>
         <translation>最后定位</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="80"/>
+        <location filename="../../console/models/roster_model.py" line="74"/>
         <source>&lt;1 min</source>
         <translation>不到 1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="82"/>
+        <location filename="../../console/models/roster_model.py" line="76"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="83"/>
+        <location filename="../../console/models/roster_model.py" line="77"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="262"/>
+        <location filename="../../console/models/roster_model.py" line="267"/>
         <source>due</source>
         <translation>应已到达</translation>
     </message>
@@ -1922,57 +1937,57 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../console/status.py" line="87"/>
+        <location filename="../../console/status.py" line="97"/>
         <source>Operator: %1</source>
         <translation>值班员：%1</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="90"/>
+        <location filename="../../console/status.py" line="100"/>
         <source>hub %1: no token (BEACON_HUB_TOKEN)</source>
         <translation>枢纽 %1：缺少令牌（BEACON_HUB_TOKEN）</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="91"/>
+        <location filename="../../console/status.py" line="101"/>
         <source>hub %1: connecting…</source>
         <translation>枢纽 %1：正在连接…</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="92"/>
+        <location filename="../../console/status.py" line="102"/>
         <source>hub %1: connected</source>
         <translation>枢纽 %1：已连接</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="93"/>
+        <location filename="../../console/status.py" line="103"/>
         <source>hub %1: connection lost, retrying</source>
         <translation>枢纽 %1：连接中断，正在重试</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="94"/>
+        <location filename="../../console/status.py" line="104"/>
         <source>hub %1: refused</source>
         <translation>枢纽 %1：被拒绝</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="95"/>
+        <location filename="../../console/status.py" line="105"/>
         <source>hub %1: not connected</source>
         <translation>枢纽 %1：未连接</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="101"/>
+        <location filename="../../console/status.py" line="111"/>
         <source>The point under the mouse on the map</source>
         <translation>鼠标所指的地图位置</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="118"/>
+        <location filename="../../console/status.py" line="128"/>
         <source>x %1 m, y %2 m</source>
         <translation>x %1 米，y %2 米</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="89"/>
+        <location filename="../../console/status.py" line="99"/>
         <source>offline: no hub</source>
         <translation>离线：未连接枢纽</translation>
     </message>
     <message>
-        <location filename="../../console/status.py" line="99"/>
+        <location filename="../../console/status.py" line="109"/>
         <source>Link to the hub that keeps workstations and field teams in sync</source>
         <translation>与枢纽的连接，用于同步各席位和外勤队伍</translation>
     </message>

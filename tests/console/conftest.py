@@ -66,14 +66,15 @@ def make_window(qtbot, qapp, centre: Centre, settings_path: Path):  # noqa: ANN0
     switcher.switch("en")
     made = []
 
-    def make(language: str = "en", at_start: bool = False) -> MainWindow:
+    def make(language: str = "en", at_start: bool = False,
+             size: tuple[int, int] = (1600, 1000)) -> MainWindow:
         """A window in `language`: chosen before it is built (`at_start`, as --lang
         does) or switched to at run time, as the Language menu does."""
         if at_start:
             switcher.switch(language)
         settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
         window = MainWindow(centre, EventBridge(centre.service.bus), Selection(), settings,
-                            switcher)
+                            switcher, size=size)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
