@@ -42,7 +42,8 @@ class ResourceRoster(QWidget):
         # (elided, whole in the tooltip); a narrow roster hides the kind (the call sign
         # says it too) rather than cut it off.
         self._fitter = ColumnFitter(self.tree, stretch=RosterColumn.TASK, stretch_min=100,
-                                    samples={RosterColumn.ETA: "88:88", RosterColumn.IN_STATUS: "88:88",
+                                    samples={RosterColumn.ETA: "88:88",
+                                             RosterColumn.IN_STATUS: "88:88",
                                              RosterColumn.REPORT: "88:88:88"},
                                     optional=(RosterColumn.KIND,))
         self.notice = QLabel(objectName="rosterNotice")
