@@ -41,9 +41,13 @@ def _palette(name: str) -> QPalette:
 def apply_theme(app: QApplication, name: str) -> str:
     """Apply theme `name` ("light" or "dark") to the whole application; returns it."""
     name = name if name in THEMES else "light"
-    style = QStyleFactory.create("Fusion")
-    if style is not None:
-        app.setStyle(style)
+    # Set the style once: replacing it deletes the old QStyle under every live widget
+    # (a theme switch with panels busy crashed in a test run); the palette and the
+    # style sheet are what a theme changes.
+    if app.style().name().lower() != "fusion":
+        style = QStyleFactory.create("Fusion")
+        if style is not None:
+            app.setStyle(style)
     app.setPalette(_palette(name))
     common = (THEMES_DIR / "common.qss").read_text(encoding="utf-8")
     own = (THEMES_DIR / f"{name}.qss").read_text(encoding="utf-8")
