@@ -79,6 +79,14 @@ EVENT_TYPES: dict[str, EventType] = _types(
     EventType("unit_status_changed", 1, "a unit's status changed"),
     EventType("unit_position_reported", 1, "a unit reported where it is"),
     EventType("message_sent", 1, "a text message to or from a unit"),
+    # Cameras (URLs masked: credentials stay in the secrets store) and evidence.
+    EventType("camera_added", 1, "a camera joined the registry"),
+    EventType("cameras_imported", 1, "a camera list was imported into the registry"),
+    EventType("camera_moved", 1, "a camera's position (or what it looks at) changed"),
+    EventType("camera_disabled", 1, "a camera was taken out of use"),
+    EventType("camera_enabled", 1, "a camera was put back into use"),
+    EventType("evidence_snapshot_recorded", 1,
+              "a camera frame was saved as evidence on an incident (file name and SHA-256)"),
 )
 
 # (type, from_version) -> the upcaster to from_version + 1.

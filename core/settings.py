@@ -8,6 +8,12 @@ The settings file is TOML at `<user config dir>/beacon/settings.toml`::
 
     [console]
     language = "zh_CN"   # or "en"; empty: the system locale
+
+    [cameras]
+    secrets = "/srv/beacon/camera-secrets.json"  # camera URLs with credentials (0600)
+
+    [evidence]
+    folder = "/srv/beacon/evidence"  # snapshots kept as evidence
 """
 
 from __future__ import annotations
@@ -36,10 +42,13 @@ class Settings:
 
     database_url: str | None = None
     language: str | None = None
+    camera_secrets: str | None = None
+    evidence_folder: str | None = None
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """Read the settings file (if any) and the environment (`BEACON_DB`, `BEACON_LANG`)."""
+    """Read the settings file (if any) and the environment (`BEACON_DB`, `BEACON_LANG`,
+    `BEACON_CAMERA_SECRETS`, `BEACON_EVIDENCE`)."""
     path = path or settings_path()
     data: dict = {}
     if path.exists():
@@ -49,11 +58,23 @@ def load_settings(path: Path | None = None) -> Settings:
             raise UserError(f"settings file {path} is not valid TOML: {exc}") from None
     db = data.get("database", {}).get("url")
     lang = data.get("console", {}).get("language")
-    for name, value in (("database.url", db), ("console.language", lang)):
+    secrets = _section(data, "cameras", path).get("secrets")
+    evidence = _section(data, "evidence", path).get("folder")
+    for name, value in (("database.url", db), ("console.language", lang),
+                        ("cameras.secrets", secrets), ("evidence.folder", evidence)):
         if value is not None and not isinstance(value, str):
             raise UserError(f"settings file {path}: {name} must be text")
     return Settings(database_url=os.environ.get("BEACON_DB") or db,
-                    language=os.environ.get("BEACON_LANG") or lang)
+                    language=os.environ.get("BEACON_LANG") or lang,
+                    camera_secrets=os.environ.get("BEACON_CAMERA_SECRETS") or secrets,
+                    evidence_folder=os.environ.get("BEACON_EVIDENCE") or evidence)
+
+
+def _section(data: dict, name: str, path: Path) -> dict:
+    section = data.get(name, {})
+    if not isinstance(section, dict):
+        raise UserError(f"settings file {path}: [{name}] must be a table")
+    return section
 
 
 def database_url(cli_value: str | None) -> str | None:

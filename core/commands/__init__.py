@@ -4,6 +4,14 @@ Import the command classes from here; run them with `core.service.CommandService
 """
 
 from core.commands.base import Command, Context, Decision
+from core.commands.cameras import (
+    AddCamera,
+    DisableCamera,
+    EnableCamera,
+    ImportCameras,
+    MoveCamera,
+    RecordSnapshot,
+)
 from core.commands.database import SetDatabaseKind, StartExercise
 from core.commands.incidents import (
     AddNote,
@@ -18,6 +26,8 @@ from core.commands.operators import CreateOperator, RecordCityLoaded, RegisterUn
 from core.commands.units import AssignUnits, ChangeUnitStatus, ReportPosition
 
 __all__ = [
+    "AddCamera", "DisableCamera", "EnableCamera", "ImportCameras", "MoveCamera",
+    "RecordSnapshot",
     "AddNote", "AssignUnits", "AttachCall", "ChangeIncidentStatus", "ChangePriority",
     "ChangeUnitStatus", "Command", "Context", "CreateIncident", "CreateOperator", "Decision",
     "EraseCallerData",

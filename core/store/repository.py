@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from core.domain.kinds import Agency, UnitKind
 from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.domain.model import CityRecord, Incident, Operator, Unit, content_digest
-from core.domain.state import State
-from core.store.schema import CityRow, IncidentRow, OperatorRow, UnitRow
+from core.domain.state import CAMERA_FIELDS, State
+from core.store.schema import CameraRow, CityRow, IncidentRow, OperatorRow, UnitRow
 
 
 def incident_from_row(r: IncidentRow) -> Incident:
@@ -50,4 +50,6 @@ def load_state(session: Session, last_seq: int = 0) -> State:
     for c in session.execute(select(CityRow)).scalars():
         state.cities[c.id] = CityRecord(id=c.id, name=c.name, source=c.source,
                                         digest=content_digest(c.data), created_at=c.created_at)
+    for cam in session.execute(select(CameraRow)).scalars():
+        state.cameras[cam.camera_id] = {f: getattr(cam, f) for f in CAMERA_FIELDS}
     return state
