@@ -278,7 +278,11 @@ def _set_up(service: CommandService, *, demo: bool, drill: bool, city_scale: str
             store_city(service, city, source=f"demo:{city_scale}")
             if demo_incidents:
                 seed_demo_incidents(service, city)
-            notes.append(f"built the demo city {city.name}")
+            from core.cameras.demo import seed_demo_cameras
+
+            cameras = seed_demo_cameras(service, city)
+            notes.append(f"built the demo city {city.name}"
+                         + (f" with {cameras} cameras" if cameras else ""))
         if demo:
             ensure_demo_operator(service)
     return _Opened(city, notes)

@@ -72,9 +72,14 @@ def run_demo(args: argparse.Namespace) -> int:
     store_city(service, city, source=f"demo:{'small' if args.small else 'full'}:{args.seed}")
     if args.incidents:
         seed_demo_incidents(service, city)
+    from core.cameras.demo import seed_demo_cameras
+
+    cameras = seed_demo_cameras(service, city)
     print(f"demo city {city.name!r}: {city.roads.number_of_nodes()} intersections, "
           f"{len(city.cells)} grid cells, {len(city.stations)} stations, {len(city.units)} "
           f"units, {len(city.addresses)} addresses ({time.perf_counter() - started:.1f} s)")
+    print(f"{cameras} demo cameras at junctions, along main roads and at stations "
+          "(see 'beacon camera list')")
     return 0
 
 

@@ -165,7 +165,8 @@ def test_operator_add_without_a_terminal_says_how(tmp_path, stdin: str) -> None:
 # Commands that print data a script may read: each takes --json.
 DATA_COMMANDS = [["db", "info"], ["audit", "log"], ["audit", "verify"], ["operator", "list"],
                  ["hub", "token", "list"], ["drill"], ["incident", "create"],
-                 ["incident", "dispatch"], ["incident", "types"], ["caller", "erase"]]
+                 ["incident", "dispatch"], ["incident", "types"], ["caller", "erase"],
+                 ["camera", "list"]]
 
 
 def test_every_command_that_prints_data_takes_json(capsys) -> None:  # noqa: ANN001
@@ -184,7 +185,8 @@ def test_json_outputs_parse(tmp_path, capsys) -> None:  # noqa: ANN001
 
     url = f"sqlite:///{tmp_path / 'b.db'}"
     open_centre(url, city_scale="small", new_kind=DatabaseKind.DEMO).close()
-    for argv in (["audit", "verify"], ["operator", "list"], ["hub", "token", "list"]):
+    for argv in (["audit", "verify"], ["operator", "list"], ["hub", "token", "list"],
+                 ["camera", "list"]):
         assert main([*argv, "--db", url, "--json"]) == 0
         json.loads(capsys.readouterr().out)
     scenario = Path(__file__).resolve().parents[2] / "scenarios" / "morning_rush.toml"
