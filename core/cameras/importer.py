@@ -33,15 +33,22 @@ _TOML_HEADER = re.compile(r"^\s*\[\[\s*camera\s*\]\]")
 
 
 class CameraFileError(UserError):
-    """A camera list with bad rows: `problems` holds one line per row."""
+    """A camera list with bad rows: `problems` holds one line per row (the message
+    names the first; `lines()` gives them all, for printing one a line)."""
 
     def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
         self.problems = problems
-        shown = problems[:MAX_PROBLEMS_SHOWN]
-        more = len(problems) - len(shown)
-        text = "\n".join(f"  {p}" for p in shown) + (f"\n  ... and {more} more" if more else "")
         super().__init__(f"camera list {path}: {len(problems)} bad row(s), nothing "
-                         f"imported:\n{text}")
+                         f"imported; {problems[0]}")
+
+    def lines(self) -> list[str]:
+        """The heading, then each bad row (at most MAX_PROBLEMS_SHOWN) indented."""
+        shown = self.problems[:MAX_PROBLEMS_SHOWN]
+        more = len(self.problems) - len(shown)
+        return ([f"camera list {self.path}: {len(self.problems)} bad row(s), nothing "
+                 "imported:"] + [f"  {p}" for p in shown]
+                + ([f"  ... and {more} more"] if more else []))
 
 
 def read_camera_file(path: Path, city: City, existing: Iterable[str] = ()
@@ -49,44 +56,54 @@ def read_camera_file(path: Path, city: City, existing: Iterable[str] = ()
     """Every camera of the file, checked against the city and against the cameras that
     exist already (`existing` ids); `CameraFileError` naming every bad row."""
     suffix = path.suffix.lower()
+    problems: list[tuple[int, str]] = []
     if suffix == ".csv":
-        rows = _csv_rows(path)
+        rows = _csv_rows(path, problems)
     elif suffix == ".toml":
         rows = _toml_rows(path)
     else:
         raise UserError(f"camera list {path}: give a .csv or a .toml file")
-    if not rows:
+    if not rows and not problems:
         raise UserError(f"camera list {path} holds no camera")
     taken = set(existing)
     seen: dict[str, str] = {}
-    problems: list[str] = []
     cameras: list[tuple[dict[str, Any], str | None]] = []
-    for where, raw in rows:
+    for order, (where, raw) in enumerate(rows):
+        def problem(text: str, where: str = where, order: int = order) -> None:
+            problems.append((_line_of(where, order), f"{where}: {text}"))
+
         unknown = sorted(k for k in raw if k not in COLUMNS)
         if unknown:
-            problems.append(f"{where}: unknown column(s) {', '.join(map(repr, unknown))} "
-                            f"(known: {', '.join(COLUMNS)})")
+            problem(f"unknown column(s) {', '.join(map(repr, unknown))} "
+                    f"(known: {', '.join(COLUMNS)})")
             continue
         try:
             camera, full = prepare(city, raw)
         except ValidationError as exc:
-            problems.append(f"{where}: {exc}")
+            problem(str(exc))
             continue
         cid = camera["camera_id"]
         if cid in taken:
-            problems.append(f"{where}: a camera {cid!r} exists already")
+            problem(f"a camera {cid!r} exists already")
             continue
         if cid in seen:
-            problems.append(f"{where}: camera id {cid!r} is given twice (also {seen[cid]})")
+            problem(f"camera id {cid!r} is given twice (also {seen[cid]})")
             continue
         seen[cid] = where
         cameras.append((camera, full))
     if problems:
-        raise CameraFileError(path, [terminal_safe(p) for p in problems])
+        raise CameraFileError(path, [terminal_safe(p) for _, p in sorted(problems,
+                                                                          key=lambda p: p[0])])
     return cameras
 
 
-def _csv_rows(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
+def _line_of(where: str, order: int) -> int:
+    """The line number in "line N" (rows without one sort by their order)."""
+    return int(where[5:]) if where.startswith("line ") else order
+
+
+def _csv_rows(path: Path, problems: list[tuple[int, str]]
+              ) -> list[tuple[str, Mapping[str, Any]]]:
     text = read_user_text(path, "camera list", MAX_FILE_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -99,26 +116,24 @@ def _csv_rows(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
     if len(set(names)) != len(names):
         raise UserError(f"camera list {path}: line 1: a column is named twice")
     rows: list[tuple[str, Mapping[str, Any]]] = []
-    problems: list[str] = []
     while True:
         try:
             values = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(f"line {reader.line_num}: {exc}")
+            problems.append((reader.line_num, f"line {reader.line_num}: {exc}"))
             break
         line = reader.line_num
         if not any(v.strip() for v in values):
             continue  # a blank line
         if len(values) != len(names):
-            problems.append(f"line {line}: {len(values)} values for {len(names)} columns")
+            problems.append((line, f"line {line}: {len(values)} values for {len(names)} "
+                                   "columns"))
             continue
         rows.append((f"line {line}", {n: v.strip() for n, v in zip(names, values,
                                                                   strict=True)
                                       if v.strip() != ""}))
-    if problems:
-        raise CameraFileError(path, problems)
     return rows
 
 

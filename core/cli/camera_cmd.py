@@ -216,15 +216,22 @@ def run_enable(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from core.auth import cli_actor
-    from core.cameras.importer import read_camera_file
+    from core.cameras.importer import CameraFileError, read_camera_file
     from core.cameras.query import list_cameras
     from core.cameras.registry import import_prepared
     from core.service import CommandService
+    from core.text import terminal_safe
 
     db = open_db(args.db)
     city = _city(db)
     existing = [c.camera_id for c in list_cameras(db)]
-    cameras = read_camera_file(args.file, city, existing)
+    try:
+        cameras = read_camera_file(args.file, city, existing)
+    except CameraFileError as exc:
+        for line in exc.lines():
+            print(f"beacon: error: {terminal_safe(line)}" if not line.startswith(" ")
+                  else terminal_safe(line), file=sys.stderr)
+        return 2
     count = import_prepared(CommandService(db), cli_actor(), cameras, args.file.name,
                             args.secrets)
     secret = sum(1 for _, full in cameras if full is not None)
