@@ -401,7 +401,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../console/dashboard.py" line="166"/>
+        <location filename="../../console/dashboard.py" line="175"/>
         <source>Open incidents by priority</source>
         <translation>按优先级统计的未结事件</translation>
     </message>
@@ -410,62 +410,62 @@
         <translation type="vanished">未结</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="170"/>
+        <location filename="../../console/dashboard.py" line="179"/>
         <source>Response times (call to first on scene)</source>
         <translation>响应时间（接警至首支力量到场）</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="171"/>
+        <location filename="../../console/dashboard.py" line="180"/>
         <source>minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="172"/>
+        <location filename="../../console/dashboard.py" line="181"/>
         <source>Incidents</source>
         <translation>事件数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="174"/>
+        <location filename="../../console/dashboard.py" line="183"/>
         <source>within standard</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="175"/>
+        <location filename="../../console/dashboard.py" line="184"/>
         <source>late</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="176"/>
+        <location filename="../../console/dashboard.py" line="185"/>
         <source>Units by status</source>
         <translation>力量状态分布</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="177"/>
+        <location filename="../../console/dashboard.py" line="186"/>
         <source>Units</source>
         <translation>力量数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="180"/>
+        <location filename="../../console/dashboard.py" line="189"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="184"/>
+        <location filename="../../console/dashboard.py" line="193"/>
         <source>Response times for</source>
         <translation>响应时间统计范围</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="313"/>
+        <location filename="../../console/dashboard.py" line="322"/>
         <source>standard %1 min</source>
         <translation>标准 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="316"/>
+        <location filename="../../console/dashboard.py" line="325"/>
         <source>no unit on scene yet</source>
         <translation>尚无力量到场</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="319"/>
+        <location filename="../../console/dashboard.py" line="328"/>
         <source>%1 incidents, %2% within standard, median %3 min, 90%: %4 min</source>
         <translation>%1 起事件，%2% 达标，中位数 %3 分钟，90% 分位 %4 分钟</translation>
     </message>
@@ -919,7 +919,7 @@
         <translation>面板</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="172"/>
+        <location filename="../../console/command.py" line="173"/>
         <source>The drill is over.</source>
         <translation>演练已结束。</translation>
     </message>
@@ -927,72 +927,92 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="253"/>
+        <location filename="../../console/map_view.py" line="260"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="254"/>
+        <location filename="../../console/map_view.py" line="261"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="254"/>
+        <location filename="../../console/map_view.py" line="261"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="255"/>
+        <location filename="../../console/map_view.py" line="262"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="256"/>
+        <location filename="../../console/map_view.py" line="263"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="256"/>
+        <location filename="../../console/map_view.py" line="263"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="257"/>
-        <location filename="../../console/map_view.py" line="284"/>
+        <location filename="../../console/map_view.py" line="264"/>
+        <source>Cameras</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="265"/>
+        <location filename="../../console/map_view.py" line="292"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="257"/>
-        <location filename="../../console/map_view.py" line="285"/>
+        <location filename="../../console/map_view.py" line="265"/>
+        <location filename="../../console/map_view.py" line="293"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="260"/>
+        <location filename="../../console/map_view.py" line="268"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="261"/>
+        <location filename="../../console/map_view.py" line="269"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="262"/>
+        <location filename="../../console/map_view.py" line="270"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="263"/>
+        <location filename="../../console/map_view.py" line="271"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="286"/>
+        <location filename="../../console/map_view.py" line="294"/>
         <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="295"/>
+        <source>Camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="444"/>
+        <source>Out of use</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="446"/>
+        <source>Double-click to show it on the video wall</source>
+        <translation>双击在视频墙上显示</translation>
     </message>
 </context>
 <context>
