@@ -21,9 +21,10 @@ from console.map.style import Theme
 
 CAMERA_EVENTS = frozenset({"camera_added", "cameras_imported", "camera_moved",
                            "camera_disabled", "camera_enabled"})
-CAMERA_SIZE = 16.0
-CAMERA_COLOUR = "#7b3fa0"  # violet: no agency, status or priority uses it
-CAMERA_OFF_COLOUR = "#8a8f96"
+CAMERA_SIZE = 17.0
+# Slate: no agency, status or priority uses it, and it reads on both themes' ground.
+CAMERA_COLOUR = "#455a64"
+CAMERA_OFF_COLOUR = "#c3c7cc"  # out of use: pale, like something switched off
 CONE_LENGTH_M = 60.0  # the view cone: a hint of direction, not the real range
 
 

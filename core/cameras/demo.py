@@ -21,6 +21,9 @@ from core.service import CommandService
 MAIN_ROADS = ("arterial", "collector")
 DEMO_COUNTS = {"junction": 16, "road": 14, "station": 10}  # 40 on the full demo city
 MIN_SPACING_M = 250.0
+# Roads along the city's edge are where farthest-point sampling goes first, and where
+# nothing happens: candidates this share of the city's span from its edge are left out.
+EDGE_SHARE = 0.06
 
 
 def _spread(points: list[tuple[float, float, Any]], count: int,
@@ -66,8 +69,16 @@ def demo_cameras(city: City) -> list[dict[str, Any]]:
         (ux, uy), (vx, vy) = city.node_xy(u), city.node_xy(v)
         segments.append(((ux + vx) / 2, (uy + vy) / 2,
                          (d["road"], _bearing(vx - ux, vy - uy))))
+    x0, y0, x1, y1 = city.bounds
+    margin = EDGE_SHARE * max(x1 - x0, y1 - y0)
+
+    def inside(x: float, y: float) -> bool:
+        return x0 + margin <= x <= x1 - margin and y0 + margin <= y <= y1 - margin
+
+    segments = [s for s in segments if inside(s[0], s[1])]
     junctions = [(*city.node_xy(n), tuple(sorted(names))[:2])
-                 for n, names in sorted(roads_at.items()) if len(names) >= 2]
+                 for n, names in sorted(roads_at.items())
+                 if len(names) >= 2 and inside(*city.node_xy(n))]
     junctions.sort(key=lambda p: (p[0], p[1]))
     segments.sort(key=lambda p: (p[0], p[1]))
     chosen_j = _spread(junctions, DEMO_COUNTS["junction"], [])
