@@ -3,6 +3,7 @@ camera's real stream URL."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from sqlalchemy import select
@@ -66,3 +67,13 @@ def stream_url(db: Database, camera_id: str, secrets_path: Path | None = None) -
         raise UserError(f"the secrets store {path} holds another URL for camera "
                         f"{camera_id} than the registry records: add its URL again")
     return full
+
+
+def nearest_cameras(cameras: list[Camera], x: float, y: float, radius_m: float,
+                    limit: int | None = None) -> list[tuple[Camera, float]]:
+    """The cameras in use within `radius_m` of (x, y) by straight-line distance, nearest
+    first (ties by id), with their distance in metres; at most `limit` of them."""
+    found = sorted(((c, math.hypot(c.x - x, c.y - y)) for c in cameras if c.enabled),
+                   key=lambda pair: (pair[1], pair[0].camera_id))
+    near = [(c, d) for c, d in found if d <= radius_m]
+    return near if limit is None else near[:limit]

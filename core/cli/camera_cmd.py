@@ -80,6 +80,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     enable.add_argument("camera_id", metavar="ID")
     enable.set_defaults(func=run_enable)
 
+    snaps = sub.add_parser("snapshots", help="list the snapshots kept as evidence",
+                           description="List the camera snapshots the log records as "
+                                       "evidence (who, when, camera, file, SHA-256), oldest "
+                                       "first. 'beacon audit verify --evidence' checks the "
+                                       "files.")
+    add_db_argument(snaps)
+    snaps.add_argument("--incident", metavar="ID", help="only this incident's snapshots")
+    snaps.add_argument("--json", action="store_true", help="print a JSON array")
+    snaps.set_defaults(func=run_snapshots)
+
     imp = sub.add_parser("import", help="import a camera list (CSV or TOML)",
                          description="Import a camera list file, all or nothing: every bad "
                                      "row is named with its line and the reason, and then "
@@ -177,6 +187,39 @@ def run_list(args: argparse.Namespace) -> int:
         state = "in use" if c.enabled else "DISABLED"
         print(f"{terminal_safe(c.camera_id):<12} {state:<8} {terminal_safe(c.cell or '-'):<10} "
               f"{terminal_safe(c.agency):<10} {terminal_safe(c.name)}  {terminal_safe(c.url)}")
+    return 0
+
+
+def run_snapshots(args: argparse.Namespace) -> int:
+    from core.cameras.evidence import snapshots_of
+    from core.local_time import format_local
+    from core.store.city_row import centre_time_zone
+    from core.text import terminal_safe
+
+    db = open_read_only(args.db)
+    try:
+        snaps = snapshots_of(db, args.incident)
+        zone = centre_time_zone(db)
+    finally:
+        db.dispose()
+    if args.json:
+        import json
+
+        from core.text import terminal_safe_json
+
+        print(terminal_safe_json(json.dumps([
+            {"seq": s.seq, "at": s.at.isoformat(), "actor": s.actor,
+             "incident_id": s.incident_id, "camera_id": s.camera_id,
+             "camera_name": s.camera_name, "file_name": s.file_name, "sha256": s.sha256}
+            for s in snaps], ensure_ascii=False)))
+        return 0
+    if not snaps:
+        print("no snapshots" + (f" of {terminal_safe(args.incident)}" if args.incident
+                                else ""), file=sys.stderr)
+    for s in snaps:
+        print(f"{format_local(s.at, zone)}  {terminal_safe(s.incident_id)}  "
+              f"{terminal_safe(s.camera_id)} ({terminal_safe(s.camera_name)})  by "
+              f"{terminal_safe(s.actor)}  {terminal_safe(s.file_name)}  sha256 {s.sha256}")
     return 0
 
 

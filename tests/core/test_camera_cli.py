@@ -269,6 +269,13 @@ def test_a_snapshot_is_a_file_and_an_event_and_verify_names_an_altered_one(
         db.dispose()
     code, out, _ = _run(capsys, "audit", "verify", "--evidence", "--db", url)
     assert code == 0 and "evidence intact: 2 file(s)" in out
+    code, out, _ = _run(capsys, "camera", "snapshots", "--incident", incident, "--db", url)
+    assert code == 0 and path.name in out and "CAM-001" in out and "by alice" in out
+    assert "UTC+08:00" in out and digest in out
+    code, out, _ = _run(capsys, "camera", "snapshots", "--json", "--db", url)
+    listed = json.loads(out)
+    assert [s["file_name"] for s in listed] == [path.name, second.name]
+    assert listed[0]["sha256"] == digest and listed[0]["incident_id"] == incident
     path.write_bytes(PNG + b"tampered")
     second.unlink()
     code, out, _ = _run(capsys, "audit", "verify", "--evidence", "--db", url)

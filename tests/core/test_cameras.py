@@ -248,3 +248,19 @@ def test_demo_cameras_stand_on_main_roads_junctions_and_stations(db: Database,
     assert demo_cameras(city) == cameras  # the same every time
     assert seed_demo_cameras(CommandService(db), city) == len(cameras)
     assert len(list_cameras(db)) == len(cameras) and compare_tables(db) == []
+
+
+def test_nearest_cameras_in_use_within_a_radius() -> None:
+    from core.cameras.model import Camera
+    from core.cameras.query import nearest_cameras
+
+    def cam(cid: str, x: float, enabled: bool = True) -> Camera:
+        return Camera(cid, cid, x, 0.0, None, f"demo://{cid}", "city", enabled, None, None)
+
+    cams = [cam("C", 300.0), cam("A", 100.0), cam("OFF", 50.0, enabled=False),
+            cam("B", -100.0), cam("FAR", 900.0)]
+    near = nearest_cameras(cams, 0.0, 0.0, 500.0)
+    assert [(c.camera_id, d) for c, d in near] == [("A", 100.0), ("B", 100.0), ("C", 300.0)]
+    assert [c.camera_id for c, _ in nearest_cameras(cams, 0.0, 0.0, 500.0, limit=2)] == ["A",
+                                                                                         "B"]
+    assert nearest_cameras(cams, 5000.0, 0.0, 100.0) == []
