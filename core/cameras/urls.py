@@ -25,8 +25,9 @@ SECRET_PARAMS = frozenset({
     "secret", "credential", "credentials", "apikey", "session", "sessionid", "jwt",
     "authorization", "user", "username", "login"})
 SECRET_SUFFIXES = ("token", "key", "secret", "password", "passwd", "signature", "auth")
-# userinfo before a host, in text that may not even parse as a URL
-_USERINFO_RE = re.compile(r"(//)[^/@\s]*@")
+# userinfo before a host, in text that may not even parse as a URL: up to the LAST '@'
+# (a password may hold '@' or even '/'), so no piece of a password survives.
+_USERINFO_RE = re.compile(r"(//)\S*@")
 _PARAM_RE = re.compile(r"([?&;])([^=&;#\s]+)=([^&;#\s]*)")
 
 
@@ -82,8 +83,10 @@ def split_credentials(url: object, field: str = "url") -> SplitUrl:
     try:
         parts = urlsplit(url)
         port = parts.port
-    except ValueError as exc:
-        raise _problem(url, f"it cannot be read ({mask_text(str(exc))})", field) from None
+    except ValueError:
+        # (the parser's own message can quote a piece of the password: not repeated)
+        raise _problem(url, "its host or port cannot be read (a port is a number "
+                            "from 1 to 65535)", field) from None
     scheme = parts.scheme.lower()
     if not scheme or "://" not in url:
         raise _problem(url, "no scheme: write it in full, e.g. rtsp://host/stream "
@@ -97,6 +100,11 @@ def split_credentials(url: object, field: str = "url") -> SplitUrl:
                            field)
     elif not parts.hostname:
         raise _problem(url, "no host", field)
+    if "@" in parts.path:
+        # A password holding an unencoded '/' would otherwise end up in the path, and
+        # in the log: refuse rather than guess.
+        raise _problem(url, "an '@' after the host: percent-encode the user name and "
+                            "password ('@' as %40, '/' as %2F)", field)
     if port == 0:
         raise _problem(url, "port 0 is not a port", field)
     # Already masked userinfo (`***@`, as recorded) is no secret.

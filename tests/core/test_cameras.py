@@ -264,3 +264,14 @@ def test_nearest_cameras_in_use_within_a_radius() -> None:
     assert [c.camera_id for c, _ in nearest_cameras(cams, 0.0, 0.0, 500.0, limit=2)] == ["A",
                                                                                          "B"]
     assert nearest_cameras(cams, 5000.0, 0.0, 100.0) == []
+
+
+@pytest.mark.parametrize("url", [f"rtsp://user:{PASSWORD}@x@host:99999/s",
+                                 f"rtsp://user:{PASSWORD[:4]}/{PASSWORD[4:]}@host/s",
+                                 f"rtsp://user:{PASSWORD}@host:port/s",
+                                 f"rtsp://user:1234/{PASSWORD}@host/s"])
+def test_no_piece_of_an_odd_password_reaches_an_error(url: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        split_credentials(url)
+    message = str(info.value)
+    assert PASSWORD[:4] not in message and PASSWORD[4:] not in message, message
