@@ -245,7 +245,7 @@ class MapView(QWidget):
         marker_pen = pg.mkPen(t.marker_outline, width=1.0)
         self._unit_groups.set_pen(marker_pen)
         self._incident_groups.set_pen(marker_pen)
-        self._cameras.apply_theme(t)
+        self._cameras.apply_theme(t)  # before the legend, which shows its colour
         self._highlight_pen = pg.mkPen(t.highlight, width=3.0)
         self._pick_banner.setStyleSheet(
             f"background:{t.highlight}; color:#000; padding:3px; font-weight:bold;")
@@ -293,10 +293,12 @@ class MapView(QWidget):
         incidents_title = self.tr("Incidents")
         agency_title = self.tr("Agency (shape)")
         camera = self.tr("Camera")
+        # (the legend is first written before the layers exist)
+        camera_colour = self._cameras.colour if hasattr(self, "_cameras") else CAMERA_COLOUR
         return (f"<b>{units_title}</b> {units}<br>"
                 f"<b>{incidents_title}</b> {incidents} &nbsp; "
                 f"<b>{agency_title}</b> {stations} &nbsp; "
-                f"<span style='color:{CAMERA_COLOUR}'>■</span>&nbsp;{camera}")
+                f"<span style='color:{camera_colour}'>■</span>&nbsp;{camera}")
 
     # ------------------------------------------------------------------ layers
 

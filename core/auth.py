@@ -135,6 +135,10 @@ def check_username(username: str) -> str:
 COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "dispatch": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER}),
     "admin": frozenset({Role.SUPERVISOR}),
+    # The camera registry (add, import, move, disable, enable): as the centre's set-up.
+    "cameras": frozenset({Role.SUPERVISOR}),
+    # A camera snapshot kept as evidence on an incident: whoever works the incident.
+    "evidence": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER}),
     "any": frozenset(Role),
 }
 

@@ -17,14 +17,16 @@ from PySide6.QtGui import QPainterPath, QTransform
 
 from console.map.geometry import within
 from console.map.labels import LabelLayer
-from console.map.style import Theme
+from console.map.style import Theme, theme
 
 CAMERA_EVENTS = frozenset({"camera_added", "cameras_imported", "camera_moved",
                            "camera_disabled", "camera_enabled"})
 CAMERA_SIZE = 17.0
-# Slate: no agency, status or priority uses it, and it reads on both themes' ground.
+# Slate: no agency, status or priority uses it; light slate on the dark map's ground.
 CAMERA_COLOUR = "#455a64"
+CAMERA_COLOUR_DARK = "#b0bec5"
 CAMERA_OFF_COLOUR = "#c3c7cc"  # out of use: pale, like something switched off
+CAMERA_OFF_COLOUR_DARK = "#4a5058"
 CONE_LENGTH_M = 60.0  # the view cone: a hint of direction, not the real range
 
 
@@ -67,12 +69,16 @@ class CameraLayer:
         self.xy = np.empty((0, 2))
         self._cameras: dict[str, Mapping[str, Any]] = {}
         self._outline = "#000000"
+        self.colour, self.off_colour = CAMERA_COLOUR, CAMERA_OFF_COLOUR
 
     def apply_theme(self, t: Theme) -> None:
         """Colour the layer for the theme (outline and label colours)."""
         self._outline = t.marker_outline
+        dark = t is theme(True)
+        self.colour = CAMERA_COLOUR_DARK if dark else CAMERA_COLOUR
+        self.off_colour = CAMERA_OFF_COLOUR_DARK if dark else CAMERA_OFF_COLOUR
         self.labels.set_colours(t.text, t.halo)
-        self.cones.setPen(pg.mkPen(CAMERA_COLOUR, width=1.5))
+        self.cones.setPen(pg.mkPen(self.colour, width=1.5))
         self.set_cameras(self._cameras)
 
     def set_cameras(self, cameras: Mapping[str, Mapping[str, Any]]) -> None:
@@ -84,7 +90,7 @@ class CameraLayer:
         self.xy = np.array([(float(c["x"]), float(c["y"])) for c in cams],
                            dtype=float).reshape(-1, 2)
         pen = pg.mkPen(self._outline, width=1.0)
-        on, off = pg.mkBrush(CAMERA_COLOUR), pg.mkBrush(CAMERA_OFF_COLOUR)
+        on, off = pg.mkBrush(self.colour), pg.mkBrush(self.off_colour)
         self.icons.setData(x=self.xy[:, 0], y=self.xy[:, 1], symbol=self._symbol,
                            brush=[on if c.get("enabled", True) else off for c in cams],
                            pen=pen, data=ids)

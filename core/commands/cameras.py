@@ -119,7 +119,7 @@ class AddCamera(Command):
     heading_deg: float | None = None
     fov_deg: float | None = None
     credentials: bool = False  # whether the secrets store holds the full URL
-    permission = "admin"
+    permission = "cameras"
 
     def decide(self, ctx: Context) -> Decision:
         payload = camera_payload({
@@ -142,7 +142,7 @@ class ImportCameras(Command):
 
     cameras: tuple[Mapping[str, Any], ...]
     source: str = ""  # the file's name, or "demo"
-    permission = "admin"
+    permission = "cameras"
 
     def decide(self, ctx: Context) -> Decision:
         if not self.cameras:
@@ -182,7 +182,7 @@ class MoveCamera(Command):
     cell: str | None
     heading_deg: float | None = None
     fov_deg: float | None = None
-    permission = "admin"
+    permission = "cameras"
 
     def decide(self, ctx: Context) -> Decision:
         camera = _load(ctx, check_camera_id(self.camera_id))
@@ -208,7 +208,7 @@ class DisableCamera(Command):
 
     camera_id: str
     reason: str = ""
-    permission = "admin"
+    permission = "cameras"
 
     def decide(self, ctx: Context) -> Decision:
         camera = _load(ctx, check_camera_id(self.camera_id))
@@ -228,7 +228,7 @@ class EnableCamera(Command):
     """Put a disabled camera back into use."""
 
     camera_id: str
-    permission = "admin"
+    permission = "cameras"
 
     def decide(self, ctx: Context) -> Decision:
         camera = _load(ctx, check_camera_id(self.camera_id))
@@ -250,7 +250,7 @@ class RecordSnapshot(Command):
     camera_id: str
     file_name: str
     sha256: str
-    permission = "dispatch"
+    permission = "evidence"
 
     def incident_ids(self) -> Iterable[str]:
         return (self.incident_id,)

@@ -79,3 +79,13 @@ def test_a_double_click_on_a_camera_activates_it(qtbot, view: MapView, centre) -
                  if view.camera_at(px, py) is None)
     with qtbot.assertNotEmitted(view.cameraActivated, wait=100):
         view.double_click_at(*empty)
+
+
+def test_the_dark_map_draws_cameras_in_light_slate(view: MapView, centre) -> None:  # noqa: ANN001
+    from console.map.camera_layer import CAMERA_COLOUR_DARK
+
+    cid = sorted(centre.live.state.cameras)[0]
+    view.set_dark(True)
+    assert _brush_of(view, cid) == CAMERA_COLOUR_DARK
+    view.set_dark(False)
+    assert _brush_of(view, cid) == CAMERA_COLOUR

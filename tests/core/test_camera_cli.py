@@ -13,7 +13,7 @@ from core.cameras.evidence import evidence_dir, save_snapshot, snapshots_of
 from core.cameras.query import list_cameras
 from core.cli.main import main
 from core.domain.kinds import Role
-from core.errors import NotFound, ValidationError
+from core.errors import NotFound, PermissionDenied, ValidationError
 from core.service import CommandService
 from core.store.database import open_database
 from tests.core.helpers import new_incident
@@ -264,6 +264,9 @@ def test_a_snapshot_is_a_file_and_an_event_and_verify_names_an_altered_one(
             save_snapshot(db, DISPATCHER, incident, "NO-CAM", PNG, service=svc)
         with pytest.raises(ValidationError, match="PNG"):
             save_snapshot(db, DISPATCHER, incident, "CAM-001", b"GIF89a", service=svc)
+        with pytest.raises(PermissionDenied):
+            save_snapshot(db, Actor("olga", Role.OBSERVER), incident, "CAM-001", PNG,
+                          service=svc)
         assert set(path.parent.iterdir()) == before
     finally:
         db.dispose()
