@@ -83,6 +83,7 @@ EVENT_TYPES: dict[str, EventType] = _types(
     EventType("camera_added", 1, "a camera joined the registry"),
     EventType("cameras_imported", 1, "a camera list was imported into the registry"),
     EventType("camera_moved", 1, "a camera's position (or what it looks at) changed"),
+    EventType("camera_updated", 1, "a camera's name, stream URL (masked) or agency changed"),
     EventType("camera_disabled", 1, "a camera was taken out of use"),
     EventType("camera_enabled", 1, "a camera was put back into use"),
     EventType("evidence_snapshot_recorded", 1,

@@ -20,7 +20,7 @@ from console.map.labels import LabelLayer
 from console.map.style import Theme, theme
 
 CAMERA_EVENTS = frozenset({"camera_added", "cameras_imported", "camera_moved",
-                           "camera_disabled", "camera_enabled"})
+                           "camera_updated", "camera_disabled", "camera_enabled"})
 CAMERA_SIZE = 17.0
 # Slate: no agency, status or priority uses it; light slate on the dark map's ground.
 CAMERA_COLOUR = "#455a64"

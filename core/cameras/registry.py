@@ -28,6 +28,7 @@ from core.commands.cameras import (
     EnableCamera,
     ImportCameras,
     MoveCamera,
+    UpdateCamera,
     camera_payload,
 )
 from core.errors import ValidationError
@@ -166,6 +167,25 @@ def move_camera(service: CommandService, city: City, actor: Actor, camera_id: st
     placed = place(city, x=x, y=y, lat=lat, lon=lon)
     service.execute(MoveCamera(camera_id, placed.x, placed.y, placed.cell, heading_deg,
                                fov_deg), actor)
+    return get_camera(service.db, camera_id)
+
+
+def update_camera(service: CommandService, actor: Actor, camera_id: str, *,
+                  name: str | None = None, url: str | None = None, agency: str | None = None,
+                  secrets_path: Path | None = None) -> Camera:
+    """Rename a camera, give it a new stream URL (its credentials replace the old ones in
+    the secrets store, or the old ones are dropped) or a new agency."""
+    masked, full = None, None
+    if url is not None:
+        split = split_credentials(url)
+        masked, full = split.masked, (url.strip() if split.has_secret else None)
+    command = UpdateCamera(camera_id, name=name, url=masked, agency=agency,
+                           credentials=full is not None)
+    if url is None:
+        service.execute(command, actor)
+    else:
+        _run_with_secrets(service, actor, command, {camera_id: full},
+                          _store(service, secrets_path))
     return get_camera(service.db, camera_id)
 
 

@@ -67,6 +67,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _position_arguments(move, required=True)
     move.set_defaults(func=run_move)
 
+    update = sub.add_parser("update", help="rename a camera, change its URL or agency",
+                            description="Change a camera's name, stream URL or agency. A new "
+                                        "URL's credentials replace the old ones in the "
+                                        "secrets store (give the same URL with a new "
+                                        "password to rotate it).")
+    add_db_argument(update)
+    update.add_argument("camera_id", metavar="ID")
+    update.add_argument("--name", help="a new name")
+    new_url = update.add_mutually_exclusive_group()
+    new_url.add_argument("--url", help="a new stream URL")
+    new_url.add_argument("--url-stdin", action="store_true",
+                         help="read the new stream URL from the first line of standard input")
+    update.add_argument("--agency", help="who runs it now")
+    _secrets_argument(update)
+    update.set_defaults(func=run_update)
+
     disable = sub.add_parser("disable", help="take a camera out of use",
                              description="Take a camera out of use; the reason is recorded.")
     add_db_argument(disable)
@@ -142,13 +158,7 @@ def run_add(args: argparse.Namespace) -> int:
     from core.cameras.secrets import SecretStore, default_secrets_path
     from core.service import CommandService
 
-    if args.url_stdin:
-        line = sys.stdin.readline()
-        if not line.strip():
-            raise UserError("--url-stdin: standard input is empty")
-        url = line.strip()
-    else:
-        url = args.url
+    url = _url_argument(args)
     db = open_db(args.db)
     service = CommandService(db)
     raw = {"camera_id": args.camera_id, "name": args.name, "url": url, "agency": args.agency,
@@ -161,6 +171,31 @@ def run_add(args: argparse.Namespace) -> int:
         warning = SecretStore(path).mode_problem()
         if warning:
             print(warning, file=sys.stderr)
+    return 0
+
+
+def _url_argument(args: argparse.Namespace) -> str | None:
+    """The URL given with --url, or read with --url-stdin (None when neither)."""
+    if args.url_stdin:
+        line = sys.stdin.readline()
+        if not line.strip():
+            raise UserError("--url-stdin: standard input is empty")
+        return line.strip()
+    return args.url
+
+
+def run_update(args: argparse.Namespace) -> int:
+    from core.auth import cli_actor
+    from core.cameras.registry import update_camera
+    from core.service import CommandService
+
+    url = _url_argument(args)
+    if args.name is None and url is None and args.agency is None:
+        raise UserError("give what to change: --name, --url (or --url-stdin) or --agency")
+    db = open_db(args.db)
+    camera = update_camera(CommandService(db), cli_actor(), args.camera_id, name=args.name,
+                           url=url, agency=args.agency, secrets_path=args.secrets)
+    print(f"camera {_describe(camera)} updated")
     return 0
 
 

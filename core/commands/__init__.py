@@ -11,6 +11,7 @@ from core.commands.cameras import (
     ImportCameras,
     MoveCamera,
     RecordSnapshot,
+    UpdateCamera,
 )
 from core.commands.database import SetDatabaseKind, StartExercise
 from core.commands.incidents import (
@@ -27,7 +28,7 @@ from core.commands.units import AssignUnits, ChangeUnitStatus, ReportPosition
 
 __all__ = [
     "AddCamera", "DisableCamera", "EnableCamera", "ImportCameras", "MoveCamera",
-    "RecordSnapshot",
+    "RecordSnapshot", "UpdateCamera",
     "AddNote", "AssignUnits", "AttachCall", "ChangeIncidentStatus", "ChangePriority",
     "ChangeUnitStatus", "Command", "Context", "CreateIncident", "CreateOperator", "Decision",
     "EraseCallerData",

@@ -1,4 +1,4 @@
-"""Commands on the camera registry (add, import, move, disable, enable) and on evidence
+"""Commands on the camera registry (add, import, move, update, disable, enable) and on evidence
 (a snapshot recorded on an incident).
 
 The commands take what the registry functions (`core.cameras.registry`) have checked
@@ -197,6 +197,42 @@ class MoveCamera(Command):
             payload["fov_deg"] = check_angle(self.fov_deg, "fov_deg", low=0, high=360,
                                              low_open=True)
         return Decision("camera_moved", payload)
+
+    def after(self, ctx: Context, seq: int) -> None:
+        _save(ctx, [self.camera_id])
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateCamera(Command):
+    """Change a camera's name, stream URL (masked) or agency; only what is given and
+    differs is recorded (`changes`)."""
+
+    camera_id: str
+    name: str | None = None
+    url: str | None = None  # masked: credentials already in the secrets store
+    agency: str | None = None
+    credentials: bool = False  # with `url`: whether the secrets store holds the full URL
+    permission = "cameras"
+
+    def decide(self, ctx: Context) -> Decision:
+        camera = _load(ctx, check_camera_id(self.camera_id))
+        changes: dict[str, Any] = {}
+        if self.name is not None:
+            changes["name"] = require_text(self.name, "name", max_len=120, allow_empty=False,
+                                           one_line=True)
+        if self.url is not None:
+            changes["url"] = check_masked(self.url)
+        if self.agency is not None:
+            changes["agency"] = require_text(self.agency, "agency", max_len=60,
+                                             allow_empty=False, one_line=True)
+        changes = {k: v for k, v in changes.items() if camera[k] != v}
+        if not changes and not (self.url is not None and self.credentials):
+            raise ValidationError(f"camera {self.camera_id}: nothing to change",
+                                  field="camera_id")
+        payload: dict[str, Any] = {"camera_id": self.camera_id, "changes": changes}
+        if self.url is not None:
+            payload["credentials"] = bool(self.credentials)
+        return Decision("camera_updated", payload)
 
     def after(self, ctx: Context, seq: int) -> None:
         _save(ctx, [self.camera_id])

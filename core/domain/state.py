@@ -146,6 +146,13 @@ def _camera_moved(state: State, e: Event) -> None:
                 camera[key] = p[key]
 
 
+def _camera_updated(state: State, e: Event) -> None:
+    camera = state.cameras.get(e.payload["camera_id"])
+    if camera is not None:
+        camera.update({k: v for k, v in e.payload["changes"].items()
+                       if k in ("name", "url", "agency")})
+
+
 def _camera_enabled(state: State, e: Event) -> None:
     camera = state.cameras.get(e.payload["camera_id"])
     if camera is not None:
@@ -311,6 +318,7 @@ _HANDLERS = {
     "camera_added": _camera_added,
     "cameras_imported": _cameras_imported,
     "camera_moved": _camera_moved,
+    "camera_updated": _camera_updated,
     "camera_disabled": _camera_enabled,
     "camera_enabled": _camera_enabled,
 }

@@ -58,6 +58,12 @@ def test_add_list_move_disable_enable(url: str, capsys: pytest.CaptureFixture[st
     code, out, _ = _run(capsys, "camera", "list", "--enabled", "--json", "--db", url)
     assert "GATE-1" not in {r["camera_id"] for r in json.loads(out)}
     assert _run(capsys, "camera", "enable", "GATE-1", "--db", url)[0] == 0
+    code, out, err = _run(capsys, "camera", "update", "GATE-1", "--name", "North gate 2",
+                          "--url", f"rtsp://admin:{PASSWORD}2@10.0.0.7:554/s2", "--db", url)
+    assert code == 0 and "rtsp://***@10.0.0.7:554/s2 updated" in out
+    assert PASSWORD not in out + err
+    code, _, err = _run(capsys, "camera", "update", "GATE-1", "--db", url)
+    assert code == 2 and "give what to change" in err
     code, out, _ = _run(capsys, "audit", "verify", "--db", url)
     assert code == 0 and "cameras" in out
     code, out, _ = _run(capsys, "audit", "log", "--db", url, "--json")

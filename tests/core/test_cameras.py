@@ -275,3 +275,32 @@ def test_no_piece_of_an_odd_password_reaches_an_error(url: str) -> None:
         split_credentials(url)
     message = str(info.value)
     assert PASSWORD[:4] not in message and PASSWORD[4:] not in message, message
+
+
+def test_update_renames_and_replaces_the_url_and_its_credentials(
+        db: Database, city: City, secrets: Path) -> None:
+    from core.cameras.registry import update_camera
+
+    svc = CommandService(db)
+    add_camera(svc, city, SUPERVISOR, _raw(url=f"rtsp://admin:{PASSWORD}@10.0.0.7/s1"),
+               secrets)
+    rotated = "rotated-Pw-2027"
+    cam = update_camera(svc, SUPERVISOR, "GATE-1", url=f"rtsp://admin:{rotated}@10.0.0.7/s1",
+                        secrets_path=secrets)
+    assert cam.url == "rtsp://***@10.0.0.7/s1"
+    assert stream_url(db, "GATE-1", secrets) == f"rtsp://admin:{rotated}@10.0.0.7/s1"
+    cam = update_camera(svc, SUPERVISOR, "GATE-1", name="Gate, north", agency="police",
+                        url="http://10.0.0.8/live.ts", secrets_path=secrets)
+    assert (cam.name, cam.agency, cam.url) == ("Gate, north", "police", "http://10.0.0.8/live.ts")
+    assert "GATE-1" not in SecretStore(secrets).read()  # the old credentials are gone
+    with pytest.raises(ValidationError, match="nothing to change"):
+        update_camera(svc, SUPERVISOR, "GATE-1", name="Gate, north", secrets_path=secrets)
+    with pytest.raises(ValidationError, match="scheme"):
+        update_camera(svc, SUPERVISOR, "GATE-1", url=f"ftp://u:{PASSWORD}@h/x",
+                      secrets_path=secrets)
+    events = svc.events_after(0)
+    assert [e.type for e in events] == ["camera_added", "camera_updated", "camera_updated"]
+    assert events[1].payload == {"camera_id": "GATE-1", "changes": {}, "credentials": True}
+    assert all(PASSWORD not in str(e.payload) and rotated not in str(e.payload)
+               for e in events)
+    assert compare_tables(db) == [] and replay(db).cameras["GATE-1"]["name"] == "Gate, north"

@@ -248,6 +248,13 @@ def _check_camera_moved(before: State, after: State, e: Event) -> None:
     assert camera["heading_deg"] == e.payload.get("heading_deg", camera["heading_deg"])
 
 
+def _check_camera_updated(before: State, after: State, e: Event) -> None:
+    camera = after.cameras[e.payload["camera_id"]]
+    assert all(camera[k] == v for k, v in e.payload["changes"].items())
+    assert all(before.cameras[e.payload["camera_id"]][k] != v
+               for k, v in e.payload["changes"].items())
+
+
 def _check_camera_disabled(before: State, after: State, e: Event) -> None:
     assert before.cameras[e.payload["camera_id"]]["enabled"]
     assert not after.cameras[e.payload["camera_id"]]["enabled"]
@@ -262,6 +269,7 @@ EXPECTED: dict[str, Check] = {
     "camera_added": _check_camera_added,
     "cameras_imported": _check_cameras_imported,
     "camera_moved": _check_camera_moved,
+    "camera_updated": _check_camera_updated,
     "camera_disabled": _check_camera_disabled,
     "camera_enabled": _check_camera_enabled,
     "evidence_snapshot_recorded": _unchanged,

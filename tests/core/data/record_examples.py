@@ -111,6 +111,7 @@ def record(url: str) -> None:
         ImportCameras,
         MoveCamera,
         RecordSnapshot,
+        UpdateCamera,
     )
 
     run(AddCamera("CAM-1", "Heping Road / 1st Street", 120.0, 130.0, None,
@@ -123,6 +124,8 @@ def record(url: str) -> None:
         {"camera_id": "CAM-3", "name": "Station 1", "x": 0.0, "y": 0.0, "cell": None,
          "url": "demo://CAM-3", "agency": "fire"}), source="cameras.csv"), SUPERVISOR)
     run(MoveCamera("CAM-1", 140.0, 150.0, None, heading_deg=180.0), SUPERVISOR)
+    run(UpdateCamera("CAM-2", name="Zhongshan Road east", url="http://cams.example/live/2b.ts",
+                     credentials=False), SUPERVISOR)
     run(DisableCamera("CAM-2", "lens broken"), SUPERVISOR)
     run(EnableCamera("CAM-2"), SUPERVISOR)
     run(RecordSnapshot("INC-00001", "CAM-1", "INC-00001_CAM-1_20260301T080000000000Z.png",
