@@ -89,3 +89,15 @@ def test_the_dark_map_draws_cameras_in_light_slate(view: MapView, centre) -> Non
     assert _brush_of(view, cid) == CAMERA_COLOUR_DARK
     view.set_dark(False)
     assert _brush_of(view, cid) == CAMERA_COLOUR
+
+
+def test_hovering_a_camera_shows_its_name(qtbot, view: MapView, centre) -> None:  # noqa: ANN001
+    cameras = centre.live.state.cameras
+    cid = sorted(cameras)[5]
+    pixel = viewport_point(view, cameras[cid]["x"], cameras[cid]["y"])
+    viewport = view._plot.viewport()
+    qtbot.mouseMove(viewport, pixel.__class__(pixel.x() + 40, pixel.y() + 40))
+    qtbot.mouseMove(viewport, pixel)
+    # (pyqtgraph puts a scatter item's tip on its view box)
+    qtbot.waitUntil(lambda: cameras[cid]["name"] in view.view_box().toolTip())
+    assert f"({cid})" in view.view_box().toolTip() and "://" not in view.view_box().toolTip()
