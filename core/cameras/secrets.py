@@ -9,10 +9,13 @@ or in the user's config folder for a server database.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import platformdirs
@@ -82,20 +85,34 @@ class SecretStore:
 
         Written to a temporary file of mode 0600 in the same folder, then renamed over
         the old one, so a reader never sees half a file and no other user can ever read
-        it."""
-        before = self.read()
-        after = dict(before)
-        for camera_id, url in changes.items():
-            if url is None:
-                after.pop(camera_id, None)
-            else:
-                after[camera_id] = url
-        self._write(after)
+        it. Two writers (two `camera add` at once) take turns on a lock file beside it,
+        so neither loses the other's camera."""
+        with self._locked():
+            before = self.read()
+            after = dict(before)
+            for camera_id, url in changes.items():
+                if url is None:
+                    after.pop(camera_id, None)
+                else:
+                    after[camera_id] = url
+            self._write(after)
         return before
 
     def replace_all(self, cameras: dict[str, str]) -> None:
         """Write exactly `cameras` (to put back what `update` returned)."""
-        self._write(cameras)
+        with self._locked():
+            self._write(cameras)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path.with_name(self.path.name + ".lock"),
+                     os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
 
     def _write(self, cameras: dict[str, str]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

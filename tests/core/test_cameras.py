@@ -304,3 +304,17 @@ def test_update_renames_and_replaces_the_url_and_its_credentials(
     assert all(PASSWORD not in str(e.payload) and rotated not in str(e.payload)
                for e in events)
     assert compare_tables(db) == [] and replay(db).cameras["GATE-1"]["name"] == "Gate, north"
+
+
+def test_two_writers_of_the_secrets_store_lose_nothing(tmp_path: Path) -> None:
+    import threading
+
+    store = SecretStore(tmp_path / "s.json")
+    threads = [threading.Thread(target=lambda i=i: store.update({f"C{i}": f"rtsp://u:p{i}@h/"}))
+               for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(store.read()) == sorted(f"C{i}" for i in range(20))
+    assert stat.S_IMODE((tmp_path / "s.json").stat().st_mode) == 0o600
