@@ -188,7 +188,9 @@ class MoveCamera(Command):
         camera = _load(ctx, check_camera_id(self.camera_id))
         payload: dict[str, Any] = {
             "camera_id": self.camera_id, "x": _finite(self.x, "x"), "y": _finite(self.y, "y"),
-            "cell": self.cell, "previous": {"x": camera["x"], "y": camera["y"],
+            "cell": (None if self.cell is None
+                     else require_text(self.cell, "cell", max_len=32, one_line=True) or None),
+            "previous": {"x": camera["x"], "y": camera["y"],
                                             "cell": camera["cell"]}}
         if self.heading_deg is not None:
             payload["heading_deg"] = check_angle(self.heading_deg, "heading_deg", low=0,
