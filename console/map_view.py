@@ -1,4 +1,4 @@
-"""The map of the city: roads, grid cells, stations, units and open incidents, live.
+"""The map of the city: roads, grid cells, stations, cameras, units and open incidents, live.
 
 The static layers (roads, cells, stations) are built once from `centre.city`. Units and
 incidents are read from the live state; events only mark them dirty, and a short timer
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.bridge import EventBridge, Selection
+from console.map.camera_layer import CAMERA_COLOUR, CAMERA_EVENTS, CameraLayer
 from console.map.city_layers import CityLayers
 from console.map.geometry import within
 from console.map.labels import LabelLayer
@@ -61,7 +62,8 @@ UNIT_EVENTS = frozenset({"units_registered", "units_assigned", "unit_status_chan
 INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed",
                              "incident_priority_changed", "units_assigned",
                              "unit_status_changed"})
-LAYERS = ("areas", "roads", "cells", "cell_names", "stations", "units", "incidents")
+LAYERS = ("areas", "roads", "cells", "cell_names", "stations", "cameras", "units",
+          "incidents")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +83,11 @@ class MapView(QWidget):
 
     Signals: `locationPicked(x, y)` (city metres) after a click in picking mode;
     `pickingChanged(bool)` when picking mode starts or ends; `pointerMoved(x, y)` (city
-    metres) as the mouse moves over the map, NaN, NaN when it leaves it.
+    metres) as the mouse moves over the map, NaN, NaN when it leaves it;
+    `cameraActivated(camera_id)` when a camera is double-clicked (the video wall plays it).
     """
 
+    cameraActivated = Signal(str)
     locationPicked = Signal(float, float)
     pickingChanged = Signal(bool)
     pointerMoved = Signal(float, float)
@@ -100,7 +104,7 @@ class MapView(QWidget):
         self._theme: Theme = theme(False)
         self._picking = False
         self._last_click: tuple[str, str] = ("", "")
-        self._units_dirty = self._incidents_dirty = True
+        self._units_dirty = self._incidents_dirty = self._cameras_dirty = True
         self._unit_ids: list[str] = []
         self._incident_ids: list[str] = []
         self._unit_index: dict[str, int] = {}
@@ -232,8 +236,10 @@ class MapView(QWidget):
         self._highlight_item = pg.ScatterPlotItem(pxMode=True, symbol="o", brush=None)
         self._highlight_item.setZValue(40)
         self._vb.addItem(self._highlight_item, ignoreBounds=True)
+        self._cameras = CameraLayer(self._vb, self._city.bounds, self._camera_tip)
         self._layer_items: dict[str, list[Any]] = {
             **self._static.items,
+            "cameras": self._cameras.items,
             "units": [self._unit_groups, self._assignment_item],
             "incidents": [self._incident_groups, self._incident_labels],
         }
@@ -259,6 +265,7 @@ class MapView(QWidget):
         marker_pen = pg.mkPen(t.marker_outline, width=1.0)
         self._unit_groups.set_pen(marker_pen)
         self._incident_groups.set_pen(marker_pen)
+        self._cameras.apply_theme(t)  # before the legend, which shows its colour
         self._highlight_pen = pg.mkPen(t.highlight, width=3.0)
         self._pick_banner.setStyleSheet(
             f"background:{t.highlight}; color:#000; padding:3px; font-weight:bold;")
@@ -276,6 +283,7 @@ class MapView(QWidget):
         names = {"areas": self.tr("Water, parks"), "roads": self.tr("Roads"),
                  "cells": self.tr("Cells"),
                  "cell_names": self.tr("Cell names"), "stations": self.tr("Stations"),
+                 "cameras": self.tr("Cameras"),
                  "units": self.tr("Units"), "incidents": self.tr("Incidents")}
         for layer, button in self._layer_buttons.items():
             button.setText(names[layer])
@@ -306,14 +314,19 @@ class MapView(QWidget):
         units_title = self.tr("Units")
         incidents_title = self.tr("Incidents")
         agency_title = self.tr("Agency (shape)")
+        camera = self.tr("Camera")
+        # (the legend is first written before the layers exist)
+        camera_colour = self._cameras.colour if hasattr(self, "_cameras") else CAMERA_COLOUR
         return (f"<b>{units_title}</b> {units}<br>"
                 f"<b>{incidents_title}</b> {incidents} &nbsp; "
-                f"<b>{agency_title}</b> {stations}")
+                f"<b>{agency_title}</b> {stations} &nbsp; "
+                f"<span style='color:{camera_colour}'>■</span>&nbsp;{camera}")
 
     # ------------------------------------------------------------------ layers
 
     def set_layer_visible(self, layer: str, visible: bool) -> None:
-        """Show or hide a layer: areas, roads, cells, cell_names, stations, units, incidents."""
+        """Show or hide a layer: areas, roads, cells, cell_names, stations, cameras, units,
+        incidents."""
         for item in self._layer_items[layer]:
             item.setVisible(visible)
         button = self._layer_buttons[layer]
@@ -392,7 +405,10 @@ class MapView(QWidget):
             self._units_dirty = True
         if event.type in INCIDENT_EVENTS:
             self._incidents_dirty = True
-        if (self._units_dirty or self._incidents_dirty) and not self._timer.isActive():
+        if event.type in CAMERA_EVENTS:
+            self._cameras_dirty = True
+        if (self._units_dirty or self._incidents_dirty or self._cameras_dirty
+                ) and not self._timer.isActive():
             self._timer.start()
 
     def _redraw_live(self) -> None:
@@ -403,6 +419,9 @@ class MapView(QWidget):
         if self._incidents_dirty:
             self._incidents_dirty = False
             self._redraw_incidents(state)
+        if self._cameras_dirty:
+            self._cameras_dirty = False
+            self._cameras.set_cameras(getattr(state, "cameras", {}))
         self._redraw_highlight()
         self.redraw_count += 1
         if self._rezoom:
@@ -472,6 +491,33 @@ class MapView(QWidget):
         return (f"{incident.id} {priority_label(incident.priority)} "
                 f"{self._type_label(incident.type)}\n{incident.address}")
 
+    def _camera_tip(self, x: float, y: float, data: str) -> str:
+        camera = self._cameras.camera(data)
+        if camera is None:
+            return data
+        state = "" if camera.get("enabled", True) else "\n" + self.tr("Out of use")
+        return (f"{camera['name']} ({data})\n"
+                + self.tr("Double-click to show it on the video wall") + state)
+
+    def camera_point(self, camera_id: str) -> tuple[float, float] | None:
+        """Where the map draws a camera (city metres), or None."""
+        camera = self._cameras.camera(camera_id)
+        return None if camera is None else (float(camera["x"]), float(camera["y"]))
+
+    def camera_at(self, x: float, y: float) -> str | None:
+        """The camera drawn within a few pixels of city point (x, y), if the layer is on."""
+        if not self.layer_visible("cameras"):
+            return None
+        tol = CLICK_TOLERANCE_PX / max(self.px_per_metre(), 1e-9)
+        return self._cameras.nearest(x, y, tol)
+
+    def double_click_at(self, x: float, y: float) -> None:
+        """Do what a double click at city point (x, y) does: a camera there is activated
+        (`cameraActivated`), for the video wall to play."""
+        camera_id = self.camera_at(x, y)
+        if camera_id is not None:
+            self.cameraActivated.emit(camera_id)
+
     def unit_point(self, unit_id: str) -> tuple[float, float] | None:
         """Where the map draws a unit now (city metres), or None."""
         k = self._unit_index.get(unit_id)
@@ -516,7 +562,7 @@ class MapView(QWidget):
         x, _ = self._assignment_item.getData()
         return {"roads": sum(self.road_segment_counts.values()), "cells": self.cell_count,
                 "stations": len(self._static.station_item.data), "units": len(self._unit_ids),
-                "incidents": len(self._incident_ids),
+                "incidents": len(self._incident_ids), "cameras": len(self._cameras.ids),
                 "assignment_lines": 0 if x is None else len(x) // 2}
 
     # ------------------------------------------------------------------ selection
@@ -585,13 +631,16 @@ class MapView(QWidget):
         return self._vb.mapViewToScene(pg.Point(x, y))
 
     def _on_scene_clicked(self, ev: Any) -> None:
-        if ev.button() != Qt.MouseButton.LeftButton or ev.double():
+        if ev.button() != Qt.MouseButton.LeftButton:
             return
         if not self._vb.sceneBoundingRect().contains(ev.scenePos()):
             return
         p = self._vb.mapSceneToView(ev.scenePos())
         ev.accept()
-        self.click_at(p.x(), p.y())
+        if ev.double():
+            self.double_click_at(p.x(), p.y())
+        else:
+            self.click_at(p.x(), p.y())
 
     def _on_scene_moved(self, pos: Any) -> None:
         if not self._vb.sceneBoundingRect().contains(pos):

@@ -137,6 +137,10 @@ _SENIOR = frozenset({Role.SUPERVISOR, Role.COMMANDER})
 COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "dispatch": _OPERATIONS,
     "admin": frozenset({Role.SUPERVISOR}),
+    # The camera registry (add, import, move, disable, enable): as the centre's set-up.
+    "cameras": frozenset({Role.SUPERVISOR}),
+    # A camera snapshot kept as evidence on an incident: whoever works the incident.
+    "evidence": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER}),
     "any": frozenset(Role),
     # The community registry (core.registry). Personal data is seen for a reason only:
     # dispatch roles see the people at an open incident's address; only a supervisor

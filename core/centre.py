@@ -293,7 +293,11 @@ def _set_up(service: CommandService, *, demo: bool, drill: bool, city_scale: str
                     # user), so the console has a registry context to show for each.
                     seed_demo_registry(service, city, prefer=[
                         i.address for i in service.state().incidents.values()])
-                notes.append(f"built the demo city {city.name}")
+                from core.cameras.demo import seed_demo_cameras
+
+                cameras = seed_demo_cameras(service, city)
+                notes.append(f"built the demo city {city.name}"
+                             + (f" with {cameras} cameras" if cameras else ""))
         if demo:
             ensure_demo_operator(service)
     return _Opened(city, notes)

@@ -101,6 +101,15 @@ EVENT_TYPES: dict[str, EventType] = _types(
     EventType("alarm_acknowledged", 1, "a person acknowledged one or more alarms"),
     EventType("alarm_escalated", 1, "an alarm was left unacknowledged too long"),
     EventType("alarm_sound_muted", 1, "a workstation muted or unmuted its alarm sound"),
+    # Cameras (URLs masked: credentials stay in the secrets store) and evidence.
+    EventType("camera_added", 1, "a camera joined the registry"),
+    EventType("cameras_imported", 1, "a camera list was imported into the registry"),
+    EventType("camera_moved", 1, "a camera's position (or what it looks at) changed"),
+    EventType("camera_updated", 1, "a camera's name, stream URL (masked) or agency changed"),
+    EventType("camera_disabled", 1, "a camera was taken out of use"),
+    EventType("camera_enabled", 1, "a camera was put back into use"),
+    EventType("evidence_snapshot_recorded", 1,
+              "a camera frame was saved as evidence on an incident (file name and SHA-256)"),
 )
 
 # (type, from_version) -> the upcaster to from_version + 1.

@@ -12,6 +12,11 @@ The settings file is TOML at `<user config dir>/beacon/settings.toml`::
     [alarms]
     escalate_after_s = 120   # an alarm unacknowledged this long is escalated
     sound = "auto"           # "auto": play when the machine has audio; "off": never
+    [cameras]
+    secrets = "/srv/beacon/camera-secrets.json"  # camera URLs with credentials (0600)
+
+    [evidence]
+    folder = "/srv/beacon/evidence"  # snapshots kept as evidence
 """
 
 from __future__ import annotations
@@ -42,11 +47,13 @@ class Settings:
     language: str | None = None
     alarm_escalate_after_s: float | None = None
     alarm_sound: str | None = None
+    camera_secrets: str | None = None
+    evidence_folder: str | None = None
 
 
 def load_settings(path: Path | None = None) -> Settings:
     """Read the settings file (if any) and the environment (`BEACON_DB`, `BEACON_LANG`,
-    `BEACON_ALARM_SOUND`)."""
+    `BEACON_ALARM_SOUND`, `BEACON_CAMERA_SECRETS`, `BEACON_EVIDENCE`)."""
     path = path or settings_path()
     data: dict = {}
     if path.exists():
@@ -56,7 +63,10 @@ def load_settings(path: Path | None = None) -> Settings:
             raise UserError(f"settings file {path} is not valid TOML: {exc}") from None
     db = data.get("database", {}).get("url")
     lang = data.get("console", {}).get("language")
-    for name, value in (("database.url", db), ("console.language", lang)):
+    secrets = _section(data, "cameras", path).get("secrets")
+    evidence = _section(data, "evidence", path).get("folder")
+    for name, value in (("database.url", db), ("console.language", lang),
+                        ("cameras.secrets", secrets), ("evidence.folder", evidence)):
         if value is not None and not isinstance(value, str):
             raise UserError(f"settings file {path}: {name} must be text")
     alarms = data.get("alarms", {})
@@ -73,7 +83,16 @@ def load_settings(path: Path | None = None) -> Settings:
     return Settings(database_url=os.environ.get("BEACON_DB") or db,
                     language=os.environ.get("BEACON_LANG") or lang,
                     alarm_escalate_after_s=None if escalate is None else float(escalate),
-                    alarm_sound=os.environ.get("BEACON_ALARM_SOUND") or sound)
+                    alarm_sound=os.environ.get("BEACON_ALARM_SOUND") or sound,
+                    camera_secrets=os.environ.get("BEACON_CAMERA_SECRETS") or secrets,
+                    evidence_folder=os.environ.get("BEACON_EVIDENCE") or evidence)
+
+
+def _section(data: dict, name: str, path: Path) -> dict:
+    section = data.get(name, {})
+    if not isinstance(section, dict):
+        raise UserError(f"settings file {path}: [{name}] must be a table")
+    return section
 
 
 def database_url(cli_value: str | None) -> str | None:

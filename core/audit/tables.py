@@ -24,7 +24,7 @@ from sqlalchemy import JSON, Table, Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from core.domain.model import content_digest
-from core.domain.state import PROFILE_DEFAULTS, State
+from core.domain.state import CAMERA_FIELDS, PROFILE_DEFAULTS, State
 from core.errors import PermissionDenied
 from core.hub.tables import HubTokenRow
 from core.registry.evacuation import COLUMNS as EVACUATION_COLUMNS
@@ -38,6 +38,7 @@ from core.store.alarm_table import AlarmRow
 from core.store.batch_writer import alarm_row_values
 from core.store.database import Database
 from core.store.schema import (
+    CameraRow,
     CityRow,
     DatabaseProfileRow,
     EventRow,
@@ -217,6 +218,9 @@ TABLE_CHECKS: list[TableCheck] = [
                ("kind", "clock_domain", "exercise"),
                lambda state: ({} if state.profile == PROFILE_DEFAULTS
                               else {1: dict(state.profile)})),
+    # The camera registry (URLs masked; credentials are in the secrets store).
+    TableCheck("camera", CameraRow.__table__, "camera_id", CAMERA_FIELDS,
+               lambda state: {k: dict(v) for k, v in state.cameras.items()}),
 ]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from core.audit import KEY_ENV, KEY_FILE_NAME
 from core.cli.common import add_db_argument, existing_file, open_read_only, timestamp
 from core.errors import UserError
+from core.text import terminal_safe
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,6 +33,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="the centre's public key (PEM): checkpoints must be signed by it "
                              "(default: the key at --key, else the key inside each file)")
     _add_key_argument(verify, "whose public half checkpoints must carry")
+    verify.add_argument("--evidence", action="store_true",
+                        help="also check every evidence file (camera snapshots) against the "
+                             "SHA-256 the log recorded: names altered or missing files")
+    verify.add_argument("--evidence-folder", type=Path, metavar="DIR",
+                        help="the evidence folder (default: the setting, else beside a "
+                             "SQLite database)")
     verify.add_argument("--json", action="store_true",
                         help="print the result as one JSON object (exit codes as without)")
     verify.set_defaults(func=run_verify)
@@ -131,18 +138,27 @@ def run_verify(args: argparse.Namespace) -> int:
         from core.audit.tables import compare_tables
 
         differences = compare_tables(db)
+        evidence = _check_evidence(db, args) if args.evidence else None
     finally:
         db.dispose()
+    evidence_bad = bool(evidence and evidence[2])
     if args.json:
+        extra: dict[str, Any] = {}
+        if evidence is not None:
+            folder, checked, bad = evidence
+            extra["evidence"] = {"folder": str(folder), "checked": len(checked),
+                                 "problems": [{"seq": b.seq, "file": b.file_name,
+                                               "message": b.message} for b in bad]}
         print(json.dumps({
-            "intact": not problems and not differences, "events": count,
+            "intact": not problems and not differences and not evidence_bad, **extra,
+            "events": count,
             "head": {"seq": head.seq, "hash": head.hash},
             "problems": [{"seq": p.seq, "kind": p.kind, "message": p.message}
                          for p in problems],
             "table_differences": [{"table": d.table, "key": str(d.key), "column": d.column,
                                    "message": d.message} for d in differences],
             "checkpoints_matched": len(usable), "notes": notes}, ensure_ascii=False))
-        return 0 if not problems and not differences else 1
+        return 0 if not problems and not differences and not evidence_bad else 1
     for note in notes:
         print(note)
     head_line = f"head: event {head.seq}, hash {head.hash}"
@@ -153,13 +169,38 @@ def run_verify(args: argparse.Namespace) -> int:
             newest = max(usable, key=lambda c: c.seq)
             print(f"checkpoints: {len(usable)} matched, the newest at event {newest.seq} "
                   f"({newest.label}, key {newest.key_id})")
-        return 1 if print_table_differences(differences) else 0
+        differ = print_table_differences(differences)
+        return 1 if _print_evidence(evidence) or differ else 0
     print(f"audit log TAMPERED: {len(problems)} problem(s) in {count} events")
     for p in problems:
         print(f"  event {p.seq}: {p.kind}: {p.message}")
     print(head_line)
     print_table_differences(differences)
+    _print_evidence(evidence)
     return 1
+
+
+def _check_evidence(db: Any, args: argparse.Namespace) -> tuple[Path, list[Any], list[Any]]:
+    from core.cameras.evidence import evidence_dir, verify_evidence
+
+    folder = args.evidence_folder or evidence_dir(db)
+    checked, problems = verify_evidence(db, folder)
+    return folder, checked, problems
+
+
+def _print_evidence(evidence: tuple[Path, list[Any], list[Any]] | None) -> bool:
+    """Print the evidence check; True when a file is altered or missing."""
+    if evidence is None:
+        return False
+    folder, checked, problems = evidence
+    where = terminal_safe(str(folder))
+    if not problems:
+        print(f"evidence intact: {len(checked)} file(s) in {where} match the log")
+        return False
+    print(f"evidence ALTERED OR MISSING: {len(problems)} of {len(checked)} file(s) in {where}")
+    for p in problems:
+        print(f"  {terminal_safe(p.message)}")
+    return True
 
 
 def print_table_differences(differences: list[Any]) -> bool:

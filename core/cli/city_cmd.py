@@ -79,6 +79,9 @@ def run_demo(args: argparse.Namespace) -> int:
         store_city(service, city, source=f"demo:{'small' if args.small else 'full'}:{args.seed}")
         if args.incidents:
             seed_demo_incidents(service, city)
+        from core.cameras.demo import seed_demo_cameras
+
+        cameras = seed_demo_cameras(service, city)
     registry = ""
     if args.registry:
         from core.registry.demo import seed_demo_registry
@@ -90,6 +93,8 @@ def run_demo(args: argparse.Namespace) -> int:
           f"{len(city.cells)} grid cells, {len(city.stations)} stations, {len(city.units)} "
           f"units, {len(city.addresses)} addresses{registry} "
           f"({time.perf_counter() - started:.1f} s)")
+    print(f"{cameras} demo cameras at junctions, along main roads and at stations "
+          "(see 'beacon camera list')")
     return 0
 
 

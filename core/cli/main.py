@@ -32,6 +32,7 @@ CORE_COMMANDS: tuple[str, ...] = (
     "core.cli.field_cmd",
     "core.cli.drill_cmd",
     "core.cli.registry_cmd",
+    "core.cli.camera_cmd",
 )
 
 log = logging.getLogger("beacon")

@@ -13,6 +13,15 @@ from core.commands.alarms import (
     playbook_step_overdue,
 )
 from core.commands.base import Command, Context, Decision
+from core.commands.cameras import (
+    AddCamera,
+    DisableCamera,
+    EnableCamera,
+    ImportCameras,
+    MoveCamera,
+    RecordSnapshot,
+    UpdateCamera,
+)
 from core.commands.database import SetDatabaseKind, StartExercise
 from core.commands.incidents import (
     AddNote,
@@ -29,6 +38,8 @@ from core.commands.units import AssignUnits, ChangeUnitStatus, ReportPosition
 __all__ = [
     "AcknowledgeAlarms", "AlarmExists", "EscalateAlarm", "RaiseAlarm", "ReportEmergency",
     "SetAlarmSoundMuted", "playbook_step_overdue",
+    "AddCamera", "DisableCamera", "EnableCamera", "ImportCameras", "MoveCamera",
+    "RecordSnapshot", "UpdateCamera",
     "AddNote", "AssignUnits", "AttachCall", "ChangeIncidentStatus", "ChangePriority",
     "ChangeUnitStatus", "Command", "Context", "CreateIncident", "CreateOperator", "Decision",
     "EraseCallerData",

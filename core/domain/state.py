@@ -34,9 +34,14 @@ log = logging.getLogger(__name__)
 
 # Event types that change no state: known, skipped.
 # `alarm_sound_muted` records a workstation's mute for the audit; the sound is that
-# workstation's own business, not shared state.
+# workstation's own business, not shared state. (A snapshot's record is the event
+# itself: `core.cameras.evidence.snapshots_of` reads it.)
 PASSIVE_EVENTS = frozenset({"operator_signed_in", "message_sent", "sign_in_failed",
-                            "alarm_sound_muted"} | _REGISTRY_PASSIVE)
+                            "alarm_sound_muted", "evidence_snapshot_recorded"}
+                           | _REGISTRY_PASSIVE)
+# The columns of a camera as the projection keeps it (the `cameras` table's columns).
+CAMERA_FIELDS = ("name", "x", "y", "cell", "url", "agency", "enabled", "heading_deg",
+                 "fov_deg")
 # What a database is (`core.profile`) before any event says (never labelled, wall
 # clock); `database_kind_set` and `exercise_started` change it (`profile_changes`).
 PROFILE_DEFAULTS: dict[str, str | None] = {"kind": None, "clock_domain": "wall",
@@ -72,6 +77,8 @@ class State:
     evacuations: dict[str, Any] = field(default_factory=dict)
     # Alarms by id, active and acknowledged (`core.domain.alarms`).
     alarms: dict[str, Alarm] = field(default_factory=dict)
+    # Cameras by id: the columns of CAMERA_FIELDS (the URL masked).
+    cameras: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
         """Change the state as `event` says; events must come in sequence order.
@@ -130,6 +137,46 @@ def _token_revoked(state: State, e: Event) -> None:
 
 def _profile_changed(state: State, e: Event) -> None:
     state.profile.update(profile_changes(e))
+
+
+def _camera_row(c: dict[str, Any]) -> dict[str, Any]:
+    return {"name": c["name"], "x": float(c["x"]), "y": float(c["y"]), "cell": c.get("cell"),
+            "url": c["url"], "agency": c["agency"], "enabled": bool(c.get("enabled", True)),
+            "heading_deg": c.get("heading_deg"), "fov_deg": c.get("fov_deg")}
+
+
+def _camera_added(state: State, e: Event) -> None:
+    state.cameras[e.payload["camera_id"]] = _camera_row(e.payload)
+
+
+def _cameras_imported(state: State, e: Event) -> None:
+    for c in e.payload["cameras"]:
+        state.cameras[c["camera_id"]] = _camera_row(c)
+
+
+# A console's live state may not hold a camera (it loads cameras from the table, and a
+# camera added meanwhile arrives as its own event first): one it does not know is skipped.
+def _camera_moved(state: State, e: Event) -> None:
+    camera = state.cameras.get(e.payload["camera_id"])
+    if camera is not None:
+        p = e.payload
+        camera.update(x=float(p["x"]), y=float(p["y"]), cell=p.get("cell"))
+        for key in ("heading_deg", "fov_deg"):
+            if key in p:
+                camera[key] = p[key]
+
+
+def _camera_updated(state: State, e: Event) -> None:
+    camera = state.cameras.get(e.payload["camera_id"])
+    if camera is not None:
+        camera.update({k: v for k, v in e.payload["changes"].items()
+                       if k in ("name", "url", "agency")})
+
+
+def _camera_enabled(state: State, e: Event) -> None:
+    camera = state.cameras.get(e.payload["camera_id"])
+    if camera is not None:
+        camera["enabled"] = e.type == "camera_enabled"
 
 
 def _units_registered(state: State, e: Event) -> None:
@@ -293,6 +340,12 @@ _HANDLERS = {
     "alarm_raised": apply_alarm_raised,
     "alarm_acknowledged": apply_alarm_acknowledged,
     "alarm_escalated": apply_alarm_escalated,
+    "camera_added": _camera_added,
+    "cameras_imported": _cameras_imported,
+    "camera_moved": _camera_moved,
+    "camera_updated": _camera_updated,
+    "camera_disabled": _camera_enabled,
+    "camera_enabled": _camera_enabled,
 }
 
 _HANDLERS.update(_REGISTRY_HANDLERS)

@@ -11,9 +11,9 @@ from core.domain.alarms import Alarm, AlarmKind
 from core.domain.kinds import Agency, UnitKind
 from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.domain.model import CityRecord, Incident, Operator, Unit, content_digest
-from core.domain.state import State
+from core.domain.state import CAMERA_FIELDS, State
 from core.store.alarm_table import AlarmRow
-from core.store.schema import CityRow, IncidentRow, OperatorRow, UnitRow
+from core.store.schema import CameraRow, CityRow, IncidentRow, OperatorRow, UnitRow
 
 
 def incident_from_row(r: IncidentRow) -> Incident:
@@ -62,4 +62,6 @@ def load_state(session: Session, last_seq: int = 0) -> State:
                                         digest=content_digest(c.data), created_at=c.created_at)
     for a in session.execute(select(AlarmRow)).scalars():
         state.alarms[a.id] = alarm_from_row(a)
+    for cam in session.execute(select(CameraRow)).scalars():
+        state.cameras[cam.camera_id] = {f: getattr(cam, f) for f in CAMERA_FIELDS}
     return state

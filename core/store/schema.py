@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, Float, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -172,3 +172,21 @@ class DatabaseProfileRow(Base):
     clock_domain: Mapped[str] = mapped_column(String(16), default="wall")
     exercise: Mapped[str | None] = mapped_column(String(120))
     seq: Mapped[int] = mapped_column(Integer, default=0)  # the event that last changed it
+
+
+class CameraRow(Base):
+    """A camera of the registry, written only by the projection (`core.domain.state`
+    camera handlers, saved by the camera commands). `url` is masked: credentials live
+    in the secrets store (`core.cameras.secrets`), never here."""
+
+    __tablename__ = "cameras"
+    camera_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    x: Mapped[float] = mapped_column(Float)
+    y: Mapped[float] = mapped_column(Float)
+    cell: Mapped[str | None] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(Text)
+    agency: Mapped[str] = mapped_column(String(60))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    heading_deg: Mapped[float | None] = mapped_column(Float)
+    fov_deg: Mapped[float | None] = mapped_column(Float)

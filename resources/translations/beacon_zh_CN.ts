@@ -1518,72 +1518,92 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="273"/>
+        <location filename="../../console/map_view.py" line="280"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="276"/>
+        <location filename="../../console/map_view.py" line="283"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="276"/>
+        <location filename="../../console/map_view.py" line="283"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="277"/>
+        <location filename="../../console/map_view.py" line="284"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="278"/>
+        <location filename="../../console/map_view.py" line="285"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="278"/>
+        <location filename="../../console/map_view.py" line="285"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="279"/>
-        <location filename="../../console/map_view.py" line="306"/>
+        <location filename="../../console/map_view.py" line="286"/>
+        <source>Cameras</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="287"/>
+        <location filename="../../console/map_view.py" line="314"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="279"/>
-        <location filename="../../console/map_view.py" line="307"/>
+        <location filename="../../console/map_view.py" line="287"/>
+        <location filename="../../console/map_view.py" line="315"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="282"/>
+        <location filename="../../console/map_view.py" line="290"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="283"/>
+        <location filename="../../console/map_view.py" line="291"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="284"/>
+        <location filename="../../console/map_view.py" line="292"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="285"/>
+        <location filename="../../console/map_view.py" line="293"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="308"/>
+        <location filename="../../console/map_view.py" line="316"/>
         <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="317"/>
+        <source>Camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="498"/>
+        <source>Out of use</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="500"/>
+        <source>Double-click to show it on the video wall</source>
+        <translation>双击在视频墙上显示</translation>
     </message>
 </context>
 <context>
@@ -1805,32 +1825,32 @@
 <context>
     <name>ResourceRoster</name>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="73"/>
+        <location filename="../../console/panels/resource_roster.py" line="74"/>
         <source>Right-click a unit, or press Ctrl+U, to change its status</source>
         <translation>右键单击力量或按 Ctrl+U 可更改其状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="112"/>
+        <location filename="../../console/panels/resource_roster.py" line="113"/>
         <source>Change status of %1</source>
         <translation>更改 %1 的状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="128"/>
+        <location filename="../../console/panels/resource_roster.py" line="129"/>
         <source>Select a unit in the roster first.</source>
         <translation>请先在名册中选择一支力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="149"/>
+        <location filename="../../console/panels/resource_roster.py" line="150"/>
         <source>Refused: %1 is %2 and cannot become %3. Allowed: %4.</source>
         <translation>被拒绝：%1 当前为“%2”，不能变为“%3”。允许的状态：%4。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="153"/>
+        <location filename="../../console/panels/resource_roster.py" line="154"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="157"/>
+        <location filename="../../console/panels/resource_roster.py" line="158"/>
         <source>%1 is now %2</source>
         <translation>%1 现为“%2”</translation>
     </message>

@@ -167,7 +167,8 @@ DATA_COMMANDS = [["db", "info"], ["audit", "log"], ["audit", "verify"], ["operat
                  ["hub", "token", "list"], ["drill"], ["incident", "create"],
                  ["incident", "dispatch"], ["incident", "types"], ["caller", "erase"],
                  ["registry", "import"], ["registry", "list"], ["registry", "person", "show"],
-                 ["registry", "person", "search"], ["registry", "person", "erase"]]
+                 ["registry", "person", "search"], ["registry", "person", "erase"],
+                 ["camera", "list"], ["camera", "snapshots"]]
 
 
 def test_every_command_that_prints_data_takes_json(capsys) -> None:  # noqa: ANN001
@@ -186,7 +187,8 @@ def test_json_outputs_parse(tmp_path, capsys) -> None:  # noqa: ANN001
 
     url = f"sqlite:///{tmp_path / 'b.db'}"
     open_centre(url, city_scale="small", new_kind=DatabaseKind.DEMO).close()
-    for argv in (["audit", "verify"], ["operator", "list"], ["hub", "token", "list"]):
+    for argv in (["audit", "verify"], ["operator", "list"], ["hub", "token", "list"],
+                 ["camera", "list"]):
         assert main([*argv, "--db", url, "--json"]) == 0
         json.loads(capsys.readouterr().out)
     scenario = Path(__file__).resolve().parents[2] / "scenarios" / "morning_rush.toml"

@@ -333,8 +333,10 @@ def test_the_migration_runs_on_a_database_that_holds_data(
             DatabaseKind.LIVE, False, ClockDomain.WALL)
     finally:
         db.dispose()
+    before = len(_events(db_url))  # the city, its units, the demo's cameras
     assert main(["db", "set-kind", "training", "--db", db_url]) == 0
-    assert _events(db_url)[-1].type == "database_kind_set" and len(_events(db_url)) == 3
+    assert _events(db_url)[-1].type == "database_kind_set"
+    assert len(_events(db_url)) == before + 1
 
 
 def test_a_service_on_a_database_without_schema_uses_the_wall_clock(sqlite_url: str) -> None:

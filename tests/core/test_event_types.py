@@ -269,6 +269,8 @@ def _check_household(before: State, after: State, e: Event) -> None:
 
 def _check_evacuation_ended(before: State, after: State, e: Event) -> None:
     assert after.evacuations[e.payload["evacuation_id"]].ended_at == e.at
+
+
 def _check_alarm_raised(before: State, after: State, e: Event) -> None:
     alarm = after.alarms[e.payload["alarm_id"]]
     assert e.payload["alarm_id"] not in before.alarms and alarm.active
@@ -288,11 +290,57 @@ def _check_alarm_escalated(before: State, after: State, e: Event) -> None:
     assert after.alarms[e.payload["alarm_id"]].escalated_at == e.at
 
 
+def _check_camera_added(before: State, after: State, e: Event) -> None:
+    p = e.payload
+    assert p["camera_id"] not in before.cameras
+    camera = after.cameras[p["camera_id"]]
+    assert (camera["name"], camera["x"], camera["y"], camera["url"]) == (
+        p["name"], p["x"], p["y"], p["url"])
+    assert camera["enabled"]
+
+
+def _check_cameras_imported(before: State, after: State, e: Event) -> None:
+    ids = [c["camera_id"] for c in e.payload["cameras"]]
+    assert not set(ids) & set(before.cameras) and set(ids) <= set(after.cameras)
+    assert all(after.cameras[c["camera_id"]]["url"] == c["url"] for c in e.payload["cameras"])
+
+
+def _check_camera_moved(before: State, after: State, e: Event) -> None:
+    camera = after.cameras[e.payload["camera_id"]]
+    assert (camera["x"], camera["y"]) == (e.payload["x"], e.payload["y"])
+    assert before.cameras[e.payload["camera_id"]]["x"] == e.payload["previous"]["x"]
+    assert camera["heading_deg"] == e.payload.get("heading_deg", camera["heading_deg"])
+
+
+def _check_camera_updated(before: State, after: State, e: Event) -> None:
+    camera = after.cameras[e.payload["camera_id"]]
+    assert all(camera[k] == v for k, v in e.payload["changes"].items())
+    assert all(before.cameras[e.payload["camera_id"]][k] != v
+               for k, v in e.payload["changes"].items())
+
+
+def _check_camera_disabled(before: State, after: State, e: Event) -> None:
+    assert before.cameras[e.payload["camera_id"]]["enabled"]
+    assert not after.cameras[e.payload["camera_id"]]["enabled"]
+
+
+def _check_camera_enabled(before: State, after: State, e: Event) -> None:
+    assert not before.cameras[e.payload["camera_id"]]["enabled"]
+    assert after.cameras[e.payload["camera_id"]]["enabled"]
+
+
 EXPECTED: dict[str, Check] = {
     "alarm_raised": _check_alarm_raised,
     "alarm_acknowledged": _check_alarm_acknowledged,
     "alarm_escalated": _check_alarm_escalated,
     "alarm_sound_muted": _unchanged,
+    "camera_added": _check_camera_added,
+    "cameras_imported": _check_cameras_imported,
+    "camera_moved": _check_camera_moved,
+    "camera_updated": _check_camera_updated,
+    "camera_disabled": _check_camera_disabled,
+    "camera_enabled": _check_camera_enabled,
+    "evidence_snapshot_recorded": _unchanged,
     "operator_created": _check_operator_created,
     "operator_signed_in": _unchanged,
     "sign_in_failed": _unchanged,

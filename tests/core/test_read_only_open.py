@@ -41,7 +41,9 @@ def _one_line(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 @pytest.mark.parametrize("command", [["audit", "verify"], ["audit", "log"],
-                                     ["audit", "checkpoint"]])
+                                     ["audit", "checkpoint"], ["camera", "list"],
+                                     ["camera", "snapshots"],
+                                     ["audit", "verify", "--evidence"]])
 def test_a_mistyped_sqlite_path_is_refused_and_not_created(
         command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

@@ -159,6 +159,33 @@ def record(url: str) -> None:
     run(EscalateAlarm(alarms[0], 120.0), SYSTEM)
     run(AcknowledgeAlarms(tuple(alarms)), SUPERVISOR)
     run(SetAlarmSoundMuted(True, "ws-1"))
+    # Added with the camera registry and evidence.
+    from core.commands import (
+        AddCamera,
+        DisableCamera,
+        EnableCamera,
+        ImportCameras,
+        MoveCamera,
+        RecordSnapshot,
+        UpdateCamera,
+    )
+
+    run(AddCamera("CAM-1", "Heping Road / 1st Street", 120.0, 130.0, None,
+                  "rtsp://***@10.0.0.7:554/stream1", "traffic", 90.0, 60.0,
+                  credentials=True), SUPERVISOR)
+    run(ImportCameras((
+        {"camera_id": "CAM-2", "name": "Zhongshan Road", "x": 400.0, "y": 100.0,
+         "cell": None, "url": "http://cams.example/live/2.ts?token=***", "agency": "city",
+         "credentials": True},
+        {"camera_id": "CAM-3", "name": "Station 1", "x": 0.0, "y": 0.0, "cell": None,
+         "url": "demo://CAM-3", "agency": "fire"}), source="cameras.csv"), SUPERVISOR)
+    run(MoveCamera("CAM-1", 140.0, 150.0, None, heading_deg=180.0), SUPERVISOR)
+    run(UpdateCamera("CAM-2", name="Zhongshan Road east", url="http://cams.example/live/2b.ts",
+                     credentials=False), SUPERVISOR)
+    run(DisableCamera("CAM-2", "lens broken"), SUPERVISOR)
+    run(EnableCamera("CAM-2"), SUPERVISOR)
+    run(RecordSnapshot("INC-00001", "CAM-1", "INC-00001_CAM-1_20260301T080000000000Z.png",
+                       "ab" * 32))
     db.dispose()
 
 
