@@ -1,0 +1,88 @@
+"""A small RTSP server on GStreamer's gst-rtsp-server, run by the SYSTEM python3.
+
+Beacon's virtual environment cannot import `gi` (Debian ships it for /usr/bin/python3
+only), so `core.video.rtsp.RtspServer` runs this file as a subprocess:
+
+    /usr/bin/python3 gst_rtsp_server.py --port 8554 --mount cam1=5001 --mount cam2=5002
+
+Each mount `rtsp://127.0.0.1:PORT/NAME` re-packs, without re-encoding, the MPEG-TS that
+arrives on 127.0.0.1:UDP_PORT (an `ffmpeg -re -stream_loop -1 -c copy` feeder that the
+parent runs) as RTP/H.264. Clients may ask for RTP over TCP (interleaved) or over UDP.
+The server prints one line per client that connects or leaves
+(`client-connected N` / `client-closed N`, N = clients now open) and `ready PORT` once
+it listens, so the parent (and tests) can see connections open and close.
+
+Deliberately nothing from Beacon is imported here: this runs outside the venv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtsp", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+
+PIPELINE = ("( udpsrc address=127.0.0.1 port={udp} caps=video/mpegts,systemstream=true "
+            "buffer-size=2097152 ! tsdemux ignore-pcr=true ! h264parse config-interval=-1 "
+            "! rtph264pay name=pay0 pt=96 config-interval=1 )")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--mount", action="append", default=[], help="NAME=UDP_PORT")
+    args = parser.parse_args()
+    Gst.init(None)
+    server = GstRtspServer.RTSPServer()
+    server.set_address("127.0.0.1")
+    server.set_service(str(args.port))
+    mounts = server.get_mount_points()
+    for item in args.mount:
+        name, _, udp = item.partition("=")
+        factory = GstRtspServer.RTSPMediaFactory()
+        factory.set_launch(PIPELINE.format(udp=int(udp)))
+        # One pipeline per camera, shared by every viewer; it stops when the last leaves.
+        factory.set_shared(True)
+        factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP | GstRtsp.RTSPLowerTrans.UDP)
+        mounts.add_factory(f"/{name}", factory)
+
+    clients = {"open": 0}
+
+    def on_closed(_client: object) -> None:
+        clients["open"] -= 1
+        print(f"client-closed {clients['open']}", flush=True)
+
+    def on_client(_server: object, client: GstRtspServer.RTSPClient) -> None:
+        clients["open"] += 1
+        print(f"client-connected {clients['open']}", flush=True)
+        client.connect("closed", on_closed)
+
+    server.connect("client-connected", on_client)
+    if server.attach(None) == 0:
+        print(f"error could not listen on 127.0.0.1:{args.port}", flush=True)
+        return 1
+    loop = GLib.MainLoop()
+    # Clean stop on SIGTERM/SIGINT (the parent terminates us when the console closes).
+    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, loop.quit)
+    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, loop.quit)
+    # The parent holds our stdin: when it goes away (even killed), so do we.
+    def on_stdin(_fd: int, _cond: object) -> bool:
+        if not sys.stdin.buffer.read1(4096):
+            loop.quit()
+            return False
+        return True
+
+    GLib.io_add_watch(sys.stdin.fileno(), GLib.IO_IN | GLib.IO_HUP, on_stdin)
+    print(f"ready {args.port}", flush=True)
+    loop.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
