@@ -3,12 +3,14 @@
 Beacon's virtual environment cannot import `gi` (Debian ships it for /usr/bin/python3
 only), so `core.video.rtsp.RtspServer` runs this file as a subprocess:
 
-    /usr/bin/python3 gst_rtsp_server.py --port 8554 --mount cam1=5001 --mount cam2=5002
+    /usr/bin/python3 gst_rtsp_server.py --port 8554 --ffmpeg /usr/bin/ffmpeg \
+        --mount cam1=5001=/path/clip1.ts --mount cam2=5002=/path/clip2.ts
 
 Each mount `rtsp://127.0.0.1:PORT/NAME` re-packs, without re-encoding, the MPEG-TS that
-arrives on 127.0.0.1:UDP_PORT (an `ffmpeg -re -stream_loop -1 -c copy` feeder that the
-parent runs) as RTP/H.264. Clients may ask for RTP over TCP (interleaved) or over UDP.
-The server prints one line per client that connects or leaves
+arrives on 127.0.0.1:UDP_PORT as RTP/H.264. This process feeds each port itself with
+`ffmpeg -re -stream_loop -1 -i CLIP -c copy` (its own children: they end with it, and it
+ends when its parent closes its stdin or dies). Clients may ask for RTP over TCP
+(interleaved) or over UDP. The server prints one line per client that connects or leaves
 (`client-connected N` / `client-closed N`, N = clients now open) and `ready PORT` once
 it listens, so the parent (and tests) can see connections open and close.
 
@@ -18,7 +20,9 @@ Deliberately nothing from Beacon is imported here: this runs outside the venv.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import signal
+import subprocess
 import sys
 
 import gi
@@ -33,18 +37,34 @@ PIPELINE = ("( udpsrc address=127.0.0.1 port={udp} caps=video/mpegts,systemstrea
             "! rtph264pay name=pay0 pt=96 config-interval=1 )")
 
 
+def _die_with_parent() -> None:
+    # This is the main thread and lives as long as the server: safe for PDEATHSIG.
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM)
+
+
+def _feed(ffmpeg: str, clip: str, udp: int) -> subprocess.Popen:
+    cmd = [ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+           "-stream_loop", "-1", "-i", clip, "-c", "copy", "-f", "mpegts",
+           f"udp://127.0.0.1:{udp}?pkt_size=1316"]
+    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            preexec_fn=_die_with_parent)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--mount", action="append", default=[], help="NAME=UDP_PORT")
+    parser.add_argument("--ffmpeg", default="ffmpeg")
+    parser.add_argument("--mount", action="append", default=[], help="NAME=UDP_PORT=CLIP")
     args = parser.parse_args()
     Gst.init(None)
     server = GstRtspServer.RTSPServer()
     server.set_address("127.0.0.1")
     server.set_service(str(args.port))
     mounts = server.get_mount_points()
+    feeds = []
     for item in args.mount:
-        name, _, udp = item.partition("=")
+        name, udp, clip = item.split("=", 2)
+        feeds.append((clip, int(udp)))
         factory = GstRtspServer.RTSPMediaFactory()
         factory.set_launch(PIPELINE.format(udp=int(udp)))
         # One pipeline per camera, shared by every viewer; it stops when the last leaves.
@@ -79,8 +99,18 @@ def main() -> int:
         return True
 
     GLib.io_add_watch(sys.stdin.fileno(), GLib.IO_IN | GLib.IO_HUP, on_stdin)
+    feeders = [_feed(args.ffmpeg, clip, udp) for clip, udp in feeds]
     print(f"ready {args.port}", flush=True)
-    loop.run()
+    try:
+        loop.run()
+    finally:
+        for proc in feeders:
+            proc.terminate()
+        for proc in feeders:
+            try:
+                proc.wait(3)
+            except subprocess.TimeoutExpired:
+                proc.kill()
     return 0
 
 

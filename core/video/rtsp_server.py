@@ -3,8 +3,8 @@
 ffmpeg cannot serve RTSP to players and VLC's RTSP output is UDP-only, so this drives
 GStreamer's RTSP server (Debian's `gir1.2-gst-rtsp-server-1.0`) through the system
 python3 (`gst_rtsp_server.py` beside this file). Each clip is fed to it, looped and
-copied, by one `ffmpeg -re -stream_loop -1 -c copy` over UDP on 127.0.0.1; the server
-re-packs that as RTP without re-encoding.
+copied, by one `ffmpeg -re -stream_loop -1 -c copy` over UDP on 127.0.0.1 (children of
+the server process); the server re-packs that as RTP without re-encoding.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import threading
 from pathlib import Path
 
 from core.errors import UserError
-from core.video.processes import loop_command, spawn, stop
+from core.video.clips import ffmpeg_path
+from core.video.processes import stop
 
 SCRIPT = Path(__file__).with_name("gst_rtsp_server.py")
 SYSTEM_PYTHON = os.environ.get("BEACON_SYSTEM_PYTHON", "/usr/bin/python3")
@@ -59,7 +60,6 @@ class RtspStreamServer:
         self.port = port or free_port()
         self._udp = {name: free_port(socket.SOCK_DGRAM) for name in self.clips}
         self._server: subprocess.Popen | None = None
-        self._feeders: list[subprocess.Popen] = []
         self._lines: queue.Queue[str] = queue.Queue()
         self._lock = threading.Lock()
         self._open = 0
@@ -82,13 +82,15 @@ class RtspStreamServer:
 
     def start(self, timeout: float = 20.0) -> RtspStreamServer:
         """Start the feeders and the server; return once it listens."""
-        cmd = [SYSTEM_PYTHON, str(SCRIPT), "--port", str(self.port)]
+        cmd = [SYSTEM_PYTHON, str(SCRIPT), "--port", str(self.port), "--ffmpeg", ffmpeg_path()]
         for name, udp in self._udp.items():
-            cmd += ["--mount", f"{name}={udp}"]
-        # The server's stdin is ours: it quits when we go, even if we are killed.
+            cmd += ["--mount", f"{name}={udp}={self.clips[name]}"]
+        # The server's stdin is ours: it quits when we go, even if we are killed. (Not
+        # PDEATHSIG: that fires when the *thread* that started it ends, and `start` may
+        # run on a short-lived worker thread.)
         env = {**os.environ, "GST_DEBUG": "0"}
-        self._server = spawn(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True, env=env)
+        self._server = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, env=env)
         threading.Thread(target=self._read_lines, name="beacon-rtsp-server-out",
                          daemon=True).start()
         said: list[str] = []
@@ -106,11 +108,6 @@ class RtspStreamServer:
                 why = " / ".join(said[-2:]) or "it exited"
                 raise UserError(f"the local RTSP server did not start: {why}")
             said.append(line)
-        for name, udp in self._udp.items():
-            self._feeders.append(spawn(
-                loop_command(self.clips[name], [f"udp://127.0.0.1:{udp}?pkt_size=1316"]),
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL))
         return self
 
     def _read_lines(self) -> None:
@@ -132,9 +129,6 @@ class RtspStreamServer:
 
     def stop(self) -> None:
         """Stop the server and its feeders; clients see their connection close."""
-        for feeder in self._feeders:
-            stop(feeder)
-        self._feeders.clear()
         if self._server is not None:
             if self._server.stdin is not None:
                 try:

@@ -58,6 +58,21 @@ def mask_url(url: str) -> str:
     return masked.geturl()
 
 
+def scrub(text: str, url: str) -> str:
+    """`text` (an error message) with `url`'s credentials masked wherever they appear."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return text
+    text = text.replace(url, mask_url(url))
+    userinfo = parts.netloc.rpartition("@")[0]
+    if userinfo:
+        text = text.replace(userinfo + "@", "***@")
+    if parts.password and len(parts.password) >= 3:  # a 1-letter one would mangle words
+        text = text.replace(parts.password, "***")
+    return text
+
+
 def check_url(url: str) -> SplitResult:
     """Parse a camera URL, or raise `BadStreamUrl` saying why it cannot be played."""
     text = (url or "").strip()
@@ -95,11 +110,14 @@ def choose_decoder(url: str, rtsp_transport: str = "tcp") -> StreamChoice:
     parts = check_url(url)
     scheme = parts.scheme.lower()
     if scheme in AV_SCHEMES:
+        # Beacon's own `transport=tcp|udp` is taken off the query: it is not the camera's.
         transport = rtsp_transport
-        query = parts.query.lower()
-        if "transport=udp" in query:
-            transport = "udp"
-        elif "transport=tcp" in query:
-            transport = "tcp"
-        return StreamChoice(parts.geturl(), PYAV, transport)
+        kept = []
+        for pair in parts.query.split("&") if parts.query else []:
+            key, _, value = pair.partition("=")
+            if key.lower() == "transport" and value.lower() in {"tcp", "udp"}:
+                transport = value.lower()
+            else:
+                kept.append(pair)
+        return StreamChoice(parts._replace(query="&".join(kept)).geturl(), PYAV, transport)
     return StreamChoice(parts.geturl(), LIBVLC)
