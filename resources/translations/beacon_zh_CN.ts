@@ -401,7 +401,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../console/dashboard.py" line="166"/>
+        <location filename="../../console/dashboard.py" line="175"/>
         <source>Open incidents by priority</source>
         <translation>按优先级统计的未结事件</translation>
     </message>
@@ -410,62 +410,62 @@
         <translation type="vanished">未结</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="170"/>
+        <location filename="../../console/dashboard.py" line="179"/>
         <source>Response times (call to first on scene)</source>
         <translation>响应时间（接警至首支力量到场）</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="171"/>
+        <location filename="../../console/dashboard.py" line="180"/>
         <source>minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="172"/>
+        <location filename="../../console/dashboard.py" line="181"/>
         <source>Incidents</source>
         <translation>事件数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="174"/>
+        <location filename="../../console/dashboard.py" line="183"/>
         <source>within standard</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="175"/>
+        <location filename="../../console/dashboard.py" line="184"/>
         <source>late</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="176"/>
+        <location filename="../../console/dashboard.py" line="185"/>
         <source>Units by status</source>
         <translation>力量状态分布</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="177"/>
+        <location filename="../../console/dashboard.py" line="186"/>
         <source>Units</source>
         <translation>力量数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="180"/>
+        <location filename="../../console/dashboard.py" line="189"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="184"/>
+        <location filename="../../console/dashboard.py" line="193"/>
         <source>Response times for</source>
         <translation>响应时间统计范围</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="313"/>
+        <location filename="../../console/dashboard.py" line="322"/>
         <source>standard %1 min</source>
         <translation>标准 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="316"/>
+        <location filename="../../console/dashboard.py" line="325"/>
         <source>no unit on scene yet</source>
         <translation>尚无力量到场</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="319"/>
+        <location filename="../../console/dashboard.py" line="328"/>
         <source>%1 incidents, %2% within standard, median %3 min, 90%: %4 min</source>
         <translation>%1 起事件，%2% 达标，中位数 %3 分钟，90% 分位 %4 分钟</translation>
     </message>
@@ -919,7 +919,7 @@
         <translation>面板</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="172"/>
+        <location filename="../../console/command.py" line="173"/>
         <source>The drill is over.</source>
         <translation>演练已结束。</translation>
     </message>
@@ -1216,6 +1216,193 @@
         <location filename="../../console/status.py" line="99"/>
         <source>Link to the hub that keeps workstations and field teams in sync</source>
         <translation>与枢纽的连接，用于同步各席位和外勤队伍</translation>
+    </message>
+</context>
+<context>
+    <name>VideoTile</name>
+    <message>
+        <location filename="../../console/video/tile.py" line="23"/>
+        <location filename="../../console/video/tile.py" line="364"/>
+        <source>No camera</source>
+        <translation>无摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="24"/>
+        <source>Connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="25"/>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="26"/>
+        <source>Stalled</source>
+        <translation>卡顿</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="27"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="28"/>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="29"/>
+        <source>Paused (not visible)</source>
+        <translation>已暂停（不可见）</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="97"/>
+        <source>Pinned</source>
+        <translation>已固定</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="97"/>
+        <source>Pin</source>
+        <translation>固定</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="98"/>
+        <source>Keep this camera when the selected incident changes</source>
+        <translation>切换所选事件时保留此摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="100"/>
+        <source>Snapshot</source>
+        <translation>截图</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="101"/>
+        <source>Save this frame as evidence on the selected incident</source>
+        <translation>将此画面作为证据保存到所选事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="141"/>
+        <source>{state}: {reason}, retrying now</source>
+        <translation>{state}：{reason}，正在重试</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="143"/>
+        <source>{state}: {reason}, retrying in {seconds:.0f} s</source>
+        <translation>{state}：{reason}，{seconds:.0f} 秒后重试</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="209"/>
+        <source>starting the demo stream</source>
+        <translation>正在启动演示视频流</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="249"/>
+        <source>the stream ended</source>
+        <translation>视频流已结束</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="250"/>
+        <source>the stream could not be opened</source>
+        <translation>无法打开视频流</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="252"/>
+        <source>connection lost ({reason})</source>
+        <translation>连接中断（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="278"/>
+        <source>no picture for {seconds:.0f} s</source>
+        <translation>{seconds:.0f} 秒无画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="362"/>
+        <source>No camera here: select an incident to show its nearest cameras</source>
+        <translation>此处无摄像头：选择一个事件以显示其附近的摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="383"/>
+        <source>last frame {age} ago</source>
+        <translation>最后一帧在 {age} 前</translation>
+    </message>
+</context>
+<context>
+    <name>VideoWall</name>
+    <message>
+        <location filename="../../console/video_wall.py" line="122"/>
+        <source>&amp;Tiles:</source>
+        <translation>画面数(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="128"/>
+        <source>{n} ({side}×{side})</source>
+        <translation>{n} 个画面（{side}×{side}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="132"/>
+        <source>How many camera tiles the wall shows</source>
+        <translation>视频墙显示的画面数量</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="147"/>
+        <source>No cameras are registered for this centre. Add them with &apos;beacon camera add&apos;.</source>
+        <translation>本中心尚未登记摄像头。请用 &apos;beacon camera add&apos; 添加。</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="151"/>
+        <source>{n} cameras within {radius} of {incident}</source>
+        <translation>{incident} 周边 {radius} 内有 {n} 个摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="154"/>
+        <source>{n} cameras. Select an incident to see the cameras nearest it.</source>
+        <translation>共 {n} 个摄像头。选择一个事件以查看其最近的摄像头。</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="226"/>
+        <source>{distance} from {incident}</source>
+        <translation>距 {incident} {distance}</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="266"/>
+        <source>no demo stream for this camera</source>
+        <translation>此摄像头没有演示视频流</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="289"/>
+        <source>Starting the demo camera streams…</source>
+        <translation>正在启动演示摄像头视频流…</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="297"/>
+        <source>Demo streams: {note}</source>
+        <translation>演示视频流：{note}</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="312"/>
+        <source>No picture to save yet.</source>
+        <translation>尚无可保存的画面。</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="316"/>
+        <source>Select an incident first: a snapshot is saved as evidence on an incident.</source>
+        <translation>请先选择一个事件：截图将作为证据保存到事件上。</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="320"/>
+        <source>Snapshots need the camera registry, which is not installed.</source>
+        <translation>截图需要摄像头登记模块，但尚未安装。</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="337"/>
+        <source>Snapshot of {camera} saved as {file} (SHA-256 {sha}…)</source>
+        <translation>{camera} 的截图已保存为 {file}（SHA-256 {sha}…）</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="341"/>
+        <source>The snapshot was not saved: {reason}</source>
+        <translation>截图未保存：{reason}</translation>
     </message>
 </context>
 <context>
