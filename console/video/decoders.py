@@ -27,6 +27,7 @@ from PySide6.QtGui import QImage
 from core.video.sources import LIBVLC, PYAV, StreamChoice
 
 WIDTH, HEIGHT = 640, 360
+RING = 4  # frame buffers per libvlc session
 _tokens = itertools.count(1)
 
 
@@ -166,14 +167,19 @@ class VlcSession(Session):
     def start(self) -> None:
         import vlc
 
-        self._buf = (ctypes.c_ubyte * (WIDTH * HEIGHT * 4))()
-        self._buf_ptr = ctypes.cast(self._buf, ctypes.c_void_p)
+        # A ring of frame buffers: libvlc decodes into the next one while the GUI may
+        # still paint the last; the QImage wraps the buffer without copying it.
+        self._ring = [bytearray(WIDTH * HEIGHT * 4) for _ in range(RING)]
+        self._ring_ptrs = [ctypes.addressof((ctypes.c_char * len(b)).from_buffer(b))
+                           for b in self._ring]
+        self._slot = 0
         self.player = vlc_instance().media_player_new()
 
         # Keep references to the ctypes callbacks: libvlc holds only raw pointers.
         @vlc.CallbackDecorators.VideoLockCb
         def lock(_opaque, planes):  # noqa: ANN001, ANN202
-            planes[0] = self._buf_ptr
+            self._slot = (self._slot + 1) % RING
+            planes[0] = self._ring_ptrs[self._slot]
             return None
 
         @vlc.CallbackDecorators.VideoUnlockCb
@@ -183,9 +189,8 @@ class VlcSession(Session):
         @vlc.CallbackDecorators.VideoDisplayCb
         def display(_opaque, _picture):  # noqa: ANN001, ANN202
             if self.active:
-                image = QImage(bytes(self._buf), WIDTH, HEIGHT, WIDTH * 4,
-                               QImage.Format.Format_RGB32)
-                self.post_frame(image)
+                self.post_frame(QImage(self._ring[self._slot], WIDTH, HEIGHT, WIDTH * 4,
+                                       QImage.Format.Format_RGB32))
 
         self._callbacks = (lock, unlock, display)
         self.player.video_set_callbacks(lock, unlock, display, None)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QBuffer, QByteArray, QIODevice, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QRegion
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolButton, QWidget
 
 from console.video.catalogue import WallCamera
@@ -18,6 +18,7 @@ from core.video.probe import explain
 from core.video.sources import LIBVLC, StreamChoice, scrub
 
 CAMERA_MIME = "application/x-beacon-camera"
+BACKGROUND = QColor("#101418")
 
 STATE_NAMES = {
     ts.EMPTY: QT_TRANSLATE_NOOP("VideoTile", "No camera"),
@@ -57,6 +58,9 @@ class VideoTile(QWidget):
         self.setMinimumSize(160, 90)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAcceptDrops(True)
+        # paintEvent covers every pixel: Qt need not clear the tile first (one fill less
+        # per frame, per tile)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._resolver = resolver
         self.camera: WallCamera | None = None
         self.distance_label = ""
@@ -75,6 +79,10 @@ class VideoTile(QWidget):
         self._started: float = 0.0
         self._watched_window: QWidget | None = None
         self.pinned = False
+        self._age_text = ""  # refreshed by tick(), not per frame (see _draw_overlay)
+        self._overlay: QImage | None = None
+        self._overlay_key: tuple = ()
+        self._overlay_strips: list[QRect] = []
 
         self.pin_button = QToolButton(self)
         self.pin_button.setObjectName(f"videoTilePin{index}")
@@ -114,6 +122,7 @@ class VideoTile(QWidget):
         self.camera = camera
         self.image = None
         self._last_frame = None
+        self._age_text = ""
         self._retry.reset()
         self.reason = ""
         self.decoder = ""
@@ -279,6 +288,8 @@ class VideoTile(QWidget):
                     seconds=waited))
             elif new and new != self.state:
                 self._set_state(new)
+        age = self.age()
+        self._age_text = "" if age is None else ts.format_age(age)
         if self.camera is not None:
             self.update()
 
@@ -335,22 +346,45 @@ class VideoTile(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
         rect = self.rect()
-        painter.fillRect(rect, QColor("#101418"))
-        if self.image is not None:
+        if self.image is None:
+            painter.fillRect(rect, BACKGROUND)
+        else:
             size = self.image.size().scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRect(0, 0, size.width(), size.height())
             target.moveCenter(rect.center())
+            # Only the bars beside the picture need the background.
+            background = QRegion(rect).subtracted(QRegion(target))
+            for bar in background:
+                painter.fillRect(bar, BACKGROUND)
             painter.drawImage(target, self.image)
             if self.image is not self._painted_image:
                 self._painted_image = self.image
                 self.frames_painted += 1
-        self._paint_overlay(painter, rect)
+        self._draw_overlay(painter, rect)
         if self.pinned:
             painter.setPen(QColor("#fbbc04"))
             painter.drawRect(rect.adjusted(0, 0, -1, -1))
         painter.end()
 
-    def _paint_overlay(self, painter: QPainter, rect: QRect) -> None:
+    def _draw_overlay(self, painter: QPainter, rect: QRect) -> None:
+        # Laying out text is the dearest part of a paint, and the words change twice a
+        # second at most while frames come 25 times: draw them once into an image, and
+        # only blend the strips they occupy onto each frame.
+        key = (rect.size().toTuple(), self.camera, self.distance_label, self.status_text(),
+               self._age_text, self.decoder, self.image is None, self.state, self.index)
+        if key != self._overlay_key or self._overlay is None:
+            overlay = QImage(rect.size(), QImage.Format.Format_ARGB32_Premultiplied)
+            overlay.fill(Qt.GlobalColor.transparent)
+            p = QPainter(overlay)
+            p.setFont(self.font())
+            self._overlay_strips = self._paint_overlay(p, rect)
+            p.end()
+            self._overlay, self._overlay_key = overlay, key
+        for strip in self._overlay_strips:
+            painter.drawImage(strip, self._overlay, strip)
+
+    def _paint_overlay(self, painter: QPainter, rect: QRect) -> list[QRect]:
+        """Paint the words; returns the rectangles painted (the strips to blend)."""
         font = QFont(self.font())
         line = painter.fontMetrics().height() + 2
         painter.setFont(font)
@@ -362,7 +396,7 @@ class VideoTile(QWidget):
                              self.tr("No camera here: select an incident to show its "
                                      "nearest cameras") if self.index == 0 else
                              self.tr("No camera"))
-            return
+            return [rect]
         top = [self.camera.name] + ([self.distance_label] if self.distance_label else [])
         height = line * len(top) + 4
         painter.fillRect(QRect(0, 0, rect.width(), height), shade)
@@ -379,8 +413,8 @@ class VideoTile(QWidget):
         colour = STATE_COLOURS.get(self.state, QColor("#5f6368"))
         status = self.status_text()
         details = []
-        if self._last_frame is not None:
-            details.append(self.tr("last frame {age} ago").format(age=ts.format_age(self.age())))
+        if self._age_text:
+            details.append(self.tr("last frame {age} ago").format(age=self._age_text))
         if self.decoder:
             details.append(DECODER_NAMES.get(self.decoder, self.decoder))
         bottom = QRect(0, rect.height() - line - 6, rect.width(), line + 6)
@@ -394,6 +428,8 @@ class VideoTile(QWidget):
         if self.image is None and self.state != ts.LIVE:
             painter.setPen(QColor("#bdc1c6"))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, status)
+            return [rect]
+        return [QRect(0, 0, rect.width(), height), bottom]
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
         self.enlargeRequested.emit(self)
