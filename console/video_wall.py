@@ -90,7 +90,8 @@ class VideoWall(QWidget):
             tile.enlargeRequested.connect(self._on_enlarge)
             tile.snapshotRequested.connect(self._on_snapshot)
             tile.cameraDropped.connect(self._on_camera_dropped)
-            tile.snapshot_button.setEnabled(catalogue.snapshot_available())
+            if not catalogue.snapshot_available():
+                tile.snapshot_button.setEnabled(False)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addLayout(bar)

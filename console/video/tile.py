@@ -106,8 +106,10 @@ class VideoTile(QWidget):
         self.pin_button.setToolTip(self.tr("Keep this camera when the selected incident "
                                            "changes"))
         self.snapshot_button.setText(self.tr("Snapshot"))
-        self.snapshot_button.setToolTip(self.tr("Save this frame as evidence on the selected "
-                                                "incident"))
+        self.snapshot_button.setToolTip(
+            self.tr("Save this frame as evidence on the selected incident")
+            if self.snapshot_button.isEnabled() else
+            self.tr("Snapshots need the camera registry, which is not installed."))
         self._place_buttons()
         self.update()
 

@@ -23,7 +23,7 @@ from core.errors import UserError
 
 WIDTH, HEIGHT, FPS = 640, 360, 25
 DEFAULT_SECONDS = 6
-CLIP_VERSION = 1  # bump when the recipe below changes
+CLIP_VERSION = 2  # bump when the recipe below changes
 FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Chinese names too
          "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
@@ -85,9 +85,10 @@ def ensure_clip(spec: ClipSpec, directory: Path | None = None) -> Path:
     font = _font()
     title = _escape_drawtext(spec.title)
     font_arg = f"fontfile={font}:" if font else ""
-    draw = (f"drawtext={font_arg}text='{title}':x=16:y=16:fontsize=30:fontcolor=white:"
-            f"box=1:boxcolor=black@0.6:boxborderw=8,"
-            f"drawtext={font_arg}text='%{{pts\\:hms}}':x=16:y=h-48:fontsize=22:"
+    # In the middle: a tile draws its own labels along the top and bottom edges.
+    draw = (f"drawtext={font_arg}text='{title}':x=(w-tw)/2:y=h/2-th-12:fontsize=30:"
+            f"fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=8,"
+            f"drawtext={font_arg}text='%{{pts\\:hms}}':x=(w-tw)/2:y=h/2+12:fontsize=22:"
             f"fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=6")
     fd, tmp_name = tempfile.mkstemp(suffix=".ts", dir=directory)
     os.close(fd)

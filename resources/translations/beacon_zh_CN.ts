@@ -864,57 +864,57 @@
         <translation>辅助决策</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="338"/>
+        <location filename="../../console/main_window.py" line="343"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="342"/>
+        <location filename="../../console/main_window.py" line="347"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="357"/>
+        <location filename="../../console/main_window.py" line="362"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="388"/>
+        <location filename="../../console/main_window.py" line="393"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="392"/>
+        <location filename="../../console/main_window.py" line="397"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="392"/>
+        <location filename="../../console/main_window.py" line="397"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="393"/>
+        <location filename="../../console/main_window.py" line="398"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="393"/>
+        <location filename="../../console/main_window.py" line="398"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="399"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="399"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="397"/>
+        <location filename="../../console/main_window.py" line="402"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
@@ -1221,108 +1221,113 @@
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../console/video/tile.py" line="23"/>
-        <location filename="../../console/video/tile.py" line="364"/>
+        <location filename="../../console/video/tile.py" line="24"/>
+        <location filename="../../console/video/tile.py" line="400"/>
         <source>No camera</source>
         <translation>无摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="24"/>
+        <location filename="../../console/video/tile.py" line="25"/>
         <source>Connecting</source>
         <translation>正在连接</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="25"/>
+        <location filename="../../console/video/tile.py" line="26"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="26"/>
+        <location filename="../../console/video/tile.py" line="27"/>
         <source>Stalled</source>
         <translation>卡顿</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="27"/>
+        <location filename="../../console/video/tile.py" line="28"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="28"/>
+        <location filename="../../console/video/tile.py" line="29"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="29"/>
+        <location filename="../../console/video/tile.py" line="30"/>
         <source>Paused (not visible)</source>
         <translation>已暂停（不可见）</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="97"/>
+        <location filename="../../console/video/tile.py" line="105"/>
         <source>Pinned</source>
         <translation>已固定</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="97"/>
+        <location filename="../../console/video/tile.py" line="105"/>
         <source>Pin</source>
         <translation>固定</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="98"/>
+        <location filename="../../console/video/tile.py" line="106"/>
         <source>Keep this camera when the selected incident changes</source>
         <translation>切换所选事件时保留此摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="100"/>
+        <location filename="../../console/video/tile.py" line="108"/>
         <source>Snapshot</source>
         <translation>截图</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="101"/>
+        <location filename="../../console/video/tile.py" line="110"/>
         <source>Save this frame as evidence on the selected incident</source>
         <translation>将此画面作为证据保存到所选事件</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="141"/>
+        <location filename="../../console/video/tile.py" line="112"/>
+        <source>Snapshots need the camera registry, which is not installed.</source>
+        <translation>截图需要摄像头登记模块，但尚未安装。</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="152"/>
         <source>{state}: {reason}, retrying now</source>
         <translation>{state}：{reason}，正在重试</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="143"/>
+        <location filename="../../console/video/tile.py" line="154"/>
         <source>{state}: {reason}, retrying in {seconds:.0f} s</source>
         <translation>{state}：{reason}，{seconds:.0f} 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="209"/>
+        <location filename="../../console/video/tile.py" line="220"/>
         <source>starting the demo stream</source>
         <translation>正在启动演示视频流</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="249"/>
+        <location filename="../../console/video/tile.py" line="260"/>
         <source>the stream ended</source>
         <translation>视频流已结束</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="250"/>
+        <location filename="../../console/video/tile.py" line="261"/>
         <source>the stream could not be opened</source>
         <translation>无法打开视频流</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="252"/>
+        <location filename="../../console/video/tile.py" line="263"/>
         <source>connection lost ({reason})</source>
         <translation>连接中断（{reason}）</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="278"/>
+        <location filename="../../console/video/tile.py" line="289"/>
         <source>no picture for {seconds:.0f} s</source>
         <translation>{seconds:.0f} 秒无画面</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="362"/>
+        <location filename="../../console/video/tile.py" line="398"/>
         <source>No camera here: select an incident to show its nearest cameras</source>
         <translation>此处无摄像头：选择一个事件以显示其附近的摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="383"/>
+        <location filename="../../console/video/tile.py" line="419"/>
         <source>last frame {age} ago</source>
         <translation>最后一帧在 {age} 前</translation>
     </message>
@@ -1330,77 +1335,77 @@
 <context>
     <name>VideoWall</name>
     <message>
-        <location filename="../../console/video_wall.py" line="122"/>
+        <location filename="../../console/video_wall.py" line="123"/>
         <source>&amp;Tiles:</source>
         <translation>画面数(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="128"/>
+        <location filename="../../console/video_wall.py" line="129"/>
         <source>{n} ({side}×{side})</source>
         <translation>{n} 个画面（{side}×{side}）</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="132"/>
+        <location filename="../../console/video_wall.py" line="133"/>
         <source>How many camera tiles the wall shows</source>
         <translation>视频墙显示的画面数量</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="147"/>
+        <location filename="../../console/video_wall.py" line="148"/>
         <source>No cameras are registered for this centre. Add them with &apos;beacon camera add&apos;.</source>
         <translation>本中心尚未登记摄像头。请用 &apos;beacon camera add&apos; 添加。</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="151"/>
+        <location filename="../../console/video_wall.py" line="152"/>
         <source>{n} cameras within {radius} of {incident}</source>
         <translation>{incident} 周边 {radius} 内有 {n} 个摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="154"/>
+        <location filename="../../console/video_wall.py" line="155"/>
         <source>{n} cameras. Select an incident to see the cameras nearest it.</source>
         <translation>共 {n} 个摄像头。选择一个事件以查看其最近的摄像头。</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="226"/>
+        <location filename="../../console/video_wall.py" line="227"/>
         <source>{distance} from {incident}</source>
         <translation>距 {incident} {distance}</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="266"/>
+        <location filename="../../console/video_wall.py" line="267"/>
         <source>no demo stream for this camera</source>
         <translation>此摄像头没有演示视频流</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="289"/>
+        <location filename="../../console/video_wall.py" line="290"/>
         <source>Starting the demo camera streams…</source>
         <translation>正在启动演示摄像头视频流…</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="297"/>
+        <location filename="../../console/video_wall.py" line="298"/>
         <source>Demo streams: {note}</source>
         <translation>演示视频流：{note}</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="312"/>
+        <location filename="../../console/video_wall.py" line="313"/>
         <source>No picture to save yet.</source>
         <translation>尚无可保存的画面。</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="316"/>
+        <location filename="../../console/video_wall.py" line="317"/>
         <source>Select an incident first: a snapshot is saved as evidence on an incident.</source>
         <translation>请先选择一个事件：截图将作为证据保存到事件上。</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="320"/>
+        <location filename="../../console/video_wall.py" line="321"/>
         <source>Snapshots need the camera registry, which is not installed.</source>
         <translation>截图需要摄像头登记模块，但尚未安装。</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="337"/>
+        <location filename="../../console/video_wall.py" line="338"/>
         <source>Snapshot of {camera} saved as {file} (SHA-256 {sha}…)</source>
         <translation>{camera} 的截图已保存为 {file}（SHA-256 {sha}…）</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="341"/>
+        <location filename="../../console/video_wall.py" line="342"/>
         <source>The snapshot was not saved: {reason}</source>
         <translation>截图未保存：{reason}</translation>
     </message>
