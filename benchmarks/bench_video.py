@@ -92,12 +92,18 @@ def serve(count: int, cache: Path) -> None:
 
 # -- one measurement -----------------------------------------------------------------------
 
-def measure_wall(app, urls: list[str], seconds: float) -> dict:  # noqa: ANN001
+def measure_wall(app, urls: list[str], seconds: float, force: str = "") -> dict:  # noqa: ANN001
     from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
 
+    import console.video_wall
     from console.bridge import Selection
     from console.video.catalogue import WallCamera
     from console.video_wall import LAYOUTS, VideoWall
+    from core.video.sources import StreamChoice, choose_decoder
+
+    # "http-pyav": the same HTTP streams forced through PyAV, to compare the decoders.
+    console.video_wall.choose_decoder = (
+        (lambda url: StreamChoice(url, force)) if force else choose_decoder)
 
     n = len(urls)
     layout = next(size for size in LAYOUTS if size >= n)
@@ -207,7 +213,8 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tiles", default="1,4,9,16")
     parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--kinds", default="http,rtsp")
+    parser.add_argument("--kinds", default="http,rtsp",
+                        help="http (libvlc), rtsp (PyAV), http-pyav (HTTP forced through PyAV)")
     parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--cache", default="", help="clip cache folder")
     args = parser.parse_args()
@@ -226,16 +233,17 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance() or QApplication([])
     print(f"# bench_video: 640x360 25 fps H.264, {args.seconds:.0f} s per line, {load()}")
-    print(f"{'kind':5} {'tiles':>5} {'live':>4} {'CPU %':>6} {'RSS MB':>7} {'fps':>5} "
+    print(f"{'kind':9} {'tiles':>5} {'live':>4} {'CPU %':>6} {'RSS MB':>7} {'fps':>5} "
           f"{'min fps':>7} {'stall p99 ms':>12} {'max ms':>6} {'bare CPU %':>10} {'ratio':>5}")
     try:
         for kind in kinds:
             if kind == "http" and shutil.which("cvlc") is None:
                 print("# no cvlc: the bare HTTP decoder is not measured")
             for n in counts:
-                r = measure_wall(app, urls[kind][:n], args.seconds)
-                bare = measure_bare(kind, urls[kind][:n], args.seconds)
-                print(f"{kind:5} {n:5d} {r['live']:4d} {r['cpu']:6.0f} {r['rss']:7.0f} "
+                source, _, force = kind.partition("-")
+                r = measure_wall(app, urls[source][:n], args.seconds, force)
+                bare = measure_bare(source, urls[source][:n], args.seconds)
+                print(f"{kind:9} {n:5d} {r['live']:4d} {r['cpu']:6.0f} {r['rss']:7.0f} "
                       f"{r['fps_mean']:5.1f} {r['fps_min']:7.1f} {r['stall_p99']:12.0f} "
                       f"{r['stall_max']:6.0f} {bare:10.0f} {r['cpu'] / max(bare, 0.1):5.2f}"
                       f"   ({load()})", flush=True)

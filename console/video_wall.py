@@ -114,7 +114,6 @@ class VideoWall(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
-        self.destroyed.connect(lambda *_: None)
 
     # -- language ----------------------------------------------------------------------
 

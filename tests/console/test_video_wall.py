@@ -218,3 +218,22 @@ def test_bad_addresses_say_what_is_wrong_and_others_play(make_wall, qtbot, http_
     finally:
         html.shutdown()
         html.server_close()
+
+
+def test_the_console_has_the_wall_and_tabbed_away_it_holds_no_stream(window) -> None:  # noqa: ANN001
+    wall = window.external["videoWall"]
+    assert isinstance(wall, VideoWall) and wall.objectName() == "videoWall"
+    # Under the dashboard's tab at start: no tile is visible, none plays.
+    assert not any(t.isVisible() for t in wall.tiles)
+    assert all(t.state in ("empty", PAUSED) for t in wall.tiles)
+
+
+def test_snapshot_without_the_registry_says_so(make_wall) -> None:  # noqa: ANN001
+    from console.video import catalogue
+
+    wall = make_wall([cam("a", "http://127.0.0.1:9/a.ts")])
+    button = wall.tiles[0].snapshot_button
+    if catalogue.snapshot_available():
+        assert button.isEnabled()
+    else:
+        assert not button.isEnabled() and "camera registry" in button.toolTip()
