@@ -220,12 +220,14 @@ def test_bad_addresses_say_what_is_wrong_and_others_play(make_wall, qtbot, http_
         html.server_close()
 
 
-def test_the_console_has_the_wall_and_tabbed_away_it_holds_no_stream(window) -> None:  # noqa: ANN001
+def test_the_console_has_the_wall_and_a_closed_dock_hides_its_tiles(window, qtbot) -> None:  # noqa: ANN001
     wall = window.external["videoWall"]
     assert isinstance(wall, VideoWall) and wall.objectName() == "videoWall"
-    # Under the dashboard's tab at start: no tile is visible, none plays.
-    assert not any(t.isVisible() for t in wall.tiles)
-    assert all(t.state in ("empty", PAUSED) for t in wall.tiles)
+    window.docks["videoWall"].close()  # the operator closes the wall's dock
+    qtbot.waitUntil(lambda: not any(t.isVisible() for t in wall.tiles))
+    assert all(not t.wanted() for t in wall.tiles)  # so none holds a stream open
+    window.docks["videoWall"].show()
+    qtbot.waitUntil(lambda: all(t.isVisible() for t in wall.visible_tiles()))
 
 
 def test_snapshot_without_the_registry_says_so(make_wall) -> None:  # noqa: ANN001
