@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 LAYOUTS = (1, 4, 9, 16)
 MAX_TILES = max(LAYOUTS)
 TICK_MS = 500
+SHUTDOWN_WAIT_S = 3.0
 
 
 class _Worker(QObject):
@@ -344,12 +346,17 @@ class VideoWall(QWidget):
     def shutdown(self) -> None:
         """Close every stream and stop the demo's servers (the console is closing)."""
         self._ticker.stop()
-        for tile in self.tiles:
-            tile.shutdown()
+        closing = [t for t in (tile.shutdown() for tile in self.tiles) if t is not None]
         demo, self.demo = self.demo, None
         self._demo_state = ""
         if demo is not None:
-            threading.Thread(target=demo.stop, name="beacon-demo-stop").start()
+            closing.append(threading.Thread(target=demo.stop, name="beacon-demo-stop"))
+            closing[-1].start()
+        # Wait a little (in parallel) so no decoder calls back into a quitting Python and
+        # no server outlives the console; a stuck one is left to the kernel.
+        deadline = time.monotonic() + SHUTDOWN_WAIT_S
+        for thread in closing:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
         self.shutdown()

@@ -128,12 +128,18 @@ class Session:
         """Begin playing (returns at once)."""
         raise NotImplementedError
 
-    def stop(self) -> None:
-        """Stop playing and close the connection, without blocking the caller."""
+    def stop(self) -> threading.Thread:
+        """Stop playing and close the connection, without blocking the caller.
+
+        Returns the thread doing it: join it where waiting is right (the console quitting,
+        so no decoder calls back into a Python that is shutting down).
+        """
         self.active = False
         frame_hub().forget(self.token)
-        threading.Thread(target=self._close, name=f"beacon-video-stop-{self.token}",
-                         daemon=True).start()
+        thread = threading.Thread(target=self._close, name=f"beacon-video-stop-{self.token}",
+                                  daemon=True)
+        thread.start()
+        return thread
 
     def _close(self) -> None:
         raise NotImplementedError

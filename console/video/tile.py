@@ -326,10 +326,11 @@ class VideoTile(QWidget):
             self.stateChanged.emit(state)
         self.update()
 
-    def shutdown(self) -> None:
-        """Close the stream for good (the wall is closing)."""
+    def shutdown(self) -> threading.Thread | None:
+        """Close the stream for good (the wall is closing); the closing thread, if any."""
         self._cancel_retry()
-        self._stop_session()
+        session, self._session = self._session, None
+        return session.stop() if session is not None else None
 
     # -- painting and mouse ------------------------------------------------------------
 

@@ -2,15 +2,16 @@
 
 Demo cameras have the address `demo://CAMERA_ID`. `DemoStreams` makes each one a short
 clip with its name burned in (once, cached), then serves the clips looped on 127.0.0.1:
-half of them over RTSP (GStreamer's server, so the demo shows the PyAV decoder) and the
-others over HTTP (libvlc). `resolve` turns a demo address into the local one. The console
-starts this when a demo camera is first shown and stops it when it closes.
+every other one (up to eight) over RTSP (GStreamer's server, so the demo shows the PyAV
+decoder) and the others over HTTP (libvlc). `resolve` turns a demo address into the
+local one. The console starts this when a demo camera is first shown and stops it when it closes.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ from core.video.rtsp_server import RtspStreamServer, rtsp_server_available
 from core.video.sources import DEMO_SCHEME
 
 log = logging.getLogger(__name__)
+MAX_RTSP = 8  # demo cameras served over RTSP (the rest over HTTP)
 
 
 def demo_camera_id(url: str) -> str:
@@ -51,23 +53,30 @@ class DemoStreams:
         self._stopped = False
 
     def prepare(self) -> None:
-        """Make the clips and start the servers (seconds on a first run: call off the GUI)."""
+        """Start the servers (seconds on a first run, making clips: call off the GUI).
+
+        Up to `MAX_RTSP` cameras (every other one) go over RTSP: their clips are made now,
+        since the RTSP server needs them at start. All the others play over HTTP, whose
+        clips are made on a camera's first request, so a demo city with many cameras
+        makes only the clips someone looks at.
+        """
         ids = sorted(self.cameras)
-        with ThreadPoolExecutor(max_workers=2) as pool:  # the machine may have two cores
-            clips = dict(zip(ids, pool.map(
-                lambda cid: ensure_clip(ClipSpec(self.cameras[cid])), ids), strict=True))
         names = {cid: _mount_name(cid) for cid in ids}
-        over_rtsp = set(ids[0::2]) if self._want_rtsp else set()
+        over_rtsp = ids[0::2][:MAX_RTSP] if self._want_rtsp else []
         if over_rtsp:
             self.note = rtsp_server_available()
             if self.note:
-                over_rtsp = set()
+                over_rtsp = []
         with self._lock:
             if self._stopped:
                 return
-            self.http = HttpStreamServer({names[c]: clips[c] for c in ids}).start()
+            self.http = HttpStreamServer({names[c]: self._maker(c) for c in ids}).start()
             urls = {cid: self.http.url(names[cid]) for cid in ids}
+            self._urls = dict(urls)  # HTTP plays at once; RTSP follows
         if over_rtsp:
+            with ThreadPoolExecutor(max_workers=2) as pool:  # the machine may have two cores
+                clips = dict(zip(over_rtsp, pool.map(lambda c: self._maker(c)(), over_rtsp),
+                                 strict=True))
             try:
                 rtsp = RtspStreamServer({names[c]: clips[c] for c in over_rtsp}).start()
             except UserError as exc:
@@ -82,6 +91,9 @@ class DemoStreams:
                     urls.update({cid: rtsp.url(names[cid]) for cid in over_rtsp})
         with self._lock:
             self._urls = urls
+
+    def _maker(self, camera_id: str) -> Callable[[], Path]:
+        return lambda: ensure_clip(ClipSpec(self.cameras[camera_id]))
 
     def resolve(self, url: str) -> str:
         """The local address of demo address `url` ("" while not ready or unknown)."""

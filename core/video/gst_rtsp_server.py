@@ -8,11 +8,12 @@ only), so `core.video.rtsp.RtspServer` runs this file as a subprocess:
 
 Each mount `rtsp://127.0.0.1:PORT/NAME` re-packs, without re-encoding, the MPEG-TS that
 arrives on 127.0.0.1:UDP_PORT as RTP/H.264. This process feeds each port itself with
-`ffmpeg -re -stream_loop -1 -i CLIP -c copy` (its own children: they end with it, and it
-ends when its parent closes its stdin or dies). Clients may ask for RTP over TCP
-(interleaved) or over UDP. The server prints one line per client that connects or leaves
-(`client-connected N` / `client-closed N`, N = clients now open) and `ready PORT` once
-it listens, so the parent (and tests) can see connections open and close.
+`ffmpeg -re -stream_loop -1 -i CLIP -c copy`, only while someone watches that mount (its
+own children: they end with it, and it ends when its parent closes its stdin or dies).
+Clients may ask for RTP over TCP (interleaved) or over UDP. The server prints one line
+per client that connects or leaves (`client-connected N` / `client-closed N`, N = the
+clients now open) and `ready PORT` once it listens, so the parent (and tests) can see
+connections open and close.
 
 Deliberately nothing from Beacon is imported here: this runs outside the venv.
 """
@@ -61,15 +62,33 @@ def main() -> int:
     server.set_address("127.0.0.1")
     server.set_service(str(args.port))
     mounts = server.get_mount_points()
-    feeds = []
+    # A mount's feeder runs only while its media does (someone watches): a demo with many
+    # cameras costs nothing for those nobody looks at.
+    feeders: dict[str, subprocess.Popen] = {}
+
+    def stop_feeder(name: str) -> None:
+        proc = feeders.pop(name, None)
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(3)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    def on_configure(_factory: object, media: GstRtspServer.RTSPMedia, name: str,
+                     clip: str, udp: int) -> None:
+        if name not in feeders or feeders[name].poll() is not None:
+            feeders[name] = _feed(args.ffmpeg, clip, udp)
+        media.connect("unprepared", lambda _media: stop_feeder(name))
+
     for item in args.mount:
         name, udp, clip = item.split("=", 2)
-        feeds.append((clip, int(udp)))
         factory = GstRtspServer.RTSPMediaFactory()
         factory.set_launch(PIPELINE.format(udp=int(udp)))
         # One pipeline per camera, shared by every viewer; it stops when the last leaves.
         factory.set_shared(True)
         factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP | GstRtsp.RTSPLowerTrans.UDP)
+        factory.connect("media-configure", on_configure, name, clip, int(udp))
         mounts.add_factory(f"/{name}", factory)
 
     clients = {"open": 0}
@@ -99,18 +118,12 @@ def main() -> int:
         return True
 
     GLib.io_add_watch(sys.stdin.fileno(), GLib.IO_IN | GLib.IO_HUP, on_stdin)
-    feeders = [_feed(args.ffmpeg, clip, udp) for clip, udp in feeds]
     print(f"ready {args.port}", flush=True)
     try:
         loop.run()
     finally:
-        for proc in feeders:
-            proc.terminate()
-        for proc in feeders:
-            try:
-                proc.wait(3)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        for name in list(feeders):
+            stop_feeder(name)
     return 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -32,6 +33,12 @@ class _Handler(BaseHTTPRequestHandler):
         if clip is None:
             self.send_error(404, f"no stream named {name!r}")
             return
+        if callable(clip):  # made on first request (a demo camera's clip)
+            try:
+                clip = clip()
+            except Exception as exc:  # noqa: BLE001 - the viewer is told, the server goes on
+                self.send_error(503, f"the stream could not be prepared: {exc}")
+                return
         self.send_response(200)
         self.send_header("Content-Type", "video/mp2t")
         self.send_header("Cache-Control", "no-store")
@@ -57,7 +64,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port: int, clips: dict[str, Path]) -> None:
+    def __init__(self, port: int, clips: dict[str, Path | Callable[[], Path]]) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.clips = dict(clips)
         self.stopping = threading.Event()
@@ -92,13 +99,14 @@ class _Server(ThreadingHTTPServer):
 
 
 class HttpStreamServer:
-    """Serves `clips` (name -> MPEG-TS file) looped over HTTP on 127.0.0.1.
+    """Serves `clips` (name -> MPEG-TS file, or a function that makes it on first request)
+    looped over HTTP on 127.0.0.1.
 
     `port=0` picks a free port (see `.port`). `start()` returns once it listens;
     `stop()` closes every connection and ends every feeder.
     """
 
-    def __init__(self, clips: dict[str, Path], port: int = 0) -> None:
+    def __init__(self, clips: dict[str, Path | Callable[[], Path]], port: int = 0) -> None:
         self._server = _Server(port, clips)
         self.port: int = self._server.server_address[1]
         self._thread: threading.Thread | None = None

@@ -4,6 +4,7 @@ selected incident's nearest cameras fill the wall, and bad addresses say what is
 
 from __future__ import annotations
 
+import socket
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from threading import Thread
@@ -239,3 +240,24 @@ def test_snapshot_without_the_registry_says_so(make_wall) -> None:  # noqa: ANN0
         assert button.isEnabled()
     else:
         assert not button.isEnabled() and "camera registry" in button.toolTip()
+
+
+def test_demo_cameras_play_local_streams_that_stop_with_the_wall(
+        make_wall, qtbot, clip_dir, monkeypatch) -> None:  # noqa: ANN001, F811
+    from core.video.rtsp_server import rtsp_server_available as available
+
+    if available():
+        skip_or_fail(available())
+    monkeypatch.setenv("BEACON_VIDEO_CACHE", str(clip_dir))
+    wall = make_wall([cam(f"D{i}", f"demo://D{i}") for i in range(4)])
+    tiles = wall.tiles[:4]
+    for tile in tiles:
+        wait_frames(qtbot, tile, 5)
+    assert {t.decoder for t in tiles} == {"pyav", "libvlc"}  # both kinds of demo stream
+    demo = wall.demo
+    assert demo is not None and demo.http is not None and demo.rtsp is not None
+    http, rtsp = demo.http, demo.rtsp
+    wall.shutdown()
+    assert wall.demo is None and not rtsp.running
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", http.port), timeout=2).close()
