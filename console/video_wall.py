@@ -306,6 +306,9 @@ class VideoWall(QWidget):
 
     def _tick(self) -> None:
         for tile in self.visible_tiles():
+            # Hidden, minimised and closed are events; a dock tabbed away is not (Qt only
+            # moves it out of sight), so each tick also asks every tile whether it is seen.
+            tile.sync()
             if tile.isVisible():
                 tile.tick()
 

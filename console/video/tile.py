@@ -172,8 +172,11 @@ class VideoTile(QWidget):
     def wanted(self) -> bool:
         """True when this tile should hold a stream open: a camera, and on screen."""
         window = self.window()
+        # A dock tabbed behind another stays "visible" to Qt, moved out of the window:
+        # only its empty visible region tells.
         return (self.camera is not None and self.isVisible()
-                and not (window is not None and window.isMinimized()))
+                and not (window is not None and window.isMinimized())
+                and not self.visibleRegion().isEmpty())
 
     def sync(self) -> None:
         """Open or close the stream to match `wanted()`."""
@@ -337,6 +340,7 @@ class VideoTile(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
         super().resizeEvent(event)
         self._place_buttons()
+        self.sync()
 
     def _place_buttons(self) -> None:
         x = self.width() - 4

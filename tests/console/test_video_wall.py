@@ -229,6 +229,13 @@ def test_the_console_has_the_wall_and_a_closed_dock_hides_its_tiles(window, qtbo
     assert all(not t.wanted() for t in wall.tiles)  # so none holds a stream open
     window.docks["videoWall"].show()
     qtbot.waitUntil(lambda: all(t.isVisible() for t in wall.visible_tiles()))
+    # Tabbed behind the dashboard: Qt keeps the dock "visible", moved out of sight; the
+    # tiles see that they cannot be seen.
+    window.tabifyDockWidget(window.docks["dashboard"], window.docks["videoWall"])
+    window.docks["dashboard"].raise_()
+    qtbot.waitUntil(lambda: not any(t.wanted() for t in wall.tiles))
+    window.docks["videoWall"].raise_()
+    qtbot.waitUntil(lambda: all(not t.visibleRegion().isEmpty() for t in wall.visible_tiles()))
 
 
 def test_snapshot_without_the_registry_says_so(make_wall) -> None:  # noqa: ANN001
@@ -261,3 +268,33 @@ def test_demo_cameras_play_local_streams_that_stop_with_the_wall(
     assert wall.demo is None and not rtsp.running
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", http.port), timeout=2).close()
+
+
+def test_a_wall_tabbed_away_closes_its_streams(qtbot, centre, selection, http_server) -> None:  # noqa: ANN001, F811
+    from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
+
+    before = http_server.open_connections
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setCentralWidget(QLabel("map"))
+    wall = VideoWall(centre, None, selection, None, cameras=[cam("a", http_server.url("north"))],
+                     layout=1)
+    docks = []
+    for widget in (wall, QLabel("dashboard")):
+        dock = QDockWidget(window)
+        dock.setWidget(widget)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        docks.append(dock)
+    window.tabifyDockWidget(docks[0], docks[1])
+    window.resize(1000, 800)
+    docks[0].raise_()
+    window.show()
+    try:
+        wait_frames(qtbot, wall.tiles[0], 3)
+        docks[1].raise_()  # the operator clicks the dashboard's tab
+        qtbot.waitUntil(lambda: http_server.open_connections == before, timeout=5000)
+        assert wall.tiles[0].state == PAUSED
+        docks[0].raise_()
+        wait_frames(qtbot, wall.tiles[0], 3)
+    finally:
+        wall.shutdown()
