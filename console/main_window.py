@@ -341,6 +341,11 @@ class MainWindow(QMainWindow):
         picked = getattr(self.map_view, "locationPicked", None)
         if picked is not None:
             picked.connect(self._on_location_picked)
+        # A camera double-clicked on the map goes onto the wall (when both are there).
+        activated = getattr(self.map_view, "cameraActivated", None)
+        show_camera = getattr(self.external.get("videoWall"), "show_camera", None)
+        if activated is not None and show_camera is not None:
+            activated.connect(show_camera)
         set_picking = getattr(self.map_view, "set_picking", None)
         if set_picking is not None:
             self.call_form.pickRequested.connect(set_picking)
@@ -449,5 +454,9 @@ class MainWindow(QMainWindow):
             self.alarms.close_sound()
         self.timeline.shutdown()
         self.roster_model.wait()
+        for panel in self.external.values():  # e.g. the video wall closes its streams
+            shutdown = getattr(panel, "shutdown", None)
+            if callable(shutdown):
+                shutdown()
         self.bridge.close()
         super().closeEvent(event)

@@ -13,6 +13,9 @@ DEBS=(
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1 xvfb xauth
   # video tiles and the test streams
   libvlc5 vlc-plugin-base vlc-plugin-video-output vlc-bin ffmpeg
+  # the local RTSP test server (GStreamer's, driven by the system python3)
+  python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base
+  gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   # screenshots, and fonts that can show Chinese
   x11-apps imagemagick fonts-noto-cjk
 )

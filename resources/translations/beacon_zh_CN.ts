@@ -1455,57 +1455,57 @@
         <translation>事件记录</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="375"/>
+        <location filename="../../console/main_window.py" line="380"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="379"/>
+        <location filename="../../console/main_window.py" line="384"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="399"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="425"/>
+        <location filename="../../console/main_window.py" line="430"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="429"/>
+        <location filename="../../console/main_window.py" line="434"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="429"/>
+        <location filename="../../console/main_window.py" line="434"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="430"/>
+        <location filename="../../console/main_window.py" line="435"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="430"/>
+        <location filename="../../console/main_window.py" line="435"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="431"/>
+        <location filename="../../console/main_window.py" line="436"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="431"/>
+        <location filename="../../console/main_window.py" line="436"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="434"/>
+        <location filename="../../console/main_window.py" line="439"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
@@ -2010,6 +2010,198 @@
         <location filename="../../console/status.py" line="109"/>
         <source>Link to the hub that keeps workstations and field teams in sync</source>
         <translation>与枢纽的连接，用于同步各席位和外勤队伍</translation>
+    </message>
+</context>
+<context>
+    <name>VideoTile</name>
+    <message>
+        <location filename="../../console/video/tile.py" line="24"/>
+        <location filename="../../console/video/tile.py" line="405"/>
+        <source>No camera</source>
+        <translation>无摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="25"/>
+        <source>Connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="26"/>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="27"/>
+        <source>Stalled</source>
+        <translation>卡顿</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="28"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="29"/>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="30"/>
+        <source>Paused (not visible)</source>
+        <translation>已暂停（不可见）</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="105"/>
+        <source>Pinned</source>
+        <translation>已固定</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="105"/>
+        <source>Pin</source>
+        <translation>固定</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="106"/>
+        <source>Keep this camera when the selected incident changes</source>
+        <translation>切换所选事件时保留此摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="108"/>
+        <source>Snapshot</source>
+        <translation>截图</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="110"/>
+        <source>Save this frame as evidence on the selected incident</source>
+        <translation>将此画面作为证据保存到所选事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="112"/>
+        <source>Snapshots need the camera registry, which is not installed.</source>
+        <translation>截图需要摄像头登记模块，但尚未安装。</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="152"/>
+        <source>{state}: {reason}, retrying now</source>
+        <translation>{state}：{reason}，正在重试</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="154"/>
+        <source>{state}: {reason}, retrying in {seconds:.0f} s</source>
+        <translation>{state}：{reason}，{seconds:.0f} 秒后重试</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="223"/>
+        <source>starting the demo stream</source>
+        <translation>正在启动演示视频流</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="263"/>
+        <source>the stream ended</source>
+        <translation>视频流已结束</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="264"/>
+        <source>the stream could not be opened</source>
+        <translation>无法打开视频流</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="266"/>
+        <source>connection lost ({reason})</source>
+        <translation>连接中断（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="292"/>
+        <source>no picture for {seconds:.0f} s</source>
+        <translation>{seconds:.0f} 秒无画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="403"/>
+        <source>No camera here: select an incident to show its nearest cameras</source>
+        <translation>此处无摄像头：选择一个事件以显示其附近的摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/video/tile.py" line="424"/>
+        <source>last frame {age} ago</source>
+        <translation>最后一帧在 {age} 前</translation>
+    </message>
+</context>
+<context>
+    <name>VideoWall</name>
+    <message>
+        <location filename="../../console/video_wall.py" line="124"/>
+        <source>&amp;Tiles:</source>
+        <translation>画面数(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="130"/>
+        <source>{n} ({side}×{side})</source>
+        <translation>{n} 个画面（{side}×{side}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="134"/>
+        <source>How many camera tiles the wall shows</source>
+        <translation>视频墙显示的画面数量</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="149"/>
+        <source>No cameras are registered for this centre. Add them with &apos;beacon camera add&apos;.</source>
+        <translation>本中心尚未登记摄像头。请用 'beacon camera add' 添加。</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="153"/>
+        <source>{n} cameras within {radius} of {incident}</source>
+        <translation>{incident} 周边 {radius} 内有 {n} 个摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="156"/>
+        <source>{n} cameras. Select an incident to see the cameras nearest it.</source>
+        <translation>共 {n} 个摄像头。选择一个事件以查看其最近的摄像头。</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="228"/>
+        <source>{distance} from {incident}</source>
+        <translation>距 {incident} {distance}</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="268"/>
+        <source>no demo stream for this camera</source>
+        <translation>此摄像头没有演示视频流</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="291"/>
+        <source>Starting the demo camera streams…</source>
+        <translation>正在启动演示摄像头视频流…</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="299"/>
+        <source>Demo streams: {note}</source>
+        <translation>演示视频流：{note}</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="317"/>
+        <source>No picture to save yet.</source>
+        <translation>尚无可保存的画面。</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="321"/>
+        <source>Select an incident first: a snapshot is saved as evidence on an incident.</source>
+        <translation>请先选择一个事件：截图将作为证据保存到事件上。</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="325"/>
+        <source>Snapshots need the camera registry, which is not installed.</source>
+        <translation>截图需要摄像头登记模块，但尚未安装。</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="342"/>
+        <source>Snapshot of {camera} saved as {file} (SHA-256 {sha}…)</source>
+        <translation>{camera} 的截图已保存为 {file}（SHA-256 {sha}…）</translation>
+    </message>
+    <message>
+        <location filename="../../console/video_wall.py" line="346"/>
+        <source>The snapshot was not saved: {reason}</source>
+        <translation>截图未保存：{reason}</translation>
     </message>
 </context>
 <context>

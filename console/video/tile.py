@@ -1,0 +1,453 @@
+"""One tile of the video wall: a camera's picture with its name, state, frame age and
+decoder; it plays only while it can be seen, and retries with backoff when it drops."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QBuffer, QByteArray, QIODevice, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QRegion
+from PySide6.QtWidgets import QApplication, QSizePolicy, QToolButton, QWidget
+
+from console.video.catalogue import WallCamera
+from console.video.decoders import Session, new_session
+from core.video import tile_state as ts
+from core.video.probe import explain
+from core.video.sources import LIBVLC, StreamChoice, scrub
+
+CAMERA_MIME = "application/x-beacon-camera"
+BACKGROUND = QColor("#101418")
+
+STATE_NAMES = {
+    ts.EMPTY: QT_TRANSLATE_NOOP("VideoTile", "No camera"),
+    ts.CONNECTING: QT_TRANSLATE_NOOP("VideoTile", "Connecting"),
+    ts.LIVE: QT_TRANSLATE_NOOP("VideoTile", "Live"),
+    ts.STALLED: QT_TRANSLATE_NOOP("VideoTile", "Stalled"),
+    ts.OFFLINE: QT_TRANSLATE_NOOP("VideoTile", "Offline"),
+    ts.ERROR: QT_TRANSLATE_NOOP("VideoTile", "Error"),
+    ts.PAUSED: QT_TRANSLATE_NOOP("VideoTile", "Paused (not visible)"),
+}
+STATE_COLOURS = {
+    ts.LIVE: QColor("#1e8e3e"), ts.CONNECTING: QColor("#1967d2"),
+    ts.STALLED: QColor("#e37400"), ts.OFFLINE: QColor("#b3261e"),
+    ts.ERROR: QColor("#b3261e"), ts.PAUSED: QColor("#5f6368"), ts.EMPTY: QColor("#5f6368"),
+}
+DECODER_NAMES = {LIBVLC: "libvlc", "pyav": "PyAV (FFmpeg)"}
+
+# Resolves a camera's address: (choice, "") to play, (None, reason) for an address that
+# is wrong (an error), or (None, "") while it cannot be played yet (demo streams starting).
+Resolver = Callable[[str], tuple[StreamChoice | None, str]]
+
+
+class VideoTile(QWidget):
+    """A camera tile. The wall gives it a camera; it decides when to play."""
+
+    enlargeRequested = Signal(object)  # self
+    snapshotRequested = Signal(object)  # self
+    cameraDropped = Signal(object, str)  # self, camera id
+    stateChanged = Signal(str)
+    _explained = Signal(int, str)  # attempt, reason (from the probe thread)
+
+    def __init__(self, index: int, resolver: Resolver, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.index = index
+        self.setObjectName(f"videoTile{index}")
+        self.setAccessibleName(f"videoTile{index}")
+        self.setMinimumSize(160, 90)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAcceptDrops(True)
+        # paintEvent covers every pixel: Qt need not clear the tile first (one fill less
+        # per frame, per tile)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._resolver = resolver
+        self.camera: WallCamera | None = None
+        self.distance_label = ""
+        self.state = ts.EMPTY
+        self.reason = ""
+        self.decoder = ""
+        self.image: QImage | None = None
+        self.frames_shown = 0     # frames handed to the tile
+        self.frames_painted = 0   # frames actually drawn
+        self._painted_image: QImage | None = None
+        self._session: Session | None = None
+        self._attempt = 0
+        self._retry = ts.Retry()
+        self._retry_at: float | None = None
+        self._last_frame: float | None = None
+        self._started: float = 0.0
+        self._watched_window: QWidget | None = None
+        self.pinned = False
+        self._age_text = ""  # refreshed by tick(), not per frame (see _draw_overlay)
+        self._overlay: QImage | None = None
+        self._overlay_key: tuple = ()
+        self._overlay_strips: list[QRect] = []
+
+        self.pin_button = QToolButton(self)
+        self.pin_button.setObjectName(f"videoTilePin{index}")
+        self.pin_button.setCheckable(True)
+        self.pin_button.toggled.connect(self._on_pin_toggled)
+        self.snapshot_button = QToolButton(self)
+        self.snapshot_button.setObjectName(f"videoTileSnapshot{index}")
+        self.snapshot_button.clicked.connect(lambda: self.snapshotRequested.emit(self))
+        for button in (self.pin_button, self.snapshot_button):
+            button.setAutoRaise(False)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._retry_timer_id = 0
+        self._explained.connect(self._on_explained)
+        self.retranslate_ui()
+
+    # -- what it shows -----------------------------------------------------------------
+
+    def retranslate_ui(self) -> None:
+        """Button texts in the current language."""
+        self.pin_button.setText(self.tr("Pinned") if self.pinned else self.tr("Pin"))
+        self.pin_button.setToolTip(self.tr("Keep this camera when the selected incident "
+                                           "changes"))
+        self.snapshot_button.setText(self.tr("Snapshot"))
+        self.snapshot_button.setToolTip(
+            self.tr("Save this frame as evidence on the selected incident")
+            if self.snapshot_button.isEnabled() else
+            self.tr("Snapshots need the camera registry, which is not installed."))
+        self._place_buttons()
+        self.update()
+
+    def set_camera(self, camera: WallCamera | None, distance_label: str = "") -> None:
+        """Show `camera` (None: empty); keeps playing if it is the same camera."""
+        self.distance_label = distance_label
+        if camera == self.camera:
+            self.update()
+            return
+        self._stop_session()
+        self._cancel_retry()
+        self.camera = camera
+        self.image = None
+        self._last_frame = None
+        self._age_text = ""
+        self._retry.reset()
+        self.reason = ""
+        self.decoder = ""
+        self._set_state(ts.EMPTY if camera is None else ts.PAUSED)
+        self.sync()
+
+    def set_pinned(self, pinned: bool) -> None:
+        """Pin or unpin (a pinned tile keeps its camera when the selection changes)."""
+        self.pin_button.setChecked(pinned)
+
+    def _on_pin_toggled(self, pinned: bool) -> None:
+        self.pinned = pinned
+        self.retranslate_ui()
+
+    def age(self) -> float | None:
+        """Seconds since the last frame (None before the first)."""
+        return None if self._last_frame is None else time.monotonic() - self._last_frame
+
+    def status_text(self) -> str:
+        """The state line as the operator reads it (also the accessible description)."""
+        name = QApplication.translate("VideoTile", STATE_NAMES.get(self.state, self.state))
+        if self.state == ts.OFFLINE:
+            wait = max(0.0, (self._retry_at or 0) - time.monotonic())
+            if self._session is not None or self._retry_at is None:
+                return self.tr("{state}: {reason}, retrying now").format(
+                    state=name, reason=self.reason)
+            return self.tr("{state}: {reason}, retrying in {seconds:.0f} s").format(
+                state=name, reason=self.reason, seconds=max(1.0, wait))
+        if self.state in (ts.ERROR, ts.CONNECTING) and self.reason:
+            return f"{name}: {self.reason}"
+        return name
+
+    def png_bytes(self) -> bytes:
+        """The frame on screen as PNG (b"" when there is none)."""
+        if self.image is None:
+            return b""
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        self.image.save(buffer, "PNG")
+        return bytes(data.data())
+
+    # -- playing only while visible ----------------------------------------------------
+
+    def wanted(self) -> bool:
+        """True when this tile should hold a stream open: a camera, and on screen."""
+        window = self.window()
+        # A dock tabbed behind another stays "visible" to Qt, moved out of the window:
+        # only its empty visible region tells.
+        return (self.camera is not None and self.isVisible()
+                and not (window is not None and window.isMinimized())
+                and not self.visibleRegion().isEmpty())
+
+    def sync(self) -> None:
+        """Open or close the stream to match `wanted()`."""
+        if self.wanted():
+            if self._session is None and self._retry_timer_id == 0 and self.state != ts.ERROR:
+                self._start()
+        else:
+            was_playing = self._session is not None or self._retry_timer_id != 0
+            self._stop_session()
+            self._cancel_retry()
+            if self.camera is not None and (was_playing or self.state != ts.ERROR):
+                self._set_state(ts.PAUSED)
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
+        super().showEvent(event)
+        window = self.window()
+        if window is not self._watched_window:
+            if self._watched_window is not None:
+                self._watched_window.removeEventFilter(self)
+            window.installEventFilter(self)  # to hear of minimise / restore
+            self._watched_window = window
+        self.sync()
+
+    def hideEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
+        super().hideEvent(event)
+        self.sync()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802 - Qt's name
+        if watched is self._watched_window and event.type() in (
+                event.Type.WindowStateChange, event.Type.Show, event.Type.Hide):
+            self.sync()
+        return False
+
+    # -- one attempt ---------------------------------------------------------------------
+
+    def _start(self) -> None:
+        assert self.camera is not None
+        choice, why = self._resolver(self.camera.url)
+        if choice is None:
+            if why:
+                self.reason = why
+                self._set_state(ts.ERROR)
+            else:
+                self.reason = self.tr("starting the demo stream")
+                self._set_state(ts.CONNECTING)
+                self._schedule_retry(1.0)
+            return
+        self._attempt += 1
+        self.decoder = choice.decoder
+        self._started = time.monotonic()
+        if self.state != ts.OFFLINE:
+            self.reason = ""
+            self._set_state(ts.CONNECTING)
+        session = new_session(choice, self._on_frame, self._on_ended)
+        self._session = session
+        try:
+            session.start()
+        except Exception as exc:  # noqa: BLE001 - a decoder that cannot start is the tile's error
+            self._session = None
+            session.stop()
+            self.reason = scrub(str(exc), self.camera.url)
+            self._set_state(ts.ERROR)
+        self.update()
+
+    def _on_frame(self, image: QImage) -> None:
+        self.image = image
+        self._last_frame = time.monotonic()
+        self.frames_shown += 1
+        if self.state != ts.LIVE:
+            self._retry.reset()
+            self.reason = ""
+            self._set_state(ts.LIVE)
+        self.update()
+
+    def _on_ended(self, reason: str) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            session.stop()
+        self._went_offline(reason, probe=session is not None and session.decoder == LIBVLC)
+
+    def _went_offline(self, reason: str, probe: bool = False) -> None:
+        url = self.camera.url if self.camera else ""
+        if reason in ("error", "ended"):
+            reason = (self.tr("the stream ended") if self._last_frame is not None
+                      and reason == "ended" else self.tr("the stream could not be opened"))
+        if self._last_frame is not None and self.state in (ts.LIVE, ts.STALLED):
+            reason = self.tr("connection lost ({reason})").format(reason=reason)
+        self.reason = scrub(reason, url)
+        self._set_state(ts.OFFLINE)
+        self._schedule_retry(self._retry.next_delay())
+        if probe and url:
+            attempt = self._attempt
+            threading.Thread(target=lambda: self._explained.emit(attempt, explain(url)),
+                             name="beacon-video-probe", daemon=True).start()
+
+    def _on_explained(self, attempt: int, reason: str) -> None:
+        if reason and attempt == self._attempt and self.state == ts.OFFLINE and self.camera:
+            self.reason = scrub(reason, self.camera.url)
+            self.update()
+
+    def tick(self) -> None:
+        """Called by the wall twice a second: stall detection and the age on screen."""
+        if self._session is not None:
+            since_frame = (time.monotonic() - self._last_frame
+                           if self._last_frame is not None and self._last_frame >= self._started
+                           else None)
+            new = ts.watch(self.state, since_frame, time.monotonic() - self._started)
+            if new == ts.OFFLINE:
+                session, self._session = self._session, None
+                session.stop()
+                waited = since_frame if since_frame is not None else (
+                    time.monotonic() - self._started)
+                self._went_offline(self.tr("no picture for {seconds:.0f} s").format(
+                    seconds=waited))
+            elif new and new != self.state:
+                self._set_state(new)
+        age = self.age()
+        self._age_text = "" if age is None else ts.format_age(age)
+        if self.camera is not None:
+            self.update()
+
+    def _schedule_retry(self, delay: float) -> None:
+        self._cancel_retry()
+        self._retry_at = time.monotonic() + delay
+        self._retry_timer_id = self.startTimer(int(delay * 1000))
+
+    def _cancel_retry(self) -> None:
+        if self._retry_timer_id:
+            self.killTimer(self._retry_timer_id)
+            self._retry_timer_id = 0
+        self._retry_at = None
+
+    def timerEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
+        if event.timerId() == self._retry_timer_id:
+            self._cancel_retry()
+            if self.wanted() and self._session is None:
+                self._start()
+            return
+        super().timerEvent(event)
+
+    def _stop_session(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            session.stop()
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.setAccessibleDescription(self.status_text())
+            self.stateChanged.emit(state)
+        self.update()
+
+    def shutdown(self) -> threading.Thread | None:
+        """Close the stream for good (the wall is closing); the closing thread, if any."""
+        self._cancel_retry()
+        session, self._session = self._session, None
+        return session.stop() if session is not None else None
+
+    # -- painting and mouse ------------------------------------------------------------
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
+        super().resizeEvent(event)
+        self._place_buttons()
+        self.sync()
+
+    def _place_buttons(self) -> None:
+        x = self.width() - 4
+        for button in (self.snapshot_button, self.pin_button):
+            button.adjustSize()
+            x -= button.width()
+            button.move(x, 4)
+            x -= 4
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        rect = self.rect()
+        if self.image is None:
+            painter.fillRect(rect, BACKGROUND)
+        else:
+            size = self.image.size().scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRect(0, 0, size.width(), size.height())
+            target.moveCenter(rect.center())
+            # Only the bars beside the picture need the background.
+            background = QRegion(rect).subtracted(QRegion(target))
+            for bar in background:
+                painter.fillRect(bar, BACKGROUND)
+            painter.drawImage(target, self.image)
+            if self.image is not self._painted_image:
+                self._painted_image = self.image
+                self.frames_painted += 1
+        self._draw_overlay(painter, rect)
+        if self.pinned:
+            painter.setPen(QColor("#fbbc04"))
+            painter.drawRect(rect.adjusted(0, 0, -1, -1))
+        painter.end()
+
+    def _draw_overlay(self, painter: QPainter, rect: QRect) -> None:
+        # Laying out text is the dearest part of a paint, and the words change twice a
+        # second at most while frames come 25 times: draw them once into an image, and
+        # only blend the strips they occupy onto each frame.
+        key = (rect.size().toTuple(), self.camera, self.distance_label, self.status_text(),
+               self._age_text, self.decoder, self.image is None, self.state, self.index)
+        if key != self._overlay_key or self._overlay is None:
+            overlay = QImage(rect.size(), QImage.Format.Format_ARGB32_Premultiplied)
+            overlay.fill(Qt.GlobalColor.transparent)
+            p = QPainter(overlay)
+            p.setFont(self.font())
+            self._overlay_strips = self._paint_overlay(p, rect)
+            p.end()
+            self._overlay, self._overlay_key = overlay, key
+        for strip in self._overlay_strips:
+            painter.drawImage(strip, self._overlay, strip)
+
+    def _paint_overlay(self, painter: QPainter, rect: QRect) -> list[QRect]:
+        """Paint the words; returns the rectangles painted (the strips to blend)."""
+        font = QFont(self.font())
+        line = painter.fontMetrics().height() + 2
+        painter.setFont(font)
+        white = QColor("white")
+        shade = QColor(0, 0, 0, 150)
+        if self.camera is None:
+            painter.setPen(QColor("#bdc1c6"))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
+                             self.tr("No camera here: select an incident to show its "
+                                     "nearest cameras") if self.index == 0 else
+                             self.tr("No camera"))
+            return [rect]
+        top = [self.camera.name] + ([self.distance_label] if self.distance_label else [])
+        height = line * len(top) + 4
+        painter.fillRect(QRect(0, 0, rect.width(), height), shade)
+        painter.setPen(white)
+        bold = QFont(font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.drawText(QRect(6, 2, rect.width() - 12, line), Qt.AlignmentFlag.AlignLeft, top[0])
+        painter.setFont(font)
+        if len(top) > 1:
+            painter.drawText(QRect(6, 2 + line, rect.width() - 12, line),
+                             Qt.AlignmentFlag.AlignLeft, top[1])
+        # The bottom line: state, frame age, decoder.
+        colour = STATE_COLOURS.get(self.state, QColor("#5f6368"))
+        status = self.status_text()
+        details = []
+        if self._age_text:
+            details.append(self.tr("last frame {age} ago").format(age=self._age_text))
+        if self.decoder:
+            details.append(DECODER_NAMES.get(self.decoder, self.decoder))
+        bottom = QRect(0, rect.height() - line - 6, rect.width(), line + 6)
+        painter.fillRect(bottom, shade)
+        badge_w = min(painter.fontMetrics().horizontalAdvance(status) + 12, rect.width())
+        painter.fillRect(QRect(0, bottom.top(), badge_w, bottom.height()), colour)
+        painter.drawText(QRect(6, bottom.top() + 3, badge_w - 6, line),
+                         Qt.AlignmentFlag.AlignLeft, status)
+        painter.drawText(QRect(badge_w + 6, bottom.top() + 3, rect.width() - badge_w - 12, line),
+                         Qt.AlignmentFlag.AlignRight, "  ·  ".join(details))
+        if self.image is None and self.state != ts.LIVE:
+            painter.setPen(QColor("#bdc1c6"))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, status)
+            return [rect]
+        return [QRect(0, 0, rect.width(), height), bottom]
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        self.enlargeRequested.emit(self)
+        event.accept()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
+        if event.mimeData().hasFormat(CAMERA_MIME):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
+        camera_id = bytes(event.mimeData().data(CAMERA_MIME).data()).decode("utf-8", "replace")
+        if camera_id:
+            self.cameraDropped.emit(self, camera_id)
+            event.acceptProposedAction()
