@@ -4,7 +4,8 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import core.hub.tables  # noqa: F401 - the hub's tables share the metadata
-import core.store.signin_table  # noqa: F401 - so does the sign-in lockout
+import core.plugins.tables  # noqa: F401 - so do the plugin host's
+import core.store.signin_table  # noqa: F401 - and the sign-in lockout
 from core.store.schema import Base
 
 config = context.config
