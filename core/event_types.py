@@ -79,6 +79,13 @@ EVENT_TYPES: dict[str, EventType] = _types(
     EventType("unit_status_changed", 1, "a unit's status changed"),
     EventType("unit_position_reported", 1, "a unit reported where it is"),
     EventType("message_sent", 1, "a text message to or from a unit"),
+    # Plugins and the sensors they watch (readings themselves are not events).
+    EventType("plugin_switched", 1, "a data-source plugin was switched on or off"),
+    EventType("sensor_incident_raised", 1,
+              "a sensor crossed its threshold and opened an incident"),
+    EventType("sensor_incident_updated", 1, "a sensor still over its threshold read again"),
+    EventType("sensor_incident_cleared", 1, "a sensor fell back under its clear level"),
+    EventType("sensor_silent", 1, "a sensor sent nothing for longer than allowed"),
 )
 
 # (type, from_version) -> the upcaster to from_version + 1.

@@ -23,7 +23,10 @@ from core.events import Event
 log = logging.getLogger(__name__)
 
 # Event types that change no state: known, skipped.
-PASSIVE_EVENTS = frozenset({"operator_signed_in", "message_sent", "sign_in_failed"})
+# `plugin_switched` is read from the log by the plugin hosts; `sensor_silent` is an alarm
+# for the operators (the alarms work will give it state).
+PASSIVE_EVENTS = frozenset({"operator_signed_in", "message_sent", "sign_in_failed",
+                            "plugin_switched", "sensor_silent"})
 # What a database is (`core.profile`) before any event says (never labelled, wall
 # clock); `database_kind_set` and `exercise_started` change it (`profile_changes`).
 PROFILE_DEFAULTS: dict[str, str | None] = {"kind": None, "clock_domain": "wall",
@@ -223,6 +226,36 @@ def _personal_data_erased(state: State, e: Event) -> None:
             incident.notes[index] = text
 
 
+def sensor_note(sensor: str, value: float, unit: str, what: str) -> str:
+    """The note a sensor's reading leaves on its incident."""
+    return f"Sensor {sensor} {what}: {value:g} {unit}"
+
+
+def _sensor_incident_raised(state: State, e: Event) -> None:
+    p = e.payload
+    state.incidents[p["id"]] = Incident(
+        id=p["id"], type=p["type"], priority=int(p["priority"]), status=IncidentStatus.NEW,
+        x=float(p["x"]), y=float(p["y"]), address=p["address"], cell_code=p.get("cell_code"),
+        created_at=e.at, description=p.get("description", ""),
+        notes=[sensor_note(p["sensor"], p["value"], p["unit"], "over its threshold")],
+        status_times={IncidentStatus.NEW.value: e.at},
+    )
+
+
+def _sensor_incident_updated(state: State, e: Event) -> None:
+    p = e.payload
+    state.incidents[p["incident_id"]].notes.append(
+        sensor_note(p["sensor"], p["value"], p["unit"], "still high"))
+
+
+def _sensor_incident_cleared(state: State, e: Event) -> None:
+    p = e.payload
+    incident = state.incidents[p["incident_id"]]
+    incident.notes.append(sensor_note(p["sensor"], p["value"], p["unit"], "back to normal"))
+    if p.get("status"):
+        _set_incident_status(incident, p["status"], e.at)
+
+
 def _note_added(state: State, e: Event) -> None:
     state.incidents[e.payload["incident_id"]].notes.append(e.payload["text"])
 
@@ -268,6 +301,9 @@ _HANDLERS = {
     "hub_token_revoked": _token_revoked,
     "database_kind_set": _profile_changed,
     "exercise_started": _profile_changed,
+    "sensor_incident_raised": _sensor_incident_raised,
+    "sensor_incident_updated": _sensor_incident_updated,
+    "sensor_incident_cleared": _sensor_incident_cleared,
 }
 
 STATE_EVENTS = frozenset(_HANDLERS)

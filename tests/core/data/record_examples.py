@@ -103,6 +103,22 @@ def record(url: str) -> None:
 
     run(SetDatabaseKind("training", "ws-1"), SUPERVISOR)
     run(StartExercise("Harbour exercise", 5.0), SUPERVISOR)
+    # Added with data-source plugins.
+    from core.commands import (
+        ClearSensorIncident,
+        RaiseSensorIncident,
+        ReportSilentSensor,
+        SetPluginEnabled,
+        UpdateSensorIncident,
+    )
+
+    plugin = Actor("plugin:mqtt_sensors", Role.DISPATCHER)
+    run(SetPluginEnabled("mqtt_sensors", False, reason="maintenance"), SUPERVISOR)
+    run(RaiseSensorIncident("mqtt_sensors", "river-1", "water_level", 4.2, "m", "flood",
+                            200.0, 300.0), plugin)
+    run(UpdateSensorIncident("mqtt_sensors", "river-1", 4.5, "m"), plugin)
+    run(ClearSensorIncident("mqtt_sensors", "river-1", 2.0, "m"), plugin)
+    run(ReportSilentSensor("mqtt_sensors", "river-1", 300.0), plugin)
     db.dispose()
 
 
