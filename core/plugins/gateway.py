@@ -1,0 +1,201 @@
+"""The gateway: how what a plugin sends becomes commands and stored readings.
+
+Everything a plugin asks for comes through `Gateway.handle`, in the host process: the
+command must be one its manifest declares, every field is checked, and the command
+runs through the command service as the plugin's actor (`plugin:NAME`). Readings are
+checked against the declared sensors and kept in a buffer the host writes in batches
+to the time-series table (`sensor_readings`), outside the log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from core.auth import Actor
+from core.commands import AddNote
+from core.commands.base import Command
+from core.commands.plugins import (
+    ClearSensorIncident,
+    DuplicateIncident,
+    RaiseSensorIncident,
+    ReportSilentSensor,
+    UpdateSensorIncident,
+)
+from core.domain.kinds import Role
+from core.errors import ValidationError
+from core.plugins.api import Manifest
+from core.plugins.sensors import (
+    SENSOR_KINDS,
+    Reading,
+    ReadingRejected,
+    Sensor,
+    check_reading,
+    check_sensor,
+)
+from core.plugins.tables import SensorReadingRow, SensorRow
+from core.service import CommandService
+
+log = logging.getLogger(__name__)
+
+
+def plugin_actor(name: str) -> Actor:
+    """Who a plugin's commands are recorded as. The role lets it open incidents and add
+    notes; what it may actually ask for is narrowed by its manifest, here."""
+    return Actor(f"plugin:{name}", Role.DISPATCHER)
+
+
+def _fields(given: dict[str, Any], required: tuple[str, ...],
+            optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    unknown = sorted(set(given) - set(required) - set(optional))
+    if unknown:
+        raise ValidationError(f"unknown field {unknown[0]!r}", field=unknown[0])
+    for name in required:
+        if name not in given:
+            raise ValidationError(f"{name} is required", field=name)
+    return {k: v for k, v in given.items() if k in required or k in optional}
+
+
+@dataclass
+class Counters:
+    """What a plugin delivered: accepted and rejected messages, and the last problem."""
+
+    accepted: int = 0
+    rejected: int = 0
+    last_error: str = ""
+
+
+@dataclass
+class Gateway:
+    """Checks and carries out the messages of one plugin."""
+
+    service: CommandService
+    manifest: Manifest
+    now: Callable[[], datetime]
+    counters: Counters = field(default_factory=Counters)
+    sensors: dict[str, Sensor] = field(default_factory=dict)
+    readings: list[Reading] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The plugin's name."""
+        return self.manifest.name
+
+    def load_sensors(self) -> None:
+        """The sensors this plugin declared before (a restart keeps them)."""
+        with self.service.db.session() as session:
+            for row in session.scalars(select(SensorRow).where(SensorRow.plugin == self.name)):
+                self.sensors[row.id] = Sensor(row.id, row.kind, row.unit, row.x, row.y,
+                                              row.cell_code, row.label)
+
+    def reject(self, reason: str) -> dict[str, Any]:
+        """Count one refused message and return the answer that says why."""
+        self.counters.rejected += 1
+        self.counters.last_error = f"rejected: {reason}"[:1000]
+        return {"accepted": False, "reason": reason}
+
+    def handle(self, command: object, fields: object) -> dict[str, Any]:
+        """Carry out one message; the answer the plugin gets back (`Reply` as JSON)."""
+        if not isinstance(command, str) or not isinstance(fields, dict):
+            return self.reject("a message needs a command name and an object of fields")
+        if command not in self.manifest.commands:
+            return self.reject(f"command {command!r} is not declared in the manifest of "
+                               f"{self.name}")
+        try:
+            if command == "record_reading":
+                reading = check_reading(fields, self.sensors, self.now())
+                self.readings.append(reading)
+                self.counters.accepted += 1
+                return {"accepted": True}
+            if command == "declare_sensor":
+                return self._declare(fields)
+            cmd = self._command(command, fields)
+            event = self.service.execute(cmd, plugin_actor(self.name))
+        except DuplicateIncident as exc:
+            self.counters.accepted += 1  # the incident exists: what was asked for holds
+            return {"accepted": False, "duplicate": True, "incident_id": exc.incident_id,
+                    "reason": str(exc)}
+        except (ValidationError, ReadingRejected) as exc:
+            return self.reject(str(exc))
+        except (TypeError, ValueError) as exc:
+            return self.reject(f"malformed {command}: {exc}")
+        self.counters.accepted += 1
+        return {"accepted": True, "seq": event.seq, "incident_id": event.incident_id}
+
+    def _sensor(self, sensor_id: object) -> Sensor:
+        sensor = self.sensors.get(sensor_id) if isinstance(sensor_id, str) else None
+        if sensor is None:
+            raise ValidationError(f"unknown sensor {sensor_id!r}", field="sensor")
+        return sensor
+
+    def _command(self, command: str, given: dict[str, Any]) -> Command:
+        if command == "raise_incident":
+            f = _fields(given, ("sensor", "value"),
+                        ("type", "priority", "address", "description"))
+            sensor = self._sensor(f["sensor"])
+            return RaiseSensorIncident(
+                plugin=self.name, sensor=sensor.id, kind=sensor.kind, value=f["value"],
+                unit=sensor.unit, type=f.get("type") or SENSOR_KINDS[sensor.kind][3],
+                x=sensor.x, y=sensor.y, address=f.get("address") or sensor.label,
+                cell_code=sensor.cell_code, priority=f.get("priority"),
+                description=f.get("description", ""))
+        if command in ("update_incident", "clear_incident"):
+            f = _fields(given, ("sensor", "value"))
+            sensor = self._sensor(f["sensor"])
+            cls = UpdateSensorIncident if command == "update_incident" else ClearSensorIncident
+            return cls(plugin=self.name, sensor=sensor.id, value=f["value"], unit=sensor.unit)
+        if command == "report_silent_sensor":
+            f = _fields(given, ("sensor", "silent_for_s"), ("last_at",))
+            sensor = self._sensor(f["sensor"])
+            return ReportSilentSensor(plugin=self.name, sensor=sensor.id,
+                                      silent_for_s=f["silent_for_s"], last_at=f.get("last_at"))
+        if command == "add_note":
+            f = _fields(given, ("incident_id", "text"))
+            return AddNote(incident_id=f["incident_id"], text=f["text"])
+        raise ValidationError(f"this host cannot carry out {command!r}", field="command")
+
+    def _declare(self, fields: dict[str, Any]) -> dict[str, Any]:
+        sensor = check_sensor(fields)
+        owner = None
+        with self.service.db.transaction() as session:
+            row = session.get(SensorRow, sensor.id)
+            if row is not None:
+                owner = row.plugin
+            if owner is not None and owner != self.name:
+                raise ValidationError(f"sensor {sensor.id} belongs to plugin {owner}",
+                                      field="id")
+            values = {"plugin": self.name, "kind": sensor.kind, "unit": sensor.unit,
+                      "x": sensor.x, "y": sensor.y, "cell_code": sensor.cell_code,
+                      "label": sensor.label}
+            if row is None:
+                session.execute(insert(SensorRow).values(id=sensor.id, **values))
+            else:
+                session.execute(update(SensorRow).where(SensorRow.id == sensor.id)
+                                .values(**values))
+        self.sensors[sensor.id] = sensor
+        self.counters.accepted += 1
+        return {"accepted": True}
+
+    def flush_readings(self) -> int:
+        """Write the buffered readings (one statement) and each sensor's latest value."""
+        if not self.readings:
+            return 0
+        readings, self.readings = self.readings, []
+        received = self.now()
+        latest: dict[str, Reading] = {}
+        for r in readings:
+            if r.sensor not in latest or r.at >= latest[r.sensor].at:
+                latest[r.sensor] = r
+        with self.service.db.transaction() as session:
+            session.execute(insert(SensorReadingRow), [
+                {"sensor": r.sensor, "plugin": self.name, "value": r.value, "unit": r.unit,
+                 "at": r.at, "received_at": received} for r in readings])
+            for r in latest.values():
+                session.execute(update(SensorRow).where(SensorRow.id == r.sensor)
+                                .values(last_value=r.value, last_at=r.at))
+        return len(readings)
