@@ -68,6 +68,7 @@ class Counters:
     accepted: int = 0
     rejected: int = 0
     last_error: str = ""
+    recent_rejections: list[str] = field(default_factory=list)  # the last few, newest last
 
 
 @dataclass
@@ -97,6 +98,8 @@ class Gateway:
         """Count one refused message and return the answer that says why."""
         self.counters.rejected += 1
         self.counters.last_error = f"rejected: {reason}"[:1000]
+        self.counters.recent_rejections = [*self.counters.recent_rejections[-19:],
+                                           reason[:500]]
         return {"accepted": False, "reason": reason}
 
     def handle(self, command: object, fields: object) -> dict[str, Any]:
