@@ -92,6 +92,9 @@ def run_list(args: argparse.Namespace) -> int:
         status = read_status(open_read_only(args.db))
     except UserError:
         status = {}  # no database yet: nothing has run
+    from datetime import UTC, datetime, timedelta
+
+    silent_since = datetime.now(UTC) - timedelta(seconds=5)
     rows = []
     for name in sorted(set(installed) | set(status)):
         entry = installed.get(name, {"name": name, "target": "", "version": "",
@@ -106,20 +109,25 @@ def run_list(args: argparse.Namespace) -> int:
             "accepted": s.get("accepted", 0), "rejected": s.get("rejected", 0),
             "last_error": s.get("last_error", "") or entry.get("load_error", ""),
             "host": s.get("host", ""),
+            # no word from its host for 5 s: the state is what it was when the host ended
+            "stale": bool(s.get("updated_at") and s["updated_at"] < silent_since
+                          and s.get("state") in ("starting", "running", "retrying")),
             "updated_at": s["updated_at"].isoformat() if s.get("updated_at") else None,
         })
     if args.json:
-        text = json.dumps(rows, ensure_ascii=False, indent=2)
+        text = json.dumps(rows, ensure_ascii=False)
         out = terminal_safe_json(text) if not args.out else text
     else:
         lines = [f"{'NAME':<20} {'VERSION':<9} {'API':<4} {'STATE':<10} {'ACCEPTED':>9} "
                  f"{'REJECTED':>9}  LAST ERROR"]
         for r in rows:
             lines.append(f"{r['name']:<20} {r['version']:<9} {r['api_version'] or '-'!s:<4} "
-                         f"{r['state']:<10} {r['accepted']:>9} {r['rejected']:>9}  "
+                         f"{r['state'] + ('?' if r['stale'] else ''):<10} {r['accepted']:>9} {r['rejected']:>9}  "
                          f"{r['last_error'][:80]}")
         if not rows:
             lines.append("(no plugins installed)")
+        if any(r["stale"] for r in rows):
+            lines.append("?: its host has not reported for over 5 s (stopped, or cut off)")
         out = "\n".join(lines) if args.out else terminal_safe("\n".join(lines),
                                                                 multiline=True)
     if args.out:

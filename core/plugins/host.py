@@ -139,6 +139,7 @@ class Slot:
     enabled: bool = True
     owned: bool = True
     store: dict[str, Any] = field(default_factory=dict)
+    reported: tuple[str, int] = ("", 0)  # version and API version the child said it has
 
 
 class Host:
@@ -262,6 +263,10 @@ class Host:
                 self._close(slot)
             if slot.gateway is not None:
                 slot.gateway.flush_readings()
+        for slot in self.slots.values():
+            if slot.state in (PluginState.RUNNING, PluginState.STARTING,
+                              PluginState.RETRYING):
+                slot.message = "the host stopped"
         if self.lease_s is not None:
             with self.db.transaction() as session:
                 session.execute(delete(PluginLeaseRow).where(
@@ -410,6 +415,9 @@ class Host:
         try:
             if not isinstance(data, dict):
                 raise PluginError("the plugin sent no manifest")
+            api = data.get("api_version")
+            slot.reported = (str(data.get("version", ""))[:32],
+                             api if isinstance(api, int) and not isinstance(api, bool) else 0)
             manifest = Manifest.from_json(data)
             if manifest.name != slot.spec.name:
                 raise PluginError(f"the manifest names the plugin {manifest.name!r} but it "
@@ -585,8 +593,7 @@ class Host:
                     if not slot.owned:
                         continue  # the owning host reports it
                     values = {
-                        "version": slot.manifest.version if slot.manifest else "",
-                        "api_version": slot.manifest.api_version if slot.manifest else 0,
+                        "version": slot.reported[0], "api_version": slot.reported[1],
                         "state": slot.state.value, "message": slot.message[:2000],
                         "next_attempt": slot.next_attempt_at,
                         "accepted": slot.counters.accepted,
