@@ -121,8 +121,9 @@ def run_list(args: argparse.Namespace) -> int:
         lines = [f"{'NAME':<20} {'VERSION':<9} {'API':<4} {'STATE':<10} {'ACCEPTED':>9} "
                  f"{'REJECTED':>9}  LAST ERROR"]
         for r in rows:
+            state = r["state"] + ("?" if r["stale"] else "")
             lines.append(f"{r['name']:<20} {r['version']:<9} {r['api_version'] or '-'!s:<4} "
-                         f"{r['state'] + ('?' if r['stale'] else ''):<10} {r['accepted']:>9} {r['rejected']:>9}  "
+                         f"{state:<10} {r['accepted']:>9} {r['rejected']:>9}  "
                          f"{r['last_error'][:80]}")
         if not rows:
             lines.append("(no plugins installed)")
