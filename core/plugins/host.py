@@ -165,7 +165,8 @@ class Host:
         self.status_every_s = status_every_s
         self.lease_s = lease_s
         self.now = now
-        self.slots: dict[str, Slot] = {s.name: Slot(s) for s in specs}
+        # With leases, a plugin runs only once this host holds its lease.
+        self.slots: dict[str, Slot] = {s.name: Slot(s, owned=lease_s is None) for s in specs}
         self._selector = selectors.DefaultSelector()
         self._switch_seq = 0
         self._last_status = 0.0
@@ -187,8 +188,10 @@ class Host:
             slot.store = dict(stores.get(name) or {})
             if not slot.enabled:
                 slot.state, slot.message = PluginState.DISABLED, "switched off"
-            else:
+            elif slot.owned:
                 slot.next_attempt = 0.0
+            else:
+                slot.message = "standby: waiting for its lease"
         self._renew_leases(force=True)
         self._write_status()
 
