@@ -67,7 +67,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _installed() -> dict[str, dict[str, Any]]:
-    from core.plugins.host import installed_plugins
+    from core.plugins.slot import installed_plugins
 
     found: dict[str, dict[str, Any]] = {}
     for spec in installed_plugins():
@@ -85,7 +85,7 @@ def _installed() -> dict[str, dict[str, Any]]:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from core.plugins.host import read_status
+    from core.plugins.records import read_status
 
     installed = _installed()
     try:
@@ -139,7 +139,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_host(args: argparse.Namespace) -> int:
-    from core.plugins.host import Host, PluginSpec, installed_plugins
+    from core.plugins.host import Host
+    from core.plugins.slot import PluginSpec, installed_plugins
 
     config: dict[str, Any] = {}
     if args.config:

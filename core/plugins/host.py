@@ -34,24 +34,27 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
-
 from core.plugins.api import (
-    ENTRY_POINT_GROUP,
     ConfigError,
     Manifest,
     PluginError,
     PluginState,
     validate_config,
 )
-from core.plugins.gateway import Counters, Gateway
-from core.plugins.tables import PluginLeaseRow, PluginStatusRow, PluginStoreRow
+from core.plugins.gateway import Gateway
+from core.plugins.records import (
+    load_stores,
+    plugin_switches,
+    release_leases,
+    renew_leases,
+    save_store,
+    write_status,
+)
+from core.plugins.slot import PluginSpec, Slot, child_env, signal_name
 from core.service import CommandService
-from core.store import event_log
 from core.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -59,88 +62,6 @@ log = logging.getLogger(__name__)
 MAX_LINE = 1024 * 1024  # a longer message from a child is a protocol fault
 BURST = 20  # messages a plugin may send beyond its rate within one second
 HEALTHY_AFTER_S = 30.0  # running this long resets the backoff
-# Environment variables a child must never see (the database's address and secrets).
-_SECRET_PREFIXES = ("BEACON_", "PG", "DATABASE_", "SQLALCHEMY")
-
-
-@dataclass(frozen=True, slots=True)
-class PluginSpec:
-    """A plugin to run: its name, the class (`module:Class`) and its configuration.
-
-    `path` is an extra import folder for the child (a plugin under development that is
-    not installed).
-    """
-
-    name: str
-    target: str
-    config: dict[str, Any] = field(default_factory=dict)
-    path: str | None = None
-
-
-def installed_plugins() -> list[PluginSpec]:
-    """Every plugin published under the `beacon.plugins` entry point (built-ins too)."""
-    from importlib.metadata import entry_points
-
-    return [PluginSpec(ep.name, ep.value) for ep in
-            sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)]
-
-
-def plugin_switches(db: Database, after_seq: int = 0) -> tuple[dict[str, bool], int]:
-    """Which plugins the log switched on or off after `after_seq` (last word wins),
-    and the newest sequence number read."""
-    with db.session() as session:
-        events = event_log.query(session, event_log.EventQuery(type="plugin_switched",
-                                                                after_seq=after_seq))
-    switches = {e.payload["plugin"]: bool(e.payload["enabled"]) for e in events}
-    return switches, max([after_seq, *(e.seq for e in events)])
-
-
-def _child_env(path: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_SECRET_PREFIXES)}
-    paths = [p for p in (path, os.environ.get("PYTHONPATH")) if p]
-    import core
-
-    paths.append(os.path.dirname(os.path.dirname(os.path.abspath(core.__file__))))
-    env["PYTHONPATH"] = os.pathsep.join(paths)
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
-def _signal_name(code: int) -> str:
-    try:
-        return signal.Signals(code).name
-    except ValueError:
-        return f"signal {code}"
-
-
-@dataclass
-class Slot:
-    """One plugin under the host: its child process and what the host knows of it."""
-
-    spec: PluginSpec
-    state: PluginState = PluginState.STARTING
-    message: str = ""
-    next_attempt: float | None = None  # monotonic
-    next_attempt_at: datetime | None = None
-    manifest: Manifest | None = None
-    gateway: Gateway | None = None
-    counters: Counters = field(default_factory=Counters)
-    proc: subprocess.Popen[bytes] | None = None
-    buffer: bytes = b""
-    errbuf: bytes = b""
-    outbox: bytes = b""
-    last_hb: float = 0.0
-    window_start: float = 0.0
-    window_count: int = 0
-    attempts: int = 0
-    running_since: float | None = None
-    fault: str | None = None  # why the host is stopping the child
-    stopping_until: float | None = None
-    enabled: bool = True
-    owned: bool = True
-    store: dict[str, Any] = field(default_factory=dict)
-    reported: tuple[str, int] = ("", 0)  # version and API version the child said it has
-
 
 class Host:
     """Runs plugins in child processes and keeps them honest (see the module docstring).
@@ -181,8 +102,7 @@ class Host:
     def start(self) -> None:
         """Read which plugins are switched off and what each plugin stored; start them."""
         switches, self._switch_seq = plugin_switches(self.db)
-        with self.db.session() as session:
-            stores = {r.name: r.data for r in session.scalars(select(PluginStoreRow))}
+        stores = load_stores(self.db)
         for name, slot in self.slots.items():
             slot.enabled = switches.get(name, True)
             slot.store = dict(stores.get(name) or {})
@@ -192,7 +112,7 @@ class Host:
                 slot.next_attempt = 0.0
             else:
                 slot.message = "standby: waiting for its lease"
-        self._renew_leases(force=True)
+        self._renew_leases()
         self._write_status()
 
     def run(self, until: Callable[[], bool] | None = None,
@@ -271,9 +191,7 @@ class Host:
                               PluginState.RETRYING):
                 slot.message = "the host stopped"
         if self.lease_s is not None:
-            with self.db.transaction() as session:
-                session.execute(delete(PluginLeaseRow).where(
-                    PluginLeaseRow.host == self.host_id))
+            release_leases(self.db, self.host_id)
         self._write_status()
 
     # -- children ------------------------------------------------------------------------
@@ -287,7 +205,7 @@ class Host:
         slot.proc = subprocess.Popen(
             [sys.executable, "-m", "core.plugins.child", slot.spec.target],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=_child_env(slot.spec.path), preexec_fn=limit,  # noqa: PLW1509
+            env=child_env(slot.spec.path), preexec_fn=limit,  # noqa: PLW1509
             start_new_session=True, cwd=os.getcwd())
         assert slot.proc.stdout and slot.proc.stderr and slot.proc.stdin
         for stream in (slot.proc.stdout, slot.proc.stderr, slot.proc.stdin):
@@ -451,13 +369,7 @@ class Host:
             self._reject(slot, "its store must be a JSON object")
             return
         slot.store = data
-        stamp = self.now()
-        with self.db.transaction() as session:
-            done = session.execute(update(PluginStoreRow).where(
-                PluginStoreRow.name == slot.spec.name).values(data=data, updated_at=stamp))
-            if not done.rowcount:
-                session.execute(insert(PluginStoreRow).values(
-                    name=slot.spec.name, data=data, updated_at=stamp))
+        save_store(self.db, slot.spec.name, data, self.now())
 
     # -- health and faults ---------------------------------------------------------------
 
@@ -509,7 +421,7 @@ class Host:
                     if code < 0:
                         detail = slot.errbuf.decode(errors="replace").strip().splitlines()
                         first = next((d for d in detail if "Fatal Python error" in d), "")
-                        self._fault(slot, f"crashed: killed by {_signal_name(-code)}"
+                        self._fault(slot, f"crashed: killed by {signal_name(-code)}"
                                           + (f" ({first.strip()})" if first else ""))
                     else:
                         self._fault(slot, f"exited with code {code} without being asked")
@@ -549,31 +461,18 @@ class Host:
                 slot.state, slot.message = PluginState.DISABLED, "switched off"
                 slot.next_attempt = slot.next_attempt_at = None
 
-    def _renew_leases(self, force: bool = False) -> None:
+    def _renew_leases(self) -> None:
         if self.lease_s is None:
             return
         self._last_lease = time.monotonic()
-        stamp = self.now()
-        expires = stamp + timedelta(seconds=self.lease_s)
+        names = [name for name, slot in self.slots.items() if slot.enabled]
         try:
-            with self.db.transaction() as session:
-                for name, slot in self.slots.items():
-                    if not slot.enabled:
-                        continue
-                    mine = session.execute(update(PluginLeaseRow).where(
-                        PluginLeaseRow.name == name,
-                        (PluginLeaseRow.host == self.host_id)
-                        | (PluginLeaseRow.expires_at < stamp),
-                    ).values(host=self.host_id, expires_at=expires)).rowcount
-                    if not mine and session.get(PluginLeaseRow, name) is None:
-                        session.execute(insert(PluginLeaseRow).values(
-                            name=name, host=self.host_id, expires_at=expires))
-                        mine = 1
-                    self._owned(slot, bool(mine))
+            held = renew_leases(self.db, self.host_id, names, self.lease_s, self.now())
         except Exception as exc:  # noqa: BLE001 - a lost race or a blip: try next second
             log.info("lease renewal: %s", exc)
-            if not force:
-                return
+            return
+        for name, mine in held.items():
+            self._owned(self.slots[name], mine)
 
     def _owned(self, slot: Slot, owned: bool) -> None:
         if owned == slot.owned:
@@ -590,30 +489,18 @@ class Host:
     def _write_status(self) -> None:
         self._last_status = time.monotonic()
         stamp = self.now()
+        rows = {}
+        for name, slot in self.slots.items():
+            if not slot.owned:
+                continue  # the owning host reports it
+            rows[name] = {
+                "version": slot.reported[0], "api_version": slot.reported[1],
+                "state": slot.state.value, "message": slot.message[:2000],
+                "next_attempt": slot.next_attempt_at, "accepted": slot.counters.accepted,
+                "rejected": slot.counters.rejected,
+                "last_error": slot.counters.last_error[:2000],
+                "host": self.host_id, "updated_at": stamp}
         try:
-            with self.db.transaction() as session:
-                for name, slot in self.slots.items():
-                    if not slot.owned:
-                        continue  # the owning host reports it
-                    values = {
-                        "version": slot.reported[0], "api_version": slot.reported[1],
-                        "state": slot.state.value, "message": slot.message[:2000],
-                        "next_attempt": slot.next_attempt_at,
-                        "accepted": slot.counters.accepted,
-                        "rejected": slot.counters.rejected,
-                        "last_error": slot.counters.last_error[:2000],
-                        "host": self.host_id, "updated_at": stamp}
-                    done = session.execute(update(PluginStatusRow).where(
-                        PluginStatusRow.name == name).values(**values)).rowcount
-                    if not done:
-                        session.execute(insert(PluginStatusRow).values(name=name, **values))
+            write_status(self.db, rows)
         except Exception as exc:  # noqa: BLE001 - status is best effort; the loop goes on
             log.warning("could not write plugin status: %s", exc)
-
-
-def read_status(db: Database) -> dict[str, dict[str, Any]]:
-    """The `plugin_status` rows by plugin name, as plain dicts."""
-    with db.session() as session:
-        rows = session.scalars(select(PluginStatusRow)).all()
-        return {r.name: {c.name: getattr(r, c.name) for c in PluginStatusRow.__table__.columns}
-                for r in rows}

@@ -12,7 +12,8 @@ from core.auth import Actor
 from core.commands import SetPluginEnabled
 from core.domain.kinds import Role
 from core.plugins.api import PluginState
-from core.plugins.host import Host, PluginSpec, read_status
+from core.plugins.host import Host, PluginSpec
+from core.plugins.records import read_status
 from core.plugins.tables import SensorReadingRow
 from core.service import CommandService
 from core.store.database import open_database

@@ -64,7 +64,7 @@ def test_the_owner_is_killed_and_another_host_takes_over(db_url: str, tmp_path: 
             return None if row is None else row.host
 
     def running_in(host: str) -> bool:
-        from core.plugins.host import read_status
+        from core.plugins.records import read_status
 
         status = read_status(db).get("mqtt_sensors", {})
         return status.get("state") == "running" and status.get("host") == host
