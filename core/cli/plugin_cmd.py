@@ -39,6 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="TOML file with a [plugins.NAME] table of settings per plugin")
     run.add_argument("--only", action="append", metavar="NAME",
                      help="run only this plugin (repeat for more)")
+    run.add_argument("--dev", action="append", metavar="FOLDER",
+                     help="also run the plugin package in FOLDER without installing it "
+                          "(its pyproject.toml names the entry point); repeatable")
     run.add_argument("--duration", type=float, metavar="SECONDS",
                      help="stop after this many seconds (for trials and scripts)")
     run.add_argument("--leases", action="store_true",
@@ -153,6 +156,7 @@ def run_host(args: argparse.Namespace) -> int:
             raise UserError(f"{args.config}: [plugins.NAME] must be tables of settings")
         config = plugins
     specs = installed_plugins()
+    specs += [_dev_spec(Path(folder)) for folder in args.dev or ()]
     names = {s.name for s in specs}
     unknown = sorted(set(args.only or ()) - names) + sorted(set(config) - names)
     if unknown:
@@ -160,7 +164,8 @@ def run_host(args: argparse.Namespace) -> int:
                         f"{', '.join(sorted(names)) or 'none'})")
     if args.only:
         specs = [s for s in specs if s.name in args.only]
-    specs = [PluginSpec(s.name, s.target, dict(config.get(s.name, {}))) for s in specs]
+    specs = [PluginSpec(s.name, s.target, dict(config.get(s.name, {})), s.path)
+             for s in specs]
     db = open_db(args.db)
     lease = 4.0 if (args.leases or db.is_postgresql) else None
     host = Host(db, specs, lease_s=lease)
@@ -174,6 +179,23 @@ def run_host(args: argparse.Namespace) -> int:
                                if slot.counters.last_error else "")))
     print(f"longest gap between two turns of the host loop: {host.max_gap_s:.3f} s")
     return 0
+
+
+def _dev_spec(folder: Path):  # noqa: ANN202 - PluginSpec
+    """The plugin a package folder declares in its pyproject.toml (`beacon plugin new`)."""
+    from core.plugins.slot import PluginSpec
+    from core.user_files import load_user_toml
+
+    pyproject = folder / "pyproject.toml"
+    if not pyproject.is_file():
+        raise UserError(f"--dev {folder}: no pyproject.toml there")
+    data = load_user_toml(pyproject, "plugin package")
+    points = data.get("project", {}).get("entry-points", {}).get("beacon.plugins", {})
+    if not isinstance(points, dict) or len(points) != 1:
+        raise UserError(f"--dev {folder}: its pyproject.toml must name exactly one entry "
+                        "point under [project.entry-points.\"beacon.plugins\"]")
+    (name, target), = points.items()
+    return PluginSpec(str(name), str(target), path=str(folder.resolve()))
 
 
 def run_switch(args: argparse.Namespace) -> int:

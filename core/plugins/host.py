@@ -37,6 +37,8 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jsonschema  # noqa: F401 - imported here, not inside the loop (a third of a second)
+
 from core.plugins.api import (
     ConfigError,
     Manifest,
@@ -95,6 +97,9 @@ class Host:
         self._last_lease = 0.0
         self._last_tick: float | None = None
         self.max_gap_s = 0.0  # the longest the host loop went between two turns
+        # (plugin, why, seconds from its child's start to the fault's report), for
+        # measurements; the last 1000
+        self.faults: list[tuple[str, str, float]] = []
         self.ticks = 0
 
     # -- the loop ------------------------------------------------------------------------
@@ -213,7 +218,7 @@ class Host:
         self._selector.register(slot.proc.stdout, selectors.EVENT_READ, (slot, "out"))
         self._selector.register(slot.proc.stderr, selectors.EVENT_READ, (slot, "err"))
         slot.buffer = slot.errbuf = slot.outbox = b""
-        slot.last_hb = time.monotonic()
+        slot.last_hb = slot.spawned_at = time.monotonic()
         slot.window_start, slot.window_count = slot.last_hb, 0
         slot.fault, slot.stopping_until, slot.running_since = None, None, None
         slot.state, slot.message = PluginState.STARTING, "starting"
@@ -378,6 +383,8 @@ class Host:
         if slot.fault is not None:
             return
         slot.fault = why
+        self.faults = [*self.faults[-999:],
+                       (slot.spec.name, why, time.monotonic() - slot.spawned_at)]
         log.warning("plugin %s stopped: %s", slot.spec.name, why)
         if slot.proc is not None and slot.proc.poll() is None:
             slot.proc.kill()

@@ -83,4 +83,5 @@ class Slot:
     enabled: bool = True
     owned: bool = True
     store: dict[str, Any] = field(default_factory=dict)
+    spawned_at: float = 0.0  # monotonic, when its current child started
     reported: tuple[str, int] = ("", 0)  # version and API version the child said it has
