@@ -61,6 +61,7 @@ EXTERNAL_PANELS: dict[str, tuple[str, str]] = {
     "videoWall": ("console.video_wall", "VideoWall"),
     "playbookPanel": ("console.playbook_panel", "PlaybookPanel"),
     "decisionPanel": ("console.decision_panel", "DecisionPanel"),
+    "pluginPanel": ("console.panels.plugin_panel", "PluginPanel"),
 }
 
 DOCK_TITLES: dict[str, str] = {
@@ -73,6 +74,7 @@ DOCK_TITLES: dict[str, str] = {
     "videoWall": QT_TRANSLATE_NOOP("MainWindow", "Video wall"),
     "playbookPanel": QT_TRANSLATE_NOOP("MainWindow", "Playbook"),
     "decisionPanel": QT_TRANSLATE_NOOP("MainWindow", "Joint decisions"),
+    "pluginPanel": QT_TRANSLATE_NOOP("MainWindow", "Data sources"),
 }
 STATE_VERSION = 1
 
@@ -204,7 +206,7 @@ class MainWindow(QMainWindow):
         dispatch = self._dock(self.dispatch, right)
         self.splitDockWidget(roster, dispatch, Qt.Orientation.Vertical)
         first = None
-        for name in ("dashboard", "videoWall", "playbookPanel", "decisionPanel"):
+        for name in ("dashboard", "videoWall", "playbookPanel", "decisionPanel", "pluginPanel"):
             dock = self._dock(self.external[name], bottom)
             if first is None:
                 first = dock
@@ -408,5 +410,7 @@ class MainWindow(QMainWindow):
         if self.hub is not None:
             self.hub.close()
         self.dispatch.shutdown()
+        for panel in self.external.values():  # panels with a worker stop it
+            getattr(panel, "shutdown", lambda: None)()
         self.bridge.close()
         super().closeEvent(event)

@@ -401,7 +401,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../console/dashboard.py" line="166"/>
+        <location filename="../../console/dashboard.py" line="175"/>
         <source>Open incidents by priority</source>
         <translation>按优先级统计的未结事件</translation>
     </message>
@@ -410,62 +410,62 @@
         <translation type="vanished">未结</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="170"/>
+        <location filename="../../console/dashboard.py" line="179"/>
         <source>Response times (call to first on scene)</source>
         <translation>响应时间（接警至首支力量到场）</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="171"/>
+        <location filename="../../console/dashboard.py" line="180"/>
         <source>minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="172"/>
+        <location filename="../../console/dashboard.py" line="181"/>
         <source>Incidents</source>
         <translation>事件数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="174"/>
+        <location filename="../../console/dashboard.py" line="183"/>
         <source>within standard</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="175"/>
+        <location filename="../../console/dashboard.py" line="184"/>
         <source>late</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="176"/>
+        <location filename="../../console/dashboard.py" line="185"/>
         <source>Units by status</source>
         <translation>力量状态分布</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="177"/>
+        <location filename="../../console/dashboard.py" line="186"/>
         <source>Units</source>
         <translation>力量数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="180"/>
+        <location filename="../../console/dashboard.py" line="189"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="184"/>
+        <location filename="../../console/dashboard.py" line="193"/>
         <source>Response times for</source>
         <translation>响应时间统计范围</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="313"/>
+        <location filename="../../console/dashboard.py" line="322"/>
         <source>standard %1 min</source>
         <translation>标准 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="316"/>
+        <location filename="../../console/dashboard.py" line="325"/>
         <source>no unit on scene yet</source>
         <translation>尚无力量到场</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="319"/>
+        <location filename="../../console/dashboard.py" line="328"/>
         <source>%1 incidents, %2% within standard, median %3 min, 90%: %4 min</source>
         <translation>%1 起事件，%2% 达标，中位数 %3 分钟，90% 分位 %4 分钟</translation>
     </message>
@@ -819,107 +819,112 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="67"/>
+        <location filename="../../console/main_window.py" line="68"/>
         <source>Incident queue</source>
         <translation>事件队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="68"/>
+        <location filename="../../console/main_window.py" line="69"/>
         <source>Resource roster</source>
         <translation>力量名册</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="69"/>
+        <location filename="../../console/main_window.py" line="70"/>
         <source>Take a call</source>
         <translation>接警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="70"/>
+        <location filename="../../console/main_window.py" line="71"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="71"/>
+        <location filename="../../console/main_window.py" line="72"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="72"/>
+        <location filename="../../console/main_window.py" line="73"/>
         <source>Situation dashboard</source>
         <translation>态势看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="73"/>
+        <location filename="../../console/main_window.py" line="74"/>
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="74"/>
+        <location filename="../../console/main_window.py" line="75"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="75"/>
+        <location filename="../../console/main_window.py" line="76"/>
         <source>Joint decisions</source>
         <translation>辅助决策</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="338"/>
+        <location filename="../../console/main_window.py" line="77"/>
+        <source>Data sources</source>
+        <translation>数据源</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="340"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="342"/>
+        <location filename="../../console/main_window.py" line="344"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="357"/>
+        <location filename="../../console/main_window.py" line="359"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="388"/>
+        <location filename="../../console/main_window.py" line="390"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="392"/>
+        <location filename="../../console/main_window.py" line="394"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="392"/>
+        <location filename="../../console/main_window.py" line="394"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="393"/>
+        <location filename="../../console/main_window.py" line="395"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="393"/>
+        <location filename="../../console/main_window.py" line="395"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="396"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="396"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="397"/>
+        <location filename="../../console/main_window.py" line="399"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="172"/>
+        <location filename="../../console/command.py" line="173"/>
         <source>The drill is over.</source>
         <translation>演练已结束。</translation>
     </message>
@@ -1046,6 +1051,107 @@
         <location filename="../../console/panels/placeholder.py" line="31"/>
         <source>Proposals shared by several workstations, to approve or reject on the record, will show here; another issue builds them.</source>
         <translation>多个席位共享的决策提议（留痕批准或驳回）将在此显示，由另一任务开发。</translation>
+    </message>
+</context>
+<context>
+    <name>PluginPanel</name>
+    <message>
+        <location filename="../../console/panels/plugin_panel.py" line="101"/>
+        <source>Could not read the status of the plugins: {error}</source>
+        <translation>无法读取插件状态：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/plugin_panel.py" line="114"/>
+        <source>Not switched: {reason}</source>
+        <translation>未切换：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/plugin_panel.py" line="126"/>
+        <source>Data-source plugins</source>
+        <translation>数据源插件</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/plugin_panel.py" line="130"/>
+        <source>No plugins are installed. Plugins bring in sensors and other data sources; they run in the plugin host (beacon plugin run).</source>
+        <translation>尚未安装插件。插件接入传感器等数据源，运行在插件宿主中（beacon plugin run）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/plugin_panel.py" line="134"/>
+        <source>Tick the box of a plugin to switch it on or off in every plugin host; the log records who did it.</source>
+        <translation>勾选插件前的方框即可在所有插件宿主中开启或关闭它；日志会记录操作人。</translation>
+    </message>
+</context>
+<context>
+    <name>PluginStatusModel</name>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="43"/>
+        <source>On</source>
+        <translation>开启</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="44"/>
+        <source>Plugin</source>
+        <translation>插件</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="45"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="46"/>
+        <source>Version (API)</source>
+        <translation>版本（API）</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="47"/>
+        <source>Accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="48"/>
+        <source>Rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="49"/>
+        <source>Last error</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="52"/>
+        <source>starting</source>
+        <translation>启动中</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="53"/>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="54"/>
+        <source>retrying</source>
+        <translation>等待重试</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="55"/>
+        <source>failed</source>
+        <translation>已失败</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="56"/>
+        <source>switched off</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="57"/>
+        <source>not run</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="123"/>
+        <source>(next try {time})</source>
+        <translation>（下次重试 {time}）</translation>
     </message>
 </context>
 <context>
