@@ -34,6 +34,7 @@ from console.map.live_styles import (
     incident_points,
     unit_points,
 )
+from console.map.sensor_layer import SensorLayer
 from console.map.style import (
     AGENCY_COLOURS,
     AGENCY_SYMBOLS,
@@ -59,7 +60,8 @@ UNIT_EVENTS = frozenset({"units_registered", "units_assigned", "unit_status_chan
 INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed",
                              "incident_priority_changed", "units_assigned",
                              "unit_status_changed"})
-LAYERS = ("areas", "roads", "cells", "cell_names", "stations", "units", "incidents")
+LAYERS = ("areas", "roads", "cells", "cell_names", "stations", "units", "incidents",
+          "sensors")
 
 
 class MapView(QWidget):
@@ -212,13 +214,20 @@ class MapView(QWidget):
         self._highlight_item = pg.ScatterPlotItem(pxMode=True, symbol="o", brush=None)
         self._highlight_item.setZValue(40)
         self._vb.addItem(self._highlight_item, ignoreBounds=True)
+        # What data-source plugins report: see console/map/sensor_layer.py.
+        self.sensor_layer = SensorLayer(self._vb, self._centre, self._city.bounds, self)
         self._layer_items: dict[str, list[Any]] = {
             **self._static.items,
             "units": [self._unit_groups, self._assignment_item],
             "incidents": [self._incident_groups, self._incident_labels],
+            "sensors": self.sensor_layer.items(),
         }
 
     # ------------------------------------------------------------------ theme
+
+    def shutdown(self) -> None:
+        """Stop the sensor layer's reads (the window is closing)."""
+        self.sensor_layer.shutdown()
 
     def set_dark(self, dark: bool) -> None:
         """Switch between the light and the dark map (follow the main window's theme)."""
@@ -254,7 +263,8 @@ class MapView(QWidget):
         names = {"areas": self.tr("Water, parks"), "roads": self.tr("Roads"),
                  "cells": self.tr("Cells"),
                  "cell_names": self.tr("Cell names"), "stations": self.tr("Stations"),
-                 "units": self.tr("Units"), "incidents": self.tr("Incidents")}
+                 "units": self.tr("Units"), "incidents": self.tr("Incidents"),
+                 "sensors": self.tr("Sensors")}
         for layer, button in self._layer_buttons.items():
             button.setText(names[layer])
             button.setToolTip(self.tr("Show or hide this layer"))
@@ -265,6 +275,7 @@ class MapView(QWidget):
         self._units_dirty = self._incidents_dirty = True  # labels name types and statuses
         if hasattr(self, "_timer"):
             self._redraw_live()
+            self.sensor_layer.redraw()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_legend"):

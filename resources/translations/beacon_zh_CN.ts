@@ -932,69 +932,74 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="253"/>
+        <location filename="../../console/map_view.py" line="262"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="254"/>
+        <location filename="../../console/map_view.py" line="263"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="254"/>
+        <location filename="../../console/map_view.py" line="263"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="255"/>
+        <location filename="../../console/map_view.py" line="264"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="256"/>
+        <location filename="../../console/map_view.py" line="265"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="256"/>
+        <location filename="../../console/map_view.py" line="265"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="257"/>
-        <location filename="../../console/map_view.py" line="284"/>
+        <location filename="../../console/map_view.py" line="266"/>
+        <location filename="../../console/map_view.py" line="295"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="257"/>
-        <location filename="../../console/map_view.py" line="285"/>
+        <location filename="../../console/map_view.py" line="266"/>
+        <location filename="../../console/map_view.py" line="296"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="260"/>
+        <location filename="../../console/map_view.py" line="267"/>
+        <source>Sensors</source>
+        <translation>传感器</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="270"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="261"/>
+        <location filename="../../console/map_view.py" line="271"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="262"/>
+        <location filename="../../console/map_view.py" line="272"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="263"/>
+        <location filename="../../console/map_view.py" line="273"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="286"/>
+        <location filename="../../console/map_view.py" line="297"/>
         <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
@@ -1223,6 +1228,14 @@
         <location filename="../../console/models/roster_model.py" line="181"/>
         <source>due</source>
         <translation>应已到达</translation>
+    </message>
+</context>
+<context>
+    <name>SensorLayer</name>
+    <message>
+        <location filename="../../console/map/sensor_layer.py" line="99"/>
+        <source>no reading</source>
+        <translation>无读数</translation>
     </message>
 </context>
 <context>

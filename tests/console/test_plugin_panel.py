@@ -54,3 +54,26 @@ def test_the_panel_shows_status_live_and_switches_through_the_log(qtbot, window,
         events = event_log.query(session, event_log.EventQuery(type="plugin_switched"))
     assert [(e.actor, e.payload["plugin"], e.payload["enabled"]) for e in events] == [
         ("sam", "river_gauges", False)]
+
+
+def test_sensors_show_on_the_map_with_their_latest_value(qtbot, window, centre) -> None:  # noqa: ANN001
+    from sqlalchemy import insert
+
+    from core.plugins.tables import SensorRow
+
+    layer = window.map_view.sensor_layer
+    with centre.service.db.transaction() as session:
+        session.execute(insert(SensorRow), [
+            {"id": "river-1", "plugin": "mqtt_sensors", "kind": "water_level", "unit": "m",
+             "x": 500.0, "y": 600.0, "cell_code": None, "label": "Heping bridge",
+             "last_value": 3.4, "last_at": datetime.now(UTC)},
+            {"id": "gas-7", "plugin": "http_sensors", "kind": "gas", "unit": "ppm",
+             "x": 900.0, "y": 200.0, "cell_code": None, "label": "", "last_value": None,
+             "last_at": None}])
+    layer.refresh()
+    qtbot.waitUntil(lambda: len(layer.sensors) == 2, timeout=5000)
+    assert sorted(t for _, _, t in layer.labels._labels) == [
+        "Heping bridge: 3.4 m", "gas-7: no reading"]
+    assert len(layer.markers.data) == 2
+    window.map_view.set_layer_visible("sensors", False)
+    assert not layer.markers.isVisible()
