@@ -34,7 +34,7 @@ from console.map.live_styles import (
     incident_points,
     unit_points,
 )
-from console.map.sensor_layer import SensorLayer
+from console.map.sensor_layer import REPORTING, SILENT, SensorLayer
 from console.map.style import (
     AGENCY_COLOURS,
     AGENCY_SYMBOLS,
@@ -295,9 +295,14 @@ class MapView(QWidget):
         units_title = self.tr("Units")
         incidents_title = self.tr("Incidents")
         agency_title = self.tr("Agency (shape)")
+        sensors_title = self.tr("Sensors")
+        reporting = self.tr("reporting")
+        silent = self.tr("silent")
+        sensors = (f"<b>{sensors_title}</b> <span style='color:{REPORTING}'>★</span>"
+                   f"&nbsp;{reporting} <span style='color:{SILENT}'>★</span>&nbsp;{silent}")
         return (f"<b>{units_title}</b> {units}<br>"
                 f"<b>{incidents_title}</b> {incidents} &nbsp; "
-                f"<b>{agency_title}</b> {stations}")
+                f"<b>{agency_title}</b> {stations} &nbsp; {sensors}")
 
     # ------------------------------------------------------------------ layers
 

@@ -3,7 +3,7 @@
 The plugin host keeps each sensor's position and latest reading in the `sensors` table
 (readings themselves are many and stay in the time series). This layer reads that table
 on a worker thread every two seconds (never on the GUI thread) and draws one marker per
-sensor: teal when it reported in the last `FRESH_S` seconds, grey when it is silent or
+sensor (a star): teal when it reported in the last `FRESH_S` seconds, grey when it is silent or
 has never reported, with its latest value written beside it.
 """
 
@@ -54,7 +54,7 @@ class SensorLayer(QObject):
                  parent: QObject | None = None, interval_ms: int = 2000) -> None:
         super().__init__(parent)
         self._centre = centre
-        self.markers = pg.ScatterPlotItem(pxMode=True, symbol="t1", size=14,
+        self.markers = pg.ScatterPlotItem(pxMode=True, symbol="star", size=16,
                                           pen=pg.mkPen("#ffffff", width=1.2))
         self.markers.setZValue(18)
         self.labels = LabelLayer(bounds, 0.05, point_size=8.0, offset_px=(0.0, 16.0))

@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from core.events import Event
+from core.local_time import format_local
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -69,8 +70,9 @@ class PluginStatusModel(QAbstractTableModel):
 
     switchRequested = Signal(str, bool)  # plugin name, wanted on
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, time_zone: str = "UTC") -> None:
         super().__init__(parent)
+        self._zone = time_zone  # the centre's: times are shown as the clock on the wall
         self._names: list[str] = []
         self._rows: dict[str, dict[str, Any]] = {}
         self._enabled: dict[str, bool] = {}
@@ -122,7 +124,7 @@ class PluginStatusModel(QAbstractTableModel):
                 if row.get("next_attempt") and state == "retrying":
                     label += " " + QCoreApplication.translate(
                         "PluginStatusModel", "(next try {time})").format(
-                        time=row["next_attempt"].strftime("%H:%M:%S"))
+                        time=format_local(row["next_attempt"], self._zone, "%H:%M:%S"))
                 return label
             if column is PluginColumn.VERSION:
                 api = row.get("api_version")

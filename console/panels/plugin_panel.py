@@ -56,7 +56,7 @@ class PluginPanel(QWidget):
         self.setObjectName("pluginPanel")
         self._centre = centre
         self.runner = CommandRunner(centre.service, centre.actor, self)
-        self.model = PluginStatusModel(self)
+        self.model = PluginStatusModel(self, time_zone=centre.city.time_zone)
         self.model.switchRequested.connect(self._on_switch_requested)
         bridge.eventArrived.connect(self.model.on_event)
         self.table = QTableView(self)

@@ -975,6 +975,7 @@
     </message>
     <message>
         <location filename="../../console/map_view.py" line="267"/>
+        <location filename="../../console/map_view.py" line="298"/>
         <source>Sensors</source>
         <translation>传感器</translation>
     </message>
@@ -1003,6 +1004,16 @@
         <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="299"/>
+        <source>reporting</source>
+        <translation>在报</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="300"/>
+        <source>silent</source>
+        <translation>静默</translation>
     </message>
 </context>
 <context>
@@ -1089,72 +1100,72 @@
 <context>
     <name>PluginStatusModel</name>
     <message>
-        <location filename="../../console/models/plugin_status_model.py" line="43"/>
+        <location filename="../../console/models/plugin_status_model.py" line="44"/>
         <source>On</source>
         <translation>开启</translation>
     </message>
     <message>
-        <location filename="../../console/models/plugin_status_model.py" line="44"/>
+        <location filename="../../console/models/plugin_status_model.py" line="45"/>
         <source>Plugin</source>
         <translation>插件</translation>
     </message>
     <message>
-        <location filename="../../console/models/plugin_status_model.py" line="45"/>
+        <location filename="../../console/models/plugin_status_model.py" line="46"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/models/plugin_status_model.py" line="46"/>
+        <location filename="../../console/models/plugin_status_model.py" line="47"/>
         <source>Version (API)</source>
         <translation>版本（API）</translation>
     </message>
     <message>
-        <location filename="../../console/models/plugin_status_model.py" line="47"/>
+        <location filename="../../console/models/plugin_status_model.py" line="48"/>
         <source>Accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../../console/models/plugin_status_model.py" line="48"/>
+        <location filename="../../console/models/plugin_status_model.py" line="49"/>
         <source>Rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../console/models/plugin_status_model.py" line="49"/>
+        <location filename="../../console/models/plugin_status_model.py" line="50"/>
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../../console/models/plugin_status_model.py" line="52"/>
+        <location filename="../../console/models/plugin_status_model.py" line="53"/>
         <source>starting</source>
         <translation>启动中</translation>
     </message>
     <message>
-        <location filename="../../console/models/plugin_status_model.py" line="53"/>
+        <location filename="../../console/models/plugin_status_model.py" line="54"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../console/models/plugin_status_model.py" line="54"/>
+        <location filename="../../console/models/plugin_status_model.py" line="55"/>
         <source>retrying</source>
         <translation>等待重试</translation>
     </message>
     <message>
-        <location filename="../../console/models/plugin_status_model.py" line="55"/>
+        <location filename="../../console/models/plugin_status_model.py" line="56"/>
         <source>failed</source>
         <translation>已失败</translation>
     </message>
     <message>
-        <location filename="../../console/models/plugin_status_model.py" line="56"/>
+        <location filename="../../console/models/plugin_status_model.py" line="57"/>
         <source>switched off</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../console/models/plugin_status_model.py" line="57"/>
+        <location filename="../../console/models/plugin_status_model.py" line="58"/>
         <source>not run</source>
         <translation>未运行</translation>
     </message>
     <message>
-        <location filename="../../console/models/plugin_status_model.py" line="123"/>
+        <location filename="../../console/models/plugin_status_model.py" line="125"/>
         <source>(next try {time})</source>
         <translation>（下次重试 {time}）</translation>
     </message>
