@@ -86,6 +86,8 @@ EVENT_TYPES: dict[str, EventType] = _types(
     EventType("sensor_incident_updated", 1, "a sensor still over its threshold read again"),
     EventType("sensor_incident_cleared", 1, "a sensor fell back under its clear level"),
     EventType("sensor_silent", 1, "a sensor sent nothing for longer than allowed"),
+    EventType("external_alert_received", 1,
+              "a CAP alert from an outside feed that touches the city"),
 )
 
 # (type, from_version) -> the upcaster to from_version + 1.

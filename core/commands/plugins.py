@@ -200,3 +200,35 @@ class ReportSilentSensor(Command):
             "sensor": require_text(self.sensor, "sensor", max_len=80, allow_empty=False,
                                    one_line=True),
             "silent_for_s": silent, "last_at": self.last_at})
+
+
+class DuplicateAlert(ValidationError):
+    """This alert (sender and identifier) is recorded already."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCapAlert(Command):
+    """A warning from an outside alert feed (CAP 1.2) that touches the city.
+
+    `summary` is what `core.cap` read from a document that passed the OASIS schema (the
+    host parses it itself; it never takes a plugin's word). Refused as a duplicate when
+    the same sender's alert with the same identifier is recorded already.
+    """
+
+    plugin: str
+    summary: dict[str, object]
+
+    def decide(self, ctx: Context) -> Decision:
+        plugin = check_plugin_name(self.plugin)
+        sender = str(self.summary.get("sender", ""))
+        identifier = str(self.summary.get("identifier", ""))
+        if not sender or not identifier:
+            raise ValidationError("an alert needs a sender and an identifier",
+                                  field="identifier")
+        for event in event_log.query(ctx.session, event_log.EventQuery(
+                type="external_alert_received")):
+            if (event.payload.get("sender"), event.payload.get("identifier")) == (
+                    sender, identifier):
+                raise DuplicateAlert(f"alert {identifier} from {sender} is recorded already "
+                                     f"(event {event.seq})", field="identifier")
+        return Decision("external_alert_received", {"plugin": plugin, **self.summary})

@@ -24,9 +24,10 @@ log = logging.getLogger(__name__)
 
 # Event types that change no state: known, skipped.
 # `plugin_switched` is read from the log by the plugin hosts; `sensor_silent` is an alarm
-# for the operators (the alarms work will give it state).
+# for the operators (the alarms work will give it state); `external_alert_received` is
+# read by whoever lists warnings (the public-notices work will give it state).
 PASSIVE_EVENTS = frozenset({"operator_signed_in", "message_sent", "sign_in_failed",
-                            "plugin_switched", "sensor_silent"})
+                            "plugin_switched", "sensor_silent", "external_alert_received"})
 # What a database is (`core.profile`) before any event says (never labelled, wall
 # clock); `database_kind_set` and `exercise_started` change it (`profile_changes`).
 PROFILE_DEFAULTS: dict[str, str | None] = {"kind": None, "clock_domain": "wall",

@@ -36,6 +36,7 @@ PLUGIN_COMMANDS: dict[str, str] = {
     "clear_incident": "say the sensor is back to normal",
     "report_silent_sensor": "say a sensor has fallen silent",
     "add_note": "add a note to an incident",
+    "report_alert": "deliver a CAP 1.2 alert (recorded when it touches the city)",
 }
 
 

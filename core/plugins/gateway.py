@@ -22,8 +22,10 @@ from core.commands import AddNote
 from core.commands.base import Command
 from core.commands.plugins import (
     ClearSensorIncident,
+    DuplicateAlert,
     DuplicateIncident,
     RaiseSensorIncident,
+    RecordCapAlert,
     ReportSilentSensor,
     UpdateSensorIncident,
 )
@@ -117,8 +119,17 @@ class Gateway:
                 return {"accepted": True}
             if command == "declare_sensor":
                 return self._declare(fields)
-            cmd = self._command(command, fields)
+            if command == "report_alert":
+                cmd_or_answer = self._alert(fields)
+                if isinstance(cmd_or_answer, dict):
+                    return cmd_or_answer
+                cmd: Command = cmd_or_answer
+            else:
+                cmd = self._command(command, fields)
             event = self.service.execute(cmd, plugin_actor(self.name))
+        except DuplicateAlert as exc:
+            self.counters.accepted += 1  # recorded before: nothing is lost
+            return {"accepted": False, "duplicate": True, "reason": str(exc)}
         except DuplicateIncident as exc:
             self.counters.accepted += 1  # the incident exists: what was asked for holds
             return {"accepted": False, "duplicate": True, "incident_id": exc.incident_id,
@@ -161,6 +172,59 @@ class Gateway:
             f = _fields(given, ("incident_id", "text"))
             return AddNote(incident_id=f["incident_id"], text=f["text"])
         raise ValidationError(f"this host cannot carry out {command!r}", field="command")
+
+    def city_box(self) -> tuple[float, float, float, float] | None:
+        """The stored city's (south, west, north, east) in degrees, or None when the city
+        has no place on the earth."""
+        from core.store.city_row import city_outline
+
+        if not hasattr(self, "_city_box"):
+            outline = city_outline(self.service.db)
+            box = None
+            if outline is not None and outline.reference is not None:
+                x0, y0, x1, y1 = outline.bounds
+                corners = [outline.reference.to_latlon(x, y) for x in (x0, x1)
+                           for y in (y0, y1)]
+                lats = [float(c[0]) for c in corners]
+                lons = [float(c[1]) for c in corners]
+                box = (min(lats), min(lons), max(lats), max(lons))
+            self._city_box = box
+        return self._city_box
+
+    def _alert(self, given: dict[str, Any]) -> Command | dict[str, Any]:
+        from core.cap import CapError, parse_cap, touches_box
+
+        f = _fields(given, ("xml",), ("source",))
+        if not isinstance(f["xml"], str):
+            raise ValidationError("xml must be the alert's text", field="xml")
+        source = str(f.get("source", ""))[:300]
+        try:
+            alert = parse_cap(f["xml"].encode("utf-8"))
+        except CapError as exc:
+            raise ValidationError(f"{source or 'alert'}: not a valid CAP 1.2 alert: {exc}",
+                                  field="xml") from None
+        box = self.city_box()
+        if box is None:
+            raise ValidationError("the city has no place on the earth: which alerts touch "
+                                  "it cannot be told", field="xml")
+        if not touches_box(alert, *box):
+            self.counters.accepted += 1
+            return {"accepted": True, "reason": f"alert {alert.identifier} does not touch "
+                                                "the city: not recorded"}
+        first = alert.infos[0] if alert.infos else None
+        expires = alert.expires()
+        summary: dict[str, object] = {
+            "identifier": alert.identifier, "sender": alert.sender,
+            "sent": alert.sent.isoformat(), "status": alert.status,
+            "msg_type": alert.msg_type, "references": list(alert.references),
+            "event": first.event if first else "", "severity": first.severity if first else "",
+            "urgency": first.urgency if first else "",
+            "certainty": first.certainty if first else "",
+            "headline": (first.headline if first else "")[:500],
+            "expires": expires.isoformat() if expires else None,
+            "areas": [a.description[:300] for i in alert.infos for a in i.areas][:50],
+            "source": source}
+        return RecordCapAlert(plugin=self.name, summary=summary)
 
     def _declare(self, fields: dict[str, Any]) -> dict[str, Any]:
         sensor = check_sensor(fields)

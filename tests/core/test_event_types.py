@@ -249,6 +249,7 @@ def _check_sensor_cleared(before: State, after: State, e: Event) -> None:
 EXPECTED: dict[str, Check] = {
     "plugin_switched": _unchanged,
     "sensor_silent": _unchanged,
+    "external_alert_received": _unchanged,
     "sensor_incident_raised": _check_sensor_raised,
     "sensor_incident_updated": _check_sensor_updated,
     "sensor_incident_cleared": _check_sensor_cleared,
