@@ -10,6 +10,7 @@ to the time-series table (`sensor_readings`), outside the log.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -226,7 +227,31 @@ class Gateway:
             "source": source}
         return RecordCapAlert(plugin=self.name, summary=summary)
 
+    def _local_position(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """`fields` with `lat`/`lon` (WGS 84 degrees) turned into city metres `x`/`y`."""
+        if "lat" not in fields and "lon" not in fields:
+            return fields
+        if "x" in fields or "y" in fields:
+            raise ReadingRejected("give a sensor's position as x and y (city metres) or as "
+                                  "lat and lon, not both")
+        lat, lon = fields.get("lat"), fields.get("lon")
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                   and math.isfinite(v) for v in (lat, lon)) \
+                or not (-90 <= lat <= 90 and -180 <= lon <= 180):  # type: ignore[operator]
+            raise ReadingRejected(f"sensor {fields.get('id')!r}: lat and lon must be "
+                                  "degrees (-90..90, -180..180)")
+        from core.store.city_row import city_outline
+
+        outline = city_outline(self.service.db)
+        if outline is None or outline.reference is None:
+            raise ReadingRejected("the city has no place on the earth: give sensor "
+                                  "positions as x and y in city metres")
+        x, y = outline.reference.to_local(lat, lon)
+        rest = {k: v for k, v in fields.items() if k not in ("lat", "lon")}
+        return {**rest, "x": float(x), "y": float(y)}
+
     def _declare(self, fields: dict[str, Any]) -> dict[str, Any]:
+        fields = self._local_position(fields)
         sensor = check_sensor(fields)
         owner = None
         with self.service.db.transaction() as session:

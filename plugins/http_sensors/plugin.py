@@ -20,11 +20,13 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "token": {"type": "string", "minLength": 16},
         "sensors": {"type": "array", "items": {
             "type": "object", "additionalProperties": False,
-            "required": ["id", "kind", "x", "y"],
+            "required": ["id", "kind"],
             "properties": {
                 "id": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,80}$"},
                 "kind": {"enum": list(SENSOR_KINDS)},
+                # city metres, or latitude/longitude (the host turns them into metres)
                 "x": {"type": "number"}, "y": {"type": "number"},
+                "lat": {"type": "number"}, "lon": {"type": "number"},
                 "cell_code": {"type": "string"}, "label": {"type": "string"}}}},
     }}
 
@@ -48,7 +50,8 @@ class HttpSensors(Plugin):
         from aiohttp import web
 
         for item in ctx.config["sensors"]:
-            sensor = check_sensor(item)
+            sensor = check_sensor({"x": 0.0, "y": 0.0, **{k: v for k, v in item.items()
+                                                          if k not in ("lat", "lon")}})
             reply = await ctx.submit("declare_sensor", **item)
             if not reply.accepted:
                 raise ValueError(f"sensor {sensor.id}: {reply.reason}")

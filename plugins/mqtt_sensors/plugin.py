@@ -44,11 +44,13 @@ CONFIG_SCHEMA: dict[str, Any] = {
                   "additionalProperties": _RULE},
         "sensors": {"type": "array", "items": {
             "type": "object", "additionalProperties": False,
-            "required": ["id", "kind", "x", "y"],
+            "required": ["id", "kind"],
             "properties": {
                 "id": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,80}$"},
                 "kind": {"enum": list(SENSOR_KINDS)},
+                # city metres, or latitude/longitude (the host turns them into metres)
                 "x": {"type": "number"}, "y": {"type": "number"},
+                "lat": {"type": "number"}, "lon": {"type": "number"},
                 "cell_code": {"type": "string"}, "label": {"type": "string"},
                 "interval_s": {"type": "number", "exclusiveMinimum": 0, "default": 60}}}},
     }}
@@ -82,9 +84,11 @@ class MqttSensors(Plugin):
         saved = ctx.store.setdefault("watch", {})
         started = ctx.clock.now()
         for item in cfg["sensors"]:
-            fields = {k: item[k] for k in ("id", "kind", "x", "y", "cell_code", "label")
-                      if k in item}
-            sensor = check_sensor(fields)
+            fields = {k: item[k] for k in ("id", "kind", "x", "y", "lat", "lon",
+                                           "cell_code", "label") if k in item}
+            # Where it is matters to the host (and the map), not to the checks here.
+            sensor = check_sensor({"x": 0.0, "y": 0.0, **{k: v for k, v in fields.items()
+                                                          if k not in ("lat", "lon")}})
             reply = await ctx.submit("declare_sensor", **fields)
             if not reply.accepted:
                 raise ValueError(f"sensor {sensor.id}: {reply.reason}")
