@@ -44,7 +44,7 @@ def main() -> None:
             stored = session.execute(select(func.count()).select_from(SensorReadingRow)
                                      .where(SensorReadingRow.sensor == "good-1")).scalar_one()
         by_plugin: dict[str, list[float]] = defaultdict(list)
-        for name, _why, after in host.faults:
+        for name, _why, after, _silent in host.faults:
             by_plugin[name].append(after)
         print(f"{args.seconds:g} s with {len(FAULTY)} faulty plugins beside a good one "
               f"(load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})")

@@ -97,9 +97,9 @@ class Host:
         self._last_lease = 0.0
         self._last_tick: float | None = None
         self.max_gap_s = 0.0  # the longest the host loop went between two turns
-        # (plugin, why, seconds from its child's start to the fault's report), for
-        # measurements; the last 1000
-        self.faults: list[tuple[str, str, float]] = []
+        # (plugin, why, seconds from its child's start to the fault's report, seconds
+        # from its last heartbeat to the report), for measurements; the last 1000
+        self.faults: list[tuple[str, str, float, float]] = []
         self.ticks = 0
 
     # -- the loop ------------------------------------------------------------------------
@@ -383,8 +383,9 @@ class Host:
         if slot.fault is not None:
             return
         slot.fault = why
+        now = time.monotonic()
         self.faults = [*self.faults[-999:],
-                       (slot.spec.name, why, time.monotonic() - slot.spawned_at)]
+                       (slot.spec.name, why, now - slot.spawned_at, now - slot.last_hb)]
         log.warning("plugin %s stopped: %s", slot.spec.name, why)
         if slot.proc is not None and slot.proc.poll() is None:
             slot.proc.kill()

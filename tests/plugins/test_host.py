@@ -57,13 +57,16 @@ def test_faulty_plugins_are_stopped_reported_and_retried_while_others_deliver(
     host = Host(db, specs, backoff_s=0.5, stall_s=2.0)
     host.start()
     try:
-        # Each child needs a moment to start (a fresh interpreter); then every fault is
-        # found within 5 s.
-        _step_until(host, lambda: host.slots["good"].state is PluginState.RUNNING, 15)
-        took = _step_until(host, lambda: all(
+        # Each child needs a moment to start (a fresh interpreter; seconds on a loaded
+        # machine), so the deadline for all of them is generous; what must stay under 5 s
+        # is each fault's report after the child's last sign of life.
+        _step_until(host, lambda: host.slots["good"].state is PluginState.RUNNING, 30)
+        _step_until(host, lambda: all(
             expected in host.slots[n].counters.last_error
-            for n, (_, expected) in MISBEHAVING.items()), 5.0)
-        assert took < 5.0
+            for n, (_, expected) in MISBEHAVING.items()), 30)
+        for name, why, _after_start, after_heartbeat in host.faults:
+            assert after_heartbeat < 5.0, (name, why, after_heartbeat)
+        assert {name for name, *_ in host.faults} >= set(MISBEHAVING) - {"old_api"}
         assert host.slots["old_api"].state is PluginState.FAILED  # never retried
         for name in MISBEHAVING:
             if name != "old_api":

@@ -57,7 +57,7 @@ def _events(db, type_: str) -> list:  # noqa: ANN001
         return event_log.query(session, event_log.EventQuery(type=type_))
 
 
-def _step_until(host: Host, condition, timeout: float = 10.0) -> None:  # noqa: ANN001
+def _step_until(host: Host, condition, timeout: float = 20.0) -> None:  # noqa: ANN001
     end = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < end, "not within the time allowed"
