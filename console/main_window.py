@@ -66,6 +66,7 @@ EXTERNAL_PANELS: dict[str, tuple[str, str]] = {
     "incidentContext": ("console.panels.incident_context", "IncidentContextPanel"),
     "evacuationBoard": ("console.panels.evacuation_board", "EvacuationBoard"),
     "alarmList": ("console.panels.alarm_list", "AlarmList"),
+    "pluginPanel": ("console.panels.plugin_panel", "PluginPanel"),
 }
 
 DOCK_TITLES: dict[str, str] = {
@@ -82,6 +83,7 @@ DOCK_TITLES: dict[str, str] = {
     "evacuationBoard": QT_TRANSLATE_NOOP("MainWindow", "Evacuation"),
     "alarmList": QT_TRANSLATE_NOOP("MainWindow", "Alarms"),
     "timelinePanel": QT_TRANSLATE_NOOP("MainWindow", "Incident record"),
+    "pluginPanel": QT_TRANSLATE_NOOP("MainWindow", "Data sources"),
 }
 STATE_VERSION = 2  # 2: the wider queue and taller map of issue 12
 
@@ -226,7 +228,7 @@ class MainWindow(QMainWindow):
             self.splitDockWidget(self.docks["alarmList"], roster, Qt.Orientation.Vertical)
         first = None
         for name in ("dashboard", "incidentContext", "videoWall", "playbookPanel",
-                     "decisionPanel", "evacuationBoard"):
+                     "decisionPanel", "evacuationBoard", "pluginPanel"):
             dock = self._dock(self.external[name], bottom)
             if first is None:
                 first = dock

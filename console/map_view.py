@@ -36,6 +36,7 @@ from console.map.live_styles import (
     incident_points,
     unit_points,
 )
+from console.map.sensor_layer import REPORTING, SILENT, SensorLayer
 from console.map.style import (
     AGENCY_COLOURS,
     AGENCY_SYMBOLS,
@@ -63,7 +64,7 @@ INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed",
                              "incident_priority_changed", "units_assigned",
                              "unit_status_changed"})
 LAYERS = ("areas", "roads", "cells", "cell_names", "stations", "cameras", "units",
-          "incidents")
+          "incidents", "sensors")
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,14 +238,21 @@ class MapView(QWidget):
         self._highlight_item.setZValue(40)
         self._vb.addItem(self._highlight_item, ignoreBounds=True)
         self._cameras = CameraLayer(self._vb, self._city.bounds, self._camera_tip)
+        # What data-source plugins report: see console/map/sensor_layer.py.
+        self.sensor_layer = SensorLayer(self._vb, self._centre, self._city.bounds, self)
         self._layer_items: dict[str, list[Any]] = {
             **self._static.items,
             "cameras": self._cameras.items,
             "units": [self._unit_groups, self._assignment_item],
             "incidents": [self._incident_groups, self._incident_labels],
+            "sensors": self.sensor_layer.items(),
         }
 
     # ------------------------------------------------------------------ theme
+
+    def shutdown(self) -> None:
+        """Stop the sensor layer's reads (the window is closing)."""
+        self.sensor_layer.shutdown()
 
     def set_dark(self, dark: bool) -> None:
         """Switch between the light and the dark map (follow the main window's theme)."""
@@ -284,7 +292,8 @@ class MapView(QWidget):
                  "cells": self.tr("Cells"),
                  "cell_names": self.tr("Cell names"), "stations": self.tr("Stations"),
                  "cameras": self.tr("Cameras"),
-                 "units": self.tr("Units"), "incidents": self.tr("Incidents")}
+                 "units": self.tr("Units"), "incidents": self.tr("Incidents"),
+                 "sensors": self.tr("Sensors")}
         for layer, button in self._layer_buttons.items():
             button.setText(names[layer])
             button.setToolTip(self.tr("Show or hide this layer"))
@@ -295,6 +304,7 @@ class MapView(QWidget):
         self._units_dirty = self._incidents_dirty = True  # labels name types and statuses
         if hasattr(self, "_timer"):
             self._redraw_live()
+            self.sensor_layer.redraw()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_legend"):
@@ -317,10 +327,15 @@ class MapView(QWidget):
         camera = self.tr("Camera")
         # (the legend is first written before the layers exist)
         camera_colour = self._cameras.colour if hasattr(self, "_cameras") else CAMERA_COLOUR
+        sensors_title = self.tr("Sensors")
+        reporting = self.tr("reporting")
+        silent = self.tr("silent")
+        sensors = (f"<b>{sensors_title}</b> <span style='color:{REPORTING}'>★</span>"
+                   f"&nbsp;{reporting} <span style='color:{SILENT}'>★</span>&nbsp;{silent}")
         return (f"<b>{units_title}</b> {units}<br>"
                 f"<b>{incidents_title}</b> {incidents} &nbsp; "
                 f"<b>{agency_title}</b> {stations} &nbsp; "
-                f"<span style='color:{camera_colour}'>■</span>&nbsp;{camera}")
+                f"<span style='color:{camera_colour}'>■</span>&nbsp;{camera} &nbsp; {sensors}")
 
     # ------------------------------------------------------------------ layers
 

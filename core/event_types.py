@@ -110,6 +110,15 @@ EVENT_TYPES: dict[str, EventType] = _types(
     EventType("camera_enabled", 1, "a camera was put back into use"),
     EventType("evidence_snapshot_recorded", 1,
               "a camera frame was saved as evidence on an incident (file name and SHA-256)"),
+    # Plugins and the sensors they watch (readings themselves are not events).
+    EventType("plugin_switched", 1, "a data-source plugin was switched on or off"),
+    EventType("sensor_incident_raised", 1,
+              "a sensor crossed its threshold and opened an incident"),
+    EventType("sensor_incident_updated", 1, "a sensor still over its threshold read again"),
+    EventType("sensor_incident_cleared", 1, "a sensor fell back under its clear level"),
+    EventType("sensor_silent", 1, "a sensor sent nothing for longer than allowed"),
+    EventType("external_alert_received", 1,
+              "a CAP alert from an outside feed that touches the city"),
 )
 
 # (type, from_version) -> the upcaster to from_version + 1.

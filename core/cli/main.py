@@ -33,6 +33,7 @@ CORE_COMMANDS: tuple[str, ...] = (
     "core.cli.drill_cmd",
     "core.cli.registry_cmd",
     "core.cli.camera_cmd",
+    "core.cli.plugin_cmd",
 )
 
 log = logging.getLogger("beacon")

@@ -33,6 +33,13 @@ from core.commands.incidents import (
 )
 from core.commands.messages import SendMessage
 from core.commands.operators import CreateOperator, RecordCityLoaded, RegisterUnits, SignIn
+from core.commands.plugins import (
+    ClearSensorIncident,
+    RaiseSensorIncident,
+    ReportSilentSensor,
+    SetPluginEnabled,
+    UpdateSensorIncident,
+)
 from core.commands.units import AssignUnits, ChangeUnitStatus, ReportPosition
 
 __all__ = [
@@ -41,8 +48,8 @@ __all__ = [
     "AddCamera", "DisableCamera", "EnableCamera", "ImportCameras", "MoveCamera",
     "RecordSnapshot", "UpdateCamera",
     "AddNote", "AssignUnits", "AttachCall", "ChangeIncidentStatus", "ChangePriority",
-    "ChangeUnitStatus", "Command", "Context", "CreateIncident", "CreateOperator", "Decision",
-    "EraseCallerData",
-    "RecordCityLoaded", "RegisterUnits", "ReportPosition", "SendMessage",
-    "SetDatabaseKind", "SignIn", "StartExercise",
+    "ChangeUnitStatus", "ClearSensorIncident", "Command", "Context", "CreateIncident",
+    "CreateOperator", "Decision", "EraseCallerData", "RaiseSensorIncident",
+    "RecordCityLoaded", "RegisterUnits", "ReportPosition", "ReportSilentSensor", "SendMessage",
+    "SetDatabaseKind", "SetPluginEnabled", "SignIn", "StartExercise", "UpdateSensorIncident",
 ]

@@ -35,9 +35,13 @@ log = logging.getLogger(__name__)
 # Event types that change no state: known, skipped.
 # `alarm_sound_muted` records a workstation's mute for the audit; the sound is that
 # workstation's own business, not shared state. (A snapshot's record is the event
-# itself: `core.cameras.evidence.snapshots_of` reads it.)
+# itself: `core.cameras.evidence.snapshots_of` reads it.) `plugin_switched` is read from
+# the log by the plugin hosts; `sensor_silent` is an alarm for the operators (not yet
+# an alarm of `core.domain.alarms`); `external_alert_received` is read by whoever lists
+# warnings.
 PASSIVE_EVENTS = frozenset({"operator_signed_in", "message_sent", "sign_in_failed",
-                            "alarm_sound_muted", "evidence_snapshot_recorded"}
+                            "alarm_sound_muted", "evidence_snapshot_recorded",
+                            "plugin_switched", "sensor_silent", "external_alert_received"}
                            | _REGISTRY_PASSIVE)
 # The columns of a camera as the projection keeps it (the `cameras` table's columns).
 CAMERA_FIELDS = ("name", "x", "y", "cell", "url", "agency", "enabled", "heading_deg",
@@ -291,6 +295,36 @@ def _personal_data_erased(state: State, e: Event) -> None:
             incident.notes[index] = text
 
 
+def sensor_note(sensor: str, value: float, unit: str, what: str) -> str:
+    """The note a sensor's reading leaves on its incident."""
+    return f"Sensor {sensor} {what}: {value:g} {unit}"
+
+
+def _sensor_incident_raised(state: State, e: Event) -> None:
+    p = e.payload
+    state.incidents[p["id"]] = Incident(
+        id=p["id"], type=p["type"], priority=int(p["priority"]), status=IncidentStatus.NEW,
+        x=float(p["x"]), y=float(p["y"]), address=p["address"], cell_code=p.get("cell_code"),
+        created_at=e.at, description=p.get("description", ""),
+        notes=[sensor_note(p["sensor"], p["value"], p["unit"], "over its threshold")],
+        status_times={IncidentStatus.NEW.value: e.at},
+    )
+
+
+def _sensor_incident_updated(state: State, e: Event) -> None:
+    p = e.payload
+    state.incidents[p["incident_id"]].notes.append(
+        sensor_note(p["sensor"], p["value"], p["unit"], "still high"))
+
+
+def _sensor_incident_cleared(state: State, e: Event) -> None:
+    p = e.payload
+    incident = state.incidents[p["incident_id"]]
+    incident.notes.append(sensor_note(p["sensor"], p["value"], p["unit"], "back to normal"))
+    if p.get("status"):
+        _set_incident_status(incident, p["status"], e.at)
+
+
 def _note_added(state: State, e: Event) -> None:
     state.incidents[e.payload["incident_id"]].notes.append(e.payload["text"])
 
@@ -346,6 +380,9 @@ _HANDLERS = {
     "camera_updated": _camera_updated,
     "camera_disabled": _camera_enabled,
     "camera_enabled": _camera_enabled,
+    "sensor_incident_raised": _sensor_incident_raised,
+    "sensor_incident_updated": _sensor_incident_updated,
+    "sensor_incident_cleared": _sensor_incident_cleared,
 }
 
 _HANDLERS.update(_REGISTRY_HANDLERS)

@@ -1382,47 +1382,47 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="72"/>
+        <location filename="../../console/main_window.py" line="73"/>
         <source>Incident queue</source>
         <translation>事件队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="73"/>
+        <location filename="../../console/main_window.py" line="74"/>
         <source>Resource roster</source>
         <translation>力量名册</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="74"/>
+        <location filename="../../console/main_window.py" line="75"/>
         <source>Take a call</source>
         <translation>接警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="75"/>
+        <location filename="../../console/main_window.py" line="76"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="76"/>
+        <location filename="../../console/main_window.py" line="77"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="77"/>
+        <location filename="../../console/main_window.py" line="78"/>
         <source>Situation dashboard</source>
         <translation>态势看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="78"/>
+        <location filename="../../console/main_window.py" line="79"/>
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="79"/>
+        <location filename="../../console/main_window.py" line="80"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="80"/>
+        <location filename="../../console/main_window.py" line="81"/>
         <source>Joint decisions</source>
         <translation>辅助决策</translation>
     </message>
@@ -1435,77 +1435,82 @@
         <translation type="vanished">疏散看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="81"/>
+        <location filename="../../console/main_window.py" line="82"/>
         <source>Context</source>
         <translation>周边信息</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="82"/>
+        <location filename="../../console/main_window.py" line="83"/>
         <source>Evacuation</source>
         <translation>疏散</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="83"/>
+        <location filename="../../console/main_window.py" line="84"/>
         <source>Alarms</source>
         <translation>警报</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="84"/>
+        <location filename="../../console/main_window.py" line="85"/>
         <source>Incident record</source>
         <translation>事件记录</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="380"/>
+        <location filename="../../console/main_window.py" line="86"/>
+        <source>Data sources</source>
+        <translation>数据源</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="382"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="384"/>
+        <location filename="../../console/main_window.py" line="386"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="399"/>
+        <location filename="../../console/main_window.py" line="401"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="430"/>
+        <location filename="../../console/main_window.py" line="432"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="434"/>
+        <location filename="../../console/main_window.py" line="436"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="434"/>
+        <location filename="../../console/main_window.py" line="436"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="435"/>
+        <location filename="../../console/main_window.py" line="437"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="435"/>
+        <location filename="../../console/main_window.py" line="437"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="436"/>
+        <location filename="../../console/main_window.py" line="438"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="436"/>
+        <location filename="../../console/main_window.py" line="438"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="439"/>
+        <location filename="../../console/main_window.py" line="441"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
@@ -1518,90 +1523,106 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="280"/>
+        <location filename="../../console/map_view.py" line="288"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="283"/>
+        <location filename="../../console/map_view.py" line="291"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="283"/>
+        <location filename="../../console/map_view.py" line="291"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="284"/>
+        <location filename="../../console/map_view.py" line="292"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="285"/>
+        <location filename="../../console/map_view.py" line="293"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="285"/>
+        <location filename="../../console/map_view.py" line="293"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="286"/>
+        <location filename="../../console/map_view.py" line="294"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="287"/>
-        <location filename="../../console/map_view.py" line="314"/>
+        <location filename="../../console/map_view.py" line="295"/>
+        <location filename="../../console/map_view.py" line="324"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="287"/>
-        <location filename="../../console/map_view.py" line="315"/>
+        <location filename="../../console/map_view.py" line="295"/>
+        <location filename="../../console/map_view.py" line="325"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="290"/>
+        <location filename="../../console/map_view.py" line="296"/>
+        <location filename="../../console/map_view.py" line="330"/>
+        <source>Sensors</source>
+        <translation>传感器</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="299"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="291"/>
+        <location filename="../../console/map_view.py" line="300"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="292"/>
+        <location filename="../../console/map_view.py" line="301"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="293"/>
+        <location filename="../../console/map_view.py" line="302"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="316"/>
+        <location filename="../../console/map_view.py" line="326"/>
         <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="317"/>
+        <location filename="../../console/map_view.py" line="327"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="498"/>
+        <location filename="../../console/map_view.py" line="331"/>
+        <source>reporting</source>
+        <translation>在报</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="332"/>
+        <source>silent</source>
+        <translation>静默</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="513"/>
         <source>Out of use</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="500"/>
+        <location filename="../../console/map_view.py" line="515"/>
         <source>Double-click to show it on the video wall</source>
         <translation>双击在视频墙上显示</translation>
     </message>
@@ -1657,6 +1678,107 @@
         <location filename="../../console/panels/placeholder.py" line="31"/>
         <source>Proposals shared by several workstations, to approve or reject on the record, will show here; another issue builds them.</source>
         <translation>多个席位共享的决策提议（留痕批准或驳回）将在此显示，由另一任务开发。</translation>
+    </message>
+</context>
+<context>
+    <name>PluginPanel</name>
+    <message>
+        <location filename="../../console/panels/plugin_panel.py" line="101"/>
+        <source>Could not read the status of the plugins: {error}</source>
+        <translation>无法读取插件状态：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/plugin_panel.py" line="114"/>
+        <source>Not switched: {reason}</source>
+        <translation>未切换：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/plugin_panel.py" line="126"/>
+        <source>Data-source plugins</source>
+        <translation>数据源插件</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/plugin_panel.py" line="130"/>
+        <source>No plugins are installed. Plugins bring in sensors and other data sources; they run in the plugin host (beacon plugin run).</source>
+        <translation>尚未安装插件。插件接入传感器等数据源，运行在插件宿主中（beacon plugin run）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/plugin_panel.py" line="134"/>
+        <source>Tick the box of a plugin to switch it on or off in every plugin host; the log records who did it.</source>
+        <translation>勾选插件前的方框即可在所有插件宿主中开启或关闭它；日志会记录操作人。</translation>
+    </message>
+</context>
+<context>
+    <name>PluginStatusModel</name>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="44"/>
+        <source>On</source>
+        <translation>开启</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="45"/>
+        <source>Plugin</source>
+        <translation>插件</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="46"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="47"/>
+        <source>Version (API)</source>
+        <translation>版本（API）</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="48"/>
+        <source>Accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="49"/>
+        <source>Rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="50"/>
+        <source>Last error</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="53"/>
+        <source>starting</source>
+        <translation>启动中</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="54"/>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="55"/>
+        <source>retrying</source>
+        <translation>等待重试</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="56"/>
+        <source>failed</source>
+        <translation>已失败</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="57"/>
+        <source>switched off</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="58"/>
+        <source>not run</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/plugin_status_model.py" line="125"/>
+        <source>(next try {time})</source>
+        <translation>（下次重试 {time}）</translation>
     </message>
 </context>
 <context>
@@ -1914,6 +2036,14 @@
     </message>
 </context>
 <context>
+    <name>SensorLayer</name>
+    <message>
+        <location filename="../../console/map/sensor_layer.py" line="99"/>
+        <source>no reading</source>
+        <translation>无读数</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <location filename="../../console/sign_in.py" line="58"/>
@@ -2146,7 +2276,7 @@
     <message>
         <location filename="../../console/video_wall.py" line="149"/>
         <source>No cameras are registered for this centre. Add them with &apos;beacon camera add&apos;.</source>
-        <translation>本中心尚未登记摄像头。请用 'beacon camera add' 添加。</translation>
+        <translation>本中心尚未登记摄像头。请用 &apos;beacon camera add&apos; 添加。</translation>
     </message>
     <message>
         <location filename="../../console/video_wall.py" line="153"/>

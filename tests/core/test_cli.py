@@ -168,7 +168,8 @@ DATA_COMMANDS = [["db", "info"], ["audit", "log"], ["audit", "verify"], ["operat
                  ["incident", "dispatch"], ["incident", "types"], ["caller", "erase"],
                  ["registry", "import"], ["registry", "list"], ["registry", "person", "show"],
                  ["registry", "person", "search"], ["registry", "person", "erase"],
-                 ["camera", "list"], ["camera", "snapshots"]]
+                 ["camera", "list"], ["camera", "snapshots"],
+                 ["plugin", "list"]]
 
 
 def test_every_command_that_prints_data_takes_json(capsys) -> None:  # noqa: ANN001

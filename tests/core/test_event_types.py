@@ -329,6 +329,26 @@ def _check_camera_enabled(before: State, after: State, e: Event) -> None:
     assert after.cameras[e.payload["camera_id"]]["enabled"]
 
 
+def _check_sensor_raised(before: State, after: State, e: Event) -> None:
+    incident = after.incidents[e.payload["id"]]
+    assert e.payload["id"] not in before.incidents
+    assert incident.status is IncidentStatus.NEW and incident.type == e.payload["type"]
+    assert e.payload["sensor"] in incident.notes[0]
+
+
+def _check_sensor_updated(before: State, after: State, e: Event) -> None:
+    incident_id = e.payload["incident_id"]
+    assert after.incidents[incident_id].notes[:-1] == before.incidents[incident_id].notes
+    assert "still high" in after.incidents[incident_id].notes[-1]
+
+
+def _check_sensor_cleared(before: State, after: State, e: Event) -> None:
+    incident = after.incidents[e.payload["incident_id"]]
+    assert "back to normal" in incident.notes[-1]
+    if e.payload["status"]:
+        assert incident.status.value == e.payload["status"]
+
+
 EXPECTED: dict[str, Check] = {
     "alarm_raised": _check_alarm_raised,
     "alarm_acknowledged": _check_alarm_acknowledged,
@@ -341,6 +361,12 @@ EXPECTED: dict[str, Check] = {
     "camera_disabled": _check_camera_disabled,
     "camera_enabled": _check_camera_enabled,
     "evidence_snapshot_recorded": _unchanged,
+    "plugin_switched": _unchanged,
+    "sensor_silent": _unchanged,
+    "external_alert_received": _unchanged,
+    "sensor_incident_raised": _check_sensor_raised,
+    "sensor_incident_updated": _check_sensor_updated,
+    "sensor_incident_cleared": _check_sensor_cleared,
     "operator_created": _check_operator_created,
     "operator_signed_in": _unchanged,
     "sign_in_failed": _unchanged,

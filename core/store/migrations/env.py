@@ -4,10 +4,11 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import core.hub.tables  # noqa: F401 - the hub's tables share the metadata
-import core.registry.evacuation  # noqa: F401 - and its evacuations
-import core.registry.tables  # noqa: F401 - so do the registry's
+import core.plugins.tables  # noqa: F401 - so do the plugin host's
+import core.registry.evacuation  # noqa: F401 - and the registry's evacuations
+import core.registry.tables  # noqa: F401 - and the registry
 import core.store.alarm_table  # noqa: F401 - and the alarms
-import core.store.signin_table  # noqa: F401 - so does the sign-in lockout
+import core.store.signin_table  # noqa: F401 - and the sign-in lockout
 from core.store.schema import Base
 
 config = context.config

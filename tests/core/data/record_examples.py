@@ -186,6 +186,31 @@ def record(url: str) -> None:
     run(EnableCamera("CAM-2"), SUPERVISOR)
     run(RecordSnapshot("INC-00001", "CAM-1", "INC-00001_CAM-1_20260301T080000000000Z.png",
                        "ab" * 32))
+    # Added with data-source plugins.
+    from core.commands import (
+        ClearSensorIncident,
+        RaiseSensorIncident,
+        ReportSilentSensor,
+        SetPluginEnabled,
+        UpdateSensorIncident,
+    )
+
+    plugin = Actor("plugin:mqtt_sensors", Role.DISPATCHER)
+    run(SetPluginEnabled("mqtt_sensors", False, reason="maintenance"), SUPERVISOR)
+    run(RaiseSensorIncident("mqtt_sensors", "river-1", "water_level", 4.2, "m", "flood",
+                            200.0, 300.0), plugin)
+    run(UpdateSensorIncident("mqtt_sensors", "river-1", 4.5, "m"), plugin)
+    run(ClearSensorIncident("mqtt_sensors", "river-1", 2.0, "m"), plugin)
+    run(ReportSilentSensor("mqtt_sensors", "river-1", 300.0), plugin)
+    from core.commands.plugins import RecordCapAlert
+
+    run(RecordCapAlert("cap_feed", {
+        "identifier": "KSTO1055887203", "sender": "KSTO@NWS.NOAA.GOV",
+        "sent": "2003-06-17T14:57:00-07:00", "status": "Actual", "msg_type": "Alert",
+        "event": "SEVERE THUNDERSTORM", "severity": "Severe", "urgency": "Immediate",
+        "certainty": "Observed", "headline": "SEVERE THUNDERSTORM WARNING",
+        "expires": "2003-06-17T16:00:00-07:00", "areas": ["SOUTHWESTERN ALPINE COUNTY"],
+        "references": []}), Actor("plugin:cap_feed", Role.DISPATCHER))
     db.dispose()
 
 

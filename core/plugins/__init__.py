@@ -1,0 +1,1 @@
+"""The plugin API and the headless plugin host (see docs/plugins.md)."""
