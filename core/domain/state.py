@@ -14,11 +14,13 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
+from core.decisions.projection import HANDLERS as DECISION_HANDLERS
 from core.domain.kinds import Agency, UnitKind
 from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.domain.model import CityRecord, Incident, Operator, Unit
 from core.event_types import ERASED, EVENT_TYPES, upcast
 from core.events import Event
+from core.playbooks.projection import HANDLERS as PLAYBOOK_HANDLERS
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,10 @@ class State:
     profile: dict[str, str | None] = field(default_factory=lambda: dict(PROFILE_DEFAULTS))
     # Hub access tokens by id: kind, subject, token_hash (SHA-256), created_at, revoked.
     tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Live playbook checklists by incident id (`core.playbooks.projection`).
+    playbooks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Joint-decision proposals by id (`core.decisions.projection`).
+    proposals: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
         """Change the state as `event` says; events must come in sequence order.
@@ -270,6 +276,9 @@ _HANDLERS = {
     "exercise_started": _profile_changed,
 }
 
+_HANDLERS.update(PLAYBOOK_HANDLERS)
+_HANDLERS.update(DECISION_HANDLERS)
+
 STATE_EVENTS = frozenset(_HANDLERS)
 _VERSIONS = {name: spec.version for name, spec in EVENT_TYPES.items()}
 
@@ -289,4 +298,9 @@ def same_state(a: State, b: State) -> list[str]:
                 lv, rv = getattr(left[key], f.name), getattr(right[key], f.name)
                 if lv != rv:
                     diffs.append(f"{name} {key}.{f.name}: {lv!r} != {rv!r}")
+    for name, left, right in (("playbook of", a.playbooks, b.playbooks),
+                              ("proposal", a.proposals, b.proposals)):
+        for key in sorted(set(left) | set(right)):
+            if left.get(key) != right.get(key):
+                diffs.append(f"{name} {key} differs")
     return diffs

@@ -35,6 +35,7 @@ from core.drill.score import DrillScore, score_drill
 from core.errors import UserError, ValidationError
 from core.events import Event
 from core.locate import Location, point_location
+from core.recommendation import playbook_plan
 from core.roads.network import RoadNetwork
 from core.service import CommandService
 
@@ -214,7 +215,8 @@ class DrillEngine:
             if incident.status not in (IncidentStatus.NEW, IncidentStatus.DISPATCHED,
                                        IncidentStatus.ON_SCENE):
                 continue
-            missing = unfilled_needs(incident, self.state.units)
+            missing = unfilled_needs(incident, self.state.units,
+                                     playbook_plan(self.state, incident.id))
             if missing:
                 needs.append(IncidentNeed(incident.id, self.network.snap(incident.x, incident.y),
                                           incident.priority, missing))

@@ -26,11 +26,13 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from core.decisions.tables import ProposalRow
 from core.domain.kinds import Agency, UnitKind
 from core.domain.lifecycle import UnitStatus
 from core.domain.model import CityRecord, Incident, Operator, Unit, content_digest
 from core.domain.state import State
 from core.events import GENESIS_HASH, Event, iso
+from core.playbooks.tables import PlaybookActivationRow
 from core.store.event_log import NOTIFY_CHANNEL, LogHeadMissing, new_event, with_personal
 from core.store.repository import incident_from_row
 from core.store.schema import CityRow, EventRow, IncidentRow, OperatorRow
@@ -391,7 +393,20 @@ def _city_values(city: CityRecord, writer: BatchWriter, stored: Mapping[str, Any
             "data": writer.attachment(city.digest, f"city {city.name}")}
 
 
+def _checklist_values(checklist: dict[str, Any], writer: BatchWriter,
+                      stored: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {"playbook_id": checklist["playbook_id"], "data": checklist}
+
+
+def _proposal_values(proposal: dict[str, Any], writer: BatchWriter,
+                     stored: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {"incident_id": proposal["incident_id"], "data": proposal}
+
+
 PROJECTED: list[ProjectedTable] = [
     ProjectedTable("operators", OperatorRow.__table__, "username", _operator_values),
     ProjectedTable("cities", CityRow.__table__, "id", _city_values),
+    ProjectedTable("playbooks", PlaybookActivationRow.__table__, "incident_id",
+                   _checklist_values),
+    ProjectedTable("proposals", ProposalRow.__table__, "id", _proposal_values),
 ]

@@ -7,10 +7,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.decisions.tables import ProposalRow
 from core.domain.kinds import Agency, UnitKind
 from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.domain.model import CityRecord, Incident, Operator, Unit, content_digest
 from core.domain.state import State
+from core.playbooks.tables import PlaybookActivationRow
 from core.store.schema import CityRow, IncidentRow, OperatorRow, UnitRow
 
 
@@ -50,4 +52,9 @@ def load_state(session: Session, last_seq: int = 0) -> State:
     for c in session.execute(select(CityRow)).scalars():
         state.cities[c.id] = CityRecord(id=c.id, name=c.name, source=c.source,
                                         digest=content_digest(c.data), created_at=c.created_at)
+    for incident_id, data in session.execute(
+            select(PlaybookActivationRow.incident_id, PlaybookActivationRow.data)):
+        state.playbooks[incident_id] = data
+    for proposal_id, data in session.execute(select(ProposalRow.id, ProposalRow.data)):
+        state.proposals[proposal_id] = data
     return state
