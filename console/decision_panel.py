@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -28,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from console.bridge import EventBridge, Selection
 from console.command_runner import CommandRunner
+from console.simple_list import SimpleList
 from console.vocabulary import fill
 from core.auth import seats_for
 from core.centre import Centre
@@ -85,9 +84,9 @@ class DecisionPanel(QWidget):
         self.heading.setWordWrap(True)
         self.seat_caption = QLabel()
         self.seat = QComboBox(objectName="decisionSeat")
-        self.proposals = QListWidget(objectName="proposalList")
+        self.proposals = SimpleList(objectName="proposalList")
         self.proposals.setMaximumHeight(130)
-        self.proposals.currentItemChanged.connect(lambda *_: self._show_detail())
+        self.proposals.currentChanged_.connect(self._show_detail)
         self.detail = QTextBrowser(objectName="proposalDetail")
         self.kind = QComboBox(objectName="proposalKind")
         self.param = QLineEdit(objectName="proposalParam")
@@ -212,14 +211,13 @@ class DecisionPanel(QWidget):
 
     def selected_proposal(self) -> str:
         """The id of the selected proposal, or ""."""
-        item = self.proposals.currentItem()
-        return str(item.data(Qt.ItemDataRole.UserRole) or "") if item is not None else ""
+        return str(self.proposals.current_data() or "")
 
     def select_proposal(self, proposal_id: str) -> None:
         """Select a proposal by id."""
         for row in range(self.proposals.count()):
             if self.proposals.item(row).data(Qt.ItemDataRole.UserRole) == proposal_id:
-                self.proposals.setCurrentRow(row)
+                self.proposals.set_current_row(row)
                 return
 
     def _on_incident_selected(self, incident_id: str) -> None:
@@ -260,14 +258,12 @@ class DecisionPanel(QWidget):
         self.proposals.blockSignals(True)
         self.proposals.clear()
         for p in self.incident_proposals():
-            item = QListWidgetItem(self._summary(p))
-            item.setData(Qt.ItemDataRole.UserRole, p["id"])
-            self.proposals.addItem(item)
+            self.proposals.add(self._summary(p), p["id"])
         self.proposals.blockSignals(False)
         if keep:
             self.select_proposal(keep)
         elif self.proposals.count():
-            self.proposals.setCurrentRow(self.proposals.count() - 1)
+            self.proposals.set_current_row(self.proposals.count() - 1)
         self._show_detail()
 
     def _time(self, at: str) -> str:

@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -33,6 +31,7 @@ from PySide6.QtWidgets import (
 from console.bridge import EventBridge, Selection
 from console.command_runner import CommandRunner
 from console.i18n import current_language
+from console.simple_list import SimpleList
 from console.vocabulary import capability_label, fill, incident_type_label
 from core.centre import Centre
 from core.events import Event
@@ -83,7 +82,7 @@ class PlaybookPanel(QWidget):
         self.load_errors = QLabel(objectName="playbookLoadErrors")
         self.load_errors.setWordWrap(True)
         self.load_errors.setStyleSheet("color: #c62828;")
-        self.matches = QListWidget(objectName="playbookMatches")
+        self.matches = SimpleList(objectName="playbookMatches")
         self.matches.setMaximumHeight(110)
         self.activate = QPushButton(objectName="activatePlaybook")
         self.activate.clicked.connect(self._on_activate)
@@ -259,14 +258,12 @@ class PlaybookPanel(QWidget):
                                       incident.id, incident_type_label(incident.type)))
             self.matches.clear()
             for m in self._matches:
-                item = QListWidgetItem(fill(self.tr("%1 (why: %2)"), m.playbook.title[lang],
-                                            ", ".join(m.reasons)))
-                item.setData(Qt.ItemDataRole.UserRole, m.playbook.id)
-                self.matches.addItem(item)
+                self.matches.add(fill(self.tr("%1 (why: %2)"), m.playbook.title[lang],
+                                      ", ".join(m.reasons)), m.playbook.id)
             if self._matches:
-                self.matches.setCurrentRow(0)
+                self.matches.set_current_row(0)
             else:
-                self.matches.addItem(self.tr("No playbook fits this incident."))
+                self.matches.add(self.tr("No playbook fits this incident."))
             self._views = []
             return
         level = next(lv for lv in checklist["levels"] if lv["id"] == checklist["level"])
@@ -333,9 +330,8 @@ class PlaybookPanel(QWidget):
         if selected:
             self.select_step(selected)
         if overdue:
-            self.notice.setText(fill(self.tr("%1 step(s) overdue: %2. The alarm list will "
-                                             "raise them once it exists; act or skip with a "
-                                             "reason."), len(overdue),
+            self.notice.setText(fill(self.tr("%1 step(s) overdue: %2. Do them now, or skip "
+                                             "them with a reason."), len(overdue),
                                      ", ".join(v.text[lang] for v in overdue[:3])))
             self.notice.setStyleSheet("color: #c62828; font-weight: bold;")
         else:
@@ -371,8 +367,7 @@ class PlaybookPanel(QWidget):
 
     def selected_playbook(self) -> Playbook | None:
         """The playbook selected in the matches list."""
-        item = self.matches.currentItem()
-        pid = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        pid = self.matches.current_data()
         return next((m.playbook for m in self._matches if m.playbook.id == pid), None)
 
     def selected_step(self) -> str:
