@@ -35,12 +35,16 @@ class _Fetch(QRunnable):
 
 
 class DatabaseFollower(QObject):
-    """Every `interval_ms`, fetch events newer than the live state's and publish them."""
+    """Every `interval_ms`, fetch events newer than the live state's and publish them.
+
+    Half a second: joint decisions promise that every seat sees a proposal or a vote
+    within one second (an indexed query on the log, cheap even on PostgreSQL).
+    """
 
     caughtUp = Signal(int)  # how many events from elsewhere were applied
     failed = Signal(str)
 
-    def __init__(self, centre: Centre, interval_ms: int = 2000,
+    def __init__(self, centre: Centre, interval_ms: int = 500,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._centre = centre
