@@ -166,7 +166,7 @@ def test_operator_add_without_a_terminal_says_how(tmp_path, stdin: str) -> None:
 DATA_COMMANDS = [["db", "info"], ["audit", "log"], ["audit", "verify"], ["operator", "list"],
                  ["hub", "token", "list"], ["drill"], ["incident", "create"],
                  ["incident", "dispatch"], ["incident", "types"], ["caller", "erase"],
-                 ["playbook", "check"], ["playbook", "rules"]]
+                 ["playbook", "check"], ["playbook", "rules"], ["incident", "report"]]
 
 
 def test_every_command_that_prints_data_takes_json(capsys) -> None:  # noqa: ANN001
