@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from console.bridge import EventBridge, Selection
 from console.command_runner import CommandRunner
 from console.simple_list import SimpleList
-from console.vocabulary import fill
+from console.vocabulary import fill, unit_kind_label
 from core.auth import seats_for
 from core.centre import Centre
 from core.decisions.commands import KINDS, CommentProposal, RaiseProposal, VoteProposal
@@ -237,7 +237,7 @@ class DecisionPanel(QWidget):
         what = {"level": params.get("level", ""),
                 "evacuate": ", ".join(params.get("cells", [])),
                 "close_road": params.get("road", ""),
-                "mutual_aid": ", ".join(f"{u['count']} × {u['kind']}"
+                "mutual_aid": ", ".join(f"{u['count']} × {unit_kind_label(u['kind'])}"
                                         for u in params.get("units", []))}.get(p["kind"], "")
         approve = sum(1 for v in p["votes"] if v["vote"] == "approve")
         reject = len(p["votes"]) - approve

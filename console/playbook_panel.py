@@ -55,6 +55,11 @@ def content_language() -> str:
     return "zh" if current_language().startswith("zh") else "en"
 
 
+def _short(text: str, limit: int = 48) -> str:
+    text = text.rstrip(".。")
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 class PlaybookPanel(QWidget):
     """Matching playbooks and the live checklist of the selected incident."""
 
@@ -83,7 +88,6 @@ class PlaybookPanel(QWidget):
         self.load_errors.setWordWrap(True)
         self.load_errors.setStyleSheet("color: #c62828;")
         self.matches = SimpleList(objectName="playbookMatches")
-        self.matches.setMaximumHeight(110)
         self.activate = QPushButton(objectName="activatePlaybook")
         self.activate.clicked.connect(self._on_activate)
         self.level = QComboBox(objectName="playbookLevel")
@@ -127,7 +131,7 @@ class PlaybookPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.load_errors)
-        layout.addLayout(match_row)
+        layout.addLayout(match_row, 1)
         layout.addLayout(level_row)
         layout.addWidget(self.needs)
         layout.addWidget(self.notice)
@@ -179,6 +183,22 @@ class PlaybookPanel(QWidget):
                 "medical": self.tr("Medical"), "police": self.tr("Police"),
                 "community": self.tr("Community / grid"),
                 "public_info": self.tr("Public information")}.get(seat, seat)
+
+    def reason_text(self, match: Match) -> str:
+        """Why a playbook matches, in the console's language."""
+        parts = []
+        for kind, detail in match.reasons:
+            if kind == "type":
+                parts.append(fill(self.tr("type %1"), incident_type_label(detail)))
+            elif kind == "priority":
+                parts.append(fill(self.tr("priority %1"), detail))
+            elif kind == "time":
+                parts.append(fill(self.tr("time of day %1"), detail))
+            elif kind == "words":
+                parts.append(fill(self.tr("words: %1"), detail))
+            elif kind == "cell":
+                parts.append(fill(self.tr("grid cell %1"), detail))
+        return "; ".join(parts)
 
     def state_label(self, view: StepView) -> str:
         """The translated state of a step as shown."""
@@ -259,7 +279,7 @@ class PlaybookPanel(QWidget):
             self.matches.clear()
             for m in self._matches:
                 self.matches.add(fill(self.tr("%1 (why: %2)"), m.playbook.title[lang],
-                                      ", ".join(m.reasons)), m.playbook.id)
+                                      self.reason_text(m)), m.playbook.id)
             if self._matches:
                 self.matches.set_current_row(0)
             else:
@@ -286,12 +306,14 @@ class PlaybookPanel(QWidget):
         zone = self._centre.city.time_zone
         selected = self.selected_step()
         self._views = step_views(checklist, now)
+        texts = {s["id"]: s["text"][lang] for s in checklist["steps"]}
         self.model.removeRows(0, self.model.rowCount())
         overdue = []
         for view in self._views:
             text = view.text[lang]
             if view.blocked_by and view.state == "open":
-                text += "\n" + fill(self.tr("waits for: %1"), ", ".join(view.blocked_by))
+                text += "\n" + fill(self.tr("waits for: %1"), "; ".join(
+                    _short(texts.get(b, b)) for b in view.blocked_by))
             if view.state == "skipped":
                 text += "\n" + fill(self.tr("skipped: %1"), view.reason)
             if view.due_at is None:
@@ -332,7 +354,7 @@ class PlaybookPanel(QWidget):
         if overdue:
             self.notice.setText(fill(self.tr("%1 step(s) overdue: %2. Do them now, or skip "
                                              "them with a reason."), len(overdue),
-                                     ", ".join(v.text[lang] for v in overdue[:3])))
+                                     "; ".join(v.text[lang].rstrip(".。") for v in overdue[:3])))
             self.notice.setStyleSheet("color: #c62828; font-weight: bold;")
         else:
             self.notice.setText(self.tr("No step is overdue."))

@@ -18,11 +18,18 @@ from core.playbooks.format import Playbook
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """A playbook that applies, its score (higher first) and the reasons, in words."""
+    """A playbook that applies, its score (higher first) and the reasons, each a pair
+    (what matched: "type", "priority", "time", "words" or "cell"; the detail), so a
+    console can say them in its own language."""
 
     playbook: Playbook
     score: int
-    reasons: tuple[str, ...]
+    reasons: tuple[tuple[str, str], ...]
+
+    def reason_text(self) -> str:
+        """The reasons in English, e.g. "type structure_fire; words: tower"."""
+        return "; ".join(f"{kind} {detail}" if kind in ("type", "priority", "time", "cell")
+                         else f"{kind}: {detail}" for kind, detail in self.reasons)
 
 
 def _in_hours(hours: tuple[str, str], at: time) -> bool:
@@ -43,28 +50,28 @@ def match_playbooks(playbooks: Iterable[Playbook], incident: Incident, local_tim
         if incident.type not in a.types:
             continue
         score = 10
-        reasons = [f"type {incident.type}"]
+        reasons = [("type", incident.type)]
         if a.priority_at_most is not None:
             if incident.priority > a.priority_at_most:
                 continue
             score += 2
-            reasons.append(f"priority {incident.priority} <= {a.priority_at_most}")
+            reasons.append(("priority", f"{incident.priority} <= {a.priority_at_most}"))
         if a.hours is not None:
             if not _in_hours(a.hours, local_time):
                 continue
             score += 2
-            reasons.append(f"time {local_time:%H:%M} in {a.hours[0]}-{a.hours[1]}")
+            reasons.append(("time", f"{local_time:%H:%M} in {a.hours[0]}-{a.hours[1]}"))
         words = [k for k in a.keywords if k in text]
         if words:
             score += 5 * len(words)
-            reasons.append("words: " + ", ".join(words))
+            reasons.append(("words", ", ".join(words)))
         if a.cells:
             cell = incident.cell_code or ""
             hit = next((c for c in a.cells if cell.startswith(c)), None)
             if hit is None:
                 continue
             score += 3
-            reasons.append(f"cell {cell}")
+            reasons.append(("cell", cell))
         out.append(Match(pb, score, tuple(reasons)))
     out.sort(key=lambda m: (-m.score, m.playbook.id))
     return out

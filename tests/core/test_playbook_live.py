@@ -47,8 +47,8 @@ def test_matching_puts_the_best_playbook_first_with_reasons(service: CommandServ
     incident = service.state().incidents[iid]
     matches = match_playbooks(PLAYBOOKS.values(), incident, time(9, 0))
     assert [m.playbook.id for m in matches][:2] == ["high_rise_fire", "residential_fire"]
-    assert "type structure_fire" in matches[0].reasons
-    assert any(r.startswith("words: ") and "tower" in r for r in matches[0].reasons)
+    assert ("type", "structure_fire") in matches[0].reasons
+    assert "words: tower" in matches[0].reason_text()
     assert match_playbooks(PLAYBOOKS.values(), incident, time(9, 0))[0].score > matches[1].score
 
 
