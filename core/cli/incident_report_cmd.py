@@ -58,6 +58,6 @@ def run_report(args: argparse.Namespace) -> int:
         args.out.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UserError(f"{args.out}: cannot write the report ({exc.strerror})") from None
-    print(f"wrote the record of {args.incident} ({len(record['timeline'])} events, "
-          f"{len(record['proposals'])} proposals) to {args.out}")
+    print(f"wrote the record of {args.incident} ({len(record['timeline'])} event(s), "
+          f"{len(record['proposals'])} proposal(s)) to {args.out}")
     return 0
