@@ -98,7 +98,7 @@ def test_activate_tick_skip_and_level_change(service: CommandService, sim_clock)
     assert not views["shelter"].active  # level II not reached
     # Editing the file later never changes the live checklist: it holds its own copy.
     assert state.playbooks[iid]["hash"] == pb.content_hash
-    assert compare_tables(service.db) == [] if callable(compare_tables) else True
+    assert compare_tables(service.db) == []
     assert replay(service.db).playbooks == state.playbooks
 
 
@@ -128,3 +128,43 @@ def test_units_on_scene_and_words_fire_a_rule(service: CommandService) -> None:
     service.execute(AttachCall(iid, description="a child is trapped upstairs"), DISPATCHER)
     events = evaluate_rules(service)
     assert [e.payload["rule"] for e in events] == ["units_working"]
+
+
+def test_conditions_priority_hours_and_cells(service: CommandService) -> None:
+    from dataclasses import replace
+
+    iid = new_incident(service, "traffic_collision", description="bus overturned, several "
+                       "injured", priority=3, cell_code="D1-S2-C3")
+    incident = service.state().incidents[iid]
+    road = PLAYBOOKS["mass_casualty_road"]
+    assert match_playbooks([road], incident, time(9, 0)) == []  # priority 3 > 2
+    incident.priority = 2
+    [m] = match_playbooks([road], incident, time(9, 0))
+    assert ("priority", "2 <= 2") in m.reasons
+    night = replace(road, applies=replace(road.applies, hours=("22:00", "06:00"),
+                                          cells=("D1-",)))
+    assert match_playbooks([night], incident, time(12, 0)) == []
+    [m] = match_playbooks([night], incident, time(23, 30))
+    assert ("cell", "D1-S2-C3") in m.reasons and ("time", "23:30 in 22:00-06:00") in m.reasons
+    assert match_playbooks([night], incident, time(5, 59))
+    incident.cell_code = "D2-S1-C1"
+    assert match_playbooks([night], incident, time(23, 30)) == []
+
+
+def test_the_headless_rule_service_fires_once(db_url: str, capsys) -> None:  # noqa: ANN001
+    import json
+
+    from core.cli.main import main
+
+    db = open_database(db_url)
+    svc = CommandService(db)
+    seed_units(svc)
+    iid = new_incident(svc, "gas_leak", description="an explosion was heard, smell of gas")
+    svc.execute(ActivatePlaybook(iid, PLAYBOOKS["gas_leak"]), DISPATCHER)
+    db.dispose()
+    assert main(["playbook", "rules", "--db", db_url, "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(x["incident"], x["rule"], x["to"]) for x in lines] == [
+        (iid, "explosion_reported", "II")]
+    assert main(["playbook", "rules", "--db", db_url, "--json"]) == 0
+    assert capsys.readouterr().out == ""
