@@ -195,6 +195,10 @@ class DecisionPanel(QWidget):
                  "close_road": self.tr("road, e.g. Jiefang Road"),
                  "mutual_aid": self.tr("e.g. ambulance:2, fire_engine:1 @ Eastside EMS"),
                  "text": self.tr("(nothing needed)")}
+        checklist = self._state.playbooks.get(self._incident_id)
+        if checklist is not None:
+            hints["level"] = fill(self.tr("level, one of: %1"), ", ".join(
+                lv["id"] for lv in sorted(checklist["levels"], key=lambda lv: lv["rank"])))
         self.param.setPlaceholderText(hints.get(self.kind.currentData() or "", ""))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
@@ -254,6 +258,7 @@ class DecisionPanel(QWidget):
             self.detail.clear()
             return
         self.heading.setText(fill(self.tr("%1: joint decisions"), incident.id))
+        self._update_param_hint()
         keep = self.selected_proposal()
         self.proposals.blockSignals(True)
         self.proposals.clear()

@@ -38,7 +38,7 @@ from core.events import Event
 from core.local_time import offset_text, to_local
 from core.playbooks.commands import ActivatePlaybook, ChangePlaybookLevel, SkipStep, TickStep
 from core.playbooks.format import LoadResult, Playbook, load_playbooks
-from core.playbooks.live import StepView, level_needs, step_views
+from core.playbooks.live import StepView, level_needs, overdue_everywhere, step_views
 from core.playbooks.matching import Match, match_playbooks
 from core.playbooks.rules import due_firings, evaluate_rules
 
@@ -359,16 +359,22 @@ class PlaybookPanel(QWidget):
         else:
             self.notice.setText(self.tr("No step is overdue."))
             self.notice.setStyleSheet("")
-        for view in overdue:
-            key = (self._incident_id, view.id)
+
+    def _tell_overdue(self) -> None:
+        open_ids = {i.id for i in self._state.open_incidents()}
+        for incident_id, view in overdue_everywhere(self._state.playbooks, open_ids,
+                                                    self._now()):
+            key = (incident_id, view.id)
             if key not in self._overdue_told:
                 self._overdue_told.add(key)
-                self.on_step_overdue(self._incident_id, view.id)
+                self.on_step_overdue(incident_id, view.id)
 
     def on_step_overdue(self, incident_id: str, step_id: str) -> None:
-        """Hook called once per overdue step of the shown incident: emits `stepOverdue`.
+        """Hook called once per overdue step of any open incident (not only the one on
+        screen), from the clock tick: emits `stepOverdue`.
 
-        The alarm list (another issue) connects here to raise an alarm for it.
+        The alarm list (another issue) connects here, or overrides this, to raise an
+        alarm for the step.
         """
         self.stepOverdue.emit(incident_id, step_id)
 
@@ -384,6 +390,7 @@ class PlaybookPanel(QWidget):
         checklist = self.checklist()
         if checklist is not None:
             self._fill_steps(checklist)
+        self._tell_overdue()
 
     # -- actions -------------------------------------------------------------------------
 

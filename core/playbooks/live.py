@@ -71,6 +71,14 @@ def overdue_steps(checklist: Mapping[str, Any], now: datetime) -> list[StepView]
     return [v for v in step_views(checklist, now) if v.overdue]
 
 
+def overdue_everywhere(playbooks: Mapping[str, Mapping[str, Any]], open_incidents: set[str],
+                       now: datetime) -> list[tuple[str, StepView]]:
+    """(incident id, step) for every overdue step of every open incident's checklist:
+    what an alarm list raises, whichever incident is on screen."""
+    return [(iid, view) for iid, checklist in sorted(playbooks.items())
+            if iid in open_incidents for view in overdue_steps(checklist, now)]
+
+
 def level_needs(checklist: Mapping[str, Any]) -> dict[str, int]:
     """What the current level calls for, as capabilities and counts: the incident's
     needs while the playbook is active (`core.dispatch.needs`, the recommendation)."""

@@ -610,82 +610,87 @@
         <translation>（无需填写）</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="244"/>
+        <location filename="../../console/decision_panel.py" line="200"/>
+        <source>level, one of: %1</source>
+        <translation>级别，可选：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="248"/>
         <source>%1 · %2 %3 · %4 · %5 approve / %6 reject</source>
         <translation>%1 · %2 %3 · %4 · %5 同意 / %6 反对</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="252"/>
+        <location filename="../../console/decision_panel.py" line="256"/>
         <source>Select an incident to see and raise proposals.</source>
         <translation>选择一个事件以查看和提出决策提议。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="256"/>
+        <location filename="../../console/decision_panel.py" line="260"/>
         <source>%1: joint decisions</source>
         <translation>%1：会商决策</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="276"/>
+        <location filename="../../console/decision_panel.py" line="281"/>
         <source>No proposal yet. Choose what to propose below.</source>
         <translation>暂无提议。请在下方选择要提议的事项。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="280"/>
+        <location filename="../../console/decision_panel.py" line="285"/>
         <source>Proposed by %1 (%2) at %3</source>
         <translation>%1（%2）于 %3 提出</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="285"/>
+        <location filename="../../console/decision_panel.py" line="290"/>
         <source>%1 %2 (%3): %4</source>
         <translation>%1 %2（%3）：%4</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="288"/>
+        <location filename="../../console/decision_panel.py" line="293"/>
         <source>approves</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="288"/>
+        <location filename="../../console/decision_panel.py" line="293"/>
         <source>rejects</source>
         <translation>反对</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="289"/>
+        <location filename="../../console/decision_panel.py" line="294"/>
         <source>%1 %2 (%3) %4</source>
         <translation>%1 %2（%3）%4</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="293"/>
+        <location filename="../../console/decision_panel.py" line="298"/>
         <source>Decided %1 by %2 at %3</source>
         <translation>%2 于 %3 决定：%1</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="311"/>
+        <location filename="../../console/decision_panel.py" line="316"/>
         <source>Select a proposal first.</source>
         <translation>请先选择一个提议。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="316"/>
+        <location filename="../../console/decision_panel.py" line="321"/>
         <source>Select an incident first.</source>
         <translation>请先选择一个事件。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="327"/>
+        <location filename="../../console/decision_panel.py" line="332"/>
         <source>Proposal %1 raised.</source>
         <translation>已提出提议 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="335"/>
+        <location filename="../../console/decision_panel.py" line="340"/>
         <source>Comment recorded.</source>
         <translation>意见已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="341"/>
+        <location filename="../../console/decision_panel.py" line="346"/>
         <source>Vote recorded.</source>
         <translation>表决已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="354"/>
+        <location filename="../../console/decision_panel.py" line="359"/>
         <source>%1 decided.</source>
         <translation>%1 已决定。</translation>
     </message>
@@ -1482,33 +1487,33 @@
         <translation>没有超时的步骤。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="420"/>
+        <location filename="../../console/playbook_panel.py" line="427"/>
         <source>Choose a playbook first.</source>
         <translation>请先选择一个预案。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="424"/>
+        <location filename="../../console/playbook_panel.py" line="431"/>
         <source>Playbook %1 is active.</source>
         <translation>预案“%1”已启动。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="430"/>
-        <location filename="../../console/playbook_panel.py" line="439"/>
+        <location filename="../../console/playbook_panel.py" line="437"/>
+        <location filename="../../console/playbook_panel.py" line="446"/>
         <source>Select a step first.</source>
         <translation>请先选择一个步骤。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="434"/>
+        <location filename="../../console/playbook_panel.py" line="441"/>
         <source>Step done.</source>
         <translation>步骤已完成。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="444"/>
+        <location filename="../../console/playbook_panel.py" line="451"/>
         <source>Step skipped.</source>
         <translation>步骤已跳过。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="451"/>
+        <location filename="../../console/playbook_panel.py" line="458"/>
         <source>Level changed to %1.</source>
         <translation>响应级别已调整为 %1。</translation>
     </message>

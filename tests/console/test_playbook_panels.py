@@ -60,7 +60,7 @@ def test_playbook_panel_flow(qtbot, centre, clock, make_window) -> None:  # noqa
 
     # Overdue on the simulated clock: red rows and a notice, the hook called once.
     told = []
-    panel.stepOverdue.connect(lambda i, s: told.append(s))
+    panel.stepOverdue.connect(lambda incident, step: told.append(step))
     clock.advance(6 * 60)
     panel.on_clock()
     row = next(r for r in range(panel.model.rowCount())
@@ -70,6 +70,16 @@ def test_playbook_panel_flow(qtbot, centre, clock, make_window) -> None:  # noqa
     assert "ambulance_standby" in told
     panel.on_clock()
     assert told.count("ambulance_standby") == 1
+
+    # An incident not on screen: its overdue steps reach the hook too.
+    from core.playbooks.commands import ActivatePlaybook
+
+    other = _incident(centre, "smell of gas in the stairwell")
+    gas = next(p for p in panel.loaded.playbooks if p.id == "gas_leak")
+    centre.service.execute(ActivatePlaybook(other, gas), centre.actor)
+    clock.advance(2 * 60)
+    panel.on_clock()
+    assert "caller_safety_advice" in told  # due one minute after activation
 
 
 def test_decision_panel_flow(qtbot, centre, make_window) -> None:  # noqa: ANN001
