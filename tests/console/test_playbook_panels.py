@@ -108,3 +108,40 @@ def test_decision_panel_flow(qtbot, centre, make_window) -> None:  # noqa: ANN00
     qtbot.waitUntil(lambda: playbooks.checklist()["level"] == "III")
     qtbot.waitUntil(lambda: "accepted" in panel.proposals.item(0).text())
     assert "Decided accepted by chen" in panel.detail.toPlainText()
+
+
+def test_a_broken_playbook_is_named_and_the_others_load(qtbot, centre, bridge, selection,  # noqa: ANN001
+                                                        tmp_path) -> None:  # noqa: ANN001
+    import shutil
+
+    from console.playbook_panel import PlaybookPanel
+    from core.playbooks.format import default_folder, load_playbooks
+
+    folder = tmp_path / "plans"
+    shutil.copytree(default_folder(), folder)
+    broken = folder / "gas_leak.toml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace('role = "police"',
+                                                                 'role = "traffic"'),
+                      encoding="utf-8")
+    panel = PlaybookPanel(centre, bridge, selection, playbooks=load_playbooks([folder]))
+    qtbot.addWidget(panel)
+    assert not panel.load_errors.isHidden()
+    assert "gas_leak.toml:73: steps[4].role: unknown role 'traffic'" in panel.load_errors.text()
+    assert len(panel.loaded.playbooks) == 7
+    selection.select_incident(_incident(centre))
+    assert panel.match_list[0].playbook.id == "residential_fire"
+
+
+def test_the_checklist_speaks_the_operators_language(qtbot, centre, make_window) -> None:  # noqa: ANN001
+    centre.actor = Actor("chen", Role.COMMANDER)
+    window = make_window("zh_CN")
+    panel = window.external["playbookPanel"]
+    window.selection.select_incident(_incident(centre))
+    qtbot.waitUntil(lambda: bool(panel.match_list))
+    assert "居民住宅火灾" in panel.matches.item(0).text()
+    assert "类型：建筑火灾" in panel.matches.item(0).text()
+    qtbot.mouseClick(panel.activate, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 11)
+    assert "IV级（蓝色）" in panel.heading.text()
+    assert panel.model.item(0, 1).text().startswith("调派首批出动")
+    assert panel.model.item(0, 2).text() == "消防"
