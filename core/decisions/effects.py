@@ -105,3 +105,22 @@ def decide_proposal(service, proposal_id: str, seat: str, accept: bool,  # noqa:
             raise ValidationError(f"{proposal_id} was accepted, but its action was refused: "
                                   f"{exc}", field=exc.field) from None
     return events
+
+
+def evacuated_cells(state) -> dict[str, str]:  # noqa: ANN001 - core.domain.state.State
+    """Grid cells whose evacuation was decided, with the proposal that decided it (for
+    the map to mark them; open incidents only)."""
+    open_ids = {i.id for i in state.open_incidents()}
+    return {cell: p["id"] for p in sorted(state.proposals.values(), key=lambda p: p["id"])
+            if p["kind"] == "evacuate" and p["status"] == "accepted"
+            and p["incident_id"] in open_ids for cell in p["params"]["cells"]}
+
+
+def closed_roads(state) -> dict[str, str]:  # noqa: ANN001 - core.domain.state.State
+    """Roads whose closure was decided, with the proposal (for the map and, later, the
+    road network to route around; open incidents only)."""
+    open_ids = {i.id for i in state.open_incidents()}
+    return {p["params"]["road"]: p["id"]
+            for p in sorted(state.proposals.values(), key=lambda p: p["id"])
+            if p["kind"] == "close_road" and p["status"] == "accepted"
+            and p["incident_id"] in open_ids}

@@ -7,7 +7,7 @@ import pytest
 
 from core.auth import Actor, seats_for
 from core.decisions.commands import CommentProposal, DecideProposal, RaiseProposal, VoteProposal
-from core.decisions.effects import decide_proposal
+from core.decisions.effects import closed_roads, decide_proposal, evacuated_cells
 from core.domain.kinds import Role, SeatRole
 from core.errors import PermissionDenied, ValidationError
 from core.playbooks.commands import ActivatePlaybook
@@ -88,6 +88,13 @@ def test_mutual_aid_units_join_the_roster(service: CommandService) -> None:
         "road": "Jiefang Road"}), DISPATCHER).payload["id"]
     assert [e.type for e in decide_proposal(service, rejected, "commander", False,
                                             COMMANDER)] == ["proposal_decided"]
+    cells = service.execute(RaiseProposal(iid, "community", "evacuate", "", {
+        "cells": ["D1-S1-C1-G3"]}), DISPATCHER).payload["id"]
+    decide_proposal(service, cells, "commander", True, COMMANDER)
+    state = service.state()
+    assert evacuated_cells(state) == {"D1-S1-C1-G3": cells}
+    assert closed_roads(state) == {}  # the road closure was rejected
+    assert state.incidents[iid].notes[-1] == f"Decision {cells}: evacuate grid cells D1-S1-C1-G3"
     with pytest.raises(ValidationError, match="name the grid cells"):
         service.execute(RaiseProposal(iid, "community", "evacuate", "", {"cells": []}),
                         DISPATCHER)
