@@ -39,7 +39,11 @@ class _Fetch(QRunnable):
 
 
 class DatabaseFollower(QObject):
-    """Every `interval_ms`, fetch events newer than the live state's and publish them."""
+    """Every `interval_ms`, fetch events newer than the live state's and publish them.
+
+    Half a second: joint decisions promise that every seat sees a proposal or a vote
+    within one second (an indexed query on the log, cheap even on PostgreSQL).
+    """
 
     caughtUp = Signal(int)  # how many events from elsewhere were applied
     failed = Signal(str)

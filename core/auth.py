@@ -17,7 +17,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from core.domain.kinds import Role
+from core.domain.kinds import Role, SeatRole
 from core.errors import PermissionDenied, ValidationError
 
 _hasher = PasswordHasher()
@@ -164,6 +164,12 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     # the system); muting one's own workstation's alarm sound.
     "raise_alarm": _OPERATIONS,
     "mute_alarms": _OPERATIONS | {Role.PLANNER, Role.OBSERVER},
+    # Playbooks: activate one, tick or skip its steps. Changing its level by hand is the
+    # commander's (or the supervisor's); everyone else proposes it (a joint decision).
+    "playbook": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER}),
+    "playbook_level": frozenset({Role.SUPERVISOR, Role.COMMANDER}),
+    # Joint decisions: what a seat may do is checked by `require_seat` below.
+    "decision": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER, Role.PLANNER}),
 }
 # The roles whose seats are told loudly of escalated alarms.
 ESCALATION_ROLES = _SENIOR
@@ -180,6 +186,55 @@ def may(actor: Actor, permission: str) -> bool:
     if actor.is_unit:
         return False
     return actor.role in COMMAND_ROLES[permission]
+
+# Seats at a joint decision (会商), beside the sign-in roles: the one matrix of who may do
+# what. SEAT_SIGN_IN says which sign-in roles may take a seat; SEAT_ACTIONS what each
+# seat may do. To delegate the decision (the commander away), add a seat to "decide".
+#
+# | seat        | sign-in roles that may take it         | propose | comment | vote | decide |
+# |-------------|----------------------------------------|---------|---------|------|--------|
+# | commander   | commander, supervisor                  | yes     | yes     | yes  | yes    |
+# | fire        | dispatcher, supervisor, commander, planner | yes | yes     | yes  | no     |
+# | medical     | (same)                                 | yes     | yes     | yes  | no     |
+# | police      | (same)                                 | yes     | yes     | yes  | no     |
+# | community   | (same)                                 | yes     | yes     | yes  | no     |
+# | public_info | (same)                                 | yes     | yes     | no   | no     |
+_DESK = frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER, Role.PLANNER})
+SEAT_SIGN_IN: dict[SeatRole, frozenset[Role]] = {
+    SeatRole.COMMANDER: frozenset({Role.COMMANDER, Role.SUPERVISOR}),
+    SeatRole.FIRE: _DESK, SeatRole.MEDICAL: _DESK, SeatRole.POLICE: _DESK,
+    SeatRole.COMMUNITY: _DESK, SeatRole.PUBLIC_INFO: _DESK,
+}
+SEAT_ACTIONS: dict[str, frozenset[SeatRole]] = {
+    "propose": frozenset(SeatRole),
+    "comment": frozenset(SeatRole),
+    "vote": frozenset(SeatRole) - {SeatRole.PUBLIC_INFO},
+    "decide": frozenset({SeatRole.COMMANDER}),
+}
+
+
+def seats_for(role: Role | None) -> list[SeatRole]:
+    """The seats an operator of this sign-in role may take, in the matrix's order."""
+    return [seat for seat in SeatRole if role in SEAT_SIGN_IN[seat]]
+
+
+def require_seat(actor: Actor, seat: object, action: str) -> SeatRole:
+    """The seat, if `actor` may sit there and the seat may do `action`; otherwise
+    `PermissionDenied` (or `ValidationError` for a seat that does not exist)."""
+    try:
+        seat = SeatRole(seat)
+    except ValueError:
+        raise ValidationError(f"unknown seat {seat!r} (seats: "
+                              f"{', '.join(s.value for s in SeatRole)})", field="seat") from None
+    if actor.is_unit or actor.role not in SEAT_SIGN_IN[seat]:
+        role = actor.role.value if actor.role else "a field unit"
+        raise PermissionDenied(f"{actor.name} ({role}) may not take the {seat.value} seat",
+                               field="seat")
+    if seat not in SEAT_ACTIONS[action]:
+        allowed = ", ".join(sorted(s.value for s in SEAT_ACTIONS[action]))
+        raise PermissionDenied(f"the {seat.value} seat may not {action} (only: {allowed})",
+                               field="seat")
+    return seat
 
 
 def require(actor: Actor, permission: str) -> None:

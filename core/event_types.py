@@ -119,6 +119,17 @@ EVENT_TYPES: dict[str, EventType] = _types(
     EventType("sensor_silent", 1, "a sensor sent nothing for longer than allowed"),
     EventType("external_alert_received", 1,
               "a CAP alert from an outside feed that touches the city"),
+    # Playbooks (预案): the activation carries the playbook as it was (and its hash).
+    EventType("playbook_activated", 1, "a playbook became an incident's live checklist"),
+    EventType("playbook_step_ticked", 1, "a playbook step was done"),
+    EventType("playbook_step_skipped", 1, "a playbook step was skipped, with the reason"),
+    EventType("playbook_level_changed", 1,
+              "an incident's response level changed (by hand, a decision or a rule)"),
+    # Joint decisions (会商).
+    EventType("proposal_raised", 1, "a proposal was put to the joint decision"),
+    EventType("proposal_commented", 1, "a seat commented on a proposal"),
+    EventType("proposal_voted", 1, "a seat voted on a proposal"),
+    EventType("proposal_decided", 1, "the commander accepted or rejected a proposal"),
 )
 
 # (type, from_version) -> the upcaster to from_version + 1.

@@ -47,6 +47,8 @@ class IncidentSnapshot:
     x: float
     y: float
     assigned: tuple[str, ...]
+    # The needs an active playbook's level sets (capability, count); None: the type's.
+    needs: tuple[tuple[str, int], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,15 +75,28 @@ def snapshot(state, incident_id: str) -> tuple[IncidentSnapshot, list[UnitSnapsh
         raise NotFound(f"no incident {incident_id!r}", field="incident_id")
     units = [UnitSnapshot(u.id, u.name, u.kind, u.x, u.y, u.status is UnitStatus.AVAILABLE)
              for u in state.units.values()]
+    plan = playbook_plan(state, incident_id)
     return (IncidentSnapshot(incident.id, incident.type, incident.x, incident.y,
-                             tuple(incident.units)), units)
+                             tuple(incident.units),
+                             None if plan is None else tuple(sorted(plan.items()))), units)
+
+
+def playbook_plan(state, incident_id: str) -> dict[str, int] | None:  # noqa: ANN001
+    """The needs the incident's active playbook sets at its current level, or None."""
+    checklist = getattr(state, "playbooks", {}).get(incident_id)
+    if checklist is None:
+        return None
+    from core.playbooks.live import level_needs
+
+    return level_needs(checklist)
 
 
 def outstanding_needs(incident: IncidentSnapshot,
                       units: Sequence[UnitSnapshot]) -> dict[str, int]:
-    """The type's needs less what the units already assigned cover."""
+    """The type's needs (or its playbook level's) less what the assigned units cover."""
     itype = INCIDENT_TYPES.get(incident.type)
-    needs = {str(c): n for c, n in (itype.needs.items() if itype else ())}
+    needs = ({str(c): n for c, n in (itype.needs.items() if itype else ())}
+             if incident.needs is None else dict(incident.needs))
     by_id = {u.id: u for u in units}
     for unit_id in incident.assigned:
         unit = by_id.get(unit_id)

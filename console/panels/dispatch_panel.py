@@ -52,7 +52,9 @@ from core.recommendation import IncidentSnapshot, UnitRecommendation, UnitSnapsh
 log = logging.getLogger(__name__)
 
 _REFRESH_EVENTS = frozenset({"units_assigned", "unit_status_changed", "incident_status_changed",
-                             "units_registered"})
+                             "units_registered",
+                             # a playbook's level sets the incident's needs
+                             "playbook_activated", "playbook_level_changed"})
 HEADERS = ("Unit", "Kind", "For", "ETA", "Reason")
 
 

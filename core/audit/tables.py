@@ -23,10 +23,12 @@ from typing import Any
 from sqlalchemy import JSON, Table, Text, select, type_coerce
 from sqlalchemy.orm import Session
 
+from core.decisions.tables import ProposalRow
 from core.domain.model import content_digest
 from core.domain.state import CAMERA_FIELDS, PROFILE_DEFAULTS, State
 from core.errors import PermissionDenied
 from core.hub.tables import HubTokenRow
+from core.playbooks.tables import PlaybookActivationRow
 from core.registry.evacuation import COLUMNS as EVACUATION_COLUMNS
 from core.registry.evacuation import EvacuationRow
 from core.registry.evacuation import row_values as evacuation_row_values
@@ -213,6 +215,14 @@ TABLE_CHECKS: list[TableCheck] = [
     # Every alarm: raised, acknowledged (by whom, when), escalated.
     TableCheck("alarm", AlarmRow.__table__, "id", ALARM_COLUMNS,
                lambda state: {a.id: alarm_row_values(a) for a in state.alarms.values()}),
+    # Live playbook checklists and joint-decision proposals: JSON written from the state.
+    TableCheck("playbook checklist", PlaybookActivationRow.__table__, "incident_id",
+               ("playbook_id", "data"),
+               lambda state: {k: {"playbook_id": v["playbook_id"], "data": v}
+                              for k, v in state.playbooks.items()}),
+    TableCheck("decision proposal", ProposalRow.__table__, "id", ("incident_id", "data"),
+               lambda state: {k: {"incident_id": v["incident_id"], "data": v}
+                              for k, v in state.proposals.items()}),
     # One row once anything labelled the database or played a drill on it.
     TableCheck("database profile", DatabaseProfileRow.__table__, "id",
                ("kind", "clock_domain", "exercise"),

@@ -56,6 +56,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     dispatch.add_argument("--json", action="store_true", help="print the result as JSON")
     dispatch.set_defaults(func=run_dispatch)
 
+    from core.cli.incident_report_cmd import register_report
+
+    register_report(sub)
+
     types = sub.add_parser("types", help="list the incident types",
                            description="List the incident types and their default priority.")
     types.add_argument("--json", action="store_true", help="print JSON")

@@ -34,6 +34,7 @@ CORE_COMMANDS: tuple[str, ...] = (
     "core.cli.registry_cmd",
     "core.cli.camera_cmd",
     "core.cli.plugin_cmd",
+    "core.cli.playbook_cmd",
 )
 
 log = logging.getLogger("beacon")

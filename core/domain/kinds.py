@@ -71,3 +71,32 @@ class Role(StrEnum):
     COMMANDER = "commander"
     PLANNER = "planner"
     OBSERVER = "observer"
+
+
+class SeatRole(StrEnum):
+    """Where someone sits at a joint decision (会商), beside their sign-in `Role`.
+
+    A playbook step is owned by a seat; a proposal is voted on by seats. Which sign-in
+    roles may take which seat, and what each seat may do, is one matrix in `core.auth`.
+    """
+
+    COMMANDER = "commander"
+    FIRE = "fire"
+    MEDICAL = "medical"
+    POLICE = "police"
+    COMMUNITY = "community"  # community and grid workers
+    PUBLIC_INFO = "public_info"
+
+
+# What a playbook's "resources" count (unit kinds) asks of the optimiser: the capability
+# each kind is sent for. Needs are counted in capabilities (`core.dispatch.needs`).
+KIND_CAPABILITY: dict[UnitKind, Capability] = {
+    UnitKind.FIRE_ENGINE: Capability.FIRE,
+    UnitKind.LADDER: Capability.LADDER,
+    UnitKind.HAZMAT: Capability.HAZMAT,
+    UnitKind.AMBULANCE: Capability.EMS,
+    UnitKind.POLICE_CAR: Capability.POLICE,
+    UnitKind.RESCUE_TEAM: Capability.RESCUE,
+    UnitKind.GRID_WORKER: Capability.COMMUNITY,
+    UnitKind.VOLUNTEER_TEAM: Capability.COMMUNITY,
+}

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
+from core.decisions.projection import HANDLERS as DECISION_HANDLERS
 from core.domain.alarms import (
     Alarm,
     apply_alarm_acknowledged,
@@ -26,6 +27,7 @@ from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.domain.model import CityRecord, Incident, Operator, Unit
 from core.event_types import ERASED, EVENT_TYPES, upcast
 from core.events import Event
+from core.playbooks.projection import HANDLERS as PLAYBOOK_HANDLERS
 from core.registry.evacuation import HANDLERS as _EVACUATION_HANDLERS
 from core.registry.projection import HANDLERS as _REGISTRY_HANDLERS
 from core.registry.projection import PASSIVE as _REGISTRY_PASSIVE
@@ -83,6 +85,10 @@ class State:
     alarms: dict[str, Alarm] = field(default_factory=dict)
     # Cameras by id: the columns of CAMERA_FIELDS (the URL masked).
     cameras: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Live playbook checklists by incident id (`core.playbooks.projection`).
+    playbooks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Joint-decision proposals by id (`core.decisions.projection`).
+    proposals: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
         """Change the state as `event` says; events must come in sequence order.
@@ -387,6 +393,9 @@ _HANDLERS = {
 
 _HANDLERS.update(_REGISTRY_HANDLERS)
 _HANDLERS.update(_EVACUATION_HANDLERS)
+_HANDLERS.update(PLAYBOOK_HANDLERS)
+_HANDLERS.update(DECISION_HANDLERS)
+
 STATE_EVENTS = frozenset(_HANDLERS)
 _VERSIONS = {name: spec.version for name, spec in EVENT_TYPES.items()}
 
@@ -407,4 +416,9 @@ def same_state(a: State, b: State) -> list[str]:
                 lv, rv = getattr(left[key], f.name), getattr(right[key], f.name)
                 if lv != rv:
                     diffs.append(f"{name} {key}.{f.name}: {lv!r} != {rv!r}")
+    for name, left, right in (("playbook of", a.playbooks, b.playbooks),
+                              ("proposal", a.proposals, b.proposals)):
+        for key in sorted(set(left) | set(right)):
+            if left.get(key) != right.get(key):
+                diffs.append(f"{name} {key} differs")
     return diffs

@@ -36,6 +36,7 @@ from core.duplicates import likely_duplicates
 from core.errors import UserError, ValidationError
 from core.events import Event
 from core.locate import Location, point_location
+from core.recommendation import playbook_plan
 from core.roads.network import RoadNetwork
 from core.service import CommandService
 
@@ -238,7 +239,8 @@ class DrillEngine:
             if incident.status not in (IncidentStatus.NEW, IncidentStatus.DISPATCHED,
                                        IncidentStatus.ON_SCENE):
                 continue
-            missing = unfilled_needs(incident, self.state.units)
+            missing = unfilled_needs(incident, self.state.units,
+                                     playbook_plan(self.state, incident.id))
             if missing:
                 needs.append(IncidentNeed(incident.id, self.network.snap(incident.x, incident.y),
                                           incident.priority, missing))

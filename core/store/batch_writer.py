@@ -26,12 +26,14 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from core.decisions.tables import ProposalRow
 from core.domain.alarms import Alarm
 from core.domain.kinds import Agency, UnitKind
 from core.domain.lifecycle import UnitStatus
 from core.domain.model import CityRecord, Incident, Operator, Unit, content_digest
 from core.domain.state import State
 from core.events import GENESIS_HASH, Event, iso
+from core.playbooks.tables import PlaybookActivationRow
 from core.registry.evacuation import EvacuationRow
 from core.registry.evacuation import table_values as evacuation_table_values
 from core.registry.projection import table_values as registry_table_values
@@ -428,6 +430,16 @@ def alarm_row_values(alarm: Alarm) -> dict[str, Any]:
             "acknowledged_by": alarm.acknowledged_by, "escalated_at": alarm.escalated_at}
 
 
+def _checklist_values(checklist: dict[str, Any], writer: BatchWriter,
+                      stored: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {"playbook_id": checklist["playbook_id"], "data": checklist}
+
+
+def _proposal_values(proposal: dict[str, Any], writer: BatchWriter,
+                     stored: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {"incident_id": proposal["incident_id"], "data": proposal}
+
+
 PROJECTED: list[ProjectedTable] = [
     ProjectedTable("operators", OperatorRow.__table__, "username", _operator_values),
     ProjectedTable("cities", CityRow.__table__, "id", _city_values),
@@ -435,4 +447,7 @@ PROJECTED: list[ProjectedTable] = [
     ProjectedTable("evacuations", EvacuationRow.__table__, "evacuation_id",
                    evacuation_table_values),
     ProjectedTable("alarms", AlarmRow.__table__, "id", _alarm_values),
+    ProjectedTable("playbooks", PlaybookActivationRow.__table__, "incident_id",
+                   _checklist_values),
+    ProjectedTable("proposals", ProposalRow.__table__, "id", _proposal_values),
 ]

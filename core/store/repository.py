@@ -7,11 +7,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.decisions.tables import ProposalRow
 from core.domain.alarms import Alarm, AlarmKind
 from core.domain.kinds import Agency, UnitKind
 from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.domain.model import CityRecord, Incident, Operator, Unit, content_digest
 from core.domain.state import CAMERA_FIELDS, State
+from core.playbooks.tables import PlaybookActivationRow
 from core.store.alarm_table import AlarmRow
 from core.store.schema import CameraRow, CityRow, IncidentRow, OperatorRow, UnitRow
 
@@ -64,4 +66,9 @@ def load_state(session: Session, last_seq: int = 0) -> State:
         state.alarms[a.id] = alarm_from_row(a)
     for cam in session.execute(select(CameraRow)).scalars():
         state.cameras[cam.camera_id] = {f: getattr(cam, f) for f in CAMERA_FIELDS}
+    for incident_id, data in session.execute(
+            select(PlaybookActivationRow.incident_id, PlaybookActivationRow.data)):
+        state.playbooks[incident_id] = data
+    for proposal_id, data in session.execute(select(ProposalRow.id, ProposalRow.data)):
+        state.proposals[proposal_id] = data
     return state

@@ -629,114 +629,347 @@
     </message>
 </context>
 <context>
+    <name>DecisionPanel</name>
+    <message>
+        <location filename="../../console/decision_panel.py" line="145"/>
+        <source>Change the response level</source>
+        <translation>调整响应级别</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="146"/>
+        <source>Evacuate grid cells</source>
+        <translation>转移网格内人员</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="147"/>
+        <source>Close a road</source>
+        <translation>封闭道路</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="148"/>
+        <source>Request mutual aid</source>
+        <translation>请求增援</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="149"/>
+        <source>Free text</source>
+        <translation>其他事项</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="153"/>
+        <source>Commander</source>
+        <translation>指挥长</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="153"/>
+        <source>Fire</source>
+        <translation>消防</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="154"/>
+        <source>Medical</source>
+        <translation>医疗</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="154"/>
+        <source>Police</source>
+        <translation>公安</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="155"/>
+        <source>Community / grid</source>
+        <translation>社区 / 网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="156"/>
+        <source>Public information</source>
+        <translation>信息发布</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="160"/>
+        <source>open</source>
+        <translation>待决</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="160"/>
+        <source>accepted</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="161"/>
+        <source>rejected</source>
+        <translation>已驳回</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="166"/>
+        <source>My seat:</source>
+        <translation>我的席位：</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="180"/>
+        <source>Why (what you propose and the reason)</source>
+        <translation>提议内容及理由</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="181"/>
+        <source>Propose</source>
+        <translation>提出</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="182"/>
+        <source>Comment on the selected proposal</source>
+        <translation>对选中的提议发表意见</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="183"/>
+        <source>Comment</source>
+        <translation>发表意见</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="184"/>
+        <source>Vote approve</source>
+        <translation>表决：同意</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="185"/>
+        <source>Vote reject</source>
+        <translation>表决：反对</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="186"/>
+        <source>Decide: accept</source>
+        <translation>决定：批准</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="187"/>
+        <source>Decide: reject</source>
+        <translation>决定：驳回</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="188"/>
+        <source>Only the commander&apos;s seat decides</source>
+        <translation>只有指挥长席位可以作出决定</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="193"/>
+        <source>level, e.g. II</source>
+        <translation>级别，例如 II</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="194"/>
+        <source>grid cells, e.g. C-0101, C-0102</source>
+        <translation>网格编号，例如 C-0101, C-0102</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="195"/>
+        <source>road, e.g. Jiefang Road</source>
+        <translation>道路，例如 解放路</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="196"/>
+        <source>e.g. ambulance:2, fire_engine:1 @ Eastside EMS</source>
+        <translation>例如 ambulance:2, fire_engine:1 @ 东区急救中心</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="197"/>
+        <source>(nothing needed)</source>
+        <translation>（无需填写）</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="200"/>
+        <source>level, one of: %1</source>
+        <translation>级别，可选：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="248"/>
+        <source>%1 · %2 %3 · %4 · %5 approve / %6 reject</source>
+        <translation>%1 · %2 %3 · %4 · %5 同意 / %6 反对</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="256"/>
+        <source>Select an incident to see and raise proposals.</source>
+        <translation>选择一个事件以查看和提出决策提议。</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="260"/>
+        <source>%1: joint decisions</source>
+        <translation>%1：会商决策</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="281"/>
+        <source>No proposal yet. Choose what to propose below.</source>
+        <translation>暂无提议。请在下方选择要提议的事项。</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="285"/>
+        <source>Proposed by %1 (%2) at %3</source>
+        <translation>%1（%2）于 %3 提出</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="290"/>
+        <source>%1 %2 (%3): %4</source>
+        <translation>%1 %2（%3）：%4</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="293"/>
+        <source>approves</source>
+        <translation>同意</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="293"/>
+        <source>rejects</source>
+        <translation>反对</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="294"/>
+        <source>%1 %2 (%3) %4</source>
+        <translation>%1 %2（%3）%4</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="298"/>
+        <source>Decided %1 by %2 at %3</source>
+        <translation>%2 于 %3 决定：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="316"/>
+        <source>Select a proposal first.</source>
+        <translation>请先选择一个提议。</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="321"/>
+        <source>Select an incident first.</source>
+        <translation>请先选择一个事件。</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="332"/>
+        <source>Proposal %1 raised.</source>
+        <translation>已提出提议 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="340"/>
+        <source>Comment recorded.</source>
+        <translation>意见已记录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="346"/>
+        <source>Vote recorded.</source>
+        <translation>表决已记录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="359"/>
+        <source>%1 decided.</source>
+        <translation>%1 已决定。</translation>
+    </message>
+</context>
+<context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="157"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="157"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="157"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
         <source>Needed for</source>
         <translation>承担任务</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="157"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
         <source>ETA</source>
         <translation>预计到达</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="158"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
         <source>Reason</source>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="161"/>
         <source>Select recommended</source>
         <translation>选中推荐力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="162"/>
         <source>Assign the selected units to the incident (Ctrl+D)</source>
         <translation>将选中的力量调派到该事件（Ctrl+D）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="184"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="186"/>
         <source>Select an incident in the queue to see which units to send.</source>
         <translation>在事件队列中选择一个事件，即可查看应调派的力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="192"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="194"/>
         <source>call at %1</source>
         <translation>接警于 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="195"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="197"/>
         <source>Assigned: %1</source>
         <translation>已调派：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="196"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="198"/>
         <source>No unit assigned yet.</source>
         <translation>尚未调派任何力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="220"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="222"/>
         <source>Finding the nearest units…</source>
         <translation>正在查找最近的力量…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="228"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="230"/>
         <source>Could not rank units: %1</source>
         <translation>无法排序力量：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="232"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="234"/>
         <source>Every need of this incident is covered; no unit to add.</source>
         <translation>该事件所需力量均已到位，无需增派。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="244"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="246"/>
         <source>no available unit for %1</source>
         <translation>无可用力量承担%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="246"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="248"/>
         <source>send: nearest for %1, %2</source>
         <translation>派出：%1 最近力量，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="247"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="249"/>
         <source>alternate for %1, %2</source>
         <translation>备选：%1，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="286"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="288"/>
         <source>Assign %1 units</source>
         <translation>调派 %1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="287"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="289"/>
         <source>Assign 1 unit</source>
         <translation>调派 1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="300"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="302"/>
         <source>Nothing to assign: select an incident and units.</source>
         <translation>没有可调派的力量：请先选择事件和力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="307"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="309"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="310"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="312"/>
         <source>Assigned %1 to %2</source>
         <translation>已将 %1 调派至 %2</translation>
     </message>
@@ -1678,6 +1911,251 @@
         <location filename="../../console/panels/placeholder.py" line="31"/>
         <source>Proposals shared by several workstations, to approve or reject on the record, will show here; another issue builds them.</source>
         <translation>多个席位共享的决策提议（留痕批准或驳回）将在此显示，由另一任务开发。</translation>
+    </message>
+</context>
+<context>
+    <name>PlaybookPanel</name>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="156"/>
+        <source>Activate</source>
+        <translation>启动</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="157"/>
+        <source>Turn the selected playbook into this incident&apos;s live checklist</source>
+        <translation>启动选中的预案，生成本事件的处置清单</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="159"/>
+        <source>Response level:</source>
+        <translation>响应级别：</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="160"/>
+        <source>Change level</source>
+        <translation>调整级别</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="161"/>
+        <location filename="../../console/playbook_panel.py" line="206"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="162"/>
+        <source>Skip</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="163"/>
+        <source>Why skip this step (required)</source>
+        <translation>跳过原因（必填）</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="165"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="165"/>
+        <source>Step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="166"/>
+        <source>Owner</source>
+        <translation>责任席位</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="166"/>
+        <source>Due (%1)</source>
+        <translation>时限（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="167"/>
+        <source>Done by</source>
+        <translation>完成人</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="170"/>
+        <source>%1 playbook file(s) could not be loaded: %2</source>
+        <translation>%1 个预案文件无法加载：%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="182"/>
+        <source>Commander</source>
+        <translation>指挥长</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="182"/>
+        <source>Fire</source>
+        <translation>消防</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="183"/>
+        <source>Medical</source>
+        <translation>医疗</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="183"/>
+        <source>Police</source>
+        <translation>公安</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="184"/>
+        <source>Community / grid</source>
+        <translation>社区 / 网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="185"/>
+        <source>Public information</source>
+        <translation>信息发布</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="192"/>
+        <source>type %1</source>
+        <translation>类型：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="194"/>
+        <source>priority %1</source>
+        <translation>优先级 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="196"/>
+        <source>time of day %1</source>
+        <translation>时段 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="198"/>
+        <source>words: %1</source>
+        <translation>关键词：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="200"/>
+        <source>grid cell %1</source>
+        <translation>网格 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="208"/>
+        <source>Skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="210"/>
+        <source>At level %1</source>
+        <translation>%1 级时启用</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="212"/>
+        <source>OVERDUE</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="214"/>
+        <source>Waiting</source>
+        <translation>待确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="215"/>
+        <source>Open</source>
+        <translation>未结</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="268"/>
+        <source>Select an incident to see the playbooks that fit it.</source>
+        <translation>选择一个事件以查看适用的预案。</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="277"/>
+        <source>%1 · %2: playbooks that fit, best first</source>
+        <translation>%1 · %2：适用预案（按匹配度排序）</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="281"/>
+        <source>%1 (why: %2)</source>
+        <translation>%1（依据：%2）</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="286"/>
+        <source>No playbook fits this incident.</source>
+        <translation>没有适用于此事件的预案。</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="290"/>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="299"/>
+        <source>This level calls for: %1</source>
+        <translation>本级别所需力量：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="315"/>
+        <source>waits for: %1</source>
+        <translation>需先完成：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="318"/>
+        <source>skipped: %1</source>
+        <translation>已跳过：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="327"/>
+        <source>%1 (in %2:%3)</source>
+        <translation>%1（剩余 %2:%3）</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="330"/>
+        <source>%1 (%2:%3 late)</source>
+        <translation>%1（已超时 %2:%3）</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="334"/>
+        <source>%1 at %2</source>
+        <translation>%1 于 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="355"/>
+        <source>%1 step(s) overdue: %2. Do them now, or skip them with a reason.</source>
+        <translation>%1 个步骤已超时：%2。请立即处理，或填写原因后跳过。</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="360"/>
+        <source>No step is overdue.</source>
+        <translation>没有超时的步骤。</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="427"/>
+        <source>Choose a playbook first.</source>
+        <translation>请先选择一个预案。</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="431"/>
+        <source>Playbook %1 is active.</source>
+        <translation>预案“%1”已启动。</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="437"/>
+        <location filename="../../console/playbook_panel.py" line="446"/>
+        <source>Select a step first.</source>
+        <translation>请先选择一个步骤。</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="441"/>
+        <source>Step done.</source>
+        <translation>步骤已完成。</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="451"/>
+        <source>Step skipped.</source>
+        <translation>步骤已跳过。</translation>
+    </message>
+    <message>
+        <location filename="../../console/playbook_panel.py" line="458"/>
+        <source>Level changed to %1.</source>
+        <translation>响应级别已调整为 %1。</translation>
     </message>
 </context>
 <context>

@@ -169,7 +169,8 @@ DATA_COMMANDS = [["db", "info"], ["audit", "log"], ["audit", "verify"], ["operat
                  ["registry", "import"], ["registry", "list"], ["registry", "person", "show"],
                  ["registry", "person", "search"], ["registry", "person", "erase"],
                  ["camera", "list"], ["camera", "snapshots"],
-                 ["plugin", "list"]]
+                 ["plugin", "list"],
+                 ["playbook", "check"], ["playbook", "rules"], ["incident", "report"]]
 
 
 def test_every_command_that_prints_data_takes_json(capsys) -> None:  # noqa: ANN001

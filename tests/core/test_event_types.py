@@ -154,9 +154,63 @@ def _unchanged(before: State, after: State, e: Event) -> None:
 
 
 def _check_units_registered(before: State, after: State, e: Event) -> None:
-    added = {u["id"] for u in e.payload["units"]}
-    assert set(after.units) == set(before.units) | added
-    assert all(after.units[u].status is UnitStatus.AVAILABLE for u in added)
+    # The first registers E1 and A1; a mutual-aid decision registers lent units later.
+    new = {u["id"] for u in e.payload["units"]}
+    assert set(after.units) == set(before.units) | new and not new & set(before.units)
+    assert all(after.units[u].status is UnitStatus.AVAILABLE for u in new)
+
+
+def _check_playbook_activated(before: State, after: State, e: Event) -> None:
+    checklist = after.playbooks[e.payload["incident_id"]]
+    assert e.payload["incident_id"] not in before.playbooks
+    assert checklist["hash"] == e.payload["playbook"]["hash"]
+    assert checklist["level"] == e.payload["level"] and checklist["activated_by"] == e.actor
+    assert all(s["state"] == "open" for s in checklist["steps"])
+
+
+def _step_state(after: State, e: Event) -> dict:
+    checklist = after.playbooks[e.payload["incident_id"]]
+    return next(s for s in checklist["steps"] if s["id"] == e.payload["step"])
+
+
+def _check_step_ticked(before: State, after: State, e: Event) -> None:
+    step = _step_state(after, e)
+    assert (step["state"], step["by"]) == ("done", e.actor)
+
+
+def _check_step_skipped(before: State, after: State, e: Event) -> None:
+    step = _step_state(after, e)
+    assert (step["state"], step["reason"]) == ("skipped", e.payload["reason"])
+
+
+def _check_playbook_level(before: State, after: State, e: Event) -> None:
+    checklist = after.playbooks[e.payload["incident_id"]]
+    assert before.playbooks[e.payload["incident_id"]]["level"] == e.payload["previous"]
+    assert checklist["level"] == e.payload["level"]
+    assert checklist["history"][-1]["by"] == e.actor
+    rank = next(lv["rank"] for lv in checklist["levels"] if lv["id"] == e.payload["level"])
+    assert after.incidents[e.payload["incident_id"]].level == rank
+
+
+def _check_proposal_raised(before: State, after: State, e: Event) -> None:
+    p = after.proposals[e.payload["id"]]
+    assert e.payload["id"] not in before.proposals
+    assert (p["status"], p["by"], p["kind"]) == ("open", e.actor, e.payload["kind"])
+
+
+def _check_proposal_commented(before: State, after: State, e: Event) -> None:
+    assert after.proposals[e.payload["id"]]["comments"][-1]["text"] == e.payload["text"]
+
+
+def _check_proposal_voted(before: State, after: State, e: Event) -> None:
+    vote = after.proposals[e.payload["id"]]["votes"][-1]
+    assert (vote["by"], vote["vote"]) == (e.actor, e.payload["vote"])
+
+
+def _check_proposal_decided(before: State, after: State, e: Event) -> None:
+    p = after.proposals[e.payload["id"]]
+    assert before.proposals[e.payload["id"]]["status"] == "open"
+    assert p["status"] == e.payload["outcome"] and p["decision"]["by"] == e.actor
 
 
 def _check_note_added(before: State, after: State, e: Event) -> None:
@@ -396,6 +450,14 @@ EXPECTED: dict[str, Check] = {
     "evacuation_helper_assigned": _check_helper,
     "household_checked": _check_household,
     "evacuation_ended": _check_evacuation_ended,
+    "playbook_activated": _check_playbook_activated,
+    "playbook_step_ticked": _check_step_ticked,
+    "playbook_step_skipped": _check_step_skipped,
+    "playbook_level_changed": _check_playbook_level,
+    "proposal_raised": _check_proposal_raised,
+    "proposal_commented": _check_proposal_commented,
+    "proposal_voted": _check_proposal_voted,
+    "proposal_decided": _check_proposal_decided,
 }
 
 

@@ -211,6 +211,25 @@ def record(url: str) -> None:
         "certainty": "Observed", "headline": "SEVERE THUNDERSTORM WARNING",
         "expires": "2003-06-17T16:00:00-07:00", "areas": ["SOUTHWESTERN ALPINE COUNTY"],
         "references": []}), Actor("plugin:cap_feed", Role.DISPATCHER))
+    # Added with playbooks (预案) and joint decisions (会商).
+    from core.decisions.commands import CommentProposal, RaiseProposal, VoteProposal
+    from core.decisions.effects import decide_proposal
+    from core.playbooks.commands import ActivatePlaybook, SkipStep, TickStep
+    from core.playbooks.format import default_folder, load_playbook
+
+    commander = Actor("chen", Role.COMMANDER)
+    gas = load_playbook(default_folder() / "gas_leak.toml")
+    run(CreateIncident(type="gas_leak", x=200.0, y=220.0, address="8 Jiefang Road",
+                       description="smell of gas in the stairwell"))
+    run(ActivatePlaybook("INC-00004", gas))
+    run(TickStep("INC-00004", "caller_safety_advice"))
+    run(SkipStep("INC-00004", "gas_company", "the gas company is already on its way"))
+    run(RaiseProposal("INC-00004", "fire", "level", "leak confirmed on two floors",
+                      {"level": "III"}))
+    run(CommentProposal("P-00001", "community", "grid worker ready to knock on doors"))
+    run(VoteProposal("P-00001", "police", True))
+    clock.advance(5)
+    decide_proposal(svc, "P-00001", "commander", True, commander)
     db.dispose()
 
 
