@@ -78,8 +78,8 @@ class Scenario:
     duration_s: float
     speed: float
     seed: int
-    dispatch: str  # "auto": the allocator dispatches; "manual": operators do
-    turnout_s: float
+    dispatch: str  # a policy: "closest", "optimizer" or "manual" (`auto` is read as optimizer)
+    turnout_s: float  # for a unit kind `turnout` does not name
     on_scene_s: dict[str, float]
     default_on_scene_s: float
     report_every_s: float
@@ -87,6 +87,11 @@ class Scenario:
     calls_per_hour: float = 0.0
     call_mix: dict[str, float] = field(default_factory=dict)
     source: str = ""
+    #: Turnout by unit kind (`UnitKind` values); other kinds take `turnout_s`.
+    turnout_by_kind: dict[str, float] = field(default_factory=dict)
+    #: Log-normal spread of on-scene times (0: always the median), by type and default.
+    on_scene_spread: dict[str, float] = field(default_factory=dict)
+    default_on_scene_spread: float = 0.35
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -145,25 +150,29 @@ def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
     speed = float(_get(drill, "speed", (int, float), "drill", 10))
     if not 0 < speed <= 1000:
         raise UserError("drill.speed must be between 0 and 1000 (times real time)")
-    dispatch = _get(drill, "dispatch", str, "drill", "auto")
-    if dispatch not in ("auto", "manual"):
-        raise UserError(f"drill.dispatch: {dispatch!r} is neither \"auto\" nor \"manual\"")
-    turnout_s = parse_offset(_get(drill, "turnout", (str, int, float), "drill", 45),
-                             "drill.turnout")
+    from core.drill.policy import policy_name
+
+    dispatch = policy_name(_get(drill, "dispatch", str, "drill", "auto"), "drill.dispatch")
+    turnout_s, turnout_by_kind = _turnout(drill)
     report_every_s = parse_offset(_get(drill, "report_every", (str, int, float), "drill", 15),
                                   "drill.report_every")
     if report_every_s < 1:
         raise UserError("drill.report_every must be at least 1 second")
 
     on_scene_table = _get(doc, "on_scene", dict, "scenario", {})
-    default_on_scene = parse_offset(on_scene_table.get("default", "20m"), "on_scene.default")
+    default_spread = _spread(on_scene_table.get("spread", 0.35), "on_scene.spread")
+    default_on_scene, spread = _on_scene_value(on_scene_table.get("default", "20m"),
+                                               "on_scene.default", default_spread)
+    default_spread = spread
     on_scene: dict[str, float] = {}
+    on_scene_spread: dict[str, float] = {}
     for key, value in on_scene_table.items():
-        if key == "default":
+        if key in ("default", "spread"):
             continue
         if key not in INCIDENT_TYPES:
             raise UserError(f"on_scene.{key}: unknown incident type")
-        on_scene[key] = parse_offset(value, f"on_scene.{key}")
+        on_scene[key], on_scene_spread[key] = _on_scene_value(value, f"on_scene.{key}",
+                                                              default_spread)
 
     injects = []
     raw_injects = _get(doc, "inject", list, "scenario", [])
@@ -212,7 +221,56 @@ def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
         dispatch=dispatch, turnout_s=turnout_s, on_scene_s=on_scene,
         default_on_scene_s=default_on_scene, report_every_s=report_every_s,
         injects=tuple(sorted(injects, key=lambda i: i.at_s)), calls_per_hour=per_hour,
-        call_mix=mix, source=source)
+        call_mix=mix, source=source, turnout_by_kind=turnout_by_kind,
+        on_scene_spread=on_scene_spread, default_on_scene_spread=default_spread)
+
+
+MAX_SPREAD = 2.0
+
+
+def _spread(value: Any, where: str) -> float:
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or not math.isfinite(value) or not 0 <= value <= MAX_SPREAD):
+        raise UserError(f"{where}: expected a number from 0 (always the median) to "
+                        f"{MAX_SPREAD:g}, got {value!r}")
+    return float(value)
+
+
+def _on_scene_value(value: Any, where: str, spread: float) -> tuple[float, float]:
+    """An on-scene time: a duration (the median, with the default spread) or a table
+    `{ median = "20m", spread = 0.4 }`."""
+    if isinstance(value, dict):
+        extra = set(value) - {"median", "spread"}
+        if extra:
+            raise UserError(f"{where}: unknown key(s) {', '.join(sorted(extra))} (use median "
+                            "and spread)")
+        median = parse_offset(value["median"] if "median" in value else _missing(
+            where, "median"), f"{where}.median")
+        return median, _spread(value.get("spread", spread), f"{where}.spread")
+    return parse_offset(value, where), spread
+
+
+def _turnout(drill: dict[str, Any]) -> tuple[float, dict[str, float]]:
+    """`turnout`: one duration for every kind, or a table by unit kind with `default`."""
+    from core.dispatch.turnout import DEFAULT_TURNOUT_S, FALLBACK_TURNOUT_S
+    from core.domain.kinds import UnitKind
+
+    value = drill.get("turnout")
+    if value is None:  # Beacon's table by kind (core/dispatch/turnout.py)
+        return FALLBACK_TURNOUT_S, dict(DEFAULT_TURNOUT_S)
+    if not isinstance(value, dict):
+        return parse_offset(value, "drill.turnout"), {}
+    kinds = {k.value for k in UnitKind}
+    by_kind: dict[str, float] = {}
+    for key, item in value.items():
+        if key != "default" and key not in kinds:
+            raise UserError(f"drill.turnout.{key}: unknown unit kind (use default or one of "
+                            f"{', '.join(sorted(kinds))})")
+        if key != "default":
+            by_kind[key] = parse_offset(item, f"drill.turnout.{key}")
+    if "default" not in value:
+        return FALLBACK_TURNOUT_S, {**DEFAULT_TURNOUT_S, **by_kind}
+    return parse_offset(value["default"], "drill.turnout.default"), by_kind
 
 
 def _checked(rule: Any, value: str, where: str) -> str:
