@@ -300,7 +300,11 @@ class DrillEngine:
         units: list[Candidate] = []
         redirect = self.policy_name == "optimizer"
         top = min((c.priority for c in calls), default=None)
-        for u in self.state.units.values():
+        if not calls:
+            return calls, units
+        roster = list(self.state.units.values())
+        snapped = self.network.snap_many([(u.x, u.y) for u in roster])
+        for u, node in zip(roster, snapped, strict=True):
             busy_priority = None
             if u.status is not UnitStatus.AVAILABLE:
                 # A unit on its way to a less urgent call may be redirected (optimizer).
@@ -312,7 +316,7 @@ class DrillEngine:
                     continue
                 busy_priority = busy_incident.priority
             units.append(Candidate(
-                u.id, self.network.index_of(self.network.snap(u.x, u.y)),
+                u.id, self.network.index_of(node),
                 frozenset(c.value for c in UNIT_CAPABILITIES[u.kind]), self.turnout_of(u.id),
                 self._home_station.get(u.id, ""), u.incident_id if busy_priority else None,
                 busy_priority))

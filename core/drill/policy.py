@@ -242,14 +242,17 @@ def _last_cover(units: Sequence[Candidate], idle: Sequence[int], travel: TravelT
     """Idle units no other idle unit with their capability can replace within
     `cover_s` (index -> the next closest's seconds to where the unit stands)."""
     out: dict[int, float] = {}
-    for k in idle:
+    idle = list(idle)
+    nodes = np.array([units[k].node for k in idle], dtype=np.int64)
+    turnout = np.array([units[k].turnout_s for k in idle])
+    caps = sorted({c for k in idle for c in units[k].capabilities})
+    has = {c: np.array([c in units[k].capabilities for k in idle]) for c in caps}
+    for pos, k in enumerate(idle):
         u = units[k]
-        dist = travel.to(u.node)
-        worst = 0.0
-        for cap in sorted(u.capabilities):
-            others = [units[j] for j in idle if j != k and cap in units[j].capabilities]
-            best = min((dist[o.node] + o.turnout_s for o in others), default=math.inf)
-            worst = max(worst, best)
+        reach = travel.to(u.node)[nodes] + turnout
+        reach[pos] = math.inf
+        worst = max(float(np.min(reach, where=has[c], initial=math.inf))
+                    for c in u.capabilities)
         if worst > cover_s:
             out[k] = worst
     return out
