@@ -224,6 +224,8 @@ class DrillEngine:
             elif inject.kind == "unit_back":
                 self.service.execute(ChangeUnitStatus(inject.data["unit"],
                                                       UnitStatus.AVAILABLE), self.dispatcher)
+            elif inject.kind == "surge":
+                self._start_surge(inject)
         except (UserError, ValidationError) as exc:
             message = f"{inject.kind} at {inject.at_s:.0f} s: {exc}"
             self.problems.append(message)
@@ -255,6 +257,28 @@ class DrillEngine:
         self._on_scene[incident_id] = lognormal_around(
             substream(sc.seed, "incident", n), median, spread)
         self.recorder.on_call(n, incident_id)
+
+    def _start_surge(self, inject: Inject) -> None:
+        """Extra calls at the surge's rate until it ends, from a stream of its own."""
+        data = inject.data
+        rng = substream(self.scenario.seed, "surge", inject.where, inject.at_s)
+        end = self.elapsed_s + data["duration_s"]
+        types, weights = zip(*data["mix"].items(), strict=True)
+
+        def next_call() -> None:
+            if not self._running or self.elapsed_s > end or self.finished:
+                return
+            type_code = rng.choices(types, weights)[0]
+            address = rng.choice(self.city.addresses)
+            try:
+                self._call({"type": type_code, "address": address.text,
+                            "caller": "surge caller (drill)",
+                            "description": f"{INCIDENT_TYPES[type_code].label} (drill surge)"})
+            except (UserError, ValidationError) as exc:
+                self.problems.append(f"surge call: {exc}")
+            self.clock.call_later(rng.expovariate(data["per_hour"] / 3600.0), next_call)
+
+        self.clock.call_later(rng.expovariate(data["per_hour"] / 3600.0), next_call)
 
     def _schedule_random_call(self) -> None:
         gap = self._rng.expovariate(self.scenario.calls_per_hour / 3600.0)
@@ -306,6 +330,7 @@ class DrillEngine:
         snapped = self.network.snap_many([(u.x, u.y) for u in roster])
         for u, node in zip(roster, snapped, strict=True):
             busy_priority = None
+            shared = False
             if u.status is not UnitStatus.AVAILABLE:
                 # A unit on its way to a less urgent call may be redirected (optimizer).
                 if not redirect or u.status not in (UnitStatus.DISPATCHED, UnitStatus.EN_ROUTE) \
@@ -315,11 +340,12 @@ class DrillEngine:
                 if busy_incident is None or busy_incident.priority <= top:
                     continue
                 busy_priority = busy_incident.priority
+                shared = len(busy_incident.units) > 1
             units.append(Candidate(
                 u.id, self.network.index_of(node),
                 frozenset(c.value for c in UNIT_CAPABILITIES[u.kind]), self.turnout_of(u.id),
                 self._home_station.get(u.id, ""), u.incident_id if busy_priority else None,
-                busy_priority))
+                busy_priority, shared))
         calls.sort(key=lambda c: (c.priority, -c.waited_s, c.id))
         units.sort(key=lambda u: u.id)
         return calls, units

@@ -62,6 +62,9 @@ class OptimizerParams:
     hold_cost_s: float = 900.0
     #: Redirecting a unit costs the call it leaves this much extra wait (weighted).
     redirect_delay_s: float = 900.0
+    #: A unit is taken from the only unit of a call only when that call's priority is
+    #: this or lower (a higher number): an urgent call is never left with nobody coming.
+    redirect_sole_from_priority: int = 3
     #: Penalty of an unfilled need, in seconds per unit of weight.
     unfilled_s: float = 36_000.0
 
@@ -94,6 +97,7 @@ class Candidate:
     area: str = ""  # where it covers, for sentences (its station or grid cell)
     busy_with: str | None = None  # the call it is on its way to, when not available
     busy_priority: int | None = None
+    busy_shared: bool = False  # that call has other units too (it keeps a first arrival)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +193,8 @@ def optimizer_plan(calls: Sequence[Waiting], units: Sequence[Candidate],
         if u.busy_with is None:
             continue
         for i, c in enumerate(calls):
-            if u.busy_priority is None or c.priority >= u.busy_priority:
+            if u.busy_priority is None or c.priority >= u.busy_priority or (
+                    not u.busy_shared and u.busy_priority < p.redirect_sole_from_priority):
                 cost[i, k] = math.inf
             else:
                 left = p.weight(u.busy_priority, 0.0) * p.redirect_delay_s

@@ -28,7 +28,8 @@ MAX_CALLS_PER_HOUR = 3600
 MAX_OFFSET_S = 7 * 24 * 3600  # a drill lasts at most a week; every time offset within it
 MAX_INJECTS = 100_000
 MAX_SCENARIO_BYTES = 4 * 1024 * 1024
-INJECT_KINDS = ("call", "close_road", "reopen_road", "unit_out_of_service", "unit_back")
+INJECT_KINDS = ("call", "close_road", "reopen_road", "unit_out_of_service", "unit_back",
+                "surge")
 
 
 def parse_offset(value: object, where: str) -> float:
@@ -273,6 +274,42 @@ def _turnout(drill: dict[str, Any]) -> tuple[float, dict[str, float]]:
     return parse_offset(value["default"], "drill.turnout.default"), by_kind
 
 
+def _mix(raw: Any, where: str) -> dict[str, float]:
+    if not isinstance(raw, dict):
+        raise UserError(f"{where}: expected a table of incident types and weights")
+    mix: dict[str, float] = {}
+    for type_code, weight in raw.items():
+        if type_code not in INCIDENT_TYPES:
+            raise UserError(f"{where}.{type_code}: unknown incident type")
+        if (isinstance(weight, bool) or not isinstance(weight, (int, float))
+                or not math.isfinite(weight) or not 0 <= weight <= 1e6):
+            raise UserError(f"{where}.{type_code}: weight must be a number from 0 "
+                            "to 1,000,000")
+        mix[type_code] = float(weight)
+    if not any(mix.values()):
+        raise UserError(f"{where} needs at least one type with a weight above 0")
+    return mix
+
+
+def _surge(value: Any, where: str) -> dict[str, Any]:
+    """`surge = { per_hour = 120, duration = "45m", mix = { medical = 3, ... } }`: extra
+    random calls at that rate for that long (on top of `random_calls`)."""
+    if not isinstance(value, dict):
+        raise UserError(f"{where}: expected a table with per_hour, duration and mix")
+    extra = set(value) - {"per_hour", "duration", "mix"}
+    if extra:
+        raise UserError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
+    per_hour = _get(value, "per_hour", (int, float), where)
+    if not 0 < per_hour <= MAX_CALLS_PER_HOUR:
+        raise UserError(f"{where}.per_hour must be above 0 and at most {MAX_CALLS_PER_HOUR}")
+    duration = parse_offset(_get(value, "duration", (str, int, float), where),
+                            f"{where}.duration")
+    if duration <= 0:
+        raise UserError(f"{where}.duration must be longer than zero")
+    return {"per_hour": float(per_hour), "duration_s": duration,
+            "mix": _mix(_get(value, "mix", dict, where), f"{where}.mix")}
+
+
 def _checked(rule: Any, value: str, where: str) -> str:
     """`value` passed through a `core.text` rule, its refusal as a scenario `UserError`."""
     try:
@@ -317,6 +354,8 @@ def _inject_data(kind: str, value: Any, where: str) -> dict[str, Any]:
             if not 1 <= data["priority"] <= 5:
                 raise UserError(f"{where}.priority must be from 1 (highest) to 5")
         return data
+    if kind == "surge":
+        return _surge(value, where)
     if kind in ("close_road", "reopen_road"):
         if not isinstance(value, str) or not value.strip():
             raise UserError(f"{where}: expected a road name")
