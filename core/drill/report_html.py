@@ -47,6 +47,10 @@ def line_chart(title: str, xs: Sequence[float], series: Mapping[str, Sequence[fl
     x_max = max(xs) if xs else 1.0
     top_y = y_max if y_max is not None else max(
         [max(v) for v in series.values() if len(v)] + [1.0])
+    if y_max is None:  # round ticks: a multiple of 4 of 1, 2, 5, 10, 20, 50, ...
+        step = next(m * 10 ** e for e in range(0, 7) for m in (1, 2, 5)
+                    if 4 * m * 10 ** e >= top_y)
+        top_y = 4 * step
     out = [f'<svg width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
            f'<text x="{left}" y="16" font-weight="600">{escape(title)}</text>']
     for k in range(5):
@@ -65,7 +69,9 @@ def line_chart(title: str, xs: Sequence[float], series: Mapping[str, Sequence[fl
         colour = _COLOURS[n % len(_COLOURS)]
         pts = " ".join(f"{left + w * x / (x_max or 1):.1f},{top + h - h * y / top_y:.1f}"
                        for x, y in zip(xs, ys, strict=True))
-        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
+        # Dashes differ, so lines that lie on top of each other stay visible.
+        dash = ("", ' stroke-dasharray="8 4"', ' stroke-dasharray="2 4"')[n % 3]
+        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash} '
                    f'points="{pts}"/>')
         out.append(f'<rect x="{left + w + 14}" y="{top + 18 * n}" width="12" height="12" '
                    f'fill="{colour}"/><text x="{left + w + 32}" y="{top + 18 * n + 11}">'
@@ -125,6 +131,8 @@ def _group_table(title: str, groups: Mapping[str, Mapping[str, Any]], head: str)
 
 
 def _calls_table(title: str, lines: Sequence[Mapping[str, Any]]) -> str:
+    if not lines:
+        return f"<h2>{escape(title)}</h2><p>None.</p>"
     out = [f"<h2>{escape(title)}</h2><table><tr><th>call</th><th class=l>type</th>"
            "<th>priority</th><th class=l>address</th><th>at</th><th>to dispatch</th>"
            "<th>to first arrival</th><th>standard</th><th>redirected away</th></tr>"]
@@ -168,9 +176,10 @@ def run_html(f: Mapping[str, Any]) -> str:
     tl = f["timeline"]["samples"]
     xs = [row[0] for row in tl]
     parts.append("<h2>Timeline</h2>")
-    parts.append(line_chart("Calls waiting for a unit, and units at work", xs, {
-        "calls waiting": [row[1] for row in tl], "units busy": [row[2] for row in tl],
-        "units available": [row[3] for row in tl]}, "count"))
+    parts.append(line_chart("Calls waiting for a unit", xs, {
+        "calls waiting": [row[1] for row in tl]}, "count"))
+    parts.append(line_chart("Units at work (dispatched, on the way, on scene)", xs, {
+        "units busy": [row[2] for row in tl]}, "count"))
     cov = f["coverage"]
     parts.append(line_chart(
         "Grid cells an available unit reaches within 8 min", [r[0] for r in cov["samples"]],
@@ -188,11 +197,14 @@ def run_html(f: Mapping[str, Any]) -> str:
     parts.append(_calls_table(f"Breaches of the response standard ({br['count']}{more})",
                               br["listed"]))
     dec = f["decisions"]
-    parts.append(f"<h2>Decisions explained ({dec['notes']})</h2><table>"
-                 "<tr><th>at</th><th class=l>why</th></tr>")
-    for at, text in dec["listed"]:
-        parts.append(f"<tr><td>{_fmt_s(at)}</td><td class=l>{escape(text)}</td></tr>")
-    parts.append("</table>")
+    parts.append(f"<h2>Decisions explained ({dec['notes']})</h2>")
+    if dec["listed"]:
+        parts.append("<table><tr><th>at</th><th class=l>why</th></tr>")
+        for at, text in dec["listed"]:
+            parts.append(f"<tr><td>{_fmt_s(at)}</td><td class=l>{escape(text)}</td></tr>")
+        parts.append("</table>")
+    else:
+        parts.append("<p>No unit was held back or redirected.</p>")
     if f["problems"]:
         parts.append("<h2>Scripted events not carried out</h2><ul>" + "".join(
             f"<li>{escape(p)}</li>" for p in f["problems"]) + "</ul>")
