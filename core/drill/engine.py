@@ -93,6 +93,7 @@ class DrillEngine:
                                              None if scenario.turnout_by_kind else
                                              scenario.turnout_s) for u in city.units}
         self._on_scene: dict[str, float] = {}
+        self._plans: dict[str, dict[str, int]] = {}  # needs by call type (a calls file's)
         self.field = FieldSimulator(
             service, state, self.network, clock, homes,
             FieldTiming(scenario.turnout_s, scenario.report_every_s, self._on_scene_for_type,
@@ -241,7 +242,10 @@ class DrillEngine:
         else:  # a position, already in metres and on the map (see `place_calls`)
             label = (f"{data['lat']:.5f}, {data['lon']:.5f}" if "lat" in data
                      else f"x {data['x']:.0f} m, y {data['y']:.0f} m")
-            where = point_location(self.city, data["x"], data["y"], label)
+            x, y = data["x"], data["y"]
+            if data.get("snap"):  # a call from a calls file: on the nearest road
+                x, y = self.city.node_xy(self.city.nearest_node(x, y))
+            where = point_location(self.city, x, y, label)
         event = self.service.execute(CreateIncident(
             type=data["type"], x=where.x, y=where.y, address=where.address,
             cell_code=where.cell_code, priority=data.get("priority"),
@@ -249,6 +253,8 @@ class DrillEngine:
             description=data.get("description", "")), self.caller)
         incident_id = event.payload["id"]
         self.incident_ids.append(incident_id)
+        if data.get("needs"):
+            self._plans[incident_id] = dict(data["needs"])
         n = len(self.incident_ids)
         # The n-th call's time on scene comes from its own stream: every policy sees it.
         sc = self.scenario
@@ -313,7 +319,7 @@ class DrillEngine:
             if incident.status not in (IncidentStatus.NEW, IncidentStatus.DISPATCHED,
                                        IncidentStatus.ON_SCENE):
                 continue
-            missing = unfilled_needs(incident, self.state.units)
+            missing = unfilled_needs(incident, self.state.units, self._plans.get(incident.id))
             if missing:
                 rec = self.record.by_id.get(incident.id)
                 label = f"#{rec.n} {incident.type}" if rec else incident.type

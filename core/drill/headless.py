@@ -58,6 +58,8 @@ def run_drill(scenario: Scenario, policy: str | None = None, seed: int | None = 
     with tempfile.TemporaryDirectory(prefix="beacon-drill-", dir=scratch_dir()) as tmp:
         url = db_url or f"sqlite:///{tmp}/drill.db"
         clock = SimulatedClock(scenario.start)
+        if db_url is None and (scenario.city or scenario.fleet):
+            _store_scenario_city(url, scenario, small_city)
         centre = open_centre(url, clock=clock, demo=False, drill=True,
                              city_scale="small" if small_city else "full",
                              demo_incidents=False,
@@ -78,6 +80,25 @@ def run_drill(scenario: Scenario, policy: str | None = None, seed: int | None = 
                              list(engine.problems))
         finally:
             centre.close()
+
+
+def _store_scenario_city(url: str, scenario: Scenario, small_city: bool) -> None:
+    """Put the scenario's city and fleet in the new throwaway database (as a demo one)."""
+    from core.auth import SYSTEM
+    from core.centre import store_city
+    from core.commands import SetDatabaseKind
+    from core.drill.city_setup import build_city
+    from core.service import CommandService
+    from core.store.database import open_database
+
+    city, source = build_city(scenario.city, scenario.fleet, small_city)
+    db = open_database(url)
+    try:
+        service = CommandService(db)
+        service.execute(SetDatabaseKind("demo"), SYSTEM)
+        store_city(service, city, source=source)
+    finally:
+        db.dispose()
 
 
 def run_many(scenario: Scenario, policies: Sequence[str], seeds: Sequence[int], *,

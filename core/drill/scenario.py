@@ -93,6 +93,10 @@ class Scenario:
     #: Log-normal spread of on-scene times (0: always the median), by type and default.
     on_scene_spread: dict[str, float] = field(default_factory=dict)
     default_on_scene_spread: float = 0.35
+    #: `[city]` (see `core.drill.city_setup`): None for the database's (or demo) city.
+    city: dict[str, Any] | None = None
+    #: `[[fleet.station]]`: the planner's stations and units, replacing the city's.
+    fleet: tuple[dict[str, Any], ...] = ()
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -129,7 +133,8 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
     """Validate a scenario document (as parsed from TOML)."""
     drill = _get(doc, "drill", dict, "scenario")
-    unknown = set(doc) - {"drill", "inject", "random_calls", "on_scene"}
+    unknown = set(doc) - {"drill", "inject", "random_calls", "on_scene", "city", "fleet",
+                          "calls"}
     if unknown:
         raise UserError(f"unknown section(s): {', '.join(sorted(unknown))}")
     name = _name(_get(drill, "name", str, "drill"), "drill.name")
@@ -194,6 +199,26 @@ def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
         kind = kinds[0]
         injects.append(Inject(at_s, kind, _inject_data(kind, raw[kind], where), where))
 
+    from core.drill.calls_csv import load_calls
+    from core.drill.city_setup import parse_city, parse_fleet
+
+    base = Path(source).parent if source else Path.cwd()
+    city = parse_city(doc["city"], base) if "city" in doc else None
+    fleet = parse_fleet(doc["fleet"]) if "fleet" in doc else ()
+    if "calls" in doc:
+        if not isinstance(doc["calls"], dict):
+            raise UserError("calls: expected a table with file, columns and types")
+        for call in load_calls(doc["calls"], base, duration_s):
+            data = call["data"]
+            if "lat" in data:
+                try:
+                    check_latlon(data["lat"], data["lon"])
+                except ValueError as exc:
+                    raise UserError(f"{call['where']}: {exc}") from None
+            injects.append(Inject(call["at_s"], "call", data, call["where"]))
+    if len(injects) > MAX_INJECTS:
+        raise UserError(f"more than {MAX_INJECTS:,} injects and calls")
+
     random_calls = _get(doc, "random_calls", dict, "scenario", {})
     per_hour = float(_get(random_calls, "per_hour", (int, float), "random_calls", 0))
     if not 0 <= per_hour <= MAX_CALLS_PER_HOUR:
@@ -223,7 +248,8 @@ def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
         default_on_scene_s=default_on_scene, report_every_s=report_every_s,
         injects=tuple(sorted(injects, key=lambda i: i.at_s)), calls_per_hour=per_hour,
         call_mix=mix, source=source, turnout_by_kind=turnout_by_kind,
-        on_scene_spread=on_scene_spread, default_on_scene_spread=default_spread)
+        on_scene_spread=on_scene_spread, default_on_scene_spread=default_spread,
+        city=city, fleet=fleet)
 
 
 MAX_SPREAD = 2.0
