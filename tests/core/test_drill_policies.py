@@ -233,3 +233,104 @@ def test_cli_report_and_two_seed_compare_smoke(tmp_path: Path, capsys) -> None: 
     assert set(saved["runs"]) == {"closest", "optimizer"}
     assert main(["drill", str(scenario), "--report", str(tmp_path / "r.pdf")]) == 2
     assert "--report" in capsys.readouterr().err
+
+
+# -- calls files, city and fleet -------------------------------------------------------
+
+CALLS_DOC = """
+[drill]
+name = "csv"
+duration = "2h"
+[calls]
+file = "calls.csv"
+columns = { time = "Received", type = "Call Type", lat = "Lat", lon = "Lon" }
+time_format = "%m/%d/%Y %H:%M:%S"
+compression = 2
+[calls.types]
+"MEDICAL" = "medical"
+"DISABLED VEHICLE" = { type = "traffic_collision", needs = { police = 1 } }
+"""
+
+
+def _calls(tmp_path: Path, rows: str, doc: str = CALLS_DOC) -> Path:
+    (tmp_path / "calls.csv").write_text("Received,Call Type,Lat,Lon\n" + rows,
+                                        encoding="utf-8")
+    path = tmp_path / "s.toml"
+    path.write_text(doc, encoding="utf-8")
+    return path
+
+
+def test_a_calls_file_becomes_calls_with_types_needs_window_and_compression(
+        tmp_path: Path) -> None:
+    path = _calls(tmp_path, "06/05/2026 08:00:00,MEDICAL,60.17,24.94\n"
+                            "06/05/2026 09:00:00,disabled vehicle,60.171,24.945\n"
+                            "06/05/2026 20:00:00,MEDICAL,60.17,24.94\n")
+    sc = load_scenario(path)
+    calls = [i for i in sc.injects if i.kind == "call"]
+    assert [c.at_s for c in calls] == [0.0, 1800.0]  # compressed 2x; the third is past 2 h
+    assert calls[1].data["type"] == "traffic_collision"
+    assert calls[1].data["needs"] == {"police": 1} and calls[1].data["snap"] is True
+    assert calls[1].where == "calls file calls.csv line 3"
+
+
+@pytest.mark.parametrize("rows,needle", [
+    ("06/05/2026 08:00:00,MEDICAL,north,24.94\n", "calls.csv line 2, field Lat: not a number"),
+    ("yesterday,MEDICAL,60.1,24.9\n", "calls.csv line 2, field Received: not a date"),
+    ("06/05/2026 08:00:00,UFO,60.1,24.9\n", "calls.csv line 2, field Call Type: call type"),
+    ("06/05/2026 08:00:00,MEDICAL,60.1,24.9\n06/05/2026 08:01:00,MEDICAL,95,24.9\n",
+     "calls.csv line 3, field Lat/Lon"),
+])
+def test_a_broken_calls_file_names_file_line_and_field(tmp_path: Path, rows: str,
+                                                       needle: str) -> None:
+    with pytest.raises(UserError) as info:
+        load_scenario(_calls(tmp_path, rows))
+    assert needle in str(info.value) and str(tmp_path / "s.toml") in str(info.value)
+
+
+def test_affine_placement_maps_three_points() -> None:
+    from core.drill.calls_csv import affine_from_pairs
+
+    m = affine_from_pairs([[0, 0, 60.0, 24.0], [1, 0, 61.0, 24.0], [0, 1, 60.0, 25.0]], "p")
+    assert np.allclose(m @ np.array([0.5, 0.5, 1.0]), [60.5, 24.5])
+    with pytest.raises(UserError, match="on a line"):
+        affine_from_pairs([[0, 0, 1, 1], [1, 1, 2, 2], [2, 2, 3, 3]], "p")
+
+
+@pytest.mark.parametrize("doc,needle", [
+    ({"drill": {"name": "x"}, "city": {"osm": "nowhere.pbf"}}, "city.osm: no file"),
+    ({"drill": {"name": "x"}, "city": {"demo": "huge"}}, "city.demo"),
+    ({"drill": {"name": "x"}, "fleet": {"station": [{"lat": 1, "lon": 2}]}},
+     "fleet.station[0].units"),
+    ({"drill": {"name": "x"}, "fleet": {"station": [{"x": 1, "y": 2,
+                                                     "units": {"tank": 1}}]}},
+     "fleet.station[0].units.tank"),
+])
+def test_city_and_fleet_mistakes_are_named(doc: dict, needle: str) -> None:
+    with pytest.raises(UserError) as info:
+        parse_scenario(doc)
+    assert needle in str(info.value)
+
+
+def test_a_fleet_replaces_the_city_units_with_neutral_names() -> None:
+    from core.city.demo import build_demo_city
+    from core.drill.city_setup import parse_fleet, with_fleet
+
+    city = build_demo_city(scale="small")
+    fleet = parse_fleet({"station": [{"x": 100, "y": 100,
+                                      "units": {"ambulance": 2, "police_car": 1}}]})
+    out = with_fleet(city, fleet)
+    kinds = sorted(u.kind.value for u in out.units if u.kind.value != "grid_worker")
+    assert kinds == ["ambulance", "ambulance", "police_car"]
+    assert "Station 1" in {s.name for s in out.stations}
+    assert {u.name for u in out.units if u.kind.value == "ambulance"} == {"Ambulance 1",
+                                                                           "Ambulance 2"}
+
+
+def test_the_helsinki_scenario_plays_on_the_imported_city_with_its_fleet() -> None:
+    sc = load_scenario(SCENARIOS / "helsinki.toml")
+    result = run_drill(sc, "closest")
+    f = result.figures
+    assert f["city"] == "Helsinki (centre)"
+    assert f["calls"] == sum(1 for i in sc.injects if i.kind == "call") > 10
+    assert result.problems == []
+    assert f["overall"]["reached"] >= f["calls"] - 4  # the last calls may come near the end
