@@ -87,6 +87,8 @@ def bar_chart(title: str, groups: Sequence[str], series: Mapping[str, Sequence[f
     w, h = width - left - right, height - top - bottom
     values = [v for vs in series.values() for v in vs if v is not None]
     top_y = max(values + [60.0]) / 60.0
+    step = next(m * 10 ** e for e in range(0, 6) for m in (1, 2, 5) if 4 * m * 10 ** e >= top_y)
+    top_y = 4 * step  # round minutes on the axis
     out = [f'<svg width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
            f'<text x="{left}" y="16" font-weight="600">{escape(title)}</text>']
     for k in range(5):
