@@ -45,7 +45,8 @@ class RunResult:
 
 def run_drill(scenario: Scenario, policy: str | None = None, seed: int | None = None, *,
               db_url: str | None = None, small_city: bool = False,
-              progress: Callable[[float], object] | None = None) -> RunResult:
+              progress: Callable[[float], object] | None = None,
+              params: Any = None) -> RunResult:
     """Play `scenario` headless with `policy` (default: its own) and `seed`."""
     from core.centre import open_centre
     from core.clock import SimulatedClock
@@ -67,7 +68,7 @@ def run_drill(scenario: Scenario, policy: str | None = None, seed: int | None = 
         try:
             started = time.perf_counter()
             engine = DrillEngine(centre.service, centre.live.state, centre.city, scenario,
-                                 clock, policy=policy)
+                                 clock, policy=policy, params=params)
             score = engine.run(progress=progress)
             wall = time.perf_counter() - started
             units = {u.id: u.kind.value for u in centre.live.state.units.values()}
@@ -103,7 +104,7 @@ def _store_scenario_city(url: str, scenario: Scenario, small_city: bool) -> None
 
 def run_many(scenario: Scenario, policies: Sequence[str], seeds: Sequence[int], *,
              small_city: bool = False,
-             progress: Callable[[float], object] | None = None
+             progress: Callable[[float], object] | None = None, params: Any = None
              ) -> dict[str, dict[int, dict[str, Any]]]:
     """Every policy on every seed (paired: a seed's calls are the same for each)."""
     runs: dict[str, dict[int, dict[str, Any]]] = {p: {} for p in policies}
@@ -116,6 +117,6 @@ def run_many(scenario: Scenario, policies: Sequence[str], seeds: Sequence[int], 
                     progress((done + fraction) / total)
 
             runs[policy][seed] = run_drill(scenario, policy, seed, small_city=small_city,
-                                           progress=part).figures
+                                           progress=part, params=params).figures
             done += 1
     return runs

@@ -65,8 +65,10 @@ class OptimizerParams:
     #: A unit is taken from the only unit of a call only when that call's priority is
     #: this or lower (a higher number): an urgent call is never left with nobody coming.
     redirect_sole_from_priority: int = 3
-    #: Penalty of an unfilled need, in seconds per unit of weight.
-    unfilled_s: float = 36_000.0
+    #: Penalty of an unfilled need, in seconds per unit of weight, plus the time the
+    #: call has already waited: a call waits for a nearer unit only while no unit can
+    #: be there within this time; the longer it waits the farther a unit it takes.
+    unfilled_s: float = 900.0
 
     def weight(self, priority: int, waited_s: float) -> float:
         """The weight of one ETA second for a call of `priority` that waited `waited_s`."""
@@ -207,7 +209,7 @@ def optimizer_plan(calls: Sequence[Waiting], units: Sequence[Candidate],
         for i in low:
             cost[i, k] += p.hold_cost_s / weights[i]
     needs = [IncidentNeed(c.id, None, c.priority, c.needs, weight=float(weights[i]),
-                          penalty_s=p.unfilled_s * float(weights[i]))
+                          penalty_s=(p.unfilled_s + c.waited_s) * float(weights[i]))
              for i, c in enumerate(calls)]
     states = [UnitState(u.id, None, u.capabilities) for u in units]
     alloc = allocate(cost, needs, states)
