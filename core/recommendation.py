@@ -121,8 +121,11 @@ def rank(city: City, incident: IncidentSnapshot, units: Sequence[UnitSnapshot],
         return _rank_straight_line(incident, units, needs, limit_per_need)
     network = road_network(city)
     nodes = network.snap_many([(u.x, u.y) for u in units]) if units else []
+    from core.dispatch.turnout import turnout_for
+
+    # ETAs are turnout plus travel: the countdown ends when the unit arrives.
     states = [UnitState(u.id, node, frozenset(str(c) for c in UNIT_CAPABILITIES[u.kind]),
-                        u.available, u.kind.value, u.name)
+                        u.available, u.kind.value, u.name, turnout_for(u.kind.value))
               for u, node in zip(units, nodes, strict=True)]
     by_id = {u.id: u for u in units}
     lines = recommend(network, network.snap(incident.x, incident.y), needs,

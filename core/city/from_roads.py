@@ -179,24 +179,25 @@ def _stations_and_units(
                 units.append(UnitSpec(f"{prefix}{n}", f"{unit_label} {n}", kind, code))
 
     for k, d in enumerate(districts):
-        add(f"RB{k + 1:02d}", f"{d.name.removesuffix(' District')} Rescue Base",
+        # Neutral names ("Fire Station 3"): a real centre renames them; invented
+        # place names from another country would mislead its operators.
+        add(f"RB{k + 1:02d}", f"Rescue Base {k + 1}",
             Agency.RESCUE, nodes_in[d.code], [(UnitKind.RESCUE_TEAM, "R", "Rescue", 2)])
     first_of_district: set[str] = set()
     for k, s in enumerate(streets):
         area = nodes_in[s.code]
-        short = s.name.removesuffix(" Subdistrict")
         kit = list(_FIRE)
         if s.district_code not in first_of_district:  # one hazmat unit per district
             first_of_district.add(s.district_code)
             kit.append((UnitKind.HAZMAT, "H", "Hazmat", 1))
         if k % 2 == 0:
             kit.append((UnitKind.LADDER, "L", "Ladder", 1))
-        add(f"FS{k + 1:02d}", f"{short} Fire Station", Agency.FIRE, area, kit)
-        add(f"EM{k + 1:02d}", f"{short} Ambulance Post", Agency.EMS, area,
+        add(f"FS{k + 1:02d}", f"Fire Station {k + 1}", Agency.FIRE, area, kit)
+        add(f"EM{k + 1:02d}", f"Ambulance Post {k + 1}", Agency.EMS, area,
             [(UnitKind.AMBULANCE, "A", "Ambulance", 2)])
-        add(f"PS{k + 1:02d}", f"{short} Police Station", Agency.POLICE, area,
+        add(f"PS{k + 1:02d}", f"Police Station {k + 1}", Agency.POLICE, area,
             [(UnitKind.POLICE_CAR, "P", "Police", 2)])
-        add(f"CC{k + 1:02d}", f"{short} Community Service Centre", Agency.COMMUNITY, area,
+        add(f"CC{k + 1:02d}", f"Community Service Centre {k + 1}", Agency.COMMUNITY, area,
             [(UnitKind.VOLUNTEER_TEAM, "V", "Volunteer Team", 1)])
     return stations, units
 

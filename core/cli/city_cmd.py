@@ -118,6 +118,12 @@ def run_import(args: argparse.Namespace) -> int:
     print(f"imported {name!r}: {graph.number_of_nodes()} intersections, "
           f"{graph.number_of_edges()} road segments, {len(city.cells)} grid cells, "
           f"{len(city.addresses)} addresses ({time.perf_counter() - started:.1f} s)")
+    dropped = int(graph.graph.get("dropped_nodes", 0))
+    print(f"dropped {dropped} road node{'s' if dropped != 1 else ''} outside the largest "
+          "connected part of the network (no unit could drive to or from them)")
+    print(f"stations: {len(city.stations)} placed by Beacon over the roads, named "
+          "neutrally ('Fire Station 1', ...); the extract's own station tags are not read: "
+          "rename or move them to match the centre")
     ref = city.reference
     if ref is not None:
         print(f"place: local (0, 0) at {ref.origin_lat:.6f}, {ref.origin_lon:.6f} "

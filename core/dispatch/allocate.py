@@ -47,6 +47,10 @@ class IncidentNeed:
     node: Hashable
     priority: int
     needs: Mapping[str, int]
+    #: Overrides of the priority's weight and unfilled penalty for this incident (a
+    #: drill's optimiser raises both with the time already waited).
+    weight: float | None = None
+    penalty_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,8 +204,9 @@ class _Solver:
             if inc.id in seen:
                 raise ValidationError(f"incident {inc.id!r} appears twice", field="incidents")
             seen.add(inc.id)
-            w = weight_of(inc.priority, weights)
-            p = penalty_of(inc.priority, weights, penalties)
+            w = weight_of(inc.priority, weights) if inc.weight is None else float(inc.weight)
+            p = (penalty_of(inc.priority, weights, penalties) if inc.penalty_s is None
+                 else float(inc.penalty_s))
             if w < 0 or p < 0:
                 raise ValidationError(f"incident {inc.id!r}: negative weight or penalty")
             for c, n in inc.needs.items():
@@ -322,8 +327,11 @@ class _Solver:
             cand_units = u.cap_units.get(c, np.empty(0, dtype=np.int64))
             if cand_units.size == 0:
                 continue
+            # ETA = travel + turnout; a unit not settled within `lim` is slower than
+            # lim + the least turnout.
             sub = np.stack([self.rows[i][cand_units] for i in self.g_inc[gs]])  # type: ignore[index]
-            lim = self.limits[self.g_inc[gs]]
+            sub = sub + u.turnout[cand_units]
+            lim = self.limits[self.g_inc[gs]] + u.min_turnout
             k = int(min((self.g_n[gs] + self.g_extra[gs]).max(), cand_units.size))
             if k < cand_units.size:
                 part = np.argpartition(sub, k, axis=1)
@@ -389,7 +397,7 @@ class _Solver:
                 unfilled[g] = unfilled.get(g, 0) + 1
                 cost += float(self.g_p[g])
                 continue
-            eta = float(self.rows[i][j])  # type: ignore[index]
+            eta = float(self.rows[i][j]) + float(u.turnout[j])  # type: ignore[index]
             cost += float(self.g_w[g]) * eta
             out.assignments.append(
                 Assignment(self.incidents[i].id, u.units[j].id, self.g_cap[g], eta)

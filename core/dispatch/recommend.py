@@ -37,6 +37,7 @@ class UnitState:
     available: bool = True
     kind: str = ""
     label: str = ""
+    turnout_s: float = 0.0  # dispatch to rolling; ETAs are turnout plus travel
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ class UnitIndex:
         n = len(self.units)
         self.node_idx = np.empty(n, dtype=np.int64)
         self.available = np.zeros(n, dtype=bool)
+        self.turnout = np.zeros(n, dtype=np.float64)
         seen: set[str] = set()
         caps: dict[str, list[int]] = {}
         self.cooccur: set[frozenset[str]] = set()
@@ -80,6 +82,7 @@ class UnitIndex:
             seen.add(u.id)
             self.node_idx[i] = -1 if network is None else network.index_of(u.node)
             self.available[i] = bool(u.available)
+            self.turnout[i] = float(u.turnout_s)
             for c in u.capabilities:
                 caps.setdefault(str(c), []).append(i)
             cs = sorted(str(c) for c in u.capabilities)
@@ -97,6 +100,11 @@ class UnitIndex:
             avail = np.flatnonzero(mask & self.available)
             self.cap_units[c] = avail
             self.cap_nodes[c] = self.node_idx[avail]
+        # Turnout above the least, per capability's units: a unit settled by a search
+        # bounded at `limit` is ranked exactly when travel + extra <= limit.
+        self.min_turnout = float(self.turnout.min()) if n else 0.0
+        self.cap_extra: dict[str, np.ndarray] = {
+            c: self.turnout[a] - self.min_turnout for c, a in self.cap_units.items()}
 
     def __len__(self) -> int:
         return len(self.units)
@@ -170,7 +178,8 @@ def recommend(
 
     def enough(dist: np.ndarray, limit: float) -> bool:
         return all(
-            np.count_nonzero(dist[idx.cap_nodes[c]] <= limit) >= r for c, r in active.items()
+            np.count_nonzero(dist[idx.cap_nodes[c]] + idx.cap_extra[c] <= limit) >= r
+            for c, r in active.items()
         )
 
     if active:
@@ -185,8 +194,10 @@ def recommend(
         if not r:
             cands[c] = []
             continue
-        eta = dist[idx.cap_nodes[c]]
-        ok = np.flatnonzero((eta <= limit) & np.isfinite(eta))
+        # Turnout plus travel; exact (every unit not settled is slower) up to `limit`
+        # plus the least turnout.
+        eta = dist[idx.cap_nodes[c]] + idx.cap_extra[c] + idx.min_turnout
+        ok = np.flatnonzero((eta <= limit + idx.min_turnout) & np.isfinite(eta))
         order = ok[np.argsort(eta[ok], kind="stable")][:r]
         cands[c] = [(float(eta[k]), int(idx.cap_units[c][k])) for k in order]
 

@@ -1,16 +1,21 @@
 """The drill engine: a scenario, played on the simulated clock against a centre.
 
 It injects the scenario's calls and events at their times, adds random calls at the
-scenario's rate, drives the units through `FieldSimulator`, and, when the scenario says
-`dispatch = "auto"`, dispatches with the optimiser (`AllocationPolicy`) after every call
-and whenever a unit comes free. Run it headless (`run`) or from a console that advances
-the clock in step with real time (`advance`).
+scenario's rate, drives the units through `FieldSimulator`, and dispatches with the
+drill's policy (`closest` or `optimizer`, see `core.drill.policy`; `manual` leaves it
+to the operators) after every call and whenever a unit comes free. Run it headless
+(`run`) or from a console that advances the clock in step with real time (`advance`).
+
+Runs pair up: the calls and each incident's time on scene come from random streams of
+their own (`core.drill.streams`), so for a seed every policy sees the same drill and a
+difference between runs is the policy's alone. `record` holds what the after-action
+report (`core.drill.report`) is made from.
 """
 
 from __future__ import annotations
 
 import logging
-import random
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -21,17 +26,28 @@ from core.city.model import City
 from core.city.names import person_name
 from core.clock import SimulatedClock
 from core.commands import AssignUnits, AttachCall, ChangeUnitStatus, CreateIncident
-from core.dispatch.allocate import AllocationPolicy, IncidentNeed
 from core.dispatch.needs import unfilled_needs
-from core.dispatch.recommend import UnitState
+from core.dispatch.turnout import turnout_for
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.kinds import UNIT_CAPABILITIES, Role
 from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.domain.state import State
 from core.drill.exercise import begin_exercise
 from core.drill.field_sim import FieldSimulator, FieldTiming
+from core.drill.policy import (
+    Candidate,
+    OptimizerParams,
+    Plan,
+    TravelTimes,
+    Waiting,
+    closest_plan,
+    optimizer_plan,
+    policy_name,
+)
+from core.drill.record import DrillRecord, Recorder
 from core.drill.scenario import Inject, Scenario, place_calls
 from core.drill.score import DrillScore, score_drill
+from core.drill.streams import lognormal_around, substream
 from core.duplicates import likely_duplicates
 from core.errors import UserError, ValidationError
 from core.events import Event
@@ -42,16 +58,23 @@ from core.service import CommandService
 
 log = logging.getLogger(__name__)
 
+SAMPLE_EVERY_S = 300.0  # how often the report's timeline samples the situation
 
 
 class DrillEngine:
-    """Plays `scenario` against `service` on `clock` (which the service must also use)."""
+    """Plays `scenario` against `service` on `clock` (which the service must also use).
+
+    `policy` overrides the scenario's `dispatch` ("closest", "optimizer", "manual";
+    "auto" is "optimizer").
+    """
 
     def __init__(self, service: CommandService, state: State, city: City,
                  scenario: Scenario, clock: SimulatedClock,
-                 network: RoadNetwork | None = None) -> None:
+                 network: RoadNetwork | None = None, policy: str | None = None,
+                 params: OptimizerParams | None = None) -> None:
         if service.clock is not clock:
             raise ValueError("the drill's clock must be the service's clock")
+        self.policy_name = policy_name(policy or scenario.dispatch)
         # Calls given by position are converted and checked against the city now, so a
         # wrong one stops the drill before it starts, naming the call.
         scenario = place_calls(scenario, city)
@@ -60,26 +83,50 @@ class DrillEngine:
         self.service, self.state, self.city, self.scenario = service, state, city, scenario
         self.clock = clock
         self.network = network or RoadNetwork.from_graph(city.roads)
-        self.policy = AllocationPolicy(self.network)
+        self.params = params or OptimizerParams()
+        self.travel = TravelTimes(self.network)
         self.caller = Actor(f"drill:{scenario.name}"[:120], Role.DISPATCHER)
         self.dispatcher = Actor("drill-dispatcher", Role.DISPATCHER)
         stations = {s.code: (s.x, s.y) for s in city.stations}
+        self._home_station = {u.code: u.station_code for u in city.units}
         homes = {u.code: stations[u.station_code] for u in city.units
                  if u.station_code in stations}
+        self._turnout = {u.code: turnout_for(u.kind.value, scenario.turnout_by_kind,
+                                             None if scenario.turnout_by_kind else
+                                             scenario.turnout_s) for u in city.units}
+        self._on_scene: dict[str, float] = {}
+        self._plans: dict[str, dict[str, int]] = {}  # needs by call type (a calls file's)
         self.field = FieldSimulator(
             service, state, self.network, clock, homes,
-            FieldTiming(scenario.turnout_s, scenario.report_every_s, self._on_scene_for),
+            FieldTiming(scenario.turnout_s, scenario.report_every_s, self._on_scene_for_type,
+                        turnout_for=self.turnout_of, on_scene_for=self._on_scene_for),
             resolver=Actor("drill-commander", Role.COMMANDER))
-        self._rng = random.Random(scenario.seed)
+        self._rng = substream(scenario.seed, "calls")
         self._names = np.random.default_rng(scenario.seed)
         self._start = clock.now()
         self._end = self._start + timedelta(seconds=scenario.duration_s)
         self._dispatch_pending = False
         self._running = False
-        self._unsubscribe: Callable[[], None] | None = None
+        self._unsubscribe: list[Callable[[], None]] = []
         self.incident_ids: list[str] = []
-        self.problems: list[str] = []  # injects that could not be carried out, and why
+        self.recorder = Recorder(state, city, self.network, self._start, clock.now,
+                                 self.turnout_of)
+        self.problems = self.recorder.record.problems  # injects not carried out, and why
         self.attached_calls = 0  # random calls about an open incident, attached to it
+        self.timing = {"dispatch_s": 0.0}  # wall seconds spent deciding, for benchmarks
+
+    @property
+    def record(self) -> DrillRecord:
+        """What the drill recorded so far (for the report)."""
+        return self.recorder.record
+
+    def turnout_of(self, unit_id: str) -> float:
+        """The unit's turnout (scenario's by kind, else Beacon's table)."""
+        t = self._turnout.get(unit_id)
+        if t is None:
+            unit = self.state.units.get(unit_id)
+            t = turnout_for(unit.kind.value if unit else "", self.scenario.turnout_by_kind)
+        return t
 
     # -- life cycle -----------------------------------------------------------------
 
@@ -87,24 +134,31 @@ class DrillEngine:
         """Schedule the scenario from the clock's current time and start the field."""
         self._running = True
         self.field.start()
+        self._unsubscribe.append(self.service.bus.subscribe(
+            self.recorder.on_event, types={"units_assigned", "unit_status_changed",
+                                           "incident_status_changed"}))
         for inject in self.scenario.injects:
             self.clock.call_later(inject.at_s, lambda i=inject: self._inject(i))
         if self.scenario.calls_per_hour > 0:
             self._schedule_random_call()
-        if self.scenario.dispatch == "auto":
-            self._unsubscribe = self.service.bus.subscribe(
+        self._sample()
+        if self.policy_name != "manual":
+            self._unsubscribe.append(self.service.bus.subscribe(
                 self._on_event, types={"incident_created", "unit_status_changed",
-                                       "incident_status_changed"})
+                                       "incident_status_changed"}))
             self._on_event(None)  # incidents already waiting are dispatched at once
-        log.info("drill %r started at %s", self.scenario.name, self._start)
+        log.info("drill %r started at %s (policy %s)", self.scenario.name, self._start,
+                 self.policy_name)
 
     def stop(self) -> None:
         """Stop injecting, dispatching and driving."""
+        if self._running:
+            self.recorder.finish()
         self._running = False
         self.field.stop()
-        if self._unsubscribe:
-            self._unsubscribe()
-            self._unsubscribe = None
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe = []
 
     @property
     def elapsed_s(self) -> float:
@@ -140,8 +194,22 @@ class DrillEngine:
 
     # -- injects --------------------------------------------------------------------
 
-    def _on_scene_for(self, incident_type: str) -> float:
+    def _on_scene_for_type(self, incident_type: str) -> float:
         return self.scenario.on_scene_s.get(incident_type, self.scenario.default_on_scene_s)
+
+    def _on_scene_for(self, incident_id: str) -> float:
+        incident = self.state.incidents.get(incident_id)
+        seconds = self._on_scene.get(incident_id)
+        if seconds is None:  # an incident the drill did not raise (an operator's)
+            seconds = self._on_scene_for_type(incident.type if incident else "")
+        return seconds
+
+    def _sample(self) -> None:
+        if not self._running:
+            return
+        self.recorder.sample()
+        if not self.finished:
+            self.clock.call_later(SAMPLE_EVERY_S, self._sample)
 
     def _inject(self, inject: Inject) -> None:
         if not self._running:
@@ -160,6 +228,8 @@ class DrillEngine:
             elif inject.kind == "unit_back":
                 self.service.execute(ChangeUnitStatus(inject.data["unit"],
                                                       UnitStatus.AVAILABLE), self.dispatcher)
+            elif inject.kind == "surge":
+                self._start_surge(inject)
         except (UserError, ValidationError) as exc:
             message = f"{inject.kind} at {inject.at_s:.0f} s: {exc}"
             self.problems.append(message)
@@ -175,13 +245,49 @@ class DrillEngine:
         else:  # a position, already in metres and on the map (see `place_calls`)
             label = (f"{data['lat']:.5f}, {data['lon']:.5f}" if "lat" in data
                      else f"x {data['x']:.0f} m, y {data['y']:.0f} m")
-            where = point_location(self.city, data["x"], data["y"], label)
+            x, y = data["x"], data["y"]
+            if data.get("snap"):  # a call from a calls file: on the nearest road
+                x, y = self.city.node_xy(self.city.nearest_node(x, y))
+            where = point_location(self.city, x, y, label)
         event = self.service.execute(CreateIncident(
             type=data["type"], x=where.x, y=where.y, address=where.address,
             cell_code=where.cell_code, priority=data.get("priority"),
             caller_name=data.get("caller", ""), callback_number=data.get("callback", ""),
             description=data.get("description", "")), self.caller)
-        self.incident_ids.append(event.payload["id"])
+        incident_id = event.payload["id"]
+        self.incident_ids.append(incident_id)
+        if data.get("needs"):
+            self._plans[incident_id] = dict(data["needs"])
+        n = len(self.incident_ids)
+        # The n-th call's time on scene comes from its own stream: every policy sees it.
+        sc = self.scenario
+        median = sc.on_scene_s.get(data["type"], sc.default_on_scene_s)
+        spread = sc.on_scene_spread.get(data["type"], sc.default_on_scene_spread)
+        self._on_scene[incident_id] = lognormal_around(
+            substream(sc.seed, "incident", n), median, spread)
+        self.recorder.on_call(n, incident_id)
+
+    def _start_surge(self, inject: Inject) -> None:
+        """Extra calls at the surge's rate until it ends, from a stream of its own."""
+        data = inject.data
+        rng = substream(self.scenario.seed, "surge", inject.where, inject.at_s)
+        end = self.elapsed_s + data["duration_s"]
+        types, weights = zip(*data["mix"].items(), strict=True)
+
+        def next_call() -> None:
+            if not self._running or self.elapsed_s > end or self.finished:
+                return
+            type_code = rng.choices(types, weights)[0]
+            address = rng.choice(self.city.addresses)
+            try:
+                self._call({"type": type_code, "address": address.text,
+                            "caller": "surge caller (drill)",
+                            "description": f"{INCIDENT_TYPES[type_code].label} (drill surge)"})
+            except (UserError, ValidationError) as exc:
+                self.problems.append(f"surge call: {exc}")
+            self.clock.call_later(rng.expovariate(data["per_hour"] / 3600.0), next_call)
+
+        self.clock.call_later(rng.expovariate(data["per_hour"] / 3600.0), next_call)
 
     def _schedule_random_call(self) -> None:
         gap = self._rng.expovariate(self.scenario.calls_per_hour / 3600.0)
@@ -230,30 +336,87 @@ class DrillEngine:
             self._dispatch_pending = True
             self.clock.call_later(0, self._dispatch_pass)
 
-    def _dispatch_pass(self) -> None:
-        self._dispatch_pending = False
-        if self._unsubscribe is None:
-            return
-        needs = []
+    def _situation(self) -> tuple[list[Waiting], list[Candidate]]:
+        """The calls that lack units and the units a policy may send, now."""
+        now = self.clock.now()
+        calls: list[Waiting] = []
         for incident in self.state.incidents.values():
             if incident.status not in (IncidentStatus.NEW, IncidentStatus.DISPATCHED,
                                        IncidentStatus.ON_SCENE):
                 continue
-            missing = unfilled_needs(incident, self.state.units,
-                                     playbook_plan(self.state, incident.id))
+            # A calls file's needs for its type first, else the active playbook's level.
+            missing = unfilled_needs(incident, self.state.units, self._plans.get(incident.id)
+                                     or playbook_plan(self.state, incident.id))
             if missing:
-                needs.append(IncidentNeed(incident.id, self.network.snap(incident.x, incident.y),
-                                          incident.priority, missing))
-        available = [u for u in self.state.units.values() if u.status is UnitStatus.AVAILABLE]
-        if not needs or not available:
+                rec = self.record.by_id.get(incident.id)
+                label = f"#{rec.n} {incident.type}" if rec else incident.type
+                calls.append(Waiting(
+                    incident.id, self.network.index_of(self.network.snap(incident.x, incident.y)),
+                    incident.priority, missing, (now - incident.created_at).total_seconds(),
+                    label))
+        units: list[Candidate] = []
+        redirect = self.policy_name == "optimizer"
+        top = min((c.priority for c in calls), default=None)
+        if not calls:
+            return calls, units
+        roster = list(self.state.units.values())
+        snapped = self.network.snap_many([(u.x, u.y) for u in roster])
+        for u, node in zip(roster, snapped, strict=True):
+            busy_priority = None
+            shared = False
+            if u.status is not UnitStatus.AVAILABLE:
+                # A unit on its way to a less urgent call may be redirected (optimizer).
+                if not redirect or u.status not in (UnitStatus.DISPATCHED, UnitStatus.EN_ROUTE) \
+                        or u.incident_id is None or top is None:
+                    continue
+                busy_incident = self.state.incidents.get(u.incident_id)
+                if busy_incident is None or busy_incident.priority <= top:
+                    continue
+                busy_priority = busy_incident.priority
+                shared = len(busy_incident.units) > 1
+            units.append(Candidate(
+                u.id, self.network.index_of(node),
+                frozenset(c.value for c in UNIT_CAPABILITIES[u.kind]), self.turnout_of(u.id),
+                self._home_station.get(u.id, ""), u.incident_id if busy_priority else None,
+                busy_priority, shared))
+        calls.sort(key=lambda c: (c.priority, -c.waited_s, c.id))
+        units.sort(key=lambda u: u.id)
+        return calls, units
+
+    def _dispatch_pass(self) -> None:
+        self._dispatch_pending = False
+        if not self._running or self.policy_name == "manual":
             return
-        nodes = self.network.snap_many([(u.x, u.y) for u in available])
-        units = [UnitState(u.id, node, frozenset(c.value for c in UNIT_CAPABILITIES[u.kind]))
-                 for u, node in zip(available, nodes, strict=True)]
-        allocation = self.policy(needs, units)
+        t0 = time.perf_counter()
+        calls, units = self._situation()
+        if not calls or not units:
+            self.timing["dispatch_s"] += time.perf_counter() - t0
+            return
+        plan: Plan = (optimizer_plan(calls, units, self.travel, self.params)
+                      if self.policy_name == "optimizer" else
+                      closest_plan(calls, units, self.travel))
+        self.timing["dispatch_s"] += time.perf_counter() - t0
+        self._carry_out(plan)
+
+    def _carry_out(self, plan: Plan) -> None:
+        at = self.recorder.t()
+        for note in plan.notes:
+            self.record.notes.append((at, note))
+        for send in plan.sends:
+            if send.redirected_from is None:
+                continue
+            try:  # released from the call it was on its way to; that call waits again
+                self.service.execute(ChangeUnitStatus(send.unit, UnitStatus.AVAILABLE),
+                                     self.dispatcher)
+                self.record.redirects += 1
+                rec = self.record.by_id.get(send.redirected_from)
+                if rec is not None:
+                    rec.redirected_away += 1
+            except ValidationError as exc:
+                log.debug("redirect refused: %s", exc)
         by_incident: dict[str, dict[str, float]] = {}
-        for a in allocation.assignments:
-            by_incident.setdefault(a.incident, {})[a.unit] = a.eta_s
+        for send in plan.sends:
+            by_incident.setdefault(send.incident, {})[send.unit] = send.eta_s
         for incident_id, etas in by_incident.items():
             try:
                 self.service.execute(AssignUnits(incident_id, tuple(etas), etas),

@@ -35,6 +35,10 @@ class FieldTiming:
     turnout_s: float = 45.0
     report_every_s: float = 15.0
     on_scene_s: Callable[[str], float] = lambda incident_type: 1200.0
+    #: Per unit (id -> seconds), overriding `turnout_s`: turnout differs by kind.
+    turnout_for: Callable[[str], float] | None = None
+    #: Per incident (id -> seconds), overriding `on_scene_s`: a drill draws each one.
+    on_scene_for: Callable[[str], float] | None = None
 
 
 class FieldSimulator:
@@ -79,7 +83,9 @@ class FieldSimulator:
         if event.type == "units_assigned":
             for unit_id in event.payload["units"]:
                 trip = self._new_trip(unit_id)
-                self._clock.call_later(self._timing.turnout_s,
+                turnout = (self._timing.turnout_for(unit_id) if self._timing.turnout_for
+                           else self._timing.turnout_s)
+                self._clock.call_later(turnout,
                                        lambda u=unit_id, t=trip: self._turn_out(u, t))
         elif event.type == "unit_status_changed":
             status = event.payload["status"]
@@ -166,7 +172,9 @@ class FieldSimulator:
             return
         self._resolving.add(incident_id)
         incident = self._state.incidents[incident_id]
-        self._clock.call_later(self._timing.on_scene_s(incident.type),
+        seconds = (self._timing.on_scene_for(incident_id) if self._timing.on_scene_for
+                   else self._timing.on_scene_s(incident.type))
+        self._clock.call_later(seconds,
                                lambda: self._resolve(incident_id))
 
     def _resolve(self, incident_id: str) -> None:

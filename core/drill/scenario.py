@@ -28,7 +28,8 @@ MAX_CALLS_PER_HOUR = 3600
 MAX_OFFSET_S = 7 * 24 * 3600  # a drill lasts at most a week; every time offset within it
 MAX_INJECTS = 100_000
 MAX_SCENARIO_BYTES = 4 * 1024 * 1024
-INJECT_KINDS = ("call", "close_road", "reopen_road", "unit_out_of_service", "unit_back")
+INJECT_KINDS = ("call", "close_road", "reopen_road", "unit_out_of_service", "unit_back",
+                "surge")
 
 
 def parse_offset(value: object, where: str) -> float:
@@ -78,8 +79,8 @@ class Scenario:
     duration_s: float
     speed: float
     seed: int
-    dispatch: str  # "auto": the allocator dispatches; "manual": operators do
-    turnout_s: float
+    dispatch: str  # a policy: "closest", "optimizer" or "manual" (`auto` is read as optimizer)
+    turnout_s: float  # for a unit kind `turnout` does not name
     on_scene_s: dict[str, float]
     default_on_scene_s: float
     report_every_s: float
@@ -87,6 +88,15 @@ class Scenario:
     calls_per_hour: float = 0.0
     call_mix: dict[str, float] = field(default_factory=dict)
     source: str = ""
+    #: Turnout by unit kind (`UnitKind` values); other kinds take `turnout_s`.
+    turnout_by_kind: dict[str, float] = field(default_factory=dict)
+    #: Log-normal spread of on-scene times (0: always the median), by type and default.
+    on_scene_spread: dict[str, float] = field(default_factory=dict)
+    default_on_scene_spread: float = 0.35
+    #: `[city]` (see `core.drill.city_setup`): None for the database's (or demo) city.
+    city: dict[str, Any] | None = None
+    #: `[[fleet.station]]`: the planner's stations and units, replacing the city's.
+    fleet: tuple[dict[str, Any], ...] = ()
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -123,7 +133,8 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
     """Validate a scenario document (as parsed from TOML)."""
     drill = _get(doc, "drill", dict, "scenario")
-    unknown = set(doc) - {"drill", "inject", "random_calls", "on_scene"}
+    unknown = set(doc) - {"drill", "inject", "random_calls", "on_scene", "city", "fleet",
+                          "calls"}
     if unknown:
         raise UserError(f"unknown section(s): {', '.join(sorted(unknown))}")
     name = _name(_get(drill, "name", str, "drill"), "drill.name")
@@ -145,25 +156,29 @@ def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
     speed = float(_get(drill, "speed", (int, float), "drill", 10))
     if not 0 < speed <= 1000:
         raise UserError("drill.speed must be between 0 and 1000 (times real time)")
-    dispatch = _get(drill, "dispatch", str, "drill", "auto")
-    if dispatch not in ("auto", "manual"):
-        raise UserError(f"drill.dispatch: {dispatch!r} is neither \"auto\" nor \"manual\"")
-    turnout_s = parse_offset(_get(drill, "turnout", (str, int, float), "drill", 45),
-                             "drill.turnout")
+    from core.drill.policy import policy_name
+
+    dispatch = policy_name(_get(drill, "dispatch", str, "drill", "auto"), "drill.dispatch")
+    turnout_s, turnout_by_kind = _turnout(drill)
     report_every_s = parse_offset(_get(drill, "report_every", (str, int, float), "drill", 15),
                                   "drill.report_every")
     if report_every_s < 1:
         raise UserError("drill.report_every must be at least 1 second")
 
     on_scene_table = _get(doc, "on_scene", dict, "scenario", {})
-    default_on_scene = parse_offset(on_scene_table.get("default", "20m"), "on_scene.default")
+    default_spread = _spread(on_scene_table.get("spread", 0.35), "on_scene.spread")
+    default_on_scene, spread = _on_scene_value(on_scene_table.get("default", "20m"),
+                                               "on_scene.default", default_spread)
+    default_spread = spread
     on_scene: dict[str, float] = {}
+    on_scene_spread: dict[str, float] = {}
     for key, value in on_scene_table.items():
-        if key == "default":
+        if key in ("default", "spread"):
             continue
         if key not in INCIDENT_TYPES:
             raise UserError(f"on_scene.{key}: unknown incident type")
-        on_scene[key] = parse_offset(value, f"on_scene.{key}")
+        on_scene[key], on_scene_spread[key] = _on_scene_value(value, f"on_scene.{key}",
+                                                              default_spread)
 
     injects = []
     raw_injects = _get(doc, "inject", list, "scenario", [])
@@ -183,6 +198,26 @@ def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
             raise UserError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
         kind = kinds[0]
         injects.append(Inject(at_s, kind, _inject_data(kind, raw[kind], where), where))
+
+    from core.drill.calls_csv import load_calls
+    from core.drill.city_setup import parse_city, parse_fleet
+
+    base = Path(source).parent if source else Path.cwd()
+    city = parse_city(doc["city"], base) if "city" in doc else None
+    fleet = parse_fleet(doc["fleet"]) if "fleet" in doc else ()
+    if "calls" in doc:
+        if not isinstance(doc["calls"], dict):
+            raise UserError("calls: expected a table with file, columns and types")
+        for call in load_calls(doc["calls"], base, duration_s):
+            data = call["data"]
+            if "lat" in data:
+                try:
+                    check_latlon(data["lat"], data["lon"])
+                except ValueError as exc:
+                    raise UserError(f"{call['where']}: {exc}") from None
+            injects.append(Inject(call["at_s"], "call", data, call["where"]))
+    if len(injects) > MAX_INJECTS:
+        raise UserError(f"more than {MAX_INJECTS:,} injects and calls")
 
     random_calls = _get(doc, "random_calls", dict, "scenario", {})
     per_hour = float(_get(random_calls, "per_hour", (int, float), "random_calls", 0))
@@ -212,7 +247,93 @@ def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
         dispatch=dispatch, turnout_s=turnout_s, on_scene_s=on_scene,
         default_on_scene_s=default_on_scene, report_every_s=report_every_s,
         injects=tuple(sorted(injects, key=lambda i: i.at_s)), calls_per_hour=per_hour,
-        call_mix=mix, source=source)
+        call_mix=mix, source=source, turnout_by_kind=turnout_by_kind,
+        on_scene_spread=on_scene_spread, default_on_scene_spread=default_spread,
+        city=city, fleet=fleet)
+
+
+MAX_SPREAD = 2.0
+
+
+def _spread(value: Any, where: str) -> float:
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or not math.isfinite(value) or not 0 <= value <= MAX_SPREAD):
+        raise UserError(f"{where}: expected a number from 0 (always the median) to "
+                        f"{MAX_SPREAD:g}, got {value!r}")
+    return float(value)
+
+
+def _on_scene_value(value: Any, where: str, spread: float) -> tuple[float, float]:
+    """An on-scene time: a duration (the median, with the default spread) or a table
+    `{ median = "20m", spread = 0.4 }`."""
+    if isinstance(value, dict):
+        extra = set(value) - {"median", "spread"}
+        if extra:
+            raise UserError(f"{where}: unknown key(s) {', '.join(sorted(extra))} (use median "
+                            "and spread)")
+        median = parse_offset(value["median"] if "median" in value else _missing(
+            where, "median"), f"{where}.median")
+        return median, _spread(value.get("spread", spread), f"{where}.spread")
+    return parse_offset(value, where), spread
+
+
+def _turnout(drill: dict[str, Any]) -> tuple[float, dict[str, float]]:
+    """`turnout`: one duration for every kind, or a table by unit kind with `default`."""
+    from core.dispatch.turnout import DEFAULT_TURNOUT_S, FALLBACK_TURNOUT_S
+    from core.domain.kinds import UnitKind
+
+    value = drill.get("turnout")
+    if value is None:  # Beacon's table by kind (core/dispatch/turnout.py)
+        return FALLBACK_TURNOUT_S, dict(DEFAULT_TURNOUT_S)
+    if not isinstance(value, dict):
+        return parse_offset(value, "drill.turnout"), {}
+    kinds = {k.value for k in UnitKind}
+    by_kind: dict[str, float] = {}
+    for key, item in value.items():
+        if key != "default" and key not in kinds:
+            raise UserError(f"drill.turnout.{key}: unknown unit kind (use default or one of "
+                            f"{', '.join(sorted(kinds))})")
+        if key != "default":
+            by_kind[key] = parse_offset(item, f"drill.turnout.{key}")
+    if "default" not in value:
+        return FALLBACK_TURNOUT_S, {**DEFAULT_TURNOUT_S, **by_kind}
+    return parse_offset(value["default"], "drill.turnout.default"), by_kind
+
+
+def _mix(raw: Any, where: str) -> dict[str, float]:
+    if not isinstance(raw, dict):
+        raise UserError(f"{where}: expected a table of incident types and weights")
+    mix: dict[str, float] = {}
+    for type_code, weight in raw.items():
+        if type_code not in INCIDENT_TYPES:
+            raise UserError(f"{where}.{type_code}: unknown incident type")
+        if (isinstance(weight, bool) or not isinstance(weight, (int, float))
+                or not math.isfinite(weight) or not 0 <= weight <= 1e6):
+            raise UserError(f"{where}.{type_code}: weight must be a number from 0 "
+                            "to 1,000,000")
+        mix[type_code] = float(weight)
+    if not any(mix.values()):
+        raise UserError(f"{where} needs at least one type with a weight above 0")
+    return mix
+
+
+def _surge(value: Any, where: str) -> dict[str, Any]:
+    """`surge = { per_hour = 120, duration = "45m", mix = { medical = 3, ... } }`: extra
+    random calls at that rate for that long (on top of `random_calls`)."""
+    if not isinstance(value, dict):
+        raise UserError(f"{where}: expected a table with per_hour, duration and mix")
+    extra = set(value) - {"per_hour", "duration", "mix"}
+    if extra:
+        raise UserError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
+    per_hour = _get(value, "per_hour", (int, float), where)
+    if not 0 < per_hour <= MAX_CALLS_PER_HOUR:
+        raise UserError(f"{where}.per_hour must be above 0 and at most {MAX_CALLS_PER_HOUR}")
+    duration = parse_offset(_get(value, "duration", (str, int, float), where),
+                            f"{where}.duration")
+    if duration <= 0:
+        raise UserError(f"{where}.duration must be longer than zero")
+    return {"per_hour": float(per_hour), "duration_s": duration,
+            "mix": _mix(_get(value, "mix", dict, where), f"{where}.mix")}
 
 
 def _checked(rule: Any, value: str, where: str) -> str:
@@ -259,6 +380,8 @@ def _inject_data(kind: str, value: Any, where: str) -> dict[str, Any]:
             if not 1 <= data["priority"] <= 5:
                 raise UserError(f"{where}.priority must be from 1 (highest) to 5")
         return data
+    if kind == "surge":
+        return _surge(value, where)
     if kind in ("close_road", "reopen_road"):
         if not isinstance(value, str) or not value.strip():
             raise UserError(f"{where}: expected a road name")

@@ -110,7 +110,7 @@ def test_bad_injects_are_reported_and_the_drill_carries_on(centre) -> None:  # n
 @pytest.mark.parametrize("doc, needle", [
     ({}, "scenario.drill is missing"),
     ({"drill": {"name": "x", "duration": "soon"}}, "drill.duration: not a time offset"),
-    ({"drill": {"name": "x", "dispatch": "robots"}}, "neither \"auto\" nor \"manual\""),
+    ({"drill": {"name": "x", "dispatch": "robots"}}, "is not a policy (use closest"),
     ({"drill": {"name": "x"}, "inject": [{"at": "00:01"}]}, "inject[0]: give exactly one"),
     ({"drill": {"name": "x"}, "inject": [{"call": {"type": "medical", "address": "a"}}]},
      "inject[0].at is missing"),

@@ -159,7 +159,9 @@ def test_city_import_cli_serves_a_real_extract_to_the_centre(tmp_path: Path, cap
 
     url = f"sqlite:///{tmp_path / 'hel.db'}"
     assert main(["city", "import", str(_helsinki()), "--name", "Helsinki", "--db", url]) == 0
-    assert "imported 'Helsinki'" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "imported 'Helsinki'" in out
+    assert "outside the largest connected part" in out and "dropped " in out
     centre = open_centre(url, demo=False)
     try:
         assert centre.city.name == "Helsinki"
@@ -169,6 +171,8 @@ def test_city_import_cli_serves_a_real_extract_to_the_centre(tmp_path: Path, cap
         seconds, path = net.route(a.node, b.node)
         assert 0 < seconds < 3600 and len(path) > 2
         assert len(centre.live.state.units) == len(centre.city.units)  # grid workers
+        # Neutral station names, never invented place names from another country.
+        assert all(s.name.rsplit(" ", 1)[-1].isdigit() for s in centre.city.stations)
     finally:
         centre.close()
     assert main(["city", "import", str(_helsinki()), "--db", url]) == 2
