@@ -38,12 +38,20 @@ def wall_cameras(centre: Any) -> list[WallCamera]:
         return []
     try:
         cameras = list_cameras(centre.db, enabled_only=True)
-        return [WallCamera(c.camera_id, c.name, float(c.x), float(c.y),
-                           stream_url(centre.db, c.camera_id), getattr(c, "agency", ""))
-                for c in cameras]
     except Exception:  # noqa: BLE001 - the wall must open even if the registry fails
         log.exception("the camera registry could not be read")
         return []
+    found = []
+    for c in cameras:
+        # One camera whose credentials this machine lacks must not empty the wall.
+        try:
+            url = stream_url(centre.db, c.camera_id)
+        except Exception as exc:  # noqa: BLE001 - named in the log, the others still play
+            log.warning("camera %s left off the wall: %s", c.camera_id, exc)
+            continue
+        found.append(WallCamera(c.camera_id, c.name, float(c.x), float(c.y), url,
+                                getattr(c, "agency", "")))
+    return found
 
 
 def snapshot_available() -> bool:
