@@ -28,7 +28,15 @@ _ASSIGNMENT_EVENTS = ("units_assigned", "unit_status_changed", "incident_status_
 # Never sent to units: positions (too many), and the centre's own alarm housekeeping
 # (an escalation is for supervisors' seats, a mute for one workstation).
 UNIT_SILENT_EVENTS = frozenset({"unit_position_reported", "alarm_escalated",
-                                "alarm_sound_muted"})
+                                "alarm_sound_muted",
+                                # Who was shown which registry people, and why: the
+                                # centre's accountability record, not the crew's business.
+                                "registry_people_viewed",
+                                # A checklist's whole playbook and the desks' deliberation
+                                # stay at the centre; a level change still reaches the crew.
+                                "playbook_activated", "playbook_step_ticked",
+                                "playbook_step_skipped", "proposal_raised",
+                                "proposal_commented", "proposal_voted"})
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
