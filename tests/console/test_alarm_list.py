@@ -210,15 +210,15 @@ def test_a_huge_group_builds_a_bounded_number_of_rows(qtbot, centre: Centre,
     monkeypatch.setattr(module, "MAX_CHILDREN", 5)
     made = {_p1(centre, n) for n in range(12)}
     panel = _panel(qtbot, centre)
+    # The demo's own P1 calls (stamped in the hour before) form groups of their own.
     [group] = [panel.tree.topLevelItem(n) for n in range(panel.tree.topLevelItemCount())
-               if panel.tree.topLevelItem(n).childCount()]
-    assert group.childCount() == 6
+               if panel.tree.topLevelItem(n).childCount() == 6]
     more = group.child(5)
     assert more.text(1).startswith("… and ") and len(more.data(0, 256)) >= len(made) - 5
     # Acknowledging the group still acknowledges every one of them.
     panel.tree.setCurrentItem(group)
     assert panel.acknowledge_selected()
-    assert active_alarms(centre.live.state) == []
+    assert not {a.incident_id for a in active_alarms(centre.live.state)} & made
 
 
 def test_the_bundled_sound_plays_through_libvlc_to_the_end(qtbot) -> None:  # noqa: ANN001
