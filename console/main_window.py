@@ -85,7 +85,7 @@ DOCK_TITLES: dict[str, str] = {
     "timelinePanel": QT_TRANSLATE_NOOP("MainWindow", "Incident record"),
     "pluginPanel": QT_TRANSLATE_NOOP("MainWindow", "Data sources"),
 }
-STATE_VERSION = 2  # 2: the wider queue and taller map of issue 12
+STATE_VERSION = 3  # 2: the wider queue and taller map of issue 12; 3: the incident's tabs
 
 
 class MainWindow(QMainWindow):
@@ -227,8 +227,8 @@ class MainWindow(QMainWindow):
             self.splitDockWidget(roster, self._dock(alarms, right), Qt.Orientation.Vertical)
             self.splitDockWidget(self.docks["alarmList"], roster, Qt.Orientation.Vertical)
         first = None
-        for name in ("dashboard", "incidentContext", "videoWall", "playbookPanel",
-                     "decisionPanel", "evacuationBoard", "pluginPanel"):
+        for name in ("dashboard", "videoWall", "playbookPanel", "decisionPanel",
+                     "pluginPanel"):
             dock = self._dock(self.external[name], bottom)
             if first is None:
                 first = dock
@@ -239,6 +239,13 @@ class MainWindow(QMainWindow):
         # The selected incident's record under the dispatch panel: both are about it.
         timeline = self._dock(self.timeline, right)
         self.splitDockWidget(dispatch, timeline, Qt.Orientation.Vertical)
+        # What is known around the selected incident, and its evacuation, beside its
+        # record: all three are about the incident in hand.
+        for name in ("incidentContext", "evacuationBoard"):
+            self.tabifyDockWidget(timeline, self._dock(self.external[name], right))
+        timeline.raise_()
+        # The data sources are the administrator's: in View > Panels, not a tab at start.
+        self.docks["pluginPanel"].hide()
         w, h = self.width(), self.height()
         # The queue as wide as its columns need; the roster a little narrower (its task
         # elides); the map takes the rest and, above a lower dashboard, more height.

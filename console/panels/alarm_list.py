@@ -20,7 +20,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTreeWidget,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from console.alarm_sound import AlarmSound
 from console.bridge import EventBridge, Selection
+from console.column_fit import ColumnFitter
 from console.command_runner import CommandRunner
 from core.alarm_watch import WATCH_INTERVAL_S, AlarmRules, run_watch
 from core.auth import ESCALATION_ROLES
@@ -109,8 +109,8 @@ class AlarmList(QWidget):
         self.tree.setColumnCount(4)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setUniformRowHeights(True)
-        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.header().setStretchLastSection(True)
+        # Fitted to the values in either language; "About" takes what is left (elided).
+        self._fitter = ColumnFitter(self.tree, stretch=3, stretch_min=80)
         self.tree.currentItemChanged.connect(self._on_current)
         self.tree.itemActivated.connect(lambda *_: self.acknowledge_selected())
         self.ack_button = QPushButton(self)

@@ -29,7 +29,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.bridge import EventBridge, Selection
+from console.column_fit import ColumnFitter
 from console.command_runner import CommandRunner
 from console.panels.timeline_text import event_text, kind_label
 from console.vocabulary import fill
@@ -222,10 +222,10 @@ class IncidentTimeline(QWidget):
         self.view.setWordWrap(False)
         self.view.verticalHeader().setVisible(False)
         self.view.setAlternatingRowColors(True)
-        header = self.view.horizontalHeader()
-        for column in range(len(COLUMNS) - 1):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # Time, who and what fitted to their values; the text takes what is left (elided,
+        # whole in the tooltip); a narrow dock hides who before cutting the rest.
+        self._fitter = ColumnFitter(self.view, stretch=len(COLUMNS) - 1, stretch_min=120,
+                                    samples={0: "88:88:88"}, optional=(1,))
 
         self.note = QLineEdit(objectName="noteInput")
         self.note.setAccessibleName("noteInput")

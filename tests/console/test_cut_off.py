@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 
 from console.cut_off import cut_off_texts
+from console.models.roster_model import RosterColumn
 
 # Long free text, elided on purpose with the whole of it in a tooltip.
-ELIDED = {"incidentTable": {5}, "rosterTree": {3}}
+ELIDED = {"incidentTable": {5}, "rosterTree": {int(RosterColumn.TASK)}, "incidentTimeline": {3},
+          "alarmTree": {3}}
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1600, 1000)], ids=["1920", "1600"])
