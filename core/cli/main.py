@@ -31,6 +31,7 @@ CORE_COMMANDS: tuple[str, ...] = (
     "core.cli.hub_cmd",
     "core.cli.field_cmd",
     "core.cli.drill_cmd",
+    "core.cli.alarm_cmd",
 )
 
 log = logging.getLogger("beacon")

@@ -165,7 +165,8 @@ def test_operator_add_without_a_terminal_says_how(tmp_path, stdin: str) -> None:
 # Commands that print data a script may read: each takes --json.
 DATA_COMMANDS = [["db", "info"], ["audit", "log"], ["audit", "verify"], ["operator", "list"],
                  ["hub", "token", "list"], ["drill"], ["incident", "create"],
-                 ["incident", "dispatch"], ["incident", "types"], ["caller", "erase"]]
+                 ["incident", "dispatch"], ["incident", "types"], ["caller", "erase"],
+                 ["alarm", "list"], ["alarm", "ack"]]
 
 
 def test_every_command_that_prints_data_takes_json(capsys) -> None:  # noqa: ANN001
