@@ -35,6 +35,7 @@ CORE_COMMANDS: tuple[str, ...] = (
     "core.cli.camera_cmd",
     "core.cli.plugin_cmd",
     "core.cli.playbook_cmd",
+    "core.cli.alarm_cmd",
 )
 
 log = logging.getLogger("beacon")

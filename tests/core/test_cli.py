@@ -170,7 +170,8 @@ DATA_COMMANDS = [["db", "info"], ["audit", "log"], ["audit", "verify"], ["operat
                  ["registry", "person", "search"], ["registry", "person", "erase"],
                  ["camera", "list"], ["camera", "snapshots"],
                  ["plugin", "list"],
-                 ["playbook", "check"], ["playbook", "rules"], ["incident", "report"]]
+                 ["playbook", "check"], ["playbook", "rules"], ["incident", "report"],
+                 ["alarm", "list"], ["alarm", "ack"]]
 
 
 def test_every_command_that_prints_data_takes_json(capsys) -> None:  # noqa: ANN001
