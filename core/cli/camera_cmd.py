@@ -99,8 +99,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     snaps = sub.add_parser("snapshots", help="list the snapshots kept as evidence",
                            description="List the camera snapshots the log records as "
                                        "evidence (who, when, camera, file, SHA-256), oldest "
-                                       "first. 'beacon audit verify' checks the files when "
-                                       "asked to (see its help).")
+                                       "first. 'beacon audit verify' checks the files "
+                                       "against their hashes when asked to.")
     add_db_argument(snaps)
     snaps.add_argument("--incident", metavar="ID", help="only this incident's snapshots")
     snaps.add_argument("--json", action="store_true", help="print a JSON array")
