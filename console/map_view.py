@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from console.bridge import EventBridge, Selection
 from console.map.camera_layer import CAMERA_COLOUR, CAMERA_EVENTS, CameraLayer
 from console.map.city_layers import CityLayers
-from console.map.geometry import within
+from console.map.geometry import within, zoom_box
 from console.map.labels import LabelLayer
 from console.map.live_styles import (
     INCIDENT_STYLES,
@@ -600,12 +600,7 @@ class MapView(QWidget):
         incident = self._centre.live.state.incidents.get(incident_id)
         points = [xy] + [p for p in (self.unit_point(u) for u in
                                      (incident.units if incident else ())) if p is not None]
-        xs, ys = [p[0] for p in points], [p[1] for p in points]
-        cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-        # A margin of a fifth on each side, so nothing sits on the edge of the map.
-        w = max((max(xs) - min(xs)) * 1.4, MIN_ZOOM_SPAN_M)
-        h = max((max(ys) - min(ys)) * 1.4, MIN_ZOOM_SPAN_M)
-        self._fit(cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2)
+        self._fit(*zoom_box(points, MIN_ZOOM_SPAN_M))
         return True
 
     def _bring_into_view(self, xy: tuple[float, float] | None) -> None:

@@ -90,3 +90,17 @@ def within(xs: np.ndarray, ys: np.ndarray, x: float, y: float,
     d2 = (xs - x) ** 2 + (ys - y) ** 2
     hits = np.flatnonzero(d2 <= max_distance * max_distance)
     return [int(k) for k in hits[np.argsort(d2[hits], kind="stable")]]
+
+
+def zoom_box(points: Iterable[tuple[float, float]], min_span: float,
+             margin: float = 0.2) -> tuple[float, float, float, float]:
+    """(x0, x1, y0, y1): the box around `points` with `margin` of its size added on each
+    side (so nothing sits on the map's edge), at least `min_span` wide and tall."""
+    pts = list(points)
+    if not pts:
+        raise ValueError("zoom_box needs at least one point")
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    w = max((max(xs) - min(xs)) * (1 + 2 * margin), min_span)
+    h = max((max(ys) - min(ys)) * (1 + 2 * margin), min_span)
+    return cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2

@@ -8,7 +8,7 @@ on one timer a second, both on the centre's clock (the one the queue and dashboa
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import IntEnum
 
 from PySide6.QtCore import (
@@ -112,6 +112,7 @@ class RosterModel(QStandardItemModel):
         self._place = place  # a station's name in the current language
         self._zone = time_zone
         self._since = StatusSince()
+        self._age_due: dict[str, datetime] = {}  # unit id -> when its age text next changes
         self._state = state
         self._station_names = dict(station_names)
         self._now = now
@@ -251,10 +252,17 @@ class RosterModel(QStandardItemModel):
         self._update_in_status(unit)
         self._update_report(unit)
 
-    def _update_in_status(self, unit: Unit) -> None:
+    def _update_in_status(self, unit: Unit, now: datetime | None = None) -> None:
         item = self._rows[unit.id][RosterColumn.IN_STATUS]
         since = self._since.get(unit.id)
-        text = "" if since is None else format_age((self._now() - since).total_seconds())
+        if since is None:
+            text = ""
+            self._age_due.pop(unit.id, None)
+        else:
+            age = ((now or self._now()) - since).total_seconds()
+            text = format_age(age)
+            # The text next changes at the next whole minute of the age.
+            self._age_due[unit.id] = since + timedelta(minutes=max(0, int(age) // 60) + 1)
         if item.text() != text:
             item.setText(text)
 
@@ -319,9 +327,12 @@ class RosterModel(QStandardItemModel):
             unit = self._state.units.get(unit_id)
             if unit is not None:
                 self._update_eta(unit)
-        # Ages count in minutes: each unit's text changes at most once a minute, so
-        # only those items repaint.
-        for unit_id in self._rows:
+        # Ages count in minutes: only the units whose age reached its next minute are
+        # written (a few a second, not all 1,000).
+        now = self._now()
+        for unit_id in [u for u, due in self._age_due.items() if due <= now]:
             unit = self._state.units.get(unit_id)
-            if unit is not None:
-                self._update_in_status(unit)
+            if unit is not None and unit_id in self._rows:
+                self._update_in_status(unit, now)
+            else:
+                self._age_due.pop(unit_id, None)

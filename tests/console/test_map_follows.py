@@ -107,3 +107,10 @@ def test_units_sent_to_the_incident_in_view_are_taken_in(qtbot, beacon_window,
     assert not map_view.view_box().viewRect().contains(far.x, far.y)
     centre.service.execute(AssignUnits(incident.id, (far.id,)), centre.actor)
     qtbot.waitUntil(lambda: map_view.view_box().viewRect().contains(far.x, far.y))
+
+
+def test_zoom_box_adds_a_margin_and_a_minimum() -> None:
+    from console.map.geometry import zoom_box
+
+    assert zoom_box([(0.0, 0.0), (1000.0, 500.0)], 100.0) == (-200.0, 1200.0, -100.0, 600.0)
+    assert zoom_box([(50.0, 50.0)], 1200.0) == (-550.0, 650.0, -550.0, 650.0)
