@@ -73,6 +73,7 @@ class VideoWall(QWidget):
         self._worker.snapshotFailed.connect(self._on_snapshot_failed)
         self.enlarged: VideoTile | None = None
         self.incident_id = ""
+        self._incident_xy: tuple[float, float] | None = None
 
         self.layout_box = QComboBox()
         self.layout_box.setObjectName("videoLayout")
@@ -213,6 +214,7 @@ class VideoWall(QWidget):
         if incident is None:
             return
         self.incident_id = incident_id
+        self._incident_xy = (incident.x, incident.y)
         pinned = [t for t in self.visible_tiles() if t.pinned and t.camera]
         found = nearest(self.cameras, incident.x, incident.y, radius_m=self.radius_m,
                         exclude={t.camera.camera_id for t in pinned if t.camera})
@@ -250,9 +252,12 @@ class VideoWall(QWidget):
             tile.set_pinned(True)
 
     def _on_event(self, event: object) -> None:
-        # A selected incident that moves (relocated) gets its cameras again.
-        if (self.incident_id and getattr(event, "incident_id", None) == self.incident_id
-                and getattr(event, "type", "").endswith("relocated")):
+        # Whatever the event, if the selected incident now stands elsewhere (its location
+        # corrected), its nearest cameras are found again.
+        if not self.incident_id or getattr(event, "incident_id", None) != self.incident_id:
+            return
+        incident = self.centre.live.state.incidents.get(self.incident_id)
+        if incident is not None and (incident.x, incident.y) != self._incident_xy:
             self.fill_for_incident(self.incident_id)
 
     # -- addresses -----------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""The video wall's parts: decoders feeding tiles, the tile widget, the camera adapter."""

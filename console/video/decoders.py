@@ -165,6 +165,12 @@ def vlc_instance():  # noqa: ANN201 - vlc.Instance, imported lazily
         return _vlc_instance
 
 
+def _vlc_event(name: str):  # noqa: ANN202 - a vlc.EventType
+    import vlc
+
+    return getattr(vlc.EventType, name)
+
+
 class VlcSession(Session):
     """libvlc decoding into a buffer of ours through its video callbacks."""
 
@@ -215,8 +221,15 @@ class VlcSession(Session):
         player = getattr(self, "player", None)
         if player is not None:
             player.stop()  # closes the connection; may take a moment, hence this thread
+            player.event_manager().event_detach(_vlc_event("MediaPlayerEncounteredError"))
+            player.event_manager().event_detach(_vlc_event("MediaPlayerEndReached"))
             player.release()
+            self.player = None
+        # No callback can come any more: let the buffers go now, not at the next full
+        # garbage collection (the callbacks and the session refer to each other).
         self._callbacks = ()
+        self._ring, self._ring_ptrs = [], []
+        self._latest = None
 
 
 # -- PyAV -----------------------------------------------------------------------------

@@ -323,9 +323,10 @@ class VideoTile(QWidget):
             session.stop()
 
     def _set_state(self, state: str) -> None:
-        if state != self.state:
-            self.state = state
-            self.setAccessibleDescription(self.status_text())
+        changed = state != self.state
+        self.state = state
+        self.setAccessibleDescription(self.status_text())  # the reason may have changed
+        if changed:
             self.stateChanged.emit(state)
         self.update()
 

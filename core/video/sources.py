@@ -6,8 +6,9 @@ Two decoders feed Beacon's tiles (both decode into our own buffers, no native wi
 - **PyAV** (FFmpeg's own clients, shipped inside the `av` wheel) for rtsp://, which
   Debian's libvlc cannot open (it is built without live555).
 
-The choice follows measurement (docs/video.md): on the HTTP stream both decode, and
-libvlc costs less CPU per tile; on RTSP only PyAV plays here. `choose_decoder` is the
+The choice follows measurement (docs/video.md): on HTTP both decode at the same CPU, but
+PyAV's Python decoding threads stall the GUI thread several times longer, so libvlc plays
+all it can open; on RTSP only PyAV plays here. `choose_decoder` is the
 one place that decides; a tile says which one it uses.
 """
 

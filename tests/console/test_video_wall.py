@@ -55,6 +55,7 @@ def wait_frames(qtbot, tile, n: int) -> None:  # noqa: ANN001
 
 
 def test_rtsp_and_http_play_in_tiles(make_wall, qtbot, http_server, rtsp_server) -> None:  # noqa: ANN001, F811
+    rtsp_before = rtsp_server.open_connections
     wall = make_wall([cam("r", rtsp_server.url("north")), cam("h", http_server.url("south")),
                       cam("u", rtsp_server.url("south") + "?transport=udp")])
     rtsp_tile, http_tile, udp_tile = wall.tiles[:3]
@@ -73,6 +74,9 @@ def test_rtsp_and_http_play_in_tiles(make_wall, qtbot, http_server, rtsp_server)
     qtbot.waitUntil(lambda: rtsp_tile.frames_painted > 0 or not rtsp_tile.grab().isNull())
     assert "Camera r" in rtsp_tile.accessibleName() or rtsp_tile.camera.name == "Camera r"
     assert rtsp_tile.status_text() == "Live"
+    assert rtsp_server.open_connections == rtsp_before + 2
+    wall.hide()  # hidden RTSP tiles send TEARDOWN: the server sees both leave
+    qtbot.waitUntil(lambda: rtsp_server.open_connections == rtsp_before, timeout=5000)
 
 
 @pytest.mark.parametrize("kind", ["http", "rtsp"])
@@ -298,3 +302,39 @@ def test_a_wall_tabbed_away_closes_its_streams(qtbot, centre, selection, http_se
         wait_frames(qtbot, wall.tiles[0], 3)
     finally:
         wall.shutdown()
+
+
+def test_snapshot_hands_the_frame_as_png_to_the_registry(
+        make_wall, qtbot, monkeypatch, centre, selection, http_server) -> None:  # noqa: ANN001, F811
+    """The wall's half of a snapshot: the frame on screen, as PNG, for the selected
+    incident, off the GUI thread; the registry's half (file, hash, event) is tested there."""
+    import hashlib
+
+    from PySide6.QtGui import QImage
+
+    from console.video import catalogue
+
+    saved: list[tuple] = []
+
+    def save(centre_, incident_id, camera_id, png):  # noqa: ANN001, ANN202
+        saved.append((incident_id, camera_id, png))
+        return f"/evidence/{incident_id}-{camera_id}.png", hashlib.sha256(png).hexdigest()
+
+    monkeypatch.setattr(catalogue, "snapshot_available", lambda: True)
+    monkeypatch.setattr(catalogue, "save_snapshot", save)
+    wall = make_wall([cam("a", http_server.url("north"))], layout=1)
+    tile = wall.tiles[0]
+    wait_frames(qtbot, tile, 3)
+    tile.snapshot_button.click()
+    assert "Select an incident first" in wall.status.text() and not saved
+    incident = next(iter(centre.live.state.open_incidents()))
+    selection.select_incident(incident.id)
+    wall.show_camera("a")  # the incident has no camera near it: put it back, pinned
+    wait_frames(qtbot, tile, 3)
+    tile.snapshot_button.click()
+    qtbot.waitUntil(lambda: "saved as" in wall.status.text(), timeout=5000)
+    (incident_id, camera_id, png), = saved
+    assert (incident_id, camera_id) == (incident.id, "a")
+    image = QImage.fromData(png, "PNG")
+    assert (image.width(), image.height()) == (640, 360)
+    assert hashlib.sha256(png).hexdigest()[:12] in wall.status.text()
