@@ -56,6 +56,7 @@ from core.plugins.records import (
     write_status,
 )
 from core.plugins.slot import PluginSpec, Slot, child_env, signal_name
+from core.plugins.writer import BackgroundWriter
 from core.service import CommandService
 from core.store.database import Database
 
@@ -100,6 +101,7 @@ class Host:
         # (plugin, why, seconds from its child's start to the fault's report, seconds
         # from its last heartbeat to the report), for measurements; the last 1000
         self.faults: list[tuple[str, str, float, float]] = []
+        self.writer = BackgroundWriter()
         self.ticks = 0
 
     # -- the loop ------------------------------------------------------------------------
@@ -160,10 +162,9 @@ class Host:
         for slot in self.slots.values():
             self._watch(slot, now)
             if slot.gateway is not None and slot.gateway.readings:
-                try:
-                    slot.gateway.flush_readings()
-                except Exception as exc:  # noqa: BLE001 - the database may be briefly away
-                    log.warning("could not store readings of %s: %s", slot.spec.name, exc)
+                # On the writer thread: the loop never waits for the disk.
+                self.writer.submit(slot.gateway.store_readings, slot.gateway.take_readings(),
+                                   self.now())
         if now - self._last_switch_check >= 1.0:
             self._last_switch_check = now
             self._follow_switches()
@@ -198,6 +199,7 @@ class Host:
         if self.lease_s is not None:
             release_leases(self.db, self.host_id)
         self._write_status()
+        self.writer.close()  # everything queued is written before the host ends
 
     # -- children ------------------------------------------------------------------------
 
@@ -374,7 +376,7 @@ class Host:
             self._reject(slot, "its store must be a JSON object")
             return
         slot.store = data
-        save_store(self.db, slot.spec.name, data, self.now())
+        self.writer.submit(save_store, self.db, slot.spec.name, data, self.now())
 
     # -- health and faults ---------------------------------------------------------------
 
@@ -508,7 +510,4 @@ class Host:
                 "rejected": slot.counters.rejected,
                 "last_error": slot.counters.last_error[:2000],
                 "host": self.host_id, "updated_at": stamp}
-        try:
-            write_status(self.db, rows)
-        except Exception as exc:  # noqa: BLE001 - status is best effort; the loop goes on
-            log.warning("could not write plugin status: %s", exc)
+        self.writer.submit(write_status, self.db, rows)

@@ -102,10 +102,12 @@ def test_a_plugin_is_switched_off_and_on_through_the_log(sqlite_url: str) -> Non
                     Actor("sam", Role.SUPERVISOR))
         _step_until(host, lambda: host.slots["good"].state is PluginState.DISABLED
                     and host.slots["good"].proc is None, 6)
+        host.writer.drain()  # readings already received are written, then nothing more
         count = _readings(db, "good-1")
         deadline = time.monotonic() + 0.5
         while time.monotonic() < deadline:
             host.step()
+        host.writer.drain()
         assert _readings(db, "good-1") == count  # off means off
         svc.execute(SetPluginEnabled("good", True), Actor("sam", Role.SUPERVISOR))
         _step_until(host, lambda: _readings(db, "good-1") > count, 15)
