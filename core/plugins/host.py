@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import queue
 import resource
 import selectors
 import signal
@@ -102,6 +103,9 @@ class Host:
         # from its last heartbeat to the report), for measurements; the last 1000
         self.faults: list[tuple[str, str, float, float]] = []
         self.writer = BackgroundWriter()
+        # (slot, its child's start, request id, answer) from commands run by the writer
+        self._replies: queue.SimpleQueue[tuple[Slot, float, object, dict[str, Any]]] = \
+            queue.SimpleQueue()
         self.ticks = 0
 
     # -- the loop ------------------------------------------------------------------------
@@ -158,6 +162,7 @@ class Host:
         for key, _ in self._selector.select(timeout=max_wait):
             slot, stream = key.data
             self._read(slot, stream)
+        self._deliver_replies()
         now = time.monotonic()
         for slot in self.slots.values():
             self._watch(slot, now)
@@ -366,10 +371,32 @@ class Host:
         if slot.gateway is None:
             self._reject(slot, "a command before the plugin was started")
             return
-        answer = slot.gateway.handle(message.get("command"), message.get("fields"))
-        request_id = message.get("id")
+        command, fields, request_id = (message.get("command"), message.get("fields"),
+                                       message.get("id"))
+        if command == "record_reading":  # checked in memory, stored in batches
+            self._reply(slot, request_id, slot.gateway.handle(command, fields))
+            return
+        # Anything that touches the database runs on the writer thread, in order with the
+        # readings before it; the answer comes back through `_replies` to this loop.
+        gateway, generation = slot.gateway, slot.spawned_at
+
+        def job() -> None:
+            self._replies.put((slot, generation, request_id, gateway.handle(command, fields)))
+
+        self.writer.submit(job)
+
+    def _reply(self, slot: Slot, request_id: object, answer: dict[str, Any]) -> None:
         if isinstance(request_id, int) and request_id > 0:
             self._send(slot, {"kind": "reply", "id": request_id, "answer": answer})
+
+    def _deliver_replies(self) -> None:
+        while True:
+            try:
+                slot, generation, request_id, answer = self._replies.get_nowait()
+            except queue.Empty:
+                return
+            if slot.spawned_at == generation and slot.proc is not None:  # same child
+                self._reply(slot, request_id, answer)
 
     def _store(self, slot: Slot, data: object) -> None:
         if not isinstance(data, dict):
