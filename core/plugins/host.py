@@ -1,8 +1,10 @@
 """The headless plugin host: runs every enabled plugin, each in a child process.
 
-One host loop (`Host.step`) does everything, without threads: it waits on the
-children's pipes for at most a tenth of a second, reads their messages, lets the
-gateway carry them out, and watches over each child:
+One host loop (`Host.step`) waits on the children's pipes for at most a tenth of a
+second, reads their messages, checks readings in memory, hands everything that writes
+to the database (readings, status, stores, commands) to one writer thread
+(`core.plugins.writer`) so that it never waits on the disk, and watches over each
+child:
 
 - a child whose event loop stops turning (no heartbeat for `stall_s`: a busy loop or
   a blocking call) is killed;
