@@ -44,18 +44,23 @@ def main() -> None:
             stored = session.execute(select(func.count()).select_from(SensorReadingRow)
                                      .where(SensorReadingRow.sensor == "good-1")).scalar_one()
         by_plugin: dict[str, list[float]] = defaultdict(list)
-        for name, _why, after, _silent in host.faults:
+        silent: dict[str, list[float]] = defaultdict(list)
+        for name, _why, after, since_heartbeat in host.faults:
             by_plugin[name].append(after)
+            silent[name].append(since_heartbeat)
         print(f"{args.seconds:g} s with {len(FAULTY)} faulty plugins beside a good one "
               f"(load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
         print(f"host loop: {host.ticks} turns, longest gap {host.max_gap_s:.3f} s")
         print(f"good plugin: {stored} readings stored, {stored / elapsed:.0f} a second "
               f"(it sends 100 a second), state {host.slots['good'].state.value}")
-        print("fault reported after its child started (median / max over restarts):")
+        print("fault stopped, seconds after its child's last heartbeat (median / max) and "
+              "after its child started (median / max):")
         for name in FAULTY:
             times = by_plugin.get(name, [])
             if times:
-                print(f"  {name:<22} {len(times):>3} x  {statistics.median(times):.2f} s / "
+                quiet = silent[name]
+                print(f"  {name:<22} {len(times):>3} x  {statistics.median(quiet):.2f} / "
+                      f"{max(quiet):.2f} s   {statistics.median(times):.2f} / "
                       f"{max(times):.2f} s")
             else:
                 slot = host.slots[name]

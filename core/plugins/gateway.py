@@ -273,12 +273,16 @@ class Gateway:
         self.counters.accepted += 1
         return {"accepted": True}
 
-    def flush_readings(self) -> int:
-        """Write the buffered readings (one statement) and each sensor's latest value."""
-        if not self.readings:
-            return 0
+    def take_readings(self) -> list[Reading]:
+        """The buffered readings, leaving the buffer empty (write them with
+        `store_readings`, e.g. on the host's writer thread)."""
         readings, self.readings = self.readings, []
-        received = self.now()
+        return readings
+
+    def store_readings(self, readings: list[Reading], received: datetime) -> int:
+        """Write readings (one statement) and each sensor's latest value."""
+        if not readings:
+            return 0
         latest: dict[str, Reading] = {}
         for r in readings:
             if r.sensor not in latest or r.at >= latest[r.sensor].at:
@@ -291,3 +295,7 @@ class Gateway:
                 session.execute(update(SensorRow).where(SensorRow.id == r.sensor)
                                 .values(last_value=r.value, last_at=r.at))
         return len(readings)
+
+    def flush_readings(self) -> int:
+        """Write the buffered readings now, in this thread."""
+        return self.store_readings(self.take_readings(), self.now())

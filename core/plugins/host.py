@@ -1,8 +1,10 @@
 """The headless plugin host: runs every enabled plugin, each in a child process.
 
-One host loop (`Host.step`) does everything, without threads: it waits on the
-children's pipes for at most a tenth of a second, reads their messages, lets the
-gateway carry them out, and watches over each child:
+One host loop (`Host.step`) waits on the children's pipes for at most a tenth of a
+second, reads their messages, checks readings in memory, hands everything that writes
+to the database (readings, status, stores, commands) to one writer thread
+(`core.plugins.writer`) so that it never waits on the disk, and watches over each
+child:
 
 - a child whose event loop stops turning (no heartbeat for `stall_s`: a busy loop or
   a blocking call) is killed;
@@ -26,6 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import queue
 import resource
 import selectors
 import signal
@@ -56,6 +59,7 @@ from core.plugins.records import (
     write_status,
 )
 from core.plugins.slot import PluginSpec, Slot, child_env, signal_name
+from core.plugins.writer import BackgroundWriter
 from core.service import CommandService
 from core.store.database import Database
 
@@ -100,6 +104,10 @@ class Host:
         # (plugin, why, seconds from its child's start to the fault's report, seconds
         # from its last heartbeat to the report), for measurements; the last 1000
         self.faults: list[tuple[str, str, float, float]] = []
+        self.writer = BackgroundWriter()
+        # (slot, its child's start, request id, answer) from commands run by the writer
+        self._replies: queue.SimpleQueue[tuple[Slot, float, object, dict[str, Any]]] = \
+            queue.SimpleQueue()
         self.ticks = 0
 
     # -- the loop ------------------------------------------------------------------------
@@ -156,14 +164,14 @@ class Host:
         for key, _ in self._selector.select(timeout=max_wait):
             slot, stream = key.data
             self._read(slot, stream)
+        self._deliver_replies()
         now = time.monotonic()
         for slot in self.slots.values():
             self._watch(slot, now)
             if slot.gateway is not None and slot.gateway.readings:
-                try:
-                    slot.gateway.flush_readings()
-                except Exception as exc:  # noqa: BLE001 - the database may be briefly away
-                    log.warning("could not store readings of %s: %s", slot.spec.name, exc)
+                # On the writer thread: the loop never waits for the disk.
+                self.writer.submit(slot.gateway.store_readings, slot.gateway.take_readings(),
+                                   self.now())
         if now - self._last_switch_check >= 1.0:
             self._last_switch_check = now
             self._follow_switches()
@@ -198,6 +206,7 @@ class Host:
         if self.lease_s is not None:
             release_leases(self.db, self.host_id)
         self._write_status()
+        self.writer.close()  # everything queued is written before the host ends
 
     # -- children ------------------------------------------------------------------------
 
@@ -364,17 +373,39 @@ class Host:
         if slot.gateway is None:
             self._reject(slot, "a command before the plugin was started")
             return
-        answer = slot.gateway.handle(message.get("command"), message.get("fields"))
-        request_id = message.get("id")
+        command, fields, request_id = (message.get("command"), message.get("fields"),
+                                       message.get("id"))
+        if command == "record_reading":  # checked in memory, stored in batches
+            self._reply(slot, request_id, slot.gateway.handle(command, fields))
+            return
+        # Anything that touches the database runs on the writer thread, in order with the
+        # readings before it; the answer comes back through `_replies` to this loop.
+        gateway, generation = slot.gateway, slot.spawned_at
+
+        def job() -> None:
+            self._replies.put((slot, generation, request_id, gateway.handle(command, fields)))
+
+        self.writer.submit(job)
+
+    def _reply(self, slot: Slot, request_id: object, answer: dict[str, Any]) -> None:
         if isinstance(request_id, int) and request_id > 0:
             self._send(slot, {"kind": "reply", "id": request_id, "answer": answer})
+
+    def _deliver_replies(self) -> None:
+        while True:
+            try:
+                slot, generation, request_id, answer = self._replies.get_nowait()
+            except queue.Empty:
+                return
+            if slot.spawned_at == generation and slot.proc is not None:  # same child
+                self._reply(slot, request_id, answer)
 
     def _store(self, slot: Slot, data: object) -> None:
         if not isinstance(data, dict):
             self._reject(slot, "its store must be a JSON object")
             return
         slot.store = data
-        save_store(self.db, slot.spec.name, data, self.now())
+        self.writer.submit(save_store, self.db, slot.spec.name, data, self.now())
 
     # -- health and faults ---------------------------------------------------------------
 
@@ -508,7 +539,4 @@ class Host:
                 "rejected": slot.counters.rejected,
                 "last_error": slot.counters.last_error[:2000],
                 "host": self.host_id, "updated_at": stamp}
-        try:
-            write_status(self.db, rows)
-        except Exception as exc:  # noqa: BLE001 - status is best effort; the loop goes on
-            log.warning("could not write plugin status: %s", exc)
+        self.writer.submit(write_status, self.db, rows)
