@@ -44,7 +44,8 @@ class ResourceRoster(QWidget):
         self._fitter = ColumnFitter(self.tree, stretch=RosterColumn.TASK, stretch_min=100,
                                     samples={RosterColumn.ETA: "88:88",
                                              RosterColumn.REPORT: "88:88:88"},
-                                    optional=(RosterColumn.KIND,))
+                                    optional=(RosterColumn.KIND,), decorated=True,
+                                    sample_rows=400)
         self.notice = QLabel(objectName="rosterNotice")
         self.notice.setWordWrap(True)
         self.notice.setVisible(False)
