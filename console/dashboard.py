@@ -136,7 +136,7 @@ class Dashboard(QWidget):
         # room for it).
         self._standard_line = pg.InfiniteLine(
             angle=90, movable=False, label="",
-            labelOpts={"position": 0.93, "anchors": [(1.05, 0.5), (1.05, 0.5)]})
+            labelOpts={"position": 0.84, "anchors": [(1.05, 0.5), (1.05, 0.5)]})
         self._response_plot.addItem(self._standard_line)
 
         self._status_plot = self._canvas.addPlot(row=2, col=1, rowspan=2)
