@@ -14,7 +14,7 @@ off; they come back when the panel is widened.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
@@ -29,13 +29,15 @@ SAMPLE_ROWS = 60  # rows measured per full fit: enough to see every kind of valu
 class ColumnFitter(QObject):
     """Keeps the columns of `view` fitted; the `stretch` column takes what is left.
 
-    `samples`: per column, a text its values can grow to. `stretch_min`: the least the
+    `samples`: per column, a text its values can grow to (or a function giving it in
+    the current language). `stretch_min`: the least the
     stretching column keeps. `optional`: columns hidden first, in order, when the
     view is too narrow.
     """
 
     def __init__(self, view: QAbstractItemView, *, stretch: int,
-                 stretch_min: int = 120, samples: dict[int, str] | None = None,
+                 stretch_min: int = 120,
+                 samples: dict[int, str | Callable[[], str]] | None = None,
                  optional: Sequence[int] = (), decorated: bool = False,
                  sample_rows: int = SAMPLE_ROWS) -> None:
         super().__init__(view)
@@ -64,6 +66,9 @@ class ColumnFitter(QObject):
             signal.connect(self.schedule)
         # New rows are measured alone: a new call must not cost a walk of the queue.
         model.rowsInserted.connect(self._on_rows_inserted)
+        # A changed row (a status, the units sent) is measured alone too; the timers'
+        # once-a-second change of every row is left to their sample text.
+        model.dataChanged.connect(self._on_data_changed)
         header.sortIndicatorChanged.connect(self.schedule)
         view.installEventFilter(self)
         view.viewport().installEventFilter(self)  # a scroll bar appearing narrows it
@@ -82,6 +87,11 @@ class ColumnFitter(QObject):
         """Fit again soon (many changes in a row cost one fit)."""
         self._content = {}
         self._timer.start()
+
+    def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
+                         *_roles: object) -> None:
+        if self._content and bottom_right.row() - top_left.row() < 4:
+            self._on_rows_inserted(top_left.parent(), top_left.row(), bottom_right.row())
 
     def _on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
         if not self._content or last - first >= self._sample_rows:
@@ -119,7 +129,9 @@ class ColumnFitter(QObject):
                 width += SORT_INDICATOR
             width = max(width, content.get(col, 0))
             if col in self._samples:
-                width = max(width, cell.horizontalAdvance(self._samples[col]) + CELL_PADDING)
+                sample = self._samples[col]
+                text = sample() if callable(sample) else sample
+                width = max(width, cell.horizontalAdvance(text) + CELL_PADDING)
             out[col] = width
         return out
 
