@@ -189,14 +189,14 @@ def bench_ready(db_url: str, runs: int = 3) -> list[tuple[float, float]]:
         t0 = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "console", "--db", db_url,
                                  "--screenshot", str(shot)], stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, text=True, env=env, cwd=ROOT)
+                                stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
         assert proc.stdout is not None
         line = proc.stdout.readline()  # printed, flushed, as the window is shown
         launch = time.perf_counter() - t0
-        proc.communicate(timeout=120)
+        _, err = proc.communicate(timeout=120)
         m = re.search(r"ready in ([0-9.]+) s", line)
         if proc.returncode != 0 or not m:
-            raise SystemExit(f"console failed (exit {proc.returncode}): {line!r}")
+            raise SystemExit(f"console failed (exit {proc.returncode}): {line!r}\n{err[-2000:]}")
         out.append((launch, float(m.group(1))))
     return out
 

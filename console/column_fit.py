@@ -14,30 +14,36 @@ off; they come back when the panel is widened.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTreeView
 
 HEADER_PADDING = 14  # the style's margins around a header's text, and a little air
 SORT_INDICATOR = 14
 CELL_PADDING = 12
-SAMPLE_ROWS = 200  # rows measured per fit: enough to see every kind of value
+SAMPLE_ROWS = 60  # rows measured per full fit: enough to see every kind of value
 
 
 class ColumnFitter(QObject):
     """Keeps the columns of `view` fitted; the `stretch` column takes what is left.
 
-    `samples`: per column, a text its values can grow to. `stretch_min`: the least the
+    `samples`: per column, a text its values can grow to (or a function giving it in
+    the current language). `stretch_min`: the least the
     stretching column keeps. `optional`: columns hidden first, in order, when the
     view is too narrow.
     """
 
     def __init__(self, view: QAbstractItemView, *, stretch: int,
-                 stretch_min: int = 120, samples: dict[int, str] | None = None,
-                 optional: Sequence[int] = ()) -> None:
+                 stretch_min: int = 120,
+                 samples: dict[int, str | Callable[[], str]] | None = None,
+                 optional: Sequence[int] = (), decorated: bool = False,
+                 sample_rows: int = SAMPLE_ROWS) -> None:
         super().__init__(view)
+        self._sample_rows = sample_rows
+        self._decorated = decorated  # whether cells carry icons or fonts of their own
+        self._content: dict[int, int] = {}  # widest value per column, as last measured
         self._view = view
         self._stretch = stretch
         self._stretch_min = stretch_min
@@ -56,9 +62,13 @@ class ColumnFitter(QObject):
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(24)
         model = view.model()
-        for signal in (model.modelReset, model.rowsInserted, model.headerDataChanged,
-                       model.layoutChanged):
+        for signal in (model.modelReset, model.headerDataChanged):
             signal.connect(self.schedule)
+        # New rows are measured alone: a new call must not cost a walk of the queue.
+        model.rowsInserted.connect(self._on_rows_inserted)
+        # A changed row (a status, the units sent) is measured alone too; the timers'
+        # once-a-second change of every row is left to their sample text.
+        model.dataChanged.connect(self._on_data_changed)
         header.sortIndicatorChanged.connect(self.schedule)
         view.installEventFilter(self)
         view.viewport().installEventFilter(self)  # a scroll bar appearing narrows it
@@ -75,7 +85,25 @@ class ColumnFitter(QObject):
 
     def schedule(self, *_args: object) -> None:
         """Fit again soon (many changes in a row cost one fit)."""
+        self._content = {}
         self._timer.start()
+
+    def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
+                         *_roles: object) -> None:
+        if self._content and bottom_right.row() - top_left.row() < 4:
+            self._on_rows_inserted(top_left.parent(), top_left.row(), bottom_right.row())
+
+    def _on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        if not self._content or last - first >= self._sample_rows:
+            self.schedule()
+            return
+        wider = False
+        for col, width in self._measure(parent, range(first, last + 1), 0).items():
+            if width > self._content.get(col, 0):
+                self._content[col] = width
+                wider = True
+        if wider:
+            self._timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.FontChange,
@@ -89,6 +117,7 @@ class ColumnFitter(QObject):
         model = view.model()
         head = QFontMetrics(header.font())
         cell = QFontMetrics(view.font())
+        content = self._content_widths()
         out: dict[int, int] = {}
         for col in range(model.columnCount()):
             if col == self._stretch:
@@ -98,22 +127,69 @@ class ColumnFitter(QObject):
             width += HEADER_PADDING
             if header.isSortIndicatorShown() and header.sortIndicatorSection() == col:
                 width += SORT_INDICATOR
-            width = max(width, self._content_width(col) + 4)
+            width = max(width, content.get(col, 0))
             if col in self._samples:
-                width = max(width, cell.horizontalAdvance(self._samples[col]) + CELL_PADDING)
+                sample = self._samples[col]
+                text = sample() if callable(sample) else sample
+                width = max(width, cell.horizontalAdvance(text) + CELL_PADDING)
             out[col] = width
         return out
 
-    def _content_width(self, col: int) -> int:
-        view, header = self._view, self.header
-        if not header.isSectionHidden(col):
-            return view.sizeHintForColumn(col)
-        # Qt measures only shown columns: show it for the measure (no repaint between).
-        header.setSectionHidden(col, False)
-        try:
-            return view.sizeHintForColumn(col)
-        finally:
-            header.setSectionHidden(col, True)
+    def _content_widths(self) -> dict[int, int]:
+        """The widest value of each column over the first `sample_rows` rows (tree rows
+        depth first), measured here: Qt's `sizeHintForColumn` lays out every row of a
+        10,000-row table (a third of a second) and only measures shown columns."""
+        if not self._content:
+            self._content = self._measure(QModelIndex(), None, 0, [self._sample_rows])
+        return self._content
+
+    def _measure(self, parent: QModelIndex, rows: range | None, depth: int,
+                 budget: list[int] | None = None) -> dict[int, int]:
+        view = self._view
+        model = view.model()
+        fm = QFontMetrics(view.font())
+        indent = view.indentation() if isinstance(view, QTreeView) else 0
+        icon = (view.iconSize().width() if view.iconSize().width() > 0 else 16) + 4
+        widths: dict[int, int] = {}
+        budget = budget if budget is not None else [len(rows or ())]
+        seen: dict[str, int] = {}
+
+        def walk(parent: QModelIndex, rows: range, depth: int) -> None:
+            columns = model.columnCount(parent)
+            tree = isinstance(view, QTreeView)
+            for row in rows:
+                if budget[0] <= 0:
+                    return
+                budget[0] -= 1
+                first = model.index(row, 0, parent)
+                if tree and view.isFirstColumnSpanned(row, parent):  # a group's title row
+                    if model.hasChildren(first):
+                        walk(first, range(model.rowCount(first)), depth + 1)
+                    continue
+                for col in range(columns):
+                    index = model.index(row, col, parent)
+                    text = index.data(Qt.ItemDataRole.DisplayRole)
+                    if text is None or text == "":
+                        continue
+                    text = str(text)
+                    if self._decorated:
+                        font = index.data(Qt.ItemDataRole.FontRole)
+                        metrics = QFontMetrics(font) if font is not None else fm
+                        width = metrics.horizontalAdvance(text) + CELL_PADDING
+                        if index.data(Qt.ItemDataRole.DecorationRole) is not None:
+                            width += icon
+                    else:
+                        width = seen.get(text) or seen.setdefault(
+                            text, fm.horizontalAdvance(text) + CELL_PADDING)
+                    if col == 0:
+                        width += indent * (depth + 1)
+                    if width > widths.get(col, 0):
+                        widths[col] = width
+                if tree and model.hasChildren(first):
+                    walk(first, range(model.rowCount(first)), depth + 1)
+
+        walk(parent, rows if rows is not None else range(model.rowCount(parent)), depth)
+        return widths
 
     def fit(self) -> None:
         """Set every column to the width it needs; hide optional ones that find no room."""

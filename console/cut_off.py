@@ -92,7 +92,10 @@ def _cells(view: QAbstractItemView, out: list[CutOff], rows: int, elided: set[in
             if budget[0] <= 0:
                 return
             budget[0] -= 1
+            spanned = isinstance(view, QTreeView) and view.isFirstColumnSpanned(row, parent)
             for col in range(model.columnCount(parent)):
+                if spanned and col == 0:
+                    continue  # a group's title across the row: measured against the row
                 if col in elided or header.isSectionHidden(col):
                     continue
                 index = model.index(row, col, parent)

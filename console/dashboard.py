@@ -136,8 +136,10 @@ class Dashboard(QWidget):
         # room for it).
         self._standard_line = pg.InfiniteLine(
             angle=90, movable=False, label="",
-            labelOpts={"position": 0.93, "anchors": [(1.05, 0.5), (1.05, 0.5)]})
+            labelOpts={"position": 0.84, "anchors": [(1.05, 0.5), (1.05, 0.5)]})
         self._response_plot.addItem(self._standard_line)
+        for row in (1, 3):  # the legends' rows: one line of text, the charts get the rest
+            self._canvas.ci.layout.setRowMaximumHeight(row, 24)
 
         self._status_plot = self._canvas.addPlot(row=2, col=1, rowspan=2)
         statuses = list(UnitStatus)

@@ -249,7 +249,8 @@ class MainWindow(QMainWindow):
         w, h = self.width(), self.height()
         # The queue as wide as its columns need; the roster a little narrower (its task
         # elides); the map takes the rest and, above a lower dashboard, more height.
-        self.resizeDocks([queue, roster], [int(w * 0.37), int(w * 0.29)],
+        queue_share, roster_share = (0.37, 0.29) if w >= 1900 else (0.34, 0.27)
+        self.resizeDocks([queue, roster], [int(w * queue_share), int(w * roster_share)],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([queue, form], [int(h * 0.6), int(h * 0.36)], Qt.Orientation.Vertical)
         if "alarmList" in self.docks:

@@ -125,7 +125,8 @@ class DispatchPanel(QWidget):
         # be read whole.
         self.table.setWordWrap(True)
         self._fitter = ColumnFitter(self.table, stretch=4, stretch_min=150,
-                                    samples={3: "88 min 88 s"}, optional=(1, 2))
+                                    samples={3: "88 min 88 s"}, optional=(1, 2),
+                                    decorated=True)  # the primary units in bold
         self.message = QLabel(objectName="dispatchMessage")
         self.message.setWordWrap(True)
         self.select_recommended = QPushButton(objectName="selectRecommendedButton")

@@ -25,6 +25,13 @@ from core.domain.lifecycle import IncidentStatus
 from core.queue_filter import OPEN, QueueFilter
 
 
+def _longest_status() -> str:
+    """The widest incident status in the current language (a row's status changes)."""
+    from core.domain.lifecycle import IncidentStatus
+
+    return max((incident_status_label(s) for s in IncidentStatus), key=len)
+
+
 class IncidentQueue(QWidget):
     """Every incident needing attention, most urgent first; selecting one selects it
     everywhere."""
@@ -74,7 +81,9 @@ class IncidentQueue(QWidget):
         # the units, then the grid cell (both in the dispatch panel's heading) rather
         # than cut them off.
         self._fitter = ColumnFitter(self.table, stretch=Column.ADDRESS, stretch_min=110,
-                                    samples={Column.TIMER: "88:88:88"},
+                                    samples={Column.TIMER: "88:88:88",
+                                             Column.STATUS: _longest_status,
+                                             Column.UNITS: "A88, E88, E88, L88"},
                                     optional=(Column.UNITS, Column.CELL))
 
         layout = QVBoxLayout(self)

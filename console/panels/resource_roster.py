@@ -45,7 +45,8 @@ class ResourceRoster(QWidget):
                                     samples={RosterColumn.ETA: "88:88",
                                              RosterColumn.IN_STATUS: "88:88",
                                              RosterColumn.REPORT: "88:88:88"},
-                                    optional=(RosterColumn.KIND, RosterColumn.REPORT))
+                                    optional=(RosterColumn.KIND, RosterColumn.REPORT),
+                                    decorated=True, sample_rows=400)
         self.notice = QLabel(objectName="rosterNotice")
         self.notice.setWordWrap(True)
         self.notice.setVisible(False)

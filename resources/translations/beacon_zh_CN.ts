@@ -554,7 +554,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../console/dashboard.py" line="193"/>
+        <location filename="../../console/dashboard.py" line="195"/>
         <source>Open incidents by priority</source>
         <translation>按优先级统计的未结事件</translation>
     </message>
@@ -563,67 +563,67 @@
         <translation type="vanished">未结</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="195"/>
+        <location filename="../../console/dashboard.py" line="197"/>
         <source>time (%1)</source>
         <translation>时间（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="199"/>
+        <location filename="../../console/dashboard.py" line="201"/>
         <source>Response times (call to first on scene)</source>
         <translation>响应时间（接警至首支力量到场）</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="200"/>
+        <location filename="../../console/dashboard.py" line="202"/>
         <source>minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="201"/>
+        <location filename="../../console/dashboard.py" line="203"/>
         <source>Incidents</source>
         <translation>事件数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="203"/>
+        <location filename="../../console/dashboard.py" line="205"/>
         <source>within standard</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="204"/>
+        <location filename="../../console/dashboard.py" line="206"/>
         <source>late</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="205"/>
+        <location filename="../../console/dashboard.py" line="207"/>
         <source>Units by status</source>
         <translation>力量状态分布</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="206"/>
+        <location filename="../../console/dashboard.py" line="208"/>
         <source>Units</source>
         <translation>力量数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="209"/>
+        <location filename="../../console/dashboard.py" line="211"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="213"/>
+        <location filename="../../console/dashboard.py" line="215"/>
         <source>Response times for</source>
         <translation>响应时间统计范围</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="342"/>
+        <location filename="../../console/dashboard.py" line="344"/>
         <source>standard %1 min</source>
         <translation>标准 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="345"/>
+        <location filename="../../console/dashboard.py" line="347"/>
         <source>no unit on scene yet</source>
         <translation>尚无力量到场</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="348"/>
+        <location filename="../../console/dashboard.py" line="350"/>
         <source>%1 incidents, %2% within standard, median %3 min, 90%: %4 min</source>
         <translation>%1 起事件，%2% 达标，中位数 %3 分钟，90% 分位 %4 分钟</translation>
     </message>
@@ -864,112 +864,112 @@
 <context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
         <source>Needed for</source>
         <translation>承担任务</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
         <source>ETA</source>
         <translation>预计到达</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="161"/>
         <source>Reason</source>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="161"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="162"/>
         <source>Select recommended</source>
         <translation>选中推荐力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="162"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="163"/>
         <source>Assign the selected units to the incident (Ctrl+D)</source>
         <translation>将选中的力量调派到该事件（Ctrl+D）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="186"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="187"/>
         <source>Select an incident in the queue to see which units to send.</source>
         <translation>在事件队列中选择一个事件，即可查看应调派的力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="194"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="195"/>
         <source>call at %1</source>
         <translation>接警于 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="197"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="198"/>
         <source>Assigned: %1</source>
         <translation>已调派：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="198"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="199"/>
         <source>No unit assigned yet.</source>
         <translation>尚未调派任何力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="222"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="223"/>
         <source>Finding the nearest units…</source>
         <translation>正在查找最近的力量…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="230"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="231"/>
         <source>Could not rank units: %1</source>
         <translation>无法排序力量：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="234"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="235"/>
         <source>Every need of this incident is covered; no unit to add.</source>
         <translation>该事件所需力量均已到位，无需增派。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="246"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="247"/>
         <source>no available unit for %1</source>
         <translation>无可用力量承担%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="248"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="249"/>
         <source>send: nearest for %1, %2</source>
         <translation>派出：%1 最近力量，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="249"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="250"/>
         <source>alternate for %1, %2</source>
         <translation>备选：%1，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="288"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="289"/>
         <source>Assign %1 units</source>
         <translation>调派 %1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="289"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="290"/>
         <source>Assign 1 unit</source>
         <translation>调派 1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="302"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="303"/>
         <source>Nothing to assign: select an incident and units.</source>
         <translation>没有可调派的力量：请先选择事件和力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="309"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="310"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="312"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="313"/>
         <source>Assigned %1 to %2</source>
         <translation>已将 %1 调派至 %2</translation>
     </message>
@@ -1233,57 +1233,57 @@
 <context>
     <name>IncidentQueue</name>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="116"/>
+        <location filename="../../console/panels/incident_queue.py" line="125"/>
         <source>Open incidents</source>
         <translation>未结事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="117"/>
+        <location filename="../../console/panels/incident_queue.py" line="126"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="120"/>
+        <location filename="../../console/panels/incident_queue.py" line="129"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="123"/>
+        <location filename="../../console/panels/incident_queue.py" line="132"/>
         <source>All agencies</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="126"/>
+        <location filename="../../console/panels/incident_queue.py" line="135"/>
         <source>Grid cell</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="127"/>
+        <location filename="../../console/panels/incident_queue.py" line="136"/>
         <source>Search address, caller, id…</source>
         <translation>搜索地址、报警人、编号…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="128"/>
+        <location filename="../../console/panels/incident_queue.py" line="137"/>
         <source>Filter by status</source>
         <translation>按状态筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="129"/>
+        <location filename="../../console/panels/incident_queue.py" line="138"/>
         <source>Filter by incident type</source>
         <translation>按事件类型筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="130"/>
+        <location filename="../../console/panels/incident_queue.py" line="139"/>
         <source>Filter by agency</source>
         <translation>按部门筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="131"/>
+        <location filename="../../console/panels/incident_queue.py" line="140"/>
         <source>Filter by grid cell code</source>
         <translation>按网格编号筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="132"/>
+        <location filename="../../console/panels/incident_queue.py" line="141"/>
         <source>Search the queue</source>
         <translation>在队列中搜索</translation>
     </message>
@@ -1693,57 +1693,57 @@
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="382"/>
+        <location filename="../../console/main_window.py" line="390"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="386"/>
+        <location filename="../../console/main_window.py" line="394"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="401"/>
+        <location filename="../../console/main_window.py" line="409"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="432"/>
+        <location filename="../../console/main_window.py" line="440"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="436"/>
+        <location filename="../../console/main_window.py" line="444"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="436"/>
+        <location filename="../../console/main_window.py" line="444"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="437"/>
+        <location filename="../../console/main_window.py" line="445"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="437"/>
+        <location filename="../../console/main_window.py" line="445"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="438"/>
+        <location filename="../../console/main_window.py" line="446"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="438"/>
+        <location filename="../../console/main_window.py" line="446"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="441"/>
+        <location filename="../../console/main_window.py" line="449"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
@@ -2425,32 +2425,32 @@
 <context>
     <name>ResourceRoster</name>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="74"/>
+        <location filename="../../console/panels/resource_roster.py" line="75"/>
         <source>Right-click a unit, or press Ctrl+U, to change its status</source>
         <translation>右键单击力量或按 Ctrl+U 可更改其状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="113"/>
+        <location filename="../../console/panels/resource_roster.py" line="114"/>
         <source>Change status of %1</source>
         <translation>更改 %1 的状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="129"/>
+        <location filename="../../console/panels/resource_roster.py" line="130"/>
         <source>Select a unit in the roster first.</source>
         <translation>请先在名册中选择一支力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="150"/>
+        <location filename="../../console/panels/resource_roster.py" line="151"/>
         <source>Refused: %1 is %2 and cannot become %3. Allowed: %4.</source>
         <translation>被拒绝：%1 当前为“%2”，不能变为“%3”。允许的状态：%4。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="154"/>
+        <location filename="../../console/panels/resource_roster.py" line="155"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="158"/>
+        <location filename="../../console/panels/resource_roster.py" line="159"/>
         <source>%1 is now %2</source>
         <translation>%1 现为“%2”</translation>
     </message>
@@ -2508,7 +2508,7 @@
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="267"/>
+        <location filename="../../console/models/roster_model.py" line="275"/>
         <source>due</source>
         <translation>应已到达</translation>
     </message>
@@ -2624,7 +2624,7 @@
     <name>VideoTile</name>
     <message>
         <location filename="../../console/video/tile.py" line="24"/>
-        <location filename="../../console/video/tile.py" line="405"/>
+        <location filename="../../console/video/tile.py" line="406"/>
         <source>No camera</source>
         <translation>无摄像头</translation>
     </message>
@@ -2724,12 +2724,12 @@
         <translation>{seconds:.0f} 秒无画面</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="403"/>
+        <location filename="../../console/video/tile.py" line="404"/>
         <source>No camera here: select an incident to show its nearest cameras</source>
         <translation>此处无摄像头：选择一个事件以显示其附近的摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="424"/>
+        <location filename="../../console/video/tile.py" line="425"/>
         <source>last frame {age} ago</source>
         <translation>最后一帧在 {age} 前</translation>
     </message>
@@ -2737,77 +2737,77 @@
 <context>
     <name>VideoWall</name>
     <message>
-        <location filename="../../console/video_wall.py" line="124"/>
+        <location filename="../../console/video_wall.py" line="125"/>
         <source>&amp;Tiles:</source>
         <translation>画面数(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="130"/>
+        <location filename="../../console/video_wall.py" line="131"/>
         <source>{n} ({side}×{side})</source>
         <translation>{n} 个画面（{side}×{side}）</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="134"/>
+        <location filename="../../console/video_wall.py" line="135"/>
         <source>How many camera tiles the wall shows</source>
         <translation>视频墙显示的画面数量</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="149"/>
+        <location filename="../../console/video_wall.py" line="150"/>
         <source>No cameras are registered for this centre. Add them with &apos;beacon camera add&apos;.</source>
         <translation>本中心尚未登记摄像头。请用 &apos;beacon camera add&apos; 添加。</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="153"/>
+        <location filename="../../console/video_wall.py" line="154"/>
         <source>{n} cameras within {radius} of {incident}</source>
         <translation>{incident} 周边 {radius} 内有 {n} 个摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="156"/>
+        <location filename="../../console/video_wall.py" line="157"/>
         <source>{n} cameras. Select an incident to see the cameras nearest it.</source>
         <translation>共 {n} 个摄像头。选择一个事件以查看其最近的摄像头。</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="228"/>
+        <location filename="../../console/video_wall.py" line="230"/>
         <source>{distance} from {incident}</source>
         <translation>距 {incident} {distance}</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="268"/>
+        <location filename="../../console/video_wall.py" line="273"/>
         <source>no demo stream for this camera</source>
         <translation>此摄像头没有演示视频流</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="291"/>
+        <location filename="../../console/video_wall.py" line="296"/>
         <source>Starting the demo camera streams…</source>
         <translation>正在启动演示摄像头视频流…</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="299"/>
+        <location filename="../../console/video_wall.py" line="304"/>
         <source>Demo streams: {note}</source>
         <translation>演示视频流：{note}</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="317"/>
+        <location filename="../../console/video_wall.py" line="322"/>
         <source>No picture to save yet.</source>
         <translation>尚无可保存的画面。</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="321"/>
+        <location filename="../../console/video_wall.py" line="326"/>
         <source>Select an incident first: a snapshot is saved as evidence on an incident.</source>
         <translation>请先选择一个事件：截图将作为证据保存到事件上。</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="325"/>
+        <location filename="../../console/video_wall.py" line="330"/>
         <source>Snapshots need the camera registry, which is not installed.</source>
         <translation>截图需要摄像头登记模块，但尚未安装。</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="342"/>
+        <location filename="../../console/video_wall.py" line="347"/>
         <source>Snapshot of {camera} saved as {file} (SHA-256 {sha}…)</source>
         <translation>{camera} 的截图已保存为 {file}（SHA-256 {sha}…）</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="346"/>
+        <location filename="../../console/video_wall.py" line="351"/>
         <source>The snapshot was not saved: {reason}</source>
         <translation>截图未保存：{reason}</translation>
     </message>

@@ -20,10 +20,19 @@ def test_nothing_is_cut_off(qtbot, make_window, language, size) -> None:  # noqa
     window.queue.step(0)  # an incident selected: the dispatch panel shows its lines
     qtbot.waitUntil(lambda: window.dispatch.incident_id is not None, timeout=5000)
     found: list = []
+    dashboard = window.external["dashboard"]
 
     def nothing_cut() -> bool:
         # The panels fit their columns a moment after the values arrive.
         found[:] = cut_off_texts(window, elided_columns=ELIDED)
+        # The charts (drawn, not widgets): every plot inside the dashboard's canvas.
+        room = dashboard._canvas.viewport().width()  # noqa: SLF001
+        for plot in (dashboard._open_plot, dashboard._response_plot,  # noqa: SLF001
+                     dashboard._status_plot):  # noqa: SLF001
+            right = int(plot.sceneBoundingRect().right())
+            if right > room + 1:
+                found.append(f"dashboard chart {plot.titleLabel.text!r} reaches {right} px "
+                             f"of {room}")
         return not found
 
     try:

@@ -37,6 +37,12 @@ def test_names_stored_with_the_city_appear_in_chinese(qtbot, make_window, centre
     areas = [t for _, _, t in window.map_view._static.area_labels._labels]  # noqa: SLF001
     assert "清水河" in areas
     assert "演示调度员" in window.status.operator.text()
+    from console.status import Banner
+
+    banner = Banner("DRILL: Demo shift (5x) · DEMO: signed in automatically as 'demo' "
+                    "(Demo Dispatcher); not for real operations")
+    qtbot.addWidget(banner)
+    assert "演示班次 (5x)" in banner.text() and "Demo shift" not in banner.text()
 
 
 def test_a_city_document_without_chinese_names_still_loads(centre) -> None:  # noqa: ANN001
