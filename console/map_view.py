@@ -36,6 +36,7 @@ from console.map.live_styles import (
     incident_points,
     unit_points,
 )
+from console.map.registry_layer import RegistryLayer
 from console.map.sensor_layer import REPORTING, SILENT, SensorLayer
 from console.map.style import (
     AGENCY_COLOURS,
@@ -64,7 +65,7 @@ INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed",
                              "incident_priority_changed", "units_assigned",
                              "unit_status_changed"})
 LAYERS = ("areas", "roads", "cells", "cell_names", "stations", "cameras", "units",
-          "incidents", "sensors")
+          "incidents", "sensors", "things", "reports")
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,19 +241,26 @@ class MapView(QWidget):
         self._cameras = CameraLayer(self._vb, self._city.bounds, self._camera_tip)
         # What data-source plugins report: see console/map/sensor_layer.py.
         self.sensor_layer = SensorLayer(self._vb, self._centre, self._city.bounds, self)
+        # The community registry's things and open reports (console/map/registry_layer.py).
+        self.registry_layer = RegistryLayer(self._vb, self._centre, self)
         self._layer_items: dict[str, list[Any]] = {
             **self._static.items,
             "cameras": self._cameras.items,
             "units": [self._unit_groups, self._assignment_item],
             "incidents": [self._incident_groups, self._incident_labels],
             "sensors": self.sensor_layer.items(),
+            "things": self.registry_layer.things_items,
+            "reports": self.registry_layer.reports_items,
         }
+        # Hundreds of hydrants and AEDs: on when asked for, not at start.
+        self._layer_buttons["things"].setChecked(False)
 
     # ------------------------------------------------------------------ theme
 
     def shutdown(self) -> None:
-        """Stop the sensor layer's reads (the window is closing)."""
+        """Stop the sensor and registry layers' reads (the window is closing)."""
         self.sensor_layer.shutdown()
+        self.registry_layer.shutdown()
 
     def set_dark(self, dark: bool) -> None:
         """Switch between the light and the dark map (follow the main window's theme)."""
@@ -293,7 +301,8 @@ class MapView(QWidget):
                  "cell_names": self.tr("Cell names"), "stations": self.tr("Stations"),
                  "cameras": self.tr("Cameras"),
                  "units": self.tr("Units"), "incidents": self.tr("Incidents"),
-                 "sensors": self.tr("Sensors")}
+                 "sensors": self.tr("Sensors"), "things": self.tr("Hydrants, AEDs…"),
+                 "reports": self.tr("Reports")}
         for layer, button in self._layer_buttons.items():
             button.setText(names[layer])
             button.setToolTip(self.tr("Show or hide this layer"))
@@ -410,6 +419,7 @@ class MapView(QWidget):
     # ------------------------------------------------------------------ live layers
 
     def _on_event(self, event: Event) -> None:
+        self.registry_layer.on_event(event)
         if (event.type == "units_assigned" and event.incident_id
                 and event.incident_id == self._selection.incident_id
                 and self._target is not None):

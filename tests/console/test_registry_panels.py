@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QToolButton
 
 from core.auth import Actor
 from core.centre import Centre
@@ -152,3 +153,70 @@ def test_the_registry_panels_speak_chinese(
         window.selection.select_incident(incident)
     assert "使用轮椅" in panel.section("people").child(0).text(0)
     assert panel.section("hydrant").text(0) == "最近的消火栓"
+
+
+def test_the_map_shows_the_registry_things_and_open_reports_and_follows_an_import(
+        qtbot, window, centre: Centre, tmp_path: Path) -> None:  # noqa: ANN001
+    layer = window.map_view.registry_layer
+    if not layer.drawn_things:
+        with qtbot.waitSignal(layer.loaded, timeout=10000):
+            pass
+    kinds = {d["type"] for *_, d in layer.drawn_things}
+    assert {"hydrant", "aed", "shelter"} <= kinds  # the demo registry's
+    assert all(d["state"] != "closed" for *_, d in layer.drawn_reports)
+    # Hundreds of things: off at start, on with their toggle; the reports are on.
+    things_button = window.map_view.findChild(QToolButton, "layerThings")
+    assert not things_button.isChecked() and not layer.things.isVisible()
+    things_button.click()
+    assert layer.things.isVisible() and layer.reports.isVisible()
+    a = centre.city.addresses[7]
+    path = tmp_path / "reports.csv"
+    path.write_text("id,type,description,address\n"
+                    f"R-NEW,blocked_fire_lane,van in the fire lane,{a.text}\n", encoding="utf-8")
+    with qtbot.waitSignal(layer.loaded, timeout=10000):
+        assert import_file(centre.service, centre.city, ADMIN, path, "report").recorded == 1
+    assert "R-NEW" in [rid for rid, *_ in layer.drawn_reports]
+    tip = layer._report_tip(a.x, a.y, "R-NEW")
+    assert "Blocked fire lane" in tip and "van in the fire lane" in tip
+
+
+def test_a_grid_worker_checks_a_household_over_the_hub_and_the_console_board_shows_it(
+        qtbot, window, centre: Centre, tmp_path: Path) -> None:  # noqa: ANN001
+    import asyncio
+    import threading
+
+    from core.field.client import FieldClient
+    from core.hub.tokens import create_token
+    from tests.hub.helpers import start_hub
+
+    incident = _seed(centre, tmp_path)
+    board = window.external["evacuationBoard"]
+    window.selection.select_incident(incident)
+    evacuation = board.evacuate_selected_cell()
+    cell = centre.live.state.incidents[incident].cell_code
+    worker = centre.city.cells_by_code[cell].worker_unit_code
+    token = create_token(centre.db, "unit", worker)[1]
+    url = centre.db.url.render_as_string(hide_password=False)
+    answers: list = []
+
+    async def field() -> None:
+        hub, base = await start_hub(url)
+        client = FieldClient(base, worker, token, backoff_min=0.05)
+        try:
+            await client.start()
+            await client.wait_for_state(client.state.CONNECTED)
+            answers.append(await client.check_household(evacuation, "X-H", "evacuated",
+                                                        "left with a neighbour"))
+        finally:
+            await client.close()
+            await hub.stop()
+
+    # The grid worker's phone and the hub run apart from the console, as in life.
+    thread = threading.Thread(target=lambda: asyncio.run(asyncio.wait_for(field(), 30)))
+    thread.start()
+    qtbot.waitUntil(lambda: not thread.is_alive(), timeout=40000)
+    assert answers and answers[0]["type"] == "ack"
+    row = lambda: board.shown_households().index("X-H")  # noqa: E731
+    qtbot.waitUntil(lambda: board.model.item(row(), 3).text() == "Left the building",
+                    timeout=5000)
+    assert board.model.item(row(), 4).text() == f"unit:{worker}"
