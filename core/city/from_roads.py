@@ -123,6 +123,8 @@ def city_from_roads(
         for area in (street, street.rsplit("-", 1)[0]):
             nodes_in[area].append(k)
     stations, units = _stations_and_units(roads, ids, xy, districts, streets, nodes_in, rng)
+    if roads.graph.get("stations"):
+        stations, units = _stations_from_map(roads.graph["stations"], stations, units, ids, xy)
     centre = {s.code: f"CC{k + 1:02d}" for k, s in enumerate(streets)}
     units += [
         UnitSpec(c.worker_unit_code, f"Grid worker {person_name(rng)} ({c.name})",
@@ -199,6 +201,49 @@ def _stations_and_units(
             [(UnitKind.POLICE_CAR, "P", "Police", 2)])
         add(f"CC{k + 1:02d}", f"Community Service Centre {k + 1}", Agency.COMMUNITY, area,
             [(UnitKind.VOLUNTEER_TEAM, "V", "Volunteer Team", 1)])
+    return stations, units
+
+
+_MAP_KITS = {
+    "fire": (Agency.FIRE, "Fire Station", [(UnitKind.FIRE_ENGINE, "E", "Engine", 2),
+                                           (UnitKind.LADDER, "L", "Ladder", 1)]),
+    "police": (Agency.POLICE, "Police Station", [(UnitKind.POLICE_CAR, "P", "Police", 2)]),
+    "ambulance": (Agency.EMS, "Ambulance Post", [(UnitKind.AMBULANCE, "A", "Ambulance", 2)]),
+}
+
+
+def _stations_from_map(
+    mapped: list[dict], stations: list[Station], units: list[UnitSpec], ids: list,
+    xy: np.ndarray,
+) -> tuple[list[Station], list[UnitSpec]]:
+    """Where the map has stations of an agency, they replace the generated ones of that
+    agency (and their units): named as on the map, else "Fire Station 2"."""
+    kinds = {m["kind"] for m in mapped if m["kind"] in _MAP_KITS}
+    agencies = {_MAP_KITS[k][0] for k in kinds}
+    drop = {s.code for s in stations if s.agency in agencies}
+    stations = [s for s in stations if s.code not in drop]
+    units = [u for u in units if u.station_code not in drop]
+    taken = {u.code for u in units}
+    tree = cKDTree(xy)
+    counters: dict[str, int] = defaultdict(int)
+    numbers: dict[str, int] = defaultdict(int)
+    for k, m in enumerate(m for m in mapped if m["kind"] in _MAP_KITS):
+        agency, label, kit = _MAP_KITS[m["kind"]]
+        numbers[label] += 1
+        _, i = tree.query((m["x"], m["y"]))
+        code = f"MS{k + 1:02d}"
+        name = (m.get("name") or "").strip()[:80] or f"{label} {numbers[label]}"
+        stations.append(Station(code, name, agency, float(xy[i, 0]), float(xy[i, 1]), ids[i]))
+        if m["kind"] == "fire" and numbers[label] == 1:  # the hazmat unit, kept somewhere
+            kit = [*kit, (UnitKind.HAZMAT, "H", "Hazmat", 1)]
+        for kind, prefix, unit_label, count in kit:
+            for _ in range(count):
+                counters[prefix] += 1
+                while f"{prefix}{counters[prefix]}" in taken:
+                    counters[prefix] += 1
+                n = counters[prefix]
+                taken.add(f"{prefix}{n}")
+                units.append(UnitSpec(f"{prefix}{n}", f"{unit_label} {n}", kind, code))
     return stations, units
 
 

@@ -121,9 +121,16 @@ def run_import(args: argparse.Namespace) -> int:
     dropped = int(graph.graph.get("dropped_nodes", 0))
     print(f"dropped {dropped} road node{'s' if dropped != 1 else ''} outside the largest "
           "connected part of the network (no unit could drive to or from them)")
-    print(f"stations: {len(city.stations)} placed by Beacon over the roads, named "
-          "neutrally ('Fire Station 1', ...); the extract's own station tags are not read: "
-          "rename or move them to match the centre")
+    mapped = graph.graph.get("stations") or []
+    if mapped:
+        kinds = sorted({m["kind"] for m in mapped})
+        print(f"stations: {len(mapped)} from the map ({', '.join(kinds)}: named as on the "
+              f"map, else 'Fire Station 2' ...); the others of {len(city.stations)} placed by "
+              "Beacon over the roads, named neutrally")
+    else:
+        print(f"stations: the extract has no fire, police or ambulance station tags: "
+              f"{len(city.stations)} placed by Beacon spread over the roads, named "
+              "neutrally ('Fire Station 1', ...); rename or move them to match the centre")
     ref = city.reference
     if ref is not None:
         print(f"place: local (0, 0) at {ref.origin_lat:.6f}, {ref.origin_lon:.6f} "

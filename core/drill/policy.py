@@ -121,9 +121,10 @@ class Plan:
 
 
 class TravelTimes:
-    """Seconds from every road node to a target node, cached until the roads change."""
+    """Seconds from every road node to a target node, cached until the roads change
+    (at most `max_rows` targets: 512 rows of an 11,000-node city are 45 MB)."""
 
-    def __init__(self, network: RoadNetwork, max_rows: int = 2048) -> None:
+    def __init__(self, network: RoadNetwork, max_rows: int = 512) -> None:
         self.network = network
         self.max_rows = max_rows
         self._version = -1

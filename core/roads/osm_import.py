@@ -91,10 +91,16 @@ def import_osm(path: str | Path, *, largest_component: bool = True) -> nx.DiGrap
     if not p.is_file():
         raise UserError(f"{p}: no such OSM file")
     ways: list[tuple[int, list[tuple[int, float, float]], dict[str, str]]] = []
+    tagged: list[tuple[str, str, float, float]] = []  # (kind, name, lon, lat) of stations
     try:
         # Nodes must be read too: they feed the location cache the ways need.
         fp = osmium.FileProcessor(str(p), osmium.osm.NODE | osmium.osm.WAY).with_locations()
         for w in fp:
+            kind = _station_kind(w.tags) if (w.is_node() or w.is_way()) else None
+            if kind is not None:
+                where = _station_place(w)
+                if where is not None:
+                    tagged.append((kind, w.tags.get("name", ""), *where))
             if not w.is_way():
                 continue
             tags = {t.k: t.v for t in w.tags}
@@ -129,6 +135,14 @@ def import_osm(path: str | Path, *, largest_component: bool = True) -> nx.DiGrap
     xs, ys = reference.to_local(lonlat[:, 1], lonlat[:, 0])
 
     g = nx.DiGraph(reference=reference, source=p.name)
+    # Fire stations, police stations and ambulance stations the map has, in metres
+    # (`core.city.from_roads` puts the centre's stations there).
+    g.graph["stations"] = [
+        {"kind": kind, "name": name, "x": float(sx), "y": float(sy)}
+        for (kind, name, lon, lat), sx, sy in zip(
+            tagged, *reference.to_local(np.array([t[3] for t in tagged]),
+                                        np.array([t[2] for t in tagged])), strict=True)
+    ] if tagged else []
     g.add_nodes_from(
         (ref, {"x": float(x), "y": float(y), "lon": lon, "lat": lat})
         for (ref, (lon, lat)), x, y in zip(coords.items(), xs, ys, strict=True)
@@ -157,6 +171,28 @@ def import_osm(path: str | Path, *, largest_component: bool = True) -> nx.DiGrap
         g.graph["dropped_nodes"] = g.number_of_nodes() - len(keep)
         g = g.subgraph(keep).copy()
     return g
+
+
+def _station_kind(tags: object) -> str | None:
+    """"fire", "police" or "ambulance" for a station's tags, else None."""
+    amenity = tags.get("amenity")  # type: ignore[attr-defined]
+    if amenity in ("fire_station", "police"):
+        return "fire" if amenity == "fire_station" else "police"
+    if tags.get("emergency") == "ambulance_station" or amenity == "ambulance_station":  # type: ignore[attr-defined]
+        return "ambulance"
+    return None
+
+
+def _station_place(obj: object) -> tuple[float, float] | None:
+    """(lon, lat) of a node, or the mean of a way's located nodes."""
+    if obj.is_node():  # type: ignore[attr-defined]
+        loc = obj.location  # type: ignore[attr-defined]
+        return (loc.lon, loc.lat) if loc.valid() else None
+    pts = [(n.location.lon, n.location.lat) for n in obj.nodes  # type: ignore[attr-defined]
+           if n.location.valid()]
+    if not pts:
+        return None
+    return (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
 
 
 # The root element of an OSM XML file may carry the time of its data (`timestamp`, as

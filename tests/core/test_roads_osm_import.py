@@ -177,3 +177,34 @@ def test_city_import_cli_serves_a_real_extract_to_the_centre(tmp_path: Path, cap
         centre.close()
     assert main(["city", "import", str(_helsinki()), "--db", url]) == 2
     assert "already serves the city 'Helsinki'" in capsys.readouterr().err
+
+
+def test_stations_come_from_the_map_where_it_has_them(tmp_path: Path) -> None:
+    """A fire station node and a police station drawn as a building take the place of
+    the generated fire and police stations; ambulance posts are still generated."""
+    from core.city.from_roads import city_from_roads
+
+    extra = """  <node id="50" lat="60.0004" lon="24.0004">
+    <tag k="amenity" v="fire_station"/><tag k="name" v="Keskuspelastusasema"/></node>
+  <node id="51" lat="60.0006" lon="24.0012"/>
+  <node id="52" lat="60.0006" lon="24.0016"/>
+  <node id="53" lat="60.0008" lon="24.0014"/>
+  <way id="200"><nd ref="51"/><nd ref="52"/><nd ref="53"/><nd ref="51"/>
+    <tag k="amenity" v="police"/><tag k="building" v="yes"/></way>
+</osm>
+"""
+    p = tmp_path / "stations.osm"
+    p.write_text(TINY_OSM.replace("</osm>\n", extra))
+    g = import_osm(p)
+    assert sorted(s["kind"] for s in g.graph["stations"]) == ["fire", "police"]
+    city = city_from_roads("Tiny", g, cell_size_m=250.0)
+    names = {s.name for s in city.stations}
+    assert "Keskuspelastusasema" in names and "Police Station 1" in names
+    fire = [s for s in city.stations if s.agency.value == "fire"]
+    assert [s.name for s in fire] == ["Keskuspelastusasema"]
+    assert any(s.agency.value == "ems" for s in city.stations)  # still generated
+    codes = [u.code for u in city.units]
+    assert len(codes) == len(set(codes))
+    at = {u.station_code for u in city.units if u.kind.value == "fire_engine"}
+    assert at == {fire[0].code}
+    assert any(u.kind.value == "hazmat" for u in city.units)
