@@ -52,6 +52,10 @@ COLUMNS = ("time", "actor", "kind", "text")
 _INDEX = QModelIndex | QPersistentModelIndex
 
 
+# Who was shown which registry people is the audit log's business (`beacon audit log
+# --subject`); on the record it would only push the incident's own events down.
+NOT_IN_RECORD = frozenset({"registry_people_viewed"})
+
 class TimelineModel(QAbstractTableModel):
     """The events of one incident, newest first (row 0 is the latest)."""
 
@@ -72,14 +76,17 @@ class TimelineModel(QAbstractTableModel):
         self.beginResetModel()
         self._events, self._seqs = [], set()
         for e in sorted(events, key=lambda ev: ev.seq, reverse=True):
+            if e.type in NOT_IN_RECORD:
+                continue
             if e.seq not in self._seqs:
                 self._seqs.add(e.seq)
                 self._events.append(e)
         self.endResetModel()
 
     def add(self, event: Event) -> bool:
-        """Add one event in its place by sequence number; False when already shown."""
-        if event.seq in self._seqs:
+        """Add one event in its place by sequence number; False when already shown (or
+        not part of the record: `NOT_IN_RECORD`)."""
+        if event.seq in self._seqs or event.type in NOT_IN_RECORD:
             return False
         row = 0
         while row < len(self._events) and self._events[row].seq > event.seq:

@@ -26,12 +26,18 @@ import signal
 import subprocess
 import sys
 
-import gi
 
-gi.require_version("Gst", "1.0")
-gi.require_version("GstRtsp", "1.0")
-gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+def _gi() -> tuple:
+    """GLib, Gst, GstRtsp, GstRtspServer: imported when the server runs, so that
+    importing every module of `core` (as Beacon's tests do) needs no `gi`."""
+    import gi
+
+    gi.require_version("Gst", "1.0")
+    gi.require_version("GstRtsp", "1.0")
+    gi.require_version("GstRtspServer", "1.0")
+    from gi.repository import GLib, Gst, GstRtsp, GstRtspServer
+
+    return GLib, Gst, GstRtsp, GstRtspServer
 
 PIPELINE = ("( udpsrc address=127.0.0.1 port={udp} caps=video/mpegts,systemstream=true "
             "buffer-size=2097152 ! tsdemux ignore-pcr=true ! h264parse config-interval=-1 "
@@ -57,6 +63,7 @@ def main() -> int:
     parser.add_argument("--ffmpeg", default="ffmpeg")
     parser.add_argument("--mount", action="append", default=[], help="NAME=UDP_PORT=CLIP")
     args = parser.parse_args()
+    GLib, Gst, GstRtsp, GstRtspServer = _gi()  # noqa: N806 - the modules' own names
     Gst.init(None)
     server = GstRtspServer.RTSPServer()
     server.set_address("127.0.0.1")

@@ -1756,106 +1756,116 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="288"/>
+        <location filename="../../console/map_view.py" line="296"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="291"/>
+        <location filename="../../console/map_view.py" line="299"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="291"/>
+        <location filename="../../console/map_view.py" line="299"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="292"/>
+        <location filename="../../console/map_view.py" line="300"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="293"/>
+        <location filename="../../console/map_view.py" line="301"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="293"/>
+        <location filename="../../console/map_view.py" line="301"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="294"/>
+        <location filename="../../console/map_view.py" line="302"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="295"/>
-        <location filename="../../console/map_view.py" line="324"/>
+        <location filename="../../console/map_view.py" line="303"/>
+        <location filename="../../console/map_view.py" line="333"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="295"/>
-        <location filename="../../console/map_view.py" line="325"/>
+        <location filename="../../console/map_view.py" line="303"/>
+        <location filename="../../console/map_view.py" line="334"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="296"/>
-        <location filename="../../console/map_view.py" line="330"/>
+        <location filename="../../console/map_view.py" line="304"/>
+        <location filename="../../console/map_view.py" line="339"/>
         <source>Sensors</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="299"/>
+        <location filename="../../console/map_view.py" line="304"/>
+        <source>Hydrants, AEDs…</source>
+        <translation>消火栓、AED…</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="305"/>
+        <source>Reports</source>
+        <translation>上报事项</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="308"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="300"/>
+        <location filename="../../console/map_view.py" line="309"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="301"/>
+        <location filename="../../console/map_view.py" line="310"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="302"/>
+        <location filename="../../console/map_view.py" line="311"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="326"/>
+        <location filename="../../console/map_view.py" line="335"/>
         <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="327"/>
+        <location filename="../../console/map_view.py" line="336"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="331"/>
+        <location filename="../../console/map_view.py" line="340"/>
         <source>reporting</source>
         <translation>在报</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="332"/>
+        <location filename="../../console/map_view.py" line="341"/>
         <source>silent</source>
         <translation>静默</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="513"/>
+        <location filename="../../console/map_view.py" line="523"/>
         <source>Out of use</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="515"/>
+        <location filename="../../console/map_view.py" line="525"/>
         <source>Double-click to show it on the video wall</source>
         <translation>双击在视频墙上显示</translation>
     </message>
@@ -2420,6 +2430,14 @@
         <location filename="../../console/registry_labels.py" line="57"/>
         <source>construction unknown</source>
         <translation>结构不明</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryLayer</name>
+    <message>
+        <location filename="../../console/map/registry_layer.py" line="142"/>
+        <source>out of service</source>
+        <translation>停用</translation>
     </message>
 </context>
 <context>
