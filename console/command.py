@@ -263,7 +263,7 @@ def _screenshot(window, path: Path, app) -> None:  # noqa: ANN001
     def once(*_args: object) -> None:
         if not done["saved"]:
             done["saved"] = True
-            QTimer.singleShot(200, save)
+            QTimer.singleShot(600, save)  # the panels fit their columns to the new rows
 
     window.dispatch.recommendationsReady.connect(once)
     window.queue.step(0)
