@@ -34,6 +34,7 @@ from console.i18n import current_language
 from console.simple_list import SimpleList
 from console.vocabulary import capability_label, fill, incident_type_label
 from core.centre import Centre
+from core.errors import ValidationError
 from core.events import Event
 from core.local_time import offset_text, to_local
 from core.playbooks.commands import ActivatePlaybook, ChangePlaybookLevel, SkipStep, TickStep
@@ -367,15 +368,26 @@ class PlaybookPanel(QWidget):
             key = (incident_id, view.id)
             if key not in self._overdue_told:
                 self._overdue_told.add(key)
+                self._raise_overdue_alarm(incident_id, view)
                 self.on_step_overdue(incident_id, view.id)
+
+    def _raise_overdue_alarm(self, incident_id: str, view: StepView) -> None:
+        """The step's alarm in the alarm list, until a person acknowledges it. Every
+        console may try: the command refuses a second alarm for the same step
+        (`AlarmExists`), so there is one whatever the number of consoles."""
+        from core.auth import SYSTEM
+        from core.commands.alarms import playbook_step_overdue
+
+        title = f"{incident_id}: {view.text.get('en') or view.id}"
+        try:
+            self._centre.service.execute(playbook_step_overdue(incident_id, view.id, title),
+                                         SYSTEM)
+        except ValidationError:  # raised already (here or at another desk), or refused
+            pass
 
     def on_step_overdue(self, incident_id: str, step_id: str) -> None:
         """Hook called once per overdue step of any open incident (not only the one on
-        screen), from the clock tick: emits `stepOverdue`.
-
-        The alarm list (another issue) connects here, or overrides this, to raise an
-        alarm for the step.
-        """
+        screen), from the clock tick, after its alarm was raised: emits `stepOverdue`."""
         self.stepOverdue.emit(incident_id, step_id)
 
     # -- the clock -----------------------------------------------------------------------

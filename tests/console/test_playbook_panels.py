@@ -70,6 +70,11 @@ def test_playbook_panel_flow(qtbot, centre, clock, make_window) -> None:  # noqa
     assert "ambulance_standby" in told
     panel.on_clock()
     assert told.count("ambulance_standby") == 1
+    # The overdue step waits in the alarm list until a person acknowledges it; once.
+    waiting = [a for a in centre.live.state.alarms.values()
+               if a.kind.value == "playbook_step_overdue" and a.active
+               and a.source.endswith("ambulance_standby")]
+    assert len(waiting) == 1 and waiting[0].incident_id == panel.incident_id
 
     # An incident not on screen: its overdue steps reach the hook too.
     from core.playbooks.commands import ActivatePlaybook
