@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
+from console.worker_pool import WorkerPool
 from core.centre import Centre
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ class _Relay(QObject):
     fetched = Signal(object)  # list[Event] or an Exception
 
 
-class _Fetch(QRunnable):
+class _Fetch:
     def __init__(self, centre: Centre, after_seq: int, relay: _Relay) -> None:
         super().__init__()
         self._centre, self._after, self._relay = centre, after_seq, relay
@@ -53,7 +54,7 @@ class DatabaseFollower(QObject):
         super().__init__(parent)
         self._centre = centre
         self._busy = False
-        self._pool = QThreadPool(self)
+        self._pool = WorkerPool(self)
         self._pool.setMaxThreadCount(1)
         self._relay = _Relay(self)
         self._relay.fetched.connect(self._on_fetched)

@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from console.registry_labels import REPORT_LABELS, THING_LABELS, label
+from console.worker_pool import WorkerPool
 from core.events import Event
 
 REGISTRY_EVENTS = frozenset({"registry_records_recorded", "registry_record_verified"})
@@ -35,7 +36,7 @@ class _Relay(QObject):
     fetched = Signal(object)  # (things, reports) or an Exception
 
 
-class _Fetch(QRunnable):
+class _Fetch:
     def __init__(self, centre: Any, relay: _Relay) -> None:
         super().__init__()
         self._centre, self._relay = centre, relay
@@ -74,19 +75,23 @@ class RegistryLayer(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._centre = centre
-        self.things = pg.ScatterPlotItem(pxMode=True, size=SIZE, hoverable=True,
-                                         tip=self._thing_tip)
+        # Tips set only while a marker is under the mouse: pyqtgraph's own `tip` also
+        # clears the map's tooltip when the mouse is over another layer's marker.
+        self.things = pg.ScatterPlotItem(pxMode=True, size=SIZE, hoverable=True)
         self.things.setZValue(11)
         self.reports = pg.ScatterPlotItem(pxMode=True, size=SIZE + 3, symbol="star",
-                                          hoverable=True, tip=self._report_tip,
-                                          brush=pg.mkBrush(REPORT_COLOUR),
+                                          hoverable=True, brush=pg.mkBrush(REPORT_COLOUR),
                                           pen=pg.mkPen("#5d4037", width=1.0))
         self.reports.setZValue(11)
+        self.things.sigHovered.connect(
+            lambda item, points, _ev: self._tip(item, points, self._thing_tip))
+        self.reports.sigHovered.connect(
+            lambda item, points, _ev: self._tip(item, points, self._report_tip))
         view_box.addItem(self.things, ignoreBounds=True)
         view_box.addItem(self.reports, ignoreBounds=True)
         self.drawn_things: list[tuple[str, float, float, dict]] = []
         self.drawn_reports: list[tuple[str, float, float, dict]] = []
-        self._pool = QThreadPool(self)
+        self._pool = WorkerPool(self)
         self._pool.setMaxThreadCount(1)
         self._relay = _Relay(self)
         self._relay.fetched.connect(self._on_fetched)
@@ -130,6 +135,12 @@ class RegistryLayer(QObject):
                        dtype=float).reshape(-1, 2)
         self.reports.setData(pos=rxy, data=[rid for rid, *_ in self.drawn_reports])
         self.loaded.emit()
+
+    def _tip(self, item: Any, points: Any, text: Any) -> None:
+        vb = item.getViewBox()
+        if vb is not None and len(points):
+            vb.setToolTip("\n\n".join(text(p.pos().x(), p.pos().y(), p.data())
+                                       for p in points[:3]))
 
     def _find(self, rows: list[tuple[str, float, float, dict]], rid: str) -> dict:
         return next((d for r, _, _, d in rows if r == rid), {})

@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from console.map.labels import LabelLayer
+from console.worker_pool import WorkerPool
 
 FRESH_S = 300
 REPORTING, SILENT = "#0f9b8e", "#8d99ae"
@@ -26,7 +27,7 @@ class _Relay(QObject):
     fetched = Signal(object)  # list of sensor dicts, or an Exception
 
 
-class _Fetch(QRunnable):
+class _Fetch:
     def __init__(self, centre: Any, relay: _Relay) -> None:
         super().__init__()
         self._centre, self._relay = centre, relay
@@ -62,7 +63,7 @@ class SensorLayer(QObject):
         view_box.addItem(self.markers, ignoreBounds=True)
         view_box.addItem(self.labels, ignoreBounds=True)
         self.sensors: list[dict[str, Any]] = []
-        self._pool = QThreadPool(self)
+        self._pool = WorkerPool(self)
         self._pool.setMaxThreadCount(1)
         self._relay = _Relay(self)
         self._relay.fetched.connect(self._on_fetched)

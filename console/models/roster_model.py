@@ -15,9 +15,7 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
     QObject,
-    QRunnable,
     Qt,
-    QThreadPool,
     QTimer,
     Signal,
 )
@@ -32,6 +30,7 @@ from console.vocabulary import (
     unit_kind_label,
     unit_status_label,
 )
+from console.worker_pool import WorkerPool
 from core.domain.kinds import Agency
 from core.domain.model import Unit
 from core.domain.state import State
@@ -82,7 +81,7 @@ class _SinceRelay(QObject):
     loaded = Signal(object)  # dict unit id -> (seq, time), or an Exception
 
 
-class _LoadSince(QRunnable):
+class _LoadSince:
     def __init__(self, read: Callable[[], dict], relay: _SinceRelay) -> None:
         super().__init__()
         self._read, self._relay = read, relay
@@ -125,9 +124,9 @@ class RosterModel(QStandardItemModel):
         self._tick.timeout.connect(self._on_tick)
         self._tick.start()
         self.reload()
-        self._pool: QThreadPool | None = None
+        self._pool: WorkerPool | None = None
         if status_since is not None:
-            self._pool = QThreadPool(self)
+            self._pool = WorkerPool(self)
             self._pool.setMaxThreadCount(1)
             self._since_relay = _SinceRelay(self)
             self._since_relay.loaded.connect(self._on_since_loaded)

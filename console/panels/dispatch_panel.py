@@ -11,9 +11,7 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QObject,
-    QRunnable,
     Qt,
-    QThreadPool,
     QTimer,
     Signal,
 )
@@ -41,6 +39,7 @@ from console.vocabulary import (
     incident_type_label,
     unit_kind_label,
 )
+from console.worker_pool import WorkerPool
 from core.city.model import City
 from core.commands import AssignUnits
 from core.domain.state import State
@@ -62,7 +61,7 @@ class _Relay(QObject):
     done = Signal(int, object)  # token, list[UnitRecommendation] or an Exception
 
 
-class _RankJob(QRunnable):
+class _RankJob:
     """Ranks units in the thread pool and reports back through the relay's signal."""
 
     def __init__(self, token: int, city: City, incident: IncidentSnapshot,
@@ -101,7 +100,7 @@ class DispatchPanel(QWidget):
         self._incident_id = ""
         self._token = 0
         self._lines: list[UnitRecommendation] = []
-        self._pool = QThreadPool(self)
+        self._pool = WorkerPool(self)
         self._pool.setMaxThreadCount(1)
         self._relay = _Relay(self)
         self._relay.done.connect(self._on_ranked)

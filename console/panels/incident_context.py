@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
@@ -26,6 +26,7 @@ from console.registry_labels import (
     label,
 )
 from console.vocabulary import fill, format_duration
+from console.worker_pool import WorkerPool
 from core.errors import PermissionDenied, ValidationError
 from core.events import Event
 
@@ -53,7 +54,7 @@ class _Relay(QObject):
     done = Signal(int, object)
 
 
-class _Job(QRunnable):
+class _Job:
     def __init__(self, token: int, centre: Any, incident: Any, relay: _Relay) -> None:
         super().__init__()
         self._token, self._centre, self._incident, self._relay = token, centre, incident, relay
@@ -101,7 +102,7 @@ class IncidentContextPanel(QWidget):
         self._selection = selection
         self._token = 0
         self._answer: _Answer | None = None
-        self._pool = QThreadPool(self)
+        self._pool = WorkerPool(self)
         self._pool.setMaxThreadCount(1)
         self._relay = _Relay(self)
         self._relay.done.connect(self._on_answer)

@@ -20,9 +20,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRunnable,
     Qt,
-    QThreadPool,
     Signal,
 )
 from PySide6.QtGui import QFont
@@ -42,6 +40,7 @@ from console.column_fit import ColumnFitter
 from console.command_runner import CommandRunner
 from console.panels.timeline_text import event_text, kind_label
 from console.vocabulary import fill
+from console.worker_pool import WorkerPool
 from core.commands import AddNote
 from core.commands.incidents import NOTE_MAX_LEN
 from core.events import Event
@@ -172,7 +171,7 @@ class _Relay(QObject):
     loaded = Signal(int, object)  # generation, list[Event] or an Exception
 
 
-class _Load(QRunnable):
+class _Load:
     def __init__(self, db: Any, incident_id: str, generation: int, relay: _Relay) -> None:
         super().__init__()
         self._db, self._incident, self._gen, self._relay = db, incident_id, generation, relay
@@ -214,7 +213,7 @@ class IncidentTimeline(QWidget):
                  for op in centre.live.state.operators.values() if op.display_name}
         self.model = TimelineModel(centre.city.time_zone, names, self,
                                    address_label=address_label)
-        self._pool = QThreadPool(self)
+        self._pool = WorkerPool(self)
         self._pool.setMaxThreadCount(1)
         self._relay = _Relay(self)
         self._relay.loaded.connect(self._on_loaded)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from console.bridge import EventBridge, Selection
 from console.command_runner import CommandRunner
 from console.models.plugin_status_model import PluginColumn, PluginStatusModel
+from console.worker_pool import WorkerPool
 from core.centre import Centre
 from core.commands import SetPluginEnabled
 from core.errors import ValidationError
@@ -27,7 +28,7 @@ class _Relay(QObject):
     fetched = Signal(object)  # (status rows, switches, installed names) or an Exception
 
 
-class _Fetch(QRunnable):
+class _Fetch:
     def __init__(self, centre: Centre, relay: _Relay) -> None:
         super().__init__()
         self._centre, self._relay = centre, relay
@@ -74,7 +75,7 @@ class PluginPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.table)
         layout.addWidget(self.note)
-        self._pool = QThreadPool(self)
+        self._pool = WorkerPool(self)
         self._pool.setMaxThreadCount(1)
         self._relay = _Relay(self)
         self._relay.fetched.connect(self._on_fetched)
