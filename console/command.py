@@ -110,6 +110,9 @@ def run(args: argparse.Namespace) -> int:
     switcher.switch(choose_language(language))
     if args.theme:
         settings.setValue("console/theme", args.theme)
+    from console.gc_guard import collect_between_events
+
+    collect_between_events(app)  # never in the middle of a style change (see gc_guard)
     apply_theme(app, str(settings.value("console/theme", "light")))
 
     # Between the splash, a sign-in dialog and the main window no window may be open for
