@@ -55,9 +55,11 @@ class _Relay(QObject):
 
 
 class _Job:
-    def __init__(self, token: int, centre: Any, incident: Any, relay: _Relay) -> None:
+    def __init__(self, token: int, centre: Any, incident: Any, relay: _Relay,
+                 recorded: frozenset[str]) -> None:
         super().__init__()
         self._token, self._centre, self._incident, self._relay = token, centre, incident, relay
+        self._recorded = recorded
 
     def run(self) -> None:
         from core.recommendation import road_network
@@ -72,7 +74,8 @@ class _Job:
                     session, c.city, address=i.address, cell=i.cell_code, x=i.x, y=i.y,
                     now=c.service.clock.now(), network=road_network(c.city))
             try:
-                answer.people = access.people_for_incident(c.service, c.actor, i.id)
+                answer.people = access.people_for_incident(
+                    c.service, c.actor, i.id, already_recorded=self._recorded)
             except PermissionDenied:
                 answer.people_note = "role"
             except ValidationError:
@@ -80,10 +83,7 @@ class _Job:
         except Exception as exc:  # noqa: BLE001 - shown on the panel, kept in the log
             log.exception("the registry context of %s could not be read", i.id)
             answer.error = str(exc)
-        try:
-            self._relay.done.emit(self._token, answer)
-        except RuntimeError:  # the panel closed meanwhile: no one is waiting
-            pass
+        self._relay.done.emit(self._token, answer)  # WorkerPool ignores a closed panel
 
 
 class IncidentContextPanel(QWidget):
@@ -102,6 +102,9 @@ class IncidentContextPanel(QWidget):
         self._selection = selection
         self._token = 0
         self._answer: _Answer | None = None
+        # People whose display the selected incident's view already recorded: a refresh
+        # records only newcomers; a new selection records again.
+        self._recorded: frozenset[str] = frozenset()
         self._pool = WorkerPool(self)
         self._pool.setMaxThreadCount(1)
         self._relay = _Relay(self)
@@ -138,6 +141,7 @@ class IncidentContextPanel(QWidget):
 
     def _on_selected(self, incident_id: str) -> None:
         self._answer = None
+        self._recorded = frozenset()
         self.refresh()
 
     def _on_event(self, event: Event) -> None:
@@ -166,12 +170,14 @@ class IncidentContextPanel(QWidget):
             self._fill()
             return
         self._fill(loading=True)
-        self._pool.start(_Job(self._token, self._centre, incident, self._relay))
+        self._pool.start(_Job(self._token, self._centre, incident, self._relay, self._recorded))
 
     def _on_answer(self, token: int, answer: _Answer) -> None:
         if token != self._token:
             return  # a newer selection is on its way
         self._answer = answer
+        if answer.people:
+            self._recorded |= {p.person_id for p in answer.people}
         self._fill()
         self.contextShown.emit(answer.incident_id)
 

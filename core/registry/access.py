@@ -18,8 +18,9 @@ from sqlalchemy import select
 
 from core.auth import Actor, require
 from core.city.model import normalise
+from core.domain.lifecycle import IncidentStatus
 from core.errors import NotFound, ValidationError
-from core.registry.commands import ViewPeople
+from core.registry.commands import ViewPeople, require_open_for_people
 from core.registry.model import PERSON_FLAGS, RegistryRecord
 from core.registry.projection import record_from_row
 from core.registry.tables import RegistryRow
@@ -97,15 +98,22 @@ def _view(service: CommandService, actor: Actor, ids: list[str], purpose: str, r
         service.execute(ViewPeople(tuple(ids), purpose, reason, incident_id), actor)
 
 
-def people_for_incident(service: CommandService, actor: Actor, incident_id: str
-                        ) -> list[PersonView]:
+def people_for_incident(service: CommandService, actor: Actor, incident_id: str, *,
+                        already_recorded: frozenset[str] = frozenset()) -> list[PersonView]:
     """The people at an open incident's address, then the vulnerable people of its cell,
     for a dispatch role; the display is recorded first. Empty when there are none (then
-    nothing was shown and nothing is recorded)."""
+    nothing was shown and nothing is recorded).
+
+    `already_recorded`: people this actor's open display of this incident has already
+    recorded (a panel re-reading after a change); only the others are recorded again, so
+    a display kept open does not fill the log with one view per refresh."""
     with service.db.session() as session:
         incident = session.get(IncidentRow, incident_id)
         if incident is None:
             raise NotFound(f"no incident {incident_id!r}", field="incident_id")
+        # Checked here too: a re-read that records nobody new runs no ViewPeople.
+        require(actor, "registry_view")
+        require_open_for_people(incident_id, IncidentStatus(incident.status))
         address = normalise(incident.address or "")
         buildings = [r.record_id for r in session.execute(
             select(RegistryRow).where(RegistryRow.kind == "building",
@@ -121,7 +129,8 @@ def people_for_incident(service: CommandService, actor: Actor, incident_id: str
         # seen in the flags' light (minimum necessary), everyone at the address.
         others = [p for p in in_cell if p not in here and p.personal.get("flags")]
         ids = [p.record_id for p in here + others]
-    _view(service, actor, ids, "incident", f"incident {incident_id}", incident_id)
+    _view(service, actor, [i for i in ids if i not in already_recorded], "incident",
+          f"incident {incident_id}", incident_id)
     if not ids:
         return []
     with service.db.session() as session:

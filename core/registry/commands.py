@@ -17,7 +17,7 @@ from sqlalchemy import delete
 
 from core.auth import require
 from core.commands.base import Command, Context, Decision, require_text
-from core.domain.lifecycle import OPEN_INCIDENT_STATUSES
+from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, IncidentStatus
 from core.errors import NotFound, ValidationError
 from core.registry.model import FIELDS, KINDS, LEGAL_BASES, PERSON_FLAGS
 from core.registry.projection import load_records
@@ -188,6 +188,13 @@ class VerifyRecord(Command):
                                                      "changes": dict(self.changes)})
 
 
+def require_open_for_people(incident_id: str, status: IncidentStatus) -> None:
+    """People are shown for an incident only while it is open."""
+    if status not in OPEN_INCIDENT_STATUSES:
+        raise ValidationError(f"incident {incident_id} is {status.value}: "
+                              "people are shown only while it is open", field="incident_id")
+
+
 @dataclass(frozen=True, slots=True)
 class ViewPeople(Command):
     """Record that the actor is about to see these people's data, and why.
@@ -221,10 +228,7 @@ class ViewPeople(Command):
             if not self.incident_id:
                 raise ValidationError("name the incident", field="incident_id")
             incident = ctx.incident(self.incident_id)
-            if incident.status not in OPEN_INCIDENT_STATUSES:
-                raise ValidationError(f"incident {incident.id} is {incident.status.value}: "
-                                      "people are shown only while it is open",
-                                      field="incident_id")
+            require_open_for_people(incident.id, incident.status)
         return Decision("registry_people_viewed", {
             "person_ids": sorted(set(self.person_ids)), "purpose": self.purpose,
             "reason": reason}, incident_id=self.incident_id)

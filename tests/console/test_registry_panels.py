@@ -83,6 +83,12 @@ def test_the_context_shows_the_wheelchair_user_and_the_hydrant_and_records_each_
     with qtbot.waitSignal(panel.contextShown, timeout=15000):
         selection.select_incident(incident)
     assert len(_views(centre)) == before + 2
+    # A refresh while it stays selected (the panel's own re-read after a change) shows
+    # the same people without recording them again.
+    with qtbot.waitSignal(panel.contextShown, timeout=15000):
+        panel.refresh()
+    assert panel.shown_ids("people")[0] == "X-P"
+    assert len(_views(centre)) == before + 2
     # Once the incident is over, the people are not shown and nothing is recorded.
     with qtbot.waitSignal(panel.contextShown, timeout=15000):
         centre.service.execute(ChangeIncidentStatus(incident, IncidentStatus.CANCELLED),

@@ -251,6 +251,12 @@ def test_a_dispatcher_sees_the_wheelchair_user_only_while_an_incident_there_is_o
     assert shown[0].payload["person_ids"] == ["P-1", "P-2"]
     access.people_for_incident(svc, DISPATCHER, incident)
     assert len(_views(svc)) == 2  # every display, not only the first
+    # A display kept open and re-read records only people it had not shown yet.
+    access.people_for_incident(svc, DISPATCHER, incident, already_recorded=frozenset({"P-1"}))
+    assert _views(svc)[-1].payload["person_ids"] == ["P-2"]
+    access.people_for_incident(svc, DISPATCHER, incident,
+                               already_recorded=frozenset({"P-1", "P-2"}))
+    assert len(_views(svc)) == 3  # nobody new: nothing recorded
     svc.execute(ChangeIncidentStatus(incident, IncidentStatus.CANCELLED), DISPATCHER)
     with pytest.raises(ValidationError, match="only while it is open"):
         access.people_for_incident(svc, DISPATCHER, incident)
@@ -258,7 +264,7 @@ def test_a_dispatcher_sees_the_wheelchair_user_only_while_an_incident_there_is_o
         access.search_people(svc, DISPATCHER, "Zhao", "looking around the area")
     with pytest.raises(PermissionDenied):
         access.show_person(svc, DISPATCHER, "P-1", "curious about this person")
-    assert len(_views(svc)) == 2  # refusals record nothing
+    assert len(_views(svc)) == 3  # refusals record nothing
 
 
 def test_a_supervisor_searches_only_with_a_reason_and_each_search_is_recorded(
