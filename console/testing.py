@@ -11,6 +11,8 @@ for the fixtures, or call the functions yourself:
   `open_test_centre`).
 - `type_text(widget, text)`: type any text, Chinese and emoji included, as key presses
   with text, the way a keyboard or an input method delivers it.
+- `beacon_gc_guard` (autouse fixture): Python's cycle collector runs only between tests,
+  as the console runs it only between events (`console.gc_guard`).
 
 See "Testing the console" in docs/console.md.
 """
@@ -112,6 +114,24 @@ def type_text(widget: QWidget, text: str) -> None:
 
 
 if pytest is not None:
+
+    @pytest.fixture(autouse=True)
+    def beacon_gc_guard(qapp: Any) -> Iterator[None]:
+        """As the console does (`console.gc_guard`): no automatic cycle collection while
+        a test runs, where it could free a closed window's widgets in the middle of a Qt
+        walk such as a style change (a crash, not a failure); collect at the end, once
+        deferred deletions are done. Autouse: every test of a suite that loads this
+        plugin gets it."""
+        import gc
+
+        gc.disable()
+        try:
+            yield
+        finally:
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+            qapp.processEvents()
+            gc.enable()
+            gc.collect()
 
     @pytest.fixture(scope="session")
     def beacon_demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:

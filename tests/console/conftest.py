@@ -20,23 +20,6 @@ from core.profile import DatabaseKind
 START = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _collect_garbage_between_events(qapp):  # noqa: ANN001, ANN202
-    """As the console does (`console.gc_guard`): no automatic collection while a test
-    runs, where it could free widgets in the middle of a Qt walk such as a style
-    change; collect at the end, once deferred deletions are done."""
-    import gc
-
-    from PySide6.QtCore import QCoreApplication, QEvent
-
-    gc.disable()
-    yield
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    qapp.processEvents()
-    gc.enable()
-    gc.collect()
-
-
 @pytest.fixture(scope="session")
 def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small demo database (labelled demo when it is made), built once."""
@@ -139,6 +122,7 @@ from console.testing import (  # noqa: E402, F401
     beacon_centre,
     beacon_clock,
     beacon_db_path,
+    beacon_gc_guard,
     beacon_window,
 )
 

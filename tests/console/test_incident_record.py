@@ -174,3 +174,13 @@ def test_a_note_reaches_another_workstation_on_postgresql(qtbot, tmp_path, pg_da
     finally:
         first.close()
         second.close()
+
+
+def test_the_public_harness_keeps_the_cycle_collector_out_of_a_running_test(
+        beacon_window) -> None:  # noqa: ANN001
+    # The harness's autouse guard (console.testing.beacon_gc_guard): a collection in the
+    # middle of a Qt walk could crash the run; it is collected between tests instead.
+    import gc
+
+    assert not gc.isenabled()
+    assert beacon_window.isVisible()
