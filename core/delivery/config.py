@@ -144,12 +144,12 @@ def _mqtt(item: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-_PHONE = re.compile(r"^\+?[0-9]{5,20}$")
+_PHONE = re.compile(r"^\+?[0-9]{5,15}$")
 
 
 def normalise_phone(number: str) -> str | None:
     """`number` without spaces, dashes and brackets, or None when it is not a phone
-    number (digits, optionally after a leading +, 5 to 20 of them)."""
+    number (digits, optionally after a leading +, 5 to 15 of them (E.164 has at most 15))."""
     cleaned = re.sub(r"[\s()-]", "", number)
     return cleaned if _PHONE.match(cleaned) else None
 
