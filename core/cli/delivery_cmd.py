@@ -151,8 +151,20 @@ def run_service(args: argparse.Namespace) -> int:
         if c.problem:
             print(terminal_safe(f"{c.channel} {c.name}: cannot be used: {c.problem} "
                                 "(its deliveries are recorded as failed)"), flush=True)
+    async def serve() -> None:
+        # SIGTERM (a service manager stopping it) ends it like Ctrl-C, with the totals
+        import signal
+
+        task = asyncio.current_task()
+        assert task is not None
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+        try:
+            await worker.run(duration_s=args.duration)
+        except asyncio.CancelledError:
+            pass
+
     try:
-        asyncio.run(worker.run(duration_s=args.duration))
+        asyncio.run(serve())
     finally:
         t = worker.totals
         print(f"queued {t.queued}, sent {t.sent}, retrying {t.retrying}, failed {t.failed}")

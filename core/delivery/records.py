@@ -77,6 +77,15 @@ def list_deliveries(db: Database, subject: str | None = None,
         return [_record(r) for r in reversed(rows)]
 
 
+def summary(found: Iterable[DeliveryRecord]) -> dict[str, int]:
+    """How many records are in each state (every state named, zeros included), for a
+    one-line status such as "sent 3, retrying 1, failed 0"."""
+    counts = dict.fromkeys(STATES, 0)
+    for record in found:
+        counts[record.state] = counts.get(record.state, 0) + 1
+    return counts
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """Where one message goes: a channel's endpoint (and, for SMS, one recipient)."""

@@ -102,8 +102,10 @@ class DeliveryWorker:
         for seq, type_, data in events:
             try:
                 outgoing = FOLLOWED[type_](data)
-            except (BadOutgoing, KeyError, TypeError) as exc:
-                # a malformed event is the sender's bug: say so, and do not stop the queue
+            except Exception as exc:  # noqa: BLE001 - never let one event stop the queue
+                # a malformed event is the publisher's bug: say so, and go on
+                if not isinstance(exc, BadOutgoing):
+                    exc = BadOutgoing(f"{type(exc).__name__}: {exc}")
                 log.warning("event %s (%s) not delivered: %s", seq, type_, exc)
                 result.skipped_events.append(f"{seq}: {exc}")
                 continue

@@ -12,7 +12,7 @@ from aiohttp import web
 from core.cli.main import main
 from core.delivery.channels import build_channels
 from core.delivery.config import parse_config
-from core.delivery.records import FAILED, RETRYING, SENT, deliveries_for
+from core.delivery.records import FAILED, RETRYING, SENT, deliveries_for, summary
 from core.delivery.worker import DeliveryWorker, log_events
 from core.store.database import open_database
 from tests.delivery.support import Clock, StandInLog, free_port, notice_data, serve
@@ -24,8 +24,8 @@ def _worker(db, config: dict, log: StandInLog, clock: Clock) -> DeliveryWorker: 
                           events=log)
 
 
-def test_endpoint_down_then_up_is_retried_and_sent_across_a_restart(sqlite_url: str) -> None:
-    db = open_database(sqlite_url)
+def test_endpoint_down_then_up_is_retried_and_sent_across_a_restart(db_url: str) -> None:
+    db = open_database(db_url)
     port = free_port()
     received: list[tuple[str, str]] = []
 
@@ -198,17 +198,19 @@ def test_a_training_database_never_sends(sqlite_url: str, kind: str,
     db.dispose()
 
 
-def test_bad_events_are_skipped_and_nothing_is_queued_twice(sqlite_url: str) -> None:
-    db = open_database(sqlite_url)
+def test_bad_events_are_skipped_and_nothing_is_queued_twice(db_url: str) -> None:
+    db = open_database(db_url)
     log, clock = StandInLog(), Clock()
     log.publish({"notice_id": "N-1"})  # no identifier, no CAP: the publisher's bug
+    log.publish(notice_data(texts={"en-US": "not an object"}) | {"notice_id": "N-2",
+                                                                 "identifier": "x-2"})
     log.publish(notice_data())
     config = {"webhook": [{"name": "typo", "url": "nonsense"}]}
 
     async def scenario() -> None:
         worker = _worker(db, config, log, clock)
         first = await worker.step()
-        assert first.queued == 1
+        assert first.queued == 2  # N-2 (its odd text is only left out) and N-00003
         assert first.skipped_events == ["1: notice_published data: 'identifier' is missing "
                                          "or not a text"]
         # the cursor is lost (a crash before it was written): the event is read again
@@ -221,6 +223,8 @@ def test_bad_events_are_skipped_and_nothing_is_queued_twice(sqlite_url: str) -> 
     asyncio.run(scenario())
     assert len(deliveries_for(db, "N-00003")) == 1
     assert deliveries_for(db, "N-1") == []
+    assert summary(deliveries_for(db, "N-00003")) == {"pending": 0, "retrying": 0, "sent": 0,
+                                                      "failed": 1}
     db.dispose()
 
 
