@@ -88,7 +88,8 @@ async def _post(url: str, timeout_s: float, **kwargs: Any) -> tuple[int, str, An
     except aiohttp.ClientError as exc:
         raise SendError(f"{url}: {type(exc).__name__}: {exc}", retry=True) from None
     if not 200 <= status < 300:
-        snippet = " ".join(text.split())[:200]
+        # the endpoint's words go into records shown on terminals and panels: printable only
+        snippet = "".join(c if c.isprintable() else "?" for c in " ".join(text.split()))[:200]
         raise SendError(f"{url} answered HTTP {status} {phrase}" + (f": {snippet}"
                                                                    if snippet else ""),
                         retry=status in RETRY_STATUSES,

@@ -170,3 +170,23 @@ def write_cursor(db: Database, name: str, seq: int) -> None:
             DeliveryCursorRow.name == name).values(seq=seq)).rowcount
         if not done:
             session.execute(insert(DeliveryCursorRow).values(name=name, seq=seq))
+
+
+def erase_recipients(db: Database, subject: str, now: datetime) -> int:
+    """Remove the phone numbers kept in `subject`'s deliveries (a caller's number is
+    personal data: `beacon caller erase` must take it from here too). A delivery not
+    sent yet is failed ("recipient erased"). Returns how many records were changed."""
+    changed = 0
+    with db.transaction() as session:
+        rows = session.scalars(select(DeliveryRow).where(
+            DeliveryRow.subject == subject, DeliveryRow.channel == "sms")).all()
+        for row in rows:
+            name = row.endpoint.split(":", 1)[0]
+            row.endpoint = f"{name}:erased-{row.id}"
+            row.outgoing = {**row.outgoing, "recipients": []}
+            row.detail = {k: v for k, v in (row.detail or {}).items() if k != "to"}
+            if row.state in (PENDING, RETRYING):
+                row.state, row.reason, row.next_attempt = FAILED, "recipient erased", None
+            row.updated_at = now
+            changed += 1
+    return changed

@@ -236,3 +236,25 @@ def test_a_residents_message_goes_to_its_recipients_only(sqlite_url: str) -> Non
     [rec] = deliveries_for(db, "I-0042")
     assert (rec.kind, rec.state, rec.detail["parts_sent"]) == ("reference_code", SENT, 1)
     db.dispose()
+
+
+def test_erasing_a_callers_number_removes_it_from_the_records(sqlite_url: str) -> None:
+    from sqlalchemy import select
+
+    from core.delivery.records import erase_recipients
+    from core.delivery.tables import DeliveryRow
+
+    db = open_database(sqlite_url)
+    clock = Clock()
+    channels = build_channels(parse_config({"sms": [{"name": "gw", "url": "http://x"}]}))
+    out = Outgoing(subject="I-0042", kind="report_status", texts={"en-US": "Help is on the way"},
+                   recipients=["+8613900000042"], message_id="status:I-0042:1")
+    enqueue(db, out, [t for c in channels for t in c.targets(out)], clock())
+    assert erase_recipients(db, "I-0042", clock()) == 1
+    [rec] = deliveries_for(db, "I-0042")
+    assert (rec.state, rec.reason) == (FAILED, "recipient erased")
+    with db.session() as session:
+        stored = repr([(r.endpoint, r.outgoing, r.detail)
+                       for r in session.scalars(select(DeliveryRow))])
+    assert "13900000042" not in stored
+    db.dispose()
