@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import core.decisions.tables  # noqa: F401 - so do the proposals
+import core.delivery.tables  # noqa: F401 - and the delivery queue
 import core.hub.tables  # noqa: F401 - the hub's tables share the metadata
 import core.playbooks.tables  # noqa: F401 - and the live checklists
 import core.plugins.tables  # noqa: F401 - so do the plugin host's
