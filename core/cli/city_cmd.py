@@ -122,15 +122,22 @@ def run_import(args: argparse.Namespace) -> int:
     print(f"dropped {dropped} road node{'s' if dropped != 1 else ''} outside the largest "
           "connected part of the network (no unit could drive to or from them)")
     mapped = graph.graph.get("stations") or []
+    from core.city.station_sites import coverage_s
+    from core.domain.kinds import Agency
+
     if mapped:
         kinds = sorted({m["kind"] for m in mapped})
         print(f"stations: {len(mapped)} from the map ({', '.join(kinds)}: named as on the "
               f"map, else 'Fire Station 2' ...); the others of {len(city.stations)} placed by "
-              "Beacon over the roads, named neutrally")
+              "Beacon spread by travel time over the roads, named neutrally")
     else:
         print(f"stations: the extract has no fire, police or ambulance station tags: "
-              f"{len(city.stations)} placed by Beacon spread over the roads, named "
-              "neutrally ('Fire Station 1', ...); rename or move them to match the centre")
+              f"{len(city.stations)} placed by Beacon spread by travel time over the roads "
+              "(greedy k-center on travel seconds), named neutrally ('Fire Station 1', ...); "
+              "rename or move them to match the centre")
+    fire = [s.node for s in city.stations if s.agency is Agency.FIRE]
+    print(f"fire cover: every road node within {coverage_s(city.roads, fire) / 60:.1f} min "
+          "of a fire station by road (driving only, before turnout)")
     ref = city.reference
     if ref is not None:
         print(f"place: local (0, 0) at {ref.origin_lat:.6f}, {ref.origin_lon:.6f} "
