@@ -102,9 +102,12 @@ def run_import(args: argparse.Namespace) -> int:
     from core.centre import store_city
     from core.city.from_roads import city_from_roads
     from core.city.meta import CitySource
+    from core.phone import describe_format
     from core.roads.osm_import import import_osm, osm_data_date
     from core.service import CommandService
+    from core.settings import centre_locale
 
+    locale = centre_locale()  # a wrong setting is said before anything is written
     db = open_db(args.db)
     _refuse_if_served(db)
     started = time.perf_counter()
@@ -145,4 +148,6 @@ def run_import(args: argparse.Namespace) -> int:
     print(f"time zone: {city.time_zone}"
           + ("" if args.time_zone else " (no --time-zone given: times are shown in UTC)"))
     print(f"source: {source.describe()}; {source.attribution}")
+    print(f"callback numbers: written {describe_format(locale)} (locale {locale}; set "
+          "[centre] locale in the settings file, or BEACON_LOCALE, e.g. fi-FI)")
     return 0
