@@ -52,6 +52,7 @@ from console.map.style import (
     theme,
 )
 from console.map.style_groups import StyleGroups
+from console.palette import CLOSED_ROAD_COLOUR, EVACUATION_COLOUR
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, UnitStatus
 from core.events import Event
@@ -347,10 +348,14 @@ class MapView(QWidget):
         silent = self.tr("silent")
         sensors = (f"<b>{sensors_title}</b> <span style='color:{REPORTING}'>★</span>"
                    f"&nbsp;{reporting} <span style='color:{SILENT}'>★</span>&nbsp;{silent}")
+        closed, evacuating = self.tr("closed road"), self.tr("evacuating cell")
+        decided = (f"<span style='color:{CLOSED_ROAD_COLOUR}'>━ ━</span>&nbsp;{closed} "
+                   f"<span style='color:{EVACUATION_COLOUR}'>▨</span>&nbsp;{evacuating}")
         return (f"<b>{units_title}</b> {units}<br>"
                 f"<b>{incidents_title}</b> {incidents} &nbsp; "
                 f"<b>{agency_title}</b> {stations} &nbsp; "
-                f"<span style='color:{camera_colour}'>■</span>&nbsp;{camera} &nbsp; {sensors}")
+                f"<span style='color:{camera_colour}'>■</span>&nbsp;{camera} &nbsp; {sensors}"
+                f" &nbsp; {decided}")
 
     # ------------------------------------------------------------------ layers
 

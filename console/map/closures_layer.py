@@ -42,6 +42,11 @@ class ClosuresLayer:
         self.labels = LabelLayer(city.bounds, 0.0, point_size=8.5, bold=True)
         self.labels.setZValue(12)
         vb.addItem(self.labels, ignoreBounds=True)
+        # "evacuating" near the top of the cell, in the cell's colour, clear of the
+        # incident that is usually in its middle.
+        self.cell_labels = LabelLayer(city.bounds, 0.0, point_size=8.5, bold=True)
+        self.cell_labels.setZValue(12)
+        vb.addItem(self.cell_labels, ignoreBounds=True)
         self._cell_items: list[QGraphicsRectItem] = []
         self.drawn_roads: dict[str, str] = {}
         self.drawn_cells: dict[str, str] = {}
@@ -50,7 +55,7 @@ class ClosuresLayer:
     @property
     def items(self) -> list[Any]:
         """Every graphics item of the layer (the cell rectangles change with the state)."""
-        return [self.road_item, self.labels, *self._cell_items]
+        return [self.road_item, self.labels, self.cell_labels, *self._cell_items]
 
     def _road_segments(self, road: str) -> list[tuple[float, float, float, float]]:
         if self._segments is None:
@@ -71,6 +76,7 @@ class ClosuresLayer:
         xs: list[float] = []
         ys: list[float] = []
         labels: list[tuple[float, float, str]] = []
+        cell_labels: list[tuple[float, float, str]] = []
         closed_text = QCoreApplication.translate("ClosuresLayer", "%1 closed")
         for road in sorted(roads):
             segs = self._road_segments(road)
@@ -98,10 +104,12 @@ class ClosuresLayer:
             rect.setZValue(4)  # under the cell outlines and names
             self._vb.addItem(rect, ignoreBounds=True)
             self._cell_items.append(rect)
-            x, y = cell.center
-            labels.append((x, y + (cell.y1 - cell.y0) * 0.25, evacuating))
+            x, _ = cell.center
+            cell_labels.append((x, cell.y1 - (cell.y1 - cell.y0) * 0.1, evacuating))
         self.labels.set_labels(labels)
         self.labels.set_colours(CLOSED_ROAD_COLOUR, halo)
+        self.cell_labels.set_labels(cell_labels)
+        self.cell_labels.set_colours(EVACUATION_COLOUR, halo)
         self.drawn_roads, self.drawn_cells = roads, cells
         self.set_visible(*self._visible)
 
@@ -118,4 +126,5 @@ class ClosuresLayer:
         self.road_item.setVisible(roads_on)
         for item in self._cell_items:
             item.setVisible(cells_on)
-        self.labels.setVisible(roads_on or cells_on)
+        self.labels.setVisible(roads_on)
+        self.cell_labels.setVisible(cells_on)
