@@ -348,14 +348,19 @@ class MapView(QWidget):
         silent = self.tr("silent")
         sensors = (f"<b>{sensors_title}</b> <span style='color:{REPORTING}'>★</span>"
                    f"&nbsp;{reporting} <span style='color:{SILENT}'>★</span>&nbsp;{silent}")
+        # Keys for closed roads and evacuated cells only while the map shows some (a
+        # small panel keeps its height for the map).
         closed, evacuating = self.tr("closed road"), self.tr("evacuating cell")
-        decided = (f"<span style='color:{CLOSED_ROAD_COLOUR}'>━ ━</span>&nbsp;{closed} "
-                   f"<span style='color:{EVACUATION_COLOUR}'>▨</span>&nbsp;{evacuating}")
+        decided = ""
+        if getattr(self, "closures", None) is not None and self.closures.drawn_roads:
+            decided += f" &nbsp; <span style='color:{CLOSED_ROAD_COLOUR}'>━ ━</span>&nbsp;{closed}"
+        if getattr(self, "closures", None) is not None and self.closures.drawn_cells:
+            decided += f" &nbsp; <span style='color:{EVACUATION_COLOUR}'>▨</span>&nbsp;{evacuating}"
         return (f"<b>{units_title}</b> {units}<br>"
                 f"<b>{incidents_title}</b> {incidents} &nbsp; "
                 f"<b>{agency_title}</b> {stations} &nbsp; "
                 f"<span style='color:{camera_colour}'>■</span>&nbsp;{camera} &nbsp; {sensors}"
-                f" &nbsp; {decided}")
+                f"{decided}")
 
     # ------------------------------------------------------------------ layers
 
@@ -464,7 +469,10 @@ class MapView(QWidget):
             self._cameras.set_cameras(getattr(state, "cameras", {}))
         if self._closures_dirty:
             self._closures_dirty = False
+            shown = bool(self.closures.drawn_roads), bool(self.closures.drawn_cells)
             self.closures.redraw(state, self._theme.halo)
+            if shown != (bool(self.closures.drawn_roads), bool(self.closures.drawn_cells)):
+                self._legend.setText(self._legend_html())
         self._redraw_highlight()
         self.redraw_count += 1
         if self._rezoom:

@@ -16,6 +16,8 @@ def test_a_closed_road_and_an_evacuated_cell_are_drawn(qtbot, beacon_window,
     xs, _ = closures.road_item.getData()
     assert xs is not None and len(xs) > 0 and closures.road_item.isVisible()
     assert any(text == f"{road} closed" for text in closures.labels.texts())
+    legend = beacon_window.map_view._legend
+    assert "closed road" in legend.text() and "evacuating cell" not in legend.text()
     incident = next(i for i in sorted(centre.live.state.open_incidents(), key=lambda i: i.id)
                     if i.cell_code)
     event = centre.service.execute(StartEvacuation(incident.id, (incident.cell_code,)),
@@ -31,3 +33,4 @@ def test_a_closed_road_and_an_evacuated_cell_are_drawn(qtbot, beacon_window,
     centre.service.execute(EndEvacuation(event.payload["evacuation_id"]), centre.actor)
     qtbot.waitUntil(lambda: not closures.drawn_roads and not closures.drawn_cells)
     assert closures.labels.texts() == [] == closures.cell_labels.texts()
+    assert "closed road" not in legend.text()

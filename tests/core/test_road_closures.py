@@ -102,6 +102,12 @@ def test_an_accepted_closure_reroutes_every_follower_and_a_reopen_undoes_it(
         assert (again.unit_id, again.eta_s) == (before.unit_id, before.eta_s)
     record = svc.state().road_closures[road]
     assert record["status"] == "open" and record["reopened_by"] == "alice"
+    # The table is what a replay of the log gives (`beacon audit verify`).
+    from core.audit.tables import compare_tables
+    from core.service import replay
+
+    assert compare_tables(svc.db) == []
+    assert replay(svc.db).road_closures == svc.state().road_closures
     other._service.db.dispose()
 
 
