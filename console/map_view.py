@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 from console.bridge import EventBridge, Selection
 from console.map.camera_layer import CAMERA_COLOUR, CAMERA_EVENTS, CameraLayer
 from console.map.city_layers import CityLayers
+from console.map.closures_layer import EVENTS as CLOSURE_EVENTS
+from console.map.closures_layer import ClosuresLayer
 from console.map.geometry import within, zoom_box
 from console.map.labels import LabelLayer
 from console.map.live_styles import (
@@ -50,6 +52,7 @@ from console.map.style import (
     theme,
 )
 from console.map.style_groups import StyleGroups
+from console.palette import CLOSED_ROAD_COLOUR, EVACUATION_COLOUR
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, UnitStatus
 from core.events import Event
@@ -107,6 +110,7 @@ class MapView(QWidget):
         self._picking = False
         self._last_click: tuple[str, str] = ("", "")
         self._units_dirty = self._incidents_dirty = self._cameras_dirty = True
+        self._closures_dirty = True
         self._unit_ids: list[str] = []
         self._incident_ids: list[str] = []
         self._unit_index: dict[str, int] = {}
@@ -243,6 +247,8 @@ class MapView(QWidget):
         self.sensor_layer = SensorLayer(self._vb, self._centre, self._city.bounds, self)
         # The community registry's things and open reports (console/map/registry_layer.py).
         self.registry_layer = RegistryLayer(self._vb, self._centre, self)
+        # Closed roads and evacuated cells (console/map/closures_layer.py).
+        self.closures = ClosuresLayer(self._vb, self._city)
         self._layer_items: dict[str, list[Any]] = {
             **self._static.items,
             "cameras": self._cameras.items,
@@ -287,7 +293,7 @@ class MapView(QWidget):
             f"background:{t.highlight}; color:#000; padding:3px; font-weight:bold;")
         self._legend.setStyleSheet(f"background:{t.background}; color:{t.text}; padding:3px;")
         self._legend.setText(self._legend_html())
-        self._units_dirty = self._incidents_dirty = True
+        self._units_dirty = self._incidents_dirty = self._closures_dirty = True
         if hasattr(self, "_timer"):
             self._redraw_live()
 
@@ -311,6 +317,7 @@ class MapView(QWidget):
         self._pick_banner.setText(self.tr("Click the map to set the location (Esc cancels)"))
         self._legend.setText(self._legend_html())
         self._units_dirty = self._incidents_dirty = True  # labels name types and statuses
+        self._closures_dirty = True  # "closed", "evacuating"
         if hasattr(self, "_timer"):
             self._redraw_live()
             self.sensor_layer.redraw()
@@ -341,10 +348,19 @@ class MapView(QWidget):
         silent = self.tr("silent")
         sensors = (f"<b>{sensors_title}</b> <span style='color:{REPORTING}'>★</span>"
                    f"&nbsp;{reporting} <span style='color:{SILENT}'>★</span>&nbsp;{silent}")
+        # Keys for closed roads and evacuated cells only while the map shows some (a
+        # small panel keeps its height for the map).
+        closed, evacuating = self.tr("closed road"), self.tr("evacuating cell")
+        decided = ""
+        if getattr(self, "closures", None) is not None and self.closures.drawn_roads:
+            decided += f" &nbsp; <span style='color:{CLOSED_ROAD_COLOUR}'>━ ━</span>&nbsp;{closed}"
+        if getattr(self, "closures", None) is not None and self.closures.drawn_cells:
+            decided += f" &nbsp; <span style='color:{EVACUATION_COLOUR}'>▨</span>&nbsp;{evacuating}"
         return (f"<b>{units_title}</b> {units}<br>"
                 f"<b>{incidents_title}</b> {incidents} &nbsp; "
                 f"<b>{agency_title}</b> {stations} &nbsp; "
-                f"<span style='color:{camera_colour}'>■</span>&nbsp;{camera} &nbsp; {sensors}")
+                f"<span style='color:{camera_colour}'>■</span>&nbsp;{camera} &nbsp; {sensors}"
+                f"{decided}")
 
     # ------------------------------------------------------------------ layers
 
@@ -358,6 +374,8 @@ class MapView(QWidget):
             button.setChecked(visible)
         if layer == "roads":
             self._on_range_changed()
+        if layer in ("roads", "cells"):
+            self.closures.set_visible(self.layer_visible("roads"), self.layer_visible("cells"))
 
     def _on_range_changed(self, *args: object) -> None:
         self._static.update_level_of_detail(self.px_per_metre(), self.layer_visible("roads"))
@@ -432,8 +450,10 @@ class MapView(QWidget):
             self._incidents_dirty = True
         if event.type in CAMERA_EVENTS:
             self._cameras_dirty = True
+        if event.type in CLOSURE_EVENTS:
+            self._closures_dirty = True
         if (self._units_dirty or self._incidents_dirty or self._cameras_dirty
-                ) and not self._timer.isActive():
+                or self._closures_dirty) and not self._timer.isActive():
             self._timer.start()
 
     def _redraw_live(self) -> None:
@@ -447,6 +467,12 @@ class MapView(QWidget):
         if self._cameras_dirty:
             self._cameras_dirty = False
             self._cameras.set_cameras(getattr(state, "cameras", {}))
+        if self._closures_dirty:
+            self._closures_dirty = False
+            shown = bool(self.closures.drawn_roads), bool(self.closures.drawn_cells)
+            self.closures.redraw(state, self._theme.halo)
+            if shown != (bool(self.closures.drawn_roads), bool(self.closures.drawn_cells)):
+                self._legend.setText(self._legend_html())
         self._redraw_highlight()
         self.redraw_count += 1
         if self._rezoom:

@@ -52,6 +52,13 @@ RESPONSE_COLOURS: dict[ResponseState, str] = {
 
 UNKNOWN_COLOUR = "#888888"
 
+# What accepted decisions changed on the map (console/map/closures_layer.py): a closed
+# road (dashed line, "closed" written beside it) and an evacuated cell (hatched area,
+# "evacuating" written in it). Lines and areas, never markers: no status or priority
+# is drawn so, and the words say what they are.
+CLOSED_ROAD_COLOUR = "#d4148c"
+EVACUATION_COLOUR = "#e8740c"
+
 # The cue besides colour: a mark per status, distinct in shape, shown before its name.
 STATUS_MARKS: dict[UnitStatus, str] = {
     UnitStatus.AVAILABLE: "●",

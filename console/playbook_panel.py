@@ -42,6 +42,7 @@ from core.playbooks.format import LoadResult, Playbook, load_playbooks
 from core.playbooks.live import StepView, level_needs, overdue_everywhere, step_views
 from core.playbooks.matching import Match, match_playbooks
 from core.playbooks.rules import due_firings, evaluate_rules
+from core.playbooks.sensors import sensor_rules_pending
 
 log = logging.getLogger(__name__)
 
@@ -394,7 +395,10 @@ class PlaybookPanel(QWidget):
 
     def on_clock(self) -> None:
         """Move the countdowns and let the level rules fire (once, whoever is first)."""
-        if due_firings(self._state, self._now()):
+        # A sensor rule's readings are in the database, not the state: while one could
+        # fire, let the one evaluator read them (a small query once a second).
+        if due_firings(self._state, self._now()) or sensor_rules_pending(
+                self._state.playbooks, (i.id for i in self._state.open_incidents())):
             try:
                 evaluate_rules(self._centre.service, self._state)
             except Exception:  # noqa: BLE001 - a rule must never stop the console

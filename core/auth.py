@@ -170,6 +170,9 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "playbook_level": frozenset({Role.SUPERVISOR, Role.COMMANDER}),
     # Joint decisions: what a seat may do is checked by `require_seat` below.
     "decision": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER, Role.PLANNER}),
+    # Closing and reopening a road of the live centre (routing goes around it): the
+    # floor, as for dispatch; an accepted joint decision closes one as its decider.
+    "road": _OPERATIONS,
 }
 # The roles whose seats are told loudly of escalated alarms.
 ESCALATION_ROLES = _SENIOR

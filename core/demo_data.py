@@ -115,6 +115,10 @@ def seed_demo_incidents(service: CommandService, city: City, seed: int = 7,
     end = start + timedelta(seconds=HISTORY_S)
     rng = random.Random(seed)
     names = np.random.default_rng(seed)
+    from core.phone import invented_mobile
+    from core.settings import centre_locale
+
+    locale = centre_locale()  # the demo city's callers have Chinese mobiles
     story = STORY[-count:] if count <= len(STORY) else STORY
     addresses = rng.sample(list(city.addresses), len(story))  # one incident per address
     state = service.state()
@@ -125,7 +129,7 @@ def seed_demo_incidents(service: CommandService, city: City, seed: int = 7,
         event = service.execute(CreateIncident(
             type=entry.type, x=address.x, y=address.y, address=address.text,
             cell_code=address.cell_code, caller_name=person_name(names),
-            callback_number=f"+86 138 {rng.randrange(1000, 9999)} {rng.randrange(1000, 9999)}",
+            callback_number=invented_mobile(rng, locale),
             description=INCIDENT_TYPES[entry.type].label + " reported by caller"), DEMO_CALLER)
         incident_id = event.payload["id"]
         created.append(incident_id)

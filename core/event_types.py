@@ -130,6 +130,9 @@ EVENT_TYPES: dict[str, EventType] = _types(
     EventType("proposal_commented", 1, "a seat commented on a proposal"),
     EventType("proposal_voted", 1, "a seat voted on a proposal"),
     EventType("proposal_decided", 1, "the commander accepted or rejected a proposal"),
+    # Road closures of the live centre (core.roads.closures): routing goes around them.
+    EventType("road_closed", 1, "a road was closed (by hand or by a joint decision)"),
+    EventType("road_reopened", 1, "a closed road was reopened"),
 )
 
 # (type, from_version) -> the upcaster to from_version + 1.

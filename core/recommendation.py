@@ -49,6 +49,8 @@ class IncidentSnapshot:
     assigned: tuple[str, ...]
     # The needs an active playbook's level sets (capability, count); None: the type's.
     needs: tuple[tuple[str, int], ...] | None = None
+    # The roads closed now (`core.roads.closures`); None: leave the network as it is.
+    closed_roads: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +78,12 @@ def snapshot(state, incident_id: str) -> tuple[IncidentSnapshot, list[UnitSnapsh
     units = [UnitSnapshot(u.id, u.name, u.kind, u.x, u.y, u.status is UnitStatus.AVAILABLE)
              for u in state.units.values()]
     plan = playbook_plan(state, incident_id)
+    from core.roads.closures import closed_names
+
     return (IncidentSnapshot(incident.id, incident.type, incident.x, incident.y,
                              tuple(incident.units),
-                             None if plan is None else tuple(sorted(plan.items()))), units)
+                             None if plan is None else tuple(sorted(plan.items())),
+                             closed_names(state)), units)
 
 
 def playbook_plan(state, incident_id: str) -> dict[str, int] | None:  # noqa: ANN001
@@ -120,6 +125,11 @@ def rank(city: City, incident: IncidentSnapshot, units: Sequence[UnitSnapshot],
     except ImportError:
         return _rank_straight_line(incident, units, needs, limit_per_need)
     network = road_network(city)
+    if incident.closed_roads is not None:
+        from core.roads.closures import sync_network
+
+        # Routing goes around the roads closed now: the ETAs and the order follow.
+        sync_network(network, incident.closed_roads)
     nodes = network.snap_many([(u.x, u.y) for u in units]) if units else []
     from core.dispatch.turnout import turnout_for
 

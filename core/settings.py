@@ -9,6 +9,10 @@ The settings file is TOML at `<user config dir>/beacon/settings.toml`::
     [console]
     language = "zh_CN"   # or "en"; empty: the system locale
 
+    [centre]
+    locale = "zh-CN"     # how callback numbers are written (core.phone): +86 138 1234
+                         # 5678 for zh-CN, E.164 (+358401234567) for any other; default zh-CN
+
     [alarms]
     escalate_after_s = 120   # an alarm unacknowledged this long is escalated
     sound = "auto"           # "auto": play when the machine has audio; "off": never
@@ -49,11 +53,12 @@ class Settings:
     alarm_sound: str | None = None
     camera_secrets: str | None = None
     evidence_folder: str | None = None
+    locale: str | None = None
 
 
 def load_settings(path: Path | None = None) -> Settings:
     """Read the settings file (if any) and the environment (`BEACON_DB`, `BEACON_LANG`,
-    `BEACON_ALARM_SOUND`, `BEACON_CAMERA_SECRETS`, `BEACON_EVIDENCE`)."""
+    `BEACON_ALARM_SOUND`, `BEACON_CAMERA_SECRETS`, `BEACON_EVIDENCE`, `BEACON_LOCALE`)."""
     path = path or settings_path()
     data: dict = {}
     if path.exists():
@@ -65,8 +70,10 @@ def load_settings(path: Path | None = None) -> Settings:
     lang = data.get("console", {}).get("language")
     secrets = _section(data, "cameras", path).get("secrets")
     evidence = _section(data, "evidence", path).get("folder")
+    locale = _section(data, "centre", path).get("locale")
     for name, value in (("database.url", db), ("console.language", lang),
-                        ("cameras.secrets", secrets), ("evidence.folder", evidence)):
+                        ("cameras.secrets", secrets), ("evidence.folder", evidence),
+                        ("centre.locale", locale)):
         if value is not None and not isinstance(value, str):
             raise UserError(f"settings file {path}: {name} must be text")
     alarms = data.get("alarms", {})
@@ -85,7 +92,28 @@ def load_settings(path: Path | None = None) -> Settings:
                     alarm_escalate_after_s=None if escalate is None else float(escalate),
                     alarm_sound=os.environ.get("BEACON_ALARM_SOUND") or sound,
                     camera_secrets=os.environ.get("BEACON_CAMERA_SECRETS") or secrets,
-                    evidence_folder=os.environ.get("BEACON_EVIDENCE") or evidence)
+                    evidence_folder=os.environ.get("BEACON_EVIDENCE") or evidence,
+                    locale=_locale(os.environ.get("BEACON_LOCALE") or locale, path))
+
+
+def _locale(value: str | None, path: Path) -> str | None:
+    if value is None:
+        return None
+    from core.phone import parse_locale
+
+    try:
+        return parse_locale(value)
+    except ValueError as exc:
+        raise UserError(f"settings file {path} or BEACON_LOCALE: centre.locale: {exc}"
+                        ) from None
+
+
+def centre_locale() -> str:
+    """The locale callback numbers are written in (`core.phone`): the settings', else
+    zh-CN (the demo centre's)."""
+    from core.phone import DEFAULT_LOCALE
+
+    return load_settings().locale or DEFAULT_LOCALE
 
 
 def _section(data: dict, name: str, path: Path) -> dict:

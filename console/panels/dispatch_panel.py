@@ -53,7 +53,9 @@ log = logging.getLogger(__name__)
 _REFRESH_EVENTS = frozenset({"units_assigned", "unit_status_changed", "incident_status_changed",
                              "units_registered",
                              # a playbook's level sets the incident's needs
-                             "playbook_activated", "playbook_level_changed"})
+                             "playbook_activated", "playbook_level_changed",
+                             # routing goes around closed roads: the ETAs change
+                             "road_closed", "road_reopened"})
 HEADERS = ("Unit", "Kind", "For", "ETA", "Reason")
 
 

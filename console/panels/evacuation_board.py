@@ -193,6 +193,13 @@ class EvacuationBoard(QWidget):
                                   self.evacuation.evacuation_id, done, len(self.rows), help_,
                                   format_local(self.evacuation.started_at,
                                                self._centre.city.time_zone, "%H:%M")))
+        from core.registry.evacuation_board import cells_without_households
+
+        empty = cells_without_households(self.evacuation, self.rows)
+        if empty:
+            self.summary.setText(self.summary.text() + "\n" + fill(self.tr(
+                "No registered households in %1: no list to tick there, knock on every "
+                "door"), ", ".join(empty)))
         for r in self.rows:
             needs = ", ".join(label(FLAG_LABELS, f) for f in r.flags)
             items = [QStandardItem(r.household_id), QStandardItem(needs),

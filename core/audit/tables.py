@@ -35,6 +35,7 @@ from core.registry.evacuation import row_values as evacuation_row_values
 from core.registry.projection import row_values as registry_row_values
 from core.registry.tables import COLUMNS as REGISTRY_COLUMNS
 from core.registry.tables import RegistryRow
+from core.roads.closures import RoadClosureRow
 from core.store import event_log
 from core.store.alarm_table import AlarmRow
 from core.store.batch_writer import alarm_row_values
@@ -223,6 +224,8 @@ TABLE_CHECKS: list[TableCheck] = [
     TableCheck("decision proposal", ProposalRow.__table__, "id", ("incident_id", "data"),
                lambda state: {k: {"incident_id": v["incident_id"], "data": v}
                               for k, v in state.proposals.items()}),
+    TableCheck("road closure", RoadClosureRow.__table__, "road", ("data",),
+               lambda state: {k: {"data": v} for k, v in state.road_closures.items()}),
     # One row once anything labelled the database or played a drill on it.
     TableCheck("database profile", DatabaseProfileRow.__table__, "id",
                ("kind", "clock_domain", "exercise"),

@@ -5,7 +5,8 @@ laid over it, deterministically for a seed: square grid cells of `cell_size_m` w
 there are roads, 2 x 2 cells to a community, 3 x 3 communities to a street (subdistrict),
 3 x 3 streets to a district; stations near the middle of the roads of their area (a
 rescue base per district; a fire station, an ambulance post, a police station and a
-community service centre per street), units at them, a grid worker per cell, and house
+community service centre per street, spread by travel time over the roads:
+`core.city.station_sites`), units at them, a grid worker per cell, and house
 numbers along every named road that is not a motorway.
 The result is a starting point an administrator refines, not a survey.
 """
@@ -115,14 +116,7 @@ def city_from_roads(
                     cells.append(cell)
                     cell_of[(j, i)] = cell
 
-    # Area code -> indexes of the road nodes in it, for placing stations among roads.
-    nodes_in: dict[str, list[int]] = defaultdict(list)
-    for k, key in enumerate(zip(cj.tolist(), ci.tolist(), strict=True)):
-        code = cell_of[key].community_code
-        street = code.rsplit("-", 1)[0]
-        for area in (street, street.rsplit("-", 1)[0]):
-            nodes_in[area].append(k)
-    stations, units = _stations_and_units(roads, ids, xy, districts, streets, nodes_in, rng)
+    stations, units = _stations_and_units(roads, ids, xy, districts, streets, rng)
     if roads.graph.get("stations"):
         stations, units = _stations_from_map(roads.graph["stations"], stations, units, ids, xy)
     centre = {s.code: f"CC{k + 1:02d}" for k, s in enumerate(streets)}
@@ -141,27 +135,35 @@ def city_from_roads(
 
 def _stations_and_units(
     roads: nx.DiGraph, ids: list, xy: np.ndarray, districts: list[District],
-    streets: list[Street], nodes_in: dict[str, list[int]], rng: np.random.Generator,
+    streets: list[Street], rng: np.random.Generator,
 ) -> tuple[list[Station], list[UnitSpec]]:
-    # Stations stand on nodes with a non-motorway edge, one station per node.
-    access = {u for u, v, d in roads.edges(data=True) if d.get("road_class") != "motorway"}
-    access |= {v for u, v, d in roads.edges(data=True) if d.get("road_class") != "motorway"}
-    pick = [k for k, n in enumerate(ids) if n in access] or list(range(len(ids)))
-    tree = cKDTree(xy[pick])
-    used: set[int] = set()
+    """A rescue base per district; a fire station, an ambulance post, a police station
+    and a community service centre per street: as many as the areas, placed spread by
+    travel time over the whole road graph (`core.city.station_sites`), not in the middle
+    of each area's rectangle (which may be across a river from most of its roads)."""
+    from core.city.station_sites import access_nodes, spread_by_travel_time
+    from core.roads.network import RoadNetwork
 
-    def place(area: list[int]) -> int:
-        # The middle of the area's roads, not of its rectangle: a cell may be mostly sea.
-        # A jitter keeps the two stations of one area from competing for the same node.
-        cx, cy = (float(v) for v in xy[area].mean(axis=0) + rng.uniform(-150, 150, 2))
+    network = RoadNetwork.from_graph(roads)
+    candidates = access_nodes(roads)
+    index = {n: k for k, n in enumerate(ids)}
+    used: set = set()
+    # One spread per count (districts, streets); each agency stands at the free access
+    # node nearest each site, so two agencies never share a node while there are free ones.
+    spreads = {len(districts): spread_by_travel_time(network, len(districts), candidates),
+               len(streets): spread_by_travel_time(network, len(streets), candidates)}
+    pick_xy = xy[[index[n] for n in candidates]]
+    tree = cKDTree(pick_xy)
+
+    def place(site: object) -> int:
         k = 1
         while True:
-            _, found = tree.query((cx, cy), k=min(k, len(pick)))
+            _, found = tree.query(xy[index[site]], k=min(k, len(candidates)))
             for f in np.atleast_1d(found).tolist():
-                if ids[pick[f]] not in used:
-                    used.add(ids[pick[f]])
-                    return pick[f]
-            if k >= len(pick):
+                if candidates[f] not in used:
+                    used.add(candidates[f])
+                    return index[candidates[f]]
+            if k >= len(candidates):
                 used.clear()  # more stations than nodes: let them share
             k *= 4
 
@@ -169,9 +171,12 @@ def _stations_and_units(
     units: list[UnitSpec] = []
     counters: dict[str, int] = defaultdict(int)
 
-    def add(code: str, label: str, agency: Agency, area: list[int],
+    def add(code: str, label: str, agency: Agency, site: object,
             kit: list[tuple[UnitKind, str, str, int]]) -> None:
-        k = place(area)
+        # Drawn and unused: the draws that placed stations before they were spread by
+        # travel time, kept so that everything drawn after (grid workers' names) stays.
+        rng.uniform(-150, 150, 2)
+        k = place(site)
         st = Station(code, label, agency, float(xy[k, 0]), float(xy[k, 1]), ids[k])
         stations.append(st)
         for kind, prefix, unit_label, count in kit:
@@ -180,27 +185,28 @@ def _stations_and_units(
                 n = counters[prefix]
                 units.append(UnitSpec(f"{prefix}{n}", f"{unit_label} {n}", kind, code))
 
-    for k, d in enumerate(districts):
+    for k, _d in enumerate(districts):
         # Neutral names ("Fire Station 3"): a real centre renames them; invented
         # place names from another country would mislead its operators.
         add(f"RB{k + 1:02d}", f"Rescue Base {k + 1}",
-            Agency.RESCUE, nodes_in[d.code], [(UnitKind.RESCUE_TEAM, "R", "Rescue", 2)])
+            Agency.RESCUE, spreads[len(districts)].nodes[k],
+            [(UnitKind.RESCUE_TEAM, "R", "Rescue", 2)])
     first_of_district: set[str] = set()
+    sites = spreads[len(streets)].nodes
     for k, s in enumerate(streets):
-        area = nodes_in[s.code]
         kit = list(_FIRE)
         if s.district_code not in first_of_district:  # one hazmat unit per district
             first_of_district.add(s.district_code)
             kit.append((UnitKind.HAZMAT, "H", "Hazmat", 1))
         if k % 2 == 0:
             kit.append((UnitKind.LADDER, "L", "Ladder", 1))
-        add(f"FS{k + 1:02d}", f"Fire Station {k + 1}", Agency.FIRE, area, kit)
-        add(f"EM{k + 1:02d}", f"Ambulance Post {k + 1}", Agency.EMS, area,
+        add(f"FS{k + 1:02d}", f"Fire Station {k + 1}", Agency.FIRE, sites[k], kit)
+        add(f"EM{k + 1:02d}", f"Ambulance Post {k + 1}", Agency.EMS, sites[k],
             [(UnitKind.AMBULANCE, "A", "Ambulance", 2)])
-        add(f"PS{k + 1:02d}", f"Police Station {k + 1}", Agency.POLICE, area,
+        add(f"PS{k + 1:02d}", f"Police Station {k + 1}", Agency.POLICE, sites[k],
             [(UnitKind.POLICE_CAR, "P", "Police", 2)])
-        add(f"CC{k + 1:02d}", f"Community Service Centre {k + 1}", Agency.COMMUNITY, area,
-            [(UnitKind.VOLUNTEER_TEAM, "V", "Volunteer Team", 1)])
+        add(f"CC{k + 1:02d}", f"Community Service Centre {k + 1}", Agency.COMMUNITY,
+            sites[k], [(UnitKind.VOLUNTEER_TEAM, "V", "Volunteer Team", 1)])
     return stations, units
 
 

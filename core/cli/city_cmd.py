@@ -102,9 +102,12 @@ def run_import(args: argparse.Namespace) -> int:
     from core.centre import store_city
     from core.city.from_roads import city_from_roads
     from core.city.meta import CitySource
+    from core.phone import describe_format
     from core.roads.osm_import import import_osm, osm_data_date
     from core.service import CommandService
+    from core.settings import centre_locale
 
+    locale = centre_locale()  # a wrong setting is said before anything is written
     db = open_db(args.db)
     _refuse_if_served(db)
     started = time.perf_counter()
@@ -122,15 +125,22 @@ def run_import(args: argparse.Namespace) -> int:
     print(f"dropped {dropped} road node{'s' if dropped != 1 else ''} outside the largest "
           "connected part of the network (no unit could drive to or from them)")
     mapped = graph.graph.get("stations") or []
+    from core.city.station_sites import coverage_s
+    from core.domain.kinds import Agency
+
     if mapped:
         kinds = sorted({m["kind"] for m in mapped})
         print(f"stations: {len(mapped)} from the map ({', '.join(kinds)}: named as on the "
               f"map, else 'Fire Station 2' ...); the others of {len(city.stations)} placed by "
-              "Beacon over the roads, named neutrally")
+              "Beacon spread by travel time over the roads, named neutrally")
     else:
         print(f"stations: the extract has no fire, police or ambulance station tags: "
-              f"{len(city.stations)} placed by Beacon spread over the roads, named "
-              "neutrally ('Fire Station 1', ...); rename or move them to match the centre")
+              f"{len(city.stations)} placed by Beacon spread by travel time over the roads "
+              "(greedy k-center on travel seconds), named neutrally ('Fire Station 1', ...); "
+              "rename or move them to match the centre")
+    fire = [s.node for s in city.stations if s.agency is Agency.FIRE]
+    print(f"fire cover: every road node within {coverage_s(city.roads, fire) / 60:.1f} min "
+          "of a fire station by road (driving only, before turnout)")
     ref = city.reference
     if ref is not None:
         print(f"place: local (0, 0) at {ref.origin_lat:.6f}, {ref.origin_lon:.6f} "
@@ -138,4 +148,6 @@ def run_import(args: argparse.Namespace) -> int:
     print(f"time zone: {city.time_zone}"
           + ("" if args.time_zone else " (no --time-zone given: times are shown in UTC)"))
     print(f"source: {source.describe()}; {source.attribution}")
+    print(f"callback numbers: written {describe_format(locale)} (locale {locale}; set "
+          "[centre] locale in the settings file, or BEACON_LOCALE, e.g. fi-FI)")
     return 0

@@ -37,6 +37,7 @@ CORE_COMMANDS: tuple[str, ...] = (
     "core.cli.playbook_cmd",
     "core.cli.alarm_cmd",
     "core.cli.delivery_cmd",
+    "core.cli.road_cmd",
 )
 
 log = logging.getLogger("beacon")

@@ -79,6 +79,22 @@ def check_params(kind: str, params: dict[str, Any], checklist: dict[str, Any] | 
     return {}
 
 
+def _check_names(ctx: Context, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    """A road or cells the city has (the road as the city spells it), so a proposal the
+    commander accepts can be carried out; unchecked when no city is stored."""
+    from core.roads.closure_commands import canonical_road, stored_city_names
+
+    if kind == "close_road":
+        return {**params, "road": canonical_road(ctx.session, params["road"])}
+    if kind == "evacuate":
+        names = stored_city_names(ctx.session)
+        unknown = [c for c in params["cells"] if names is not None and c not in names.cells]
+        if unknown:
+            raise NotFound(f"the city has no grid cell {', '.join(unknown)}",
+                           field="params.cells")
+    return params
+
+
 def load_proposal(ctx: Context, proposal_id: str) -> dict[str, Any]:
     """The proposal as this transaction sees it (kept in `ctx.state` for the projection),
     or `NotFound`."""
@@ -122,6 +138,7 @@ class RaiseProposal(Command):
                                   field="incident_id")
         params = check_params(self.kind, dict(self.params),
                               load_checklist(ctx, self.incident_id))
+        params = _check_names(ctx, self.kind, params)
         text = require_text(self.text, "text", max_len=2000, allow_empty=self.kind != "text")
         count = ctx.session.execute(select(func.count()).select_from(ProposalRow)).scalar_one()
         proposal_id = f"P-{count + 1:05d}"

@@ -7,8 +7,11 @@ that maps to an action, runs the command that carries it out, as the same person
   recommendation follow);
 - mutual_aid: `JoinMutualAid`, which puts the lent units on the roster at the incident
   (an ordinary `units_registered` event naming the proposal);
-- evacuate, close_road: a note on the incident recording what was decided. Marking the
-  cells on the map and routing around the road are not built yet.
+- evacuate: `StartEvacuation` of the cells, naming the proposal (so a cell with no
+  registered household is still evacuated, and its board says so); the map marks the
+  cells of every evacuation under way;
+- close_road: `CloseRoad` (`core.roads.closure_commands`): every process that follows
+  the log routes around it, and the map draws it closed, until `beacon road reopen`.
 """
 
 from __future__ import annotations
@@ -20,12 +23,13 @@ from sqlalchemy import select
 
 from core.auth import Actor
 from core.commands.base import Command, Context, Decision
-from core.commands.incidents import AddNote
 from core.decisions.commands import DecideProposal, load_proposal
 from core.domain.kinds import UNIT_AGENCY, UnitKind
 from core.errors import ValidationError
 from core.events import Event
 from core.playbooks.commands import ChangePlaybookLevel
+from core.registry.evacuation_commands import StartEvacuation
+from core.roads.closure_commands import CloseRoad
 from core.store.schema import UnitRow
 
 
@@ -74,10 +78,11 @@ def effect_command(proposal: dict) -> Command | None:
     if kind == "mutual_aid":
         return JoinMutualAid(pid)
     if kind == "evacuate":
-        return AddNote(proposal["incident_id"], f"Decision {pid}: evacuate grid cells "
-                       f"{', '.join(params['cells'])}")
+        return StartEvacuation(proposal["incident_id"], tuple(params["cells"]), proposal=pid)
     if kind == "close_road":
-        return AddNote(proposal["incident_id"], f"Decision {pid}: close {params['road']}")
+        text = proposal.get("text") or ""
+        return CloseRoad(params["road"], f"decision {pid}" + (f": {text}" if text else ""),
+                         incident_id=proposal["incident_id"], proposal=pid)
     return None
 
 
@@ -108,19 +113,14 @@ def decide_proposal(service, proposal_id: str, seat: str, accept: bool,  # noqa:
 
 
 def evacuated_cells(state) -> dict[str, str]:  # noqa: ANN001 - core.domain.state.State
-    """Grid cells whose evacuation was decided, with the proposal that decided it (for
-    the map to mark them; open incidents only)."""
-    open_ids = {i.id for i in state.open_incidents()}
-    return {cell: p["id"] for p in sorted(state.proposals.values(), key=lambda p: p["id"])
-            if p["kind"] == "evacuate" and p["status"] == "accepted"
-            and p["incident_id"] in open_ids for cell in p["params"]["cells"]}
+    """Grid cells being evacuated now, with the evacuation (for the map to mark them)."""
+    return {cell: e.evacuation_id
+            for e in sorted(state.evacuations.values(), key=lambda e: e.evacuation_id)
+            if e.open for cell in e.cells}
 
 
 def closed_roads(state) -> dict[str, str]:  # noqa: ANN001 - core.domain.state.State
-    """Roads whose closure was decided, with the proposal (for the map and, later, the
-    road network to route around; open incidents only)."""
-    open_ids = {i.id for i in state.open_incidents()}
-    return {p["params"]["road"]: p["id"]
-            for p in sorted(state.proposals.values(), key=lambda p: p["id"])
-            if p["kind"] == "close_road" and p["status"] == "accepted"
-            and p["incident_id"] in open_ids}
+    """Roads closed now, with what closed them: the proposal, or the person."""
+    from core.roads.closures import closed_now
+
+    return {r["road"]: r["proposal"] or r["closed_by"] for r in closed_now(state)}

@@ -31,6 +31,7 @@ from core.playbooks.projection import HANDLERS as PLAYBOOK_HANDLERS
 from core.registry.evacuation import HANDLERS as _EVACUATION_HANDLERS
 from core.registry.projection import HANDLERS as _REGISTRY_HANDLERS
 from core.registry.projection import PASSIVE as _REGISTRY_PASSIVE
+from core.roads.closures import HANDLERS as _ROAD_HANDLERS
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,8 @@ class State:
     playbooks: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Joint-decision proposals by id (`core.decisions.projection`).
     proposals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Road closures by road name, closed now or once (`core.roads.closures`).
+    road_closures: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
         """Change the state as `event` says; events must come in sequence order.
@@ -395,6 +398,7 @@ _HANDLERS.update(_REGISTRY_HANDLERS)
 _HANDLERS.update(_EVACUATION_HANDLERS)
 _HANDLERS.update(PLAYBOOK_HANDLERS)
 _HANDLERS.update(DECISION_HANDLERS)
+_HANDLERS.update(_ROAD_HANDLERS)
 
 STATE_EVENTS = frozenset(_HANDLERS)
 _VERSIONS = {name: spec.version for name, spec in EVENT_TYPES.items()}

@@ -19,7 +19,13 @@ from core.commands.base import Command, Context, Decision, require_text
 from core.domain.lifecycle import IncidentStatus
 from core.errors import NotFound, ValidationError
 from core.playbooks.format import Playbook
-from core.playbooks.live import level_rank, rule_holds, rule_would_move, step_views
+from core.playbooks.live import (
+    level_rank,
+    rule_holds,
+    rule_would_move,
+    step_views,
+    uses_sensors,
+)
 from core.playbooks.tables import PlaybookActivationRow
 
 ENDED = (IncidentStatus.CLOSED, IncidentStatus.CANCELLED, IncidentStatus.RESOLVED)
@@ -207,7 +213,12 @@ class FireRule(Command):
                                   f"the level from {checklist['level']}", field="rule")
         incident = ctx.incident(self.incident_id)
         units = {u: ctx.unit(u) for u in incident.units}
-        if not rule_holds(rule, checklist, incident, units, ctx.now):
+        sensors = []
+        if uses_sensors(rule):
+            from core.playbooks.sensors import read_sensor_values
+
+            sensors = read_sensor_values(ctx.session)
+        if not rule_holds(rule, checklist, incident, units, ctx.now, sensors):
             raise ValidationError(f"rule {self.rule} does not hold now", field="rule")
         word = "lowered" if level_rank(checklist, rule["to"]) < level_rank(
             checklist, checklist["level"]) else "raised"

@@ -12,6 +12,7 @@ broken file, returning the problems beside the playbooks that loaded.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -39,7 +40,11 @@ RULE_CONDITIONS: dict[str, str] = {
     "calls_at_least": "a whole number",
     "priority_at_most": "a whole number from 1 to 5",
     "keywords_any": "a list of words looked for in the description and notes",
+    "sensor": "a table: kind or id, and at_least or at_most (see docs/playbooks.md)",
 }
+# A sensor condition's keys; a reading older than `max_age_min` minutes never counts.
+SENSOR_CONDITION_KEYS = ("kind", "id", "at_least", "at_most", "max_age_min")
+SENSOR_MAX_AGE_MIN = 30
 
 
 class PlaybookError(UserError):
@@ -400,6 +405,56 @@ class _Checker:
                             + " -> ".join(cycle + [cycle[0]]))
         return out
 
+    def sensor_condition(self, value: Any, path: list[str | int]) -> dict[str, Any]:
+        """A `sensor` condition checked key by key: which sensors (a `kind` in the
+        incident's grid cell, or one sensor by `id`), the threshold (`at_least` and/or
+        `at_most`, in the kind's unit) and how fresh the reading must be."""
+        if not isinstance(value, dict):
+            raise self.fail(path, "must be a table, e.g. { kind = \"water_level\", "
+                            f"at_least = 4.5 }}, not {_show(value)}")
+        self.unknown_keys(value, path, SENSOR_CONDITION_KEYS)
+        kinds = _sensor_kinds()
+        out: dict[str, Any] = {}
+        if "kind" in value:
+            kind = self.get(value, path, "kind", str, "a sensor kind")
+            if kind not in kinds:
+                raise self.fail(path + ["kind"], f"unknown sensor kind {kind!r} (known: "
+                                f"{', '.join(kinds)})")
+            out["kind"] = kind
+        if "id" in value:
+            sid = self.get(value, path, "id", str, "a sensor id")
+            if not 0 < len(sid.strip()) <= 80 or not sid.isprintable():
+                raise self.fail(path + ["id"], "must be a sensor id (1-80 printable "
+                                "characters)")
+            out["id"] = sid.strip()
+        if not out:
+            raise self.fail(path, "name the sensors: kind (one in the incident's grid "
+                            "cell) or id (one sensor)")
+        for key in ("at_least", "at_most"):
+            if key in value:
+                if not _number(value[key]):
+                    raise self.fail(path + [key], f"must be a number, not "
+                                    f"{_show(value[key])}")
+                out[key] = float(value[key])
+        if "at_least" not in out and "at_most" not in out:
+            raise self.fail(path, "give the threshold: at_least or at_most (or both)")
+        if out.get("at_least", -math.inf) > out.get("at_most", math.inf):
+            raise self.fail(path + ["at_most"], f"{_show(value['at_most'])} is below "
+                            f"at_least {_show(value['at_least'])}: no reading can hold")
+        if "kind" in out:
+            _, low, high, _ = kinds[out["kind"]]
+            for key in ("at_least", "at_most"):
+                if key in out and not low <= out[key] <= high:
+                    raise self.fail(path + [key], f"{_show(value[key])} is outside what a "
+                                    f"{out['kind']} sensor can read ({low:g} to {high:g} "
+                                    f"{kinds[out['kind']][0]})")
+        age = self.get(value, path, "max_age_min", int, "a whole number of minutes",
+                       required=False, default=SENSOR_MAX_AGE_MIN)
+        if not 1 <= age <= 24 * 60:
+            raise self.fail(path + ["max_age_min"], f"must be 1 to 1440 minutes, not {age}")
+        out["max_age_min"] = age
+        return out
+
     def rules(self, items: list[Any], level_ids: list[str]) -> list[Rule]:
         out: list[Rule] = []
         for n, r in enumerate(items):
@@ -424,6 +479,9 @@ class _Checker:
                                     f"{', '.join(sorted(RULE_CONDITIONS))})")
                 if key == "keywords_any":
                     self.strings(when, path + ["when"], key)
+                elif key == "sensor":
+                    when = {**when, "sensor": self.sensor_condition(
+                        value, path + ["when", "sensor"])}
                 elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
                     raise self.fail(path + ["when", key],
                                     f"must be {RULE_CONDITIONS[key]}, not {_show(value)}")
@@ -431,6 +489,17 @@ class _Checker:
                              default=False)
             out.append(Rule(rid, to, dict(when), self.texts(r, path, "text"), lower))
         return out
+
+
+def _sensor_kinds() -> dict[str, tuple[str, float, float, str]]:
+    from core.plugins.sensors import SENSOR_KINDS
+
+    return SENSOR_KINDS
+
+
+def _number(value: Any) -> bool:
+    return (not isinstance(value, bool) and isinstance(value, (int, float))
+            and math.isfinite(value))
 
 
 def _cycle(after: Mapping[str, Iterable[str]]) -> list[str]:

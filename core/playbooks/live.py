@@ -8,7 +8,7 @@ read checklists the same way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +16,18 @@ from typing import Any
 from core.domain.lifecycle import UnitStatus
 from core.domain.model import Incident, Unit
 from core.playbooks.projection import level_entry
+
+
+@dataclass(frozen=True, slots=True)
+class SensorValue:
+    """A sensor's newest reading, as a rule condition tests it (`core.playbooks.sensors`
+    reads them from the plugin host's `sensors` table)."""
+
+    id: str
+    kind: str
+    cell: str | None
+    value: float | None
+    at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +98,10 @@ def level_needs(checklist: Mapping[str, Any]) -> dict[str, int]:
 
 
 def rule_holds(rule: Mapping[str, Any], checklist: Mapping[str, Any], incident: Incident,
-               units: Mapping[str, Unit], now: datetime) -> bool:
-    """True when every condition of `rule` holds now (see docs/playbooks.md)."""
+               units: Mapping[str, Unit], now: datetime,
+               sensors: Sequence[SensorValue] = ()) -> bool:
+    """True when every condition of `rule` holds now (see docs/playbooks.md); a `sensor`
+    condition is tested against `sensors` (none given: it does not hold)."""
     text = " ".join([incident.description, *incident.notes]).casefold()
     for key, want in rule["when"].items():
         if key == "minutes_since_activation":
@@ -104,6 +118,8 @@ def rule_holds(rule: Mapping[str, Any], checklist: Mapping[str, Any], incident: 
             ok = incident.priority <= want
         elif key == "keywords_any":
             ok = any(str(w).casefold() in text for w in want)
+        elif key == "sensor":
+            ok = sensor_condition_holds(want, incident, sensors, now)
         else:  # a condition this version does not know: never fire on a guess
             ok = False
         if not ok:
@@ -118,3 +134,30 @@ def rule_would_move(rule: Mapping[str, Any], checklist: Mapping[str, Any]) -> bo
         return False
     current, target = level_rank(checklist, checklist["level"]), level_rank(checklist, rule["to"])
     return target < current if rule.get("lower") else target > current
+
+
+def uses_sensors(rule: Mapping[str, Any]) -> bool:
+    """Whether the rule tests a sensor reading."""
+    return "sensor" in rule["when"]
+
+
+def sensor_condition_holds(want: Mapping[str, Any], incident: Incident,
+                           sensors: Sequence[SensorValue], now: datetime) -> bool:
+    """True when a sensor the condition names (by id, else of its kind in the incident's
+    grid cell) has a reading no older than `max_age_min` within the threshold."""
+    oldest = now - timedelta(minutes=want.get("max_age_min", 30))
+    for s in sensors:
+        if "id" in want:
+            if s.id != want["id"]:
+                continue
+        elif not incident.cell_code or s.cell != incident.cell_code:
+            continue
+        if "kind" in want and s.kind != want["kind"]:
+            continue
+        if s.value is None or s.at is None or s.at < oldest or s.at > now + timedelta(
+                minutes=1):
+            continue
+        if s.value >= want.get("at_least", float("-inf")) and s.value <= want.get(
+                "at_most", float("inf")):
+            return True
+    return False

@@ -61,3 +61,11 @@ def board(session: Session, evacuation: Evacuation) -> list[BoardRow]:
             check.get("note", "")))
     rows.sort(key=lambda r: (r.vulnerable == 0, r.result is not None, r.address, r.flat))
     return rows
+
+
+def cells_without_households(evacuation: Evacuation, rows: list[BoardRow]) -> list[str]:
+    """The evacuated cells with no registered household on the board (an evacuation a
+    joint decision ordered may name such cells: grid workers knock on every door there,
+    with no list to tick)."""
+    listed = {r.cell for r in rows}
+    return [c for c in evacuation.cells if c not in listed]

@@ -23,10 +23,17 @@ def _ensure(ctx: Context, evacuation_id: str) -> Evacuation:
 @dataclass(frozen=True, slots=True)
 class StartEvacuation(Command):
     """Evacuate grid cells for an open incident: every registered household of the cells
-    goes on the board, and their grid workers are told."""
+    goes on the board, and their grid workers are told.
+
+    A cell with no registered household is refused (most likely a mistyped code), unless
+    the evacuation carries out an accepted joint decision (`proposal`): people decided
+    it, so it is recorded all the same, for cells the city has, and the board says
+    which cells have no registered households (`empty_cells`).
+    """
 
     incident_id: str
     cells: tuple[str, ...]
+    proposal: str = ""
     permission = "dispatch"
 
     def incident_ids(self) -> Iterable[str]:
@@ -44,9 +51,17 @@ class StartEvacuation(Command):
                                           RegistryRow.worker).where(
             RegistryRow.kind == "household", RegistryRow.cell.in_(cells))).all()
         empty = [c for c in cells if not any(r.cell == c for r in rows)]
-        if empty:
+        if empty and not self.proposal:
             raise ValidationError(f"no households are registered in {', '.join(empty)}: "
                                   "check the cell codes", field="cells")
+        if empty:
+            from core.roads.closure_commands import stored_city_names
+
+            names = stored_city_names(ctx.session)
+            unknown = [c for c in empty if names is not None and c not in names.cells]
+            if unknown:
+                raise NotFound(f"the city has no grid cell {', '.join(unknown)}",
+                               field="cells")
         busy = ctx.session.execute(select(EvacuationRow.evacuation_id, EvacuationRow.cells)
                                    .where(EvacuationRow.ended_at.is_(None))).all()
         for other, other_cells in busy:
@@ -61,7 +76,9 @@ class StartEvacuation(Command):
             "evacuation_id": f"EVAC-{count + 1:04d}", "incident_id": incident.id,
             "cells": cells, "households": sorted(r.record_id for r in rows),
             "addresses": _addresses(ctx, [r.record_id for r in rows]),
-            "workers": sorted({r.worker for r in rows if r.worker})},
+            "workers": sorted({r.worker for r in rows if r.worker}),
+            # Only when set, so events of before keep their exact payload shape.
+            **({"proposal": self.proposal, "empty_cells": empty} if self.proposal else {})},
             incident_id=incident.id)
 
 

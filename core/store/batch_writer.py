@@ -38,6 +38,8 @@ from core.registry.evacuation import EvacuationRow
 from core.registry.evacuation import table_values as evacuation_table_values
 from core.registry.projection import table_values as registry_table_values
 from core.registry.tables import RegistryRow
+from core.roads.closures import RoadClosureRow
+from core.roads.closures import table_values as road_closure_values
 from core.store.alarm_table import AlarmRow
 from core.store.event_log import NOTIFY_CHANNEL, LogHeadMissing, new_event, with_personal
 from core.store.repository import incident_from_row
@@ -450,4 +452,5 @@ PROJECTED: list[ProjectedTable] = [
     ProjectedTable("playbooks", PlaybookActivationRow.__table__, "incident_id",
                    _checklist_values),
     ProjectedTable("proposals", ProposalRow.__table__, "id", _proposal_values),
+    ProjectedTable("road_closures", RoadClosureRow.__table__, "road", road_closure_values),
 ]

@@ -71,4 +71,15 @@ def load_state(session: Session, last_seq: int = 0) -> State:
         state.playbooks[incident_id] = data
     for proposal_id, data in session.execute(select(ProposalRow.id, ProposalRow.data)):
         state.proposals[proposal_id] = data
+    from core.registry.evacuation import EvacuationRow
+    from core.registry.evacuation import from_row as evacuation_from_row
+    from core.roads.closures import RoadClosureRow
+
+    # Evacuations under way (the map marks their cells); ended ones are read when asked.
+    for row in session.execute(select(EvacuationRow).where(EvacuationRow.ended_at.is_(None))
+                               ).scalars():
+        state.evacuations[row.evacuation_id] = evacuation_from_row(row)
+
+    for road, data in session.execute(select(RoadClosureRow.road, RoadClosureRow.data)):
+        state.road_closures[road] = data
     return state

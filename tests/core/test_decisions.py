@@ -90,11 +90,11 @@ def test_mutual_aid_units_join_the_roster(service: CommandService) -> None:
                                             COMMANDER)] == ["proposal_decided"]
     cells = service.execute(RaiseProposal(iid, "community", "evacuate", "", {
         "cells": ["D1-S1-C1-G3"]}), DISPATCHER).payload["id"]
-    decide_proposal(service, cells, "commander", True, COMMANDER)
+    evacuation = decide_proposal(service, cells, "commander", True, COMMANDER)[1]
+    assert evacuation.type == "evacuation_started" and evacuation.payload["proposal"] == cells
     state = service.state()
-    assert evacuated_cells(state) == {"D1-S1-C1-G3": cells}
+    assert evacuated_cells(state) == {"D1-S1-C1-G3": evacuation.payload["evacuation_id"]}
     assert closed_roads(state) == {}  # the road closure was rejected
-    assert state.incidents[iid].notes[-1] == f"Decision {cells}: evacuate grid cells D1-S1-C1-G3"
     with pytest.raises(ValidationError, match="name the grid cells"):
         service.execute(RaiseProposal(iid, "community", "evacuate", "", {"cells": []}),
                         DISPATCHER)

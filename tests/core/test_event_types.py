@@ -213,6 +213,18 @@ def _check_proposal_decided(before: State, after: State, e: Event) -> None:
     assert p["status"] == e.payload["outcome"] and p["decision"]["by"] == e.actor
 
 
+def _check_road_closed(before: State, after: State, e: Event) -> None:
+    record = after.road_closures[e.payload["road"]]
+    assert record["status"] == "closed" and record["closed_by"] == e.actor
+    assert record["reason"] == e.payload["reason"]
+
+
+def _check_road_reopened(before: State, after: State, e: Event) -> None:
+    assert before.road_closures[e.payload["road"]]["status"] == "closed"
+    record = after.road_closures[e.payload["road"]]
+    assert record["status"] == "open" and record["reopened_by"] == e.actor
+
+
 def _check_note_added(before: State, after: State, e: Event) -> None:
     assert _incident(after).notes[-1] == "gas main nearby"
 
@@ -458,6 +470,8 @@ EXPECTED: dict[str, Check] = {
     "proposal_commented": _check_proposal_commented,
     "proposal_voted": _check_proposal_voted,
     "proposal_decided": _check_proposal_decided,
+    "road_closed": _check_road_closed,
+    "road_reopened": _check_road_reopened,
 }
 
 

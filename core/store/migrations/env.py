@@ -10,6 +10,7 @@ import core.playbooks.tables  # noqa: F401 - and the live checklists
 import core.plugins.tables  # noqa: F401 - so do the plugin host's
 import core.registry.evacuation  # noqa: F401 - and the registry's evacuations
 import core.registry.tables  # noqa: F401 - and the registry
+import core.roads.closures  # noqa: F401 - and the road closures
 import core.store.alarm_table  # noqa: F401 - and the alarms
 import core.store.signin_table  # noqa: F401 - and the sign-in lockout
 from core.store.schema import Base

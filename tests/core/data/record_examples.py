@@ -230,6 +230,14 @@ def record(url: str) -> None:
     run(VoteProposal("P-00001", "police", True))
     clock.advance(5)
     decide_proposal(svc, "P-00001", "commander", True, commander)
+    # Added with road closures: an accepted decision closes a road (its example city
+    # has no readable road names, so the name is recorded as given); a reopen by hand.
+    run(RaiseProposal("INC-00004", "police", "close_road", "gas main under the road",
+                      {"road": "Jiefang Road"}))
+    decide_proposal(svc, "P-00002", "commander", True, commander)
+    from core.roads.closure_commands import ReopenRoad
+
+    run(ReopenRoad("Jiefang Road", "gas main repaired"))
     db.dispose()
 
 
