@@ -363,7 +363,8 @@ class Host:
             return
         slot.manifest = manifest
         if slot.gateway is None:
-            slot.gateway = Gateway(self.service, manifest, self.now, counters=slot.counters)
+            slot.gateway = Gateway(self.service, manifest, self.now, counters=slot.counters,
+                                   run_later=self.writer.submit)
             slot.gateway.load_sensors()
         else:
             slot.gateway.manifest = manifest

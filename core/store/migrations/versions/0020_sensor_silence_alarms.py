@@ -1,0 +1,28 @@
+"""sensor silence alarms: when a silent sensor's readings resumed
+
+Revision ID: 0020
+Revises: 0013
+Create Date: 2026-12-01
+
+A silent sensor raises an alarm of kind "sensor_silent"; `resumed_at` marks it when the
+sensor reads again (one alarm per silence episode). NULL for every other alarm, so
+existing rows need nothing.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0020'
+down_revision = '0013'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('alarms', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('resumed_at', sa.String(length=32), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('alarms', schema=None) as batch_op:
+        batch_op.drop_column('resumed_at')
