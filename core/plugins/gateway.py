@@ -283,8 +283,19 @@ class Gateway:
             "headline": (first.headline if first else "")[:500],
             "expires": expires.isoformat() if expires else None,
             "areas": [a.description[:300] for i in alert.infos for a in i.areas][:50],
-            "source": source}
+            "source": source, "shapes": self._alert_shapes(alert)}
         return RecordCapAlert(plugin=self.name, summary=summary)
+
+    def _alert_shapes(self, alert: Any) -> list[dict[str, Any]]:
+        """The alert's areas in city metres, for the map (`core.plugins.alerts`)."""
+        from core.plugins.alerts import shapes_in_city
+        from core.store.city_row import city_outline
+
+        outline = city_outline(self.service.db)
+        if outline is None or outline.reference is None:
+            return []
+        reference = outline.reference
+        return shapes_in_city(alert.infos, lambda lat, lon: reference.to_local(lat, lon))
 
     def _local_position(self, fields: dict[str, Any]) -> dict[str, Any]:
         """`fields` with `lat`/`lon` (WGS 84 degrees) turned into city metres `x`/`y`."""
