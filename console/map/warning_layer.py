@@ -24,7 +24,7 @@ FILL_ALPHA = 40
 
 def warning_tip(warning: ExternalWarning, zone: str) -> str:
     """What hovering a warning's area says."""
-    until = (to_local(warning.expires, zone).strftime("%d %b %H:%M") if warning.expires
+    until = (to_local(warning.expires, zone).strftime("%m-%d %H:%M") if warning.expires
              else QCoreApplication.translate("WarningLayer", "no end given"))
     facts = " · ".join(t for t in (warning.event, warning.severity) if t)
     head = warning.headline or warning.event or warning.identifier

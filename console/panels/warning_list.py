@@ -29,7 +29,7 @@ class WarningList(QWidget):
         self.tree.setColumnCount(5)
         # The headline stretches; areas go first when the panel is narrow.
         self._fitter = ColumnFitter(self.tree, stretch=3, stretch_min=160,
-                                    samples={0: "88 Mmm 88:88"}, optional=(4, 2))
+                                    samples={0: "88-88 88:88"}, optional=(4, 2))
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -45,7 +45,7 @@ class WarningList(QWidget):
         """The rows as last read."""
         self.tree.clear()
         for w in self.feed.warnings:
-            until = (to_local(w.expires, self._zone).strftime("%d %b %H:%M") if w.expires
+            until = (to_local(w.expires, self._zone).strftime("%m-%d %H:%M") if w.expires
                      else self.tr("no end given"))
             item = QTreeWidgetItem([until, w.severity, w.event,
                                     w.headline or w.identifier, "; ".join(w.areas)])
