@@ -93,6 +93,21 @@ def test_sensors_show_on_the_map_with_their_latest_value(qtbot, window, centre) 
     centre.service.execute(ReportSilentSensor("mqtt_sensors", "gas-7", 600.0),
                            plugin_actor("mqtt_sensors"))
     qtbot.waitUntil(lambda: len(layer.sensors) == 3, timeout=5000)
+    # The silent sensor's alarm waits in the alarm list; its readings coming back mark it.
+    alarms = window.external["alarmList"]
+
+    def silent_row() -> str:
+        rows = [alarms.tree.topLevelItem(n) for n in range(alarms.tree.topLevelItemCount())]
+        return next((f"{r.text(1)}|{r.text(3)}" for r in rows
+                     if r.text(1) == "Sensor silent"), "")
+
+    qtbot.waitUntil(lambda: silent_row() != "", timeout=5000)
+    assert silent_row() == "Sensor silent|Sensor gas-7 (gas) has sent nothing for 10 min"
+    from core.commands.plugins import ReportSensorResumed
+
+    centre.service.execute(ReportSensorResumed("mqtt_sensors", "gas-7"),
+                           plugin_actor("mqtt_sensors"))
+    qtbot.waitUntil(lambda: "readings resumed at" in silent_row(), timeout=5000)
     window.map_view.set_layer_visible("sensors", False)
     assert not layer.markers.isVisible()
 
