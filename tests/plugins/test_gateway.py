@@ -61,7 +61,9 @@ def test_refusals_are_counted_with_their_reasons(gateway: Gateway) -> None:
         assert session.get(SensorRow, "g1").last_value == 3.0
 
 
-def test_a_silent_sensor_raises_one_alarm_per_episode(tmp_path: Path) -> None:
+def test_a_silent_sensor_raises_one_alarm_per_episode(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]
+                                                     ) -> None:
     """Two hosts (two gateways) report the same silence: one alarm, which waits for a
     person; a reading marks it resumed; the next silence is a new alarm."""
     from core.auth import Actor
@@ -119,5 +121,14 @@ def test_a_silent_sensor_raises_one_alarm_per_episode(tmp_path: Path) -> None:
 
             resumed = event_log.query(session, event_log.EventQuery(type="sensor_resumed"))
         assert [e.payload["alarm_id"] for e in resumed] == [old.id, new.id]
+        # `beacon alarm list` says when a silent sensor's readings resumed.
+        import json
+
+        from core.cli.main import main
+
+        assert main(["alarm", "list", "--all", "--json", "--db",
+                     f"sqlite:///{tmp_path / 'b.db'}"]) == 0
+        listed = {a["id"]: a for a in json.loads(capsys.readouterr().out)}
+        assert listed[old.id]["kind"] == "sensor_silent" and listed[old.id]["resumed_at"]
     finally:
         centre.close()
