@@ -15,6 +15,9 @@ from core.plugins.api import API_VERSION, Manifest, NotReady, Plugin, PluginCont
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_CAMERAS = 5000
+# A row the host refused is sent again only when it changes, or after this long (what
+# was missing, a city say, may have come meanwhile): not counted again at every read.
+RETRY_REFUSED_S = 3600.0
 # The columns / keys a row may have (as in a camera list file, docs/cameras.md).
 KEYS = ("id", "name", "url", "x", "y", "lat", "lon", "agency", "heading", "fov")
 _NUMBERS = ("x", "y", "lat", "lon", "heading", "fov")
@@ -145,7 +148,11 @@ class CameraList(Plugin):
 
     async def apply(self, ctx: PluginContext, rows: list[dict[str, Any]]) -> None:
         """Send the rows that are new or changed, and disable the cameras gone."""
+        from datetime import datetime
+
         known: dict[str, str] = ctx.store.setdefault("cameras", {})
+        refused: dict[str, list[str]] = ctx.store.setdefault("refused", {})  # id: [digest, at]
+        now = ctx.clock.now()
         listed: set[str] = set()
         for row in rows:
             camera_id = row.get("id")
@@ -159,12 +166,20 @@ class CameraList(Plugin):
             digest = fingerprint(row)
             if known.get(camera_id) == digest:
                 continue
+            before = refused.get(camera_id)
+            if before and before[0] == digest and (
+                    now - datetime.fromisoformat(before[1])).total_seconds() < RETRY_REFUSED_S:
+                continue
             fields = {k: v for k, v in row.items() if k in KEYS}
             reply = await ctx.submit("sync_camera", **fields)
             if reply.accepted:
                 known[camera_id] = digest
+                refused.pop(camera_id, None)
             else:
-                known.pop(camera_id, None)  # try again next poll
+                known.pop(camera_id, None)
+                refused[camera_id] = [digest, now.isoformat()]
+        for camera_id in sorted(set(refused) - listed):
+            del refused[camera_id]
         for camera_id in sorted(set(known) - listed):
             # Once: refused means it is gone or not this plugin's (the reason is counted).
             await ctx.submit("disable_camera", id=camera_id,

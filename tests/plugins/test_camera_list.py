@@ -147,3 +147,77 @@ def test_a_camera_endpoint_over_http(centre, tmp_path: Path) -> None:  # noqa: A
         host.shutdown()
         server.shutdown()
     assert get_camera(db, "OP-1").enabled
+
+
+class _Clock:
+    def __init__(self) -> None:
+        from datetime import UTC, datetime
+
+        self.at = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+    def now(self):  # noqa: ANN201
+        return self.at
+
+
+class _Host:
+    """What the plugin sees of its host: refuses cameras named BAD-*, accepts the rest."""
+
+    def __init__(self) -> None:
+        self.config = {"file": "cameras.csv"}
+        self.clock = _Clock()
+        self.store: dict = {}
+        self.sent: list[tuple[str, str]] = []
+        self.rejected: list[str] = []
+
+    async def submit(self, command: str, **fields: object):  # noqa: ANN201
+        from core.plugins.api import Reply
+
+        self.sent.append((command, str(fields["id"])))
+        return Reply(not str(fields["id"]).startswith("BAD"), "refused")
+
+    def reject(self, reason: str) -> None:
+        self.rejected.append(reason)
+
+    async def save(self) -> None:
+        pass
+
+
+def test_only_changes_are_sent_and_a_refused_row_is_not_resent_every_read() -> None:
+    import asyncio
+    from datetime import timedelta
+
+    from plugins.camera_list.plugin import CameraList, parse_cameras
+
+    rows = parse_cameras(b"id,name,url,x,y\nA,One,http://h/a,1,2\nBAD-1,Two,http://h/b,x,2\n"
+                         b"A,Again,http://h/a,1,2\n,No id,http://h/c,1,2\n", "csv")
+    assert rows[0] == {"id": "A", "name": "One", "url": "http://h/a", "x": 1.0, "y": 2.0}
+    assert rows[1]["x"] == "x"  # left for the host to refuse with the camera's id
+    plugin, host = CameraList(), _Host()
+    asyncio.run(plugin.apply(host, rows))  # type: ignore[arg-type]
+    assert host.sent == [("sync_camera", "A"), ("sync_camera", "BAD-1")]
+    assert host.rejected == ["cameras.csv: camera A is listed twice",
+                             "cameras.csv: a camera without an id"]
+    assert "http://h/a" not in str(host.store)  # digests only: no URL, no password
+    asyncio.run(plugin.apply(host, rows[:2]))  # type: ignore[arg-type]
+    assert len(host.sent) == 2  # nothing changed, the refused row is not sent again
+    host.clock.at += timedelta(hours=2)  # what it lacked may have come: tried again
+    asyncio.run(plugin.apply(host, rows[:2]))  # type: ignore[arg-type]
+    assert host.sent[2:] == [("sync_camera", "BAD-1")]
+    asyncio.run(plugin.apply(host, rows[:1]))  # type: ignore[arg-type]
+    assert len(host.sent) == 3 and host.store["refused"] == {}  # BAD-1 left the list
+    asyncio.run(plugin.apply(host, []))  # type: ignore[arg-type]
+    assert host.sent[-1] == ("disable_camera", "A") and host.store["cameras"] == {}
+
+
+def test_lists_that_cannot_be_read_are_refused_whole() -> None:
+    from plugins.camera_list.plugin import SourceError, parse_cameras
+
+    for body, fmt, reason in ((b"name,url\nx,y\n", "csv", "'id' column"),
+                              (b"\xff\xfe", "csv", "not UTF-8"),
+                              (b"[[camera]\n", "toml", "not valid TOML"),
+                              (b'{"cameras": 3}', "json", "a list of cameras"),
+                              (b"{", "json", "not valid JSON")):
+        with pytest.raises(SourceError, match=reason):
+            parse_cameras(body, fmt)
+    assert parse_cameras(b'[[camera]]\nid = "T"\nname = "t"\n', "toml") == [
+        {"id": "T", "name": "t"}]
