@@ -52,6 +52,7 @@ from console.map.style import (
     theme,
 )
 from console.map.style_groups import StyleGroups
+from console.map.warning_layer import WARNING_COLOUR, WarningLayer
 from console.palette import CLOSED_ROAD_COLOUR, EVACUATION_COLOUR
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, UnitStatus
@@ -68,7 +69,7 @@ INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed",
                              "incident_priority_changed", "units_assigned",
                              "unit_status_changed"})
 LAYERS = ("areas", "roads", "cells", "cell_names", "stations", "cameras", "units",
-          "incidents", "sensors", "things", "reports")
+          "incidents", "sensors", "warnings", "things", "reports")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +246,8 @@ class MapView(QWidget):
         self._cameras = CameraLayer(self._vb, self._city.bounds, self._camera_tip)
         # What data-source plugins report: see console/map/sensor_layer.py.
         self.sensor_layer = SensorLayer(self._vb, self._centre, self._city.bounds, self)
+        # External warnings (CAP alerts) that touch the city: console/map/warning_layer.py.
+        self.warning_layer = WarningLayer(self._vb, self._centre, self)
         # The community registry's things and open reports (console/map/registry_layer.py).
         self.registry_layer = RegistryLayer(self._vb, self._centre, self)
         # Closed roads and evacuated cells (console/map/closures_layer.py).
@@ -255,6 +258,7 @@ class MapView(QWidget):
             "units": [self._unit_groups, self._assignment_item],
             "incidents": [self._incident_groups, self._incident_labels],
             "sensors": self.sensor_layer.items(),
+            "warnings": self.warning_layer.items(),
             "things": self.registry_layer.things_items,
             "reports": self.registry_layer.reports_items,
         }
@@ -266,6 +270,7 @@ class MapView(QWidget):
     def shutdown(self) -> None:
         """Stop the sensor and registry layers' reads (the window is closing)."""
         self.sensor_layer.shutdown()
+        self.warning_layer.shutdown()
         self.registry_layer.shutdown()
 
     def set_dark(self, dark: bool) -> None:
@@ -307,7 +312,8 @@ class MapView(QWidget):
                  "cell_names": self.tr("Cell names"), "stations": self.tr("Stations"),
                  "cameras": self.tr("Cameras"),
                  "units": self.tr("Units"), "incidents": self.tr("Incidents"),
-                 "sensors": self.tr("Sensors"), "things": self.tr("Hydrants, AEDs…"),
+                 "sensors": self.tr("Sensors"), "warnings": self.tr("External warnings"),
+                 "things": self.tr("Hydrants, AEDs…"),
                  "reports": self.tr("Reports")}
         for layer, button in self._layer_buttons.items():
             button.setText(names[layer])
@@ -321,6 +327,7 @@ class MapView(QWidget):
         if hasattr(self, "_timer"):
             self._redraw_live()
             self.sensor_layer.redraw()
+            self.warning_layer.redraw()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_legend"):
@@ -346,8 +353,10 @@ class MapView(QWidget):
         sensors_title = self.tr("Sensors")
         reporting = self.tr("reporting")
         silent = self.tr("silent")
+        warnings = self.tr("External warning")
         sensors = (f"<b>{sensors_title}</b> <span style='color:{REPORTING}'>★</span>"
-                   f"&nbsp;{reporting} <span style='color:{SILENT}'>★</span>&nbsp;{silent}")
+                   f"&nbsp;{reporting} <span style='color:{SILENT}'>★</span>&nbsp;{silent}"
+                   f" &nbsp; <span style='color:{WARNING_COLOUR}'>▭</span>&nbsp;{warnings}")
         # Keys for closed roads and evacuated cells only while the map shows some (a
         # small panel keeps its height for the map).
         closed, evacuating = self.tr("closed road"), self.tr("evacuating cell")
@@ -438,6 +447,8 @@ class MapView(QWidget):
 
     def _on_event(self, event: Event) -> None:
         self.registry_layer.on_event(event)
+        self.sensor_layer.on_event(event)
+        self.warning_layer.feed.on_event(event)
         if (event.type == "units_assigned" and event.incident_id
                 and event.incident_id == self._selection.incident_id
                 and self._target is not None):

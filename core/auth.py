@@ -160,6 +160,7 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "ack_alarm:unit_emergency": _OPERATIONS,
     "ack_alarm:playbook_step_overdue": _OPERATIONS | {Role.PLANNER},
     "ack_alarm:external": _OPERATIONS,
+    "ack_alarm:sensor_silent": _OPERATIONS,
     # Raising an alarm by hand or from a source run by an operator (a plugin runs as
     # the system); muting one's own workstation's alarm sound.
     "raise_alarm": _OPERATIONS,

@@ -116,7 +116,9 @@ EVENT_TYPES: dict[str, EventType] = _types(
               "a sensor crossed its threshold and opened an incident"),
     EventType("sensor_incident_updated", 1, "a sensor still over its threshold read again"),
     EventType("sensor_incident_cleared", 1, "a sensor fell back under its clear level"),
-    EventType("sensor_silent", 1, "a sensor sent nothing for longer than allowed"),
+    EventType("sensor_silent", 1,
+              "a sensor sent nothing for longer than allowed (raises its alarm)"),
+    EventType("sensor_resumed", 1, "a silent sensor's readings came back (marks its alarm)"),
     EventType("external_alert_received", 1,
               "a CAP alert from an outside feed that touches the city"),
     # Playbooks (预案): the activation carries the playbook as it was (and its hash).

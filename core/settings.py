@@ -21,6 +21,9 @@ The settings file is TOML at `<user config dir>/beacon/settings.toml`::
 
     [evidence]
     folder = "/srv/beacon/evidence"  # snapshots kept as evidence
+
+    [plugins]
+    keep_readings_days = 30  # sensor readings older than this are pruned by the host
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ class Settings:
     camera_secrets: str | None = None
     evidence_folder: str | None = None
     locale: str | None = None
+    keep_readings_days: float | None = None
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -87,13 +91,22 @@ def load_settings(path: Path | None = None) -> Settings:
                         "seconds from 1 to 86400")
     if sound is not None and sound not in ("auto", "off"):
         raise UserError(f"settings file {path}: alarms.sound must be \"auto\" or \"off\"")
+    keep = _section(data, "plugins", path).get("keep_readings_days")
+    if keep is not None:
+        from core.plugins.retention import check_keep_days
+
+        try:
+            keep = check_keep_days(keep, "plugins.keep_readings_days")
+        except ValueError as exc:
+            raise UserError(f"settings file {path}: {exc}") from None
     return Settings(database_url=os.environ.get("BEACON_DB") or db,
                     language=os.environ.get("BEACON_LANG") or lang,
                     alarm_escalate_after_s=None if escalate is None else float(escalate),
                     alarm_sound=os.environ.get("BEACON_ALARM_SOUND") or sound,
                     camera_secrets=os.environ.get("BEACON_CAMERA_SECRETS") or secrets,
                     evidence_folder=os.environ.get("BEACON_EVIDENCE") or evidence,
-                    locale=_locale(os.environ.get("BEACON_LOCALE") or locale, path))
+                    locale=_locale(os.environ.get("BEACON_LOCALE") or locale, path),
+                    keep_readings_days=keep)
 
 
 def _locale(value: str | None, path: Path) -> str | None:

@@ -2,9 +2,14 @@
 
 The plugin host keeps each sensor's position and latest reading in the `sensors` table
 (readings themselves are many and stay in the time series). This layer reads that table
-on a worker thread every two seconds (never on the GUI thread) and draws one marker per
-sensor (a star): teal when it reported in the last `FRESH_S` seconds, grey when it is silent or
-has never reported, with its latest value written beside it.
+on a worker thread (never on the GUI thread) and draws one marker per sensor (a star):
+teal when it reported in the last `FRESH_S` seconds, grey when it is silent or has never
+reported, with its latest value written beside it.
+
+It reads at once after an event about sensors (`SENSOR_EVENTS`: one crossed its
+threshold, fell silent, read again). Readings themselves are not events (they are
+many), so the latest values are also read every `interval_ms`, only while the layer is
+shown.
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ from console.map.labels import LabelLayer
 from console.worker_pool import WorkerPool
 
 FRESH_S = 300
+SENSOR_EVENTS = frozenset({"sensor_incident_raised", "sensor_incident_updated",
+                           "sensor_incident_cleared", "sensor_silent", "sensor_resumed",
+                           "plugin_switched"})
 REPORTING, SILENT = "#0f9b8e", "#8d99ae"
 
 
@@ -71,14 +79,24 @@ class SensorLayer(QObject):
         self._timer = QTimer(self, interval=interval_ms)
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
+        self._debounce = QTimer(self, singleShot=True, interval=100)
+        self._debounce.timeout.connect(self.refresh)
         self.refresh()
+
+    def on_event(self, event: Any) -> None:
+        """Read again after an event about sensors (once for a burst)."""
+        if event.type in SENSOR_EVENTS:
+            self._debounce.start()
 
     def items(self) -> list[Any]:
         """The graphics items (for showing and hiding the layer)."""
         return [self.markers, self.labels]
 
     def refresh(self) -> None:
-        """Read the sensors again (one read at a time)."""
+        """Read the sensors again (one read at a time; none while the layer is hidden,
+        except the first)."""
+        if self.sensors and not self.markers.isVisible():
+            return
         if not self._busy:
             self._busy = True
             self._pool.start(_Fetch(self._centre, self._relay))
@@ -106,4 +124,5 @@ class SensorLayer(QObject):
     def shutdown(self) -> None:
         """Stop reading (the window is closing)."""
         self._timer.stop()
+        self._debounce.stop()
         self._pool.waitForDone(2000)

@@ -49,6 +49,7 @@ KIND_LABELS: dict[AlarmKind, str] = {
                                                  "Response standard about to be breached"),
     AlarmKind.UNIT_EMERGENCY: QT_TRANSLATE_NOOP("AlarmList", "Unit emergency"),
     AlarmKind.PLAYBOOK_STEP_OVERDUE: QT_TRANSLATE_NOOP("AlarmList", "Playbook step overdue"),
+    AlarmKind.SENSOR_SILENT: QT_TRANSLATE_NOOP("AlarmList", "Sensor silent"),
     AlarmKind.EXTERNAL: QT_TRANSLATE_NOOP("AlarmList", "Alarm"),
 }
 FLASH_MS = 500
@@ -229,6 +230,9 @@ class AlarmList(QWidget):
             return f"{alarm.unit_id}{where}" + (f": {said}" if said else "")
         if alarm.kind in (AlarmKind.P1_INCIDENT, AlarmKind.RESPONSE_BREACH) and incident:
             return f"{incident.id}  {incident.address}"
+        if alarm.resumed_at is not None:  # the sensor reads again; still to be seen
+            return self.tr("%1 (readings resumed at %2)").replace("%1", alarm.text).replace(
+                "%2", to_local(alarm.resumed_at, self._zone).strftime("%H:%M:%S"))
         return alarm.text
 
     def _about_group(self, group: list[Alarm]) -> str:

@@ -1,9 +1,12 @@
 """The plugin panel: every data-source plugin with its state, counters and last error,
-live, and a switch to turn each on or off (a command, so the log records who did it).
+live, and a switch to turn each on or off (a command, so the log records who did it);
+and, on a second tab, the external warnings in force (`console.panels.warning_list`).
 
-The hosts write their plugins' status to the database every half second; the panel
-reads it once a second on a worker thread (never on the GUI thread) and shows it. The
-on/off boxes follow `plugin_switched` events from the bus.
+Reads run on a worker thread, never on the GUI thread. The panel reads again at once
+when the log says something about plugins or their sensors (`PLUGIN_EVENTS` from the
+bridge: a switch, a sensor's incident, a silent sensor...). A host's own health
+(state, counters, last error) is not in the log: hosts rewrite it every half second,
+so the panel also reads it every `interval_ms`, only while the panel is on screen.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QTabWidget, QVBoxLayout, QWidget
 
 from console.bridge import EventBridge, Selection
 from console.command_runner import CommandRunner
@@ -22,6 +26,11 @@ from core.commands import SetPluginEnabled
 from core.errors import ValidationError
 
 log = logging.getLogger(__name__)
+
+# Events after which the plugins' status is worth reading at once.
+PLUGIN_EVENTS = frozenset({"plugin_switched", "sensor_incident_raised",
+                           "sensor_incident_updated", "sensor_incident_cleared",
+                           "sensor_silent", "sensor_resumed", "external_alert_received"})
 
 
 class _Relay(QObject):
@@ -60,7 +69,11 @@ class PluginPanel(QWidget):
         self.model = PluginStatusModel(self, time_zone=centre.city.time_zone)
         self.model.switchRequested.connect(self._on_switch_requested)
         bridge.eventArrived.connect(self.model.on_event)
-        self.table = QTableView(self)
+        bridge.eventArrived.connect(self._on_event)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("pluginTabs")
+        plugins_tab = QWidget(self.tabs)
+        self.table = QTableView(plugins_tab)
         self.table.setObjectName("pluginTable")
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
@@ -68,25 +81,49 @@ class PluginPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(PluginColumn.LAST_ERROR, QHeaderView.ResizeMode.Stretch)
-        self.note = QLabel(self)
+        self.note = QLabel(plugins_tab)
         self.note.setObjectName("pluginNote")
         self.note.setWordWrap(True)
+        tab_layout = QVBoxLayout(plugins_tab)
+        tab_layout.setContentsMargins(0, 4, 0, 0)
+        tab_layout.addWidget(self.table)
+        tab_layout.addWidget(self.note)
+        from console.panels.warning_list import WarningList
+
+        self.warnings = WarningList(centre, bridge, self.tabs)
+        self.tabs.addTab(plugins_tab, "")
+        self.tabs.addTab(self.warnings, "")
+        self.warnings.feed.changed.connect(self._name_tabs)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.table)
-        layout.addWidget(self.note)
+        layout.addWidget(self.tabs)
         self._pool = WorkerPool(self)
         self._pool.setMaxThreadCount(1)
         self._relay = _Relay(self)
         self._relay.fetched.connect(self._on_fetched)
         self._busy = False
+        # The hosts' health is not in the log: read on a timer, only while shown.
         self._timer = QTimer(self, interval=interval_ms)
         self._timer.timeout.connect(self.refresh)
-        self._timer.start()
+        self._debounce = QTimer(self, singleShot=True, interval=100)
+        self._debounce.timeout.connect(self.refresh)
         self.fetches = 0
         self._problem = ""
         self.retranslate_ui()
         self.refresh()
+
+    def _on_event(self, event: object) -> None:
+        if getattr(event, "type", "") in PLUGIN_EVENTS:
+            self._debounce.start()  # one read for a burst
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        self._timer.start()
+        self.refresh()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        self._timer.stop()
+        super().hideEvent(event)
 
     def refresh(self) -> None:
         """Read the status rows again (on the worker; one read at a time)."""
@@ -135,6 +172,13 @@ class PluginPanel(QWidget):
             self.note.setText(self.tr("Tick the box of a plugin to switch it on or off in every "
                                       "plugin host; the log records who did it."))
         self.model.retranslate()
+        self._name_tabs()
+
+    def _name_tabs(self) -> None:
+        self.tabs.setTabText(0, self.tr("Plugins"))
+        count = len(self.warnings.feed.warnings)
+        self.tabs.setTabText(1, self.tr("External warnings (%1)").replace("%1", str(count))
+                             if count else self.tr("External warnings"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -144,4 +188,6 @@ class PluginPanel(QWidget):
     def shutdown(self) -> None:
         """Stop reading (the window is closing)."""
         self._timer.stop()
+        self._debounce.stop()
+        self.warnings.shutdown()
         self._pool.waitForDone(2000)

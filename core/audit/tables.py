@@ -189,7 +189,8 @@ UNIT_COLUMNS = ("name", "kind", "agency", "station", "status", "x", "y", "incide
                 "last_report_at", "eta_at")
 
 ALARM_COLUMNS = ("kind", "source", "text", "raised_at", "raised_by", "incident_id",
-                 "unit_id", "x", "y", "acknowledged_at", "acknowledged_by", "escalated_at")
+                 "unit_id", "x", "y", "acknowledged_at", "acknowledged_by", "escalated_at",
+                 "resumed_at")
 
 TABLE_CHECKS: list[TableCheck] = [
     TableCheck("incident", IncidentRow.__table__, "id", INCIDENT_COLUMNS, _incident_rows,

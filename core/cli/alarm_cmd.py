@@ -68,7 +68,10 @@ def run_list(args: argparse.Namespace) -> int:
             "escalated": r.escalated_at is not None,
             "acknowledged_by": r.acknowledged_by,
             "acknowledged_at": None if r.acknowledged_at is None
-            else r.acknowledged_at.isoformat()} for r in rows], ensure_ascii=False)))
+            else r.acknowledged_at.isoformat(),
+            # a silent sensor's alarm: when its readings came back (None otherwise)
+            "resumed_at": None if r.resumed_at is None else r.resumed_at.isoformat()}
+            for r in rows], ensure_ascii=False)))
         return 0
     if not rows:
         print("no alarm waits for acknowledgement" if not args.all else "no alarms")
@@ -76,8 +79,10 @@ def run_list(args: argparse.Namespace) -> int:
     for r in rows:
         state = (f"acknowledged by {r.acknowledged_by}" if r.acknowledged_at is not None
                  else "ESCALATED" if r.escalated_at is not None else "waiting")
+        resumed = (f" (readings resumed {format_local(r.resumed_at, zone)})"
+                   if r.resumed_at is not None else "")
         print(terminal_safe(f"{r.id}  {format_local(r.raised_at, zone)}  {r.kind:<21}  "
-                            f"{state:<10}  {r.text}"))
+                            f"{state:<10}  {r.text}{resumed}"))
     return 0
 
 

@@ -59,6 +59,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         switch.add_argument("--reason", default="", help="why (kept in the log)")
         switch.set_defaults(func=run_switch, enabled=enabled)
 
+    prune = sub.add_parser(
+        "prune", help="delete sensor readings older than the retention period",
+        description="Delete sensor readings taken more than DAYS ago (default: the "
+                    "settings file's [plugins] keep_readings_days, else 30). The plugin "
+                    "host does this itself once an hour; threshold crossings, incidents "
+                    "and silent sensors are events in the log and stay.")
+    add_db_argument(prune)
+    prune.add_argument("--days", type=float, metavar="DAYS",
+                       help="keep the readings of the last DAYS days")
+    prune.add_argument("--json", action="store_true", help="print a JSON object")
+    prune.add_argument("--out", metavar="FILE", help="write the result to FILE")
+    prune.set_defaults(func=run_prune)
+
     new = sub.add_parser("new", help="write a working skeleton of a new plugin",
                          description="Write a plugin package NAME in a new folder: entry "
                                      "point, manifest, configuration schema, a source of "
@@ -141,6 +154,28 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_prune(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from core.plugins.retention import check_keep_days, keep_readings_days, prune_readings
+
+    try:
+        days = keep_readings_days() if args.days is None else check_keep_days(args.days,
+                                                                               "--days")
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    removed = prune_readings(open_db(args.db), datetime.now(UTC), days)
+    if args.json:
+        out = json.dumps({"removed": removed, "keep_days": days})
+    else:
+        out = f"removed {removed} sensor reading(s) older than {days:g} days"
+    if args.out:
+        Path(args.out).write_text(out + "\n", encoding="utf-8")
+    else:
+        print(out)
+    return 0
+
+
 def run_host(args: argparse.Namespace) -> int:
     from core.plugins.host import Host
     from core.plugins.slot import PluginSpec, installed_plugins
@@ -168,7 +203,9 @@ def run_host(args: argparse.Namespace) -> int:
              for s in specs]
     db = open_db(args.db)
     lease = 4.0 if (args.leases or db.is_postgresql) else None
-    host = Host(db, specs, lease_s=lease)
+    from core.plugins.retention import keep_readings_days
+
+    host = Host(db, specs, lease_s=lease, keep_readings_days=keep_readings_days())
     print(f"plugin host {host.host_id}: {len(specs)} plugin(s): "
           f"{', '.join(s.name for s in specs) or 'none'}", flush=True)
     host.run(duration_s=args.duration)

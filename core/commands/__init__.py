@@ -36,6 +36,7 @@ from core.commands.operators import CreateOperator, RecordCityLoaded, RegisterUn
 from core.commands.plugins import (
     ClearSensorIncident,
     RaiseSensorIncident,
+    ReportSensorResumed,
     ReportSilentSensor,
     SetPluginEnabled,
     UpdateSensorIncident,
@@ -50,6 +51,7 @@ __all__ = [
     "AddNote", "AssignUnits", "AttachCall", "ChangeIncidentStatus", "ChangePriority",
     "ChangeUnitStatus", "ClearSensorIncident", "Command", "Context", "CreateIncident",
     "CreateOperator", "Decision", "EraseCallerData", "RaiseSensorIncident",
-    "RecordCityLoaded", "RegisterUnits", "ReportPosition", "ReportSilentSensor", "SendMessage",
+    "RecordCityLoaded", "RegisterUnits", "ReportPosition", "ReportSensorResumed",
+    "ReportSilentSensor", "SendMessage",
     "SetDatabaseKind", "SetPluginEnabled", "SignIn", "StartExercise", "UpdateSensorIncident",
 ]

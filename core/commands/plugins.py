@@ -15,12 +15,17 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.commands.alarms import AlarmExists
 from core.commands.base import Command, Context, Decision, require_coordinate, require_text
 from core.commands.incidents import check_priority
+from core.domain.alarms import MAX_TEXT, alarm_id_for, silent_source
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.lifecycle import OPEN_INCIDENT_STATUSES
 from core.errors import ValidationError
+from core.plugins.tables import SensorRow
 from core.store import event_log
+from core.store.alarm_table import AlarmRow
+from core.store.repository import alarm_from_row
 from core.store.schema import IncidentRow
 
 PLUGIN_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
@@ -182,9 +187,33 @@ class ClearSensorIncident(Command):
             "unit": unit, "status": status}, incident_id=incident_id)
 
 
+class SilentAlready(AlarmExists):
+    """The sensor's silence alarm is up already for this episode (it has not read since)."""
+
+
+def _silence_alarm(ctx: Context, source: str) -> AlarmRow | None:
+    """The sensor's silence alarm whose readings have not resumed (acknowledged or not)."""
+    return ctx.session.execute(
+        select(AlarmRow).where(AlarmRow.source == source, AlarmRow.resumed_at.is_(None))
+        .order_by(AlarmRow.raised_at.desc())).scalars().first()
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 @dataclass(frozen=True, slots=True)
 class ReportSilentSensor(Command):
-    """A sensor has sent nothing for longer than its plugin allows (an alarm of its own)."""
+    """A sensor has sent nothing for longer than its plugin allows: its alarm.
+
+    One alarm per silence episode, however many hosts or restarts report it: while the
+    sensor's last silence alarm has not seen its readings resume (`ReportSensorResumed`),
+    a second report is refused with `SilentAlready`, acknowledged or not.
+    """
 
     plugin: str
     sensor: str
@@ -195,11 +224,46 @@ class ReportSilentSensor(Command):
         silent = require_coordinate(self.silent_for_s, "silent_for_s")
         if silent <= 0:
             raise ValidationError("silent_for_s must be positive", field="silent_for_s")
-        return Decision("sensor_silent", {
-            "plugin": check_plugin_name(self.plugin),
-            "sensor": require_text(self.sensor, "sensor", max_len=80, allow_empty=False,
-                                   one_line=True),
-            "silent_for_s": silent, "last_at": self.last_at})
+        plugin = check_plugin_name(self.plugin)
+        sensor = require_text(self.sensor, "sensor", max_len=80, allow_empty=False,
+                              one_line=True)
+        source = silent_source(plugin, sensor)
+        existing = _silence_alarm(ctx, source)
+        if existing is not None:
+            raise SilentAlready(f"sensor {sensor} is silent already (alarm {existing.id})",
+                                field="sensor")
+        row = ctx.session.get(SensorRow, sensor)
+        what = (row.label or row.kind) if row is not None else ""
+        name = f"{sensor} ({what})" if what else sensor
+        payload: dict[str, object] = {
+            "plugin": plugin, "sensor": sensor, "silent_for_s": silent,
+            "last_at": self.last_at, "alarm_id": alarm_id_for(ctx.seq),
+            "text": f"Sensor {name} has sent nothing for {_duration(silent)}"[:MAX_TEXT]}
+        if row is not None:
+            payload.update(x=row.x, y=row.y)
+        return Decision("sensor_silent", payload)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSensorResumed(Command):
+    """A silent sensor read again: its alarm is marked (it still waits for a person),
+    and the next silence is a new episode with an alarm of its own. The host issues it
+    when a reading arrives for a sensor whose silence alarm is up."""
+
+    plugin: str
+    sensor: str
+
+    def decide(self, ctx: Context) -> Decision:
+        plugin = check_plugin_name(self.plugin)
+        sensor = require_text(self.sensor, "sensor", max_len=80, allow_empty=False,
+                              one_line=True)
+        alarm = _silence_alarm(ctx, silent_source(plugin, sensor))
+        if alarm is None:
+            raise ValidationError(f"sensor {sensor} has no silence alarm", field="sensor")
+        # The state the handler marks (and the projection writes) must hold the alarm.
+        ctx.state.alarms.setdefault(alarm.id, alarm_from_row(alarm))
+        return Decision("sensor_resumed", {"plugin": plugin, "sensor": sensor,
+                                           "alarm_id": alarm.id})
 
 
 class DuplicateAlert(ValidationError):

@@ -33,6 +33,7 @@ class AlarmKind(StrEnum):
     UNIT_EMERGENCY = "unit_emergency"
     PLAYBOOK_STEP_OVERDUE = "playbook_step_overdue"
     EXTERNAL = "external"  # any other source: a sensor, a plugin
+    SENSOR_SILENT = "sensor_silent"  # a plugin's sensor sent nothing for too long
 
 
 # Kinds raised at most once per source, ever (acknowledged or not).
@@ -60,6 +61,9 @@ class Alarm:
     acknowledged_at: datetime | None = None
     acknowledged_by: str | None = None
     escalated_at: datetime | None = None
+    # A silent sensor's alarm: when its readings came back (the alarm still waits for
+    # acknowledgement: someone should know the sensor was blind for a while).
+    resumed_at: datetime | None = None
 
     @property
     def active(self) -> bool:
@@ -97,6 +101,12 @@ def playbook_step_source(incident_id: str, step: str) -> str:
     return f"incident:{incident_id}:playbook:{step}"
 
 
+def silent_source(plugin: str, sensor: str) -> str:
+    """The source key of a sensor's silence alarm (one per silence episode: a new one
+    only after its readings resumed, see `core.commands.plugins.ReportSilentSensor`)."""
+    return f"sensor:{plugin}/{sensor}:silent"
+
+
 def active_alarms(state: State) -> list[Alarm]:
     """The alarms waiting for acknowledgement, oldest first."""
     return sorted((a for a in state.alarms.values() if a.active),
@@ -128,6 +138,25 @@ def apply_alarm_raised(state: State, e: Event) -> None:
         id=p["alarm_id"], kind=AlarmKind(p["kind"]), source=p["source"], text=p["text"],
         raised_at=e.at, raised_by=e.actor, incident_id=p.get("incident_id"),
         unit_id=p.get("unit_id"), x=_parse(p.get("x")), y=_parse(p.get("y")))
+
+
+def apply_sensor_silent(state: State, e: Event) -> None:
+    """`sensor_silent`: the sensor's silence alarm (events recorded before the alarm
+    existed carry no "alarm_id" and raise nothing)."""
+    p = e.payload
+    if not p.get("alarm_id"):
+        return
+    state.alarms[p["alarm_id"]] = Alarm(
+        id=p["alarm_id"], kind=AlarmKind.SENSOR_SILENT,
+        source=silent_source(p["plugin"], p["sensor"]), text=p["text"], raised_at=e.at,
+        raised_by=e.actor, x=_parse(p.get("x")), y=_parse(p.get("y")))
+
+
+def apply_sensor_resumed(state: State, e: Event) -> None:
+    """`sensor_resumed`: the silent sensor's readings came back; its alarm is marked."""
+    alarm = state.alarms.get(e.payload["alarm_id"])
+    if alarm is not None and alarm.resumed_at is None:
+        alarm.resumed_at = e.at
 
 
 def apply_alarm_acknowledged(state: State, e: Event) -> None:

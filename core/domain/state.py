@@ -20,6 +20,8 @@ from core.domain.alarms import (
     apply_alarm_acknowledged,
     apply_alarm_escalated,
     apply_alarm_raised,
+    apply_sensor_resumed,
+    apply_sensor_silent,
     raise_p1_alarm,
 )
 from core.domain.kinds import Agency, UnitKind
@@ -39,12 +41,11 @@ log = logging.getLogger(__name__)
 # `alarm_sound_muted` records a workstation's mute for the audit; the sound is that
 # workstation's own business, not shared state. (A snapshot's record is the event
 # itself: `core.cameras.evidence.snapshots_of` reads it.) `plugin_switched` is read from
-# the log by the plugin hosts; `sensor_silent` is an alarm for the operators (not yet
-# an alarm of `core.domain.alarms`); `external_alert_received` is read by whoever lists
+# the log by the plugin hosts; `external_alert_received` is read by whoever lists
 # warnings.
 PASSIVE_EVENTS = frozenset({"operator_signed_in", "message_sent", "sign_in_failed",
                             "alarm_sound_muted", "evidence_snapshot_recorded",
-                            "plugin_switched", "sensor_silent", "external_alert_received"}
+                            "plugin_switched", "external_alert_received"}
                            | _REGISTRY_PASSIVE)
 # The columns of a camera as the projection keeps it (the `cameras` table's columns).
 CAMERA_FIELDS = ("name", "x", "y", "cell", "url", "agency", "enabled", "heading_deg",
@@ -383,6 +384,8 @@ _HANDLERS = {
     "alarm_raised": apply_alarm_raised,
     "alarm_acknowledged": apply_alarm_acknowledged,
     "alarm_escalated": apply_alarm_escalated,
+    "sensor_silent": apply_sensor_silent,
+    "sensor_resumed": apply_sensor_resumed,
     "camera_added": _camera_added,
     "cameras_imported": _cameras_imported,
     "camera_moved": _camera_moved,

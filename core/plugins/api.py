@@ -37,6 +37,9 @@ PLUGIN_COMMANDS: dict[str, str] = {
     "report_silent_sensor": "say a sensor has fallen silent",
     "add_note": "add a note to an incident",
     "report_alert": "deliver a CAP 1.2 alert (recorded when it touches the city)",
+    "sync_camera": "add a camera to the registry, or update, move or re-enable one it "
+                   "added (credentials go to the secrets store)",
+    "disable_camera": "take out of use a camera it added (its source no longer lists it)",
 }
 
 

@@ -27,11 +27,14 @@ from core.commands.plugins import (
     DuplicateIncident,
     RaiseSensorIncident,
     RecordCapAlert,
+    ReportSensorResumed,
     ReportSilentSensor,
+    SilentAlready,
     UpdateSensorIncident,
 )
+from core.domain.alarms import AlarmKind, silent_source
 from core.domain.kinds import Role
-from core.errors import ValidationError
+from core.errors import UserError, ValidationError
 from core.plugins.api import Manifest
 from core.plugins.sensors import (
     SENSOR_KINDS,
@@ -43,6 +46,7 @@ from core.plugins.sensors import (
 )
 from core.plugins.tables import SensorReadingRow, SensorRow
 from core.service import CommandService
+from core.store.alarm_table import AlarmRow
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +88,12 @@ class Gateway:
     counters: Counters = field(default_factory=Counters)
     sensors: dict[str, Sensor] = field(default_factory=dict)
     readings: list[Reading] = field(default_factory=list)
+    # Sensors whose silence alarm is up: their next reading records `sensor_resumed`.
+    silent: set[str] = field(default_factory=set)
+    # Where commands the gateway issues itself run (the host's writer thread, so the
+    # reading path never waits on the database); None: here, now.
+    run_later: Callable[[Callable[[], None]], object] | None = None
+    _cameras: Any = None  # core.plugins.camera_sync.CameraSync, made on first use
 
     @property
     def name(self) -> str:
@@ -96,6 +106,11 @@ class Gateway:
             for row in session.scalars(select(SensorRow).where(SensorRow.plugin == self.name)):
                 self.sensors[row.id] = Sensor(row.id, row.kind, row.unit, row.x, row.y,
                                               row.cell_code, row.label)
+            prefix = silent_source(self.name, "")[:-len(":silent")]
+            for source in session.scalars(select(AlarmRow.source).where(
+                    AlarmRow.kind == AlarmKind.SENSOR_SILENT.value,
+                    AlarmRow.resumed_at.is_(None), AlarmRow.source.startswith(prefix))):
+                self.silent.add(source[len(prefix):-len(":silent")])
 
     def reject(self, reason: str) -> dict[str, Any]:
         """Count one refused message and return the answer that says why."""
@@ -117,9 +132,13 @@ class Gateway:
                 reading = check_reading(fields, self.sensors, self.now())
                 self.readings.append(reading)
                 self.counters.accepted += 1
+                if reading.sensor in self.silent:
+                    self._resumed(reading.sensor)
                 return {"accepted": True}
             if command == "declare_sensor":
                 return self._declare(fields)
+            if command in ("sync_camera", "disable_camera"):
+                return self._camera(command, fields)
             if command == "report_alert":
                 cmd_or_answer = self._alert(fields)
                 if isinstance(cmd_or_answer, dict):
@@ -128,6 +147,10 @@ class Gateway:
             else:
                 cmd = self._command(command, fields)
             event = self.service.execute(cmd, plugin_actor(self.name))
+        except SilentAlready as exc:
+            self.silent.add(fields["sensor"])
+            self.counters.accepted += 1  # another host (or a run before) reported it
+            return {"accepted": False, "duplicate": True, "reason": str(exc)}
         except DuplicateAlert as exc:
             self.counters.accepted += 1  # recorded before: nothing is lost
             return {"accepted": False, "duplicate": True, "reason": str(exc)}
@@ -140,7 +163,43 @@ class Gateway:
         except (TypeError, ValueError) as exc:
             return self.reject(f"malformed {command}: {exc}")
         self.counters.accepted += 1
+        if event.type == "sensor_silent":
+            self.silent.add(event.payload["sensor"])
         return {"accepted": True, "seq": event.seq, "incident_id": event.incident_id}
+
+    def _resumed(self, sensor: str) -> None:
+        """The silent sensor read again: mark its alarm (once; a refusal means another
+        host or an earlier run marked it already)."""
+        self.silent.discard(sensor)
+
+        def job() -> None:
+            try:
+                self.service.execute(ReportSensorResumed(plugin=self.name, sensor=sensor),
+                                     plugin_actor(self.name))
+            except ValidationError as exc:
+                log.debug("sensor %s resumed: %s", sensor, exc)
+
+        if self.run_later is None:
+            job()
+        else:
+            self.run_later(job)
+
+    def _camera(self, command: str, fields: dict[str, Any]) -> dict[str, Any]:
+        from core.plugins.camera_sync import CameraSync
+
+        if self._cameras is None:
+            self._cameras = CameraSync(self.service, self.name)
+        try:
+            if command == "sync_camera":
+                done = self._cameras.sync(fields)
+            else:
+                done = self._cameras.disable(fields)
+        except ValidationError:
+            raise
+        except UserError as exc:  # the secrets store cannot be read or written
+            raise ValidationError(str(exc), field="url") from None
+        self.counters.accepted += 1
+        return {"accepted": True, "reason": ", ".join(done) or "unchanged"}
 
     def _sensor(self, sensor_id: object) -> Sensor:
         sensor = self.sensors.get(sensor_id) if isinstance(sensor_id, str) else None
@@ -224,8 +283,19 @@ class Gateway:
             "headline": (first.headline if first else "")[:500],
             "expires": expires.isoformat() if expires else None,
             "areas": [a.description[:300] for i in alert.infos for a in i.areas][:50],
-            "source": source}
+            "source": source, "shapes": self._alert_shapes(alert)}
         return RecordCapAlert(plugin=self.name, summary=summary)
+
+    def _alert_shapes(self, alert: Any) -> list[dict[str, Any]]:
+        """The alert's areas in city metres, for the map (`core.plugins.alerts`)."""
+        from core.plugins.alerts import shapes_in_city
+        from core.store.city_row import city_outline
+
+        outline = city_outline(self.service.db)
+        if outline is None or outline.reference is None:
+            return []
+        reference = outline.reference
+        return shapes_in_city(alert.infos, lambda lat, lon: reference.to_local(lat, lon))
 
     def _local_position(self, fields: dict[str, Any]) -> dict[str, Any]:
         """`fields` with `lat`/`lon` (WGS 84 degrees) turned into city metres `x`/`y`."""

@@ -58,6 +58,7 @@ from core.plugins.records import (
     save_store,
     write_status,
 )
+from core.plugins.retention import PRUNE_EVERY_S, prune_readings
 from core.plugins.slot import PluginSpec, Slot, child_env, signal_name
 from core.plugins.writer import BackgroundWriter
 from core.service import CommandService
@@ -81,7 +82,7 @@ class Host:
     def __init__(self, db: Database, specs: Iterable[PluginSpec], *,
                  host_id: str | None = None, stall_s: float = 2.0, backoff_s: float = 1.0,
                  backoff_max_s: float = 60.0, status_every_s: float = 0.5,
-                 lease_s: float | None = None,
+                 lease_s: float | None = None, keep_readings_days: float | None = None,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.db = db
         self.service = CommandService(db)
@@ -97,6 +98,9 @@ class Host:
         self._selector = selectors.DefaultSelector()
         self._switch_seq = 0
         self._last_status = 0.0
+        # Retention of sensor readings (None: never prune); checked first at start.
+        self.keep_readings_days = keep_readings_days
+        self._last_prune = -PRUNE_EVERY_S
         self._last_switch_check = 0.0
         self._last_lease = 0.0
         self._last_tick: float | None = None
@@ -179,6 +183,21 @@ class Host:
             self._renew_leases()
         if now - self._last_status >= self.status_every_s:
             self._write_status()
+        if self.keep_readings_days is not None and now - self._last_prune >= PRUNE_EVERY_S:
+            self._last_prune = now
+            self.writer.submit(self._prune)
+
+    def _prune(self) -> None:
+        """Drop readings past the retention period (on the writer thread; several hosts
+        pruning at once delete the same rows, which is harmless)."""
+        try:
+            removed = prune_readings(self.db, self.now(), self.keep_readings_days or 0)
+        except Exception:  # noqa: BLE001 - pruning must never stop the host
+            log.exception("pruning sensor readings failed")
+            return
+        if removed:
+            log.info("pruned %d sensor reading(s) older than %g days", removed,
+                     self.keep_readings_days)
 
     def shutdown(self) -> None:
         """Ask every child to stop, wait briefly, kill the rest, write the final status."""
@@ -363,7 +382,8 @@ class Host:
             return
         slot.manifest = manifest
         if slot.gateway is None:
-            slot.gateway = Gateway(self.service, manifest, self.now, counters=slot.counters)
+            slot.gateway = Gateway(self.service, manifest, self.now, counters=slot.counters,
+                                   run_later=self.writer.submit)
             slot.gateway.load_sensors()
         else:
             slot.gateway.manifest = manifest

@@ -64,7 +64,9 @@ class SensorReadingRow(Base):
     """One accepted reading: a time series beside the log, never a chained event."""
 
     __tablename__ = "sensor_readings"
-    __table_args__ = (Index("ix_sensor_readings_sensor_at", "sensor", "at"),)
+    # By time alone too: retention prunes by age (`core.plugins.retention`).
+    __table_args__ = (Index("ix_sensor_readings_sensor_at", "sensor", "at"),
+                      Index("ix_sensor_readings_at", "at"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     sensor: Mapped[str] = mapped_column(String(80))
     plugin: Mapped[str] = mapped_column(String(64))

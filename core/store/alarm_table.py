@@ -28,6 +28,8 @@ class AlarmRow(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCTime())
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
     escalated_at: Mapped[datetime | None] = mapped_column(UTCTime())
+    # A silent sensor's alarm: when its readings came back (NULL for other kinds).
+    resumed_at: Mapped[datetime | None] = mapped_column(UTCTime(), nullable=True)
     # The event that last changed the row (the projection writes it; not compared).
     seq: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -429,7 +429,8 @@ def alarm_row_values(alarm: Alarm) -> dict[str, Any]:
             "raised_at": alarm.raised_at, "raised_by": alarm.raised_by,
             "incident_id": alarm.incident_id, "unit_id": alarm.unit_id, "x": alarm.x,
             "y": alarm.y, "acknowledged_at": alarm.acknowledged_at,
-            "acknowledged_by": alarm.acknowledged_by, "escalated_at": alarm.escalated_at}
+            "acknowledged_by": alarm.acknowledged_by, "escalated_at": alarm.escalated_at,
+            "resumed_at": alarm.resumed_at}
 
 
 def _checklist_values(checklist: dict[str, Any], writer: BatchWriter,

@@ -44,7 +44,8 @@ def alarm_from_row(r: AlarmRow) -> Alarm:
     return Alarm(id=r.id, kind=AlarmKind(r.kind), source=r.source, text=r.text,
                  raised_at=r.raised_at, raised_by=r.raised_by, incident_id=r.incident_id,
                  unit_id=r.unit_id, x=r.x, y=r.y, acknowledged_at=r.acknowledged_at,
-                 acknowledged_by=r.acknowledged_by, escalated_at=r.escalated_at)
+                 acknowledged_by=r.acknowledged_by, escalated_at=r.escalated_at,
+                 resumed_at=r.resumed_at)
 
 
 def load_state(session: Session, last_seq: int = 0) -> State:

@@ -108,82 +108,92 @@
     </message>
     <message>
         <location filename="../../console/panels/alarm_list.py" line="52"/>
-        <location filename="../../console/panels/alarm_list.py" line="377"/>
+        <source>Sensor silent</source>
+        <translation>传感器失联</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="53"/>
+        <location filename="../../console/panels/alarm_list.py" line="381"/>
         <source>Alarm</source>
         <translation>警报</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="194"/>
+        <location filename="../../console/panels/alarm_list.py" line="195"/>
         <source>%1 × %2</source>
         <translation>%1 × %2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="215"/>
+        <location filename="../../console/panels/alarm_list.py" line="216"/>
         <source>… and %1 more</source>
         <translation>… 另有 %1 条</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="242"/>
+        <location filename="../../console/panels/alarm_list.py" line="234"/>
+        <source>%1 (readings resumed at %2)</source>
+        <translation>%1（%2 已恢复读数）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/alarm_list.py" line="246"/>
         <source>Escalated</source>
         <translation>已升级</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="242"/>
+        <location filename="../../console/panels/alarm_list.py" line="246"/>
         <source>Waiting</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="275"/>
+        <location filename="../../console/panels/alarm_list.py" line="279"/>
         <source>Escalated alarms, not acknowledged in time: %1. A supervisor must answer.</source>
         <translation>未及时确认、已升级的警报：%1 条。须由值班主管处理。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="278"/>
+        <location filename="../../console/panels/alarm_list.py" line="282"/>
         <source>Alarms waiting for acknowledgement: %1</source>
         <translation>待确认的警报：%1 条</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="349"/>
+        <location filename="../../console/panels/alarm_list.py" line="353"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="376"/>
+        <location filename="../../console/panels/alarm_list.py" line="380"/>
         <source>Raised (%1)</source>
         <translation>发生时间 (%1)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="377"/>
+        <location filename="../../console/panels/alarm_list.py" line="381"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="377"/>
+        <location filename="../../console/panels/alarm_list.py" line="381"/>
         <source>About</source>
         <translation>相关</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="378"/>
+        <location filename="../../console/panels/alarm_list.py" line="382"/>
         <source>Acknowledge (F9)</source>
         <translation>确认 (F9)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="379"/>
+        <location filename="../../console/panels/alarm_list.py" line="383"/>
         <source>Acknowledge the selected alarm or group; with nothing selected, the oldest</source>
         <translation>确认所选警报或警报组；未选择时确认最早的</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="384"/>
+        <location filename="../../console/panels/alarm_list.py" line="388"/>
         <source>Sound muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="385"/>
+        <location filename="../../console/panels/alarm_list.py" line="389"/>
         <source>Mute sound</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="386"/>
+        <location filename="../../console/panels/alarm_list.py" line="390"/>
         <source>Mutes this workstation&apos;s alarm sound (logged); alarms still wait for acknowledgement</source>
         <translation>关闭本工作站的警报声音（记入日志）；警报仍需确认</translation>
     </message>
@@ -322,10 +332,6 @@
         <translation>例如 +86 138 0000 0000</translation>
     </message>
     <message>
-        <source>Type a street address, or click the map</source>
-        <translation type="vanished">输入街道地址，或在地图上点选</translation>
-    </message>
-    <message>
         <location filename="../../console/panels/call_taking.py" line="211"/>
         <source>Street address, or latitude, longitude</source>
         <translation>街道地址，或经纬度（纬度在前）</translation>
@@ -456,33 +462,9 @@
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <source>Unknown address: choose one from the suggestions or click the map.</source>
-        <translation type="vanished">地址无法识别：请从联想列表中选择，或在地图上点选。</translation>
-    </message>
-    <message>
-        <source>Enter the address of the incident.</source>
-        <translation type="vanished">请输入事发地址。</translation>
-    </message>
-    <message>
-        <source>Choose the incident type.</source>
-        <translation type="vanished">请选择事件类型。</translation>
-    </message>
-    <message>
-        <source>A callback number may hold only digits, spaces, +, - and parentheses.</source>
-        <translation type="vanished">回拨电话只能包含数字、空格、+、- 和括号。</translation>
-    </message>
-    <message>
-        <source>The call was not recorded: correct the fields marked in red.</source>
-        <translation type="vanished">接警未记录：请更正红色标出的项目。</translation>
-    </message>
-    <message>
         <location filename="../../console/panels/call_taking.py" line="425"/>
         <source>Incident %1 created</source>
         <translation>已创建事件 %1</translation>
-    </message>
-    <message>
-        <source>Refused: %1</source>
-        <translation type="vanished">被拒绝：%1</translation>
     </message>
     <message>
         <location filename="../../console/panels/call_taking.py" line="441"/>
@@ -526,12 +508,12 @@
 <context>
     <name>ClosuresLayer</name>
     <message>
-        <location filename="../../console/map/closures_layer.py" line="74"/>
+        <location filename="../../console/map/closures_layer.py" line="80"/>
         <source>%1 closed</source>
         <translation>%1 已封闭</translation>
     </message>
     <message>
-        <location filename="../../console/map/closures_layer.py" line="89"/>
+        <location filename="../../console/map/closures_layer.py" line="95"/>
         <source>evacuating</source>
         <translation>正在疏散</translation>
     </message>
@@ -570,10 +552,6 @@
         <location filename="../../console/dashboard.py" line="195"/>
         <source>Open incidents by priority</source>
         <translation>按优先级统计的未结事件</translation>
-    </message>
-    <message>
-        <source>Open</source>
-        <translation type="vanished">未结</translation>
     </message>
     <message>
         <location filename="../../console/dashboard.py" line="197"/>
@@ -1103,147 +1081,143 @@
 <context>
     <name>IncidentContextPanel</name>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="201"/>
+        <location filename="../../console/panels/incident_context.py" line="207"/>
         <source>Select an incident to see what the community registry knows around it.</source>
         <translation>选择一个事件，查看社区登记信息中与其相关的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="204"/>
+        <location filename="../../console/panels/incident_context.py" line="210"/>
         <source>%1 · %2 · cell %3</source>
         <translation>%1 · %2 · 网格 %3</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="207"/>
+        <location filename="../../console/panels/incident_context.py" line="213"/>
         <source>Reading the registry…</source>
         <translation>正在读取登记信息…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="210"/>
+        <location filename="../../console/panels/incident_context.py" line="216"/>
         <source>The registry could not be read: %1</source>
         <translation>无法读取登记信息：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="216"/>
+        <location filename="../../console/panels/incident_context.py" line="222"/>
         <source>Nearest hydrants</source>
         <translation>最近的消火栓</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="217"/>
+        <location filename="../../console/panels/incident_context.py" line="223"/>
         <source>Nearest AEDs</source>
         <translation>最近的 AED</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="218"/>
+        <location filename="../../console/panels/incident_context.py" line="224"/>
         <source>Nearest shelters</source>
         <translation>最近的避难场所</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="220"/>
+        <location filename="../../console/panels/incident_context.py" line="226"/>
         <source>none in the registry</source>
         <translation>登记信息中没有</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="222"/>
+        <location filename="../../console/panels/incident_context.py" line="228"/>
         <source>Grid worker</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <source>%1 %2 (send a message to the unit)</source>
-        <translation type="vanished">%1 %2（可向该力量发送消息）</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/incident_context.py" line="223"/>
+        <location filename="../../console/panels/incident_context.py" line="229"/>
         <source>%1 · %2 · reach them with a message to the unit</source>
         <translation>%1 · %2 · 可向该力量发送消息联系</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="225"/>
+        <location filename="../../console/panels/incident_context.py" line="231"/>
         <source>Open reports in the cell (%1)</source>
         <translation>网格内未办结的上报事项（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="228"/>
         <location filename="../../console/panels/incident_context.py" line="234"/>
+        <location filename="../../console/panels/incident_context.py" line="240"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="229"/>
+        <location filename="../../console/panels/incident_context.py" line="235"/>
         <source>Organisations in the cell</source>
         <translation>网格内的单位组织</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="241"/>
+        <location filename="../../console/panels/incident_context.py" line="247"/>
         <source>%1 floors, %2</source>
         <translation>%1 层，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="244"/>
+        <location filename="../../console/panels/incident_context.py" line="250"/>
         <source>Access: %1</source>
         <translation>通行：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="246"/>
+        <location filename="../../console/panels/incident_context.py" line="252"/>
         <source>Hazards: %1</source>
         <translation>危险源：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="248"/>
+        <location filename="../../console/panels/incident_context.py" line="254"/>
         <source>Building</source>
         <translation>建筑</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="249"/>
+        <location filename="../../console/panels/incident_context.py" line="255"/>
         <source>not in the registry</source>
         <translation>未登记</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="254"/>
+        <location filename="../../console/panels/incident_context.py" line="260"/>
         <source>Your role does not show people&apos;s data.</source>
         <translation>您的角色无权查看人员信息。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="256"/>
+        <location filename="../../console/panels/incident_context.py" line="262"/>
         <source>People are shown only while the incident is open.</source>
         <translation>仅在事件未结期间显示人员信息。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="257"/>
+        <location filename="../../console/panels/incident_context.py" line="263"/>
         <source>People who may need help</source>
         <translation>可能需要协助的人员</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="261"/>
+        <location filename="../../console/panels/incident_context.py" line="267"/>
         <source>at this address</source>
         <translation>在此地址</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="262"/>
+        <location filename="../../console/panels/incident_context.py" line="268"/>
         <source>elsewhere in the cell: %1</source>
         <translation>同网格其他地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="268"/>
+        <location filename="../../console/panels/incident_context.py" line="274"/>
         <source>not verified for a year</source>
         <translation>一年以上未核实</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="270"/>
+        <location filename="../../console/panels/incident_context.py" line="276"/>
         <source>People who may need help (%1)</source>
         <translation>可能需要协助的人员（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="271"/>
+        <location filename="../../console/panels/incident_context.py" line="277"/>
         <source>none recorded</source>
         <translation>无登记</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="276"/>
+        <location filename="../../console/panels/incident_context.py" line="282"/>
         <source>%1 m</source>
         <translation>%1 米</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="278"/>
+        <location filename="../../console/panels/incident_context.py" line="284"/>
         <source>%1 by road</source>
         <translation>车程 %1</translation>
     </message>
@@ -1678,14 +1652,6 @@
         <translation>辅助决策</translation>
     </message>
     <message>
-        <source>Around the incident</source>
-        <translation type="vanished">事件周边</translation>
-    </message>
-    <message>
-        <source>Evacuation board</source>
-        <translation type="vanished">疏散看板</translation>
-    </message>
-    <message>
         <location filename="../../console/main_window.py" line="82"/>
         <source>Context</source>
         <translation>周边信息</translation>
@@ -1774,126 +1740,136 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="302"/>
+        <location filename="../../console/map_view.py" line="307"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="305"/>
+        <location filename="../../console/map_view.py" line="310"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="305"/>
+        <location filename="../../console/map_view.py" line="310"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="306"/>
+        <location filename="../../console/map_view.py" line="311"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="307"/>
+        <location filename="../../console/map_view.py" line="312"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="307"/>
+        <location filename="../../console/map_view.py" line="312"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="308"/>
+        <location filename="../../console/map_view.py" line="313"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="309"/>
-        <location filename="../../console/map_view.py" line="340"/>
+        <location filename="../../console/map_view.py" line="314"/>
+        <location filename="../../console/map_view.py" line="347"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="309"/>
-        <location filename="../../console/map_view.py" line="341"/>
+        <location filename="../../console/map_view.py" line="314"/>
+        <location filename="../../console/map_view.py" line="348"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="310"/>
-        <location filename="../../console/map_view.py" line="346"/>
+        <location filename="../../console/map_view.py" line="315"/>
+        <location filename="../../console/map_view.py" line="353"/>
         <source>Sensors</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="310"/>
+        <location filename="../../console/map_view.py" line="315"/>
+        <source>External warnings</source>
+        <translation>外部预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="316"/>
         <source>Hydrants, AEDs…</source>
         <translation>消火栓、AED…</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="311"/>
+        <location filename="../../console/map_view.py" line="317"/>
         <source>Reports</source>
         <translation>上报事项</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="314"/>
+        <location filename="../../console/map_view.py" line="320"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="315"/>
+        <location filename="../../console/map_view.py" line="321"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="316"/>
+        <location filename="../../console/map_view.py" line="322"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="317"/>
+        <location filename="../../console/map_view.py" line="323"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="342"/>
+        <location filename="../../console/map_view.py" line="349"/>
         <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="343"/>
+        <location filename="../../console/map_view.py" line="350"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="347"/>
+        <location filename="../../console/map_view.py" line="354"/>
         <source>reporting</source>
         <translation>在报</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="348"/>
+        <location filename="../../console/map_view.py" line="355"/>
         <source>silent</source>
         <translation>静默</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="351"/>
+        <location filename="../../console/map_view.py" line="356"/>
+        <source>External warning</source>
+        <translation>外部预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="362"/>
         <source>closed road</source>
         <translation>封闭道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="351"/>
+        <location filename="../../console/map_view.py" line="362"/>
         <source>evacuating cell</source>
         <translation>疏散网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="541"/>
+        <location filename="../../console/map_view.py" line="560"/>
         <source>Out of use</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="543"/>
+        <location filename="../../console/map_view.py" line="562"/>
         <source>Double-click to show it on the video wall</source>
         <translation>双击在视频墙上显示</translation>
     </message>
@@ -2199,29 +2175,44 @@
 <context>
     <name>PluginPanel</name>
     <message>
-        <location filename="../../console/panels/plugin_panel.py" line="102"/>
+        <location filename="../../console/panels/plugin_panel.py" line="139"/>
         <source>Could not read the status of the plugins: {error}</source>
         <translation>无法读取插件状态：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/panels/plugin_panel.py" line="115"/>
+        <location filename="../../console/panels/plugin_panel.py" line="152"/>
         <source>Not switched: {reason}</source>
         <translation>未切换：{reason}</translation>
     </message>
     <message>
-        <location filename="../../console/panels/plugin_panel.py" line="127"/>
+        <location filename="../../console/panels/plugin_panel.py" line="164"/>
         <source>Data-source plugins</source>
         <translation>数据源插件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/plugin_panel.py" line="131"/>
+        <location filename="../../console/panels/plugin_panel.py" line="168"/>
         <source>No plugins are installed. Plugins bring in sensors and other data sources; they run in the plugin host (beacon plugin run).</source>
         <translation>尚未安装插件。插件接入传感器等数据源，运行在插件宿主中（beacon plugin run）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/plugin_panel.py" line="135"/>
+        <location filename="../../console/panels/plugin_panel.py" line="172"/>
         <source>Tick the box of a plugin to switch it on or off in every plugin host; the log records who did it.</source>
         <translation>勾选插件前的方框即可在所有插件宿主中开启或关闭它；日志会记录操作人。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/plugin_panel.py" line="178"/>
+        <source>Plugins</source>
+        <translation>插件</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/plugin_panel.py" line="180"/>
+        <source>External warnings (%1)</source>
+        <translation>外部预警（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/plugin_panel.py" line="181"/>
+        <source>External warnings</source>
+        <translation>外部预警</translation>
     </message>
 </context>
 <context>
@@ -2562,7 +2553,7 @@
 <context>
     <name>SensorLayer</name>
     <message>
-        <location filename="../../console/map/sensor_layer.py" line="100"/>
+        <location filename="../../console/map/sensor_layer.py" line="118"/>
         <source>no reading</source>
         <translation>无读数</translation>
     </message>
@@ -3096,6 +3087,72 @@
         <location filename="../../console/vocabulary.py" line="81"/>
         <source>community support</source>
         <translation>社区协助</translation>
+    </message>
+</context>
+<context>
+    <name>WarningLayer</name>
+    <message>
+        <location filename="../../console/map/warning_layer.py" line="28"/>
+        <source>no end given</source>
+        <translation>未给出结束时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/map/warning_layer.py" line="32"/>
+        <source>until %1</source>
+        <translation>有效至 %1</translation>
+    </message>
+</context>
+<context>
+    <name>WarningList</name>
+    <message>
+        <location filename="../../console/panels/warning_list.py" line="49"/>
+        <source>no end given</source>
+        <translation>未给出结束时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/warning_list.py" line="59"/>
+        <source>Could not read the warnings: %1</source>
+        <translation>无法读取预警：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/warning_list.py" line="62"/>
+        <source>No external warning is in force for the city. Warnings come from an alert feed plugin (cap_feed).</source>
+        <translation>本市当前没有生效的外部预警。预警来自预警源插件（cap_feed）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/warning_list.py" line="65"/>
+        <source>Warnings from outside services that touch the city; each disappears when it expires. They are also drawn on the map (layer &quot;External warnings&quot;).</source>
+        <translation>来自外部机构、涉及本市的预警；到期后自动消失。预警区域也画在地图上（“外部预警”图层）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/warning_list.py" line="71"/>
+        <source>Until</source>
+        <translation>有效至</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/warning_list.py" line="71"/>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/warning_list.py" line="71"/>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/warning_list.py" line="72"/>
+        <source>Headline</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/warning_list.py" line="72"/>
+        <source>Areas</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/warning_list.py" line="73"/>
+        <source>External warnings</source>
+        <translation>外部预警</translation>
     </message>
 </context>
 </TS>

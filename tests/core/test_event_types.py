@@ -356,6 +356,21 @@ def _check_alarm_escalated(before: State, after: State, e: Event) -> None:
     assert after.alarms[e.payload["alarm_id"]].escalated_at == e.at
 
 
+def _check_sensor_silent(before: State, after: State, e: Event) -> None:
+    if "alarm_id" not in e.payload:  # recorded before a silent sensor raised an alarm
+        _unchanged(before, after, e)
+        return
+    alarm = after.alarms[e.payload["alarm_id"]]
+    assert e.payload["alarm_id"] not in before.alarms and alarm.active
+    assert (alarm.kind.value, alarm.source, alarm.resumed_at) == (
+        "sensor_silent", f"sensor:{e.payload['plugin']}/{e.payload['sensor']}:silent", None)
+
+
+def _check_sensor_resumed(before: State, after: State, e: Event) -> None:
+    assert before.alarms[e.payload["alarm_id"]].resumed_at is None
+    assert after.alarms[e.payload["alarm_id"]].resumed_at == e.at
+
+
 def _check_camera_added(before: State, after: State, e: Event) -> None:
     p = e.payload
     assert p["camera_id"] not in before.cameras
@@ -428,7 +443,8 @@ EXPECTED: dict[str, Check] = {
     "camera_enabled": _check_camera_enabled,
     "evidence_snapshot_recorded": _unchanged,
     "plugin_switched": _unchanged,
-    "sensor_silent": _unchanged,
+    "sensor_silent": _check_sensor_silent,
+    "sensor_resumed": _check_sensor_resumed,
     "external_alert_received": _unchanged,
     "sensor_incident_raised": _check_sensor_raised,
     "sensor_incident_updated": _check_sensor_updated,

@@ -77,6 +77,19 @@ def test_alerts_touching_the_city_are_recorded_once(tmp_path: Path) -> None:
     assert [e.payload["identifier"] for e in events] == ["CITY-FLOOD-1"]
     assert events[0].payload["severity"] == "Severe" and events[0].actor == "plugin:cap_feed"
     assert events[0].payload["source"].endswith("/here.xml")
+    # Its area in city metres, for the map: the square around the city's middle.
+    [shape] = events[0].payload["shapes"]
+    xs = [p[0] for p in shape["polygon"]]
+    assert len(xs) == 5 and min(xs) < (x0 + x1) / 2 < max(xs)
+    # In force until it expires (2003-06-17 16:00 at UTC-7), then gone.
+    from datetime import UTC, datetime
+
+    from core.plugins.alerts import read_warnings
+
+    [warning] = read_warnings(db, datetime(2003, 6, 17, 22, 59, tzinfo=UTC))
+    assert (warning.identifier, warning.headline) == ("CITY-FLOOD-1",
+                                                       "SEVERE THUNDERSTORM WARNING")
+    assert read_warnings(db, datetime(2003, 6, 17, 23, 1, tzinfo=UTC)) == []
     reason = slot.counters.recent_rejections[-1]
     assert "invalid.xml" in reason and "Rumour" in reason
     centre.close()

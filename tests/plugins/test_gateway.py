@@ -59,3 +59,76 @@ def test_refusals_are_counted_with_their_reasons(gateway: Gateway) -> None:
     assert gateway.flush_readings() == 1
     with gateway.service.db.session() as session:
         assert session.get(SensorRow, "g1").last_value == 3.0
+
+
+def test_a_silent_sensor_raises_one_alarm_per_episode(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]
+                                                     ) -> None:
+    """Two hosts (two gateways) report the same silence: one alarm, which waits for a
+    person; a reading marks it resumed; the next silence is a new alarm."""
+    from core.auth import Actor
+    from core.commands import AcknowledgeAlarms
+    from core.domain.alarms import AlarmKind
+    from core.domain.kinds import Role
+    from core.store.repository import load_state
+
+    centre = open_centre(f"sqlite:///{tmp_path / 'b.db'}", city_scale="small",
+                         new_kind=DatabaseKind.DEMO)
+    manifest = Manifest("gauges", "1.0", API_VERSION, commands=frozenset(
+        {"declare_sensor", "record_reading", "report_silent_sensor"}))
+    first, second = (Gateway(centre.service, manifest, lambda: datetime.now(UTC))
+                     for _ in range(2))
+    try:
+        first.handle("declare_sensor", {"id": "g1", "kind": "gas", "x": 1.0, "y": 2.0,
+                                        "label": "Depot gas"})
+        second.load_sensors()
+
+        def alarms() -> list:
+            with centre.service.db.session() as session:
+                state = load_state(session)
+            return sorted((a for a in state.alarms.values()
+                           if a.kind is AlarmKind.SENSOR_SILENT), key=lambda a: a.id)
+
+        answer = first.handle("report_silent_sensor", {"sensor": "g1", "silent_for_s": 200})
+        assert answer["accepted"]
+        again = second.handle("report_silent_sensor", {"sensor": "g1", "silent_for_s": 201})
+        assert not again["accepted"] and again["duplicate"] and "silent already" in \
+            again["reason"]
+        [alarm] = alarms()
+        assert alarm.active and alarm.resumed_at is None and (alarm.x, alarm.y) == (1.0, 2.0)
+        assert alarm.text == "Sensor g1 (Depot gas) has sent nothing for 3 min"
+        # An acknowledged alarm still holds the episode: no second alarm while silent.
+        centre.service.execute(AcknowledgeAlarms((alarm.id,)),
+                               Actor("disp-1", Role.DISPATCHER))
+        assert second.handle("report_silent_sensor", {"sensor": "g1",
+                                                      "silent_for_s": 400})["duplicate"]
+        # The reading comes through the other host: it marks the alarm all the same.
+        assert second.handle("record_reading", {"sensor": "g1", "value": 1.0,
+                                                "unit": "ppm"})["accepted"]
+        [alarm] = alarms()
+        assert alarm.resumed_at is not None and alarm.acknowledged_by == "disp-1"
+        # A new silence: a new alarm, waiting.
+        assert first.handle("report_silent_sensor", {"sensor": "g1",
+                                                     "silent_for_s": 90})["accepted"]
+        old, new = alarms()
+        assert old.id == alarm.id and new.active and new.resumed_at is None
+        assert new.text.endswith("for 90 s")
+        # Readings of a sensor with no silence alarm record nothing more.
+        first.handle("record_reading", {"sensor": "g1", "value": 1.0, "unit": "ppm"})
+        first.handle("record_reading", {"sensor": "g1", "value": 1.0, "unit": "ppm"})
+        with centre.service.db.session() as session:
+            from core.store import event_log
+
+            resumed = event_log.query(session, event_log.EventQuery(type="sensor_resumed"))
+        assert [e.payload["alarm_id"] for e in resumed] == [old.id, new.id]
+        # `beacon alarm list` says when a silent sensor's readings resumed.
+        import json
+
+        from core.cli.main import main
+
+        assert main(["alarm", "list", "--all", "--json", "--db",
+                     f"sqlite:///{tmp_path / 'b.db'}"]) == 0
+        listed = {a["id"]: a for a in json.loads(capsys.readouterr().out)}
+        assert listed[old.id]["kind"] == "sensor_silent" and listed[old.id]["resumed_at"]
+    finally:
+        centre.close()

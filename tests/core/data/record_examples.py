@@ -202,6 +202,9 @@ def record(url: str) -> None:
     run(UpdateSensorIncident("mqtt_sensors", "river-1", 4.5, "m"), plugin)
     run(ClearSensorIncident("mqtt_sensors", "river-1", 2.0, "m"), plugin)
     run(ReportSilentSensor("mqtt_sensors", "river-1", 300.0), plugin)
+    from core.commands.plugins import ReportSensorResumed
+
+    run(ReportSensorResumed("mqtt_sensors", "river-1"), plugin)
     from core.commands.plugins import RecordCapAlert
 
     run(RecordCapAlert("cap_feed", {
