@@ -130,6 +130,11 @@ EVENT_TYPES: dict[str, EventType] = _types(
     EventType("proposal_commented", 1, "a seat commented on a proposal"),
     EventType("proposal_voted", 1, "a seat voted on a proposal"),
     EventType("proposal_decided", 1, "the commander accepted or rejected a proposal"),
+    # Public notices in CAP 1.2 (core.notices): the log is their record.
+    EventType("notice_drafted", 1, "a public notice (or a new revision of one) was written"),
+    EventType("notice_approved", 1, "a second person approved a public notice's revision"),
+    EventType("notice_published", 1,
+              "a public notice went out as a CAP Alert, Update or Cancel (with its document)"),
 )
 
 # (type, from_version) -> the upcaster to from_version + 1.

@@ -458,6 +458,9 @@ EXPECTED: dict[str, Check] = {
     "proposal_commented": _check_proposal_commented,
     "proposal_voted": _check_proposal_voted,
     "proposal_decided": _check_proposal_decided,
+    "notice_drafted": _unchanged,
+    "notice_approved": _unchanged,
+    "notice_published": _unchanged,
 }
 
 

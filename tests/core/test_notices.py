@@ -1,0 +1,264 @@
+"""Public notices in CAP 1.2: publish, update, cancel; every document valid against the
+OASIS schema; invalid ones refused with the reason; a second person for Actual; a demo
+database only ever writes Exercise; the Atom feed lists exactly the active notices."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from core.auth import SYSTEM, Actor
+from core.cap import parse_cap
+from core.cap.check import LatLonBox, check_cap
+from core.cap.parse import CapError
+from core.centre import store_city
+from core.city.demo import build_demo_city
+from core.city.model import City
+from core.commands import SetDatabaseKind
+from core.domain.kinds import Role
+from core.errors import PermissionDenied, ValidationError
+from core.notices.commands import (
+    ApproveNotice,
+    CancelNotice,
+    DraftNotice,
+    NoticeContent,
+    PublishNotice,
+    UpdateNotice,
+)
+from core.notices.compose import compose
+from core.notices.config import NoticeSettings
+from core.notices.feed import atom_feed
+from core.notices.preview import preview, sms_parts
+from core.notices.query import active_notices, notice_records
+from core.service import CommandService
+from core.store.database import open_database
+
+DRAFTER = Actor("pia", Role.DISPATCHER)
+APPROVER = Actor("sam", Role.SUPERVISOR)
+OBSERVER = Actor("olga", Role.OBSERVER)
+TEXTS = {"zh-CN": {"headline": "暴雨积水，请避开人民路", "description": "人民路低洼处积水约半米。",
+                   "instruction": "请绕行，勿涉水。"},
+         "en-US": {"headline": "Flooding: avoid Renmin Road",
+                   "description": "Half a metre of water on the low part of Renmin Road.",
+                   "instruction": "Take another way; do not wade."}}
+SETTINGS = NoticeSettings(sender="alerts@centre.example.org", sender_name="Test Centre",
+                          geocodes={})
+
+
+@pytest.fixture(scope="module")
+def city() -> City:
+    return build_demo_city(scale="small")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory, city: City) -> Path:
+    path = tmp_path_factory.mktemp("notices") / "template.db"
+    svc = CommandService(open_database(f"sqlite:///{path}"))
+    store_city(svc, city, source="test")
+    svc.db.dispose()
+    return path
+
+
+@pytest.fixture
+def svc(template: Path, tmp_path: Path, sim_clock) -> Iterator[CommandService]:  # noqa: ANN001
+    path = tmp_path / "centre.db"
+    shutil.copy(template, path)
+    service = CommandService(open_database(f"sqlite:///{path}"), clock=sim_clock)
+    yield service
+    service.db.dispose()
+
+
+def content(city: City, svc: CommandService, **kw: object) -> NoticeContent:
+    cells = kw.pop("cells", [city.cells[0].code, city.cells[1].code])
+    args = {"event": "Flood", "urgency": "Immediate", "severity": "Severe",
+            "certainty": "Observed", "texts": TEXTS} | kw
+    return compose(city, SETTINGS, cells=cells, now=svc.clock.now(), **args)  # type: ignore[arg-type]
+
+
+def draft_and_publish(svc: CommandService, city: City, **kw: object) -> str:
+    nid = svc.execute(DraftNotice(content(city, svc, **kw)), DRAFTER).payload["notice_id"]
+    svc.execute(ApproveNotice(nid), APPROVER)
+    svc.execute(PublishNotice(nid), DRAFTER)
+    return nid
+
+
+def test_publish_update_cancel_each_document_valid(svc: CommandService, city: City) -> None:
+    nid = draft_and_publish(svc, city)
+    alert = notice_records(svc.db)[nid].last
+    assert alert is not None and alert.msg_type == "Alert" and alert.status == "Actual"
+    doc = parse_cap(alert.cap_xml.encode())  # the OASIS schema, again
+    assert [i.language for i in doc.infos] == ["zh-CN", "en-US"]
+    assert doc.infos[1].headline == "Flooding: avoid Renmin Road"
+    assert doc.references == ()
+    # One polygon per cell, latitude first, closed, in the demo city (30.65 N, 103.8 E).
+    polygons = [p for a in doc.infos[0].areas for p in a.polygons]
+    assert len(polygons) == 2
+    for polygon in polygons:
+        assert len(polygon) == 5 and polygon[0] == polygon[-1]
+        assert all(30 < lat < 31.5 and 103 < lon < 105 for lat, lon in polygon)
+
+    svc.clock.advance(600)
+    texts = {**TEXTS, "en-US": {**TEXTS["en-US"], "headline": "Flooding: Renmin Road shut"}}
+    svc.execute(UpdateNotice(nid, content(city, svc, texts=texts)), DRAFTER)
+    svc.execute(ApproveNotice(nid), APPROVER)
+    svc.execute(PublishNotice(nid), DRAFTER)
+    update = notice_records(svc.db)[nid].last
+    assert update is not None and update.msg_type == "Update"
+    doc = parse_cap(update.cap_xml.encode())
+    assert doc.infos[1].headline == "Flooding: Renmin Road shut"
+    assert doc.references == (f"alerts@centre.example.org,{alert.identifier},"
+                              f"{alert.sent.isoformat()}",)
+    assert update.identifier != alert.identifier
+
+    svc.clock.advance(600)
+    event = svc.execute(CancelNotice(nid, "water gone"), DRAFTER)
+    cancel = notice_records(svc.db)[nid].last
+    assert cancel is not None and cancel.msg_type == "Cancel"
+    doc = parse_cap(cancel.cap_xml.encode())
+    assert doc.msg_type == "Cancel" and len(doc.references) == 2
+    assert doc.infos[1].headline.startswith("CANCELLED: ")
+    # The event holds what the delivery helpers read (the contract).
+    data = event.payload
+    assert {"notice_id", "identifier", "msg_type", "status", "references", "sent",
+            "expires", "cells", "texts", "cap_xml"} <= set(data)
+    assert data["cells"] == [city.cells[0].code, city.cells[1].code]
+    assert notice_records(svc.db)[nid].state_at(svc.clock.now()) == "cancelled"
+    assert active_notices(svc.db, svc.clock.now()) == []
+
+
+def test_actual_needs_a_second_person(svc: CommandService, city: City) -> None:
+    nid = svc.execute(DraftNotice(content(city, svc)), DRAFTER).payload["notice_id"]
+    with pytest.raises(PermissionDenied, match="a second person"):
+        svc.execute(PublishNotice(nid), DRAFTER)
+    with pytest.raises(PermissionDenied, match="another person must approve"):
+        svc.execute(ApproveNotice(nid), Actor("pia", Role.SUPERVISOR))
+    with pytest.raises(PermissionDenied, match="may not do this"):
+        svc.execute(ApproveNotice(nid), Actor("dan", Role.DISPATCHER))  # not senior
+    with pytest.raises(PermissionDenied, match="may not do this"):
+        svc.execute(DraftNotice(content(city, svc)), OBSERVER)
+    svc.execute(ApproveNotice(nid), APPROVER)
+    assert svc.execute(PublishNotice(nid), DRAFTER).payload["status"] == "Actual"
+    # An update is a new revision: approved again before it goes out.
+    svc.execute(UpdateNotice(nid, content(city, svc)), DRAFTER)
+    with pytest.raises(PermissionDenied, match="a second person"):
+        svc.execute(PublishNotice(nid), DRAFTER)
+
+
+def test_demo_database_only_writes_exercise(svc: CommandService, city: City) -> None:
+    svc.execute(SetDatabaseKind("demo"), SYSTEM)
+    with pytest.raises(ValidationError, match="must have the status Exercise or Test"):
+        svc.execute(DraftNotice(content(city, svc, status="Actual")), DRAFTER)
+    nid = svc.execute(DraftNotice(content(city, svc)), DRAFTER).payload["notice_id"]
+    assert notice_records(svc.db)[nid].content["status"] == "Exercise"
+    # An exercise needs no second person; its document says Exercise.
+    event = svc.execute(PublishNotice(nid), DRAFTER)
+    assert event.payload["status"] == "Exercise"
+    assert parse_cap(event.payload["cap_xml"].encode()).status == "Exercise"
+
+
+def test_a_database_relabelled_after_drafting_still_refuses_actual(
+        svc: CommandService, city: City) -> None:
+    nid = svc.execute(DraftNotice(content(city, svc)), DRAFTER).payload["notice_id"]
+    svc.execute(ApproveNotice(nid), APPROVER)
+    svc.execute(SetDatabaseKind("training"), SYSTEM)
+    with pytest.raises(ValidationError, match="from a training database must have"):
+        svc.execute(PublishNotice(nid), DRAFTER)
+
+
+def test_invalid_notices_are_refused_with_the_reason(svc: CommandService, city: City) -> None:
+    good = content(city, svc)
+    # A polygon written lon,lat: numbers out of range for a latitude here.
+    area = dict(good.areas[0])
+    area["polygon"] = " ".join(",".join(reversed(p.split(","))) for p in area["polygon"].split())
+    with pytest.raises(ValidationError, match="off the globe"):
+        svc.execute(DraftNotice(replace(good, areas=(area,))), DRAFTER)
+    # An open polygon, and one of three points.
+    points = good.areas[0]["polygon"].split()
+    for polygon in (" ".join(points[:4]), " ".join(points[:2] + points[:1])):
+        with pytest.raises(ValidationError, match="at least 4 points"):
+            svc.execute(DraftNotice(replace(good, areas=({**good.areas[0],
+                                                          "polygon": polygon},))), DRAFTER)
+    # A missing headline, expiry before onset.
+    no_headline = {**TEXTS, "en-US": {**TEXTS["en-US"], "headline": ""}}
+    with pytest.raises(ValidationError, match="en-US headline is required"):
+        svc.execute(DraftNotice(replace(good, texts=no_headline)), DRAFTER)
+    with pytest.raises(ValidationError, match="must come after onset"):
+        svc.execute(DraftNotice(replace(good, expires=good.onset)), DRAFTER)
+    with pytest.raises(ValidationError, match="urgency 'Soon'"):
+        svc.execute(DraftNotice(replace(good, urgency="Soon")), DRAFTER)
+    # Publishing re-checks: a notice whose expiry passed while it waited is refused.
+    nid = svc.execute(DraftNotice(good), DRAFTER).payload["notice_id"]
+    svc.execute(ApproveNotice(nid), APPROVER)
+    svc.clock.advance(7 * 3600)
+    with pytest.raises(ValidationError, match="expires .* is not after sent"):
+        svc.execute(PublishNotice(nid), DRAFTER)
+    assert notice_records(svc.db)[nid].published == []
+
+
+def test_swapped_polygon_in_range_is_caught_by_the_place() -> None:
+    # Near (10 N, 10 E) a swapped pair is still on the globe: only the city's box tells.
+    xml = (b'<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>x</identifier>'
+           b'<sender>s</sender><sent>2026-03-01T08:00:00+00:00</sent><status>Test</status>'
+           b'<msgType>Alert</msgType><scope>Public</scope><info><category>Safety</category>'
+           b'<event>e</event><urgency>Future</urgency><severity>Minor</severity>'
+           b'<certainty>Likely</certainty><headline>h</headline><description>d</description>'
+           b'<area><areaDesc>a</areaDesc><polygon>12,10 12,11 13,11 13,10 12,10</polygon>'
+           b'</area></info></alert>')
+    box = LatLonBox(9.5, 11.5, 11.5, 13.5)  # the city is at 10-11 N, 12-13 E
+    with pytest.raises(CapError, match="latitude and longitude are swapped"):
+        check_cap(xml, within=box)
+    check_cap(xml.replace(b"12,10 12,11 13,11 13,10 12,10",
+                          b"10,12 11,12 11,13 10,13 10,12"), within=box)
+
+
+def test_every_document_validates_against_the_oasis_schema(svc: CommandService,
+                                                           city: City) -> None:
+    from core.cap.parse import _schema
+
+    nid = draft_and_publish(svc, city, cells=[c.code for c in city.cells[:5]])
+    svc.execute(CancelNotice(nid), DRAFTER)
+    for message in notice_records(svc.db)[nid].published:
+        assert _schema().validate(etree.fromstring(message.cap_xml.encode()))
+
+
+def test_feed_lists_exactly_the_active_notices(svc: CommandService, city: City) -> None:
+    short = draft_and_publish(svc, city, hours=1)
+    kept = draft_and_publish(svc, city, hours=8)
+    gone = draft_and_publish(svc, city)
+    svc.execute(CancelNotice(gone), DRAFTER)
+    svc.execute(DraftNotice(content(city, svc)), DRAFTER)  # a draft is not out there
+    now = svc.clock.now()
+    assert [n.notice_id for n in active_notices(svc.db, now)] == [short, kept]
+    later = now + timedelta(hours=2)
+    active = active_notices(svc.db, later)
+    assert [n.notice_id for n in active] == [kept]
+    feed = etree.fromstring(atom_feed(active, "https://alerts.example.org", later))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = feed.findall("a:entry", ns)
+    assert len(entries) == 1
+    link = entries[0].find("a:link", ns)
+    assert link.get("type") == "application/cap+xml"
+    assert link.get("href") == f"https://alerts.example.org/notices/{active[0].identifier}.xml"
+
+
+def test_preview_says_what_residents_read(svc: CommandService, city: City) -> None:
+    svc.execute(SetDatabaseKind("demo"), SYSTEM)
+    nid = svc.execute(DraftNotice(content(city, svc)), DRAFTER).payload["notice_id"]
+    shown = {(p.channel, p.language): p for p in preview(notice_records(svc.db)[nid].content)}
+    assert shown[("sms", "zh-CN")].text == "【演练】暴雨积水，请避开人民路 请绕行，勿涉水。"
+    assert shown[("sms", "en-US")].text == ("[EXERCISE] Flooding: avoid Renmin Road Take "
+                                            "another way; do not wade.")
+    assert shown[("cap", "en-US")].text == "Flooding: avoid Renmin Road"
+    assert sms_parts("a" * 160) == 1 and sms_parts("a" * 161) == 2
+    assert sms_parts("汉" * 70) == 1 and sms_parts("汉" * 71) == 2
+
+
+def test_unknown_cell_is_refused(svc: CommandService, city: City) -> None:
+    with pytest.raises(ValidationError, match="no grid cell 'Z-99'"):
+        content(city, svc, cells=["Z-99"])
