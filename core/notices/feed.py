@@ -44,7 +44,7 @@ def atom_feed(notices: list[Notice], base_url: str, now: datetime,
     sub(feed, "link", rel="self", href=f"{base}/notices.atom", type=ATOM_TYPE)
     author = sub(feed, "author")
     sub(author, "name", "Beacon")
-    for n in sorted(notices, key=lambda n: n.sent, reverse=True):
+    for n in sorted(notices, key=lambda n: (n.sent, n.seq), reverse=True):  # newest first
         entry = sub(feed, "entry")
         sub(entry, "id", f"urn:cap:{n.identifier}")
         en = n.texts.get("en-US", {}).get("headline", "")

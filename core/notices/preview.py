@@ -29,12 +29,15 @@ def sms_text(texts: dict[str, dict[str, str]], lang: str, status: str,
              msg_type: str = "Alert") -> str:
     """The text message of a notice in one language: headline, then what to do."""
     text = texts.get(lang) or {}
-    parts = [STATUS_PREFIX.get(status, {}).get(lang, "")
-             + (CANCEL_PREFIX.get(lang, "") if msg_type == "Cancel" else "")
-             + text.get("headline", "")]
+    out = (STATUS_PREFIX.get(status, {}).get(lang, "")
+           + (CANCEL_PREFIX.get(lang, "") if msg_type == "Cancel" else "")
+           + text.get("headline", ""))
     if msg_type != "Cancel" and text.get("instruction"):
-        parts.append(text["instruction"])
-    return " ".join(parts)
+        # The headline ends as a sentence before what to do follows.
+        if not out.endswith(tuple("。！？.!?")):
+            out += "。" if lang.startswith("zh") else "."
+        out += ("" if lang.startswith("zh") else " ") + text["instruction"]
+    return out
 
 
 def sms_parts(text: str) -> int:

@@ -251,8 +251,8 @@ def test_preview_says_what_residents_read(svc: CommandService, city: City) -> No
     svc.execute(SetDatabaseKind("demo"), SYSTEM)
     nid = svc.execute(DraftNotice(content(city, svc)), DRAFTER).payload["notice_id"]
     shown = {(p.channel, p.language): p for p in preview(notice_records(svc.db)[nid].content)}
-    assert shown[("sms", "zh-CN")].text == "【演练】暴雨积水，请避开人民路 请绕行，勿涉水。"
-    assert shown[("sms", "en-US")].text == ("[EXERCISE] Flooding: avoid Renmin Road Take "
+    assert shown[("sms", "zh-CN")].text == "【演练】暴雨积水，请避开人民路。请绕行，勿涉水。"
+    assert shown[("sms", "en-US")].text == ("[EXERCISE] Flooding: avoid Renmin Road. Take "
                                             "another way; do not wade.")
     assert shown[("cap", "en-US")].text == "Flooding: avoid Renmin Road"
     assert sms_parts("a" * 160) == 1 and sms_parts("a" * 161) == 2
@@ -262,3 +262,109 @@ def test_preview_says_what_residents_read(svc: CommandService, city: City) -> No
 def test_unknown_cell_is_refused(svc: CommandService, city: City) -> None:
     with pytest.raises(ValidationError, match="no grid cell 'Z-99'"):
         content(city, svc, cells=["Z-99"])
+
+
+def test_public_routes_serve_feed_documents_and_the_cell_page(svc: CommandService,
+                                                              city: City) -> None:
+    import asyncio
+
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from core.public.notice_routes import add_notice_routes
+
+    cell = city.cells[0].code
+    script = {**TEXTS, "en-US": {**TEXTS["en-US"],
+                                 "description": "<script>alert(1)</script> water"}}
+    kept = draft_and_publish(svc, city, cells=[cell], texts=script)
+    other = draft_and_publish(svc, city, cells=[city.cells[5].code])
+    gone = draft_and_publish(svc, city, cells=[cell])
+    svc.execute(CancelNotice(gone), DRAFTER)
+    svc.execute(DraftNotice(content(city, svc, cells=[cell])), DRAFTER)  # a draft
+    records = notice_records(svc.db)
+    cancelled_alert = records[gone].published[0].identifier
+
+    async def body() -> None:
+        app = web.Application()
+        add_notice_routes(app, svc.db, base_url="https://alerts.example.org",
+                          clock=svc.clock)
+        async with TestClient(TestServer(app)) as client:
+            feed = await client.get("/notices.atom")
+            assert feed.status == 200
+            assert feed.content_type == "application/atom+xml"
+            root = etree.fromstring(await feed.read())
+            ids = [e.text for e in root.iterfind("{http://www.w3.org/2005/Atom}entry/"
+                                                 "{http://www.w3.org/2005/Atom}id")]
+            assert ids == [f"urn:cap:{records[n].last.identifier}" for n in (other, kept)]
+
+            doc = await client.get(f"/notices/{records[kept].last.identifier}.xml")
+            assert doc.status == 200 and doc.content_type == "application/cap+xml"
+            assert parse_cap(await doc.read()).identifier == records[kept].last.identifier
+            # A replaced message still resolves (a Cancel's references point at it).
+            assert (await client.get(f"/notices/{cancelled_alert}.xml")).status == 200
+            for bad in ("nope", "..%2F..%2Fetc%2Fpasswd", "x'%3E%3Cscript%3E"):
+                assert (await client.get(f"/notices/{bad}.xml")).status == 404
+
+            page = await client.get("/notices", params={"cell": cell})
+            text = await page.text()
+            assert page.status == 200 and 'name="viewport"' in text
+            assert "Flooding: avoid Renmin Road" in text and "暴雨积水" in text
+            assert "<script>" not in text and "&lt;script&gt;" in text
+            assert text.count("<article>") == 2  # zh and en of the one active notice
+            assert page.headers["Content-Security-Policy"].startswith("default-src 'none'")
+            empty = await (await client.get("/notices",
+                                            params={"cell": city.cells[9].code})).text()
+            assert "当前没有生效的通知" in empty and "No notice is in force now" in empty
+            assert (await client.get("/notices", params={"cell": "<b>"})).status == 400
+
+    asyncio.run(body())
+
+
+def test_cli_publish_update_cancel(template: Path, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str],
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from core.cli.main import main
+    from core.commands import CreateOperator
+
+    path = tmp_path / "cli.db"
+    shutil.copy(template, path)
+    url = f"sqlite:///{path}"
+    svc = CommandService(open_database(url))
+    svc.execute(CreateOperator("pia", "Pia", Role.DISPATCHER, "pia-password-1"), SYSTEM)
+    svc.execute(CreateOperator("sam", "Sam", Role.SUPERVISOR, "sam-password-1"), SYSTEM)
+    cell = build_demo_city(scale="small").cells[0].code
+    svc.db.dispose()
+    monkeypatch.setenv("BEACON_SETTINGS", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("BEACON_PASSWORD", "pia-password-1")
+    as_pia = ["--db", url, "--user", "pia"]
+    assert main(["notice", "draft", *as_pia, "--cell", cell, "--event", "Flood",
+                 "--urgency", "Immediate", "--severity", "Severe", "--certainty", "Observed",
+                 "--headline-zh", "积水", "--description-zh", "积水半米。",
+                 "--headline-en", "Flooding", "--description-en", "Half a metre.",
+                 "--hours", "2"]) == 0
+    assert "needs a second person's approval" in capsys.readouterr().out
+    assert main(["notice", "publish", "N-00001", *as_pia]) == 2
+    assert "a second person" in capsys.readouterr().err
+    monkeypatch.setenv("BEACON_PASSWORD", "sam-password-1")
+    assert main(["notice", "approve", "N-00001", "--db", url, "--user", "sam"]) == 0
+    monkeypatch.setenv("BEACON_PASSWORD", "pia-password-1")
+    out = tmp_path / "alert.xml"
+    assert main(["notice", "publish", "N-00001", *as_pia, "--out", str(out)]) == 0
+    assert parse_cap(out.read_bytes()).msg_type == "Alert"
+    capsys.readouterr()
+    assert main(["notice", "list", "--db", url, "--json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["state"] == "active" and row["headline"]["en-US"] == "Flooding"
+    assert main(["notice", "update", "N-00001", *as_pia, "--headline-en", "Flooding "
+                 "worse"]) == 0
+    assert main(["notice", "preview", "N-00001", "--db", url, "--json"]) == 0
+    capsys.readouterr()
+    assert main(["notice", "cancel", "N-00001", *as_pia, "--out", str(out), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["msg_type"] == "Cancel"
+    assert parse_cap(out.read_bytes()).msg_type == "Cancel"
+    assert main(["notice", "list", "--db", url]) == 0
+    assert "no active notice" in capsys.readouterr().out
+    assert main(["notice", "show", "N-00009", "--db", url]) == 2
+    assert "no notice 'N-00009'" in capsys.readouterr().err
