@@ -42,7 +42,7 @@ from core.notices.model import (
     box_from_json,
     parse_when,
 )
-from core.notices.query import APPROVED, DRAFTED, PUBLISHED, NoticeRecord, fold, notice_events
+from core.notices.query import NoticeRecord, fold, notice_events
 from core.outbound import check_cap_status
 from core.profile import DatabaseKind
 from core.store.schema import DatabaseProfileRow
@@ -186,7 +186,7 @@ def _drafted(ctx: Context, notice_id: str, revision: int, content: NoticeContent
     # The draft's document is checked now, so a mistake is said while it is written.
     _check_document(checked, identifier=f"draft-{notice_id}", sent=ctx.now,
                     msg_type=msg_type, references=references)
-    return Decision(DRAFTED, {"notice_id": notice_id, "revision": revision,
+    return Decision("notice_drafted", {"notice_id": notice_id, "revision": revision,
                               "content": checked}, incident_id=checked["incident_id"])
 
 
@@ -245,7 +245,7 @@ class ApproveNotice(Command):
         if ctx.actor.name == record.drafted_by:
             raise PermissionDenied(f"{ctx.actor.name} drafted notice {self.notice_id}: "
                                    "another person must approve it", field="notice_id")
-        return Decision(APPROVED, {"notice_id": record.notice_id,
+        return Decision("notice_approved", {"notice_id": record.notice_id,
                                    "revision": record.revision},
                         incident_id=record.content.get("incident_id"))
 
@@ -315,4 +315,4 @@ def _published(ctx: Context, record: NoticeRecord, content: dict[str, Any], msg_
     }
     if reason:
         data["reason"] = reason
-    return Decision(PUBLISHED, data, incident_id=content.get("incident_id"))
+    return Decision("notice_published", data, incident_id=content.get("incident_id"))
