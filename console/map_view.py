@@ -36,6 +36,7 @@ from console.map.live_styles import (
     incident_points,
     unit_points,
 )
+from console.map.notice_layer import NoticeLayer
 from console.map.registry_layer import RegistryLayer
 from console.map.sensor_layer import REPORTING, SILENT, SensorLayer
 from console.map.style import (
@@ -65,7 +66,7 @@ INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed",
                              "incident_priority_changed", "units_assigned",
                              "unit_status_changed"})
 LAYERS = ("areas", "roads", "cells", "cell_names", "stations", "cameras", "units",
-          "incidents", "sensors", "things", "reports")
+          "incidents", "sensors", "things", "reports", "notices")
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +244,8 @@ class MapView(QWidget):
         self.sensor_layer = SensorLayer(self._vb, self._centre, self._city.bounds, self)
         # The community registry's things and open reports (console/map/registry_layer.py).
         self.registry_layer = RegistryLayer(self._vb, self._centre, self)
+        # Active public notices over their cells (console/map/notice_layer.py).
+        self.notice_layer = NoticeLayer(self._vb, self._centre, self)
         self._layer_items: dict[str, list[Any]] = {
             **self._static.items,
             "cameras": self._cameras.items,
@@ -251,6 +254,7 @@ class MapView(QWidget):
             "sensors": self.sensor_layer.items(),
             "things": self.registry_layer.things_items,
             "reports": self.registry_layer.reports_items,
+            "notices": [],  # drawn anew on each change: see set_layer_visible
         }
         # Hundreds of hydrants and AEDs: on when asked for, not at start.
         self._layer_buttons["things"].setChecked(False)
@@ -261,6 +265,7 @@ class MapView(QWidget):
         """Stop the sensor and registry layers' reads (the window is closing)."""
         self.sensor_layer.shutdown()
         self.registry_layer.shutdown()
+        self.notice_layer.shutdown()
 
     def set_dark(self, dark: bool) -> None:
         """Switch between the light and the dark map (follow the main window's theme)."""
@@ -302,7 +307,7 @@ class MapView(QWidget):
                  "cameras": self.tr("Cameras"),
                  "units": self.tr("Units"), "incidents": self.tr("Incidents"),
                  "sensors": self.tr("Sensors"), "things": self.tr("Hydrants, AEDs…"),
-                 "reports": self.tr("Reports")}
+                 "reports": self.tr("Reports"), "notices": self.tr("Notices")}
         for layer, button in self._layer_buttons.items():
             button.setText(names[layer])
             button.setToolTip(self.tr("Show or hide this layer"))
@@ -314,6 +319,7 @@ class MapView(QWidget):
         if hasattr(self, "_timer"):
             self._redraw_live()
             self.sensor_layer.redraw()
+            self.notice_layer.redraw()  # headlines in the new language
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_legend"):
@@ -353,6 +359,8 @@ class MapView(QWidget):
         incidents."""
         for item in self._layer_items[layer]:
             item.setVisible(visible)
+        if layer == "notices":
+            self.notice_layer.set_visible(visible)
         button = self._layer_buttons[layer]
         if button.isChecked() != visible:
             button.setChecked(visible)
@@ -420,6 +428,7 @@ class MapView(QWidget):
 
     def _on_event(self, event: Event) -> None:
         self.registry_layer.on_event(event)
+        self.notice_layer.on_event(event)
         if (event.type == "units_assigned" and event.incident_id
                 and event.incident_id == self._selection.incident_id
                 and self._target is not None):
