@@ -126,14 +126,13 @@ class NoticePanel(QWidget):
         lv.setContentsMargins(0, 0, 0, 0)
         self.list_caption = QLabel()
         lv.addWidget(self.list_caption)
-        lv.addWidget(self.notices, 2)
+        lv.addWidget(self.notices, 1)
         lv.addWidget(self.detail, 3)
         row = QHBoxLayout()
         for b in (self.approve_button, self.publish_button, self.cancel_button,
                   self.load_button):
             row.addWidget(b)
         lv.addLayout(row)
-        lv.addWidget(self.message)
 
         # Right: the form.
         self.cells_model = QStandardItemModel(self)
@@ -174,6 +173,8 @@ class NoticePanel(QWidget):
         self.update_button.clicked.connect(self._on_update)
         form_widget = QWidget()
         self.form = QFormLayout(form_widget)
+        # Labels above their fields: in a bottom dock the fields need the width.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self._labels: dict[str, QLabel] = {}
 
         def add(key: str, widget: QWidget) -> None:
@@ -189,18 +190,14 @@ class NoticePanel(QWidget):
         cb.addWidget(self.incident_cell)
         add("cells", cells_box)
         add("event", self.event_edit)
-        grade = QHBoxLayout()
-        for combo in (self.urgency, self.severity, self.certainty):
-            grade.addWidget(combo)
-        grade_box = QWidget()
-        grade_box.setLayout(grade)
-        grade.setContentsMargins(0, 0, 0, 0)
-        add("grade", grade_box)
+        add("urgency", self.urgency)
+        add("severity", self.severity)
+        add("certainty", self.certainty)
         add("hours", self.hours)
         for lang in LANGUAGES:
             for name, widget in self.texts[lang].items():
                 add(f"{name}_{lang}", widget)
-        buttons = QHBoxLayout()
+        buttons = QVBoxLayout()  # stacked: the form stays as narrow as the dock
         for b in (self.preview_button, self.draft_button, self.update_button):
             buttons.addWidget(b)
         buttons_box = QWidget()
@@ -210,15 +207,23 @@ class NoticePanel(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_widget)
+        # Fields shrink to the dock's width; only the height scrolls.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for combo in (self.urgency, self.severity, self.certainty):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(splitter)
+        # What core said (a refusal in red) on top, where it cannot be scrolled away.
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
 
         self._pool = WorkerPool(self)
         self._relay = _Relay(self)
@@ -257,7 +262,8 @@ class NoticePanel(QWidget):
                                             "write an update"))
         self._update_incident_button()
         labels = {"cells": self.tr("Grid cells"), "event": self.tr("Event"),
-                  "grade": self.tr("Urgency, severity, certainty"),
+                  "urgency": self.tr("Urgency"), "severity": self.tr("Severity"),
+                  "certainty": self.tr("Certainty"),
                   "hours": self.tr("Holds for (hours)")}
         for lang, lang_name in (("zh-CN", self.tr("Chinese")), ("en-US", self.tr("English"))):
             labels[f"headline_{lang}"] = fill(self.tr("Headline (%1)"), lang_name)
@@ -282,9 +288,6 @@ class NoticePanel(QWidget):
             for v in values:
                 combo.addItem(words.get(v, v), v)
             combo.setCurrentIndex(max(0, combo.findData(keep)))
-        self.urgency.setToolTip(self.tr("Urgency"))
-        self.severity.setToolTip(self.tr("Severity"))
-        self.certainty.setToolTip(self.tr("Certainty"))
         self.preview_button.setText(self.tr("Preview"))
         self.preview_button.setToolTip(self.tr("Show exactly what residents will receive"))
         self.draft_button.setText(self.tr("Save as new notice"))
@@ -412,8 +415,10 @@ class NoticePanel(QWidget):
         incident = self._incident()
         cell = incident.cell_code if incident is not None else None
         self.incident_cell.setEnabled(bool(cell))
-        self.incident_cell.setText(fill(self.tr("Tick the cell of %1 (%2)"), incident.id, cell)
-                                   if cell else self.tr("Select an incident to tick its cell"))
+        self.incident_cell.setText(fill(self.tr("Tick %1 (cell of %2)"), cell, incident.id)
+                                   if cell else self.tr("Tick the incident's cell"))
+        self.incident_cell.setToolTip(self.tr("Select an incident in the queue to tick the "
+                                              "grid cell it is in"))
 
     def _on_incident_cell(self) -> None:
         incident = self._incident()
