@@ -245,6 +245,11 @@ class NoticePanel(QWidget):
                 "expired": self.tr("expired"),
                 "cancelled": self.tr("cancelled")}.get(state, state)
 
+    def status_label(self, status: str) -> str:
+        """The translated CAP status (the document itself keeps the CAP word)."""
+        return {"Actual": self.tr("Actual (real)"), "Exercise": self.tr("Exercise"),
+                "Test": self.tr("Test")}.get(status, status)
+
     def retranslate_ui(self) -> None:
         """Set every text in the current language."""
         self.setAccessibleName("noticePanel")
@@ -342,7 +347,8 @@ class NoticePanel(QWidget):
             content = record.published_content if record.last else record.content
             self.notices.add(fill(self.tr("%1 · %2 · %3 · %4"), record.notice_id,
                                   self.state_label(record.state_at(now)),
-                                  content.get("status", ""), self._headline(content)),
+                                  self.status_label(content.get("status", "")),
+                                  self._headline(content)),
                              record.notice_id)
         self.notices.blockSignals(False)
         if keep:
@@ -366,7 +372,8 @@ class NoticePanel(QWidget):
         c = record.content
         lines = [f"<b>{escape(record.notice_id)} · "
                  f"{escape(self.state_label(record.state_at(now)))}</b>",
-                 escape(fill(self.tr("Status %1 · %2 · cells %3"), c["status"], c["event"],
+                 escape(fill(self.tr("Status %1 · %2 · cells %3"), self.status_label(c["status"]),
+                             c["event"],
                              ", ".join(c["cells"]))),
                  escape(fill(self.tr("From %1 to %2"), self._time(c["onset"]),
                              self._time(c["expires"]))),
@@ -385,7 +392,8 @@ class NoticePanel(QWidget):
 
     def _preview_html(self, content: dict[str, Any], msg_type: str) -> str:
         names = {"sms": self.tr("Text message"), "cap": self.tr("CAP headline")}
-        rows = [f"<b>{escape(self.tr('What residents receive'))}</b>"]
+        title = self.tr("What residents receive")
+        rows = [f"<b>{escape(title)}</b>"]
         for p in preview(content, msg_type):
             parts = (fill(self.tr(" (%1 messages)"), p.parts) if p.parts > 1 else "")
             rows.append(f"{escape(names[p.channel])} [{escape(p.language)}]{escape(parts)}: "
@@ -469,7 +477,7 @@ class NoticePanel(QWidget):
         if event is not None:
             self._after(event, fill(self.tr("%1 saved (%2): nothing sent yet."),
                                     event.payload["notice_id"],
-                                    event.payload["content"]["status"]))
+                                    self.status_label(event.payload["content"]["status"])))
 
     def _on_update(self) -> None:
         nid = self._need_notice()
@@ -531,7 +539,8 @@ class NoticePanel(QWidget):
         nid = self._need_notice()
         if nid and (event := self.runner.run(PublishNotice(nid))) is not None:
             self._after(event, fill(self.tr("%1 sent: CAP %2 (%3)."), nid,
-                                    event.payload["msg_type"], event.payload["status"]))
+                                    event.payload["msg_type"],
+                                    self.status_label(event.payload["status"])))
 
     def _on_cancel(self) -> None:
         nid = self._need_notice()
