@@ -51,6 +51,7 @@ from console.map.style import (
     theme,
 )
 from console.map.style_groups import StyleGroups
+from console.palette import NOTICE_COLOUR
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, UnitStatus
 from core.events import Event
@@ -347,6 +348,8 @@ class MapView(QWidget):
         silent = self.tr("silent")
         sensors = (f"<b>{sensors_title}</b> <span style='color:{REPORTING}'>★</span>"
                    f"&nbsp;{reporting} <span style='color:{SILENT}'>★</span>&nbsp;{silent}")
+        notice = self.tr("Public notice (headline on hover)")
+        sensors += f" &nbsp; <span style='color:{NOTICE_COLOUR}'>▨</span>&nbsp;{notice}"
         return (f"<b>{units_title}</b> {units}<br>"
                 f"<b>{incidents_title}</b> {incidents} &nbsp; "
                 f"<b>{agency_title}</b> {stations} &nbsp; "

@@ -8,7 +8,6 @@ notice expires (a single-shot timer set to that moment), never on the GUI thread
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import pyqtgraph as pg
@@ -25,18 +24,20 @@ NOTICE_EVENTS = frozenset({"notice_published"})
 
 
 class _Relay(QObject):
-    fetched = Signal(object)  # list of Notice, or an Exception
+    fetched = Signal(object)  # (list of Notice, the time read), or an Exception
 
 
 class _Fetch:
-    def __init__(self, centre: Any, relay: _Relay, now: datetime) -> None:
-        self._centre, self._relay, self._now = centre, relay, now
+    def __init__(self, centre: Any, relay: _Relay) -> None:
+        self._centre, self._relay = centre, relay
 
     def run(self) -> None:
         from core.notices.query import active_notices
 
         try:
-            result: object = active_notices(self._centre.service.db, self._now)
+            service = self._centre.service
+            result: object = (active_notices(service.db, service.clock.now()),
+                              service.clock.now())
         except Exception as exc:  # noqa: BLE001 - drawn as it was; read again next event
             result = exc
         try:
@@ -102,7 +103,7 @@ class NoticeLayer(QObject):
 
     def refresh(self) -> None:
         """Read the active notices on the worker thread."""
-        self._pool.start(_Fetch(self._centre, self._relay, self._centre.service.clock.now()))
+        self._pool.start(_Fetch(self._centre, self._relay))
 
     def headline(self, notice: Any) -> str:
         """The notice's headline in the console's language (the other as a fallback)."""
@@ -115,9 +116,9 @@ class NoticeLayer(QObject):
     def _on_fetched(self, result: object) -> None:
         if isinstance(result, Exception):
             return
-        self.notices = list(result)  # type: ignore[call-overload]
+        notices, now = result  # type: ignore[misc]
+        self.notices = list(notices)
         self.redraw()
-        now = self._centre.service.clock.now()
         ends = [n.expires for n in self.notices if n.expires is not None]
         if ends:
             ms = (min(ends) - now).total_seconds() * 1000 + 500

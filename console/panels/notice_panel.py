@@ -14,18 +14,10 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDoubleSpinBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListView,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -37,11 +29,12 @@ from PySide6.QtWidgets import (
 from console.bridge import EventBridge, Selection
 from console.command_runner import CommandRunner
 from console.i18n import current_language
+from console.panels.notice_form import NoticeForm
 from console.simple_list import SimpleList
 from console.vocabulary import fill
 from console.worker_pool import WorkerPool
 from core.centre import Centre
-from core.errors import ValidationError
+from core.errors import UserError
 from core.events import Event
 from core.local_time import format_local
 from core.notices.commands import (
@@ -52,8 +45,9 @@ from core.notices.commands import (
     PublishNotice,
     UpdateNotice,
 )
-from core.notices.model import CERTAINTIES, LANGUAGES, SEVERITIES, URGENCIES
 from core.notices.preview import preview
+
+CONFIRM_MS = 8000
 
 
 class _Relay(QObject):
@@ -106,6 +100,11 @@ class NoticePanel(QWidget):
         self.records: dict[str, Any] = {}
         self.deliveries: dict[str, list[Any]] = {}
         self._pending_select = ""  # a notice just saved: selected once the list is read
+        # A cancel tells residents the danger is over: the button asks for a second click
+        # (no modal dialog to trap the operator), and forgets after CONFIRM_MS.
+        self._armed_cancel = ""
+        self._disarm = QTimer(self, singleShot=True, interval=CONFIRM_MS)
+        self._disarm.timeout.connect(self._disarm_cancel)
 
         # Left: the notices and what the selected one says.
         self.notices = SimpleList(objectName="noticeList")
@@ -134,85 +133,16 @@ class NoticePanel(QWidget):
             row.addWidget(b)
         lv.addLayout(row)
 
-        # Right: the form.
-        self.cells_model = QStandardItemModel(self)
-        for cell in centre.city.cells:
-            item = QStandardItem(f"{cell.code} · {cell.name}" if cell.name else cell.code)
-            item.setData(cell.code, Qt.ItemDataRole.UserRole)
-            item.setCheckable(True)
-            item.setEditable(False)
-            self.cells_model.appendRow(item)
-        self.cells = QListView(objectName="noticeCells")
-        self.cells.setModel(self.cells_model)
-        self.cells.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.cells.setMinimumHeight(90)
-        self.incident_cell = QPushButton(objectName="noticeIncidentCell")
-        self.incident_cell.clicked.connect(self._on_incident_cell)
-        self.event_edit = QLineEdit(objectName="noticeEvent")
-        self.urgency = QComboBox(objectName="noticeUrgency")
-        self.severity = QComboBox(objectName="noticeSeverity")
-        self.certainty = QComboBox(objectName="noticeCertainty")
-        self.hours = QDoubleSpinBox(objectName="noticeHours", minimum=0.5, maximum=168.0,
-                                    value=6.0, singleStep=1.0, decimals=1)
-        self.texts: dict[str, dict[str, QLineEdit | QPlainTextEdit]] = {}
-        for lang in LANGUAGES:
-            short = lang[:2]
-            description = QPlainTextEdit(objectName=f"noticeDescription_{short}")
-            description.setMaximumHeight(60)
-            description.setTabChangesFocus(True)
-            self.texts[lang] = {
-                "headline": QLineEdit(objectName=f"noticeHeadline_{short}"),
-                "description": description,
-                "instruction": QLineEdit(objectName=f"noticeInstruction_{short}"),
-            }
-        self.preview_button = QPushButton(objectName="previewNotice")
-        self.preview_button.clicked.connect(self._on_preview)
-        self.draft_button = QPushButton(objectName="draftNotice")
-        self.draft_button.clicked.connect(self._on_draft)
-        self.update_button = QPushButton(objectName="updateNotice")
-        self.update_button.clicked.connect(self._on_update)
-        form_widget = QWidget()
-        self.form = QFormLayout(form_widget)
-        # Labels above their fields: in a bottom dock the fields need the width.
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-        self._labels: dict[str, QLabel] = {}
-
-        def add(key: str, widget: QWidget) -> None:
-            label = QLabel()
-            label.setBuddy(widget)
-            self._labels[key] = label
-            self.form.addRow(label, widget)
-
-        cells_box = QWidget()
-        cb = QVBoxLayout(cells_box)
-        cb.setContentsMargins(0, 0, 0, 0)
-        cb.addWidget(self.cells)
-        cb.addWidget(self.incident_cell)
-        add("cells", cells_box)
-        add("event", self.event_edit)
-        add("urgency", self.urgency)
-        add("severity", self.severity)
-        add("certainty", self.certainty)
-        add("hours", self.hours)
-        for lang in LANGUAGES:
-            for name, widget in self.texts[lang].items():
-                add(f"{name}_{lang}", widget)
-        buttons = QVBoxLayout()  # stacked: the form stays as narrow as the dock
-        for b in (self.preview_button, self.draft_button, self.update_button):
-            buttons.addWidget(b)
-        buttons_box = QWidget()
-        buttons_box.setLayout(buttons)
-        buttons.setContentsMargins(0, 0, 0, 0)
-        self.form.addRow(buttons_box)
+        # Right: the form (console/panels/notice_form.py), scrolled up and down only.
+        self.form = NoticeForm(centre.city)
+        self.form.incident_cell.clicked.connect(self._on_incident_cell)
+        self.form.preview_button.clicked.connect(self._on_preview)
+        self.form.draft_button.clicked.connect(self._on_draft)
+        self.form.update_button.clicked.connect(self._on_update)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(form_widget)
-        # Fields shrink to the dock's width; only the height scrolls.
+        scroll.setWidget(self.form)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        for combo in (self.urgency, self.severity, self.certainty):
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(6)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -266,37 +196,6 @@ class NoticePanel(QWidget):
         self.load_button.setToolTip(self.tr("Copy the selected notice into the form to "
                                             "write an update"))
         self._update_incident_button()
-        labels = {"cells": self.tr("Grid cells"), "event": self.tr("Event"),
-                  "urgency": self.tr("Urgency"), "severity": self.tr("Severity"),
-                  "certainty": self.tr("Certainty"),
-                  "hours": self.tr("Holds for (hours)")}
-        for lang, lang_name in (("zh-CN", self.tr("Chinese")), ("en-US", self.tr("English"))):
-            labels[f"headline_{lang}"] = fill(self.tr("Headline (%1)"), lang_name)
-            labels[f"description_{lang}"] = fill(self.tr("Description (%1)"), lang_name)
-            labels[f"instruction_{lang}"] = fill(self.tr("What to do (%1)"), lang_name)
-        for key, label in self._labels.items():
-            label.setText(labels[key])
-        self.event_edit.setPlaceholderText(self.tr("e.g. Flood, Gas leak"))
-        words = {
-            "Immediate": self.tr("Immediate"), "Expected": self.tr("Expected"),
-            "Future": self.tr("Future"), "Past": self.tr("Past"),
-            "Unknown": self.tr("Unknown"), "Extreme": self.tr("Extreme"),
-            "Severe": self.tr("Severe"), "Moderate": self.tr("Moderate"),
-            "Minor": self.tr("Minor"), "Observed": self.tr("Observed"),
-            "Likely": self.tr("Likely"), "Possible": self.tr("Possible"),
-            "Unlikely": self.tr("Unlikely")}
-        for combo, values, default in ((self.urgency, URGENCIES, "Expected"),
-                                       (self.severity, SEVERITIES, "Moderate"),
-                                       (self.certainty, CERTAINTIES, "Likely")):
-            keep = combo.currentData() or default
-            combo.clear()
-            for v in values:
-                combo.addItem(words.get(v, v), v)
-            combo.setCurrentIndex(max(0, combo.findData(keep)))
-        self.preview_button.setText(self.tr("Preview"))
-        self.preview_button.setToolTip(self.tr("Show exactly what residents will receive"))
-        self.draft_button.setText(self.tr("Save as new notice"))
-        self.update_button.setText(self.tr("Save as update of selected"))
         self._fill_list()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
@@ -402,59 +301,26 @@ class NoticePanel(QWidget):
 
     # -- the form ------------------------------------------------------------------------
 
-    def checked_cells(self) -> list[str]:
-        """The grid cells ticked in the form."""
-        return [self.cells_model.item(r).data(Qt.ItemDataRole.UserRole)
-                for r in range(self.cells_model.rowCount())
-                if self.cells_model.item(r).checkState() == Qt.CheckState.Checked]
-
-    def set_cells(self, cells: list[str]) -> None:
-        """Tick exactly these cells."""
-        wanted = set(cells)
-        for r in range(self.cells_model.rowCount()):
-            item = self.cells_model.item(r)
-            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole)
-                               in wanted else Qt.CheckState.Unchecked)
-
     def _incident(self) -> Any:
         return self._centre.live.state.incidents.get(self._selection.incident_id or "")
 
     def _update_incident_button(self) -> None:
         incident = self._incident()
-        cell = incident.cell_code if incident is not None else None
-        self.incident_cell.setEnabled(bool(cell))
-        self.incident_cell.setText(fill(self.tr("Tick %1 (cell of %2)"), cell, incident.id)
-                                   if cell else self.tr("Tick the incident's cell"))
-        self.incident_cell.setToolTip(self.tr("Select an incident in the queue to tick the "
-                                              "grid cell it is in"))
+        self.form.set_incident_cell(incident.id if incident is not None else "",
+                                    incident.cell_code if incident is not None else None)
 
     def _on_incident_cell(self) -> None:
         incident = self._incident()
         if incident is not None and incident.cell_code:
-            self.set_cells(sorted(set(self.checked_cells()) | {incident.cell_code}))
-
-    def _text(self, widget: QLineEdit | QPlainTextEdit) -> str:
-        return widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
+            self.form.set_cells(sorted(set(self.form.checked_cells()) | {incident.cell_code}))
 
     def form_content(self) -> NoticeContent | None:
-        """The form as a notice's content, or None (the reason shown) when it is not one."""
-        from core.notices.compose import compose
-        from core.notices.config import load_notice_settings
-
+        """The form as a notice's content, or None (core's reason shown) when it is not."""
         incident = self._incident()
         try:
-            return compose(
-                self._centre.city, load_notice_settings(), cells=self.checked_cells(),
-                event=self.event_edit.text(), urgency=self.urgency.currentData(),
-                severity=self.severity.currentData(), certainty=self.certainty.currentData(),
-                texts={lang: {name: self._text(w) for name, w in fields.items()}
-                       for lang, fields in self.texts.items()},
-                hours=self.hours.value(), now=self._centre.service.clock.now(),
-                incident_id=incident.id if incident is not None else None)
-        except ValidationError as exc:
-            self._on_refused(exc)
-            return None
-        except Exception as exc:  # noqa: BLE001 - a settings file the user must fix
+            return self.form.content(self._centre.service.clock.now(),
+                                     incident.id if incident is not None else None)
+        except UserError as exc:  # a refusal, or a settings file the user must fix
             self._on_refused(exc)
             return None
 
@@ -493,19 +359,7 @@ class NoticePanel(QWidget):
         record = self.records.get(self._need_notice())
         if record is None:
             return
-        c = record.content
-        self.set_cells(list(c["cells"]))
-        self.event_edit.setText(c["event"])
-        for combo, key in ((self.urgency, "urgency"), (self.severity, "severity"),
-                           (self.certainty, "certainty")):
-            combo.setCurrentIndex(max(0, combo.findData(c[key])))
-        for lang, fields in self.texts.items():
-            for name, widget in fields.items():
-                text = c["texts"].get(lang, {}).get(name, "")
-                if isinstance(widget, QPlainTextEdit):
-                    widget.setPlainText(text)
-                else:
-                    widget.setText(text)
+        self.form.load(record.content)
         self._done(fill(self.tr("%1 copied into the form: change it, then save as update."),
                         record.notice_id))
 
@@ -542,9 +396,26 @@ class NoticePanel(QWidget):
                                     event.payload["msg_type"],
                                     self.status_label(event.payload["status"])))
 
+    def _disarm_cancel(self) -> None:
+        self._armed_cancel = ""
+        self.cancel_button.setText(self.tr("Cancel notice"))
+        self.cancel_button.setStyleSheet("")
+
     def _on_cancel(self) -> None:
         nid = self._need_notice()
-        if nid and (event := self.runner.run(CancelNotice(nid))) is not None:
+        if not nid:
+            return
+        if self._armed_cancel != nid:
+            self._armed_cancel = nid
+            self.cancel_button.setText(fill(self.tr("Click again to cancel %1"), nid))
+            self.cancel_button.setStyleSheet("color: #c62828; font-weight: bold;")
+            self._done(fill(self.tr("Cancelling %1 tells residents it no longer holds. "
+                                    "Click again to confirm."), nid))
+            self._disarm.start()
+            return
+        self._disarm.stop()
+        self._disarm_cancel()
+        if (event := self.runner.run(CancelNotice(nid))) is not None:
             self._after(event, fill(self.tr("%1 cancelled: residents are told it no "
                                             "longer holds."), nid))
 

@@ -1761,474 +1761,621 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="301"/>
+        <location filename="../../console/map_view.py" line="302"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="304"/>
+        <location filename="../../console/map_view.py" line="305"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="304"/>
+        <location filename="../../console/map_view.py" line="305"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="305"/>
+        <location filename="../../console/map_view.py" line="306"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="306"/>
+        <location filename="../../console/map_view.py" line="307"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="306"/>
+        <location filename="../../console/map_view.py" line="307"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="307"/>
+        <location filename="../../console/map_view.py" line="308"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="308"/>
-        <location filename="../../console/map_view.py" line="339"/>
+        <location filename="../../console/map_view.py" line="309"/>
+        <location filename="../../console/map_view.py" line="340"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="308"/>
-        <location filename="../../console/map_view.py" line="340"/>
+        <location filename="../../console/map_view.py" line="309"/>
+        <location filename="../../console/map_view.py" line="341"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="309"/>
-        <location filename="../../console/map_view.py" line="345"/>
+        <location filename="../../console/map_view.py" line="310"/>
+        <location filename="../../console/map_view.py" line="346"/>
         <source>Sensors</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="309"/>
+        <location filename="../../console/map_view.py" line="310"/>
         <source>Hydrants, AEDs…</source>
         <translation>消火栓、AED…</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="310"/>
+        <location filename="../../console/map_view.py" line="311"/>
         <source>Reports</source>
         <translation>上报事项</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="310"/>
+        <location filename="../../console/map_view.py" line="311"/>
         <source>Notices</source>
         <translation>通知</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="313"/>
+        <location filename="../../console/map_view.py" line="314"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="314"/>
+        <location filename="../../console/map_view.py" line="315"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="315"/>
+        <location filename="../../console/map_view.py" line="316"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="316"/>
+        <location filename="../../console/map_view.py" line="317"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="341"/>
+        <location filename="../../console/map_view.py" line="342"/>
         <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="342"/>
+        <location filename="../../console/map_view.py" line="343"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="346"/>
+        <location filename="../../console/map_view.py" line="347"/>
         <source>reporting</source>
         <translation>在报</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="347"/>
+        <location filename="../../console/map_view.py" line="348"/>
         <source>silent</source>
         <translation>静默</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="532"/>
+        <location filename="../../console/map_view.py" line="351"/>
+        <source>Public notice (headline on hover)</source>
+        <translation>公共通知（悬停显示标题）</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="535"/>
         <source>Out of use</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="534"/>
+        <location filename="../../console/map_view.py" line="537"/>
         <source>Double-click to show it on the video wall</source>
         <translation>双击在视频墙上显示</translation>
     </message>
 </context>
 <context>
-    <name>NoticePanel</name>
+    <name>NoticeForm</name>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="240"/>
-        <source>draft, not sent</source>
-        <translation>草稿，未发布</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="241"/>
-        <source>approved, not sent</source>
-        <translation>已审核，未发布</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="242"/>
-        <source>active</source>
-        <translation>生效中</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="243"/>
-        <source>active; update waiting</source>
-        <translation>生效中；更新待审核</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="244"/>
-        <source>active; update approved</source>
-        <translation>生效中；更新已审核</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="245"/>
-        <source>expired</source>
-        <translation>已过期</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="246"/>
-        <source>cancelled</source>
-        <translation>已解除</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="250"/>
-        <source>Actual (real)</source>
-        <translation>实际（真实）</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="250"/>
-        <source>Exercise</source>
-        <translation>演练</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="251"/>
-        <source>Test</source>
-        <translation>测试</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="256"/>
-        <source>Public notices (newest first)</source>
-        <translation>公共通知（最新在前）</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="257"/>
-        <source>Approve</source>
-        <translation>审核通过</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="259"/>
-        <source>A second person (supervisor or commander, not the writer) approves a notice with status Actual before it goes out</source>
-        <translation>状态为“实际”(Actual)的通知，须由另一人（值班主管或指挥长，非撰写人）审核通过后才能发布</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="261"/>
-        <source>Publish</source>
-        <translation>发布</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="262"/>
-        <source>Send the selected notice to the public</source>
-        <translation>向公众发布所选通知</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="263"/>
-        <source>Cancel notice</source>
-        <translation>解除通知</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="264"/>
-        <source>Withdraw the selected notice (CAP Cancel)</source>
-        <translation>撤回所选通知（CAP 解除）</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="265"/>
-        <source>Edit in form</source>
-        <translation>载入表单</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="266"/>
-        <source>Copy the selected notice into the form to write an update</source>
-        <translation>将所选通知载入右侧表单，以撰写更新</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="269"/>
+        <location filename="../../console/panels/notice_form.py" line="111"/>
         <source>Grid cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="269"/>
+        <location filename="../../console/panels/notice_form.py" line="111"/>
         <source>Event</source>
         <translation>事件类型</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="270"/>
+        <location filename="../../console/panels/notice_form.py" line="112"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="270"/>
+        <location filename="../../console/panels/notice_form.py" line="112"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="271"/>
+        <location filename="../../console/panels/notice_form.py" line="113"/>
         <source>Certainty</source>
         <translation>确定程度</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="272"/>
+        <location filename="../../console/panels/notice_form.py" line="114"/>
         <source>Holds for (hours)</source>
         <translation>有效时长（小时）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="273"/>
+        <location filename="../../console/panels/notice_form.py" line="115"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="273"/>
+        <location filename="../../console/panels/notice_form.py" line="115"/>
         <source>English</source>
         <translation>英文</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="274"/>
+        <location filename="../../console/panels/notice_form.py" line="116"/>
         <source>Headline (%1)</source>
         <translation>标题（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="275"/>
+        <location filename="../../console/panels/notice_form.py" line="117"/>
         <source>Description (%1)</source>
         <translation>详情（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="276"/>
+        <location filename="../../console/panels/notice_form.py" line="118"/>
         <source>What to do (%1)</source>
         <translation>应对措施（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="279"/>
+        <location filename="../../console/panels/notice_form.py" line="121"/>
         <source>e.g. Flood, Gas leak</source>
         <translation>例如：内涝、燃气泄漏</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="281"/>
+        <location filename="../../console/panels/notice_form.py" line="123"/>
         <source>Immediate</source>
         <translation>立即</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="281"/>
+        <location filename="../../console/panels/notice_form.py" line="123"/>
         <source>Expected</source>
         <translation>预计（1小时内）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="282"/>
+        <location filename="../../console/panels/notice_form.py" line="124"/>
         <source>Future</source>
         <translation>将来</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="282"/>
+        <location filename="../../console/panels/notice_form.py" line="124"/>
         <source>Past</source>
         <translation>已过去</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="283"/>
+        <location filename="../../console/panels/notice_form.py" line="125"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="283"/>
+        <location filename="../../console/panels/notice_form.py" line="125"/>
         <source>Extreme</source>
         <translation>特别严重</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="284"/>
+        <location filename="../../console/panels/notice_form.py" line="126"/>
         <source>Severe</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="284"/>
+        <location filename="../../console/panels/notice_form.py" line="126"/>
         <source>Moderate</source>
         <translation>较重</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="285"/>
+        <location filename="../../console/panels/notice_form.py" line="127"/>
         <source>Minor</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="285"/>
+        <location filename="../../console/panels/notice_form.py" line="127"/>
         <source>Observed</source>
         <translation>已证实</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="286"/>
+        <location filename="../../console/panels/notice_form.py" line="128"/>
         <source>Likely</source>
         <translation>很可能</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="286"/>
+        <location filename="../../console/panels/notice_form.py" line="128"/>
         <source>Possible</source>
         <translation>可能</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="287"/>
+        <location filename="../../console/panels/notice_form.py" line="129"/>
         <source>Unlikely</source>
         <translation>不太可能</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="296"/>
+        <location filename="../../console/panels/notice_form.py" line="138"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="297"/>
+        <location filename="../../console/panels/notice_form.py" line="139"/>
         <source>Show exactly what residents will receive</source>
         <translation>逐字显示居民将收到的内容</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="298"/>
+        <location filename="../../console/panels/notice_form.py" line="140"/>
         <source>Save as new notice</source>
         <translation>保存为新通知</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="299"/>
+        <location filename="../../console/panels/notice_form.py" line="141"/>
         <source>Save as update of selected</source>
         <translation>保存为所选通知的更新</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="348"/>
-        <source>%1 · %2 · %3 · %4</source>
-        <translation>%1 · %2 · %3 · %4</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="367"/>
-        <source>No notice selected. Fill in the form on the right, preview it, then save it; a second person approves a notice with status Actual before it is published.</source>
-        <translation>未选择通知。请填写右侧表单，预览后保存；状态为“实际”(Actual)的通知须经另一人审核后才能发布。</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="375"/>
-        <source>Status %1 · %2 · cells %3</source>
-        <translation>状态 %1 · %2 · 网格 %3</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="378"/>
-        <source>From %1 to %2</source>
-        <translation>%1 至 %2</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="380"/>
-        <source>Revision %1 written by %2</source>
-        <translation>第 %1 版，撰写人 %2</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="383"/>
-        <source>Approved by %1</source>
-        <translation>审核人 %1</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="385"/>
-        <source>Sent: CAP %1 at %2 (%3)</source>
-        <translation>已发布：CAP %1，%2（%3）</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="394"/>
-        <source>Text message</source>
-        <translation>短信</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="394"/>
-        <source>CAP headline</source>
-        <translation>CAP 标题</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="395"/>
-        <source>What residents receive</source>
-        <translation>居民将收到的内容</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="398"/>
-        <source> (%1 messages)</source>
-        <translation>（%1 条短信）</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="426"/>
-        <source>Tick %1 (cell of %2)</source>
-        <translation>勾选 %1（%2 所在网格）</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="427"/>
-        <source>Tick the incident&apos;s cell</source>
-        <translation>勾选事件所在网格</translation>
-    </message>
-    <message>
-        <location filename="../../console/panels/notice_panel.py" line="428"/>
+        <location filename="../../console/panels/notice_form.py" line="142"/>
         <source>Select an incident in the queue to tick the grid cell it is in</source>
         <translation>在事件队列中选择事件，即可勾选其所在网格</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="470"/>
+        <location filename="../../console/panels/notice_form.py" line="153"/>
+        <source>Tick %1 (cell of %2)</source>
+        <translation>勾选 %1（%2 所在网格）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="154"/>
+        <source>Tick the incident&apos;s cell</source>
+        <translation>勾选事件所在网格</translation>
+    </message>
+</context>
+<context>
+    <name>NoticePanel</name>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="170"/>
+        <source>draft, not sent</source>
+        <translation>草稿，未发布</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="171"/>
+        <source>approved, not sent</source>
+        <translation>已审核，未发布</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="172"/>
+        <source>active</source>
+        <translation>生效中</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="173"/>
+        <source>active; update waiting</source>
+        <translation>生效中；更新待审核</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="174"/>
+        <source>active; update approved</source>
+        <translation>生效中；更新已审核</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="175"/>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="176"/>
+        <source>cancelled</source>
+        <translation>已解除</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="180"/>
+        <source>Actual (real)</source>
+        <translation>实际（真实）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="180"/>
+        <source>Exercise</source>
+        <translation>演练</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="181"/>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="186"/>
+        <source>Public notices (newest first)</source>
+        <translation>公共通知（最新在前）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="187"/>
+        <source>Approve</source>
+        <translation>审核通过</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="189"/>
+        <source>A second person (supervisor or commander, not the writer) approves a notice with status Actual before it goes out</source>
+        <translation>状态为“实际”(Actual)的通知，须由另一人（值班主管或指挥长，非撰写人）审核通过后才能发布</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="191"/>
+        <source>Publish</source>
+        <translation>发布</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="192"/>
+        <source>Send the selected notice to the public</source>
+        <translation>向公众发布所选通知</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="193"/>
+        <location filename="../../console/panels/notice_panel.py" line="401"/>
+        <source>Cancel notice</source>
+        <translation>解除通知</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="194"/>
+        <source>Withdraw the selected notice (CAP Cancel)</source>
+        <translation>撤回所选通知（CAP 解除）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="195"/>
+        <source>Edit in form</source>
+        <translation>载入表单</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="196"/>
+        <source>Copy the selected notice into the form to write an update</source>
+        <translation>将所选通知载入右侧表单，以撰写更新</translation>
+    </message>
+    <message>
+        <source>Grid cells</source>
+        <translation type="vanished">网格</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation type="vanished">事件类型</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation type="vanished">紧急程度</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation type="vanished">严重程度</translation>
+    </message>
+    <message>
+        <source>Certainty</source>
+        <translation type="vanished">确定程度</translation>
+    </message>
+    <message>
+        <source>Holds for (hours)</source>
+        <translation type="vanished">有效时长（小时）</translation>
+    </message>
+    <message>
+        <source>Chinese</source>
+        <translation type="vanished">中文</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation type="vanished">英文</translation>
+    </message>
+    <message>
+        <source>Headline (%1)</source>
+        <translation type="vanished">标题（%1）</translation>
+    </message>
+    <message>
+        <source>Description (%1)</source>
+        <translation type="vanished">详情（%1）</translation>
+    </message>
+    <message>
+        <source>What to do (%1)</source>
+        <translation type="vanished">应对措施（%1）</translation>
+    </message>
+    <message>
+        <source>e.g. Flood, Gas leak</source>
+        <translation type="vanished">例如：内涝、燃气泄漏</translation>
+    </message>
+    <message>
+        <source>Immediate</source>
+        <translation type="vanished">立即</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation type="vanished">预计（1小时内）</translation>
+    </message>
+    <message>
+        <source>Future</source>
+        <translation type="vanished">将来</translation>
+    </message>
+    <message>
+        <source>Past</source>
+        <translation type="vanished">已过去</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation type="vanished">未知</translation>
+    </message>
+    <message>
+        <source>Extreme</source>
+        <translation type="vanished">特别严重</translation>
+    </message>
+    <message>
+        <source>Severe</source>
+        <translation type="vanished">严重</translation>
+    </message>
+    <message>
+        <source>Moderate</source>
+        <translation type="vanished">较重</translation>
+    </message>
+    <message>
+        <source>Minor</source>
+        <translation type="vanished">一般</translation>
+    </message>
+    <message>
+        <source>Observed</source>
+        <translation type="vanished">已证实</translation>
+    </message>
+    <message>
+        <source>Likely</source>
+        <translation type="vanished">很可能</translation>
+    </message>
+    <message>
+        <source>Possible</source>
+        <translation type="vanished">可能</translation>
+    </message>
+    <message>
+        <source>Unlikely</source>
+        <translation type="vanished">不太可能</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation type="vanished">预览</translation>
+    </message>
+    <message>
+        <source>Show exactly what residents will receive</source>
+        <translation type="vanished">逐字显示居民将收到的内容</translation>
+    </message>
+    <message>
+        <source>Save as new notice</source>
+        <translation type="vanished">保存为新通知</translation>
+    </message>
+    <message>
+        <source>Save as update of selected</source>
+        <translation type="vanished">保存为所选通知的更新</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="247"/>
+        <source>%1 · %2 · %3 · %4</source>
+        <translation>%1 · %2 · %3 · %4</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="266"/>
+        <source>No notice selected. Fill in the form on the right, preview it, then save it; a second person approves a notice with status Actual before it is published.</source>
+        <translation>未选择通知。请填写右侧表单，预览后保存；状态为“实际”(Actual)的通知须经另一人审核后才能发布。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="274"/>
+        <source>Status %1 · %2 · cells %3</source>
+        <translation>状态 %1 · %2 · 网格 %3</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="277"/>
+        <source>From %1 to %2</source>
+        <translation>%1 至 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="279"/>
+        <source>Revision %1 written by %2</source>
+        <translation>第 %1 版，撰写人 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="282"/>
+        <source>Approved by %1</source>
+        <translation>审核人 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="284"/>
+        <source>Sent: CAP %1 at %2 (%3)</source>
+        <translation>已发布：CAP %1，%2（%3）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="293"/>
+        <source>Text message</source>
+        <translation>短信</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="293"/>
+        <source>CAP headline</source>
+        <translation>CAP 标题</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="294"/>
+        <source>What residents receive</source>
+        <translation>居民将收到的内容</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="297"/>
+        <source> (%1 messages)</source>
+        <translation>（%1 条短信）</translation>
+    </message>
+    <message>
+        <source>Tick %1 (cell of %2)</source>
+        <translation type="vanished">勾选 %1（%2 所在网格）</translation>
+    </message>
+    <message>
+        <source>Tick the incident&apos;s cell</source>
+        <translation type="vanished">勾选事件所在网格</translation>
+    </message>
+    <message>
+        <source>Select an incident in the queue to tick the grid cell it is in</source>
+        <translation type="vanished">在事件队列中选择事件，即可勾选其所在网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="336"/>
         <source>Preview only: nothing was saved or sent.</source>
         <translation>仅为预览：未保存，也未发布。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="478"/>
+        <location filename="../../console/panels/notice_panel.py" line="344"/>
         <source>%1 saved (%2): nothing sent yet.</source>
         <translation>%1 已保存（%2）：尚未发布。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="489"/>
+        <location filename="../../console/panels/notice_panel.py" line="355"/>
         <source>Update of %1 saved: approve and publish it to send it.</source>
         <translation>%1 的更新已保存：审核并发布后才会发出。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="509"/>
+        <location filename="../../console/panels/notice_panel.py" line="363"/>
         <source>%1 copied into the form: change it, then save as update.</source>
         <translation>%1 已载入表单：修改后请“保存为更新”。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="525"/>
+        <location filename="../../console/panels/notice_panel.py" line="379"/>
         <source>Select a notice first.</source>
         <translation>请先选择一条通知。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="536"/>
+        <location filename="../../console/panels/notice_panel.py" line="390"/>
         <source>%1 approved by %2.</source>
         <translation>%1 已由 %2 审核通过。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="541"/>
+        <location filename="../../console/panels/notice_panel.py" line="395"/>
         <source>%1 sent: CAP %2 (%3).</source>
         <translation>%1 已发布：CAP %2（%3）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="548"/>
+        <location filename="../../console/panels/notice_panel.py" line="410"/>
+        <source>Click again to cancel %1</source>
+        <translation>再点一次以解除 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="412"/>
+        <source>Cancelling %1 tells residents it no longer holds. Click again to confirm.</source>
+        <translation>解除 %1 将告知居民该通知不再有效。请再点一次确认。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="419"/>
         <source>%1 cancelled: residents are told it no longer holds.</source>
         <translation>%1 已解除：已告知居民该通知不再有效。</translation>
     </message>

@@ -368,3 +368,44 @@ def test_cli_publish_update_cancel(template: Path, tmp_path: Path,
     assert "no active notice" in capsys.readouterr().out
     assert main(["notice", "show", "N-00009", "--db", url]) == 2
     assert "no notice 'N-00009'" in capsys.readouterr().err
+
+
+def test_geocodes_and_sender_come_from_the_settings(svc: CommandService, city: City,
+                                                    tmp_path: Path) -> None:
+    from core.errors import UserError
+    from core.notices.config import load_notice_settings
+
+    cell = city.cells[0].code
+    path = tmp_path / "settings.toml"
+    path.write_text('[notices]\nsender = "alerts@city.example.org"\n'
+                    f'[notices.geocodes]\n"{cell}" = [["GB/T 2260", "510104"]]\n',
+                    encoding="utf-8")
+    settings = load_notice_settings(path)
+    made = compose(city, settings, cells=[cell], event="Flood", urgency="Immediate",
+                   severity="Severe", certainty="Observed", texts=TEXTS, now=svc.clock.now())
+    nid = svc.execute(DraftNotice(made), DRAFTER).payload["notice_id"]
+    svc.execute(ApproveNotice(nid), APPROVER)
+    doc = parse_cap(svc.execute(PublishNotice(nid), DRAFTER).payload["cap_xml"].encode())
+    assert doc.sender == "alerts@city.example.org"
+    assert doc.infos[0].areas[0].geocodes == (("GB/T 2260", "510104"),)
+    path.write_text('[notices.geocodes]\n"C" = "510104"\n', encoding="utf-8")
+    with pytest.raises(UserError, match="notices.geocodes.C must be a list"):
+        load_notice_settings(path)
+
+
+def test_what_cannot_happen_twice_is_refused(svc: CommandService, city: City) -> None:
+    nid = draft_and_publish(svc, city)
+    with pytest.raises(ValidationError, match="has no revision waiting for approval"):
+        svc.execute(ApproveNotice(nid), APPROVER)
+    with pytest.raises(ValidationError, match="nothing new to publish"):
+        svc.execute(PublishNotice(nid), DRAFTER)
+    svc.execute(CancelNotice(nid), DRAFTER)
+    with pytest.raises(ValidationError, match="is not out there"):
+        svc.execute(CancelNotice(nid), DRAFTER)
+    with pytest.raises(ValidationError, match="was cancelled: write a new one"):
+        svc.execute(UpdateNotice(nid, content(city, svc)), DRAFTER)
+    with pytest.raises(ValidationError, match="no notice 'N-00042'"):
+        svc.execute(PublishNotice("N-00042"), DRAFTER)
+    draft = svc.execute(DraftNotice(content(city, svc)), DRAFTER).payload["notice_id"]
+    with pytest.raises(ValidationError, match="never published"):
+        svc.execute(UpdateNotice(draft, content(city, svc)), DRAFTER)

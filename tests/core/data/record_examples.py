@@ -239,8 +239,8 @@ def record(url: str) -> None:
         PublishNotice,
     )
 
-    texts = {"zh-CN": {"headline": "燃气泄漏，请远离解放路8号", "description": "解放路8号燃气泄漏。",
-                       "instruction": "请勿使用明火。"},
+    texts = {"zh-CN": {"headline": "燃气泄漏，请远离解放路8号",
+                       "description": "解放路8号燃气泄漏。", "instruction": "请勿使用明火。"},
              "en-US": {"headline": "Gas leak: keep away from 8 Jiefang Road",
                        "description": "Gas is leaking at 8 Jiefang Road.",
                        "instruction": "No open flames."}}
