@@ -409,3 +409,25 @@ def test_what_cannot_happen_twice_is_refused(svc: CommandService, city: City) ->
     draft = svc.execute(DraftNotice(content(city, svc)), DRAFTER).payload["notice_id"]
     with pytest.raises(ValidationError, match="never published"):
         svc.execute(UpdateNotice(draft, content(city, svc)), DRAFTER)
+
+
+def test_publish_and_read_back_on_both_databases(db_url: str, sim_clock) -> None:  # noqa: ANN001
+    svc = CommandService(open_database(db_url), clock=sim_clock)
+    polygon = ("30.650000,103.800000 30.650000,103.801000 30.651000,103.801000 "
+               "30.651000,103.800000 30.650000,103.800000")
+    made = NoticeContent(event="Flood", urgency="Immediate", severity="Severe",
+                         certainty="Observed", texts=TEXTS,
+                         areas=({"cell": "C-1", "description": "Cell C-1", "polygon": polygon,
+                                 "geocodes": []},),
+                         onset=sim_clock.now().isoformat(),
+                         expires=(sim_clock.now() + timedelta(hours=2)).isoformat())
+    try:
+        nid = svc.execute(DraftNotice(made), DRAFTER).payload["notice_id"]
+        svc.execute(ApproveNotice(nid), APPROVER)
+        svc.execute(PublishNotice(nid), DRAFTER)
+        [active] = active_notices(svc.db, sim_clock.now())
+        assert active.notice_id == nid and active.texts["zh-CN"] == TEXTS["zh-CN"]
+        assert parse_cap(active.cap_xml.encode()).infos[0].areas[0].polygons[0][0] == (
+            30.65, 103.8)
+    finally:
+        svc.db.dispose()
