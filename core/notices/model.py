@@ -19,11 +19,13 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.cap.check import LatLonBox
-from core.city.model import City
 from core.errors import ValidationError
+
+if TYPE_CHECKING:  # the city pulls in networkx and numpy: not for `beacon notice list`
+    from core.city.model import City
 
 LANGUAGES = ("zh-CN", "en-US")
 TEXT_FIELDS = ("headline", "description", "instruction")
