@@ -191,7 +191,8 @@ def _content(args: argparse.Namespace, db: Any, now: datetime,
         certainty=args.certainty or base.get("certainty", ""),
         category=args.category or base.get("category", "Safety"), texts=texts,
         onset=onset, expires=expires, hours=args.hours or 6.0, now=now,
-        status=args.status or "", incident_id=args.incident or base.get("incident_id"))
+        status=args.status or base.get("status", ""),
+        incident_id=args.incident or base.get("incident_id"))
 
 
 def _act(args: argparse.Namespace, make: Any) -> int:

@@ -226,6 +226,9 @@ class UpdateNotice(Command):
             raise ValidationError(f"notice {self.notice_id} was never published: change "
                                   "the draft by drafting it again or publish it first",
                                   field="notice_id")
+        if not record.last.is_active(ctx.now):
+            raise ValidationError(f"notice {self.notice_id} has expired: write a new one",
+                                  field="notice_id")
         return _drafted(ctx, record.notice_id, record.revision + 1, self.content,
                         "Update", _references(record))
 

@@ -409,6 +409,12 @@ def test_what_cannot_happen_twice_is_refused(svc: CommandService, city: City) ->
     draft = svc.execute(DraftNotice(content(city, svc)), DRAFTER).payload["notice_id"]
     with pytest.raises(ValidationError, match="never published"):
         svc.execute(UpdateNotice(draft, content(city, svc)), DRAFTER)
+    short = draft_and_publish(svc, city, hours=1)
+    svc.clock.advance(3600)
+    with pytest.raises(ValidationError, match="has expired: write a new one"):
+        svc.execute(UpdateNotice(short, content(city, svc)), DRAFTER)
+    with pytest.raises(ValidationError, match="nothing to cancel"):
+        svc.execute(CancelNotice(short), DRAFTER)
 
 
 def test_publish_and_read_back_on_both_databases(db_url: str, sim_clock) -> None:  # noqa: ANN001
