@@ -35,6 +35,7 @@ from core.notices.model import (
     CATEGORIES,
     CERTAINTIES,
     LANGUAGES,
+    MAX_CELLS,
     MAX_DESCRIPTION,
     MAX_HEADLINE,
     SEVERITIES,
@@ -138,6 +139,9 @@ class NoticeContent:
                                   f"written in {' and '.join(LANGUAGES)}", field="texts")
         if not self.areas:
             raise ValidationError("name at least one grid cell", field="cells")
+        if len(self.areas) > MAX_CELLS:
+            raise ValidationError(f"{len(self.areas)} grid cells: at most {MAX_CELLS} in "
+                                  "one notice", field="cells")
         areas = []
         for a in self.areas:
             areas.append({

@@ -38,6 +38,9 @@ CATEGORIES = ("Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "E
 # A headline short enough for a phone's lock screen (CAP suggests 160 characters).
 MAX_HEADLINE = 160
 MAX_DESCRIPTION = 2000
+# One CAP area per cell: a notice over more cells would make events and documents of
+# hundreds of kilobytes (the hub relays events to every console).
+MAX_CELLS = 400
 # A margin around the city (degrees, ~5 km) within which a polygon counts as the city's.
 BOX_MARGIN_DEG = 0.05
 
