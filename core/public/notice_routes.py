@@ -22,6 +22,7 @@ from datetime import datetime
 from aiohttp import web
 
 from core.clock import Clock
+from core.local_time import format_local
 from core.notices.feed import ATOM_TYPE, CAP_TYPE, atom_feed
 from core.notices.query import Notice, active_notices, find_message
 from core.store.database import Database
@@ -42,6 +43,15 @@ def add_notice_routes(app: web.Application, db: Database, *, base_url: str | Non
         from core.profile import clock_for
 
         clock = clock_for(db)  # a drill's notices expire on the drill's time
+
+    zone: list[str] = []  # the centre's time zone, read once (the city is large)
+
+    async def time_zone() -> str:
+        if not zone:
+            from core.store.city_row import centre_time_zone
+
+            zone.append(await asyncio.to_thread(centre_time_zone, db))
+        return zone[0]
 
     def base(request: web.Request) -> str:
         return base_url or str(request.url.origin())
@@ -72,7 +82,8 @@ def add_notice_routes(app: web.Application, db: Database, *, base_url: str | Non
         notices = await asyncio.to_thread(active_notices, db, now)
         if cell:
             notices = [n for n in notices if cell in n.cells]
-        return web.Response(text=notices_page(notices, cell, now), content_type="text/html",
+        page_text = notices_page(notices, cell, now, await time_zone())
+        return web.Response(text=page_text, content_type="text/html",
                             charset="utf-8", headers=SECURITY_HEADERS)
 
     app.router.add_get("/notices.atom", feed)
@@ -90,7 +101,7 @@ _WORDS = {
 }
 
 
-def _section(lang: str, notices: list[Notice], cell: str) -> str:
+def _section(lang: str, notices: list[Notice], cell: str, zone_name: str) -> str:
     w = _WORDS[lang]
     e = html.escape
     parts = [f'<section lang="{lang}"><h1>{e(w["title"])}</h1>',
@@ -100,7 +111,7 @@ def _section(lang: str, notices: list[Notice], cell: str) -> str:
     for n in notices:
         t = n.texts.get(lang, {})
         tag = (f'<span class="tag">{e(w[n.status])}</span> ' if n.status in w else "")
-        until = n.expires.strftime("%Y-%m-%d %H:%M UTC") if n.expires else ""
+        until = format_local(n.expires, zone_name, "%Y-%m-%d %H:%M") if n.expires else ""
         parts.append(
             f'<article><h2>{tag}{e(t.get("headline", ""))}</h2>'
             f'<p>{e(t.get("description", ""))}</p>'
@@ -112,7 +123,8 @@ def _section(lang: str, notices: list[Notice], cell: str) -> str:
     return "".join(parts)
 
 
-def notices_page(notices: list[Notice], cell: str, now: datetime) -> str:
+def notices_page(notices: list[Notice], cell: str, now: datetime,
+                 zone_name: str = "UTC") -> str:
     """The HTML page: Chinese first, then English; no script, no outside resources,
     wraps at any width (readable at 360 px without sideways scrolling)."""
     del now  # the page says each notice's end; "now" is the reader's own clock
@@ -124,5 +136,5 @@ def notices_page(notices: list[Notice], cell: str, now: datetime) -> str:
     return ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>公共安全通知 / Public safety notices</title><style>{style}</style>"
-            "</head><body>" + _section("zh-CN", notices, cell)
-            + _section("en-US", notices, cell) + "</body></html>")
+            "</head><body>" + _section("zh-CN", notices, cell, zone_name)
+            + _section("en-US", notices, cell, zone_name) + "</body></html>")

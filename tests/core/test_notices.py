@@ -311,6 +311,7 @@ def test_public_routes_serve_feed_documents_and_the_cell_page(svc: CommandServic
             assert "Flooding: avoid Renmin Road" in text and "暴雨积水" in text
             assert "<script>" not in text and "&lt;script&gt;" in text
             assert text.count("<article>") == 2  # zh and en of the one active notice
+            assert "UTC+08:00" in text  # the end in the centre's time (Asia/Shanghai)
             assert page.headers["Content-Security-Policy"].startswith("default-src 'none'")
             empty = await (await client.get("/notices",
                                             params={"cell": city.cells[9].code})).text()
