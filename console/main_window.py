@@ -67,6 +67,7 @@ EXTERNAL_PANELS: dict[str, tuple[str, str]] = {
     "evacuationBoard": ("console.panels.evacuation_board", "EvacuationBoard"),
     "alarmList": ("console.panels.alarm_list", "AlarmList"),
     "pluginPanel": ("console.panels.plugin_panel", "PluginPanel"),
+    "noticePanel": ("console.panels.notice_panel", "NoticePanel"),
 }
 
 DOCK_TITLES: dict[str, str] = {
@@ -84,6 +85,7 @@ DOCK_TITLES: dict[str, str] = {
     "alarmList": QT_TRANSLATE_NOOP("MainWindow", "Alarms"),
     "timelinePanel": QT_TRANSLATE_NOOP("MainWindow", "Incident record"),
     "pluginPanel": QT_TRANSLATE_NOOP("MainWindow", "Data sources"),
+    "noticePanel": QT_TRANSLATE_NOOP("MainWindow", "Public notices"),
 }
 STATE_VERSION = 3  # 2: the wider queue and taller map of issue 12; 3: the incident's tabs
 
@@ -228,7 +230,7 @@ class MainWindow(QMainWindow):
             self.splitDockWidget(self.docks["alarmList"], roster, Qt.Orientation.Vertical)
         first = None
         for name in ("dashboard", "videoWall", "playbookPanel", "decisionPanel",
-                     "pluginPanel"):
+                     "pluginPanel", "noticePanel"):
             dock = self._dock(self.external[name], bottom)
             if first is None:
                 first = dock

@@ -38,6 +38,7 @@ from console.map.live_styles import (
     incident_points,
     unit_points,
 )
+from console.map.notice_layer import NoticeLayer
 from console.map.registry_layer import RegistryLayer
 from console.map.sensor_layer import REPORTING, SILENT, SensorLayer
 from console.map.style import (
@@ -53,7 +54,7 @@ from console.map.style import (
 )
 from console.map.style_groups import StyleGroups
 from console.map.warning_layer import WARNING_COLOUR, WarningLayer
-from console.palette import CLOSED_ROAD_COLOUR, EVACUATION_COLOUR
+from console.palette import CLOSED_ROAD_COLOUR, EVACUATION_COLOUR, NOTICE_COLOUR
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, UnitStatus
 from core.events import Event
@@ -69,7 +70,7 @@ INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed",
                              "incident_priority_changed", "units_assigned",
                              "unit_status_changed"})
 LAYERS = ("areas", "roads", "cells", "cell_names", "stations", "cameras", "units",
-          "incidents", "sensors", "warnings", "things", "reports")
+          "incidents", "sensors", "warnings", "things", "reports", "notices")
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +253,8 @@ class MapView(QWidget):
         self.registry_layer = RegistryLayer(self._vb, self._centre, self)
         # Closed roads and evacuated cells (console/map/closures_layer.py).
         self.closures = ClosuresLayer(self._vb, self._city)
+        # Active public notices over their cells (console/map/notice_layer.py).
+        self.notice_layer = NoticeLayer(self._vb, self._centre, self)
         self._layer_items: dict[str, list[Any]] = {
             **self._static.items,
             "cameras": self._cameras.items,
@@ -261,6 +264,7 @@ class MapView(QWidget):
             "warnings": self.warning_layer.items(),
             "things": self.registry_layer.things_items,
             "reports": self.registry_layer.reports_items,
+            "notices": [],  # drawn anew on each change: see set_layer_visible
         }
         # Hundreds of hydrants and AEDs: on when asked for, not at start.
         self._layer_buttons["things"].setChecked(False)
@@ -272,6 +276,7 @@ class MapView(QWidget):
         self.sensor_layer.shutdown()
         self.warning_layer.shutdown()
         self.registry_layer.shutdown()
+        self.notice_layer.shutdown()
 
     def set_dark(self, dark: bool) -> None:
         """Switch between the light and the dark map (follow the main window's theme)."""
@@ -314,7 +319,7 @@ class MapView(QWidget):
                  "units": self.tr("Units"), "incidents": self.tr("Incidents"),
                  "sensors": self.tr("Sensors"), "warnings": self.tr("External warnings"),
                  "things": self.tr("Hydrants, AEDs…"),
-                 "reports": self.tr("Reports")}
+                 "reports": self.tr("Reports"), "notices": self.tr("Notices")}
         for layer, button in self._layer_buttons.items():
             button.setText(names[layer])
             button.setToolTip(self.tr("Show or hide this layer"))
@@ -328,6 +333,7 @@ class MapView(QWidget):
             self._redraw_live()
             self.sensor_layer.redraw()
             self.warning_layer.redraw()
+            self.notice_layer.redraw()  # headlines in the new language
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_legend"):
@@ -365,6 +371,8 @@ class MapView(QWidget):
             decided += f" &nbsp; <span style='color:{CLOSED_ROAD_COLOUR}'>━ ━</span>&nbsp;{closed}"
         if getattr(self, "closures", None) is not None and self.closures.drawn_cells:
             decided += f" &nbsp; <span style='color:{EVACUATION_COLOUR}'>▨</span>&nbsp;{evacuating}"
+        notice = self.tr("Public notice (headline on hover)")
+        sensors += f" &nbsp; <span style='color:{NOTICE_COLOUR}'>▨</span>&nbsp;{notice}"
         return (f"<b>{units_title}</b> {units}<br>"
                 f"<b>{incidents_title}</b> {incidents} &nbsp; "
                 f"<b>{agency_title}</b> {stations} &nbsp; "
@@ -378,6 +386,8 @@ class MapView(QWidget):
         incidents."""
         for item in self._layer_items[layer]:
             item.setVisible(visible)
+        if layer == "notices":
+            self.notice_layer.set_visible(visible)
         button = self._layer_buttons[layer]
         if button.isChecked() != visible:
             button.setChecked(visible)
@@ -449,6 +459,7 @@ class MapView(QWidget):
         self.registry_layer.on_event(event)
         self.sensor_layer.on_event(event)
         self.warning_layer.feed.on_event(event)
+        self.notice_layer.on_event(event)
         if (event.type == "units_assigned" and event.incident_id
                 and event.incident_id == self._selection.incident_id
                 and self._target is not None):

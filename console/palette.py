@@ -51,6 +51,9 @@ RESPONSE_COLOURS: dict[ResponseState, str] = {
 }
 
 UNKNOWN_COLOUR = "#888888"
+# Public notices over their cells (console/map/notice_layer.py): a hatch and an outline,
+# magenta so it is neither a priority's colour nor the cells' own lines.
+NOTICE_COLOUR = "#b0128a"
 
 # What accepted decisions changed on the map (console/map/closures_layer.py): a closed
 # road (dashed line, "closed" written beside it) and an evacuated cell (hatched area,

@@ -174,6 +174,11 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     # Closing and reopening a road of the live centre (routing goes around it): the
     # floor, as for dispatch; an accepted joint decision closes one as its decider.
     "road": _OPERATIONS,
+    # Public notices (core.notices): written, published and cancelled by whoever may sit
+    # in the public-information seat (SEAT_SIGN_IN below); a notice with status Actual
+    # goes out only after a second person, a supervisor or commander, approved it.
+    "notice": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER, Role.PLANNER}),
+    "notice_approve": _SENIOR,
 }
 # The roles whose seats are told loudly of escalated alarms.
 ESCALATION_ROLES = _SENIOR
@@ -209,6 +214,8 @@ SEAT_SIGN_IN: dict[SeatRole, frozenset[Role]] = {
     SeatRole.FIRE: _DESK, SeatRole.MEDICAL: _DESK, SeatRole.POLICE: _DESK,
     SeatRole.COMMUNITY: _DESK, SeatRole.PUBLIC_INFO: _DESK,
 }
+# Notices are the public-information seat's work: the same people may write them.
+assert COMMAND_ROLES["notice"] == SEAT_SIGN_IN[SeatRole.PUBLIC_INFO]
 SEAT_ACTIONS: dict[str, frozenset[SeatRole]] = {
     "propose": frozenset(SeatRole),
     "comment": frozenset(SeatRole),

@@ -135,6 +135,11 @@ EVENT_TYPES: dict[str, EventType] = _types(
     # Road closures of the live centre (core.roads.closures): routing goes around them.
     EventType("road_closed", 1, "a road was closed (by hand or by a joint decision)"),
     EventType("road_reopened", 1, "a closed road was reopened"),
+    # Public notices in CAP 1.2 (core.notices): the log is their record.
+    EventType("notice_drafted", 1, "a public notice (or a new revision of one) was written"),
+    EventType("notice_approved", 1, "a second person approved a public notice's revision"),
+    EventType("notice_published", 1,
+              "a public notice went out as a CAP Alert, Update or Cancel (with its document)"),
 )
 
 # (type, from_version) -> the upcaster to from_version + 1.

@@ -45,7 +45,9 @@ log = logging.getLogger(__name__)
 # warnings.
 PASSIVE_EVENTS = frozenset({"operator_signed_in", "message_sent", "sign_in_failed",
                             "alarm_sound_muted", "evidence_snapshot_recorded",
-                            "plugin_switched", "external_alert_received"}
+                            "plugin_switched", "external_alert_received",
+                            # Notices are read from the log (`core.notices.query`).
+                            "notice_drafted", "notice_approved", "notice_published"}
                            | _REGISTRY_PASSIVE)
 # The columns of a camera as the projection keeps it (the `cameras` table's columns).
 CAMERA_FIELDS = ("name", "x", "y", "cell", "url", "agency", "enabled", "heading_deg",

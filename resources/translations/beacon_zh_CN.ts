@@ -1607,127 +1607,132 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="73"/>
+        <location filename="../../console/main_window.py" line="74"/>
         <source>Incident queue</source>
         <translation>事件队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="74"/>
+        <location filename="../../console/main_window.py" line="75"/>
         <source>Resource roster</source>
         <translation>力量名册</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="75"/>
+        <location filename="../../console/main_window.py" line="76"/>
         <source>Take a call</source>
         <translation>接警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="76"/>
+        <location filename="../../console/main_window.py" line="77"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="77"/>
+        <location filename="../../console/main_window.py" line="78"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="78"/>
+        <location filename="../../console/main_window.py" line="79"/>
         <source>Situation dashboard</source>
         <translation>态势看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="79"/>
+        <location filename="../../console/main_window.py" line="80"/>
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="80"/>
+        <location filename="../../console/main_window.py" line="81"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="81"/>
+        <location filename="../../console/main_window.py" line="82"/>
         <source>Joint decisions</source>
         <translation>辅助决策</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="82"/>
+        <location filename="../../console/main_window.py" line="83"/>
         <source>Context</source>
         <translation>周边信息</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="83"/>
+        <location filename="../../console/main_window.py" line="84"/>
         <source>Evacuation</source>
         <translation>疏散</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="84"/>
+        <location filename="../../console/main_window.py" line="85"/>
         <source>Alarms</source>
         <translation>警报</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="85"/>
+        <location filename="../../console/main_window.py" line="86"/>
         <source>Incident record</source>
         <translation>事件记录</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="86"/>
+        <location filename="../../console/main_window.py" line="87"/>
         <source>Data sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="390"/>
+        <location filename="../../console/main_window.py" line="88"/>
+        <source>Public notices</source>
+        <translation>公共通知</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="392"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="396"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="409"/>
+        <location filename="../../console/main_window.py" line="411"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="440"/>
+        <location filename="../../console/main_window.py" line="442"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="444"/>
+        <location filename="../../console/main_window.py" line="446"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="444"/>
+        <location filename="../../console/main_window.py" line="446"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="445"/>
+        <location filename="../../console/main_window.py" line="447"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="445"/>
+        <location filename="../../console/main_window.py" line="447"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="446"/>
+        <location filename="../../console/main_window.py" line="448"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="446"/>
+        <location filename="../../console/main_window.py" line="448"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="449"/>
+        <location filename="../../console/main_window.py" line="451"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
@@ -1740,138 +1745,515 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="307"/>
+        <location filename="../../console/map_view.py" line="312"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="310"/>
+        <location filename="../../console/map_view.py" line="315"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="310"/>
+        <location filename="../../console/map_view.py" line="315"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="311"/>
+        <location filename="../../console/map_view.py" line="316"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="312"/>
+        <location filename="../../console/map_view.py" line="317"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="312"/>
+        <location filename="../../console/map_view.py" line="317"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="313"/>
+        <location filename="../../console/map_view.py" line="318"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="314"/>
-        <location filename="../../console/map_view.py" line="347"/>
+        <location filename="../../console/map_view.py" line="319"/>
+        <location filename="../../console/map_view.py" line="353"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="314"/>
-        <location filename="../../console/map_view.py" line="348"/>
+        <location filename="../../console/map_view.py" line="319"/>
+        <location filename="../../console/map_view.py" line="354"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="315"/>
-        <location filename="../../console/map_view.py" line="353"/>
+        <location filename="../../console/map_view.py" line="320"/>
+        <location filename="../../console/map_view.py" line="359"/>
         <source>Sensors</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="315"/>
+        <location filename="../../console/map_view.py" line="320"/>
         <source>External warnings</source>
         <translation>外部预警</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="316"/>
+        <location filename="../../console/map_view.py" line="321"/>
         <source>Hydrants, AEDs…</source>
         <translation>消火栓、AED…</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="317"/>
+        <location filename="../../console/map_view.py" line="322"/>
         <source>Reports</source>
         <translation>上报事项</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="320"/>
+        <location filename="../../console/map_view.py" line="322"/>
+        <source>Notices</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="325"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="321"/>
+        <location filename="../../console/map_view.py" line="326"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="322"/>
+        <location filename="../../console/map_view.py" line="327"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="323"/>
+        <location filename="../../console/map_view.py" line="328"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="349"/>
+        <location filename="../../console/map_view.py" line="355"/>
         <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="350"/>
+        <location filename="../../console/map_view.py" line="356"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="354"/>
+        <location filename="../../console/map_view.py" line="360"/>
         <source>reporting</source>
         <translation>在报</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="355"/>
+        <location filename="../../console/map_view.py" line="361"/>
         <source>silent</source>
         <translation>静默</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="356"/>
+        <location filename="../../console/map_view.py" line="362"/>
         <source>External warning</source>
         <translation>外部预警</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="362"/>
+        <location filename="../../console/map_view.py" line="368"/>
         <source>closed road</source>
         <translation>封闭道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="362"/>
+        <location filename="../../console/map_view.py" line="368"/>
         <source>evacuating cell</source>
         <translation>疏散网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="560"/>
+        <location filename="../../console/map_view.py" line="374"/>
+        <source>Public notice (headline on hover)</source>
+        <translation>公共通知（悬停显示标题）</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="571"/>
         <source>Out of use</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="562"/>
+        <location filename="../../console/map_view.py" line="573"/>
         <source>Double-click to show it on the video wall</source>
         <translation>双击在视频墙上显示</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeForm</name>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="111"/>
+        <source>Grid cells</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="111"/>
+        <source>Event</source>
+        <translation>事件类型</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="112"/>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="112"/>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="113"/>
+        <source>Certainty</source>
+        <translation>确定程度</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="114"/>
+        <source>Holds for (hours)</source>
+        <translation>有效时长（小时）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="115"/>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="115"/>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="116"/>
+        <source>Headline (%1)</source>
+        <translation>标题（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="117"/>
+        <source>Description (%1)</source>
+        <translation>详情（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="118"/>
+        <source>What to do (%1)</source>
+        <translation>应对措施（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="121"/>
+        <source>e.g. Flood, Gas leak</source>
+        <translation>例如：内涝、燃气泄漏</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="123"/>
+        <source>Immediate</source>
+        <translation>立即</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="123"/>
+        <source>Expected</source>
+        <translation>预计（1小时内）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="124"/>
+        <source>Future</source>
+        <translation>将来</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="124"/>
+        <source>Past</source>
+        <translation>已过去</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="125"/>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="125"/>
+        <source>Extreme</source>
+        <translation>特别严重</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="126"/>
+        <source>Severe</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="126"/>
+        <source>Moderate</source>
+        <translation>较重</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="127"/>
+        <source>Minor</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="127"/>
+        <source>Observed</source>
+        <translation>已证实</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="128"/>
+        <source>Likely</source>
+        <translation>很可能</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="128"/>
+        <source>Possible</source>
+        <translation>可能</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="129"/>
+        <source>Unlikely</source>
+        <translation>不太可能</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="138"/>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="139"/>
+        <source>Show exactly what residents will receive</source>
+        <translation>逐字显示居民将收到的内容</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="140"/>
+        <source>Save as new notice</source>
+        <translation>保存为新通知</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="141"/>
+        <source>Save as update of selected</source>
+        <translation>保存为所选通知的更新</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="142"/>
+        <source>Select an incident in the queue to tick the grid cell it is in</source>
+        <translation>在事件队列中选择事件，即可勾选其所在网格</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="153"/>
+        <source>Tick %1 (cell of %2)</source>
+        <translation>勾选 %1（%2 所在网格）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_form.py" line="154"/>
+        <source>Tick the incident&apos;s cell</source>
+        <translation>勾选事件所在网格</translation>
+    </message>
+</context>
+<context>
+    <name>NoticePanel</name>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="170"/>
+        <source>draft, not sent</source>
+        <translation>草稿，未发布</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="171"/>
+        <source>approved, not sent</source>
+        <translation>已审核，未发布</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="172"/>
+        <source>active</source>
+        <translation>生效中</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="173"/>
+        <source>active; update waiting</source>
+        <translation>生效中；更新待审核</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="174"/>
+        <source>active; update approved</source>
+        <translation>生效中；更新已审核</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="175"/>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="176"/>
+        <source>cancelled</source>
+        <translation>已解除</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="180"/>
+        <source>Actual (real)</source>
+        <translation>实际（真实）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="180"/>
+        <source>Exercise</source>
+        <translation>演练</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="181"/>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="186"/>
+        <source>Public notices (newest first)</source>
+        <translation>公共通知（最新在前）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="187"/>
+        <source>Approve</source>
+        <translation>审核通过</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="189"/>
+        <source>A second person (supervisor or commander, not the writer) approves a notice with status Actual before it goes out</source>
+        <translation>状态为“实际”(Actual)的通知，须由另一人（值班主管或指挥长，非撰写人）审核通过后才能发布</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="191"/>
+        <source>Publish</source>
+        <translation>发布</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="192"/>
+        <source>Send the selected notice to the public</source>
+        <translation>向公众发布所选通知</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="193"/>
+        <location filename="../../console/panels/notice_panel.py" line="401"/>
+        <source>Cancel notice</source>
+        <translation>解除通知</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="194"/>
+        <source>Withdraw the selected notice (CAP Cancel)</source>
+        <translation>撤回所选通知（CAP 解除）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="195"/>
+        <source>Edit in form</source>
+        <translation>载入表单</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="196"/>
+        <source>Copy the selected notice into the form to write an update</source>
+        <translation>将所选通知载入右侧表单，以撰写更新</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="247"/>
+        <source>%1 · %2 · %3 · %4</source>
+        <translation>%1 · %2 · %3 · %4</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="266"/>
+        <source>No notice selected. Fill in the form on the right, preview it, then save it; a second person approves a notice with status Actual before it is published.</source>
+        <translation>未选择通知。请填写右侧表单，预览后保存；状态为“实际”(Actual)的通知须经另一人审核后才能发布。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="274"/>
+        <source>Status %1 · %2 · cells %3</source>
+        <translation>状态 %1 · %2 · 网格 %3</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="277"/>
+        <source>From %1 to %2</source>
+        <translation>%1 至 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="279"/>
+        <source>Revision %1 written by %2</source>
+        <translation>第 %1 版，撰写人 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="282"/>
+        <source>Approved by %1</source>
+        <translation>审核人 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="284"/>
+        <source>Sent: CAP %1 at %2 (%3)</source>
+        <translation>已发布：CAP %1，%2（%3）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="293"/>
+        <source>Text message</source>
+        <translation>短信</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="293"/>
+        <source>CAP headline</source>
+        <translation>CAP 标题</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="294"/>
+        <source>What residents receive</source>
+        <translation>居民将收到的内容</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="297"/>
+        <source> (%1 messages)</source>
+        <translation>（%1 条短信）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="336"/>
+        <source>Preview only: nothing was saved or sent.</source>
+        <translation>仅为预览：未保存，也未发布。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="344"/>
+        <source>%1 saved (%2): nothing sent yet.</source>
+        <translation>%1 已保存（%2）：尚未发布。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="355"/>
+        <source>Update of %1 saved: approve and publish it to send it.</source>
+        <translation>%1 的更新已保存：审核并发布后才会发出。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="363"/>
+        <source>%1 copied into the form: change it, then save as update.</source>
+        <translation>%1 已载入表单：修改后请“保存为更新”。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="379"/>
+        <source>Select a notice first.</source>
+        <translation>请先选择一条通知。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="390"/>
+        <source>%1 approved by %2.</source>
+        <translation>%1 已由 %2 审核通过。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="395"/>
+        <source>%1 sent: CAP %2 (%3).</source>
+        <translation>%1 已发布：CAP %2（%3）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="410"/>
+        <source>Click again to cancel %1</source>
+        <translation>再点一次以解除 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="412"/>
+        <source>Cancelling %1 tells residents it no longer holds. Click again to confirm.</source>
+        <translation>解除 %1 将告知居民该通知不再有效。请再点一次确认。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_panel.py" line="419"/>
+        <source>%1 cancelled: residents are told it no longer holds.</source>
+        <translation>%1 已解除：已告知居民该通知不再有效。</translation>
     </message>
 </context>
 <context>

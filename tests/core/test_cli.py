@@ -172,7 +172,10 @@ DATA_COMMANDS = [["db", "info"], ["audit", "log"], ["audit", "verify"], ["operat
                  ["plugin", "list"],
                  ["playbook", "check"], ["playbook", "rules"], ["incident", "report"],
                  ["alarm", "list"], ["alarm", "ack"],
-                 ["delivery", "list"], ["delivery", "check"], ["delivery", "split"]]
+                 ["delivery", "list"], ["delivery", "check"], ["delivery", "split"],
+                 ["notice", "draft"], ["notice", "update"], ["notice", "approve"],
+                 ["notice", "publish"], ["notice", "cancel"], ["notice", "list"],
+                 ["notice", "show"], ["notice", "preview"]]
 
 
 def test_every_command_that_prints_data_takes_json(capsys) -> None:  # noqa: ANN001

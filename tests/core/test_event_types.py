@@ -488,6 +488,9 @@ EXPECTED: dict[str, Check] = {
     "proposal_decided": _check_proposal_decided,
     "road_closed": _check_road_closed,
     "road_reopened": _check_road_reopened,
+    "notice_drafted": _unchanged,
+    "notice_approved": _unchanged,
+    "notice_published": _unchanged,
 }
 
 

@@ -241,6 +241,31 @@ def record(url: str) -> None:
     from core.roads.closure_commands import ReopenRoad
 
     run(ReopenRoad("Jiefang Road", "gas main repaired"))
+    # Added with public notices (CAP 1.2).
+    from core.notices.commands import (
+        ApproveNotice,
+        CancelNotice,
+        DraftNotice,
+        NoticeContent,
+        PublishNotice,
+    )
+
+    texts = {"zh-CN": {"headline": "燃气泄漏，请远离解放路8号",
+                       "description": "解放路8号燃气泄漏。", "instruction": "请勿使用明火。"},
+             "en-US": {"headline": "Gas leak: keep away from 8 Jiefang Road",
+                       "description": "Gas is leaking at 8 Jiefang Road.",
+                       "instruction": "No open flames."}}
+    polygon = ("30.650000,103.800000 30.650000,103.801000 30.651000,103.801000 "
+               "30.651000,103.800000 30.650000,103.800000")
+    run(DraftNotice(NoticeContent(
+        event="Gas leak", urgency="Immediate", severity="Severe", certainty="Observed",
+        texts=texts, areas=({"cell": "C-0-0", "description": "Cell C-0-0",
+                             "polygon": polygon, "geocodes": []},),
+        onset="2026-03-01T09:00:00+00:00", expires="2026-03-01T15:00:00+00:00",
+        incident_id="INC-00004")))
+    run(ApproveNotice("N-00001"), SUPERVISOR)
+    run(PublishNotice("N-00001"))
+    run(CancelNotice("N-00001", "leak stopped"))
     db.dispose()
 
 

@@ -1,0 +1,1 @@
+"""The public service (`beacon public`): what residents reach, apart from the hub."""
