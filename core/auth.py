@@ -170,6 +170,9 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "playbook_level": frozenset({Role.SUPERVISOR, Role.COMMANDER}),
     # Joint decisions: what a seat may do is checked by `require_seat` below.
     "decision": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER, Role.PLANNER}),
+    # A resident's community report (core.public): the public web service acts as an
+    # observer, which may do nothing else; anyone at a desk may record one from a call.
+    "community_report": frozenset(Role),
 }
 # The roles whose seats are told loudly of escalated alarms.
 ESCALATION_ROLES = _SENIOR

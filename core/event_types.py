@@ -130,6 +130,9 @@ EVENT_TYPES: dict[str, EventType] = _types(
     EventType("proposal_commented", 1, "a seat commented on a proposal"),
     EventType("proposal_voted", 1, "a seat voted on a proposal"),
     EventType("proposal_decided", 1, "the commander accepted or rejected a proposal"),
+    # The public side (core.public): an incident's reference code, as its SHA-256 only.
+    EventType("reference_code_issued", 1,
+              "an incident was given a reference code for its caller (hash only)"),
 )
 
 # (type, from_version) -> the upcaster to from_version + 1.

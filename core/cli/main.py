@@ -36,6 +36,7 @@ CORE_COMMANDS: tuple[str, ...] = (
     "core.cli.plugin_cmd",
     "core.cli.playbook_cmd",
     "core.cli.alarm_cmd",
+    "core.cli.public_cmd",
 )
 
 log = logging.getLogger("beacon")

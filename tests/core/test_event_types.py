@@ -403,6 +403,11 @@ def _check_sensor_cleared(before: State, after: State, e: Event) -> None:
         assert incident.status.value == e.payload["status"]
 
 
+def _check_code_issued(before: State, after: State, e: Event) -> None:
+    code = after.refcodes[e.payload["incident_id"]]
+    assert code["code_hash"] == e.payload["code_hash"] and code["issued_seq"] == e.seq
+
+
 EXPECTED: dict[str, Check] = {
     "alarm_raised": _check_alarm_raised,
     "alarm_acknowledged": _check_alarm_acknowledged,
@@ -458,6 +463,7 @@ EXPECTED: dict[str, Check] = {
     "proposal_commented": _check_proposal_commented,
     "proposal_voted": _check_proposal_voted,
     "proposal_decided": _check_proposal_decided,
+    "reference_code_issued": _check_code_issued,
 }
 
 

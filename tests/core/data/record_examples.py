@@ -230,6 +230,10 @@ def record(url: str) -> None:
     run(VoteProposal("P-00001", "police", True))
     clock.advance(5)
     decide_proposal(svc, "P-00001", "commander", True, commander)
+    # Added with the public service: a caller's reference code (its hash only).
+    from core.public.commands import IssueReferenceCode
+
+    run(IssueReferenceCode("INC-00004", "ab" * 32))
     db.dispose()
 
 
