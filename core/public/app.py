@@ -168,22 +168,23 @@ class _Public:
     async def community_post(self, request: web.Request) -> web.Response:
         lang = self.lang(request)
         t = pages.T[lang]
-        refused = self.limited(request, "report")
+        # A script posting JSON is answered in JSON, a browser's form with a page.
+        wants_json = request.content_type == "application/json"
+        refused = self.limited(request, "report", as_json=wants_json)
         if refused is not None:
             return refused
         try:
             fields = await asyncio.wait_for(_read_fields(request),
                                             self.limits.body_timeout)
         except TimeoutError:
-            return self.refuse(request, "slow_body", 408, t["malformed"])
+            return self.refuse(request, "slow_body", 408, t["malformed"], as_json=wants_json)
         except web.HTTPRequestEntityTooLarge:
-            return self.refuse(request, "too_large", 413, t["too_large"])
+            return self.refuse(request, "too_large", 413, t["too_large"], as_json=wants_json)
         except _Malformed as exc:
             return self.refuse(request, "malformed", 400, f'{t["malformed"]} ({exc})',
-                               detail=str(exc))
+                               detail=str(exc), as_json=not _is_form(request))
         lang = fields.get("lang") if fields.get("lang") in pages.LANGS else lang
         t = pages.T[lang]
-        wants_json = request.content_type == "application/json"
 
         def invalid(message: str) -> web.Response:
             if wants_json:
@@ -261,6 +262,11 @@ class _Public:
 
 class _Malformed(ValueError):
     """A body that is not the form or JSON object expected."""
+
+
+def _is_form(request: web.Request) -> bool:
+    return request.content_type in ("application/x-www-form-urlencoded",
+                                    "multipart/form-data")
 
 
 def _problem(text: str) -> str:
