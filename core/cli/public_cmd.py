@@ -28,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default 127.0.0.1; put a TLS proxy "
                              "in front of it for the internet)")
-    parser.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    parser.add_argument("--port", type=int, default=8080,
+                        help="port (default 8080; 0 picks a free one, printed at start)")
     parser.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
                         help="an address or network of a reverse proxy whose "
                              "X-Forwarded-For is believed (repeat for several); without "
@@ -45,8 +46,8 @@ def run_public(args: argparse.Namespace) -> int:
     from core.public.app import REFUSALS, make_app, start
     from core.public.guard import parse_networks
 
-    if not 0 < args.port < 65536:
-        raise UserError(f"--port must be 1 to 65535, not {args.port}")
+    if not 0 <= args.port < 65536:
+        raise UserError(f"--port must be 0 (any free port) to 65535, not {args.port}")
     try:
         trusted = parse_networks(args.trusted_proxy)
     except ValueError as exc:
@@ -62,7 +63,8 @@ def run_public(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") \
                 from None
-        print(f"public service on http://{args.host}:{args.port}/ (database "
+        port = runner.addresses[0][1]
+        print(f"public service on http://{args.host}:{port}/ (database "
               f"{db.display_url()})", flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
