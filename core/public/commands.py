@@ -16,7 +16,6 @@ from core.commands.base import Command, Context, Decision, require_coordinate, r
 from core.domain.kinds import Role
 from core.domain.lifecycle import IncidentStatus
 from core.errors import ValidationError
-from core.public.projection import ISSUED
 from core.public.refcode import code_hash, new_code
 from core.registry.validate import ID_RE
 
@@ -67,7 +66,8 @@ class IssueReferenceCode(Command):
         if taken is not None:
             raise ValidationError("that reference code is in use already: make a new one",
                                   field="code_hash")
-        return Decision(ISSUED, {"incident_id": incident.id, "code_hash": self.code_hash},
+        return Decision("reference_code_issued",
+                        {"incident_id": incident.id, "code_hash": self.code_hash},
                         incident_id=incident.id)
 
 
