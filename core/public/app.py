@@ -217,8 +217,11 @@ class _Public:
                                                     text), 201)
 
     async def metrics(self, request: web.Request) -> web.Response:
-        # Counts are not secret, but nobody outside needs them: loopback only.
-        if self.client(request) not in LOOPBACK:
+        # Counts are not secret, but nobody outside needs them: a loopback peer only,
+        # and not one relaying someone else (a proxy on this machine).
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        if (not isinstance(peer, tuple) or peer[0] not in LOOPBACK
+                or "X-Forwarded-For" in request.headers):
             raise web.HTTPNotFound()
         return web.Response(text=self.refusals.as_text(), content_type="text/plain")
 

@@ -157,9 +157,12 @@ def test_no_path_reaches_operator_data(centre_url: str) -> None:
             async with http.get(f"{base}/metrics") as r:
                 text = await r.text()
                 assert 'beacon_public_refusals_total{reason="not_found"}' in text
+            async with http.get(f"{base}/metrics",
+                                headers={"X-Forwarded-For": "203.0.113.9"}) as r:
+                assert r.status == 404  # relayed by a proxy on this machine: not for them
 
     counts = _serve(centre_url, test)
-    assert counts["not_found"] >= 14 and counts["method_not_allowed"] == 2
+    assert counts["not_found"] >= 15 and counts["method_not_allowed"] == 2
     # the app's routes: nothing but its own
     app = make_app(open_database(centre_url))
     paths = {r.resource.canonical for r in app.router.routes() if r.resource is not None}
@@ -284,3 +287,46 @@ def test_a_json_status_reply_is_valid_json_even_for_odd_codes(centre_url: str) -
                 assert r.status == 400 and '"><script>' not in page
 
     _serve(centre_url, test)
+
+
+def test_a_body_sent_slowly_is_refused_in_time(centre_url: str) -> None:
+    limits = PublicLimits(body_timeout=0.5)
+
+    async def test(base: str, db: Any, app: Any) -> None:
+        port = int(base.rsplit(":", 1)[1])
+
+        def slow_body() -> bytes:
+            import time
+
+            sock = socket.create_connection(("127.0.0.1", port))
+            sock.settimeout(5)
+            sock.sendall(b"POST /community HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                         b"application/json\r\nContent-Length: 400\r\n\r\n{")
+            received = b""
+            try:
+                for _ in range(40):
+                    sock.sendall(b" ")
+                    time.sleep(0.05)  # a byte every 50 ms: it would take 20 s
+                    received += sock.recv(1000, socket.MSG_DONTWAIT) if _ready(sock) else b""
+                    if received:
+                        break
+            except OSError:
+                pass
+            try:
+                received += sock.recv(1000)
+            except OSError:
+                pass
+            sock.close()
+            return received
+
+        received = await asyncio.to_thread(slow_body)
+        assert received.startswith(b"HTTP/1.1 408"), received[:80]
+
+    counts = _serve(centre_url, test, limits=limits)
+    assert counts["slow_body"] == 1
+
+
+def _ready(sock: socket.socket) -> bool:
+    import select
+
+    return bool(select.select([sock], [], [], 0)[0])
