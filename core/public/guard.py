@@ -69,10 +69,11 @@ class RateLimiter:
         self._buckets: OrderedDict[tuple[str, str], tuple[float, float]] = OrderedDict()
 
     def allow(self, client: str, kind: str, cost: float = 1.0) -> bool:
-        """Take `cost` tokens of `kind` for `client`; False (nothing taken) when empty."""
+        """Take `cost` tokens of `kind` for `client` (counted by `rate_key`); False
+        (nothing taken) when empty."""
         rate: Rate = getattr(self._limits, kind)
         now = self._clock()
-        key = (client, kind)
+        key = (rate_key(client), kind)
         tokens, then = self._buckets.pop(key, (rate.burst, now))
         tokens = min(rate.burst, tokens + (now - then) * rate.per_minute / 60.0)
         allowed = tokens >= cost
@@ -86,7 +87,7 @@ class RateLimiter:
     def retry_after(self, client: str, kind: str) -> int:
         """Whole seconds until `client` may make one more request of `kind`."""
         rate: Rate = getattr(self._limits, kind)
-        tokens, _ = self._buckets.get((client, kind), (rate.burst, 0.0))
+        tokens, _ = self._buckets.get((rate_key(client), kind), (rate.burst, 0.0))
         missing = max(0.0, 1.0 - tokens)
         return max(1, int(missing * 60.0 / rate.per_minute + 0.999))
 
@@ -135,6 +136,20 @@ def _in(address: str, networks: tuple) -> bool:  # noqa: ANN001 - networks of ei
     except ValueError:
         return False
     return any(ip in net for net in networks)
+
+
+def rate_key(client: str) -> str:
+    """What the limits count by: the address, or for IPv6 its /64 network (one home or
+    phone gets a whole /64, so counting single addresses would give it 2**64 budgets)."""
+    try:
+        ip = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def client_address(peer: str | None, forwarded_for: str | None,

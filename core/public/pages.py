@@ -19,7 +19,7 @@ LANGS = ("zh-CN", "en")
 T: dict[str, dict[str, str]] = {
     "zh-CN": {
         "title": "Beacon 公众服务", "lookup_h": "查询报告进度",
-        "lookup_help": "请输入接警员告诉您的报告编号，例如 7KQ2-M9XD-4TC。",
+        "lookup_help": "请输入接警员告诉您的报告编号，例如 7KQ2-M9XD-4T1。",
         "code": "报告编号", "look_up": "查询", "status_h": "您的报告",
         "updated": "此页面会自动更新。", "report_h": "报告社区问题（非紧急）",
         "report_help": "如消防通道堵塞、路灯损坏。紧急情况请拨打 119 / 120 / 110。",
@@ -41,7 +41,7 @@ T: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "Beacon public service", "lookup_h": "Follow your report",
-        "lookup_help": "Type the code the call-taker gave you, e.g. 7KQ2-M9XD-4TC.",
+        "lookup_help": "Type the code the call-taker gave you, e.g. 7KQ2-M9XD-4T1.",
         "code": "Report code", "look_up": "Look up", "status_h": "Your report",
         "updated": "This page updates itself.", "report_h": "Report a community problem "
         "(not an emergency)",
@@ -114,7 +114,9 @@ STATUS_JS = """
         var n=items[i].getAttribute('data-step')|0;
         items[i].className=n<d.step?'done':(n===d.step?'now':'');
       }
-    }).catch(function(){}).then(function(){setTimeout(tick,every);});
+      // A resolved report changes no more: stop asking.
+      if(d.status==='resolved'){every=0;}
+    }).catch(function(){}).then(function(){if(every){setTimeout(tick,every);}});
   }
   setTimeout(tick,every);
 })();

@@ -1,7 +1,7 @@
 """Reference codes: what a caller is given to follow their report on the public page.
 
 A code is 50 random bits from `secrets` written as ten Crockford base32 symbols, then a
-check symbol, grouped for reading aloud: ``7KQ2-M9XD-4TC``. Crockford's alphabet has no
+check symbol, grouped for reading aloud: ``7KQ2-M9XD-4T1``. Crockford's alphabet has no
 I, L, O or U, so what a caller hears or types is forgiving: `normalise` reads O as 0,
 I and L as 1, ignores case, spaces and hyphens. The check symbol (Luhn mod 32) catches
 every single mistyped symbol and every swap of two neighbours, so a typo is told apart
@@ -43,7 +43,7 @@ def _check_symbol(symbols: str) -> str:
 
 
 def format_code(symbols: str) -> str:
-    """Eleven symbols grouped with hyphens (``7KQ2M9XD4TC`` -> ``7KQ2-M9XD-4TC``)."""
+    """Eleven symbols grouped with hyphens (``7KQ2M9XD4T1`` -> ``7KQ2-M9XD-4T1``)."""
     parts, start = [], 0
     for size in GROUPS:
         parts.append(symbols[start:start + size])
@@ -52,7 +52,7 @@ def format_code(symbols: str) -> str:
 
 
 def new_code() -> str:
-    """A fresh code, grouped for reading aloud (e.g. ``7KQ2-M9XD-4TC``)."""
+    """A fresh code, grouped for reading aloud (e.g. ``7KQ2-M9XD-4T1``)."""
     value = secrets.randbits(RANDOM_BITS)
     symbols = "".join(ALPHABET[(value >> (5 * n)) & 31] for n in range(RANDOM_SYMBOLS))
     return format_code(symbols + _check_symbol(symbols))

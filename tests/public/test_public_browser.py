@@ -3,7 +3,8 @@
 A resident looks up their report by code and watches the status change as the
 incident is dispatched, reached and resolved; another files a community report and it
 arrives in the registry as the cell's report. Screenshots at 360x640 (a phone) and at
-a desktop size go to docs/screenshots/public_*.png.
+a desktop size are taken on every run (into the test's scratch folder); with
+BEACON_SCREENSHOTS=docs/screenshots they replace the documentation's public_*.png.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from core.public.guard import PublicLimits
 from core.service import CommandService
 from core.store.database import open_database
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
 DISPATCHER = Actor("ana", Role.DISPATCHER)
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
@@ -38,6 +39,13 @@ def _missing(reason: str) -> None:
         pytest.fail(f"{reason} (CI must run the browser tests: install chromium and "
                     "chromium-driver, scripts/bootstrap.sh does)")
     pytest.skip(reason)
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: the scratch folder, or BEACON_SCREENSHOTS (from the root)."""
+    folder = os.environ.get("BEACON_SCREENSHOTS")
+    return ROOT / folder if folder else tmp_path
 
 
 @pytest.fixture
@@ -114,7 +122,8 @@ def _label_becomes(driver: Any, text: str) -> None:
         f"the status never read {text!r}")
 
 
-def test_a_resident_watches_their_report_move_on(browser: Any, served: Any) -> None:
+def test_a_resident_watches_their_report_move_on(browser: Any, served: Any,
+                                                 shots: Path) -> None:
     from selenium.webdriver.common.by import By
 
     base, db = served
@@ -133,23 +142,23 @@ def test_a_resident_watches_their_report_move_on(browser: Any, served: Any) -> N
     _no_sideways_scrolling(browser)
     svc.execute(AssignUnits(incident_id, ("E1",)), DISPATCHER)
     _label_becomes(browser, "Help on the way")
-    browser.save_screenshot(str(SHOTS / "public_status_phone.png"))
+    browser.save_screenshot(str(shots / "public_status_phone.png"))
     svc.execute(ChangeUnitStatus("E1", UnitStatus.ON_SCENE), DISPATCHER)
     _label_becomes(browser, "Help arrived")
     browser.find_element(By.ID, "lang-switch").click()
     _label_becomes(browser, "已到达现场")
     _no_sideways_scrolling(browser)
-    browser.save_screenshot(str(SHOTS / "public_status_phone_zh.png"))
+    browser.save_screenshot(str(shots / "public_status_phone_zh.png"))
     svc.execute(ChangeIncidentStatus(incident_id, IncidentStatus.RESOLVED), DISPATCHER)
     _label_becomes(browser, "已处置完毕")
     _desktop(browser)
     browser.get(f"{base}/report?code={code}&lang=en")
     _label_becomes(browser, "Resolved")
-    browser.save_screenshot(str(SHOTS / "public_status_desktop.png"))
+    browser.save_screenshot(str(shots / "public_status_desktop.png"))
 
 
 def test_a_resident_files_a_community_report_that_reaches_the_grid_worker(
-        browser: Any, served: Any) -> None:
+        browser: Any, served: Any, shots: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -165,7 +174,7 @@ def test_a_resident_files_a_community_report_that_reaches_the_grid_worker(
     browser.find_element(By.ID, "text").send_keys(text)
     Select(browser.find_element(By.ID, "cell")).select_by_value(cell.code)
     _no_sideways_scrolling(browser)
-    browser.save_screenshot(str(SHOTS / "public_community_phone.png"))
+    browser.save_screenshot(str(shots / "public_community_phone.png"))
     browser.find_element(By.ID, "send").click()
     report_id = browser.find_element(By.ID, "report-id").text
     assert browser.find_element(By.ID, "report-text").text == text  # shown as text
@@ -176,4 +185,4 @@ def test_a_resident_files_a_community_report_that_reaches_the_grid_worker(
     assert record.worker == cell.worker_unit_code and record.data["description"] == text
     _desktop(browser)
     browser.get(f"{base}/?lang=zh-CN")
-    browser.save_screenshot(str(SHOTS / "public_home_desktop.png"))
+    browser.save_screenshot(str(shots / "public_home_desktop.png"))

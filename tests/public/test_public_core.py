@@ -130,8 +130,8 @@ def test_status_changes_become_messages_in_both_languages(centre_url: str) -> No
     assert status_messages(assigned, before="on_the_way") is None
     note = svc.execute(ChangeIncidentStatus(incident_id, IncidentStatus.NEW), DISPATCHER)
     assert status_messages(note).texts["en"].startswith("[Beacon] Received")
-    sent = code_message(incident_id, "7KQ2-M9XD-4TC", "https://example.org/")
-    assert "7KQ2-M9XD-4TC" in sent.texts["en"] and "7KQ2-M9XD-4TC" in sent.texts["zh-CN"]
+    sent = code_message(incident_id, "7KQ2-M9XD-4T1", "https://example.org/")
+    assert "7KQ2-M9XD-4T1" in sent.texts["en"] and "7KQ2-M9XD-4T1" in sent.texts["zh-CN"]
     db.dispose()
 
 

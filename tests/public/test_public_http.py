@@ -17,7 +17,7 @@ from core.domain.kinds import Role
 from core.public import refcode
 from core.public.app import REFUSALS, make_app, start
 from core.public.commands import issue_code
-from core.public.guard import PublicLimits, Rate, client_address, parse_networks
+from core.public.guard import PublicLimits, Rate, client_address, parse_networks, rate_key
 from core.service import CommandService
 from core.store.database import open_database
 
@@ -133,6 +133,10 @@ def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy() -> None:
     assert client_address("10.0.0.2", "1.2.3.4, 10.0.0.9", proxies) == "1.2.3.4"
     assert client_address("10.0.0.2", "junk", proxies) == "10.0.0.2"
     assert client_address("198.51.100.7", "1.2.3.4", ()) == "198.51.100.7"
+    # an IPv6 client is counted by its /64: a home's 2**64 addresses share one budget
+    assert rate_key("2001:db8:1:2:aaaa::1") == rate_key("2001:db8:1:2:bbbb::9")
+    assert rate_key("2001:db8:1:3::1") != rate_key("2001:db8:1:2::1")
+    assert rate_key("::ffff:198.51.100.7") == rate_key("198.51.100.7") == "198.51.100.7"
     with pytest.raises(ValueError, match="not an address or network"):
         parse_networks(["example.org"])
 
