@@ -128,7 +128,7 @@ class _Public:
         try:
             code = normalise(request.query.get("code", ""))
         except CodeProblem as exc:
-            message = pages.T[lang]["bad_code"] + str(exc)
+            message = pages.code_problem(lang, exc)
             return self.refuse(request, "bad_code", 400, message, as_json=as_json), "", ""
         status = await self.run(status_by_code, self.db, code)
         if status is None:
@@ -146,7 +146,7 @@ class _Public:
             if refused.status in (400, 404):  # show the form again with the reason
                 lang = self.lang(request)
                 message = (pages.T[lang]["unknown_code"] if refused.status == 404 else
-                           pages.T[lang]["bad_code"] + _problem(request.query.get("code", "")))
+                           _problem(lang, request.query.get("code", "")))
                 return self.html(request, pages.home_page(
                     lang, message, request.query.get("code", "")[:20]), refused.status)
             return refused
@@ -272,11 +272,11 @@ def _is_form(request: web.Request) -> bool:
                                     "multipart/form-data")
 
 
-def _problem(text: str) -> str:
+def _problem(lang: str, text: str) -> str:
     try:
         normalise(text)
     except CodeProblem as exc:
-        return str(exc)
+        return pages.code_problem(lang, exc)
     return ""
 
 

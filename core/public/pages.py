@@ -27,7 +27,11 @@ T: dict[str, dict[str, str]] = {
         "address": "地址", "cell": "或选择网格", "cell_none": "（按地址确定）",
         "send": "提交", "thanks_h": "已收到您的报告",
         "thanks": "报告已转交网格员处理，编号：", "home": "返回首页",
-        "bad_code": "编号格式不对：", "unknown_code": "没有找到这个编号的报告。请核对后重试。",
+        "bad_code": "编号格式不对：", "code_empty": "请输入接警员告诉您的报告编号",
+        "code_too_long": "编号太长", "code_symbols": "编号中不会有“{symbols}”",
+        "code_length": "编号有 {want} 个字母和数字，您输入了 {got} 个",
+        "code_typo": "编号有输入错误，请核对后重试",
+        "unknown_code": "没有找到这个编号的报告。请核对后重试。",
         "rate_limited": "请求太频繁，请稍后再试。",
         "too_large": "提交的内容太长。", "malformed": "无法读取提交的内容。",
         "not_found": "页面不存在。", "invalid_report": "报告未能提交：",
@@ -52,6 +56,11 @@ T: dict[str, dict[str, str]] = {
         "cell_none": "(from the address)", "send": "Send", "thanks_h": "Report received",
         "thanks": "Your report went to the grid worker. Its number: ", "home": "Home",
         "bad_code": "That code is not right: ",
+        "code_empty": "type the reference code you were given",
+        "code_too_long": "that is too long for a reference code",
+        "code_symbols": "a reference code has no '{symbols}'",
+        "code_length": "a reference code has {want} letters and digits, this has {got}",
+        "code_typo": "it has a typing mistake: check it and try again",
         "unknown_code": "No report has this code. Check it and try again.",
         "rate_limited": "Too many requests. Please wait a little and try again.",
         "too_large": "What you sent is too long.", "malformed": "What you sent could not "
@@ -121,6 +130,13 @@ STATUS_JS = """
   setTimeout(tick,every);
 })();
 """
+
+
+def code_problem(lang: str, problem: object) -> str:
+    """A `core.public.refcode.CodeProblem` said in `lang`, after "That code is not right"."""
+    key = getattr(problem, "key", "typo")
+    params = getattr(problem, "params", {})
+    return T[lang]["bad_code"] + T[lang]["code_" + key].format(**params)
 
 
 def _page(lang: str, title: str, body: str, *, switch_query: dict[str, str] | None = None,

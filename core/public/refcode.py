@@ -59,7 +59,16 @@ def new_code() -> str:
 
 
 class CodeProblem(ValueError):
-    """What is wrong with a typed code, in words a resident understands."""
+    """What is wrong with a typed code, in words a resident understands.
+
+    `key` names the problem and `params` its values, for pages that say it in another
+    language (`core.public.pages`); the message is English.
+    """
+
+    def __init__(self, message: str, key: str, **params: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 def normalise(text: str) -> str:
@@ -70,21 +79,22 @@ def normalise(text: str) -> str:
     not match (a typo) is refused before anything is looked up.
     """
     if not isinstance(text, str):
-        raise CodeProblem("a reference code is text")
+        raise CodeProblem("a reference code is text", "empty")
     if len(text) > 64:
-        raise CodeProblem("that is too long for a reference code")
+        raise CodeProblem("that is too long for a reference code", "too_long")
     cleaned = "".join(ch for ch in text.upper() if ch not in " -\t")
     cleaned = "".join(_READS_AS.get(ch, ch) for ch in cleaned)
     if not cleaned:
-        raise CodeProblem("type the reference code you were given")
-    bad = sorted({ch for ch in cleaned if ch not in _VALUE})
+        raise CodeProblem("type the reference code you were given", "empty")
+    bad = "".join(sorted({ch for ch in cleaned if ch not in _VALUE}))[:5]
     if bad:
-        raise CodeProblem(f"a reference code has no {''.join(bad)[:5]!r}")
-    if len(cleaned) != RANDOM_SYMBOLS + 1:
-        raise CodeProblem(f"a reference code has {RANDOM_SYMBOLS + 1} letters and digits, "
-                          f"this has {len(cleaned)}")
+        raise CodeProblem(f"a reference code has no {bad!r}", "symbols", symbols=bad)
+    want = RANDOM_SYMBOLS + 1
+    if len(cleaned) != want:
+        raise CodeProblem(f"a reference code has {want} letters and digits, this has "
+                          f"{len(cleaned)}", "length", want=want, got=len(cleaned))
     if _check_symbol(cleaned[:-1]) != cleaned[-1]:
-        raise CodeProblem("that code has a typing mistake: check it and try again")
+        raise CodeProblem("that code has a typing mistake: check it and try again", "typo")
     return format_code(cleaned)
 
 

@@ -108,9 +108,13 @@ def test_guessing_codes_is_refused_counted_and_cannot_be_dodged_with_x_forwarded
             assert statuses == [404, 404, 404, 429, 429, 429]
             assert body["error"] == "rate_limited" and "稍后再试" in body["reason"]
             # a typo is not a guess: refused for its shape, before any lookup
-            async with http.get(f"{base}/report.json", params={"code": "7KQ2"}) as r:
+            async with http.get(f"{base}/report.json",
+                                params={"code": "7KQ2", "lang": "en"}) as r:
                 assert r.status == 400
-                assert "11 letters and digits" in (await r.json())["reason"]
+                assert "has 11 letters and digits, this has 4" in (await r.json())["reason"]
+            async with http.get(f"{base}/report.json", params={"code": "7KQ2-M9XD-4T2"}) as r:
+                assert r.status == 400
+                assert "编号有输入错误" in (await r.json())["reason"]
             clock.t += 61  # one more guess a minute, no more
             async with http.get(f"{base}/report.json",
                                 params={"code": refcode.new_code()}) as r:
@@ -121,7 +125,7 @@ def test_guessing_codes_is_refused_counted_and_cannot_be_dodged_with_x_forwarded
 
     counts = _serve(centre_url, test, limits=limits, clock=clock)
     assert counts["unknown_code"] == 4 and counts["rate_limited"] == 4
-    assert counts["bad_code"] == 1
+    assert counts["bad_code"] == 2
 
 
 def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy() -> None:
