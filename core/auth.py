@@ -179,6 +179,9 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     # goes out only after a second person, a supervisor or commander, approved it.
     "notice": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER, Role.PLANNER}),
     "notice_approve": _SENIOR,
+    # A resident's community report (core.public): the public web service acts as an
+    # observer, which may do nothing else; anyone at a desk may record one from a call.
+    "community_report": frozenset(Role),
 }
 # The roles whose seats are told loudly of escalated alarms.
 ESCALATION_ROLES = _SENIOR

@@ -140,6 +140,9 @@ EVENT_TYPES: dict[str, EventType] = _types(
     EventType("notice_approved", 1, "a second person approved a public notice's revision"),
     EventType("notice_published", 1,
               "a public notice went out as a CAP Alert, Update or Cancel (with its document)"),
+    # The public side (core.public): an incident's reference code, as its SHA-256 only.
+    EventType("reference_code_issued", 1,
+              "an incident was given a reference code for its caller (hash only)"),
 )
 
 # (type, from_version) -> the upcaster to from_version + 1.

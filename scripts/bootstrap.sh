@@ -18,6 +18,8 @@ DEBS=(
   gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   # screenshots, and fonts that can show Chinese
   x11-apps imagemagick fonts-noto-cjk
+  # the public page's browser tests (selenium drives Debian's chromium)
+  chromium chromium-driver
 )
 
 missing=()

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtGui import Qt
 
 from console.registry_labels import REPORT_LABELS, THING_LABELS, label
 from console.worker_pool import WorkerPool
@@ -139,8 +140,11 @@ class RegistryLayer(QObject):
     def _tip(self, item: Any, points: Any, text: Any) -> None:
         vb = item.getViewBox()
         if vb is not None and len(points):
-            vb.setToolTip("\n\n".join(text(p.pos().x(), p.pos().y(), p.data())
-                                       for p in points[:3]))
+            # Escaped: a resident's community report may hold markup, and Qt renders a
+            # tool tip that looks like HTML as HTML.
+            vb.setToolTip(Qt.convertFromPlainText("\n\n".join(
+                text(p.pos().x(), p.pos().y(), p.data()) for p in points[:3]),
+                Qt.WhiteSpaceMode.WhiteSpaceNormal))
 
     def _find(self, rows: list[tuple[str, float, float, dict]], rid: str) -> dict:
         return next((d for r, _, _, d in rows if r == rid), {})

@@ -40,6 +40,8 @@ from core.locate import (
     nearest_address,
     resolve_address,
 )
+from core.public.commands import IssueReferenceCode
+from core.public.refcode import code_hash, new_code
 
 PRIORITIES = (1, 2, 3, 4, 5)
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -148,6 +150,27 @@ class CallTakingForm(QWidget):
         dup_layout.addLayout(dup_buttons)
         self.duplicate_box.setVisible(False)
 
+        # The caller's reference code, shown once after the incident is created (only its
+        # hash is kept): the call-taker reads it out before the caller hangs up.
+        self.code_box = QFrame(objectName="referenceCodeBox")
+        self.code_title = QLabel(objectName="referenceCodeTitle")
+        self.code_title.setWordWrap(True)
+        self.code_label = QLabel(objectName="referenceCode")
+        self.code_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code_help = QLabel(objectName="referenceCodeHelp")
+        self.code_help.setWordWrap(True)
+        code_layout = QVBoxLayout(self.code_box)
+        code_layout.setContentsMargins(6, 4, 6, 4)
+        code_layout.setSpacing(2)
+        code_row = QHBoxLayout()
+        code_row.addWidget(self.code_title, 1)
+        code_row.addWidget(self.code_label)
+        code_layout.addLayout(code_row)
+        code_layout.addWidget(self.code_help)
+        self.code_box.setVisible(False)
+        self._code_incident = ""
+
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.clear_button)
@@ -156,6 +179,7 @@ class CallTakingForm(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(form)
         layout.addWidget(self.duplicate_box)
+        layout.addWidget(self.code_box)
         layout.addLayout(buttons)
         layout.addStretch(1)
 
@@ -211,6 +235,7 @@ class CallTakingForm(QWidget):
         self.address.setPlaceholderText(self.tr("Street address, or latitude, longitude"))
         self.description.setPlaceholderText(self.tr("What the caller reports"))
         self.type.setItemText(0, self.tr("— choose the incident type —"))
+        self._retranslate_code()
         for n in range(1, self.type.count()):
             self.type.setItemText(n, incident_type_label(self.type.itemData(n)))
         for n in range(self.priority.count()):
@@ -422,8 +447,24 @@ class CallTakingForm(QWidget):
             return
         incident_id = str(event.payload["id"])
         self.clear()
+        code = new_code()
+        issued = self._runner.run(IssueReferenceCode(incident_id, code_hash(code)))
+        if issued is not None:
+            self._show_code(incident_id, code)
         self.noticeShown.emit(fill(self.tr("Incident %1 created"), incident_id))
         self.incidentCreated.emit(incident_id)
+
+    def _show_code(self, incident_id: str, code: str) -> None:
+        self._code_incident = incident_id
+        self.code_label.setText(code)
+        self._retranslate_code()
+        self.code_box.setVisible(True)
+
+    def _retranslate_code(self) -> None:
+        self.code_title.setText(fill(self.tr("Reference code for the caller of %1:"),
+                                     self._code_incident))
+        self.code_help.setText(self.tr("Read it out now: it is not shown again. The caller "
+                                       "follows the report with it on the public page."))
 
     def _show_refusal(self) -> None:
         error = self._runner.last_error
@@ -477,5 +518,6 @@ class CallTakingForm(QWidget):
         for key in self._errors:
             self._clear_error(key)
         self._hide_duplicates()
+        self.code_box.setVisible(False)
         self.pick_button.setChecked(False)
         self.caller.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
@@ -296,7 +297,10 @@ class IncidentContextPanel(QWidget):
         for rid, text in rows:
             child = QTreeWidgetItem([text])
             child.setData(0, ID_ROLE, rid)
-            child.setToolTip(0, text)
+            # Escaped: a resident's community report may hold markup; Qt would render a
+            # tool tip that looks like HTML as HTML.
+            child.setToolTip(0, QtGui.Qt.convertFromPlainText(
+                text, QtGui.Qt.WhiteSpaceMode.WhiteSpaceNormal))
             if warn and rid in warn:
                 child.setForeground(0, QBrush(QColor("#b3261e")))
             top.addChild(child)

@@ -35,6 +35,10 @@ TEXTS = (
     QT_TRANSLATE_NOOP("IncidentTimeline", "Level"),
     QT_TRANSLATE_NOOP("IncidentTimeline", "Message"),
     QT_TRANSLATE_NOOP("IncidentTimeline", "Erasure"),
+    QT_TRANSLATE_NOOP("IncidentTimeline", "Code"),
+    QT_TRANSLATE_NOOP("IncidentTimeline",
+                      "The caller was given a reference code (the public page shows them "
+                      "the status)"),
     QT_TRANSLATE_NOOP("IncidentTimeline", "unknown caller"),
     QT_TRANSLATE_NOOP("IncidentTimeline", "no number"),
     QT_TRANSLATE_NOOP("IncidentTimeline", "%1, P%2, at %3. Caller %4"),
@@ -64,6 +68,7 @@ def kind_label(event: Event) -> str:
         "incident_priority_changed": _t("Priority"),
         "incident_level_changed": _t("Level"), "message_sent": _t("Message"),
         "personal_data_erased": _t("Erasure"),
+        "reference_code_issued": _t("Code"),
     }
     return kinds.get(event.type) or readable_type(event.type)
 
@@ -148,6 +153,9 @@ RENDERERS: Mapping[str, Callable[[Event], str]] = {
     "message_sent": _message,
     "personal_data_erased": lambda e: fill(_t("Callers' personal data erased: %1"),
                                            e.payload.get("reason", "")),
+    # The hash is no use to anyone reading the timeline: say what happened instead.
+    "reference_code_issued": lambda e: _t(
+        "The caller was given a reference code (the public page shows them the status)"),
 }
 
 

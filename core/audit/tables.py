@@ -29,6 +29,9 @@ from core.domain.state import CAMERA_FIELDS, PROFILE_DEFAULTS, State
 from core.errors import PermissionDenied
 from core.hub.tables import HubTokenRow
 from core.playbooks.tables import PlaybookActivationRow
+from core.public.projection import row_values as refcode_row_values
+from core.public.tables import COLUMNS as REFCODE_COLUMNS
+from core.public.tables import ReferenceCodeRow
 from core.registry.evacuation import COLUMNS as EVACUATION_COLUMNS
 from core.registry.evacuation import EvacuationRow
 from core.registry.evacuation import row_values as evacuation_row_values
@@ -235,6 +238,10 @@ TABLE_CHECKS: list[TableCheck] = [
     # The camera registry (URLs masked; credentials are in the secrets store).
     TableCheck("camera", CameraRow.__table__, "camera_id", CAMERA_FIELDS,
                lambda state: {k: dict(v) for k, v in state.cameras.items()}),
+    # Callers' reference codes: hashes only, still never printed.
+    TableCheck("reference code", ReferenceCodeRow.__table__, "incident_id", REFCODE_COLUMNS,
+               lambda state: {k: refcode_row_values(v) for k, v in state.refcodes.items()},
+               secret=frozenset({"code_hash"})),
 ]
 
 

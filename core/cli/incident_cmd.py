@@ -56,6 +56,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     dispatch.add_argument("--json", action="store_true", help="print the result as JSON")
     dispatch.set_defaults(func=run_dispatch)
 
+    code = sub.add_parser(
+        "code", help="give an incident's caller a new reference code",
+        description="Make a new reference code for an incident (the caller lost theirs); "
+                    "the old code stops working. The code is shown only now.")
+    add_db_argument(code)
+    add_sign_in_arguments(code)
+    code.add_argument("incident", metavar="INCIDENT", help="incident id, e.g. INC-00013")
+    code.add_argument("--json", action="store_true", help="print the result as JSON")
+    code.set_defaults(func=run_code)
+
     from core.cli.incident_report_cmd import register_report
 
     register_report(sub)
@@ -121,19 +131,40 @@ def run_create(args: argparse.Namespace) -> int:
             type=args.type, x=x, y=y, address=address, cell_code=cell,
             priority=args.priority, caller_name=args.caller,
             callback_number=args.callback, description=args.description), centre.actor)
+        # The caller's reference code: only its hash is kept, so it is shown now or never.
+        from core.public.commands import issue_code
+
+        code = issue_code(centre.service, event.payload["id"], centre.actor)
     finally:
         centre.close()
     p = event.payload
     if args.json:
         print(json.dumps({"id": p["id"], "type": p["type"], "priority": p["priority"],
                           "address": p["address"], "cell": p.get("cell_code"),
-                          "x": p["x"], "y": p["y"], "seq": event.seq}, ensure_ascii=False))
+                          "x": p["x"], "y": p["y"], "seq": event.seq,
+                          "reference_code": code}, ensure_ascii=False))
     else:
         from core.text import terminal_safe
 
         print(f"{p['id']} created: {p['type']} P{p['priority']} at "
               f"{terminal_safe(p['address'])}"
               + (f" (cell {p['cell_code']})" if p.get("cell_code") else ""))
+        print(f"reference code for the caller: {code} (shown only now: read it out)")
+    return 0
+
+
+def run_code(args: argparse.Namespace) -> int:
+    from core.public.commands import issue_code
+
+    centre = _signed_in(args)
+    try:
+        code = issue_code(centre.service, args.incident, centre.actor)
+    finally:
+        centre.close()
+    if args.json:
+        print(json.dumps({"incident": args.incident, "reference_code": code}))
+    else:
+        print(f"{args.incident}: new reference code {code} (the old one no longer works)")
     return 0
 
 

@@ -39,6 +39,7 @@ CORE_COMMANDS: tuple[str, ...] = (
     "core.cli.delivery_cmd",
     "core.cli.road_cmd",
     "core.cli.notice_cmd",
+    "core.cli.public_cmd",
 )
 
 log = logging.getLogger("beacon")

@@ -30,6 +30,7 @@ from core.domain.model import CityRecord, Incident, Operator, Unit
 from core.event_types import ERASED, EVENT_TYPES, upcast
 from core.events import Event
 from core.playbooks.projection import HANDLERS as PLAYBOOK_HANDLERS
+from core.public.projection import HANDLERS as PUBLIC_HANDLERS
 from core.registry.evacuation import HANDLERS as _EVACUATION_HANDLERS
 from core.registry.projection import HANDLERS as _REGISTRY_HANDLERS
 from core.registry.projection import PASSIVE as _REGISTRY_PASSIVE
@@ -95,6 +96,8 @@ class State:
     proposals: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Road closures by road name, closed now or once (`core.roads.closures`).
     road_closures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Reference codes by incident id: code_hash, issued_at, issued_seq (`core.public`).
+    refcodes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
         """Change the state as `event` says; events must come in sequence order.
@@ -404,6 +407,7 @@ _HANDLERS.update(_EVACUATION_HANDLERS)
 _HANDLERS.update(PLAYBOOK_HANDLERS)
 _HANDLERS.update(DECISION_HANDLERS)
 _HANDLERS.update(_ROAD_HANDLERS)
+_HANDLERS.update(PUBLIC_HANDLERS)
 
 STATE_EVENTS = frozenset(_HANDLERS)
 _VERSIONS = {name: spec.version for name, spec in EVENT_TYPES.items()}

@@ -34,6 +34,8 @@ from core.domain.model import CityRecord, Incident, Operator, Unit, content_dige
 from core.domain.state import State
 from core.events import GENESIS_HASH, Event, iso
 from core.playbooks.tables import PlaybookActivationRow
+from core.public.projection import table_values as refcode_table_values
+from core.public.tables import ReferenceCodeRow
 from core.registry.evacuation import EvacuationRow
 from core.registry.evacuation import table_values as evacuation_table_values
 from core.registry.projection import table_values as registry_table_values
@@ -454,4 +456,6 @@ PROJECTED: list[ProjectedTable] = [
                    _checklist_values),
     ProjectedTable("proposals", ProposalRow.__table__, "id", _proposal_values),
     ProjectedTable("road_closures", RoadClosureRow.__table__, "road", road_closure_values),
+    ProjectedTable("refcodes", ReferenceCodeRow.__table__, "incident_id",
+                   refcode_table_values),
 ]

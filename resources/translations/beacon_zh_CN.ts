@@ -292,197 +292,207 @@
 <context>
     <name>CallTakingForm</name>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="200"/>
+        <location filename="../../console/panels/call_taking.py" line="224"/>
         <source>&amp;Caller</source>
         <translation>报警人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="200"/>
+        <location filename="../../console/panels/call_taking.py" line="224"/>
         <source>Call&amp;back</source>
         <translation>回拨电话(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="201"/>
+        <location filename="../../console/panels/call_taking.py" line="225"/>
         <source>&amp;Address</source>
         <translation>地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="201"/>
+        <location filename="../../console/panels/call_taking.py" line="225"/>
         <source>&amp;Type</source>
         <translation>事件类型(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="202"/>
+        <location filename="../../console/panels/call_taking.py" line="226"/>
         <source>&amp;Priority</source>
         <translation>优先级(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="202"/>
+        <location filename="../../console/panels/call_taking.py" line="226"/>
         <source>&amp;What happened</source>
         <translation>警情描述(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="209"/>
+        <location filename="../../console/panels/call_taking.py" line="233"/>
         <source>Name of the caller</source>
         <translation>报警人姓名</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="210"/>
+        <location filename="../../console/panels/call_taking.py" line="234"/>
         <source>e.g. +86 138 0000 0000</source>
         <translation>例如 +86 138 0000 0000</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="211"/>
+        <location filename="../../console/panels/call_taking.py" line="235"/>
         <source>Street address, or latitude, longitude</source>
         <translation>街道地址，或经纬度（纬度在前）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="212"/>
+        <location filename="../../console/panels/call_taking.py" line="236"/>
         <source>What the caller reports</source>
         <translation>报警人所述情况</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="213"/>
+        <location filename="../../console/panels/call_taking.py" line="237"/>
         <source>— choose the incident type —</source>
         <translation>— 请选择事件类型 —</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="218"/>
+        <location filename="../../console/panels/call_taking.py" line="243"/>
         <source>P1 highest</source>
         <translation>P1 最高</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="218"/>
+        <location filename="../../console/panels/call_taking.py" line="243"/>
         <source>P5 lowest</source>
         <translation>P5 最低</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="220"/>
+        <location filename="../../console/panels/call_taking.py" line="245"/>
         <source>Pick on map</source>
         <translation>地图选点</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="221"/>
+        <location filename="../../console/panels/call_taking.py" line="246"/>
         <source>Click here, then on the map, to set the location</source>
         <translation>先点此按钮，再在地图上点击，即可确定位置</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="222"/>
+        <location filename="../../console/panels/call_taking.py" line="247"/>
         <source>Create incident</source>
         <translation>创建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="223"/>
+        <location filename="../../console/panels/call_taking.py" line="248"/>
         <source>Open the incident (Enter)</source>
         <translation>立案（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="224"/>
+        <location filename="../../console/panels/call_taking.py" line="249"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="225"/>
+        <location filename="../../console/panels/call_taking.py" line="250"/>
         <source>Attach call to it</source>
         <translation>并入该事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="226"/>
+        <location filename="../../console/panels/call_taking.py" line="251"/>
         <source>Create new incident anyway</source>
         <translation>仍然新建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="265"/>
+        <location filename="../../console/panels/call_taking.py" line="290"/>
         <source>This map has no latitude and longitude: type a street address or click the map.</source>
         <translation>此地图没有经纬度：请输入街道地址或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="270"/>
+        <location filename="../../console/panels/call_taking.py" line="295"/>
         <source>Off the map, %1 km away: check it, latitude comes first.</source>
         <translation>不在地图上（相距 %1 公里）：请核对，纬度在前。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="277"/>
+        <location filename="../../console/panels/call_taking.py" line="302"/>
         <source>Pick a known address from the list.</source>
         <translation>请从列表中选择已知地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="280"/>
+        <location filename="../../console/panels/call_taking.py" line="305"/>
         <source>outside every grid cell</source>
         <translation>不在任何网格内</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="281"/>
+        <location filename="../../console/panels/call_taking.py" line="306"/>
         <source>Grid cell %1 %2 · community %3 · grid worker %4</source>
         <translation>网格 %1 %2 · 社区 %3 · 网格员 %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="292"/>
+        <location filename="../../console/panels/call_taking.py" line="317"/>
         <source>Location from the map: %1</source>
         <translation>已从地图取点：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="328"/>
+        <location filename="../../console/panels/call_taking.py" line="353"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="357"/>
+        <location filename="../../console/panels/call_taking.py" line="382"/>
         <source>only digits, spaces, +, - and parentheses.</source>
         <translation>只能包含数字、空格、+、- 和括号。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="367"/>
+        <location filename="../../console/panels/call_taking.py" line="392"/>
         <source>at most %1 characters; the rest was cut off.</source>
         <translation>最多 %1 个字符，超出部分已截去。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="378"/>
+        <location filename="../../console/panels/call_taking.py" line="403"/>
         <source>not a known address: choose one from the suggestions or click the map.</source>
         <translation>地址无法识别：请从联想列表中选择，或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="381"/>
+        <location filename="../../console/panels/call_taking.py" line="406"/>
         <source>enter where the incident is.</source>
         <translation>请输入事发地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="384"/>
+        <location filename="../../console/panels/call_taking.py" line="409"/>
         <source>choose the incident type.</source>
         <translation>请选择事件类型。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="396"/>
+        <location filename="../../console/panels/call_taking.py" line="421"/>
         <source>The call was not recorded: check %1.</source>
         <translation>接警未记录：请检查 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="434"/>
+        <location filename="../../console/panels/call_taking.py" line="464"/>
+        <source>Reference code for the caller of %1:</source>
+        <translation>%1 报警人的报告编号：</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="466"/>
+        <source>Read it out now: it is not shown again. The caller follows the report with it on the public page.</source>
+        <translation>请现在向报警人读出：此编号不会再次显示。报警人可凭它在公众服务页面查询处置进度。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="475"/>
         <source>refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="425"/>
+        <location filename="../../console/panels/call_taking.py" line="454"/>
         <source>Incident %1 created</source>
         <translation>已创建事件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="441"/>
+        <location filename="../../console/panels/call_taking.py" line="482"/>
         <source>Likely the same incident: %1 %2 at %3, %4 m away, reported %5 min ago (%6 calls).</source>
         <translation>可能是同一事件：%1 %2，位于 %3，相距 %4 米，%5 分钟前报警（已接 %6 次来电）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="446"/>
+        <location filename="../../console/panels/call_taking.py" line="487"/>
         <source>%1 more nearby.</source>
         <translation>附近另有 %1 起。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="448"/>
+        <location filename="../../console/panels/call_taking.py" line="489"/>
         <source>Attach call to %1</source>
         <translation>并入 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="467"/>
+        <location filename="../../console/panels/call_taking.py" line="508"/>
         <source>Call attached to %1</source>
         <translation>来电已并入 %1</translation>
     </message>
@@ -1081,143 +1091,143 @@
 <context>
     <name>IncidentContextPanel</name>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="207"/>
+        <location filename="../../console/panels/incident_context.py" line="208"/>
         <source>Select an incident to see what the community registry knows around it.</source>
         <translation>选择一个事件，查看社区登记信息中与其相关的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="210"/>
+        <location filename="../../console/panels/incident_context.py" line="211"/>
         <source>%1 · %2 · cell %3</source>
         <translation>%1 · %2 · 网格 %3</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="213"/>
+        <location filename="../../console/panels/incident_context.py" line="214"/>
         <source>Reading the registry…</source>
         <translation>正在读取登记信息…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="216"/>
+        <location filename="../../console/panels/incident_context.py" line="217"/>
         <source>The registry could not be read: %1</source>
         <translation>无法读取登记信息：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="222"/>
+        <location filename="../../console/panels/incident_context.py" line="223"/>
         <source>Nearest hydrants</source>
         <translation>最近的消火栓</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="223"/>
+        <location filename="../../console/panels/incident_context.py" line="224"/>
         <source>Nearest AEDs</source>
         <translation>最近的 AED</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="224"/>
+        <location filename="../../console/panels/incident_context.py" line="225"/>
         <source>Nearest shelters</source>
         <translation>最近的避难场所</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="226"/>
+        <location filename="../../console/panels/incident_context.py" line="227"/>
         <source>none in the registry</source>
         <translation>登记信息中没有</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="228"/>
+        <location filename="../../console/panels/incident_context.py" line="229"/>
         <source>Grid worker</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="229"/>
+        <location filename="../../console/panels/incident_context.py" line="230"/>
         <source>%1 · %2 · reach them with a message to the unit</source>
         <translation>%1 · %2 · 可向该力量发送消息联系</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="231"/>
+        <location filename="../../console/panels/incident_context.py" line="232"/>
         <source>Open reports in the cell (%1)</source>
         <translation>网格内未办结的上报事项（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="234"/>
-        <location filename="../../console/panels/incident_context.py" line="240"/>
+        <location filename="../../console/panels/incident_context.py" line="235"/>
+        <location filename="../../console/panels/incident_context.py" line="241"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="235"/>
+        <location filename="../../console/panels/incident_context.py" line="236"/>
         <source>Organisations in the cell</source>
         <translation>网格内的单位组织</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="247"/>
+        <location filename="../../console/panels/incident_context.py" line="248"/>
         <source>%1 floors, %2</source>
         <translation>%1 层，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="250"/>
+        <location filename="../../console/panels/incident_context.py" line="251"/>
         <source>Access: %1</source>
         <translation>通行：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="252"/>
+        <location filename="../../console/panels/incident_context.py" line="253"/>
         <source>Hazards: %1</source>
         <translation>危险源：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="254"/>
+        <location filename="../../console/panels/incident_context.py" line="255"/>
         <source>Building</source>
         <translation>建筑</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="255"/>
+        <location filename="../../console/panels/incident_context.py" line="256"/>
         <source>not in the registry</source>
         <translation>未登记</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="260"/>
+        <location filename="../../console/panels/incident_context.py" line="261"/>
         <source>Your role does not show people&apos;s data.</source>
         <translation>您的角色无权查看人员信息。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="262"/>
+        <location filename="../../console/panels/incident_context.py" line="263"/>
         <source>People are shown only while the incident is open.</source>
         <translation>仅在事件未结期间显示人员信息。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="263"/>
+        <location filename="../../console/panels/incident_context.py" line="264"/>
         <source>People who may need help</source>
         <translation>可能需要协助的人员</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="267"/>
+        <location filename="../../console/panels/incident_context.py" line="268"/>
         <source>at this address</source>
         <translation>在此地址</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="268"/>
+        <location filename="../../console/panels/incident_context.py" line="269"/>
         <source>elsewhere in the cell: %1</source>
         <translation>同网格其他地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="274"/>
+        <location filename="../../console/panels/incident_context.py" line="275"/>
         <source>not verified for a year</source>
         <translation>一年以上未核实</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="276"/>
+        <location filename="../../console/panels/incident_context.py" line="277"/>
         <source>People who may need help (%1)</source>
         <translation>可能需要协助的人员（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="277"/>
+        <location filename="../../console/panels/incident_context.py" line="278"/>
         <source>none recorded</source>
         <translation>无登记</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="282"/>
+        <location filename="../../console/panels/incident_context.py" line="283"/>
         <source>%1 m</source>
         <translation>%1 米</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="284"/>
+        <location filename="../../console/panels/incident_context.py" line="285"/>
         <source>%1 by road</source>
         <translation>车程 %1</translation>
     </message>
@@ -1377,66 +1387,76 @@
     </message>
     <message>
         <location filename="../../console/panels/timeline_text.py" line="38"/>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="39"/>
+        <source>The caller was given a reference code (the public page shows them the status)</source>
+        <translation>已向报警人提供报告编号（可在公众服务页面查询处置进度）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="42"/>
         <source>unknown caller</source>
         <translation>未知来电人</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="39"/>
+        <location filename="../../console/panels/timeline_text.py" line="43"/>
         <source>no number</source>
         <translation>无号码</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="40"/>
+        <location filename="../../console/panels/timeline_text.py" line="44"/>
         <source>%1, P%2, at %3. Caller %4</source>
         <translation>%1，P%2，地点 %3。来电人 %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="41"/>
+        <location filename="../../console/panels/timeline_text.py" line="45"/>
         <source>Another call from %1</source>
         <translation>又一来电：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="42"/>
+        <location filename="../../console/panels/timeline_text.py" line="46"/>
         <source>Incident %1</source>
         <translation>事件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="43"/>
+        <location filename="../../console/panels/timeline_text.py" line="47"/>
         <source>released %1</source>
         <translation>释放 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="44"/>
+        <location filename="../../console/panels/timeline_text.py" line="48"/>
         <source>Sent %1</source>
         <translation>派出 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="45"/>
+        <location filename="../../console/panels/timeline_text.py" line="49"/>
         <source>incident %1</source>
         <translation>事件%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="46"/>
+        <location filename="../../console/panels/timeline_text.py" line="50"/>
         <source>From %1</source>
         <translation>来自 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="47"/>
+        <location filename="../../console/panels/timeline_text.py" line="51"/>
         <source>To %1</source>
         <translation>发给 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="48"/>
+        <location filename="../../console/panels/timeline_text.py" line="52"/>
         <source>P%1 to P%2</source>
         <translation>P%1 改为 P%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="49"/>
+        <location filename="../../console/panels/timeline_text.py" line="53"/>
         <source>Response level %1</source>
         <translation>响应级别 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="50"/>
+        <location filename="../../console/panels/timeline_text.py" line="54"/>
         <source>Callers&apos; personal data erased: %1</source>
         <translation>来电人个人信息已删除：%1</translation>
     </message>
@@ -2836,7 +2856,7 @@
 <context>
     <name>RegistryLayer</name>
     <message>
-        <location filename="../../console/map/registry_layer.py" line="153"/>
+        <location filename="../../console/map/registry_layer.py" line="157"/>
         <source>out of service</source>
         <translation>停用</translation>
     </message>

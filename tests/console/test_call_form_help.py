@@ -140,3 +140,23 @@ def test_marks_read_in_chinese(qtbot, tmp_path, beacon_centre) -> None:  # noqa:
                      Qt.MouseButton.LeftButton)
     assert form.findChild(QLabel, "incidentTypeError").text().startswith("事件类型：")
     window.close()
+
+
+def test_the_callers_reference_code_is_shown_once_after_creating(
+        qtbot, beacon_window, beacon_centre) -> None:  # noqa: ANN001
+    from core.public.lookup import status_by_code
+    from core.public.refcode import normalise
+
+    _quiet(beacon_centre)
+    form = beacon_window.call_form
+    box = form.findChild(QLabel, "referenceCode")
+    assert not box.isVisibleTo(form)
+    _fill(form, beacon_centre)
+    qtbot.keyClick(form.findChild(QLineEdit, "addressInput"), Qt.Key.Key_Return)
+    code = box.text()
+    assert box.isVisibleTo(form) and normalise(code) == code
+    assert status_by_code(beacon_centre.db, code) == "received"
+    title = form.findChild(QLabel, "referenceCodeTitle").text()
+    assert title.startswith("Reference code for the caller of INC-")
+    form.findChild(QPushButton, "clearCallButton").click()
+    assert not box.isVisibleTo(form)  # once the next call starts, it is gone

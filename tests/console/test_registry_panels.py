@@ -226,3 +226,32 @@ def test_a_grid_worker_checks_a_household_over_the_hub_and_the_console_board_sho
     qtbot.waitUntil(lambda: board.model.item(row(), 3).text() == "Left the building",
                     timeout=5000)
     assert board.model.item(row(), 4).text() == f"unit:{worker}"
+
+
+def test_a_residents_community_report_with_markup_shows_as_text_in_the_context(
+        qtbot, centre: Centre, bridge, selection, tmp_path: Path) -> None:  # noqa: ANN001
+    from console.panels.incident_context import IncidentContextPanel
+    from core.public.commands import PUBLIC_ACTOR, FileCommunityReport
+
+    incident = _seed(centre, tmp_path)
+    cell = centre.city.cells_by_code[_incident_cell(centre, incident)]
+    script = '<img src=x onerror=alert(1)><script>alert("x")</script> van in the lane'
+    centre.service.execute(FileCommunityReport("blocked_fire_lane", script, "", cell.code,
+                                               cell.worker_unit_code), PUBLIC_ACTOR)
+    panel = IncidentContextPanel(centre, bridge, selection)
+    qtbot.addWidget(panel)
+    QCoreApplication.processEvents()
+    with qtbot.waitSignal(panel.contextShown, timeout=15000):
+        selection.select_incident(incident)
+    reports = panel.section("reports")
+    shown = [reports.child(i) for i in range(reports.childCount())]
+    item = next(i for i in shown if "van in the lane" in i.text(0))
+    assert script in item.text(0)  # the text as typed, in a plain-text item
+    assert "<img" not in item.toolTip(0) and "&lt;img src=x" in item.toolTip(0)
+
+
+def _incident_cell(centre: Centre, incident_id: str) -> str:
+    with centre.db.session() as s:
+        from core.store.schema import IncidentRow
+
+        return s.get(IncidentRow, incident_id).cell_code

@@ -430,6 +430,11 @@ def _check_sensor_cleared(before: State, after: State, e: Event) -> None:
         assert incident.status.value == e.payload["status"]
 
 
+def _check_code_issued(before: State, after: State, e: Event) -> None:
+    code = after.refcodes[e.payload["incident_id"]]
+    assert code["code_hash"] == e.payload["code_hash"] and code["issued_seq"] == e.seq
+
+
 EXPECTED: dict[str, Check] = {
     "alarm_raised": _check_alarm_raised,
     "alarm_acknowledged": _check_alarm_acknowledged,
@@ -491,6 +496,7 @@ EXPECTED: dict[str, Check] = {
     "notice_drafted": _unchanged,
     "notice_approved": _unchanged,
     "notice_published": _unchanged,
+    "reference_code_issued": _check_code_issued,
 }
 
 

@@ -58,7 +58,8 @@ def test_create_then_dispatch_as_a_signed_in_operator(demo_url, first_address, c
     with db.session() as s:
         events = event_log.query(s, event_log.EventQuery(incident_id="INC-00001"))
         signins = event_log.query(s, event_log.EventQuery(type="operator_signed_in"))
-    assert [e.type for e in events] == ["incident_created", "units_assigned"]
+    assert [e.type for e in events] == ["incident_created", "reference_code_issued",
+                                        "units_assigned"]
     assert all(e.actor == "demo" for e in events)  # the operator, never "system"
     assert [e.payload["workstation"][:4] for e in signins[-2:]] == ["cli@", "cli@"]
 

@@ -8,6 +8,7 @@ import core.delivery.tables  # noqa: F401 - and the delivery queue
 import core.hub.tables  # noqa: F401 - the hub's tables share the metadata
 import core.playbooks.tables  # noqa: F401 - and the live checklists
 import core.plugins.tables  # noqa: F401 - so do the plugin host's
+import core.public.tables  # noqa: F401 - and the reference codes
 import core.registry.evacuation  # noqa: F401 - and the registry's evacuations
 import core.registry.tables  # noqa: F401 - and the registry
 import core.roads.closures  # noqa: F401 - and the road closures

@@ -266,6 +266,10 @@ def record(url: str) -> None:
     run(ApproveNotice("N-00001"), SUPERVISOR)
     run(PublishNotice("N-00001"))
     run(CancelNotice("N-00001", "leak stopped"))
+    # Added with the public service: a caller's reference code (its hash only).
+    from core.public.commands import IssueReferenceCode
+
+    run(IssueReferenceCode("INC-00004", "ab" * 32))
     db.dispose()
 
 
