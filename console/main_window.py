@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
                                    place=addresses.place)
         bridge.eventArrived.connect(incident_model.on_event)
         bridge.eventArrived.connect(roster_model.on_event)
+        bridge.positionsReported.connect(roster_model.on_positions)
         self.roster_model = roster_model
 
         self.incident_actions = IncidentActions(state, self.runner, self)

@@ -127,6 +127,7 @@ class MapView(QWidget):
         self._timer.timeout.connect(self._redraw_live)
 
         bridge.eventArrived.connect(self._on_event)
+        bridge.positionsReported.connect(self._on_positions)
         selection.incidentSelected.connect(self._on_incident_selected)
         selection.unitSelected.connect(self._on_unit_selected)
         self._plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
@@ -434,6 +435,11 @@ class MapView(QWidget):
             self._cameras_dirty = True
         if (self._units_dirty or self._incidents_dirty or self._cameras_dirty
                 ) and not self._timer.isActive():
+            self._timer.start()
+
+    def _on_positions(self, events: list[Event]) -> None:
+        self._units_dirty = True  # redrawn by the timer, at most ~12 times a second
+        if not self._timer.isActive():
             self._timer.start()
 
     def _redraw_live(self) -> None:

@@ -293,9 +293,7 @@ class RosterModel(QStandardItemModel):
         if event.type not in _UNIT_EVENTS:
             return
         if event.type == "unit_position_reported":
-            unit = self._state.units.get(event.payload.get("unit_id", ""))
-            if unit is not None and unit.id in self._rows:
-                self._update_report(unit)
+            self.on_positions([event])
             return
         ids: list[str] = []
         if event.type == "units_assigned":
@@ -308,6 +306,14 @@ class RosterModel(QStandardItemModel):
             unit = self._state.units.get(unit_id)
             if unit is not None:
                 self._update(unit)
+
+    def on_positions(self, events: list[Event]) -> None:
+        """Follow a batch of position reports (`EventBridge.positionsReported`): each
+        unit's "Last report" written once, however many reports it sent."""
+        for unit_id in {e.payload.get("unit_id", "") for e in events}:
+            unit = self._state.units.get(unit_id)
+            if unit is not None and unit.id in self._rows:
+                self._update_report(unit)
 
     def retranslate(self) -> None:
         """Labels change with the language."""
