@@ -43,6 +43,8 @@ from console.map.style import (
     AGENCY_SYMBOLS,
     PRIORITY_COLOURS,
     STATUS_COLOURS,
+    STATUS_SYMBOLS,
+    SYMBOL_MARKS,
     Theme,
     agency_label,
     priority_label,
@@ -322,18 +324,19 @@ class MapView(QWidget):
         super().changeEvent(event)
 
     def _legend_html(self) -> str:
-        shapes = {"s": "■", "+": "✚", "d": "◆", "h": "⬢", "o": "●"}
-        units = " ".join(f"<span style='color:{STATUS_COLOURS[s]}'>●</span>&nbsp;"
-                         f"{status_label(s)}" for s in UnitStatus)
+        # Each status in its colour and its shape: the shape alone tells them apart.
+        units = " ".join(f"<span style='color:{STATUS_COLOURS[s]}'>"
+                         f"{SYMBOL_MARKS[STATUS_SYMBOLS[s]]}</span>&nbsp;{status_label(s)}"
+                         for s in UnitStatus)
         incidents = " ".join(f"<span style='color:{PRIORITY_COLOURS[p]}'>▲</span>&nbsp;"
                              f"{priority_label(p)}" for p in PRIORITY_COLOURS)
         stations = " ".join(f"<span style='color:{AGENCY_COLOURS[a]}'>"
-                            f"{shapes[AGENCY_SYMBOLS[a]]}</span>&nbsp;{agency_label(a)}"
+                            f"{SYMBOL_MARKS[AGENCY_SYMBOLS[a]]}</span>&nbsp;{agency_label(a)}"
                             for a in AGENCY_COLOURS)
         # tr() outside the f-string, where translation tools look for it.
         units_title = self.tr("Units")
         incidents_title = self.tr("Incidents")
-        agency_title = self.tr("Agency (shape)")
+        agency_title = self.tr("Stations")
         camera = self.tr("Camera")
         # (the legend is first written before the layers exist)
         camera_colour = self._cameras.colour if hasattr(self, "_cameras") else CAMERA_COLOUR
@@ -513,7 +516,8 @@ class MapView(QWidget):
         unit = self._centre.live.state.units.get(data)
         if unit is None:
             return data
-        return f"{unit.name} ({unit.id})\n{status_label(unit.status)}"
+        return (f"{unit.name} ({unit.id})\n{status_label(unit.status)} · "
+                f"{agency_label(unit.agency)}")
 
     def _incident_tip(self, x: float, y: float, data: str) -> str:
         incident = self._centre.live.state.incidents.get(data)

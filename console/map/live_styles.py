@@ -1,4 +1,4 @@
-"""The styles of the map's live points: units by (agency, status), incidents by priority.
+"""The styles of the map's live points: units by status, incidents by priority.
 
 Each style is drawn by a scatter item of its own (`console.map.style_groups`); this says
 which styles there are, in which order they stack, and which style a point takes, and
@@ -14,14 +14,13 @@ from typing import Any
 import numpy as np
 
 from console.map.style import (
-    AGENCY_SYMBOLS,
     INCIDENT_SYMBOL,
     PRIORITY_COLOURS,
     PRIORITY_SIZES,
     STATUS_COLOURS,
+    STATUS_SYMBOLS,
 )
 from console.map.style_groups import PointStyle
-from core.domain.kinds import Agency
 from core.domain.lifecycle import UnitStatus
 
 UNIT_SIZE = 11.0
@@ -47,17 +46,16 @@ def incident_style_index(priority: int) -> int:
     return _INCIDENT_STYLE_INDEX.get(priority, len(_PRIORITIES))
 
 
-# Units: shape by agency, fill by status, every combination its own style. Where units
-# stack (at a station, at an incident) the one at work is drawn on top: the waiting ones
-# are what the station's count says, out of service ones lowest.
+# Units: shape and fill by status (the shape is the status's mark, the cue besides
+# colour), one style per status. Where units stack (at a station, at an incident) the
+# one at work is drawn on top: the waiting ones are what the station's count says, out
+# of service ones lowest.
 _STATUS_STACKING = (UnitStatus.OUT_OF_SERVICE, UnitStatus.AVAILABLE, UnitStatus.ON_SCENE,
                     UnitStatus.TRANSPORTING, UnitStatus.DISPATCHED, UnitStatus.EN_ROUTE)
 _STATUS_Z = {s: UNIT_Z + 0.01 * k for k, s in enumerate(_STATUS_STACKING)}
 UNIT_STYLES: tuple[PointStyle, ...] = tuple(
-    PointStyle(AGENCY_SYMBOLS[a], UNIT_SIZE, STATUS_COLOURS[s], _STATUS_Z[s])
-    for a in Agency for s in UnitStatus)
-UNIT_STYLE_INDEX: dict[tuple[Agency, UnitStatus], int] = {
-    (a, s): k for k, (a, s) in enumerate((a, s) for a in Agency for s in UnitStatus)}
+    PointStyle(STATUS_SYMBOLS[s], UNIT_SIZE, STATUS_COLOURS[s], _STATUS_Z[s]) for s in UnitStatus)
+UNIT_STYLE_INDEX: dict[UnitStatus, int] = {s: k for k, s in enumerate(UnitStatus)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +79,7 @@ def _points(things: Sequence[Any], style_of: Callable[[Any], int]) -> LivePoints
 
 def unit_points(units: Sequence[Any]) -> LivePoints:
     """Units (with id, x, y, agency, status) as points in `UNIT_STYLES`."""
-    return _points(units, lambda u: UNIT_STYLE_INDEX[u.agency, u.status])
+    return _points(units, lambda u: UNIT_STYLE_INDEX[u.status])
 
 
 def incident_points(incidents: Sequence[Any]) -> LivePoints:
