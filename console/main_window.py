@@ -87,11 +87,12 @@ DOCK_TITLES: dict[str, str] = {
     "pluginPanel": QT_TRANSLATE_NOOP("MainWindow", "Data sources"),
 }
 STATE_VERSION = 3  # 2: the wider queue and taller map of issue 12; 3: the incident's tabs
-# Panels the first paint can do without: with `defer_panels` they are built after the
-# window is shown, one per turn of the event loop, in this order (the dashboard is in
-# view at start; the others wait behind tabs).
-DEFERRABLE = ("dashboard", "playbookPanel", "decisionPanel", "incidentContext",
-              "evacuationBoard", "videoWall", "pluginPanel")
+# Panels behind tabs at start, which the first paint does without: with `defer_panels`
+# they are built after the window is shown, one per turn of the event loop, in this
+# order. (The dashboard is in view at start, so it is built with the window; deferred,
+# its charts also crashed the process at exit, in pyqtgraph's clean-up.)
+DEFERRABLE = ("playbookPanel", "decisionPanel", "incidentContext", "evacuationBoard",
+              "videoWall", "pluginPanel")
 
 
 class MainWindow(QMainWindow):

@@ -87,103 +87,103 @@
 <context>
     <name>AlarmList</name>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="47"/>
+        <location filename="../../console/panels/alarm_list.py" line="62"/>
         <source>New priority-1 incident</source>
         <translation>新的一级事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="48"/>
+        <location filename="../../console/panels/alarm_list.py" line="63"/>
         <source>Response standard about to be breached</source>
         <translation>即将超出响应时限</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="50"/>
+        <location filename="../../console/panels/alarm_list.py" line="65"/>
         <source>Unit emergency</source>
         <translation>单位紧急求助</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="51"/>
+        <location filename="../../console/panels/alarm_list.py" line="66"/>
         <source>Playbook step overdue</source>
         <translation>预案步骤逾期</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="52"/>
-        <location filename="../../console/panels/alarm_list.py" line="377"/>
+        <location filename="../../console/panels/alarm_list.py" line="67"/>
+        <location filename="../../console/panels/alarm_list.py" line="440"/>
         <source>Alarm</source>
         <translation>警报</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="194"/>
+        <location filename="../../console/panels/alarm_list.py" line="235"/>
         <source>%1 × %2</source>
         <translation>%1 × %2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="215"/>
+        <location filename="../../console/panels/alarm_list.py" line="256"/>
         <source>… and %1 more</source>
         <translation>… 另有 %1 条</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="242"/>
+        <location filename="../../console/panels/alarm_list.py" line="283"/>
         <source>Escalated</source>
         <translation>已升级</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="242"/>
+        <location filename="../../console/panels/alarm_list.py" line="283"/>
         <source>Waiting</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="275"/>
+        <location filename="../../console/panels/alarm_list.py" line="316"/>
         <source>Escalated alarms, not acknowledged in time: %1. A supervisor must answer.</source>
         <translation>未及时确认、已升级的警报：%1 条。须由值班主管处理。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="278"/>
+        <location filename="../../console/panels/alarm_list.py" line="319"/>
         <source>Alarms waiting for acknowledgement: %1</source>
         <translation>待确认的警报：%1 条</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="349"/>
+        <location filename="../../console/panels/alarm_list.py" line="390"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="376"/>
+        <location filename="../../console/panels/alarm_list.py" line="439"/>
         <source>Raised (%1)</source>
         <translation>发生时间 (%1)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="377"/>
+        <location filename="../../console/panels/alarm_list.py" line="440"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="377"/>
+        <location filename="../../console/panels/alarm_list.py" line="440"/>
         <source>About</source>
         <translation>相关</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="378"/>
+        <location filename="../../console/panels/alarm_list.py" line="441"/>
         <source>Acknowledge (F9)</source>
         <translation>确认 (F9)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="379"/>
+        <location filename="../../console/panels/alarm_list.py" line="442"/>
         <source>Acknowledge the selected alarm or group; with nothing selected, the oldest</source>
         <translation>确认所选警报或警报组；未选择时确认最早的</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="384"/>
+        <location filename="../../console/panels/alarm_list.py" line="447"/>
         <source>Sound muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="385"/>
+        <location filename="../../console/panels/alarm_list.py" line="448"/>
         <source>Mute sound</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="386"/>
+        <location filename="../../console/panels/alarm_list.py" line="449"/>
         <source>Mutes this workstation&apos;s alarm sound (logged); alarms still wait for acknowledgement</source>
         <translation>关闭本工作站的警报声音（记入日志）；警报仍需确认</translation>
     </message>
@@ -411,47 +411,47 @@
         <translation>网格 %1 %2 · 社区 %3 · 网格员 %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="292"/>
+        <location filename="../../console/panels/call_taking.py" line="293"/>
         <source>Location from the map: %1</source>
         <translation>已从地图取点：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="328"/>
+        <location filename="../../console/panels/call_taking.py" line="329"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="357"/>
+        <location filename="../../console/panels/call_taking.py" line="358"/>
         <source>only digits, spaces, +, - and parentheses.</source>
         <translation>只能包含数字、空格、+、- 和括号。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="367"/>
+        <location filename="../../console/panels/call_taking.py" line="368"/>
         <source>at most %1 characters; the rest was cut off.</source>
         <translation>最多 %1 个字符，超出部分已截去。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="378"/>
+        <location filename="../../console/panels/call_taking.py" line="379"/>
         <source>not a known address: choose one from the suggestions or click the map.</source>
         <translation>地址无法识别：请从联想列表中选择，或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="381"/>
+        <location filename="../../console/panels/call_taking.py" line="382"/>
         <source>enter where the incident is.</source>
         <translation>请输入事发地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="384"/>
+        <location filename="../../console/panels/call_taking.py" line="385"/>
         <source>choose the incident type.</source>
         <translation>请选择事件类型。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="396"/>
+        <location filename="../../console/panels/call_taking.py" line="397"/>
         <source>The call was not recorded: check %1.</source>
         <translation>接警未记录：请检查 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="434"/>
+        <location filename="../../console/panels/call_taking.py" line="435"/>
         <source>refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
@@ -476,7 +476,7 @@
         <translation type="vanished">接警未记录：请更正红色标出的项目。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="425"/>
+        <location filename="../../console/panels/call_taking.py" line="426"/>
         <source>Incident %1 created</source>
         <translation>已创建事件 %1</translation>
     </message>
@@ -485,22 +485,22 @@
         <translation type="vanished">被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="441"/>
+        <location filename="../../console/panels/call_taking.py" line="442"/>
         <source>Likely the same incident: %1 %2 at %3, %4 m away, reported %5 min ago (%6 calls).</source>
         <translation>可能是同一事件：%1 %2，位于 %3，相距 %4 米，%5 分钟前报警（已接 %6 次来电）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="446"/>
+        <location filename="../../console/panels/call_taking.py" line="447"/>
         <source>%1 more nearby.</source>
         <translation>附近另有 %1 起。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="448"/>
+        <location filename="../../console/panels/call_taking.py" line="449"/>
         <source>Attach call to %1</source>
         <translation>并入 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="467"/>
+        <location filename="../../console/panels/call_taking.py" line="468"/>
         <source>Call attached to %1</source>
         <translation>来电已并入 %1</translation>
     </message>
@@ -864,112 +864,112 @@
 <context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
         <source>Needed for</source>
         <translation>承担任务</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
         <source>ETA</source>
         <translation>预计到达</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="161"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
         <source>Reason</source>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="162"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="161"/>
         <source>Select recommended</source>
         <translation>选中推荐力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="163"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="162"/>
         <source>Assign the selected units to the incident (Ctrl+D)</source>
         <translation>将选中的力量调派到该事件（Ctrl+D）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="187"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="186"/>
         <source>Select an incident in the queue to see which units to send.</source>
         <translation>在事件队列中选择一个事件，即可查看应调派的力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="195"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="194"/>
         <source>call at %1</source>
         <translation>接警于 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="198"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="197"/>
         <source>Assigned: %1</source>
         <translation>已调派：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="199"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="198"/>
         <source>No unit assigned yet.</source>
         <translation>尚未调派任何力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="223"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="222"/>
         <source>Finding the nearest units…</source>
         <translation>正在查找最近的力量…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="231"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="230"/>
         <source>Could not rank units: %1</source>
         <translation>无法排序力量：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="235"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="234"/>
         <source>Every need of this incident is covered; no unit to add.</source>
         <translation>该事件所需力量均已到位，无需增派。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="247"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="246"/>
         <source>no available unit for %1</source>
         <translation>无可用力量承担%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="249"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="248"/>
         <source>send: nearest for %1, %2</source>
         <translation>派出：%1 最近力量，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="250"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="249"/>
         <source>alternate for %1, %2</source>
         <translation>备选：%1，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="289"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="288"/>
         <source>Assign %1 units</source>
         <translation>调派 %1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="290"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="289"/>
         <source>Assign 1 unit</source>
         <translation>调派 1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="303"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="302"/>
         <source>Nothing to assign: select an incident and units.</source>
         <translation>没有可调派的力量：请先选择事件和力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="310"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="309"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="313"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="312"/>
         <source>Assigned %1 to %2</source>
         <translation>已将 %1 调派至 %2</translation>
     </message>
@@ -1085,47 +1085,47 @@
 <context>
     <name>IncidentContextPanel</name>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="200"/>
+        <location filename="../../console/panels/incident_context.py" line="201"/>
         <source>Select an incident to see what the community registry knows around it.</source>
         <translation>选择一个事件，查看社区登记信息中与其相关的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="203"/>
+        <location filename="../../console/panels/incident_context.py" line="204"/>
         <source>%1 · %2 · cell %3</source>
         <translation>%1 · %2 · 网格 %3</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="206"/>
+        <location filename="../../console/panels/incident_context.py" line="207"/>
         <source>Reading the registry…</source>
         <translation>正在读取登记信息…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="209"/>
+        <location filename="../../console/panels/incident_context.py" line="210"/>
         <source>The registry could not be read: %1</source>
         <translation>无法读取登记信息：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="215"/>
+        <location filename="../../console/panels/incident_context.py" line="216"/>
         <source>Nearest hydrants</source>
         <translation>最近的消火栓</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="216"/>
+        <location filename="../../console/panels/incident_context.py" line="217"/>
         <source>Nearest AEDs</source>
         <translation>最近的 AED</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="217"/>
+        <location filename="../../console/panels/incident_context.py" line="218"/>
         <source>Nearest shelters</source>
         <translation>最近的避难场所</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="219"/>
+        <location filename="../../console/panels/incident_context.py" line="220"/>
         <source>none in the registry</source>
         <translation>登记信息中没有</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="221"/>
+        <location filename="../../console/panels/incident_context.py" line="222"/>
         <source>Grid worker</source>
         <translation>网格员</translation>
     </message>
@@ -1134,98 +1134,98 @@
         <translation type="vanished">%1 %2（可向该力量发送消息）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="222"/>
+        <location filename="../../console/panels/incident_context.py" line="223"/>
         <source>%1 · %2 · reach them with a message to the unit</source>
         <translation>%1 · %2 · 可向该力量发送消息联系</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="224"/>
+        <location filename="../../console/panels/incident_context.py" line="225"/>
         <source>Open reports in the cell (%1)</source>
         <translation>网格内未办结的上报事项（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="227"/>
-        <location filename="../../console/panels/incident_context.py" line="233"/>
+        <location filename="../../console/panels/incident_context.py" line="228"/>
+        <location filename="../../console/panels/incident_context.py" line="234"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="228"/>
+        <location filename="../../console/panels/incident_context.py" line="229"/>
         <source>Organisations in the cell</source>
         <translation>网格内的单位组织</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="240"/>
+        <location filename="../../console/panels/incident_context.py" line="241"/>
         <source>%1 floors, %2</source>
         <translation>%1 层，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="243"/>
+        <location filename="../../console/panels/incident_context.py" line="244"/>
         <source>Access: %1</source>
         <translation>通行：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="245"/>
+        <location filename="../../console/panels/incident_context.py" line="246"/>
         <source>Hazards: %1</source>
         <translation>危险源：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="247"/>
+        <location filename="../../console/panels/incident_context.py" line="248"/>
         <source>Building</source>
         <translation>建筑</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="248"/>
+        <location filename="../../console/panels/incident_context.py" line="249"/>
         <source>not in the registry</source>
         <translation>未登记</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="253"/>
+        <location filename="../../console/panels/incident_context.py" line="254"/>
         <source>Your role does not show people&apos;s data.</source>
         <translation>您的角色无权查看人员信息。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="255"/>
+        <location filename="../../console/panels/incident_context.py" line="256"/>
         <source>People are shown only while the incident is open.</source>
         <translation>仅在事件未结期间显示人员信息。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="256"/>
+        <location filename="../../console/panels/incident_context.py" line="257"/>
         <source>People who may need help</source>
         <translation>可能需要协助的人员</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="260"/>
+        <location filename="../../console/panels/incident_context.py" line="261"/>
         <source>at this address</source>
         <translation>在此地址</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="261"/>
+        <location filename="../../console/panels/incident_context.py" line="262"/>
         <source>elsewhere in the cell: %1</source>
         <translation>同网格其他地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="267"/>
+        <location filename="../../console/panels/incident_context.py" line="268"/>
         <source>not verified for a year</source>
         <translation>一年以上未核实</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="269"/>
+        <location filename="../../console/panels/incident_context.py" line="270"/>
         <source>People who may need help (%1)</source>
         <translation>可能需要协助的人员（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="270"/>
+        <location filename="../../console/panels/incident_context.py" line="271"/>
         <source>none recorded</source>
         <translation>无登记</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="275"/>
+        <location filename="../../console/panels/incident_context.py" line="276"/>
         <source>%1 m</source>
         <translation>%1 米</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="277"/>
+        <location filename="../../console/panels/incident_context.py" line="278"/>
         <source>%1 by road</source>
         <translation>车程 %1</translation>
     </message>
@@ -1449,77 +1449,77 @@
         <translation>来电人个人信息已删除：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="127"/>
+        <location filename="../../console/panels/incident_timeline.py" line="133"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="128"/>
+        <location filename="../../console/panels/incident_timeline.py" line="134"/>
         <source>Who</source>
         <translation>谁</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="129"/>
+        <location filename="../../console/panels/incident_timeline.py" line="135"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="130"/>
+        <location filename="../../console/panels/incident_timeline.py" line="136"/>
         <source>What</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="291"/>
+        <location filename="../../console/panels/incident_timeline.py" line="297"/>
         <source>The record could not be read: %1</source>
         <translation>无法读取记录：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="315"/>
+        <location filename="../../console/panels/incident_timeline.py" line="321"/>
         <source>Select an incident first.</source>
         <translation>请先选择一个事件。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="318"/>
+        <location filename="../../console/panels/incident_timeline.py" line="324"/>
         <source>Note: type the note first.</source>
         <translation>备注：请先输入备注内容。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="322"/>
+        <location filename="../../console/panels/incident_timeline.py" line="328"/>
         <source>Note not added: %1</source>
         <translation>备注未添加：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="326"/>
+        <location filename="../../console/panels/incident_timeline.py" line="332"/>
         <source>Note added to %1</source>
         <translation>已向 %1 添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="339"/>
+        <location filename="../../console/panels/incident_timeline.py" line="345"/>
         <source>Select an incident to see its record.</source>
         <translation>选择一个事件以查看其记录。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="344"/>
+        <location filename="../../console/panels/incident_timeline.py" line="350"/>
         <source>%1: %2 entries, newest first, times in %3</source>
         <translation>%1：%2 条记录，最新在前，时间为 %3</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="347"/>
+        <location filename="../../console/panels/incident_timeline.py" line="353"/>
         <source>%1: reading the record…</source>
         <translation>%1：正在读取记录…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="348"/>
+        <location filename="../../console/panels/incident_timeline.py" line="354"/>
         <source>Add a note to %1 (Enter)</source>
         <translation>为 %1 添加备注（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="354"/>
+        <location filename="../../console/panels/incident_timeline.py" line="360"/>
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="355"/>
+        <location filename="../../console/panels/incident_timeline.py" line="361"/>
         <source>Record the note on the incident (Enter)</source>
         <translation>将备注记入事件（回车）</translation>
     </message>
@@ -1527,87 +1527,87 @@
 <context>
     <name>IncidentType</name>
     <message>
-        <location filename="../../console/vocabulary.py" line="168"/>
+        <location filename="../../console/vocabulary.py" line="167"/>
         <source>Structure fire</source>
         <translation>建筑火灾</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="169"/>
+        <location filename="../../console/vocabulary.py" line="168"/>
         <source>Vehicle fire</source>
         <translation>车辆火灾</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="170"/>
+        <location filename="../../console/vocabulary.py" line="169"/>
         <source>Smoke reported</source>
         <translation>发现冒烟</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="171"/>
+        <location filename="../../console/vocabulary.py" line="170"/>
         <source>Explosion</source>
         <translation>爆炸</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="172"/>
+        <location filename="../../console/vocabulary.py" line="171"/>
         <source>Gas leak</source>
         <translation>燃气泄漏</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="173"/>
+        <location filename="../../console/vocabulary.py" line="172"/>
         <source>Hazardous materials</source>
         <translation>危化品事故</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="174"/>
+        <location filename="../../console/vocabulary.py" line="173"/>
         <source>Medical emergency</source>
         <translation>急病急救</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="175"/>
+        <location filename="../../console/vocabulary.py" line="174"/>
         <source>Fall / injury</source>
         <translation>跌倒 / 受伤</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="176"/>
+        <location filename="../../console/vocabulary.py" line="175"/>
         <source>Traffic collision</source>
         <translation>交通事故</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="177"/>
+        <location filename="../../console/vocabulary.py" line="176"/>
         <source>Assault</source>
         <translation>殴打伤人</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="178"/>
+        <location filename="../../console/vocabulary.py" line="177"/>
         <source>Burglary</source>
         <translation>入室盗窃</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="179"/>
+        <location filename="../../console/vocabulary.py" line="178"/>
         <source>Public disturbance</source>
         <translation>扰乱公共秩序</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="180"/>
+        <location filename="../../console/vocabulary.py" line="179"/>
         <source>Flooding</source>
         <translation>内涝积水</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="181"/>
+        <location filename="../../console/vocabulary.py" line="180"/>
         <source>Building collapse</source>
         <translation>建筑坍塌</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="182"/>
+        <location filename="../../console/vocabulary.py" line="181"/>
         <source>Water rescue</source>
         <translation>水上救援</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="183"/>
+        <location filename="../../console/vocabulary.py" line="182"/>
         <source>Welfare check</source>
         <translation>上门探视</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="184"/>
+        <location filename="../../console/vocabulary.py" line="183"/>
         <source>Community hazard</source>
         <translation>社区隐患</translation>
     </message>
@@ -1615,47 +1615,47 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="73"/>
+        <location filename="../../console/main_window.py" line="74"/>
         <source>Incident queue</source>
         <translation>事件队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="74"/>
+        <location filename="../../console/main_window.py" line="75"/>
         <source>Resource roster</source>
         <translation>力量名册</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="75"/>
+        <location filename="../../console/main_window.py" line="76"/>
         <source>Take a call</source>
         <translation>接警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="76"/>
+        <location filename="../../console/main_window.py" line="77"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="77"/>
+        <location filename="../../console/main_window.py" line="78"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="78"/>
+        <location filename="../../console/main_window.py" line="79"/>
         <source>Situation dashboard</source>
         <translation>态势看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="79"/>
+        <location filename="../../console/main_window.py" line="80"/>
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="80"/>
+        <location filename="../../console/main_window.py" line="81"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="81"/>
+        <location filename="../../console/main_window.py" line="82"/>
         <source>Joint decisions</source>
         <translation>辅助决策</translation>
     </message>
@@ -1668,204 +1668,208 @@
         <translation type="vanished">疏散看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="82"/>
+        <location filename="../../console/main_window.py" line="83"/>
         <source>Context</source>
         <translation>周边信息</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="83"/>
+        <location filename="../../console/main_window.py" line="84"/>
         <source>Evacuation</source>
         <translation>疏散</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="84"/>
+        <location filename="../../console/main_window.py" line="85"/>
         <source>Alarms</source>
         <translation>警报</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="85"/>
+        <location filename="../../console/main_window.py" line="86"/>
         <source>Incident record</source>
         <translation>事件记录</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="86"/>
+        <location filename="../../console/main_window.py" line="87"/>
         <source>Data sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="390"/>
+        <location filename="../../console/main_window.py" line="453"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="394"/>
+        <location filename="../../console/main_window.py" line="457"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="409"/>
+        <location filename="../../console/main_window.py" line="472"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="440"/>
+        <location filename="../../console/main_window.py" line="503"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="444"/>
+        <location filename="../../console/main_window.py" line="507"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="444"/>
+        <location filename="../../console/main_window.py" line="507"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="445"/>
+        <location filename="../../console/main_window.py" line="508"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="445"/>
+        <location filename="../../console/main_window.py" line="508"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="446"/>
+        <location filename="../../console/main_window.py" line="509"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="446"/>
+        <location filename="../../console/main_window.py" line="509"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="449"/>
+        <location filename="../../console/main_window.py" line="512"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="173"/>
+        <location filename="../../console/command.py" line="185"/>
         <source>The drill is over.</source>
         <translation>演练已结束。</translation>
+    </message>
+    <message>
+        <location filename="../../console/command.py" line="187"/>
+        <source>The drill could not start: %1</source>
+        <translation>演练无法开始：%1</translation>
     </message>
 </context>
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="296"/>
+        <location filename="../../console/map_view.py" line="299"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="299"/>
+        <location filename="../../console/map_view.py" line="302"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="299"/>
+        <location filename="../../console/map_view.py" line="302"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="300"/>
+        <location filename="../../console/map_view.py" line="303"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="301"/>
+        <location filename="../../console/map_view.py" line="304"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="301"/>
+        <location filename="../../console/map_view.py" line="304"/>
+        <location filename="../../console/map_view.py" line="339"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="302"/>
+        <location filename="../../console/map_view.py" line="305"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="303"/>
-        <location filename="../../console/map_view.py" line="333"/>
+        <location filename="../../console/map_view.py" line="306"/>
+        <location filename="../../console/map_view.py" line="337"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="303"/>
-        <location filename="../../console/map_view.py" line="334"/>
+        <location filename="../../console/map_view.py" line="306"/>
+        <location filename="../../console/map_view.py" line="338"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="304"/>
-        <location filename="../../console/map_view.py" line="339"/>
+        <location filename="../../console/map_view.py" line="307"/>
+        <location filename="../../console/map_view.py" line="343"/>
         <source>Sensors</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="304"/>
+        <location filename="../../console/map_view.py" line="307"/>
         <source>Hydrants, AEDs…</source>
         <translation>消火栓、AED…</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="305"/>
+        <location filename="../../console/map_view.py" line="308"/>
         <source>Reports</source>
         <translation>上报事项</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="308"/>
+        <location filename="../../console/map_view.py" line="311"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="309"/>
+        <location filename="../../console/map_view.py" line="312"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="310"/>
+        <location filename="../../console/map_view.py" line="313"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="311"/>
+        <location filename="../../console/map_view.py" line="314"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="335"/>
-        <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
-        <translation>部门（形状）</translation>
+        <translation type="vanished">部门（形状）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="336"/>
+        <location filename="../../console/map_view.py" line="340"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="340"/>
+        <location filename="../../console/map_view.py" line="344"/>
         <source>reporting</source>
         <translation>在报</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="341"/>
+        <location filename="../../console/map_view.py" line="345"/>
         <source>silent</source>
         <translation>静默</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="523"/>
+        <location filename="../../console/map_view.py" line="533"/>
         <source>Out of use</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="525"/>
+        <location filename="../../console/map_view.py" line="535"/>
         <source>Double-click to show it on the video wall</source>
         <translation>双击在视频墙上显示</translation>
     </message>
@@ -1926,244 +1930,244 @@
 <context>
     <name>PlaybookPanel</name>
     <message>
-        <location filename="../../console/playbook_panel.py" line="156"/>
+        <location filename="../../console/playbook_panel.py" line="157"/>
         <source>Activate</source>
         <translation>启动</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="157"/>
+        <location filename="../../console/playbook_panel.py" line="158"/>
         <source>Turn the selected playbook into this incident&apos;s live checklist</source>
         <translation>启动选中的预案，生成本事件的处置清单</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="159"/>
+        <location filename="../../console/playbook_panel.py" line="160"/>
         <source>Response level:</source>
         <translation>响应级别：</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="160"/>
+        <location filename="../../console/playbook_panel.py" line="161"/>
         <source>Change level</source>
         <translation>调整级别</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="161"/>
-        <location filename="../../console/playbook_panel.py" line="206"/>
+        <location filename="../../console/playbook_panel.py" line="162"/>
+        <location filename="../../console/playbook_panel.py" line="207"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="162"/>
+        <location filename="../../console/playbook_panel.py" line="163"/>
         <source>Skip</source>
         <translation>跳过</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="163"/>
+        <location filename="../../console/playbook_panel.py" line="164"/>
         <source>Why skip this step (required)</source>
         <translation>跳过原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="165"/>
+        <location filename="../../console/playbook_panel.py" line="166"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="165"/>
+        <location filename="../../console/playbook_panel.py" line="166"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="166"/>
+        <location filename="../../console/playbook_panel.py" line="167"/>
         <source>Owner</source>
         <translation>责任席位</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="166"/>
+        <location filename="../../console/playbook_panel.py" line="167"/>
         <source>Due (%1)</source>
         <translation>时限（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="167"/>
+        <location filename="../../console/playbook_panel.py" line="168"/>
         <source>Done by</source>
         <translation>完成人</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="170"/>
+        <location filename="../../console/playbook_panel.py" line="171"/>
         <source>%1 playbook file(s) could not be loaded: %2</source>
         <translation>%1 个预案文件无法加载：%2</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="182"/>
+        <location filename="../../console/playbook_panel.py" line="183"/>
         <source>Commander</source>
         <translation>指挥长</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="182"/>
+        <location filename="../../console/playbook_panel.py" line="183"/>
         <source>Fire</source>
         <translation>消防</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="183"/>
+        <location filename="../../console/playbook_panel.py" line="184"/>
         <source>Medical</source>
         <translation>医疗</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="183"/>
+        <location filename="../../console/playbook_panel.py" line="184"/>
         <source>Police</source>
         <translation>公安</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="184"/>
+        <location filename="../../console/playbook_panel.py" line="185"/>
         <source>Community / grid</source>
         <translation>社区 / 网格</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="185"/>
+        <location filename="../../console/playbook_panel.py" line="186"/>
         <source>Public information</source>
         <translation>信息发布</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="192"/>
+        <location filename="../../console/playbook_panel.py" line="193"/>
         <source>type %1</source>
         <translation>类型：%1</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="194"/>
+        <location filename="../../console/playbook_panel.py" line="195"/>
         <source>priority %1</source>
         <translation>优先级 %1</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="196"/>
+        <location filename="../../console/playbook_panel.py" line="197"/>
         <source>time of day %1</source>
         <translation>时段 %1</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="198"/>
+        <location filename="../../console/playbook_panel.py" line="199"/>
         <source>words: %1</source>
         <translation>关键词：%1</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="200"/>
+        <location filename="../../console/playbook_panel.py" line="201"/>
         <source>grid cell %1</source>
         <translation>网格 %1</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="208"/>
+        <location filename="../../console/playbook_panel.py" line="209"/>
         <source>Skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="210"/>
+        <location filename="../../console/playbook_panel.py" line="211"/>
         <source>At level %1</source>
         <translation>%1 级时启用</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="212"/>
+        <location filename="../../console/playbook_panel.py" line="213"/>
         <source>OVERDUE</source>
         <translation>已超时</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="214"/>
+        <location filename="../../console/playbook_panel.py" line="215"/>
         <source>Waiting</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="215"/>
+        <location filename="../../console/playbook_panel.py" line="216"/>
         <source>Open</source>
         <translation>未结</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="268"/>
+        <location filename="../../console/playbook_panel.py" line="269"/>
         <source>Select an incident to see the playbooks that fit it.</source>
         <translation>选择一个事件以查看适用的预案。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="277"/>
+        <location filename="../../console/playbook_panel.py" line="278"/>
         <source>%1 · %2: playbooks that fit, best first</source>
         <translation>%1 · %2：适用预案（按匹配度排序）</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="281"/>
+        <location filename="../../console/playbook_panel.py" line="282"/>
         <source>%1 (why: %2)</source>
         <translation>%1（依据：%2）</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="286"/>
+        <location filename="../../console/playbook_panel.py" line="287"/>
         <source>No playbook fits this incident.</source>
         <translation>没有适用于此事件的预案。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="290"/>
+        <location filename="../../console/playbook_panel.py" line="291"/>
         <source>%1 · %2 · %3</source>
         <translation>%1 · %2 · %3</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="299"/>
+        <location filename="../../console/playbook_panel.py" line="300"/>
         <source>This level calls for: %1</source>
         <translation>本级别所需力量：%1</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="315"/>
+        <location filename="../../console/playbook_panel.py" line="316"/>
         <source>waits for: %1</source>
         <translation>需先完成：%1</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="318"/>
+        <location filename="../../console/playbook_panel.py" line="319"/>
         <source>skipped: %1</source>
         <translation>已跳过：%1</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="327"/>
+        <location filename="../../console/playbook_panel.py" line="328"/>
         <source>%1 (in %2:%3)</source>
         <translation>%1（剩余 %2:%3）</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="330"/>
+        <location filename="../../console/playbook_panel.py" line="331"/>
         <source>%1 (%2:%3 late)</source>
         <translation>%1（已超时 %2:%3）</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="334"/>
+        <location filename="../../console/playbook_panel.py" line="335"/>
         <source>%1 at %2</source>
         <translation>%1 于 %2</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="355"/>
+        <location filename="../../console/playbook_panel.py" line="356"/>
         <source>%1 step(s) overdue: %2. Do them now, or skip them with a reason.</source>
         <translation>%1 个步骤已超时：%2。请立即处理，或填写原因后跳过。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="360"/>
+        <location filename="../../console/playbook_panel.py" line="361"/>
         <source>No step is overdue.</source>
         <translation>没有超时的步骤。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="427"/>
+        <location filename="../../console/playbook_panel.py" line="439"/>
         <source>Choose a playbook first.</source>
         <translation>请先选择一个预案。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="431"/>
+        <location filename="../../console/playbook_panel.py" line="443"/>
         <source>Playbook %1 is active.</source>
         <translation>预案“%1”已启动。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="437"/>
-        <location filename="../../console/playbook_panel.py" line="446"/>
+        <location filename="../../console/playbook_panel.py" line="449"/>
+        <location filename="../../console/playbook_panel.py" line="458"/>
         <source>Select a step first.</source>
         <translation>请先选择一个步骤。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="441"/>
+        <location filename="../../console/playbook_panel.py" line="453"/>
         <source>Step done.</source>
         <translation>步骤已完成。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="451"/>
+        <location filename="../../console/playbook_panel.py" line="463"/>
         <source>Step skipped.</source>
         <translation>步骤已跳过。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="458"/>
+        <location filename="../../console/playbook_panel.py" line="470"/>
         <source>Level changed to %1.</source>
         <translation>响应级别已调整为 %1。</translation>
     </message>
@@ -2171,27 +2175,27 @@
 <context>
     <name>PluginPanel</name>
     <message>
-        <location filename="../../console/panels/plugin_panel.py" line="101"/>
+        <location filename="../../console/panels/plugin_panel.py" line="102"/>
         <source>Could not read the status of the plugins: {error}</source>
         <translation>无法读取插件状态：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/panels/plugin_panel.py" line="114"/>
+        <location filename="../../console/panels/plugin_panel.py" line="115"/>
         <source>Not switched: {reason}</source>
         <translation>未切换：{reason}</translation>
     </message>
     <message>
-        <location filename="../../console/panels/plugin_panel.py" line="126"/>
+        <location filename="../../console/panels/plugin_panel.py" line="127"/>
         <source>Data-source plugins</source>
         <translation>数据源插件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/plugin_panel.py" line="130"/>
+        <location filename="../../console/panels/plugin_panel.py" line="131"/>
         <source>No plugins are installed. Plugins bring in sensors and other data sources; they run in the plugin host (beacon plugin run).</source>
         <translation>尚未安装插件。插件接入传感器等数据源，运行在插件宿主中（beacon plugin run）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/plugin_panel.py" line="134"/>
+        <location filename="../../console/panels/plugin_panel.py" line="135"/>
         <source>Tick the box of a plugin to switch it on or off in every plugin host; the log records who did it.</source>
         <translation>勾选插件前的方框即可在所有插件宿主中开启或关闭它；日志会记录操作人。</translation>
     </message>
@@ -2435,7 +2439,7 @@
 <context>
     <name>RegistryLayer</name>
     <message>
-        <location filename="../../console/map/registry_layer.py" line="142"/>
+        <location filename="../../console/map/registry_layer.py" line="153"/>
         <source>out of service</source>
         <translation>停用</translation>
     </message>
@@ -2476,57 +2480,57 @@
 <context>
     <name>RosterModel</name>
     <message>
-        <location filename="../../console/models/roster_model.py" line="59"/>
+        <location filename="../../console/models/roster_model.py" line="58"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="59"/>
+        <location filename="../../console/models/roster_model.py" line="58"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="60"/>
+        <location filename="../../console/models/roster_model.py" line="59"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="61"/>
+        <location filename="../../console/models/roster_model.py" line="60"/>
         <source>In status</source>
         <translation>状态持续</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="62"/>
+        <location filename="../../console/models/roster_model.py" line="61"/>
         <source>Task</source>
         <translation>当前任务</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="63"/>
+        <location filename="../../console/models/roster_model.py" line="62"/>
         <source>ETA</source>
         <translation>预计到达</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="64"/>
+        <location filename="../../console/models/roster_model.py" line="63"/>
         <source>Last report</source>
         <translation>最后定位</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="74"/>
+        <location filename="../../console/models/roster_model.py" line="73"/>
         <source>&lt;1 min</source>
         <translation>不到 1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="76"/>
+        <location filename="../../console/models/roster_model.py" line="75"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="77"/>
+        <location filename="../../console/models/roster_model.py" line="76"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="275"/>
+        <location filename="../../console/models/roster_model.py" line="274"/>
         <source>due</source>
         <translation>应已到达</translation>
     </message>
@@ -2534,7 +2538,7 @@
 <context>
     <name>SensorLayer</name>
     <message>
-        <location filename="../../console/map/sensor_layer.py" line="99"/>
+        <location filename="../../console/map/sensor_layer.py" line="100"/>
         <source>no reading</source>
         <translation>无读数</translation>
     </message>
