@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -64,8 +65,11 @@ CLICK_TOLERANCE_PX = 10.0
 UNIT_EVENTS = frozenset({"units_registered", "units_assigned", "unit_status_changed",
                          "unit_position_reported", "incident_status_changed"})
 INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed",
-                             "incident_priority_changed", "units_assigned",
-                             "unit_status_changed"})
+                             "incident_priority_changed"})
+# Events that change an incident's status only as a side effect (payload
+# "incident_status"): a redraw of every incident only when one opens or closes by it.
+INCIDENT_SIDE_EVENTS = frozenset({"units_assigned", "unit_status_changed"})
+_OPEN_VALUES = frozenset(s.value for s in OPEN_INCIDENT_STATUSES)
 LAYERS = ("areas", "roads", "cells", "cell_names", "stations", "cameras", "units",
           "incidents", "sensors", "things", "reports")
 
@@ -432,8 +436,10 @@ class MapView(QWidget):
             self._rezoom = event.incident_id
         if event.type in UNIT_EVENTS:
             self._units_dirty = True
-        if event.type in INCIDENT_EVENTS:
-            self._incidents_dirty = True
+        if event.type in INCIDENT_EVENTS or (
+                event.type in INCIDENT_SIDE_EVENTS
+                and event.payload.get("incident_status") not in (None, *_OPEN_VALUES)):
+            self._incidents_dirty = True  # ~20 ms with 10,000 open incidents
         if event.type in CAMERA_EVENTS:
             self._cameras_dirty = True
         if (self._units_dirty or self._incidents_dirty or self._cameras_dirty
@@ -486,7 +492,7 @@ class MapView(QWidget):
         self._incident_xy = points.xy
         self._incident_groups.set_points(points.xy[:, 0], points.xy[:, 1], points.ids,
                                          points.style)
-        by_urgency = sorted(incidents, key=lambda i: (i.priority, i.created_at))
+        by_urgency = sorted(incidents, key=attrgetter("priority", "created_at"))
         self._incident_labels.set_labels(incident_labels(
             by_urgency, lambda p, t: f"{priority_label(p)} {self._type_label(t)}"))
 
