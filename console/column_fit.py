@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTreeView
 
@@ -24,6 +24,7 @@ HEADER_PADDING = 14  # the style's margins around a header's text, and a little 
 SORT_INDICATOR = 14
 CELL_PADDING = 12
 SAMPLE_ROWS = 60  # rows measured per full fit: enough to see every kind of value
+CHANGED_EVERY_MS = 250  # changed cells are measured together, at most this often
 
 
 class ColumnFitter(QObject):
@@ -52,6 +53,11 @@ class ColumnFitter(QObject):
         self.hidden: tuple[int, ...] = ()  # optional columns hidden for want of room
         self._timer = QTimer(self, singleShot=True, interval=100)
         self._timer.timeout.connect(self.fit)
+        # Cells changed since the last measure: a thousand position reports a second
+        # change a thousand roster cells; each is measured once per round, not at once.
+        self._changed: dict[QPersistentModelIndex, set[int]] = {}
+        self._changed_timer = QTimer(self, singleShot=True, interval=CHANGED_EVERY_MS)
+        self._changed_timer.timeout.connect(self._measure_changed)
         self._rows_timer = QTimer(self, singleShot=True, interval=0)
         if isinstance(view, QTableView):
             self._rows_timer.timeout.connect(view.resizeRowsToContents)
@@ -91,7 +97,31 @@ class ColumnFitter(QObject):
     def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
                          *_roles: object) -> None:
         if self._content and bottom_right.row() - top_left.row() < 4:
-            self._on_rows_inserted(top_left.parent(), top_left.row(), bottom_right.row())
+            columns = range(top_left.column(), bottom_right.column() + 1)
+            for row in range(top_left.row(), bottom_right.row() + 1):
+                key = QPersistentModelIndex(top_left.sibling(row, 0))
+                self._changed.setdefault(key, set()).update(columns)
+            if not self._changed_timer.isActive():
+                self._changed_timer.start()
+
+    def _measure_changed(self) -> None:
+        """Measure the cells changed since the last round (their rows' changed columns)."""
+        changed, self._changed = self._changed, {}
+        if not self._content:
+            return  # a full fit is due anyway
+        wider = False
+        for index, columns in changed.items():
+            if not index.isValid():
+                continue  # the row went meanwhile
+            row = index.row()
+            measured = self._measure(QModelIndex(index.parent()), range(row, row + 1), 0,
+                                     columns=columns, children=False)
+            for col, width in measured.items():
+                if width > self._content.get(col, 0):
+                    self._content[col] = width
+                    wider = True
+        if wider:
+            self._timer.start()
 
     def _on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
         if not self._content or last - first >= self._sample_rows:
@@ -144,7 +174,8 @@ class ColumnFitter(QObject):
         return self._content
 
     def _measure(self, parent: QModelIndex, rows: range | None, depth: int,
-                 budget: list[int] | None = None) -> dict[int, int]:
+                 budget: list[int] | None = None, *, columns: set[int] | None = None,
+                 children: bool = True) -> dict[int, int]:
         view = self._view
         model = view.model()
         fm = QFontMetrics(view.font())
@@ -155,7 +186,7 @@ class ColumnFitter(QObject):
         seen: dict[str, int] = {}
 
         def walk(parent: QModelIndex, rows: range, depth: int) -> None:
-            columns = model.columnCount(parent)
+            n_columns = model.columnCount(parent)
             tree = isinstance(view, QTreeView)
             for row in rows:
                 if budget[0] <= 0:
@@ -166,7 +197,9 @@ class ColumnFitter(QObject):
                     if model.hasChildren(first):
                         walk(first, range(model.rowCount(first)), depth + 1)
                     continue
-                for col in range(columns):
+                for col in range(n_columns):
+                    if columns is not None and col not in columns:
+                        continue
                     index = model.index(row, col, parent)
                     text = index.data(Qt.ItemDataRole.DisplayRole)
                     if text is None or text == "":
@@ -185,7 +218,7 @@ class ColumnFitter(QObject):
                         width += indent * (depth + 1)
                     if width > widths.get(col, 0):
                         widths[col] = width
-                if tree and model.hasChildren(first):
+                if children and tree and model.hasChildren(first):
                     walk(first, range(model.rowCount(first)), depth + 1)
 
         walk(parent, rows if rows is not None else range(model.rowCount(parent)), depth)

@@ -73,3 +73,69 @@ class DrillDriver(QObject):
             log.info("drill %r finished:\n%s", self.engine.scenario.name,
                      self.engine.score().summary())
             self.finished.emit()
+
+
+class _Built(QObject):
+    done = Signal(object)  # the RoadNetwork, or the Exception that stopped it
+
+
+class _BuildNetwork:
+    """Worker job: import the drill's engine and build the city's road network (scipy's
+    sparse graphs); neither touches the live state."""
+
+    def __init__(self, roads: object, relay: _Built) -> None:
+        self._roads, self._relay = roads, relay
+
+    def run(self) -> None:
+        try:
+            import core.drill.engine  # noqa: F401 - imported here, not on the GUI thread
+            from core.roads.network import RoadNetwork
+
+            result: object = RoadNetwork.from_graph(self._roads)  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - reported on the GUI thread
+            result = exc
+        self._relay.done.emit(result)
+
+
+class DrillStarter(QObject):
+    """Starts a drill once the window is up: the slow part (the road network, ~0.5 s)
+    on a worker thread, then the engine and its `DrillDriver` on the GUI thread, which
+    owns the live state the engine writes to. `started(driver)` when it runs; `failed(str)`
+    when it could not start."""
+
+    started = Signal(object)  # DrillDriver
+    failed = Signal(str)
+
+    def __init__(self, setup: object, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        from console.worker_pool import WorkerPool
+
+        self._setup = setup
+        self.driver: DrillDriver | None = None
+        self._relay = _Built(self)
+        self._relay.done.connect(self._on_built)
+        self._pool = WorkerPool(self)
+
+    def start(self) -> None:
+        """Build in the background; the drill starts when it is ready."""
+        self._pool.start(_BuildNetwork(self._setup.centre.city.roads,  # type: ignore[attr-defined]
+                                       self._relay))
+
+    def wait(self) -> None:
+        """Wait for the background build (before the database closes)."""
+        self._pool.waitForDone()
+
+    def _on_built(self, result: object) -> None:
+        if isinstance(result, Exception):
+            log.error("the drill could not start: %s", result)
+            self.failed.emit(str(result))
+            return
+        try:
+            engine = self._setup.make_engine(result)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - reported; the console carries on
+            log.exception("the drill could not start")
+            self.failed.emit(str(exc))
+            return
+        self.driver = DrillDriver(engine, parent=self.parent())
+        self.driver.start()
+        self.started.emit(self.driver)

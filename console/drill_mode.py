@@ -24,8 +24,24 @@ class DrillSetup:
     """What `open_drill` prepared: the centre and the engine to drive."""
 
     centre: Centre
-    engine: object  # core.drill.engine.DrillEngine
+    engine: object  # core.drill.engine.DrillEngine; None until `make_engine` (engine=False)
     tmp: tempfile.TemporaryDirectory | None
+    scenario: object = None  # core.drill.scenario.Scenario
+    clock: SimulatedClock | None = None
+
+    def make_engine(self, network: object = None) -> object:
+        """Build the drill's engine now (once), on the thread that owns the live state
+        (its events are published as it is built); `network`: the city's
+        `core.roads.network.RoadNetwork`, when it was built elsewhere beforehand (that
+        is the slow part, and it touches no state, so a worker thread may build it)."""
+        if self.engine is None:
+            from core.drill.engine import DrillEngine
+
+            assert self.clock is not None
+            self.engine = DrillEngine(self.centre.service, self.centre.live.state,
+                                      self.centre.city, self.scenario, self.clock,
+                                      network=network)  # type: ignore[arg-type]
+        return self.engine
 
 
 def check_scenario(path: Path):  # noqa: ANN201 - core.drill.scenario.Scenario
@@ -37,7 +53,7 @@ def check_scenario(path: Path):  # noqa: ANN201 - core.drill.scenario.Scenario
 
 def open_drill(scenario, url: str | None, small_city: bool,  # noqa: ANN001
                workstation: str, demo_incidents: bool = False, *, demo: bool = True,
-               new_kind: DatabaseKind | None = None) -> DrillSetup:
+               new_kind: DatabaseKind | None = None, engine: bool = True) -> DrillSetup:
     """Open the drill's centre and build its engine (slow: run it off the GUI thread).
 
     Without `url` the drill gets a temporary demo database. `demo`: sign the demo
@@ -46,8 +62,12 @@ def open_drill(scenario, url: str | None, small_city: bool,  # noqa: ANN001
     `demo_incidents`: a new database also gets the demo's dozen open incidents (the
     demo console's drill picks up where the demo's morning stands). A live centre's
     database is refused (`UserError`) before anything is written to it.
+
+    `engine` False leaves the engine to `DrillSetup.make_engine` (the console builds it
+    once its window is up: the road network and scipy take ~0.5 s); the exercise starts
+    here all the same, so every event from now on is the drill's, and the scenario's
+    calls are checked against the city here, before any window opens.
     """
-    from core.drill.engine import DrillEngine
 
     tmp = None
     if url is None:
@@ -64,9 +84,23 @@ def open_drill(scenario, url: str | None, small_city: bool,  # noqa: ANN001
         if tmp is not None:
             tmp.cleanup()
         raise
-    # The engine records the exercise's start (after the log's last time) and from then
-    # on every event carries the exercise's name.
-    engine = DrillEngine(centre.service, centre.live.state, centre.city, scenario, clock)
+    setup = DrillSetup(centre, None, tmp, scenario, clock)
+    try:
+        if engine:
+            # The engine records the exercise's start (after the log's last time) and from
+            # then on every event carries the exercise's name.
+            setup.make_engine()
+        else:
+            from core.drill.exercise import begin_exercise
+            from core.drill.scenario import place_calls
+
+            place_calls(scenario, centre.city)  # a call off the map stops it now
+            begin_exercise(centre.service, scenario.name, clock, scenario.speed)
+    except BaseException:
+        centre.close()
+        if tmp is not None:
+            tmp.cleanup()
+        raise
     centre.banner = " · ".join(
         b for b in (f"DRILL: {scenario.name} ({scenario.speed:g}x)", centre.banner) if b)
-    return DrillSetup(centre, engine, tmp)
+    return setup

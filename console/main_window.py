@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QEvent,
     QSettings,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import (
@@ -88,6 +89,12 @@ DOCK_TITLES: dict[str, str] = {
     "noticePanel": QT_TRANSLATE_NOOP("MainWindow", "Public notices"),
 }
 STATE_VERSION = 3  # 2: the wider queue and taller map of issue 12; 3: the incident's tabs
+# Panels behind tabs at start, which the first paint does without: with `defer_panels`
+# they are built after the window is shown, one per turn of the event loop, in this
+# order. (The dashboard is in view at start, so it is built with the window; deferred,
+# its charts also crashed the process at exit, in pyqtgraph's clean-up.)
+DEFERRABLE = ("playbookPanel", "decisionPanel", "incidentContext", "evacuationBoard",
+              "videoWall", "pluginPanel", "noticePanel")
 
 
 class MainWindow(QMainWindow):
@@ -99,7 +106,10 @@ class MainWindow(QMainWindow):
                  hub_url: str | None = None, parent: QWidget | None = None, *,
                  external_panels: dict[str, tuple[str, str]] | None = None,
                  size: tuple[int, int] = (1600, 1000),
-                 hub: HubConnection | None = None) -> None:
+                 hub: HubConnection | None = None, defer_panels: bool = False) -> None:
+        """With `defer_panels`, the panels in `DEFERRABLE` are empty until
+        `build_pending_panels` (or `finish_panels`) builds them: the window shows with
+        the queue, roster, map and alarms sooner."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setAccessibleName("mainWindow")
@@ -121,6 +131,7 @@ class MainWindow(QMainWindow):
                                    place=addresses.place)
         bridge.eventArrived.connect(incident_model.on_event)
         bridge.eventArrived.connect(roster_model.on_event)
+        bridge.positionsReported.connect(roster_model.on_positions)
         self.roster_model = roster_model
 
         self.incident_actions = IncidentActions(state, self.runner, self)
@@ -132,9 +143,18 @@ class MainWindow(QMainWindow):
         bridge.eventArrived.connect(self.dispatch.on_event)
         self.timeline = IncidentTimeline(centre, bridge, selection, self.runner,
                                          address_label=addresses.label)
-        self.external: dict[str, QWidget] = {
-            name: self._external_panel(name, module, cls)
-            for name, (module, cls) in (external_panels or EXTERNAL_PANELS).items()}
+        # Not built yet (defer_panels): name -> (module, class); an empty stand-in holds
+        # each one's place in `external` and in its dock meanwhile.
+        self._pending: dict[str, tuple[str, str]] = {}
+        self.external: dict[str, QWidget] = {}
+        for name, (module, cls) in (external_panels or EXTERNAL_PANELS).items():
+            if defer_panels and name in DEFERRABLE:
+                self._pending[name] = (module, cls)
+                stand_in = QWidget()
+                stand_in.setObjectName(f"{name}Pending")
+                self.external[name] = stand_in
+            else:
+                self.external[name] = self._external_panel(name, module, cls)
         self.map_view = self.external["mapView"]
 
         self.banner = Banner(centre.banner)
@@ -197,8 +217,9 @@ class MainWindow(QMainWindow):
         panel.setAccessibleName(name)
         return panel
 
-    def _dock(self, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        name = widget.objectName()
+    def _dock(self, widget: QWidget, area: Qt.DockWidgetArea,
+              name: str | None = None) -> QDockWidget:
+        name = name or widget.objectName()
         dock = QDockWidget(self)
         dock.setObjectName(f"{name}Dock")
         dock.setWidget(widget)
@@ -231,7 +252,7 @@ class MainWindow(QMainWindow):
         first = None
         for name in ("dashboard", "videoWall", "playbookPanel", "decisionPanel",
                      "pluginPanel", "noticePanel"):
-            dock = self._dock(self.external[name], bottom)
+            dock = self._dock(self.external[name], bottom, name)
             if first is None:
                 first = dock
             else:
@@ -244,7 +265,7 @@ class MainWindow(QMainWindow):
         # What is known around the selected incident, and its evacuation, beside its
         # record: all three are about the incident in hand.
         for name in ("incidentContext", "evacuationBoard"):
-            self.tabifyDockWidget(timeline, self._dock(self.external[name], right))
+            self.tabifyDockWidget(timeline, self._dock(self.external[name], right, name))
         timeline.raise_()
         # The data sources are the administrator's: in View > Panels, not a tab at start.
         self.docks["pluginPanel"].hide()
@@ -353,11 +374,7 @@ class MainWindow(QMainWindow):
         picked = getattr(self.map_view, "locationPicked", None)
         if picked is not None:
             picked.connect(self._on_location_picked)
-        # A camera double-clicked on the map goes onto the wall (when both are there).
-        activated = getattr(self.map_view, "cameraActivated", None)
-        show_camera = getattr(self.external.get("videoWall"), "show_camera", None)
-        if activated is not None and show_camera is not None:
-            activated.connect(show_camera)
+        self._wire_video_wall()
         set_picking = getattr(self.map_view, "set_picking", None)
         if set_picking is not None:
             self.call_form.pickRequested.connect(set_picking)
@@ -367,6 +384,53 @@ class MainWindow(QMainWindow):
         pointer = getattr(self.map_view, "pointerMoved", None)
         if pointer is not None:
             pointer.connect(self._on_pointer_moved)
+
+    def _wire_video_wall(self) -> None:
+        # A camera double-clicked on the map goes onto the wall (when both are there).
+        activated = getattr(self.map_view, "cameraActivated", None)
+        show_camera = getattr(self.external.get("videoWall"), "show_camera", None)
+        if activated is not None and show_camera is not None:
+            activated.connect(show_camera)
+
+    # -- panels built after the first paint ---------------------------------------------
+
+    @property
+    def pending_panels(self) -> list[str]:
+        """The panels not built yet (see `defer_panels`)."""
+        return [name for name in DEFERRABLE if name in self._pending]
+
+    def build_pending_panels(self) -> None:
+        """Build the panels left for later, one per turn of the event loop (the screen
+        stays live in between); call once the window is shown."""
+        if self.build_next_panel():
+            QTimer.singleShot(0, self.build_pending_panels)
+
+    def finish_panels(self) -> None:
+        """Build every panel left for later, now."""
+        while self.build_next_panel():
+            pass
+
+    def build_next_panel(self) -> bool:
+        """Build the next panel left for later; False when none was left."""
+        pending = self.pending_panels
+        if not pending:
+            return False
+        name = pending[0]
+        module, cls = self._pending.pop(name)
+        panel = self._external_panel(name, module, cls)
+        stand_in = self.external[name]
+        self.external[name] = panel
+        dock = self.docks.get(name)
+        if dock is not None:
+            dock.setWidget(panel)
+            panel.show()
+        stand_in.deleteLater()
+        set_dark = getattr(panel, "set_dark", None)
+        if set_dark is not None and self.theme == "dark":
+            set_dark(True)
+        if name == "videoWall":
+            self._wire_video_wall()
+        return True
 
     def _focus(self, name: str, then: Callable[[], None]) -> None:
         dock = self.docks[name]
@@ -456,6 +520,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._pending.clear()  # nothing more to build
         self.save_layout()
         self.follower.stop()
         self.follower.wait()

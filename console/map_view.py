@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -46,6 +47,8 @@ from console.map.style import (
     AGENCY_SYMBOLS,
     PRIORITY_COLOURS,
     STATUS_COLOURS,
+    STATUS_SYMBOLS,
+    SYMBOL_MARKS,
     Theme,
     agency_label,
     priority_label,
@@ -67,8 +70,11 @@ CLICK_TOLERANCE_PX = 10.0
 UNIT_EVENTS = frozenset({"units_registered", "units_assigned", "unit_status_changed",
                          "unit_position_reported", "incident_status_changed"})
 INCIDENT_EVENTS = frozenset({"incident_created", "incident_status_changed",
-                             "incident_priority_changed", "units_assigned",
-                             "unit_status_changed"})
+                             "incident_priority_changed"})
+# Events that change an incident's status only as a side effect (payload
+# "incident_status"): a redraw of every incident only when one opens or closes by it.
+INCIDENT_SIDE_EVENTS = frozenset({"units_assigned", "unit_status_changed"})
+_OPEN_VALUES = frozenset(s.value for s in OPEN_INCIDENT_STATUSES)
 LAYERS = ("areas", "roads", "cells", "cell_names", "stations", "cameras", "units",
           "incidents", "sensors", "warnings", "things", "reports", "notices")
 
@@ -133,6 +139,7 @@ class MapView(QWidget):
         self._timer.timeout.connect(self._redraw_live)
 
         bridge.eventArrived.connect(self._on_event)
+        bridge.positionsReported.connect(self._on_positions)
         selection.incidentSelected.connect(self._on_incident_selected)
         selection.unitSelected.connect(self._on_unit_selected)
         self._plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
@@ -341,18 +348,19 @@ class MapView(QWidget):
         super().changeEvent(event)
 
     def _legend_html(self) -> str:
-        shapes = {"s": "■", "+": "✚", "d": "◆", "h": "⬢", "o": "●"}
-        units = " ".join(f"<span style='color:{STATUS_COLOURS[s]}'>●</span>&nbsp;"
-                         f"{status_label(s)}" for s in UnitStatus)
+        # Each status in its colour and its shape: the shape alone tells them apart.
+        units = " ".join(f"<span style='color:{STATUS_COLOURS[s]}'>"
+                         f"{SYMBOL_MARKS[STATUS_SYMBOLS[s]]}</span>&nbsp;{status_label(s)}"
+                         for s in UnitStatus)
         incidents = " ".join(f"<span style='color:{PRIORITY_COLOURS[p]}'>▲</span>&nbsp;"
                              f"{priority_label(p)}" for p in PRIORITY_COLOURS)
         stations = " ".join(f"<span style='color:{AGENCY_COLOURS[a]}'>"
-                            f"{shapes[AGENCY_SYMBOLS[a]]}</span>&nbsp;{agency_label(a)}"
+                            f"{SYMBOL_MARKS[AGENCY_SYMBOLS[a]]}</span>&nbsp;{agency_label(a)}"
                             for a in AGENCY_COLOURS)
         # tr() outside the f-string, where translation tools look for it.
         units_title = self.tr("Units")
         incidents_title = self.tr("Incidents")
-        agency_title = self.tr("Agency (shape)")
+        agency_title = self.tr("Stations")
         camera = self.tr("Camera")
         # (the legend is first written before the layers exist)
         camera_colour = self._cameras.colour if hasattr(self, "_cameras") else CAMERA_COLOUR
@@ -468,14 +476,21 @@ class MapView(QWidget):
             self._rezoom = event.incident_id
         if event.type in UNIT_EVENTS:
             self._units_dirty = True
-        if event.type in INCIDENT_EVENTS:
-            self._incidents_dirty = True
+        if event.type in INCIDENT_EVENTS or (
+                event.type in INCIDENT_SIDE_EVENTS
+                and event.payload.get("incident_status") not in (None, *_OPEN_VALUES)):
+            self._incidents_dirty = True  # ~20 ms with 10,000 open incidents
         if event.type in CAMERA_EVENTS:
             self._cameras_dirty = True
         if event.type in CLOSURE_EVENTS:
             self._closures_dirty = True
         if (self._units_dirty or self._incidents_dirty or self._cameras_dirty
                 or self._closures_dirty) and not self._timer.isActive():
+            self._timer.start()
+
+    def _on_positions(self, events: list[Event]) -> None:
+        self._units_dirty = True  # redrawn by the timer, at most ~12 times a second
+        if not self._timer.isActive():
             self._timer.start()
 
     def _redraw_live(self) -> None:
@@ -525,7 +540,7 @@ class MapView(QWidget):
         self._incident_xy = points.xy
         self._incident_groups.set_points(points.xy[:, 0], points.xy[:, 1], points.ids,
                                          points.style)
-        by_urgency = sorted(incidents, key=lambda i: (i.priority, i.created_at))
+        by_urgency = sorted(incidents, key=attrgetter("priority", "created_at"))
         self._incident_labels.set_labels(incident_labels(
             by_urgency, lambda p, t: f"{priority_label(p)} {self._type_label(t)}"))
 
@@ -555,7 +570,8 @@ class MapView(QWidget):
         unit = self._centre.live.state.units.get(data)
         if unit is None:
             return data
-        return f"{unit.name} ({unit.id})\n{status_label(unit.status)}"
+        return (f"{unit.name} ({unit.id})\n{status_label(unit.status)} · "
+                f"{agency_label(unit.agency)}")
 
     def _incident_tip(self, x: float, y: float, data: str) -> str:
         incident = self._centre.live.state.incidents.get(data)

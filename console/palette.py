@@ -6,7 +6,8 @@ Every colour here was chosen so that each pair an operator must tell apart stays
 protanopia (`tests/console/test_palette.py` checks it, with `console.colour_science`).
 Colour is never the only cue: a status has a mark (`status_mark`) shown beside its name,
 a priority is always written ("P1"), and on the map a priority also sets the marker's
-size and a unit's agency its shape.
+size and a unit's status its shape (the same shape as its mark; a station's shape is
+its agency).
 
 The same colours serve the light and the dark theme: a dispatcher who moves between
 workstations must not learn two languages. Only what carries no meaning (land, roads,
@@ -62,10 +63,11 @@ NOTICE_COLOUR = "#b0128a"
 CLOSED_ROAD_COLOUR = "#d4148c"
 EVACUATION_COLOUR = "#e8740c"
 
-# The cue besides colour: a mark per status, distinct in shape, shown before its name.
+# The cue besides colour: a mark per status, distinct in shape, shown before its name,
+# and the shape of the unit's marker on the map (`console.map.style.STATUS_SYMBOLS`).
 STATUS_MARKS: dict[UnitStatus, str] = {
     UnitStatus.AVAILABLE: "●",
-    UnitStatus.DISPATCHED: "▷",
+    UnitStatus.DISPATCHED: "◆",
     UnitStatus.EN_ROUTE: "▶",
     UnitStatus.ON_SCENE: "■",
     UnitStatus.TRANSPORTING: "✚",

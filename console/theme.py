@@ -48,8 +48,15 @@ def apply_theme(app: QApplication, name: str) -> str:
         style = QStyleFactory.create("Fusion")
         if style is not None:
             app.setStyle(style)
-    app.setPalette(_palette(name))
     common = (THEMES_DIR / "common.qss").read_text(encoding="utf-8")
     own = (THEMES_DIR / f"{name}.qss").read_text(encoding="utf-8")
-    app.setStyleSheet(common + "\n" + own)
+    sheet = common + "\n" + own
+    # The same theme again (the console sets it before its window, the window again as
+    # it opens) changes nothing: setting a style sheet re-polishes every widget alive,
+    # ~0.15 s with the whole console built.
+    if app.property("beaconTheme") == name and app.styleSheet() == sheet:
+        return name
+    app.setPalette(_palette(name))
+    app.setStyleSheet(sheet)
+    app.setProperty("beaconTheme", name)
     return name

@@ -164,7 +164,6 @@ _LOOKED_UP_ELSEWHERE = (
     QT_TRANSLATE_NOOP("Beacon", "Police"),
     QT_TRANSLATE_NOOP("Beacon", "Rescue"),
     QT_TRANSLATE_NOOP("Beacon", "Community"),
-    QT_TRANSLATE_NOOP("MapView", "Agency (shape)"),
     QT_TRANSLATE_NOOP("IncidentType", "Structure fire"),
     QT_TRANSLATE_NOOP("IncidentType", "Vehicle fire"),
     QT_TRANSLATE_NOOP("IncidentType", "Smoke reported"),

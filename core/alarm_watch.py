@@ -15,6 +15,7 @@ import logging
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from core.auth import SYSTEM
 from core.commands.alarms import EscalateAlarm, RaiseAlarm
@@ -59,7 +60,28 @@ class AlarmRules:
             raise ValueError("alarms.breach_share must be above 0 and at most 1")
 
 
-def due_commands(state: State, now: datetime, rules: AlarmRules) -> list[Command]:
+@dataclass(frozen=True, slots=True)
+class WatchSnapshot:
+    """What the rules read of a state (its incidents and alarms), copied.
+
+    Take it with `watch_snapshot` on the thread that applies events to the state (a
+    console's GUI thread); the rules may then run on any thread while that thread goes
+    on changing the state: iterating the live dictionaries there instead is how "dictionary
+    changed size during iteration" happens.
+    """
+
+    incidents: dict[str, Any]
+    alarms: dict[str, Any]
+
+
+def watch_snapshot(state: State) -> WatchSnapshot:
+    """Copy what the rules read of `state` (~0.2 ms for 10,000 incidents); call it on the
+    thread that owns `state`."""
+    return WatchSnapshot(dict(state.incidents), dict(state.alarms))
+
+
+def due_commands(state: State | WatchSnapshot, now: datetime,
+                 rules: AlarmRules) -> list[Command]:
     """The alarm commands the rules call for at `now` (none already done in `state`)."""
     taken = {a.source for a in state.alarms.values()}
     due: list[Command] = []
@@ -84,7 +106,8 @@ def due_commands(state: State, now: datetime, rules: AlarmRules) -> list[Command
     return due
 
 
-def run_watch(service: CommandService, state: State, rules: AlarmRules) -> list[Event]:
+def run_watch(service: CommandService, state: State | WatchSnapshot,
+              rules: AlarmRules) -> list[Event]:
     """Run what is due, as the system, in one transaction; returns the events recorded.
 
     A command refused (another process did it first, or the alarm was acknowledged

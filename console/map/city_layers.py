@@ -60,7 +60,7 @@ class CityLayers:
         min_w = min((c.x1 - c.x0 for c in cells), default=500.0)
         self.cell_labels = self._add(
             LabelLayer(city.bounds, CELL_LABEL_MIN_PX / max(min_w, 1.0)), 6)
-        self.cell_labels.set_labels([(*c.center, c.name) for c in cells])
+        self._cells = cells
 
         self.stations = list(city.stations)
         self.station_item = self._add(pg.ScatterPlotItem(
@@ -88,7 +88,8 @@ class CityLayers:
         return item
 
     def name_places(self) -> None:
-        """Label the areas and stations in the current language (again on a change)."""
+        """Label the areas, grid cells and stations in the current language (again on a
+        change): in Chinese, the names the city stores in `names_zh` where it has them."""
         def name(text: str) -> str:
             return place_name(self._city, text)
 
@@ -97,6 +98,7 @@ class CityLayers:
             (sum(x for x, _ in a.points) / len(a.points),
              sum(y for _, y in a.points) / len(a.points), name(a.name)) for a in areas])
         self.station_labels.set_labels([(s.x, s.y, name(s.name)) for s in self.stations])
+        self.cell_labels.set_labels([(*c.center, name(c.name)) for c in self._cells])
 
     def apply_theme(self, t: Theme) -> None:
         """Colour every fixed layer as the theme says."""

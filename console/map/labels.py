@@ -55,7 +55,9 @@ class LabelLayer(pg.GraphicsObject):
     def set_labels(self, labels: Sequence[tuple[float, float, str]]) -> None:
         """Replace the labels: (x, y, text) in city metres."""
         self._labels = list(labels)
-        self._xy = np.array([(x, y) for x, y, _ in self._labels], dtype=float).reshape(-1, 2)
+        self._xy = np.empty((len(self._labels), 2))
+        self._xy[:, 0] = [label[0] for label in self._labels]
+        self._xy[:, 1] = [label[1] for label in self._labels]
         self._version += 1
         self.update()
 

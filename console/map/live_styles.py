@@ -1,4 +1,4 @@
-"""The styles of the map's live points: units by (agency, status), incidents by priority.
+"""The styles of the map's live points: units by status, incidents by priority.
 
 Each style is drawn by a scatter item of its own (`console.map.style_groups`); this says
 which styles there are, in which order they stack, and which style a point takes, and
@@ -14,14 +14,13 @@ from typing import Any
 import numpy as np
 
 from console.map.style import (
-    AGENCY_SYMBOLS,
     INCIDENT_SYMBOL,
     PRIORITY_COLOURS,
     PRIORITY_SIZES,
     STATUS_COLOURS,
+    STATUS_SYMBOLS,
 )
 from console.map.style_groups import PointStyle
-from core.domain.kinds import Agency
 from core.domain.lifecycle import UnitStatus
 
 UNIT_SIZE = 11.0
@@ -47,17 +46,16 @@ def incident_style_index(priority: int) -> int:
     return _INCIDENT_STYLE_INDEX.get(priority, len(_PRIORITIES))
 
 
-# Units: shape by agency, fill by status, every combination its own style. Where units
-# stack (at a station, at an incident) the one at work is drawn on top: the waiting ones
-# are what the station's count says, out of service ones lowest.
+# Units: shape and fill by status (the shape is the status's mark, the cue besides
+# colour), one style per status. Where units stack (at a station, at an incident) the
+# one at work is drawn on top: the waiting ones are what the station's count says, out
+# of service ones lowest.
 _STATUS_STACKING = (UnitStatus.OUT_OF_SERVICE, UnitStatus.AVAILABLE, UnitStatus.ON_SCENE,
                     UnitStatus.TRANSPORTING, UnitStatus.DISPATCHED, UnitStatus.EN_ROUTE)
 _STATUS_Z = {s: UNIT_Z + 0.01 * k for k, s in enumerate(_STATUS_STACKING)}
 UNIT_STYLES: tuple[PointStyle, ...] = tuple(
-    PointStyle(AGENCY_SYMBOLS[a], UNIT_SIZE, STATUS_COLOURS[s], _STATUS_Z[s])
-    for a in Agency for s in UnitStatus)
-UNIT_STYLE_INDEX: dict[tuple[Agency, UnitStatus], int] = {
-    (a, s): k for k, (a, s) in enumerate((a, s) for a in Agency for s in UnitStatus)}
+    PointStyle(STATUS_SYMBOLS[s], UNIT_SIZE, STATUS_COLOURS[s], _STATUS_Z[s]) for s in UnitStatus)
+UNIT_STYLE_INDEX: dict[UnitStatus, int] = {s: k for k, s in enumerate(UnitStatus)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,22 +69,25 @@ class LivePoints:
 
 
 def _points(things: Sequence[Any], style_of: Callable[[Any], int]) -> LivePoints:
+    # Lists first, then arrays: ~3x faster than one generator per array (10,000 points).
     n = len(things)
     ids = [t.id for t in things]
-    xy = np.fromiter((c for t in things for c in (t.x, t.y)), dtype=float,
-                     count=2 * n).reshape(-1, 2)
-    style = np.fromiter((style_of(t) for t in things), dtype=np.intp, count=n)
-    return LivePoints(ids, {i: k for k, i in enumerate(ids)}, xy, style)
+    xy = np.empty((n, 2))
+    xy[:, 0] = [t.x for t in things]
+    xy[:, 1] = [t.y for t in things]
+    style = np.array([style_of(t) for t in things], dtype=np.intp).reshape(n)
+    return LivePoints(ids, dict(zip(ids, range(n), strict=True)), xy, style)
 
 
 def unit_points(units: Sequence[Any]) -> LivePoints:
     """Units (with id, x, y, agency, status) as points in `UNIT_STYLES`."""
-    return _points(units, lambda u: UNIT_STYLE_INDEX[u.agency, u.status])
+    return _points(units, lambda u: UNIT_STYLE_INDEX[u.status])
 
 
 def incident_points(incidents: Sequence[Any]) -> LivePoints:
     """Incidents (with id, x, y, priority) as points in `INCIDENT_STYLES`."""
-    return _points(incidents, lambda i: incident_style_index(i.priority))
+    index, other = _INCIDENT_STYLE_INDEX, len(_PRIORITIES)
+    return _points(incidents, lambda i: index.get(i.priority, other))
 
 
 def incident_labels(incidents: Sequence[Any],

@@ -31,7 +31,7 @@ AGENCY_COLOURS: dict[Agency, str] = {
     Agency.COMMUNITY: "#7b5cc4",
 }
 
-# pyqtgraph symbol names; shapes repeat the agency so it reads without colour too.
+# pyqtgraph symbol names; a station's shape repeats its agency so it reads without colour.
 AGENCY_SYMBOLS: dict[Agency, str] = {
     Agency.FIRE: "s",
     Agency.EMS: "+",
@@ -41,6 +41,20 @@ AGENCY_SYMBOLS: dict[Agency, str] = {
 }
 
 INCIDENT_SYMBOL = "t1"  # a warning triangle
+
+# A unit's marker is the shape of its status's mark (`console.palette.STATUS_MARKS`), so a
+# status reads without its colour, and the same shape as in the roster and the legend.
+STATUS_SYMBOLS: dict[UnitStatus, str] = {
+    UnitStatus.AVAILABLE: "o",  # ●
+    UnitStatus.DISPATCHED: "d",  # ◆
+    UnitStatus.EN_ROUTE: "t2",  # ▶ (pointing the way: on the move)
+    UnitStatus.ON_SCENE: "s",  # ■
+    UnitStatus.TRANSPORTING: "+",  # ✚
+    UnitStatus.OUT_OF_SERVICE: "x",  # ✕
+}
+# The mark each pyqtgraph symbol is written as in rich text (legends).
+SYMBOL_MARKS: dict[str, str] = {"o": "●", "d": "◆", "t2": "▶", "s": "■", "+": "✚",
+                                "x": "✕", "h": "⬢", "t1": "▲"}
 
 
 @dataclass(frozen=True, slots=True)

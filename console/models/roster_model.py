@@ -276,13 +276,16 @@ class RosterModel(QStandardItemModel):
         if item.text() != text:
             item.setText(text)
 
-    def _update_report(self, unit: Unit) -> None:
+    def _update_report(self, unit: Unit) -> bool:
+        """Write the unit's last report time; True when the text changed."""
         item = self._rows[unit.id][RosterColumn.REPORT]
         # The centre's local time (the column header names the zone).
         text = (to_local(unit.last_report_at, self._zone).strftime("%H:%M:%S")
                 if unit.last_report_at else "")
-        if item.text() != text:
-            item.setText(text)
+        if item.text() == text:
+            return False
+        item.setText(text)
+        return True
 
     def on_event(self, event: Event) -> None:
         """Follow one bus event (connect to `EventBridge.eventArrived`)."""
@@ -293,9 +296,7 @@ class RosterModel(QStandardItemModel):
         if event.type not in _UNIT_EVENTS:
             return
         if event.type == "unit_position_reported":
-            unit = self._state.units.get(event.payload.get("unit_id", ""))
-            if unit is not None and unit.id in self._rows:
-                self._update_report(unit)
+            self.on_positions([event])
             return
         ids: list[str] = []
         if event.type == "units_assigned":
@@ -308,6 +309,33 @@ class RosterModel(QStandardItemModel):
             unit = self._state.units.get(unit_id)
             if unit is not None:
                 self._update(unit)
+
+    def on_positions(self, events: list[Event]) -> None:
+        """Follow a batch of position reports (`EventBridge.positionsReported`): each
+        unit's "Last report" written once, however many reports it sent, and the views
+        told once per station rather than once per unit (a thousand reports a second
+        made a thousand `dataChanged` signals, each one a call into Python for the
+        column fitter)."""
+        rows_by_station: dict[int, tuple[QStandardItem, list[int]]] = {}
+        self.blockSignals(True)
+        try:
+            for unit_id in {e.payload.get("unit_id", "") for e in events}:
+                unit = self._state.units.get(unit_id)
+                row = self._rows.get(unit_id) if unit is not None else None
+                if row is None or not self._update_report(unit):  # type: ignore[arg-type]
+                    continue
+                item = row[RosterColumn.REPORT]
+                parent = item.parent()
+                if parent is not None:
+                    rows_by_station.setdefault(id(parent), (parent, []))[1].append(item.row())
+        finally:
+            self.blockSignals(False)
+        column = int(RosterColumn.REPORT)
+        roles = [Qt.ItemDataRole.DisplayRole]
+        for parent, rows in rows_by_station.values():
+            top = parent.child(min(rows), column).index()
+            bottom = parent.child(max(rows), column).index()
+            self.dataChanged.emit(top, bottom, roles)
 
     def retranslate(self) -> None:
         """Labels change with the language."""

@@ -304,7 +304,8 @@ class CallTakingForm(QWidget):
             return
         cell = loc.cell_code or self.tr("outside every grid cell")
         text = fill(self.tr("Grid cell %1 %2 · community %3 · grid worker %4"),
-                    cell, loc.cell_name, loc.community_code or "-", loc.worker_unit or "-")
+                    cell, self._addresses.place(loc.cell_name), loc.community_code or "-",
+                    loc.worker_unit or "-")
         self.resolved.setText(f"{text}  ({loc.x:.0f}, {loc.y:.0f})")
 
     def set_location(self, x: float, y: float) -> None:

@@ -33,6 +33,7 @@ from core.city.names import (
     AREA_NAMES_ZH,
     DEMO_PEOPLE_ZH,
     DISTRICT_NAMES,
+    DISTRICT_NAMES_ZH,
     STREET_NAMES,
     STREET_NAMES_ZH,
     community_names,
@@ -107,9 +108,9 @@ def build_demo_city(seed: int = 2026, scale: str = "full") -> City:
         np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)
     )
     net = build_roads(sc.lattice, sc.spacing_m, roads_rng)
-    districts, streets, communities, cell_grid = _admin(net, sc, admin_rng)
-    cells = {c.code: c for row in cell_grid for c in row}
     names_zh: dict[str, str] = {}
+    districts, streets, communities, cell_grid = _admin(net, sc, admin_rng, names_zh)
+    cells = {c.code: c for row in cell_grid for c in row}
     stations = _stations(net, sc, streets, cells, station_rng, names_zh)
     units = _units(sc, stations, cells, communities, streets, unit_rng)
     addresses = _addresses(net, sc, cell_grid, address_rng)
@@ -135,10 +136,11 @@ def build_demo_city(seed: int = 2026, scale: str = "full") -> City:
 
 
 def _admin(
-    net: DemoRoads, sc: _Scale, rng: np.random.Generator
+    net: DemoRoads, sc: _Scale, rng: np.random.Generator, names_zh: dict[str, str]
 ) -> tuple[dict[str, District], dict[str, Street], dict[str, Community], list[list[GridCell]]]:
     """Districts are quadrants, streets split a district into bands of <= 8 communities,
-    communities are 2 x 2 cells. Returns the cells as rows from the south."""
+    communities are 2 x 2 cells. Returns the cells as rows from the south; the Chinese of
+    every district, street, community and cell name goes into `names_zh`."""
     n = sc.cells
     half = n // 2
     cw, ch = net.width / n, net.height / n
@@ -151,24 +153,29 @@ def _admin(
     streets: dict[str, Street] = {}
     communities: dict[str, Community] = {}
     comm_of: dict[tuple[int, int], Community] = {}  # (community col, row) -> community
+    stems_zh: dict[str, str] = {}  # community code -> its Chinese stem (金园)
     for q in range(4):
         qx, qy = q % 2, q // 2
         d = District(f"D{q + 1}", f"{DISTRICT_NAMES[q]} District")
         districts[d.code] = d
+        names_zh[d.name] = f"{DISTRICT_NAMES_ZH[DISTRICT_NAMES[q]]}区"
         for b in range(bands):
             s = Street(f"{d.code}-S{b + 1}", f"{street_names[q * bands + b]} Subdistrict",
                        d.code)
             streets[s.code] = s
+            names_zh[s.name] = _street_zh(street_names[q * bands + b]) + "街道"
             k = 0
             for lr in range(per_side):
                 if lr * bands // per_side != b:
                     continue
                 for lc in range(per_side):
                     ci, cj = qx * per_side + lc, qy * per_side + lr
-                    stem = comm_names[cj * (n // 2) + ci][0]
+                    stem, stem_zh = comm_names[cj * (n // 2) + ci]
                     k += 1
                     c = Community(f"{s.code}-C{k}", f"{stem} Community", s.code)
                     communities[c.code] = c
+                    names_zh[c.name] = f"{stem_zh}社区"
+                    stems_zh[c.code] = stem_zh
                     comm_of[(ci, cj)] = c
 
     grid: list[list[GridCell]] = []
@@ -179,8 +186,10 @@ def _admin(
             comm = comm_of[(i // 2, j // 2)]
             g = (j % 2) * 2 + i % 2 + 1
             worker += 1
+            name = f"{comm.name.removesuffix(' Community')} Grid {g}"
+            names_zh[name] = f"{stems_zh[comm.code]}第{g}网格"  # 金园第3网格
             row.append(GridCell(
-                f"{comm.code}-G{g}", f"{comm.name.removesuffix(' Community')} Grid {g}",
+                f"{comm.code}-G{g}", name,
                 comm.code, i * cw, j * ch,
                 # The last row and column end exactly on the city's edge.
                 net.width if i == n - 1 else (i + 1) * cw,
@@ -189,6 +198,12 @@ def _admin(
             ))
         grid.append(row)
     return districts, streets, communities, grid
+
+
+def _street_zh(name: str) -> str:
+    """The Chinese of a street (subdistrict) stem; "Baisha 2" -> "白沙2"."""
+    stem, _, number = name.partition(" ")
+    return STREET_NAMES_ZH.get(stem, stem) + number
 
 
 def _road_at(net: DemoRoads, node: int) -> str:

@@ -82,6 +82,8 @@ DEMO_PEOPLE_ZH: dict[str, str] = {"Demo Dispatcher": "演示调度员"}
 # Districts by quadrant of the city, in the order south-west, south-east, north-west,
 # north-east (row-major from the south-west origin).
 DISTRICT_NAMES: tuple[str, ...] = ("Nanhu", "Xinkai", "Xicheng", "Dongcheng")
+DISTRICT_NAMES_ZH: dict[str, str] = {"Nanhu": "南湖", "Xinkai": "新开", "Xicheng": "西城",
+                                     "Dongcheng": "东城"}
 
 SURNAMES: tuple[str, ...] = (
     "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu",

@@ -25,13 +25,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from core.dispatch.recommend import UnitIndex, UnitState
 from core.dispatch.travel_cache import eta_cache
 from core.errors import ValidationError
 from core.roads.network import RoadNetwork
+from core.scipy_lazy import csr_array, min_weight_full_bipartite_matching  # scipy on first use
 
 DEFAULT_WEIGHTS: dict[int, float] = {1: 4.0, 2: 2.0, 3: 1.0}
 #: Penalty per unfilled need, per unit of weight: ten hours of driving.

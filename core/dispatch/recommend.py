@@ -17,10 +17,10 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from core.errors import ValidationError
 from core.roads.network import RoadNetwork
+from core.scipy_lazy import linear_sum_assignment  # scipy on first use
 
 # Cost of leaving a slot empty in the small assignment: larger than any sum of ETAs,
 # so the number of filled slots is maximised first, total ETA second.

@@ -23,12 +23,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse.csgraph import dijkstra
 
 from core.dispatch.allocate import IncidentNeed, allocate
 from core.dispatch.recommend import UnitState, format_duration
 from core.errors import UserError
 from core.roads.network import RoadNetwork
+from core.scipy_lazy import dijkstra  # scipy on first use
 
 POLICIES = ("closest", "optimizer", "manual")
 ALIASES = {"auto": "optimizer"}

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from scipy.sparse.csgraph import dijkstra
 
 from core.city.model import City
 from core.domain.lifecycle import BUSY_UNIT_STATUSES, UnitStatus
 from core.domain.state import State
 from core.events import Event
 from core.roads.network import RoadNetwork
+from core.scipy_lazy import dijkstra  # scipy on first use
 
 #: A cell is covered for a capability when an available unit that has it can reach the
 #: cell's centre within this time (turnout plus travel): the 8-minute standard.

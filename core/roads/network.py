@@ -21,11 +21,9 @@ from collections.abc import Callable, Hashable, Iterable
 
 import networkx as nx
 import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import dijkstra
-from scipy.spatial import cKDTree
 
 from core.errors import NotFound, ValidationError
+from core.scipy_lazy import cKDTree, csr_array, dijkstra  # scipy on first use
 
 Node = Hashable
 

@@ -87,113 +87,113 @@
 <context>
     <name>AlarmList</name>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="47"/>
+        <location filename="../../console/panels/alarm_list.py" line="62"/>
         <source>New priority-1 incident</source>
         <translation>新的一级事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="48"/>
+        <location filename="../../console/panels/alarm_list.py" line="63"/>
         <source>Response standard about to be breached</source>
         <translation>即将超出响应时限</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="50"/>
+        <location filename="../../console/panels/alarm_list.py" line="65"/>
         <source>Unit emergency</source>
         <translation>单位紧急求助</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="51"/>
+        <location filename="../../console/panels/alarm_list.py" line="66"/>
         <source>Playbook step overdue</source>
         <translation>预案步骤逾期</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="52"/>
+        <location filename="../../console/panels/alarm_list.py" line="67"/>
         <source>Sensor silent</source>
         <translation>传感器失联</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="53"/>
-        <location filename="../../console/panels/alarm_list.py" line="381"/>
+        <location filename="../../console/panels/alarm_list.py" line="68"/>
+        <location filename="../../console/panels/alarm_list.py" line="444"/>
         <source>Alarm</source>
         <translation>警报</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="195"/>
+        <location filename="../../console/panels/alarm_list.py" line="236"/>
         <source>%1 × %2</source>
         <translation>%1 × %2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="216"/>
+        <location filename="../../console/panels/alarm_list.py" line="257"/>
         <source>… and %1 more</source>
         <translation>… 另有 %1 条</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="234"/>
+        <location filename="../../console/panels/alarm_list.py" line="275"/>
         <source>%1 (readings resumed at %2)</source>
         <translation>%1（%2 已恢复读数）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="246"/>
+        <location filename="../../console/panels/alarm_list.py" line="287"/>
         <source>Escalated</source>
         <translation>已升级</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="246"/>
+        <location filename="../../console/panels/alarm_list.py" line="287"/>
         <source>Waiting</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="279"/>
+        <location filename="../../console/panels/alarm_list.py" line="320"/>
         <source>Escalated alarms, not acknowledged in time: %1. A supervisor must answer.</source>
         <translation>未及时确认、已升级的警报：%1 条。须由值班主管处理。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="282"/>
+        <location filename="../../console/panels/alarm_list.py" line="323"/>
         <source>Alarms waiting for acknowledgement: %1</source>
         <translation>待确认的警报：%1 条</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="353"/>
+        <location filename="../../console/panels/alarm_list.py" line="394"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="380"/>
+        <location filename="../../console/panels/alarm_list.py" line="443"/>
         <source>Raised (%1)</source>
         <translation>发生时间 (%1)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="381"/>
+        <location filename="../../console/panels/alarm_list.py" line="444"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="381"/>
+        <location filename="../../console/panels/alarm_list.py" line="444"/>
         <source>About</source>
         <translation>相关</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="382"/>
+        <location filename="../../console/panels/alarm_list.py" line="445"/>
         <source>Acknowledge (F9)</source>
         <translation>确认 (F9)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="383"/>
+        <location filename="../../console/panels/alarm_list.py" line="446"/>
         <source>Acknowledge the selected alarm or group; with nothing selected, the oldest</source>
         <translation>确认所选警报或警报组；未选择时确认最早的</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="388"/>
+        <location filename="../../console/panels/alarm_list.py" line="451"/>
         <source>Sound muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="389"/>
+        <location filename="../../console/panels/alarm_list.py" line="452"/>
         <source>Mute sound</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../console/panels/alarm_list.py" line="390"/>
+        <location filename="../../console/panels/alarm_list.py" line="453"/>
         <source>Mutes this workstation&apos;s alarm sound (logged); alarms still wait for acknowledgement</source>
         <translation>关闭本工作站的警报声音（记入日志）；警报仍需确认</translation>
     </message>
@@ -417,82 +417,82 @@
         <translation>网格 %1 %2 · 社区 %3 · 网格员 %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="317"/>
+        <location filename="../../console/panels/call_taking.py" line="318"/>
         <source>Location from the map: %1</source>
         <translation>已从地图取点：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="353"/>
+        <location filename="../../console/panels/call_taking.py" line="354"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="382"/>
+        <location filename="../../console/panels/call_taking.py" line="383"/>
         <source>only digits, spaces, +, - and parentheses.</source>
         <translation>只能包含数字、空格、+、- 和括号。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="392"/>
+        <location filename="../../console/panels/call_taking.py" line="393"/>
         <source>at most %1 characters; the rest was cut off.</source>
         <translation>最多 %1 个字符，超出部分已截去。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="403"/>
+        <location filename="../../console/panels/call_taking.py" line="404"/>
         <source>not a known address: choose one from the suggestions or click the map.</source>
         <translation>地址无法识别：请从联想列表中选择，或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="406"/>
+        <location filename="../../console/panels/call_taking.py" line="407"/>
         <source>enter where the incident is.</source>
         <translation>请输入事发地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="409"/>
+        <location filename="../../console/panels/call_taking.py" line="410"/>
         <source>choose the incident type.</source>
         <translation>请选择事件类型。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="421"/>
+        <location filename="../../console/panels/call_taking.py" line="422"/>
         <source>The call was not recorded: check %1.</source>
         <translation>接警未记录：请检查 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="464"/>
+        <location filename="../../console/panels/call_taking.py" line="465"/>
         <source>Reference code for the caller of %1:</source>
         <translation>%1 报警人的报告编号：</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="466"/>
+        <location filename="../../console/panels/call_taking.py" line="467"/>
         <source>Read it out now: it is not shown again. The caller follows the report with it on the public page.</source>
         <translation>请现在向报警人读出：此编号不会再次显示。报警人可凭它在公众服务页面查询处置进度。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="475"/>
+        <location filename="../../console/panels/call_taking.py" line="476"/>
         <source>refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="454"/>
+        <location filename="../../console/panels/call_taking.py" line="455"/>
         <source>Incident %1 created</source>
         <translation>已创建事件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="482"/>
+        <location filename="../../console/panels/call_taking.py" line="483"/>
         <source>Likely the same incident: %1 %2 at %3, %4 m away, reported %5 min ago (%6 calls).</source>
         <translation>可能是同一事件：%1 %2，位于 %3，相距 %4 米，%5 分钟前报警（已接 %6 次来电）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="487"/>
+        <location filename="../../console/panels/call_taking.py" line="488"/>
         <source>%1 more nearby.</source>
         <translation>附近另有 %1 起。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="489"/>
+        <location filename="../../console/panels/call_taking.py" line="490"/>
         <source>Attach call to %1</source>
         <translation>并入 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="508"/>
+        <location filename="../../console/panels/call_taking.py" line="509"/>
         <source>Call attached to %1</source>
         <translation>来电已并入 %1</translation>
     </message>
@@ -1539,87 +1539,87 @@
 <context>
     <name>IncidentType</name>
     <message>
-        <location filename="../../console/vocabulary.py" line="168"/>
+        <location filename="../../console/vocabulary.py" line="167"/>
         <source>Structure fire</source>
         <translation>建筑火灾</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="169"/>
+        <location filename="../../console/vocabulary.py" line="168"/>
         <source>Vehicle fire</source>
         <translation>车辆火灾</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="170"/>
+        <location filename="../../console/vocabulary.py" line="169"/>
         <source>Smoke reported</source>
         <translation>发现冒烟</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="171"/>
+        <location filename="../../console/vocabulary.py" line="170"/>
         <source>Explosion</source>
         <translation>爆炸</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="172"/>
+        <location filename="../../console/vocabulary.py" line="171"/>
         <source>Gas leak</source>
         <translation>燃气泄漏</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="173"/>
+        <location filename="../../console/vocabulary.py" line="172"/>
         <source>Hazardous materials</source>
         <translation>危化品事故</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="174"/>
+        <location filename="../../console/vocabulary.py" line="173"/>
         <source>Medical emergency</source>
         <translation>急病急救</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="175"/>
+        <location filename="../../console/vocabulary.py" line="174"/>
         <source>Fall / injury</source>
         <translation>跌倒 / 受伤</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="176"/>
+        <location filename="../../console/vocabulary.py" line="175"/>
         <source>Traffic collision</source>
         <translation>交通事故</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="177"/>
+        <location filename="../../console/vocabulary.py" line="176"/>
         <source>Assault</source>
         <translation>殴打伤人</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="178"/>
+        <location filename="../../console/vocabulary.py" line="177"/>
         <source>Burglary</source>
         <translation>入室盗窃</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="179"/>
+        <location filename="../../console/vocabulary.py" line="178"/>
         <source>Public disturbance</source>
         <translation>扰乱公共秩序</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="180"/>
+        <location filename="../../console/vocabulary.py" line="179"/>
         <source>Flooding</source>
         <translation>内涝积水</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="181"/>
+        <location filename="../../console/vocabulary.py" line="180"/>
         <source>Building collapse</source>
         <translation>建筑坍塌</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="182"/>
+        <location filename="../../console/vocabulary.py" line="181"/>
         <source>Water rescue</source>
         <translation>水上救援</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="183"/>
+        <location filename="../../console/vocabulary.py" line="182"/>
         <source>Welfare check</source>
         <translation>上门探视</translation>
     </message>
     <message>
-        <location filename="../../console/vocabulary.py" line="184"/>
+        <location filename="../../console/vocabulary.py" line="183"/>
         <source>Community hazard</source>
         <translation>社区隐患</translation>
     </message>
@@ -1627,284 +1627,284 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="74"/>
+        <location filename="../../console/main_window.py" line="75"/>
         <source>Incident queue</source>
         <translation>事件队列</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="75"/>
+        <location filename="../../console/main_window.py" line="76"/>
         <source>Resource roster</source>
         <translation>力量名册</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="76"/>
+        <location filename="../../console/main_window.py" line="77"/>
         <source>Take a call</source>
         <translation>接警</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="77"/>
+        <location filename="../../console/main_window.py" line="78"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="78"/>
+        <location filename="../../console/main_window.py" line="79"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="79"/>
+        <location filename="../../console/main_window.py" line="80"/>
         <source>Situation dashboard</source>
         <translation>态势看板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="80"/>
+        <location filename="../../console/main_window.py" line="81"/>
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="81"/>
+        <location filename="../../console/main_window.py" line="82"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="82"/>
+        <location filename="../../console/main_window.py" line="83"/>
         <source>Joint decisions</source>
         <translation>辅助决策</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="83"/>
+        <location filename="../../console/main_window.py" line="84"/>
         <source>Context</source>
         <translation>周边信息</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="84"/>
+        <location filename="../../console/main_window.py" line="85"/>
         <source>Evacuation</source>
         <translation>疏散</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="85"/>
+        <location filename="../../console/main_window.py" line="86"/>
         <source>Alarms</source>
         <translation>警报</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="86"/>
+        <location filename="../../console/main_window.py" line="87"/>
         <source>Incident record</source>
         <translation>事件记录</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="87"/>
+        <location filename="../../console/main_window.py" line="88"/>
         <source>Data sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="88"/>
+        <location filename="../../console/main_window.py" line="89"/>
         <source>Public notices</source>
         <translation>公共通知</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="392"/>
+        <location filename="../../console/main_window.py" line="456"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="396"/>
+        <location filename="../../console/main_window.py" line="460"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="411"/>
+        <location filename="../../console/main_window.py" line="475"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="442"/>
+        <location filename="../../console/main_window.py" line="506"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="446"/>
+        <location filename="../../console/main_window.py" line="510"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="446"/>
+        <location filename="../../console/main_window.py" line="510"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="447"/>
+        <location filename="../../console/main_window.py" line="511"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="447"/>
+        <location filename="../../console/main_window.py" line="511"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="448"/>
+        <location filename="../../console/main_window.py" line="512"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="448"/>
+        <location filename="../../console/main_window.py" line="512"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="451"/>
+        <location filename="../../console/main_window.py" line="515"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="176"/>
+        <location filename="../../console/command.py" line="188"/>
         <source>The drill is over.</source>
         <translation>演练已结束。</translation>
+    </message>
+    <message>
+        <location filename="../../console/command.py" line="190"/>
+        <source>The drill could not start: %1</source>
+        <translation>演练无法开始：%1</translation>
     </message>
 </context>
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="312"/>
+        <location filename="../../console/map_view.py" line="319"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="315"/>
+        <location filename="../../console/map_view.py" line="322"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="315"/>
+        <location filename="../../console/map_view.py" line="322"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="316"/>
+        <location filename="../../console/map_view.py" line="323"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="317"/>
+        <location filename="../../console/map_view.py" line="324"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="317"/>
+        <location filename="../../console/map_view.py" line="324"/>
+        <location filename="../../console/map_view.py" line="363"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="318"/>
+        <location filename="../../console/map_view.py" line="325"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="319"/>
-        <location filename="../../console/map_view.py" line="353"/>
+        <location filename="../../console/map_view.py" line="326"/>
+        <location filename="../../console/map_view.py" line="361"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="319"/>
-        <location filename="../../console/map_view.py" line="354"/>
+        <location filename="../../console/map_view.py" line="326"/>
+        <location filename="../../console/map_view.py" line="362"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="320"/>
-        <location filename="../../console/map_view.py" line="359"/>
+        <location filename="../../console/map_view.py" line="327"/>
+        <location filename="../../console/map_view.py" line="367"/>
         <source>Sensors</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="320"/>
+        <location filename="../../console/map_view.py" line="327"/>
         <source>External warnings</source>
         <translation>外部预警</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="321"/>
+        <location filename="../../console/map_view.py" line="328"/>
         <source>Hydrants, AEDs…</source>
         <translation>消火栓、AED…</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="322"/>
+        <location filename="../../console/map_view.py" line="329"/>
         <source>Reports</source>
         <translation>上报事项</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="322"/>
+        <location filename="../../console/map_view.py" line="329"/>
         <source>Notices</source>
         <translation>通知</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="325"/>
+        <location filename="../../console/map_view.py" line="332"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="326"/>
+        <location filename="../../console/map_view.py" line="333"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="327"/>
+        <location filename="../../console/map_view.py" line="334"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="328"/>
+        <location filename="../../console/map_view.py" line="335"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="355"/>
-        <location filename="../../console/vocabulary.py" line="167"/>
-        <source>Agency (shape)</source>
-        <translation>部门（形状）</translation>
-    </message>
-    <message>
-        <location filename="../../console/map_view.py" line="356"/>
+        <location filename="../../console/map_view.py" line="364"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="360"/>
+        <location filename="../../console/map_view.py" line="368"/>
         <source>reporting</source>
         <translation>在报</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="361"/>
+        <location filename="../../console/map_view.py" line="369"/>
         <source>silent</source>
         <translation>静默</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="362"/>
+        <location filename="../../console/map_view.py" line="370"/>
         <source>External warning</source>
         <translation>外部预警</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="368"/>
+        <location filename="../../console/map_view.py" line="376"/>
         <source>closed road</source>
         <translation>封闭道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="368"/>
+        <location filename="../../console/map_view.py" line="376"/>
         <source>evacuating cell</source>
         <translation>疏散网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="374"/>
+        <location filename="../../console/map_view.py" line="382"/>
         <source>Public notice (headline on hover)</source>
         <translation>公共通知（悬停显示标题）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="571"/>
+        <location filename="../../console/map_view.py" line="587"/>
         <source>Out of use</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="573"/>
+        <location filename="../../console/map_view.py" line="589"/>
         <source>Double-click to show it on the video wall</source>
         <translation>双击在视频墙上显示</translation>
     </message>

@@ -3,6 +3,7 @@ every console when acknowledged, group a flood under one sound, escalate on time
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,66 @@ def test_the_bundled_sound_plays_through_libvlc_to_the_end(qtbot) -> None:  # no
         qtbot.waitUntil(lambda: sound.finished, timeout=5000)
     finally:
         sound.close()
+
+
+class _OwnedDict(dict):
+    """A live-state table that notes every read of its contents off the main thread."""
+
+    def __init__(self, data: dict, foreign: list[str], owner: int) -> None:
+        super().__init__(data)
+        self._foreign, self._owner = foreign, owner
+
+    def _note(self, what: str) -> None:
+        if threading.get_ident() != self._owner:
+            self._foreign.append(f"{what} on {threading.current_thread().name}")
+
+    def __iter__(self):  # noqa: ANN204
+        self._note("iter")
+        return super().__iter__()
+
+    def values(self):  # noqa: ANN201
+        self._note("values")
+        return super().values()
+
+    def items(self):  # noqa: ANN201
+        self._note("items")
+        return super().items()
+
+
+def test_the_rules_run_on_a_worker_from_a_copy_taken_on_the_gui_thread(
+        qtbot, centre: Centre, clock, monkeypatch) -> None:  # noqa: ANN001
+    """The bug: the watch iterated the live dictionaries while another thread changed
+    them ("dictionary changed size during iteration"). The live state is read only on
+    the thread that applies events to it; the rules' work runs on a worker; what they
+    record is published back on the GUI thread."""
+    import console.panels.alarm_list as alarm_list
+
+    owner = threading.get_ident()
+    foreign: list[str] = []
+    state = centre.live.state
+    state.incidents = _OwnedDict(state.incidents, foreign, owner)
+    state.alarms = _OwnedDict(state.alarms, foreign, owner)
+    ran_on: list[int] = []
+    real_run = alarm_list.run_watch
+
+    def spy(service, snapshot, rules):  # noqa: ANN001, ANN202
+        ran_on.append(threading.get_ident())
+        return real_run(service, snapshot, rules)
+
+    monkeypatch.setattr(alarm_list, "run_watch", spy)
+    published_on: list[int] = []
+    centre.service.bus.subscribe(lambda e: published_on.append(threading.get_ident())
+                                 if e.type == "alarm_raised" else None)
+    panel = _panel(qtbot, centre, rules=AlarmRules(escalate_after_s=60),
+                   watch_interval_ms=3_600_000)
+    before = len(state.alarms)
+    clock.advance(3600)  # every open incident past its response standard
+    panel.check_rules()
+    for n in range(20):  # new calls applied on the GUI thread while the round runs
+        _p1(centre, n)
+    panel.wait_for_rules()
+    qtbot.waitUntil(lambda: not panel._watching_now, timeout=3000)  # noqa: SLF001
+    assert ran_on and all(t != owner for t in ran_on)
+    assert len(state.alarms) > before + 20  # the rules' alarms arrived, besides the P1s'
+    assert published_on and set(published_on) == {owner}
+    assert foreign == []

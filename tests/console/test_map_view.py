@@ -17,8 +17,7 @@ from console.map.live_styles import (
 )
 from console.map.style import PRIORITY_COLOURS, PRIORITY_SIZES
 from console.map_view import MapView
-from core.commands import ChangeIncidentStatus, ReportPosition
-from core.domain.kinds import Agency
+from core.commands import ChangeIncidentStatus, ChangeUnitStatus, ReportPosition
 from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, IncidentStatus, UnitStatus
 
 
@@ -249,9 +248,9 @@ def test_clicking_again_steps_through_stacked_things(qtbot, view: MapView, centr
 
 
 def test_points_drawn_in_their_style(view: MapView, centre) -> None:  # noqa: ANN001
-    """Colour by status / priority, shape by agency, size by priority: one item a style."""
+    """Colour by status / priority, shape by status, size by priority: one item a style."""
     state = centre.live.state
-    units = Counter(UNIT_STYLES[UNIT_STYLE_INDEX[u.agency, u.status]]
+    units = Counter(UNIT_STYLES[UNIT_STYLE_INDEX[u.status]]
                     for u in state.units.values())
     assert view._unit_groups.styles_drawn() == dict(units)
     incidents = Counter(INCIDENT_STYLES[incident_style_index(i.priority)]
@@ -270,7 +269,7 @@ def test_points_drawn_in_their_style(view: MapView, centre) -> None:  # noqa: AN
 def test_position_report_redraws_only_its_group(qtbot, view: MapView, centre) -> None:  # noqa: ANN001
     unit_id = sorted(centre.live.state.units)[0]
     unit = centre.live.state.units[unit_id]
-    mine = UNIT_STYLE_INDEX[unit.agency, unit.status]
+    mine = UNIT_STYLE_INDEX[unit.status]
     before = list(view._unit_groups._last)
     incidents_before = list(view._incident_groups._last)
     centre.service.execute(ReportPosition(unit_id, 321.0, 654.0), centre.actor)
@@ -283,7 +282,33 @@ def test_position_report_redraws_only_its_group(qtbot, view: MapView, centre) ->
 
 def test_a_unit_at_work_is_drawn_over_waiting_ones() -> None:
     def z(status: UnitStatus) -> float:
-        return UNIT_STYLES[UNIT_STYLE_INDEX[Agency.FIRE, status]].z
+        return UNIT_STYLES[UNIT_STYLE_INDEX[status]].z
 
     assert z(UnitStatus.OUT_OF_SERVICE) < z(UnitStatus.AVAILABLE) < z(UnitStatus.EN_ROUTE)
     assert max(s.z for s in INCIDENT_STYLES) < min(s.z for s in UNIT_STYLES)
+
+
+def test_a_units_status_shows_by_its_shape_too(qtbot, view: MapView, centre) -> None:  # noqa: ANN001
+    """The cue besides colour: every status its own marker shape, the same shape as its
+    mark in the roster and the legend, none like an incident's."""
+    from console import palette
+    from console.map.style import INCIDENT_SYMBOL, STATUS_SYMBOLS, SYMBOL_MARKS, status_label
+
+    shapes = [STATUS_SYMBOLS[s] for s in UnitStatus]
+    assert len(set(shapes)) == len(UnitStatus) and INCIDENT_SYMBOL not in shapes
+    for status in UnitStatus:
+        assert SYMBOL_MARKS[STATUS_SYMBOLS[status]] == palette.status_mark(status)
+    # Drawn: each unit in its status's shape, whatever its agency.
+    unit_id = next(u.id for u in centre.live.state.units.values()
+                   if u.status is UnitStatus.AVAILABLE)
+    centre.service.execute(ChangeUnitStatus(unit_id, UnitStatus.OUT_OF_SERVICE), centre.actor)
+    qtbot.waitUntil(lambda: any(
+        style.symbol == "x" for style in view._unit_groups.styles_drawn()))  # noqa: SLF001
+    for style, item in zip(view._unit_groups._styles, view._unit_groups.items,  # noqa: SLF001
+                           strict=True):
+        status = next(s for s in UnitStatus if UNIT_STYLES[UNIT_STYLE_INDEX[s]] == style)
+        assert item.opts["symbol"] == STATUS_SYMBOLS[status]
+    # The legend says which shape is which.
+    legend = view._legend.text()  # noqa: SLF001
+    for status in UnitStatus:
+        assert f"{palette.status_mark(status)}</span>&nbsp;{status_label(status)}" in legend

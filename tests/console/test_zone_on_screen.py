@@ -52,3 +52,23 @@ def test_a_city_document_without_chinese_names_still_loads(centre) -> None:  # n
     assert doc["names_zh"]
     del doc["names_zh"]  # as every document written before issue 12
     assert city_from_dict(doc).names_zh == {}
+
+
+def test_grid_cell_names_appear_in_chinese(qtbot, make_window, centre) -> None:  # noqa: ANN001
+    """Every grid cell of the demo city has its Chinese name stored with the city; the
+    map's cell labels and the call form's cell use it in Chinese, and go back to the
+    stored names in English."""
+    zh = centre.city.names_zh
+    cells = list(centre.city.cells)
+    assert all(zh.get(c.name) for c in cells)
+    assert zh[cells[0].name].endswith("网格")
+    window = make_window("zh_CN")
+    labels = window.map_view._static.cell_labels.texts()  # noqa: SLF001
+    assert sorted(labels) == sorted(zh[c.name] for c in cells)
+    cell = cells[0]
+    window.call_form.set_location(*cell.center)
+    qtbot.waitUntil(lambda: zh[cell.name] in window.call_form.resolved.text())
+    assert cell.name not in window.call_form.resolved.text()
+    window.set_language("en")
+    qtbot.waitUntil(lambda: sorted(window.map_view._static.cell_labels.texts())  # noqa: SLF001
+                    == sorted(c.name for c in cells))
