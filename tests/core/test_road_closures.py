@@ -167,6 +167,10 @@ def test_an_accepted_evacuation_starts_even_where_no_household_is_registered(
     with svc.db.session() as session:
         rows = board(session, evacuation)
     assert rows == [] and cells_without_households(evacuation, rows) == cells
+    from core.registry.access import board_for
+
+    shown, rows = board_for(svc, DISPATCHER, eid)  # what the console's board opens with
+    assert rows == [] and cells_without_households(shown, rows) == cells
     centre.close()
 
 
