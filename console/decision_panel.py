@@ -39,14 +39,19 @@ from core.local_time import format_local
 
 def parse_params(kind: str, text: str) -> dict:
     """The parameters typed for a proposal of `kind` (core checks them):
-    level "II"; evacuate "C-01, C-02"; close_road "Jiefang Road";
+    level "II"; evacuate "C-01, C-02"; close_road "Jiefang Road" (or "Jiefang Road
+    between Renmin Avenue and Hubin Road", a stretch);
     mutual_aid "ambulance:2, fire_engine:1 @ Eastside EMS"."""
     text = text.strip()
     if kind == "level":
         return {"level": text}
     if kind == "evacuate":
         return {"cells": [c.strip() for c in text.split(",") if c.strip()]}
-    if kind == "close_road":
+    if kind == "close_road":  # "Jiefang Road", or "Jiefang Road between A and B"
+        road, sep, rest = text.partition(" between ")
+        a, and_, b = rest.partition(" and ")
+        if sep and and_ and a.strip() and b.strip():
+            return {"road": road.strip(), "between": [a.strip(), b.strip()]}
         return {"road": text}
     if kind == "mutual_aid":
         units_text, _, agency = text.partition("@")
@@ -240,7 +245,8 @@ class DecisionPanel(QWidget):
         params = p["params"]
         what = {"level": params.get("level", ""),
                 "evacuate": ", ".join(params.get("cells", [])),
-                "close_road": params.get("road", ""),
+                "close_road": params.get("road", "") + (
+                    " ({} – {})".format(*params["between"]) if params.get("between") else ""),
                 "mutual_aid": ", ".join(f"{u['count']} × {unit_kind_label(u['kind'])}"
                                         for u in params.get("units", []))}.get(p["kind"], "")
         approve = sum(1 for v in p["votes"] if v["vote"] == "approve")

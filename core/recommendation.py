@@ -49,8 +49,9 @@ class IncidentSnapshot:
     assigned: tuple[str, ...]
     # The needs an active playbook's level sets (capability, count); None: the type's.
     needs: tuple[tuple[str, int], ...] | None = None
-    # The roads closed now (`core.roads.closures`); None: leave the network as it is.
-    closed_roads: frozenset[str] | None = None
+    # What is closed now (`core.roads.closures.closures_in_force`); None: leave the
+    # network as it is.
+    closed_roads: frozenset[tuple[str, tuple]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +79,12 @@ def snapshot(state, incident_id: str) -> tuple[IncidentSnapshot, list[UnitSnapsh
     units = [UnitSnapshot(u.id, u.name, u.kind, u.x, u.y, u.status is UnitStatus.AVAILABLE)
              for u in state.units.values()]
     plan = playbook_plan(state, incident_id)
-    from core.roads.closures import closed_names
+    from core.roads.closures import closures_in_force
 
     return (IncidentSnapshot(incident.id, incident.type, incident.x, incident.y,
                              tuple(incident.units),
                              None if plan is None else tuple(sorted(plan.items())),
-                             closed_names(state)), units)
+                             closures_in_force(state)), units)
 
 
 def playbook_plan(state, incident_id: str) -> dict[str, int] | None:  # noqa: ANN001

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsRectItem
 from console.map.labels import LabelLayer
 from console.palette import CLOSED_ROAD_COLOUR, EVACUATION_COLOUR
 from core.decisions.effects import closed_roads, evacuated_cells
+from core.roads.closures import closed_now
 
 EVENTS = frozenset({"road_closed", "road_reopened", "evacuation_started", "evacuation_ended"})
 
@@ -69,24 +70,32 @@ class ClosuresLayer:
             self._segments = segments
         return self._segments.get(road, [])
 
+    def _stretch_segments(self, edges: list[list[Any]]) -> list[tuple[float, float, float,
+                                                                          float]]:
+        nodes = self._city.roads.nodes
+        return [(nodes[u]["x"], nodes[u]["y"], nodes[v]["x"], nodes[v]["y"])
+                for u, v in edges if u in nodes and v in nodes]
+
     def redraw(self, state: Any, halo: str) -> None:
         """Draw what the state says is closed and evacuated now."""
         roads = closed_roads(state)
+        records = closed_now(state)
         cells = evacuated_cells(state)
         xs: list[float] = []
         ys: list[float] = []
         labels: list[tuple[float, float, str]] = []
         cell_labels: list[tuple[float, float, str]] = []
         closed_text = QCoreApplication.translate("ClosuresLayer", "%1 closed")
-        for road in sorted(roads):
-            segs = self._road_segments(road)
+        for record in records:
+            segs = (self._road_segments(record["road"]) if not record.get("edges")
+                    else self._stretch_segments(record["edges"]))
             for x0, y0, x1, y1 in segs:
                 xs += [x0, x1]
                 ys += [y0, y1]
             if segs:
                 x0, y0, x1, y1 = segs[len(segs) // 2]
                 labels.append(((x0 + x1) / 2, (y0 + y1) / 2,
-                               closed_text.replace("%1", self._place(road))))
+                               closed_text.replace("%1", self._place(record["road"]))))
         self.road_item.setData(np.array(xs, dtype=float), np.array(ys, dtype=float),
                                connect="pairs", skipFiniteCheck=True)
         for item in self._cell_items:

@@ -33,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     close.add_argument("--reason", required=True, help="why, e.g. 'flooded under the bridge'")
     close.add_argument("--incident", metavar="ID", default="",
                        help="the incident it is closed for, e.g. INC-00012")
+    close.add_argument("--between", nargs=2, metavar=("CROSS", "CROSS"), default=(),
+                       help="close only the stretch between two cross streets")
     add_sign_in_arguments(close, "the operator who closes it")
     close.add_argument("--json", action="store_true", help="print the result as JSON")
     close.set_defaults(func=run_close)
@@ -42,6 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_db_argument(reopen)
     reopen.add_argument("road", help="the closed road's name")
     reopen.add_argument("--reason", default="", help="why it is open again")
+    reopen.add_argument("--between", nargs=2, metavar=("CROSS", "CROSS"), default=(),
+                        help="the cross streets of a stretch closed on its own")
     add_sign_in_arguments(reopen, "the operator who reopens it")
     reopen.add_argument("--json", action="store_true", help="print the result as JSON")
     reopen.set_defaults(func=run_reopen)
@@ -66,33 +70,39 @@ def _execute(args: argparse.Namespace, command: object) -> int:
         event = service.execute(command, actor)  # type: ignore[arg-type]
     finally:
         db.dispose()
+    from core.roads.closures import closure_key
+
     p = event.payload
+    key = closure_key(p["road"], p.get("between") or [])
     if args.json:
         print(json.dumps({"seq": event.seq, "type": event.type, "road": p["road"],
-                          "reason": p["reason"], "by": event.actor,
-                          "at": event.at.isoformat()}, ensure_ascii=False))
+                          "between": p.get("between") or [], "closure": key,
+                          "segments": len(p.get("edges") or []), "reason": p["reason"],
+                          "by": event.actor, "at": event.at.isoformat()},
+                         ensure_ascii=False))
     else:
         what = "closed" if event.type == "road_closed" else "reopened"
-        print(f"{p['road']} {what} by {event.actor}; event {event.seq} records it")
+        print(f"{key} {what} by {event.actor}; event {event.seq} records it")
     return 0
 
 
 def run_close(args: argparse.Namespace) -> int:
     from core.roads.closure_commands import CloseRoad
 
-    return _execute(args, CloseRoad(args.road, args.reason, incident_id=args.incident))
+    return _execute(args, CloseRoad(args.road, args.reason, incident_id=args.incident,
+                                    between=tuple(args.between)))
 
 
 def run_reopen(args: argparse.Namespace) -> int:
     from core.roads.closure_commands import ReopenRoad
 
-    return _execute(args, ReopenRoad(args.road, args.reason))
+    return _execute(args, ReopenRoad(args.road, args.reason, between=tuple(args.between)))
 
 
 def run_list(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from core.roads.closures import RoadClosureRow
+    from core.roads.closures import RoadClosureRow, closure_key
     from core.text import terminal_safe, terminal_safe_json
 
     db = open_read_only(args.db)
@@ -115,7 +125,8 @@ def run_list(args: argparse.Namespace) -> int:
             what = (f"closed by {r['closed_by']} at {r['closed_at']}" if r["status"] == "closed"
                     else f"reopened by {r['reopened_by']} at {r['reopened_at']}")
             why = f" for {r['incident_id']}" if r["incident_id"] else ""
-            lines.append(f"{r['road']}  {what}{why}: {r['reason']}")
+            lines.append(f"{closure_key(r['road'], r.get('between') or [])}  {what}{why}: "
+                         f"{r['reason']}")
         out = "\n".join(lines) if args.out else terminal_safe("\n".join(lines), multiline=True)
     if args.out:
         args.out.write_text(out + "\n", encoding="utf-8")

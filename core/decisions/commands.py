@@ -52,8 +52,18 @@ def check_params(kind: str, params: dict[str, Any], checklist: dict[str, Any] | 
         return {"cells": [require_text(c, "params.cells", max_len=32, one_line=True)
                           for c in cells]}
     if kind == "close_road":
-        return {"road": require_text(params.get("road", ""), "params.road", max_len=200,
+        road = {"road": require_text(params.get("road", ""), "params.road", max_len=200,
                                      allow_empty=False, one_line=True)}
+        between = params.get("between")
+        if between in (None, [], ()):
+            return road
+        if (not isinstance(between, list | tuple) or len(between) != 2
+                or not all(isinstance(n, str) for n in between)):
+            raise ValidationError("a stretch is between two cross streets, e.g. "
+                                  "[\"Renmin Avenue\", \"Hubin Road\"]", field="params.between")
+        return {**road, "between": [require_text(n, "params.between", max_len=200,
+                                                 allow_empty=False, one_line=True)
+                                    for n in between]}
     if kind == "mutual_aid":
         units = params.get("units")
         if not isinstance(units, list) or not units:
@@ -85,7 +95,15 @@ def _check_names(ctx: Context, kind: str, params: dict[str, Any]) -> dict[str, A
     from core.roads.closure_commands import canonical_road, stored_city_names
 
     if kind == "close_road":
-        return {**params, "road": canonical_road(ctx.session, params["road"])}
+        road = canonical_road(ctx.session, params["road"])
+        if "between" not in params:
+            return {**params, "road": road}
+        from core.roads.closure_commands import stretch
+
+        between = [canonical_road(ctx.session, n) for n in params["between"]]
+        if stored_city_names(ctx.session) is not None:
+            stretch(ctx.session, road, *between)  # refused now if there is no such stretch
+        return {**params, "road": road, "between": between}
     if kind == "evacuate":
         names = stored_city_names(ctx.session)
         unknown = [c for c in params["cells"] if names is not None and c not in names.cells]

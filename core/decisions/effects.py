@@ -82,7 +82,8 @@ def effect_command(proposal: dict) -> Command | None:
     if kind == "close_road":
         text = proposal.get("text") or ""
         return CloseRoad(params["road"], f"decision {pid}" + (f": {text}" if text else ""),
-                         incident_id=proposal["incident_id"], proposal=pid)
+                         incident_id=proposal["incident_id"], proposal=pid,
+                         between=tuple(params.get("between") or ()))
     return None
 
 
@@ -121,6 +122,7 @@ def evacuated_cells(state) -> dict[str, str]:  # noqa: ANN001 - core.domain.stat
 
 def closed_roads(state) -> dict[str, str]:  # noqa: ANN001 - core.domain.state.State
     """Roads closed now, with what closed them: the proposal, or the person."""
-    from core.roads.closures import closed_now
+    from core.roads.closures import closed_now, closure_key
 
-    return {r["road"]: r["proposal"] or r["closed_by"] for r in closed_now(state)}
+    return {closure_key(r["road"], r.get("between") or []): r["proposal"] or r["closed_by"]
+            for r in closed_now(state)}

@@ -1,4 +1,5 @@
-"""Commands that close and reopen a road of the live centre (`core.roads.closures`).
+"""Commands that close and reopen a road of the live centre (`core.roads.closures`): the
+whole road, or the stretch of it between two cross streets.
 
 A road is named as the city spells it, in English or in its Chinese name; the command
 checks the name against the city stored in the database (read without building the road
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 from core.commands.base import Command, Context, Decision, require_text
 from core.domain.lifecycle import OPEN_INCIDENT_STATUSES
 from core.errors import NotFound, ValidationError
-from core.roads.closures import RoadClosureRow
+from core.roads.closures import RoadClosureRow, closure_key
 from core.store.schema import CityRow
 
 _names_lock = threading.Lock()
@@ -38,6 +39,8 @@ class CityNames:
     roads: frozenset[str]
     roads_zh: dict[str, str]
     cells: frozenset[str]
+    # Each road's directed segments (u, v, length in metres), by the city's node ids.
+    edges: dict[str, list[tuple[int, int, float]]]
 
 
 def stored_city_names(session: Session) -> CityNames | None:
@@ -54,11 +57,16 @@ def stored_city_names(session: Session) -> CityNames | None:
     data = session.execute(select(CityRow.data).where(CityRow.id == row_id)).scalar_one()
     try:
         doc = json.loads(zlib.decompress(data))
+        names = [str(n) for n in doc["road_names"]]
+        edges: dict[str, list[tuple[int, int, float]]] = {}
+        e = doc["edges"]
+        for u, v, r, length in zip(e["u"], e["v"], e["road"], e["length_m"], strict=True):
+            edges.setdefault(names[r], []).append((int(u), int(v), float(length)))
         found: CityNames | None = CityNames(
-            frozenset(str(n) for n in doc["road_names"] if n),
+            frozenset(n for n in names if n),
             {str(v): str(k) for k, v in dict(doc.get("road_names_zh") or {}).items()},
-            frozenset(str(c["code"]) for c in doc.get("cells") or ()))
-    except (zlib.error, ValueError, KeyError, TypeError):
+            frozenset(str(c["code"]) for c in doc.get("cells") or ()), edges)
+    except (zlib.error, ValueError, KeyError, TypeError, IndexError):
         found = None
     with _names_lock:
         _names_cache[row_id] = found
@@ -84,6 +92,56 @@ def canonical_road(session: Session, road: str) -> str:
     raise NotFound(f"the city has no road named {road!r}{hint}", field="road")
 
 
+def stretch(session: Session, road: str, a: str, b: str) -> list[list[int]]:
+    """The directed segments of `road` between where it meets the roads `a` and `b`
+    (names as the city spells them): the shortest way along the road from a junction
+    with `a` to one with `b`. `ValidationError` naming what does not meet."""
+    import networkx as nx
+
+    known = stored_city_names(session)
+    if known is None:
+        raise ValidationError("no readable city is stored: a stretch of road cannot be "
+                              "found; close the whole road", field="between")
+    along = known.edges.get(road, [])
+    g = nx.Graph()
+    g.add_weighted_edges_from((u, v, length) for u, v, length in along)
+
+    def junctions(other: str) -> set[int]:
+        if other == road:
+            raise ValidationError(f"name two roads that cross {road}, not {road} itself",
+                                  field="between")
+        nodes = {n for u, v, _ in known.edges.get(other, []) for n in (u, v)} & set(g)
+        if not nodes:
+            raise ValidationError(f"{road} does not meet {other}", field="between")
+        return nodes
+
+    ends_a, ends_b = junctions(a), junctions(b)
+    best: tuple[float, list[int]] | None = None
+    for start in sorted(ends_a):
+        dist, paths = nx.single_source_dijkstra(g, start)
+        for end in sorted(ends_b & set(dist)):
+            if end != start and (best is None or dist[end] < best[0]):
+                best = (dist[end], paths[end])
+    if best is None:
+        raise ValidationError(f"{road} has no stretch between {a} and {b}: they meet "
+                              f"parts of {road} that do not join (or at one junction)",
+                              field="between")
+    directed = {(u, v) for u, v, _ in along}
+    path = best[1]
+    return [[x, y] for p, q in zip(path, path[1:], strict=False)
+            for x, y in ((p, q), (q, p)) if (x, y) in directed]
+
+
+def _between(ctx: Context, road: str, between: tuple[str, ...]) -> list[str]:
+    if not between:
+        return []
+    if len(between) != 2:
+        raise ValidationError("a stretch is between two cross streets", field="between")
+    return [canonical_road(ctx.session, require_text(n, "between", max_len=200,
+                                                     allow_empty=False, one_line=True))
+            for n in between]
+
+
 def _record(ctx: Context, road: str) -> dict[str, Any] | None:
     if road not in ctx.state.road_closures:
         data = ctx.session.execute(select(RoadClosureRow.data).where(
@@ -103,6 +161,7 @@ class CloseRoad(Command):
     reason: str
     incident_id: str = ""
     proposal: str = ""
+    between: tuple[str, ...] = ()  # two cross streets: only the stretch between them
     permission = "road"
 
     def incident_ids(self) -> Iterable[str]:
@@ -117,13 +176,21 @@ class CloseRoad(Command):
             if incident.status not in OPEN_INCIDENT_STATUSES:
                 raise ValidationError(f"incident {incident.id} is {incident.status.value}",
                                       field="incident_id")
-        record = _record(ctx, road)
+        between = _between(ctx, road, self.between)
+        key = closure_key(road, between)
+        if len(key) > 200:
+            raise ValidationError("the road and its cross streets are too long a name "
+                                  "(at most 200 characters in all)", field="between")
+        record = _record(ctx, key)
         if record is not None and record["status"] == "closed":
-            raise ValidationError(f"{road} is closed already (by {record['closed_by']} at "
+            raise ValidationError(f"{key} is closed already (by {record['closed_by']} at "
                                   f"{record['closed_at']}: {record['reason']})", field="road")
+        stretch_of = ({"between": between, "edges": stretch(ctx.session, road, *between)}
+                      if between else {})
         return Decision("road_closed", {
-            "road": road, "reason": reason, "incident_id": self.incident_id or None,
-            "proposal": self.proposal or None}, incident_id=self.incident_id or None)
+            "road": road, **stretch_of, "reason": reason,
+            "incident_id": self.incident_id or None, "proposal": self.proposal or None},
+            incident_id=self.incident_id or None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,14 +199,18 @@ class ReopenRoad(Command):
 
     road: str
     reason: str = ""
+    between: tuple[str, ...] = ()  # the cross streets of a stretch closed on its own
     permission = "road"
 
     def decide(self, ctx: Context) -> Decision:
         road = require_text(self.road, "road", max_len=200, allow_empty=False, one_line=True)
         reason = require_text(self.reason, "reason", max_len=500)
         road = canonical_road(ctx.session, road)
-        record = _record(ctx, road)
+        between = _between(ctx, road, self.between)
+        key = closure_key(road, between)
+        record = _record(ctx, key)
         if record is None or record["status"] != "closed":
-            raise NotFound(f"{road} is not closed", field="road")
-        return Decision("road_reopened", {"road": road, "reason": reason},
-                        incident_id=record["incident_id"] or None)
+            raise NotFound(f"{key} is not closed", field="road")
+        return Decision("road_reopened", {"road": road, **(
+            {"between": between} if between else {}), "reason": reason},
+            incident_id=record["incident_id"] or None)

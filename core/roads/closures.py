@@ -5,15 +5,19 @@ A closure is decided by people (`beacon road close`, or an accepted joint decisi
 close a road: `core.decisions.effects`) and recorded as a `road_closed` event; a
 `road_reopened` event ends it. `State.road_closures` keeps one record per road ever
 closed (the table cannot delete rows written from the projection, and the history is
-worth keeping), keyed by the road's name as the city spells it:
+worth keeping), keyed by the road's name as the city spells it, or for a stretch of it
+"<road> between <cross street> and <cross street>" (`closure_key`):
 
-    {"road", "status": "closed"|"open", "reason", "incident_id", "proposal",
-     "closed_by", "closed_at", "reopened_by", "reopened_at", "reopen_reason"}
+    {"road", "between": [] | [a, b], "edges": [] | [[u, v], ...] (the stretch's
+     directed segments, by the city's node ids), "status": "closed"|"open", "reason",
+     "incident_id", "proposal", "closed_by", "closed_at", "reopened_by", "reopened_at",
+     "reopen_reason"}
 
 Every process that follows the log (console, hub, headless services) applies these
-events to its state; whoever routes calls `sync_network` with `closed_names(state)` before
-searching, so the dispatch recommendation and its ETAs route around the closed roads at
-once (`RoadNetwork.close_road` bumps the network's version, which drops travel caches).
+events to its state; whoever routes calls `sync_network` with `closures_in_force(state)`
+before searching, so the dispatch recommendation and its ETAs route around the closed
+roads at once (closing a segment bumps the network's version, which drops travel
+caches).
 """
 
 from __future__ import annotations
@@ -39,10 +43,18 @@ class RoadClosureRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+def closure_key(road: str, between: list[str] | tuple[str, ...] = ()) -> str:
+    """What a closure is known by: the road's name, or the stretch of it."""
+    return f"{road} between {between[0]} and {between[1]}" if between else road
+
+
 def _closed(state: Any, e: Event) -> None:
     p = e.payload
-    state.road_closures[p["road"]] = {
-        "road": p["road"], "status": "closed", "reason": p.get("reason", ""),
+    between = list(p.get("between") or [])
+    state.road_closures[closure_key(p["road"], between)] = {
+        "road": p["road"], "between": between,
+        "edges": [list(edge) for edge in p.get("edges") or []],
+        "status": "closed", "reason": p.get("reason", ""),
         "incident_id": p.get("incident_id") or "", "proposal": p.get("proposal") or "",
         "closed_by": e.actor, "closed_at": iso(e.at),
         "reopened_by": "", "reopened_at": "", "reopen_reason": ""}
@@ -50,7 +62,7 @@ def _closed(state: Any, e: Event) -> None:
 
 def _reopened(state: Any, e: Event) -> None:
     p = e.payload
-    record = state.road_closures.get(p["road"])
+    record = state.road_closures.get(closure_key(p["road"], p.get("between") or []))
     if record is None:  # a follower that never saw the closure: nothing to reopen here
         return
     record.update(status="open", reopened_by=e.actor, reopened_at=iso(e.at),
@@ -65,10 +77,14 @@ def table_values(record: dict[str, Any], writer: Any, stored: Any) -> dict[str, 
     return {"data": record}
 
 
-def closed_names(state: Any) -> frozenset[str]:
-    """The roads closed now, by name."""
-    return frozenset(name for name, r in getattr(state, "road_closures", {}).items()
-                     if r["status"] == "closed")
+Closure = tuple[str, tuple[tuple[Any, Any], ...]]  # (road, the stretch's edges or ())
+
+
+def closures_in_force(state: Any) -> frozenset[Closure]:
+    """What is closed now: (road, ()) for a whole road, (road, its edges) for a stretch."""
+    return frozenset(
+        (r["road"], tuple(tuple(e) for e in r.get("edges") or ()))
+        for r in getattr(state, "road_closures", {}).values() if r["status"] == "closed")
 
 
 def closed_now(state: Any) -> list[dict[str, Any]]:
@@ -80,30 +96,40 @@ def closed_now(state: Any) -> list[dict[str, Any]]:
 _sync_lock = threading.Lock()
 
 
-def sync_network(network: RoadNetwork, closed: frozenset[str]) -> None:
-    """Close and reopen roads of `network` so that exactly the roads in `closed` are
-    closed (by name). Names the network does not know are skipped: the log may name a
-    road of another city the database served before.
+def sync_network(network: RoadNetwork, closed: frozenset[Closure]) -> None:
+    """Close and reopen segments of `network` so that exactly what `closed` names is
+    closed: whole roads by name, stretches by their segments (a stretch of a road that
+    is closed as a whole stays closed when the stretch reopens). Names and segments the
+    network does not know are skipped: the log may name a road of another city the
+    database served before.
 
     Thread-safe against other callers of this function; a search running meanwhile on
     another thread may see the old or the new closures, never a torn edge.
     """
     with _sync_lock:
-        applied: frozenset[str] = getattr(network, "_beacon_closed_roads", frozenset())
-        if applied == closed:
+        if getattr(network, "_beacon_closures", None) == closed:
             return
-        for name in applied - closed:
-            network.reopen_road(name)
-        for name in closed - applied:
-            if name in road_names_of(network):
-                network.close_road(name)
-        network._beacon_closed_roads = closed  # type: ignore[attr-defined]
+        g = network.graph
+        by_road = _edges_by_road(network)
+        want: set[tuple[Any, Any]] = set()
+        for road, edges in closed:
+            want.update(by_road.get(road, ()) if not edges
+                        else (e for e in edges if g.has_edge(*e)))
+        applied: set[tuple[Any, Any]] = getattr(network, "_beacon_closed_edges", set())
+        for u, v in applied - want:
+            network.reopen_edge(u, v)
+        for u, v in want - applied:
+            network.close_edge(u, v)
+        network._beacon_closed_edges = want  # type: ignore[attr-defined]
+        network._beacon_closures = closed  # type: ignore[attr-defined]
 
 
-def road_names_of(network: RoadNetwork) -> frozenset[str]:
-    """Every road name of the network's graph (cached on the network)."""
-    names = getattr(network, "_beacon_road_names", None)
-    if names is None:
-        names = frozenset(r for _, _, r in network.graph.edges(data="road") if r)
-        network._beacon_road_names = names  # type: ignore[attr-defined]
-    return names
+def _edges_by_road(network: RoadNetwork) -> dict[str, list[tuple[Any, Any]]]:
+    edges = getattr(network, "_beacon_edges_by_road", None)
+    if edges is None:
+        edges = {}
+        for u, v, r in network.graph.edges(data="road"):
+            if r:
+                edges.setdefault(r, []).append((u, v))
+        network._beacon_edges_by_road = edges  # type: ignore[attr-defined]
+    return edges

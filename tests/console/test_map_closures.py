@@ -34,3 +34,11 @@ def test_a_closed_road_and_an_evacuated_cell_are_drawn(qtbot, beacon_window,
     qtbot.waitUntil(lambda: not closures.drawn_roads and not closures.drawn_cells)
     assert closures.labels.texts() == [] == closures.cell_labels.texts()
     assert "closed road" not in legend.text()
+
+
+def test_a_stretch_is_typed_with_between_and_and() -> None:
+    from console.decision_panel import parse_params
+
+    assert parse_params("close_road", "Jiefang Road") == {"road": "Jiefang Road"}
+    assert parse_params("close_road", " Jiefang Road between Renmin Avenue and Hubin Road") \
+        == {"road": "Jiefang Road", "between": ["Renmin Avenue", "Hubin Road"]}

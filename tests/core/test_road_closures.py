@@ -167,6 +167,10 @@ def test_an_accepted_evacuation_starts_even_where_no_household_is_registered(
     with svc.db.session() as session:
         rows = board(session, evacuation)
     assert rows == [] and cells_without_households(evacuation, rows) == cells
+    from core.registry.access import board_for
+
+    shown, rows = board_for(svc, DISPATCHER, eid)  # what the console's board opens with
+    assert rows == [] and cells_without_households(shown, rows) == cells
     centre.close()
 
 
@@ -203,3 +207,64 @@ def test_road_cli_closes_lists_and_reopens(tmp_path, capsys, monkeypatch) -> Non
     assert code == 0 and "reopened by demo" in out
     code, out, _ = _run(["road", "list", "--all", "--db", url], capsys)
     assert "reopened by demo" in out
+
+
+def _crossing(city):  # noqa: ANN001, ANN202
+    """A road, two others that cross one connected piece of it at different junctions,
+    and a road that does not meet it."""
+    import networkx as nx
+
+    g = city.roads
+    touches: dict[str, set] = {}
+    for u, v, r in g.edges(data="road"):
+        touches.setdefault(r, set()).update((u, v))
+    for road in sorted(touches):
+        along = nx.Graph([(u, v) for u, v, r in g.edges(data="road") if r == road])
+        for piece in sorted(nx.connected_components(along), key=len, reverse=True):
+            at = {o: sorted(touches[o] & piece) for o in sorted(touches) if o != road}
+            crossing = [o for o, nodes in at.items() if nodes]
+            for a, b in zip(crossing, crossing[1:], strict=False):
+                if set(at[a]) != set(at[b]):
+                    apart = next(o for o in sorted(touches)
+                                 if o != road and not touches[o] & touches[road])
+                    return road, a, b, apart
+    raise AssertionError("no road with two cross streets")
+
+
+def test_a_stretch_between_two_cross_streets_closes_on_its_own(centre) -> None:  # noqa: ANN001
+    svc = centre.service
+    road, a, b, apart = _crossing(centre.city)
+    iid = _fire_far_from_a_station(centre)
+    with pytest.raises(ValidationError, match=f"{road} does not meet {apart}"):
+        svc.execute(CloseRoad(road, "test", between=(a, apart)), DISPATCHER)
+    with pytest.raises(ValidationError, match="two cross streets"):
+        svc.execute(CloseRoad(road, "test", between=(a,)), DISPATCHER)
+    event = svc.execute(CloseRoad(road, "crane on the road", between=(a, b)), DISPATCHER)
+    edges = {tuple(e) for e in event.payload["edges"]}
+    g = centre.city.roads
+    whole = {(u, v) for u, v, r in g.edges(data="road") if r == road}
+    assert edges and edges <= whole
+    key = f"{road} between {a} and {b}"
+    assert closed_roads(svc.state()) == {key: "alice"}
+    network = road_network(centre.city)
+    rank(centre.city, *snapshot(centre.live.state, iid))  # routing syncs the network
+    assert set(network.closed_edges) == edges
+    # The whole road closed too, then the stretch reopened: the whole road stays closed.
+    svc.execute(CloseRoad(road, "flooded end to end"), DISPATCHER)
+    svc.execute(ReopenRoad(road, "crane gone", between=(a, b)), DISPATCHER)
+    rank(centre.city, *snapshot(centre.live.state, iid))
+    assert set(network.closed_edges) == whole
+    svc.execute(ReopenRoad(road, "dry"), DISPATCHER)
+    rank(centre.city, *snapshot(centre.live.state, iid))
+    assert not network.closed_edges
+    with pytest.raises(NotFound, match=f"{key} is not closed"):
+        svc.execute(ReopenRoad(road, "", between=(a, b)), DISPATCHER)
+    # The same stretch by a joint decision.
+    pid = svc.execute(RaiseProposal(iid, "police", "close_road", "crane", {
+        "road": road, "between": [a, b]}), DISPATCHER).payload["id"]
+    closed = decide_proposal(svc, pid, "commander", True, COMMANDER)[1]
+    assert {tuple(e) for e in closed.payload["edges"]} == edges
+    assert closed_roads(svc.state()) == {key: pid}
+    with pytest.raises(ValidationError, match="does not meet"):
+        svc.execute(RaiseProposal(iid, "police", "close_road", "", {
+            "road": road, "between": [a, apart]}), DISPATCHER)
