@@ -50,6 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="play a drill scenario (docs/scenarios.md) on the simulated "
                              "clock, on a temporary demo database unless --db names a "
                              "training or demo database (refused on a live one)")
+    parser.add_argument("--paused", action="store_true",
+                        help="with --drill: open the drill paused; the planner starts it "
+                             "from the drill toolbar")
     parser.add_argument("--no-drill", action="store_true",
                         help="the demo without its drill: nothing happens unless you do it "
                              "(by default the demo plays scenarios/demo_shift.toml)")
@@ -174,7 +177,9 @@ def run(args: argparse.Namespace) -> int:
             driver = DrillDriver(outcome["drill"].engine, parent=window)  # type: ignore[attr-defined]
             driver.finished.connect(lambda: window.status.showMessage(
                 QCoreApplication.translate("MainWindow", "The drill is over."), 0))
-            driver.start()
+            window.attach_drill(driver)  # after: its "report opened" message stays
+            if not args.paused:
+                driver.start()
             outcome["driver"] = driver
         window.show()
         app.setQuitOnLastWindowClosed(True)
