@@ -38,7 +38,7 @@ from core.errors import UserError
 
 log = logging.getLogger(__name__)
 
-#: Speeds offered (simulated seconds per real second); a scenario's own is added.
+# Speeds offered (simulated seconds per real second); a scenario's own is added.
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 STEP_S = 60.0  # one press of Step: a simulated minute
 
@@ -96,9 +96,13 @@ class DrillToolBar(QToolBar):
         self.clock_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.report_button = QPushButton(objectName="drillReport")
         self.report_button.clicked.connect(self.show_report)
-        for w in (self.play_button, self.step_button, self.speed_label, self.speed_box,
-                  self.clock_label, self.report_button):
-            self.addWidget(w)
+        for group in ((self.play_button, self.step_button),
+                      (self.speed_label, self.speed_box), (self.clock_label,),
+                      (self.report_button,)):
+            if self.actions():
+                self.addSeparator()
+            for w in group:
+                self.addWidget(w)
 
         driver.ticked.connect(self._update_clock)
         driver.runningChanged.connect(lambda _r: self._update_buttons())
