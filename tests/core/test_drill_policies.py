@@ -239,7 +239,8 @@ def test_cli_report_and_two_seed_compare_smoke(tmp_path: Path, capsys) -> None: 
     assert main(["drill", str(scenario), "--small-city", "--policy", "closest", "--seed", "4",
                  "--report", str(html), "--no-progress"]) == 0
     text = html.read_text(encoding="utf-8")
-    assert "<svg" in text and "After-action report: busy" in text and "closest" in text
+    assert "After-action report: busy" in text and "closest" in text
+    assert text.count('<img class=chart src="data:image/png;base64,') == 4  # the charts
     capsys.readouterr()
     out = tmp_path / "c.json"
     assert main(["drill", str(scenario), "--small-city", "--compare", "closest,optimizer",
@@ -252,6 +253,32 @@ def test_cli_report_and_two_seed_compare_smoke(tmp_path: Path, capsys) -> None: 
     assert set(saved["runs"]) == {"closest", "optimizer"}
     assert main(["drill", str(scenario), "--report", str(tmp_path / "r.pdf")]) == 2
     assert "--report" in capsys.readouterr().err
+
+
+def test_report_charts_are_png_images_the_same_bytes_each_time_and_no_qt(
+        monkeypatch) -> None:  # noqa: ANN001
+    import base64
+    import subprocess
+    import sys
+
+    from core.drill import report_charts, report_html
+
+    xs, ys = [0.0, 1800.0, 3600.0], {"calls waiting": [0.0, 4.0, 1.0]}
+    one = report_html.line_chart("Calls waiting", xs, ys, "count")
+    assert one == report_html.line_chart("Calls waiting", xs, ys, "count")
+    data = base64.b64decode(one.split("base64,", 1)[1].split('"', 1)[0])
+    assert data.startswith(b"\x89PNG") and b"Software" not in data  # no version stamp
+    bars = report_html.bar_chart("By priority", ["priority 1"], {"p90": [600.0]})
+    assert 'alt="By priority"' in bars
+    # Without matplotlib the page still has its charts, as inline SVG.
+    monkeypatch.setattr(report_charts, "available", lambda: False)
+    assert report_html.line_chart("Calls waiting", xs, ys, "count").startswith("<svg")
+    code = ("import sys\nfrom core.drill import report_charts as r\n"
+            "r.bar_chart('t', ['a'], {'p90': [60.0]})\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph')]\n"
+            "assert not bad, bad\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
 
 
 # -- calls files, city and fleet -------------------------------------------------------
