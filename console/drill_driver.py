@@ -95,10 +95,12 @@ class DrillDriver(QObject):
 
         engine = self.engine
         units = {u.id: u.kind.value for u in engine.state.units.values()}
+        # Before the end, "so far": a call not reached yet has waited until now, not
+        # until the drill's planned end.
+        played = engine.scenario.duration_s if self._over else max(1.0, engine.elapsed_s)
         return figures(engine.record, scenario=engine.scenario.name,
                        policy=engine.policy_name, seed=engine.scenario.seed,
-                       duration_s=engine.scenario.duration_s, city=engine.city.name,
-                       units=units)
+                       duration_s=played, city=engine.city.name, units=units)
 
     def _begin(self) -> None:
         if not self._started:

@@ -73,7 +73,7 @@ def line_chart(title: str, xs: Sequence[float], series: Mapping[str, Sequence[fl
     else:
         ax.set_ylabel(y_label)
     ax.set_ylim(0, y_max if y_max is not None else None)
-    ax.set_xlim(0, max(hours) if hours else 1)
+    ax.set_xlim(0, max([*hours, 0.0]) or 1.0)  # a report at the start has one sample
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     return _img(fig, title)

@@ -59,6 +59,13 @@ def test_a_planner_plays_a_drill_in_the_console(qtbot, tmp_path: Path) -> None: 
         qtbot.wait(400)  # at 60x the Qt timer would have moved the clock by 20 s by now
         assert centre.service.clock.now() == stopped
         assert "of 0:30:00" in bar.clock_label.text()
+        # The report so far: the calls up to now, the unreached ones waiting until now.
+        qtbot.mouseClick(bar.report_button, Qt.MouseButton.LeftButton)
+        assert opened == [bar.report_path]
+        so_far = bar.driver.report_figures()
+        assert so_far["calls"] >= 2
+        assert so_far["simulated_h"] * 3600 < 1800
+        opened.clear()
 
         # Step: exactly one simulated minute, still paused.
         qtbot.mouseClick(bar.step_button, Qt.MouseButton.LeftButton)
