@@ -50,6 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="play a drill scenario (docs/scenarios.md) on the simulated "
                              "clock, on a temporary demo database unless --db names a "
                              "training or demo database (refused on a live one)")
+    parser.add_argument("--paused", action="store_true",
+                        help="with --drill: open the drill paused; the planner starts it "
+                             "from the drill toolbar")
     parser.add_argument("--no-drill", action="store_true",
                         help="the demo without its drill: nothing happens unless you do it "
                              "(by default the demo plays scenarios/demo_shift.toml)")
@@ -182,10 +185,15 @@ def run(args: argparse.Namespace) -> int:
             # After the first paint: the drill's road network takes ~0.5 s to build.
             from console.drill_driver import DrillStarter
 
-            starter = DrillStarter(outcome["drill"], window)
-            starter.started.connect(lambda driver: driver.finished.connect(
-                lambda: window.status.showMessage(
-                    QCoreApplication.translate("MainWindow", "The drill is over."), 0)))
+            starter = DrillStarter(outcome["drill"], window, run=not args.paused)
+
+            def on_started(driver: object) -> None:
+                driver.finished.connect(lambda: window.status.showMessage(  # type: ignore[attr-defined]
+                    QCoreApplication.translate("MainWindow", "The drill is over."), 0))
+                window.attach_drill(driver)  # after: its "report opened" message stays
+                outcome["driver"] = driver
+
+            starter.started.connect(on_started)
             starter.failed.connect(lambda reason: window.status.showMessage(
                 QCoreApplication.translate("MainWindow", "The drill could not start: %1")
                 .replace("%1", reason), 0))

@@ -25,6 +25,8 @@ class DrillDriver(QObject):
     """Runs `engine` in real time × `speed` until it finishes or `pause` is called."""
 
     ticked = Signal(float)  # simulated seconds elapsed since the drill started
+    runningChanged = Signal(bool)  # True: the clock advances; False: paused or over
+    speedChanged = Signal(float)
     finished = Signal()
 
     def __init__(self, engine: DrillEngine, speed: float | None = None,
@@ -37,23 +39,48 @@ class DrillDriver(QObject):
         self._timer.timeout.connect(self._on_tick)
         self._last = 0.0
         self._started = False
+        self._over = False
 
     @property
     def running(self) -> bool:
         """True while the clock advances."""
         return self._timer.isActive()
 
+    @property
+    def over(self) -> bool:
+        """True once the drill has played to its end (it cannot be resumed)."""
+        return self._over
+
     def start(self) -> None:
         """Start (or resume) the drill."""
-        if not self._started:
-            self.engine.start()
-            self._started = True
+        if self._over:
+            return
+        self._begin()
         self._last = time.monotonic()
-        self._timer.start()
+        if not self._timer.isActive():
+            self._timer.start()
+            self.runningChanged.emit(True)
 
     def pause(self) -> None:
         """Hold the simulated clock."""
-        self._timer.stop()
+        if self._timer.isActive():
+            self._timer.stop()
+            self.runningChanged.emit(False)
+
+    def step(self, seconds: float = 60.0) -> None:
+        """Paused: move the drill on by `seconds` of simulated time at once (the planner
+        looks at the next minute, then decides to play on)."""
+        if self._over or self.running:
+            return
+        self._begin()
+        self._advance(seconds)
+
+    def set_speed(self, speed: float) -> None:
+        """Simulated seconds per real second from now on."""
+        if speed <= 0:
+            raise ValueError("a drill's speed must be positive")
+        self.speed = float(speed)
+        self.speedChanged.emit(self.speed)
 
     def stop(self) -> None:
         """End the drill for good."""
@@ -61,17 +88,43 @@ class DrillDriver(QObject):
         if self._started:
             self.engine.stop()
 
+    def report_figures(self) -> dict:
+        """The after-action report's figures of what was played so far
+        (`core.drill.report.figures`, as `beacon drill --report` writes them)."""
+        from core.drill.report import figures
+
+        engine = self.engine
+        units = {u.id: u.kind.value for u in engine.state.units.values()}
+        # Before the end, "so far": a call not reached yet has waited until now, not
+        # until the drill's planned end.
+        played = engine.scenario.duration_s if self._over else max(1.0, engine.elapsed_s)
+        return figures(engine.record, scenario=engine.scenario.name,
+                       policy=engine.policy_name, seed=engine.scenario.seed,
+                       duration_s=played, city=engine.city.name, units=units)
+
+    def _begin(self) -> None:
+        if not self._started:
+            self.engine.start()
+            self._started = True
+
     def _on_tick(self) -> None:
         now = time.monotonic()
         step = min((now - self._last) * self.speed, MAX_STEP_S)
         self._last = now
-        self.engine.advance(step)
+        self._advance(step)
+
+    def _advance(self, seconds: float) -> None:
+        self.engine.advance(seconds)
         self.ticked.emit(self.engine.elapsed_s)
-        if self.engine.finished:
+        if self.engine.finished and not self._over:
+            self._over = True
+            was_running = self._timer.isActive()
             self._timer.stop()
             self.engine.stop()
             log.info("drill %r finished:\n%s", self.engine.scenario.name,
                      self.engine.score().summary())
+            if was_running:
+                self.runningChanged.emit(False)
             self.finished.emit()
 
 
@@ -106,10 +159,13 @@ class DrillStarter(QObject):
     started = Signal(object)  # DrillDriver
     failed = Signal(str)
 
-    def __init__(self, setup: object, parent: QObject | None = None) -> None:
+    def __init__(self, setup: object, parent: QObject | None = None, *,
+                 run: bool = True) -> None:
+        """`run=False`: the drill is built paused (the planner starts it)."""
         super().__init__(parent)
         from console.worker_pool import WorkerPool
 
+        self._run = run
         self._setup = setup
         self.driver: DrillDriver | None = None
         self._relay = _Built(self)
@@ -137,5 +193,6 @@ class DrillStarter(QObject):
             self.failed.emit(str(exc))
             return
         self.driver = DrillDriver(engine, parent=self.parent())
-        self.driver.start()
-        self.started.emit(self.driver)
+        self.started.emit(self.driver)  # listeners attach the drill's controls first
+        if self._run:
+            self.driver.start()

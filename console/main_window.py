@@ -313,11 +313,15 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.actions_by_name
         self._menus = {key: self.menu_bar.addMenu("") for key in
-                       ("call", "incident", "unit", "view", "language", "help")}
+                       ("call", "incident", "unit", "view", "drill", "language", "help")}
         self._menus["call"].addActions([a["newCall"], a["quit"]])
         self._menus["incident"].addActions([a["nextIncident"], a["previousIncident"],
                                             a["dispatchRecommended"], a["incidentMenu"]])
         self._menus["unit"].addAction(a["changeUnitStatus"])
+        # A scenario opens in a drill console of its own (console.drill_panel).
+        self._open_scenario = QAction(self, objectName="openScenario")
+        self._open_scenario.triggered.connect(self.open_scenario)
+        self._menus["drill"].addAction(self._open_scenario)
         view = self._menus["view"]
         view.addActions([a["focusQueue"], a["focusRoster"], a["focusMap"], a["focusDispatch"]])
         view.addSeparator()
@@ -431,6 +435,21 @@ class MainWindow(QMainWindow):
         if name == "videoWall":
             self._wire_video_wall()
         return True
+    def open_scenario(self) -> bool:
+        """Drill > Open scenario...: pick a scenario and play it in a drill console."""
+        from console.drill_panel import open_scenario
+
+        return open_scenario(self)
+
+    def attach_drill(self, driver: object, **options: object) -> QWidget:
+        """Put the drill's controls (start, pause, step, speed, report) under the banner
+        (`options`: `report_dir`, `open_report` of `console.drill_panel.DrillToolBar`)."""
+        from console.drill_panel import DrillToolBar
+
+        self.drill_bar = DrillToolBar(driver, notify=lambda t: self.status.showMessage(t, 0),
+                                      parent=self, **options)  # type: ignore[arg-type]
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.drill_bar)
+        return self.drill_bar
 
     def _focus(self, name: str, then: Callable[[], None]) -> None:
         dock = self.docks[name]
@@ -509,10 +528,14 @@ class MainWindow(QMainWindow):
         retranslate_actions(self.actions_by_name)
         titles = {"call": self.tr("&Call"), "incident": self.tr("&Incident"),
                   "unit": self.tr("&Unit"), "view": self.tr("&View"),
+                  "drill": self.tr("&Drill"),
                   "language": self.tr("&Language"), "help": self.tr("&Help")}
         for key, menu in self._menus.items():
             menu.setTitle(titles[key])
         self._panels_menu.setTitle(self.tr("Panels"))
+        self._open_scenario.setText(self.tr("&Open scenario..."))
+        self._open_scenario.setToolTip(self.tr("Play a drill scenario in a console of its "
+                                               "own, on a temporary database"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_menus"):

@@ -58,8 +58,12 @@ class OptimizerParams:
     hold_from_priority: int = 3
     #: ... while they have waited less than this ...
     hold_max_wait_s: float = 900.0
-    #: ... at this cost (seconds, weighted like an ETA).
+    #: ... at this cost (seconds, weighted like an ETA) ...
     hold_cost_s: float = 900.0
+    #: ... and only when another idle unit that is not itself the last cover of its area
+    #: reaches the call at most this much later: a hold sends a slightly farther unit,
+    #: it never makes a call wait (and never when the held unit is all there is).
+    hold_slack_s: float = 60.0
     #: Redirecting a unit costs the call it leaves this much extra wait (weighted).
     redirect_delay_s: float = 900.0
     #: A unit is taken from the only unit of a call only when that call's priority is
@@ -202,13 +206,22 @@ def optimizer_plan(calls: Sequence[Waiting], units: Sequence[Candidate],
             else:
                 left = p.weight(u.busy_priority, 0.0) * p.redirect_delay_s
                 cost[i, k] += left / weights[i]
-    # Hold back the last unit covering an area from calls that can wait.
+    # Hold back the last unit covering an area from a low-priority call, but only where
+    # another unit (not the last cover of its own area) gets there at most
+    # `hold_slack_s` later; and the held unit stays cheaper than leaving the call
+    # unfilled, so if that other unit goes elsewhere the call still gets this one.
     holds = _last_cover(units, idle, travel, p.cover_s)
     low = [i for i, c in enumerate(calls)
            if c.priority >= p.hold_from_priority and c.waited_s < p.hold_max_wait_s]
+    held: dict[tuple[int, int], int] = {}  # (call, held unit) -> the unit it may get instead
     for k in holds:
         for i in low:
-            cost[i, k] += p.hold_cost_s / weights[i]
+            alt = _alternative(calls[i], units, idle, holds, eta[i], k)
+            if alt is None or eta[i, alt] > eta[i, k] + p.hold_slack_s:
+                continue
+            held[(i, k)] = alt
+            ceiling = p.unfilled_s + calls[i].waited_s - 1.0  # below the unfilled penalty
+            cost[i, k] = min(cost[i, k] + p.hold_cost_s / weights[i], max(ceiling, eta[i, k]))
     needs = [IncidentNeed(c.id, None, c.priority, c.needs, weight=float(weights[i]),
                           penalty_s=(p.unfilled_s + c.waited_s) * float(weights[i]))
              for i, c in enumerate(calls)]
@@ -227,22 +240,29 @@ def optimizer_plan(calls: Sequence[Waiting], units: Sequence[Candidate],
                 f"{u.id} redirected to {calls[i].label or a.incident} (priority "
                 f"{calls[i].priority}) from a priority-{u.busy_priority} call: it arrives in "
                 f"{format_duration(eta[i, k])}")
-    # Explain each hold that kept a call from its closest unit.
-    for k, next_s in holds.items():
-        if k in taken:
+    # Explain each hold that sent another unit than the closest.
+    sent = {(a.incident, a.unit) for a in alloc.assignments}
+    for (i, k), j in held.items():
+        c, u, other = calls[i], units[k], units[j]
+        if k in taken or (c.id, other.id) not in sent:
             continue
-        u = units[k]
-        for i in low:
-            c = calls[i]
-            if not any(cap in u.capabilities for cap in c.needs):
-                continue
-            capable = [j for j in idle if j != k and units[j].capabilities & set(c.needs)]
-            if all(eta[i, k] <= eta[i, j] for j in capable):
-                plan.notes.append(
-                    f"{u.id} held for cover of {u.area or 'its area'}: next closest is "
-                    f"{format_duration(next_s)} away ({c.label or c.id} waits)")
-                break
+        plan.notes.append(
+            f"{u.id} held for cover of {u.area or 'its area'}: next closest is "
+            f"{format_duration(holds[k])} away; {c.label or c.id} gets {other.id}, "
+            f"{format_duration(max(0.0, eta[i, j] - eta[i, k]))} later")
     return plan
+
+
+def _alternative(call: Waiting, units: Sequence[Candidate], idle: Sequence[int],
+                 holds: dict[int, float], etas: np.ndarray, k: int) -> int | None:
+    """The closest idle unit other than `k`, not itself a last cover, that can fill a
+    need of `call` which `k` would fill (None: `k` is all the call could get)."""
+    caps = units[k].capabilities & set(call.needs)
+    best, best_eta = None, math.inf
+    for j in idle:
+        if j != k and j not in holds and units[j].capabilities & caps and etas[j] < best_eta:
+            best, best_eta = j, float(etas[j])
+    return best
 
 
 def _last_cover(units: Sequence[Candidate], idle: Sequence[int], travel: TravelTimes,

@@ -1,7 +1,9 @@
-"""The after-action report as one self-contained HTML page (charts as inline SVG).
+"""The after-action report as one self-contained HTML page, charts included.
 
-The charts are drawn here as SVG, with no plotting library: the page opens in any
-browser, offline, and the same figures always give the same page.
+The charts are PNG images drawn by matplotlib (`core.drill.report_charts`) and embedded
+in the page, so it opens in any browser, offline, and a chart can be copied into a
+debrief; where matplotlib is not installed they are drawn here as inline SVG. Either
+way the same figures always give the same page.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
+
+from core.drill import report_charts
 
 _COLOURS = ("#1f6fb2", "#d9822b", "#2e8b57", "#b03a48", "#6a4c93")
 _CSS = """
@@ -24,6 +28,7 @@ th { background: #eef1f6; } td.l, th.l { text-align: left; }
 .kpi { display: inline-block; margin: 6px 18px 6px 0; } .kpi b { font-size: 22px;
   display: block; }
 svg text { font: 12px system-ui, sans-serif; fill: #333; }
+img.chart { display: block; max-width: 100%; margin: 8px 0; }
 """
 
 
@@ -41,6 +46,23 @@ def _pct(value: float | None) -> str:
 def line_chart(title: str, xs: Sequence[float], series: Mapping[str, Sequence[float]],
                y_label: str, width: int = 1000, height: int = 240,
                y_max: float | None = None) -> str:
+    """A line chart (an image, else SVG); `xs` in seconds (drawn in hours)."""
+    if report_charts.available():
+        return report_charts.line_chart(title, xs, series, y_label, width, height, y_max)
+    return svg_line_chart(title, xs, series, y_label, width, height, y_max)
+
+
+def bar_chart(title: str, groups: Sequence[str], series: Mapping[str, Sequence[float | None]],
+              width: int = 1000, height: int = 240) -> str:
+    """A grouped bar chart of seconds (an image, else SVG)."""
+    if report_charts.available():
+        return report_charts.bar_chart(title, groups, series, width, height)
+    return svg_bar_chart(title, groups, series, width, height)
+
+
+def svg_line_chart(title: str, xs: Sequence[float], series: Mapping[str, Sequence[float]],
+                   y_label: str, width: int = 1000, height: int = 240,
+                   y_max: float | None = None) -> str:
     """An SVG line chart; `xs` in seconds (drawn in hours)."""
     left, right, top, bottom = 56, 140, 28, 34
     w, h = width - left - right, height - top - bottom
@@ -80,8 +102,9 @@ def line_chart(title: str, xs: Sequence[float], series: Mapping[str, Sequence[fl
     return "".join(out)
 
 
-def bar_chart(title: str, groups: Sequence[str], series: Mapping[str, Sequence[float | None]],
-              width: int = 1000, height: int = 240) -> str:
+def svg_bar_chart(title: str, groups: Sequence[str],
+                  series: Mapping[str, Sequence[float | None]],
+                  width: int = 1000, height: int = 240) -> str:
     """An SVG grouped bar chart of seconds (drawn in minutes)."""
     left, right, top, bottom = 56, 180, 28, 34
     w, h = width - left - right, height - top - bottom

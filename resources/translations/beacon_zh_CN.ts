@@ -518,12 +518,12 @@
 <context>
     <name>ClosuresLayer</name>
     <message>
-        <location filename="../../console/map/closures_layer.py" line="80"/>
+        <location filename="../../console/map/closures_layer.py" line="88"/>
         <source>%1 closed</source>
         <translation>%1 已封闭</translation>
     </message>
     <message>
-        <location filename="../../console/map/closures_layer.py" line="95"/>
+        <location filename="../../console/map/closures_layer.py" line="104"/>
         <source>evacuating</source>
         <translation>正在疏散</translation>
     </message>
@@ -632,232 +632,232 @@
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../console/decision_panel.py" line="145"/>
+        <location filename="../../console/decision_panel.py" line="150"/>
         <source>Change the response level</source>
         <translation>调整响应级别</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="146"/>
+        <location filename="../../console/decision_panel.py" line="151"/>
         <source>Evacuate grid cells</source>
         <translation>转移网格内人员</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="147"/>
+        <location filename="../../console/decision_panel.py" line="152"/>
         <source>Close a road</source>
         <translation>封闭道路</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="148"/>
+        <location filename="../../console/decision_panel.py" line="153"/>
         <source>Request mutual aid</source>
         <translation>请求增援</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="149"/>
+        <location filename="../../console/decision_panel.py" line="154"/>
         <source>Free text</source>
         <translation>其他事项</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="153"/>
+        <location filename="../../console/decision_panel.py" line="158"/>
         <source>Commander</source>
         <translation>指挥长</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="153"/>
+        <location filename="../../console/decision_panel.py" line="158"/>
         <source>Fire</source>
         <translation>消防</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="154"/>
+        <location filename="../../console/decision_panel.py" line="159"/>
         <source>Medical</source>
         <translation>医疗</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="154"/>
+        <location filename="../../console/decision_panel.py" line="159"/>
         <source>Police</source>
         <translation>公安</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="155"/>
+        <location filename="../../console/decision_panel.py" line="160"/>
         <source>Community / grid</source>
         <translation>社区 / 网格</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="156"/>
+        <location filename="../../console/decision_panel.py" line="161"/>
         <source>Public information</source>
         <translation>信息发布</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="160"/>
+        <location filename="../../console/decision_panel.py" line="165"/>
         <source>open</source>
         <translation>待决</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="160"/>
+        <location filename="../../console/decision_panel.py" line="165"/>
         <source>accepted</source>
         <translation>已批准</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="161"/>
+        <location filename="../../console/decision_panel.py" line="166"/>
         <source>rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="166"/>
+        <location filename="../../console/decision_panel.py" line="171"/>
         <source>My seat:</source>
         <translation>我的席位：</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="180"/>
+        <location filename="../../console/decision_panel.py" line="185"/>
         <source>Why (what you propose and the reason)</source>
         <translation>提议内容及理由</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="181"/>
+        <location filename="../../console/decision_panel.py" line="186"/>
         <source>Propose</source>
         <translation>提出</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="182"/>
+        <location filename="../../console/decision_panel.py" line="187"/>
         <source>Comment on the selected proposal</source>
         <translation>对选中的提议发表意见</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="183"/>
+        <location filename="../../console/decision_panel.py" line="188"/>
         <source>Comment</source>
         <translation>发表意见</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="184"/>
+        <location filename="../../console/decision_panel.py" line="189"/>
         <source>Vote approve</source>
         <translation>表决：同意</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="185"/>
+        <location filename="../../console/decision_panel.py" line="190"/>
         <source>Vote reject</source>
         <translation>表决：反对</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="186"/>
+        <location filename="../../console/decision_panel.py" line="191"/>
         <source>Decide: accept</source>
         <translation>决定：批准</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="187"/>
+        <location filename="../../console/decision_panel.py" line="192"/>
         <source>Decide: reject</source>
         <translation>决定：驳回</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="188"/>
+        <location filename="../../console/decision_panel.py" line="193"/>
         <source>Only the commander&apos;s seat decides</source>
         <translation>只有指挥长席位可以作出决定</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="193"/>
+        <location filename="../../console/decision_panel.py" line="198"/>
         <source>level, e.g. II</source>
         <translation>级别，例如 II</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="194"/>
+        <location filename="../../console/decision_panel.py" line="199"/>
         <source>grid cells, e.g. C-0101, C-0102</source>
         <translation>网格编号，例如 C-0101, C-0102</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="195"/>
+        <location filename="../../console/decision_panel.py" line="200"/>
         <source>road, e.g. Jiefang Road</source>
         <translation>道路，例如 解放路</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="196"/>
+        <location filename="../../console/decision_panel.py" line="201"/>
         <source>e.g. ambulance:2, fire_engine:1 @ Eastside EMS</source>
         <translation>例如 ambulance:2, fire_engine:1 @ 东区急救中心</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="197"/>
+        <location filename="../../console/decision_panel.py" line="202"/>
         <source>(nothing needed)</source>
         <translation>（无需填写）</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="200"/>
+        <location filename="../../console/decision_panel.py" line="205"/>
         <source>level, one of: %1</source>
         <translation>级别，可选：%1</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="248"/>
+        <location filename="../../console/decision_panel.py" line="254"/>
         <source>%1 · %2 %3 · %4 · %5 approve / %6 reject</source>
         <translation>%1 · %2 %3 · %4 · %5 同意 / %6 反对</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="256"/>
+        <location filename="../../console/decision_panel.py" line="262"/>
         <source>Select an incident to see and raise proposals.</source>
         <translation>选择一个事件以查看和提出决策提议。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="260"/>
+        <location filename="../../console/decision_panel.py" line="266"/>
         <source>%1: joint decisions</source>
         <translation>%1：会商决策</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="281"/>
+        <location filename="../../console/decision_panel.py" line="287"/>
         <source>No proposal yet. Choose what to propose below.</source>
         <translation>暂无提议。请在下方选择要提议的事项。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="285"/>
+        <location filename="../../console/decision_panel.py" line="291"/>
         <source>Proposed by %1 (%2) at %3</source>
         <translation>%1（%2）于 %3 提出</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="290"/>
+        <location filename="../../console/decision_panel.py" line="296"/>
         <source>%1 %2 (%3): %4</source>
         <translation>%1 %2（%3）：%4</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="293"/>
+        <location filename="../../console/decision_panel.py" line="299"/>
         <source>approves</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="293"/>
+        <location filename="../../console/decision_panel.py" line="299"/>
         <source>rejects</source>
         <translation>反对</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="294"/>
+        <location filename="../../console/decision_panel.py" line="300"/>
         <source>%1 %2 (%3) %4</source>
         <translation>%1 %2（%3）%4</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="298"/>
+        <location filename="../../console/decision_panel.py" line="304"/>
         <source>Decided %1 by %2 at %3</source>
         <translation>%2 于 %3 决定：%1</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="316"/>
+        <location filename="../../console/decision_panel.py" line="322"/>
         <source>Select a proposal first.</source>
         <translation>请先选择一个提议。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="321"/>
+        <location filename="../../console/decision_panel.py" line="327"/>
         <source>Select an incident first.</source>
         <translation>请先选择一个事件。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="332"/>
+        <location filename="../../console/decision_panel.py" line="338"/>
         <source>Proposal %1 raised.</source>
         <translation>已提出提议 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="340"/>
+        <location filename="../../console/decision_panel.py" line="346"/>
         <source>Comment recorded.</source>
         <translation>意见已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="346"/>
+        <location filename="../../console/decision_panel.py" line="352"/>
         <source>Vote recorded.</source>
         <translation>表决已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="359"/>
+        <location filename="../../console/decision_panel.py" line="365"/>
         <source>%1 decided.</source>
         <translation>%1 已决定。</translation>
     </message>
@@ -973,6 +973,117 @@
         <location filename="../../console/panels/dispatch_panel.py" line="314"/>
         <source>Assigned %1 to %2</source>
         <translation>已将 %1 调派至 %2</translation>
+    </message>
+</context>
+<context>
+    <name>DrillMenu</name>
+    <message>
+        <location filename="../../console/drill_panel.py" line="212"/>
+        <source>Open a drill scenario</source>
+        <translation>打开演练脚本</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="214"/>
+        <source>Drill scenarios (*.toml)</source>
+        <translation>演练脚本 (*.toml)</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="221"/>
+        <source>Drill scenario</source>
+        <translation>演练脚本</translation>
+    </message>
+</context>
+<context>
+    <name>DrillToolBar</name>
+    <message>
+        <location filename="../../console/drill_panel.py" line="139"/>
+        <source>The drill report could not be written: %1</source>
+        <translation>无法写入演练报告：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="143"/>
+        <source>Drill report opened: %1</source>
+        <translation>已打开演练报告：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="145"/>
+        <source>Drill report written to %1 (no browser to open it)</source>
+        <translation>演练报告已写入 %1（没有可打开它的浏览器）</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="159"/>
+        <source>Drill over at %1 · %2 calls</source>
+        <translation>演练已于 %1 结束 · %2 个警情</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="161"/>
+        <source>Drill time %1 of %2 · %3 calls</source>
+        <translation>演练时间 %1 / %2 · %3 个警情</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="168"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="169"/>
+        <source>Hold the drill&apos;s clock</source>
+        <translation>暂停演练时钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="172"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="172"/>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="173"/>
+        <source>Play the drill at the chosen speed</source>
+        <translation>按所选速度进行演练</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="176"/>
+        <source>Open report</source>
+        <translation>打开报告</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="177"/>
+        <source>Report so far</source>
+        <translation>当前报告</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="181"/>
+        <source>Drill</source>
+        <translation>演练</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="182"/>
+        <source>Step 1 min</source>
+        <translation>前进 1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="183"/>
+        <source>Paused: move the drill on by one minute</source>
+        <translation>暂停时：将演练推进一分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="184"/>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="185"/>
+        <source>Simulated seconds per real second</source>
+        <translation>每实际秒对应的模拟秒数</translation>
+    </message>
+    <message>
+        <location filename="../../console/drill_panel.py" line="186"/>
+        <source>Write the after-action report and open it in the browser</source>
+        <translation>生成演练总结报告并在浏览器中打开</translation>
     </message>
 </context>
 <context>
@@ -1702,67 +1813,82 @@
         <translation>公共通知</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="456"/>
+        <location filename="../../console/main_window.py" line="475"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="460"/>
+        <location filename="../../console/main_window.py" line="479"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="475"/>
+        <location filename="../../console/main_window.py" line="494"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="506"/>
+        <location filename="../../console/main_window.py" line="525"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="510"/>
+        <location filename="../../console/main_window.py" line="529"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="510"/>
+        <location filename="../../console/main_window.py" line="529"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="511"/>
+        <location filename="../../console/main_window.py" line="530"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="511"/>
+        <location filename="../../console/main_window.py" line="530"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="512"/>
+        <location filename="../../console/main_window.py" line="531"/>
+        <source>&amp;Drill</source>
+        <translation>演练(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="532"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="512"/>
+        <location filename="../../console/main_window.py" line="532"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="515"/>
+        <location filename="../../console/main_window.py" line="535"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="188"/>
+        <location filename="../../console/main_window.py" line="536"/>
+        <source>&amp;Open scenario...</source>
+        <translation>打开演练脚本(&amp;O)...</translation>
+    </message>
+    <message>
+        <location filename="../../console/main_window.py" line="537"/>
+        <source>Play a drill scenario in a console of its own, on a temporary database</source>
+        <translation>在单独的控制台中、使用临时数据库进行演练</translation>
+    </message>
+    <message>
+        <location filename="../../console/command.py" line="192"/>
         <source>The drill is over.</source>
         <translation>演练已结束。</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="190"/>
+        <location filename="../../console/command.py" line="198"/>
         <source>The drill could not start: %1</source>
         <translation>演练无法开始：%1</translation>
     </message>

@@ -15,7 +15,6 @@ from core.cli.main import main
 from core.drill.headless import run_drill
 from core.drill.policy import (
     Candidate,
-    OptimizerParams,
     TravelTimes,
     Waiting,
     closest_plan,
@@ -95,16 +94,36 @@ def test_the_optimizer_lets_no_call_starve() -> None:
 def test_the_optimizer_holds_the_last_cover_and_says_why() -> None:
     net = _line(n=12, seconds=120.0)
     travel = TravelTimes(net)
-    # E1 is the only unit near node 0; E2 and E3 cover the far end. A small call sits
-    # nearer E1.
-    units = [Candidate("E1", 0, frozenset({"fire"}), 80.0, area="Station 1"),
-             Candidate("E2", 11, frozenset({"fire"}), 80.0, area="Station 2"),
-             Candidate("E3", 10, frozenset({"fire"}), 80.0, area="Station 2")]
-    calls = [Waiting("smoke", 4, 3, {"fire": 1}, 0.0, "#4 smoke")]
-    plan = optimizer_plan(calls, units, travel, OptimizerParams(hold_cost_s=2000.0))
+    # E1 is the only unit near node 0; E2 and E3 cover the far end. A small call in the
+    # middle: E1 is there in 11 min, E3 40 s later.
+    units = [Candidate("E1", 0, frozenset({"fire"}), 60.0, area="Station 1"),
+             Candidate("E2", 11, frozenset({"fire"}), 100.0, area="Station 2"),
+             Candidate("E3", 10, frozenset({"fire"}), 100.0, area="Station 2")]
+    calls = [Waiting("smoke", 5, 3, {"fire": 1}, 0.0, "#4 smoke")]
+    plan = optimizer_plan(calls, units, travel)
     assert [s.unit for s in plan.sends] == ["E3"]
-    assert any(n.startswith("E1 held for cover of Station 1: next closest is") for n in plan.notes)
+    assert plan.notes == ["E1 held for cover of Station 1: next closest is 21 min 40 s "
+                          "away; #4 smoke gets E3, 40 s later"]
     assert [s.unit for s in closest_plan(calls, units, travel).sends] == ["E1"]
+
+
+def test_a_hold_never_costs_a_call_more_than_a_minute_nor_makes_it_wait() -> None:
+    net = _line(n=12, seconds=120.0)
+    travel = TravelTimes(net)
+    units = [Candidate("E1", 0, frozenset({"fire"}), 60.0, area="Station 1"),
+             Candidate("E2", 11, frozenset({"fire"}), 100.0, area="Station 2"),
+             Candidate("E3", 10, frozenset({"fire"}), 100.0, area="Station 2")]
+    # Nearer E1: E3 would be 4 min 40 s later, so E1 goes (as closest-idle would send).
+    near = [Waiting("smoke", 4, 3, {"fire": 1}, 0.0, "#5 smoke")]
+    plan = optimizer_plan(near, units, travel)
+    assert [s.unit for s in plan.sends] == ["E1"] and plan.notes == []
+    # The far units busy with a more urgent call at the same time: E1 still goes to the
+    # small call rather than leaving it waiting.
+    both = [Waiting("fire", 10, 1, {"fire": 2}, 0.0, "#6 fire"),
+            Waiting("smoke", 5, 3, {"fire": 1}, 0.0, "#7 smoke")]
+    plan = optimizer_plan(both, units, travel)
+    assert sorted((s.incident, s.unit) for s in plan.sends) == [
+        ("fire", "E2"), ("fire", "E3"), ("smoke", "E1")]
 
 
 def test_the_optimizer_redirects_a_second_unit_to_a_more_urgent_call() -> None:
@@ -220,7 +239,8 @@ def test_cli_report_and_two_seed_compare_smoke(tmp_path: Path, capsys) -> None: 
     assert main(["drill", str(scenario), "--small-city", "--policy", "closest", "--seed", "4",
                  "--report", str(html), "--no-progress"]) == 0
     text = html.read_text(encoding="utf-8")
-    assert "<svg" in text and "After-action report: busy" in text and "closest" in text
+    assert "After-action report: busy" in text and "closest" in text
+    assert text.count('<img class=chart src="data:image/png;base64,') == 4  # the charts
     capsys.readouterr()
     out = tmp_path / "c.json"
     assert main(["drill", str(scenario), "--small-city", "--compare", "closest,optimizer",
@@ -233,6 +253,32 @@ def test_cli_report_and_two_seed_compare_smoke(tmp_path: Path, capsys) -> None: 
     assert set(saved["runs"]) == {"closest", "optimizer"}
     assert main(["drill", str(scenario), "--report", str(tmp_path / "r.pdf")]) == 2
     assert "--report" in capsys.readouterr().err
+
+
+def test_report_charts_are_png_images_the_same_bytes_each_time_and_no_qt(
+        monkeypatch) -> None:  # noqa: ANN001
+    import base64
+    import subprocess
+    import sys
+
+    from core.drill import report_charts, report_html
+
+    xs, ys = [0.0, 1800.0, 3600.0], {"calls waiting": [0.0, 4.0, 1.0]}
+    one = report_html.line_chart("Calls waiting", xs, ys, "count")
+    assert one == report_html.line_chart("Calls waiting", xs, ys, "count")
+    data = base64.b64decode(one.split("base64,", 1)[1].split('"', 1)[0])
+    assert data.startswith(b"\x89PNG") and b"Software" not in data  # no version stamp
+    bars = report_html.bar_chart("By priority", ["priority 1"], {"p90": [600.0]})
+    assert 'alt="By priority"' in bars
+    # Without matplotlib the page still has its charts, as inline SVG.
+    monkeypatch.setattr(report_charts, "available", lambda: False)
+    assert report_html.line_chart("Calls waiting", xs, ys, "count").startswith("<svg")
+    code = ("import sys\nfrom core.drill import report_charts as r\n"
+            "r.bar_chart('t', ['a'], {'p90': [60.0]})\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph')]\n"
+            "assert not bad, bad\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
 
 
 # -- calls files, city and fleet -------------------------------------------------------
