@@ -11,13 +11,13 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QBuffer, QByteArray, QIODevice, QR
 from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QRegion
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolButton, QWidget
 
+from console.camera_drag import CAMERA_MIME, camera_id_from
 from console.video.catalogue import WallCamera
 from console.video.decoders import Session, new_session
 from core.video import tile_state as ts
 from core.video.probe import explain
 from core.video.sources import LIBVLC, StreamChoice, scrub
 
-CAMERA_MIME = "application/x-beacon-camera"
 BACKGROUND = QColor("#101418")
 
 STATE_NAMES = {
@@ -448,7 +448,7 @@ class VideoTile(QWidget):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
-        camera_id = bytes(event.mimeData().data(CAMERA_MIME).data()).decode("utf-8", "replace")
+        camera_id = camera_id_from(event.mimeData())
         if camera_id:
             self.cameraDropped.emit(self, camera_id)
             event.acceptProposedAction()
