@@ -74,7 +74,7 @@ class FrameHub(QObject):
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._flush_timer.setInterval(COALESCE_MS)
+        self._last_flush = 0.0
         self._flush_timer.timeout.connect(self._flush)
 
     def frame_ready(self, token: int) -> None:
@@ -91,11 +91,19 @@ class FrameHub(QObject):
 
     @Slot()
     def _on_wake(self) -> None:
-        if not self._flush_timer.isActive():
-            self._flush_timer.start()
+        # At most one hand-over a refresh, but never a wait when the last was long ago:
+        # a frame is late by at most COALESCE_MS, and only when frames come thick.
+        if self._flush_timer.isActive():
+            return
+        wait_ms = COALESCE_MS - (time.monotonic() - self._last_flush) * 1000
+        if wait_ms <= 1:
+            self._flush()
+        else:
+            self._flush_timer.start(int(wait_ms))
 
     @Slot()
     def _flush(self) -> None:
+        self._last_flush = time.monotonic()
         with self._lock:
             ready, self._ready = self._ready, set()
             self._awake = False

@@ -864,112 +864,112 @@
 <context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
         <source>Needed for</source>
         <translation>承担任务</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="159"/>
         <source>ETA</source>
         <translation>预计到达</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="161"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="160"/>
         <source>Reason</source>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="162"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="161"/>
         <source>Select recommended</source>
         <translation>选中推荐力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="163"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="162"/>
         <source>Assign the selected units to the incident (Ctrl+D)</source>
         <translation>将选中的力量调派到该事件（Ctrl+D）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="187"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="186"/>
         <source>Select an incident in the queue to see which units to send.</source>
         <translation>在事件队列中选择一个事件，即可查看应调派的力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="195"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="194"/>
         <source>call at %1</source>
         <translation>接警于 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="198"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="197"/>
         <source>Assigned: %1</source>
         <translation>已调派：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="199"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="198"/>
         <source>No unit assigned yet.</source>
         <translation>尚未调派任何力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="223"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="222"/>
         <source>Finding the nearest units…</source>
         <translation>正在查找最近的力量…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="231"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="230"/>
         <source>Could not rank units: %1</source>
         <translation>无法排序力量：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="235"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="234"/>
         <source>Every need of this incident is covered; no unit to add.</source>
         <translation>该事件所需力量均已到位，无需增派。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="247"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="246"/>
         <source>no available unit for %1</source>
         <translation>无可用力量承担%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="249"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="248"/>
         <source>send: nearest for %1, %2</source>
         <translation>派出：%1 最近力量，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="250"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="249"/>
         <source>alternate for %1, %2</source>
         <translation>备选：%1，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="289"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="288"/>
         <source>Assign %1 units</source>
         <translation>调派 %1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="290"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="289"/>
         <source>Assign 1 unit</source>
         <translation>调派 1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="303"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="302"/>
         <source>Nothing to assign: select an incident and units.</source>
         <translation>没有可调派的力量：请先选择事件和力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="310"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="309"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="313"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="312"/>
         <source>Assigned %1 to %2</source>
         <translation>已将 %1 调派至 %2</translation>
     </message>
@@ -1085,47 +1085,47 @@
 <context>
     <name>IncidentContextPanel</name>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="200"/>
+        <location filename="../../console/panels/incident_context.py" line="201"/>
         <source>Select an incident to see what the community registry knows around it.</source>
         <translation>选择一个事件，查看社区登记信息中与其相关的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="203"/>
+        <location filename="../../console/panels/incident_context.py" line="204"/>
         <source>%1 · %2 · cell %3</source>
         <translation>%1 · %2 · 网格 %3</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="206"/>
+        <location filename="../../console/panels/incident_context.py" line="207"/>
         <source>Reading the registry…</source>
         <translation>正在读取登记信息…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="209"/>
+        <location filename="../../console/panels/incident_context.py" line="210"/>
         <source>The registry could not be read: %1</source>
         <translation>无法读取登记信息：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="215"/>
+        <location filename="../../console/panels/incident_context.py" line="216"/>
         <source>Nearest hydrants</source>
         <translation>最近的消火栓</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="216"/>
+        <location filename="../../console/panels/incident_context.py" line="217"/>
         <source>Nearest AEDs</source>
         <translation>最近的 AED</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="217"/>
+        <location filename="../../console/panels/incident_context.py" line="218"/>
         <source>Nearest shelters</source>
         <translation>最近的避难场所</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="219"/>
+        <location filename="../../console/panels/incident_context.py" line="220"/>
         <source>none in the registry</source>
         <translation>登记信息中没有</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="221"/>
+        <location filename="../../console/panels/incident_context.py" line="222"/>
         <source>Grid worker</source>
         <translation>网格员</translation>
     </message>
@@ -1134,98 +1134,98 @@
         <translation type="vanished">%1 %2（可向该力量发送消息）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="222"/>
+        <location filename="../../console/panels/incident_context.py" line="223"/>
         <source>%1 · %2 · reach them with a message to the unit</source>
         <translation>%1 · %2 · 可向该力量发送消息联系</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="224"/>
+        <location filename="../../console/panels/incident_context.py" line="225"/>
         <source>Open reports in the cell (%1)</source>
         <translation>网格内未办结的上报事项（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="227"/>
-        <location filename="../../console/panels/incident_context.py" line="233"/>
+        <location filename="../../console/panels/incident_context.py" line="228"/>
+        <location filename="../../console/panels/incident_context.py" line="234"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="228"/>
+        <location filename="../../console/panels/incident_context.py" line="229"/>
         <source>Organisations in the cell</source>
         <translation>网格内的单位组织</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="240"/>
+        <location filename="../../console/panels/incident_context.py" line="241"/>
         <source>%1 floors, %2</source>
         <translation>%1 层，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="243"/>
+        <location filename="../../console/panels/incident_context.py" line="244"/>
         <source>Access: %1</source>
         <translation>通行：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="245"/>
+        <location filename="../../console/panels/incident_context.py" line="246"/>
         <source>Hazards: %1</source>
         <translation>危险源：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="247"/>
+        <location filename="../../console/panels/incident_context.py" line="248"/>
         <source>Building</source>
         <translation>建筑</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="248"/>
+        <location filename="../../console/panels/incident_context.py" line="249"/>
         <source>not in the registry</source>
         <translation>未登记</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="253"/>
+        <location filename="../../console/panels/incident_context.py" line="254"/>
         <source>Your role does not show people&apos;s data.</source>
         <translation>您的角色无权查看人员信息。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="255"/>
+        <location filename="../../console/panels/incident_context.py" line="256"/>
         <source>People are shown only while the incident is open.</source>
         <translation>仅在事件未结期间显示人员信息。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="256"/>
+        <location filename="../../console/panels/incident_context.py" line="257"/>
         <source>People who may need help</source>
         <translation>可能需要协助的人员</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="260"/>
+        <location filename="../../console/panels/incident_context.py" line="261"/>
         <source>at this address</source>
         <translation>在此地址</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="261"/>
+        <location filename="../../console/panels/incident_context.py" line="262"/>
         <source>elsewhere in the cell: %1</source>
         <translation>同网格其他地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="267"/>
+        <location filename="../../console/panels/incident_context.py" line="268"/>
         <source>not verified for a year</source>
         <translation>一年以上未核实</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="269"/>
+        <location filename="../../console/panels/incident_context.py" line="270"/>
         <source>People who may need help (%1)</source>
         <translation>可能需要协助的人员（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="270"/>
+        <location filename="../../console/panels/incident_context.py" line="271"/>
         <source>none recorded</source>
         <translation>无登记</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="275"/>
+        <location filename="../../console/panels/incident_context.py" line="276"/>
         <source>%1 m</source>
         <translation>%1 米</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="277"/>
+        <location filename="../../console/panels/incident_context.py" line="278"/>
         <source>%1 by road</source>
         <translation>车程 %1</translation>
     </message>
@@ -1339,189 +1339,251 @@
 <context>
     <name>IncidentTimeline</name>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="29"/>
+        <location filename="../../console/panels/timeline_text.py" line="32"/>
         <source>Call</source>
         <translation>来电</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="30"/>
+        <location filename="../../console/panels/timeline_text.py" line="33"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="31"/>
+        <location filename="../../console/panels/timeline_text.py" line="34"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="32"/>
+        <location filename="../../console/panels/timeline_text.py" line="35"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="33"/>
+        <location filename="../../console/panels/timeline_text.py" line="36"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="34"/>
+        <location filename="../../console/panels/timeline_text.py" line="37"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="35"/>
+        <location filename="../../console/panels/timeline_text.py" line="38"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="36"/>
+        <location filename="../../console/panels/timeline_text.py" line="39"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="37"/>
+        <location filename="../../console/panels/timeline_text.py" line="40"/>
         <source>Erasure</source>
         <translation>删除个人信息</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="38"/>
+        <location filename="../../console/panels/timeline_text.py" line="41"/>
+        <source>Snapshot</source>
+        <translation>截图</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="42"/>
+        <source>Picture of camera %1 (%2) kept as evidence: %3</source>
+        <translation>摄像头 %1（%2）的画面已截图存证：%3</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="43"/>
         <source>unknown caller</source>
         <translation>未知来电人</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="39"/>
+        <location filename="../../console/panels/timeline_text.py" line="44"/>
         <source>no number</source>
         <translation>无号码</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="40"/>
+        <location filename="../../console/panels/timeline_text.py" line="45"/>
         <source>%1, P%2, at %3. Caller %4</source>
         <translation>%1，P%2，地点 %3。来电人 %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="41"/>
+        <location filename="../../console/panels/timeline_text.py" line="46"/>
         <source>Another call from %1</source>
         <translation>又一来电：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="42"/>
+        <location filename="../../console/panels/timeline_text.py" line="47"/>
         <source>Incident %1</source>
         <translation>事件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="43"/>
+        <location filename="../../console/panels/timeline_text.py" line="48"/>
         <source>released %1</source>
         <translation>释放 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="44"/>
+        <location filename="../../console/panels/timeline_text.py" line="49"/>
         <source>Sent %1</source>
         <translation>派出 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="45"/>
+        <location filename="../../console/panels/timeline_text.py" line="50"/>
         <source>incident %1</source>
         <translation>事件%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="46"/>
+        <location filename="../../console/panels/timeline_text.py" line="51"/>
         <source>From %1</source>
         <translation>来自 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="47"/>
+        <location filename="../../console/panels/timeline_text.py" line="52"/>
         <source>To %1</source>
         <translation>发给 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="48"/>
+        <location filename="../../console/panels/timeline_text.py" line="53"/>
         <source>P%1 to P%2</source>
         <translation>P%1 改为 P%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="49"/>
+        <location filename="../../console/panels/timeline_text.py" line="54"/>
         <source>Response level %1</source>
         <translation>响应级别 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="50"/>
+        <location filename="../../console/panels/timeline_text.py" line="55"/>
         <source>Callers&apos; personal data erased: %1</source>
         <translation>来电人个人信息已删除：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="127"/>
+        <location filename="../../console/panels/incident_timeline.py" line="136"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="128"/>
+        <location filename="../../console/panels/incident_timeline.py" line="137"/>
         <source>Who</source>
         <translation>谁</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="129"/>
+        <location filename="../../console/panels/incident_timeline.py" line="138"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="130"/>
+        <location filename="../../console/panels/incident_timeline.py" line="139"/>
         <source>What</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="291"/>
+        <location filename="../../console/panels/incident_timeline.py" line="161"/>
+        <source>SHA-256 %1
+Double-click to open the picture</source>
+        <translation>SHA-256 %1
+双击打开图片</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="322"/>
         <source>The record could not be read: %1</source>
         <translation>无法读取记录：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="315"/>
+        <location filename="../../console/panels/incident_timeline.py" line="348"/>
+        <source>Open the selected snapshot&apos;s picture</source>
+        <translation>打开所选截图的图片</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="349"/>
+        <source>Select a snapshot in the record to open its picture</source>
+        <translation>在记录中选择一条截图以打开其图片</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="369"/>
+        <source>The snapshot&apos;s file name is not a plain file name: %1</source>
+        <translation>截图的文件名不是普通文件名：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="375"/>
+        <source>The picture %1 is not in the evidence folder (%2).</source>
+        <translation>证据文件夹（%2）中没有图片 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="379"/>
+        <source>The picture %1 cannot be read: %2</source>
+        <translation>无法读取图片 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="383"/>
+        <source>No program on this workstation opens pictures; the file is %1</source>
+        <translation>本工作站没有能打开图片的程序；文件位于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="388"/>
+        <source>Warning: %1 is not the file that was recorded (its SHA-256 differs): it has been altered.</source>
+        <translation>警告：%1 不是记录时的那个文件（SHA-256 不符）：文件已被改动。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="392"/>
+        <source>Opened the snapshot %1</source>
+        <translation>已打开截图 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="401"/>
         <source>Select an incident first.</source>
         <translation>请先选择一个事件。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="318"/>
+        <location filename="../../console/panels/incident_timeline.py" line="404"/>
         <source>Note: type the note first.</source>
         <translation>备注：请先输入备注内容。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="322"/>
+        <location filename="../../console/panels/incident_timeline.py" line="408"/>
         <source>Note not added: %1</source>
         <translation>备注未添加：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="326"/>
+        <location filename="../../console/panels/incident_timeline.py" line="412"/>
         <source>Note added to %1</source>
         <translation>已向 %1 添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="339"/>
+        <location filename="../../console/panels/incident_timeline.py" line="425"/>
         <source>Select an incident to see its record.</source>
         <translation>选择一个事件以查看其记录。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="344"/>
+        <location filename="../../console/panels/incident_timeline.py" line="430"/>
         <source>%1: %2 entries, newest first, times in %3</source>
         <translation>%1：%2 条记录，最新在前，时间为 %3</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="347"/>
+        <location filename="../../console/panels/incident_timeline.py" line="433"/>
         <source>%1: reading the record…</source>
         <translation>%1：正在读取记录…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="348"/>
+        <location filename="../../console/panels/incident_timeline.py" line="434"/>
         <source>Add a note to %1 (Enter)</source>
         <translation>为 %1 添加备注（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="354"/>
+        <location filename="../../console/panels/incident_timeline.py" line="440"/>
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="355"/>
+        <location filename="../../console/panels/incident_timeline.py" line="441"/>
         <source>Record the note on the incident (Enter)</source>
         <translation>将备注记入事件（回车）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="442"/>
+        <source>Open picture</source>
+        <translation>打开图片</translation>
     </message>
 </context>
 <context>
@@ -1748,7 +1810,7 @@
         <translation>面板</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="173"/>
+        <location filename="../../console/command.py" line="176"/>
         <source>The drill is over.</source>
         <translation>演练已结束。</translation>
     </message>
@@ -1756,116 +1818,116 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="296"/>
+        <location filename="../../console/map_view.py" line="303"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="299"/>
+        <location filename="../../console/map_view.py" line="306"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="299"/>
+        <location filename="../../console/map_view.py" line="306"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="300"/>
+        <location filename="../../console/map_view.py" line="307"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="301"/>
+        <location filename="../../console/map_view.py" line="308"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="301"/>
+        <location filename="../../console/map_view.py" line="308"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="302"/>
+        <location filename="../../console/map_view.py" line="309"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="303"/>
-        <location filename="../../console/map_view.py" line="333"/>
+        <location filename="../../console/map_view.py" line="310"/>
+        <location filename="../../console/map_view.py" line="340"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="303"/>
-        <location filename="../../console/map_view.py" line="334"/>
+        <location filename="../../console/map_view.py" line="310"/>
+        <location filename="../../console/map_view.py" line="341"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="304"/>
-        <location filename="../../console/map_view.py" line="339"/>
+        <location filename="../../console/map_view.py" line="311"/>
+        <location filename="../../console/map_view.py" line="346"/>
         <source>Sensors</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="304"/>
+        <location filename="../../console/map_view.py" line="311"/>
         <source>Hydrants, AEDs…</source>
         <translation>消火栓、AED…</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="305"/>
+        <location filename="../../console/map_view.py" line="312"/>
         <source>Reports</source>
         <translation>上报事项</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="308"/>
+        <location filename="../../console/map_view.py" line="315"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="309"/>
+        <location filename="../../console/map_view.py" line="316"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="310"/>
+        <location filename="../../console/map_view.py" line="317"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="311"/>
+        <location filename="../../console/map_view.py" line="318"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="335"/>
+        <location filename="../../console/map_view.py" line="342"/>
         <location filename="../../console/vocabulary.py" line="167"/>
         <source>Agency (shape)</source>
         <translation>部门（形状）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="336"/>
+        <location filename="../../console/map_view.py" line="343"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="340"/>
+        <location filename="../../console/map_view.py" line="347"/>
         <source>reporting</source>
         <translation>在报</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="341"/>
+        <location filename="../../console/map_view.py" line="348"/>
         <source>silent</source>
         <translation>静默</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="523"/>
+        <location filename="../../console/map_view.py" line="530"/>
         <source>Out of use</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="525"/>
+        <location filename="../../console/map_view.py" line="532"/>
         <source>Double-click to show it on the video wall</source>
         <translation>双击在视频墙上显示</translation>
     </message>
@@ -1926,244 +1988,244 @@
 <context>
     <name>PlaybookPanel</name>
     <message>
-        <location filename="../../console/playbook_panel.py" line="156"/>
+        <location filename="../../console/playbook_panel.py" line="157"/>
         <source>Activate</source>
         <translation>启动</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="157"/>
+        <location filename="../../console/playbook_panel.py" line="158"/>
         <source>Turn the selected playbook into this incident&apos;s live checklist</source>
         <translation>启动选中的预案，生成本事件的处置清单</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="159"/>
+        <location filename="../../console/playbook_panel.py" line="160"/>
         <source>Response level:</source>
         <translation>响应级别：</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="160"/>
+        <location filename="../../console/playbook_panel.py" line="161"/>
         <source>Change level</source>
         <translation>调整级别</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="161"/>
-        <location filename="../../console/playbook_panel.py" line="206"/>
+        <location filename="../../console/playbook_panel.py" line="162"/>
+        <location filename="../../console/playbook_panel.py" line="207"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="162"/>
+        <location filename="../../console/playbook_panel.py" line="163"/>
         <source>Skip</source>
         <translation>跳过</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="163"/>
+        <location filename="../../console/playbook_panel.py" line="164"/>
         <source>Why skip this step (required)</source>
         <translation>跳过原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="165"/>
+        <location filename="../../console/playbook_panel.py" line="166"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="165"/>
+        <location filename="../../console/playbook_panel.py" line="166"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="166"/>
+        <location filename="../../console/playbook_panel.py" line="167"/>
         <source>Owner</source>
         <translation>责任席位</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="166"/>
+        <location filename="../../console/playbook_panel.py" line="167"/>
         <source>Due (%1)</source>
         <translation>时限（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="167"/>
+        <location filename="../../console/playbook_panel.py" line="168"/>
         <source>Done by</source>
         <translation>完成人</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="170"/>
+        <location filename="../../console/playbook_panel.py" line="171"/>
         <source>%1 playbook file(s) could not be loaded: %2</source>
         <translation>%1 个预案文件无法加载：%2</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="182"/>
+        <location filename="../../console/playbook_panel.py" line="183"/>
         <source>Commander</source>
         <translation>指挥长</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="182"/>
+        <location filename="../../console/playbook_panel.py" line="183"/>
         <source>Fire</source>
         <translation>消防</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="183"/>
+        <location filename="../../console/playbook_panel.py" line="184"/>
         <source>Medical</source>
         <translation>医疗</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="183"/>
+        <location filename="../../console/playbook_panel.py" line="184"/>
         <source>Police</source>
         <translation>公安</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="184"/>
+        <location filename="../../console/playbook_panel.py" line="185"/>
         <source>Community / grid</source>
         <translation>社区 / 网格</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="185"/>
+        <location filename="../../console/playbook_panel.py" line="186"/>
         <source>Public information</source>
         <translation>信息发布</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="192"/>
+        <location filename="../../console/playbook_panel.py" line="193"/>
         <source>type %1</source>
         <translation>类型：%1</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="194"/>
+        <location filename="../../console/playbook_panel.py" line="195"/>
         <source>priority %1</source>
         <translation>优先级 %1</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="196"/>
+        <location filename="../../console/playbook_panel.py" line="197"/>
         <source>time of day %1</source>
         <translation>时段 %1</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="198"/>
+        <location filename="../../console/playbook_panel.py" line="199"/>
         <source>words: %1</source>
         <translation>关键词：%1</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="200"/>
+        <location filename="../../console/playbook_panel.py" line="201"/>
         <source>grid cell %1</source>
         <translation>网格 %1</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="208"/>
+        <location filename="../../console/playbook_panel.py" line="209"/>
         <source>Skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="210"/>
+        <location filename="../../console/playbook_panel.py" line="211"/>
         <source>At level %1</source>
         <translation>%1 级时启用</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="212"/>
+        <location filename="../../console/playbook_panel.py" line="213"/>
         <source>OVERDUE</source>
         <translation>已超时</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="214"/>
+        <location filename="../../console/playbook_panel.py" line="215"/>
         <source>Waiting</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="215"/>
+        <location filename="../../console/playbook_panel.py" line="216"/>
         <source>Open</source>
         <translation>未结</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="268"/>
+        <location filename="../../console/playbook_panel.py" line="269"/>
         <source>Select an incident to see the playbooks that fit it.</source>
         <translation>选择一个事件以查看适用的预案。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="277"/>
+        <location filename="../../console/playbook_panel.py" line="278"/>
         <source>%1 · %2: playbooks that fit, best first</source>
         <translation>%1 · %2：适用预案（按匹配度排序）</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="281"/>
+        <location filename="../../console/playbook_panel.py" line="282"/>
         <source>%1 (why: %2)</source>
         <translation>%1（依据：%2）</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="286"/>
+        <location filename="../../console/playbook_panel.py" line="287"/>
         <source>No playbook fits this incident.</source>
         <translation>没有适用于此事件的预案。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="290"/>
+        <location filename="../../console/playbook_panel.py" line="291"/>
         <source>%1 · %2 · %3</source>
         <translation>%1 · %2 · %3</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="299"/>
+        <location filename="../../console/playbook_panel.py" line="300"/>
         <source>This level calls for: %1</source>
         <translation>本级别所需力量：%1</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="315"/>
+        <location filename="../../console/playbook_panel.py" line="316"/>
         <source>waits for: %1</source>
         <translation>需先完成：%1</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="318"/>
+        <location filename="../../console/playbook_panel.py" line="319"/>
         <source>skipped: %1</source>
         <translation>已跳过：%1</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="327"/>
+        <location filename="../../console/playbook_panel.py" line="328"/>
         <source>%1 (in %2:%3)</source>
         <translation>%1（剩余 %2:%3）</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="330"/>
+        <location filename="../../console/playbook_panel.py" line="331"/>
         <source>%1 (%2:%3 late)</source>
         <translation>%1（已超时 %2:%3）</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="334"/>
+        <location filename="../../console/playbook_panel.py" line="335"/>
         <source>%1 at %2</source>
         <translation>%1 于 %2</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="355"/>
+        <location filename="../../console/playbook_panel.py" line="356"/>
         <source>%1 step(s) overdue: %2. Do them now, or skip them with a reason.</source>
         <translation>%1 个步骤已超时：%2。请立即处理，或填写原因后跳过。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="360"/>
+        <location filename="../../console/playbook_panel.py" line="361"/>
         <source>No step is overdue.</source>
         <translation>没有超时的步骤。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="427"/>
+        <location filename="../../console/playbook_panel.py" line="439"/>
         <source>Choose a playbook first.</source>
         <translation>请先选择一个预案。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="431"/>
+        <location filename="../../console/playbook_panel.py" line="443"/>
         <source>Playbook %1 is active.</source>
         <translation>预案“%1”已启动。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="437"/>
-        <location filename="../../console/playbook_panel.py" line="446"/>
+        <location filename="../../console/playbook_panel.py" line="449"/>
+        <location filename="../../console/playbook_panel.py" line="458"/>
         <source>Select a step first.</source>
         <translation>请先选择一个步骤。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="441"/>
+        <location filename="../../console/playbook_panel.py" line="453"/>
         <source>Step done.</source>
         <translation>步骤已完成。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="451"/>
+        <location filename="../../console/playbook_panel.py" line="463"/>
         <source>Step skipped.</source>
         <translation>步骤已跳过。</translation>
     </message>
     <message>
-        <location filename="../../console/playbook_panel.py" line="458"/>
+        <location filename="../../console/playbook_panel.py" line="470"/>
         <source>Level changed to %1.</source>
         <translation>响应级别已调整为 %1。</translation>
     </message>
@@ -2171,27 +2233,27 @@
 <context>
     <name>PluginPanel</name>
     <message>
-        <location filename="../../console/panels/plugin_panel.py" line="101"/>
+        <location filename="../../console/panels/plugin_panel.py" line="102"/>
         <source>Could not read the status of the plugins: {error}</source>
         <translation>无法读取插件状态：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/panels/plugin_panel.py" line="114"/>
+        <location filename="../../console/panels/plugin_panel.py" line="115"/>
         <source>Not switched: {reason}</source>
         <translation>未切换：{reason}</translation>
     </message>
     <message>
-        <location filename="../../console/panels/plugin_panel.py" line="126"/>
+        <location filename="../../console/panels/plugin_panel.py" line="127"/>
         <source>Data-source plugins</source>
         <translation>数据源插件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/plugin_panel.py" line="130"/>
+        <location filename="../../console/panels/plugin_panel.py" line="131"/>
         <source>No plugins are installed. Plugins bring in sensors and other data sources; they run in the plugin host (beacon plugin run).</source>
         <translation>尚未安装插件。插件接入传感器等数据源，运行在插件宿主中（beacon plugin run）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/plugin_panel.py" line="134"/>
+        <location filename="../../console/panels/plugin_panel.py" line="135"/>
         <source>Tick the box of a plugin to switch it on or off in every plugin host; the log records who did it.</source>
         <translation>勾选插件前的方框即可在所有插件宿主中开启或关闭它；日志会记录操作人。</translation>
     </message>
@@ -2435,7 +2497,7 @@
 <context>
     <name>RegistryLayer</name>
     <message>
-        <location filename="../../console/map/registry_layer.py" line="142"/>
+        <location filename="../../console/map/registry_layer.py" line="153"/>
         <source>out of service</source>
         <translation>停用</translation>
     </message>
@@ -2476,57 +2538,57 @@
 <context>
     <name>RosterModel</name>
     <message>
-        <location filename="../../console/models/roster_model.py" line="59"/>
+        <location filename="../../console/models/roster_model.py" line="58"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="59"/>
+        <location filename="../../console/models/roster_model.py" line="58"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="60"/>
+        <location filename="../../console/models/roster_model.py" line="59"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="61"/>
+        <location filename="../../console/models/roster_model.py" line="60"/>
         <source>In status</source>
         <translation>状态持续</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="62"/>
+        <location filename="../../console/models/roster_model.py" line="61"/>
         <source>Task</source>
         <translation>当前任务</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="63"/>
+        <location filename="../../console/models/roster_model.py" line="62"/>
         <source>ETA</source>
         <translation>预计到达</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="64"/>
+        <location filename="../../console/models/roster_model.py" line="63"/>
         <source>Last report</source>
         <translation>最后定位</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="74"/>
+        <location filename="../../console/models/roster_model.py" line="73"/>
         <source>&lt;1 min</source>
         <translation>不到 1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="76"/>
+        <location filename="../../console/models/roster_model.py" line="75"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="77"/>
+        <location filename="../../console/models/roster_model.py" line="76"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="275"/>
+        <location filename="../../console/models/roster_model.py" line="274"/>
         <source>due</source>
         <translation>应已到达</translation>
     </message>
@@ -2534,7 +2596,7 @@
 <context>
     <name>SensorLayer</name>
     <message>
-        <location filename="../../console/map/sensor_layer.py" line="99"/>
+        <location filename="../../console/map/sensor_layer.py" line="100"/>
         <source>no reading</source>
         <translation>无读数</translation>
     </message>
@@ -2642,7 +2704,7 @@
     <name>VideoTile</name>
     <message>
         <location filename="../../console/video/tile.py" line="24"/>
-        <location filename="../../console/video/tile.py" line="406"/>
+        <location filename="../../console/video/tile.py" line="449"/>
         <source>No camera</source>
         <translation>无摄像头</translation>
     </message>
@@ -2677,77 +2739,77 @@
         <translation>已暂停（不可见）</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="105"/>
+        <location filename="../../console/video/tile.py" line="139"/>
         <source>Pinned</source>
         <translation>已固定</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="105"/>
+        <location filename="../../console/video/tile.py" line="139"/>
         <source>Pin</source>
         <translation>固定</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="106"/>
+        <location filename="../../console/video/tile.py" line="140"/>
         <source>Keep this camera when the selected incident changes</source>
         <translation>切换所选事件时保留此摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="108"/>
+        <location filename="../../console/video/tile.py" line="142"/>
         <source>Snapshot</source>
         <translation>截图</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="110"/>
+        <location filename="../../console/video/tile.py" line="144"/>
         <source>Save this frame as evidence on the selected incident</source>
         <translation>将此画面作为证据保存到所选事件</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="112"/>
+        <location filename="../../console/video/tile.py" line="146"/>
         <source>Snapshots need the camera registry, which is not installed.</source>
         <translation>截图需要摄像头登记模块，但尚未安装。</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="152"/>
+        <location filename="../../console/video/tile.py" line="186"/>
         <source>{state}: {reason}, retrying now</source>
         <translation>{state}：{reason}，正在重试</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="154"/>
+        <location filename="../../console/video/tile.py" line="188"/>
         <source>{state}: {reason}, retrying in {seconds:.0f} s</source>
         <translation>{state}：{reason}，{seconds:.0f} 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="223"/>
+        <location filename="../../console/video/tile.py" line="257"/>
         <source>starting the demo stream</source>
         <translation>正在启动演示视频流</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="263"/>
+        <location filename="../../console/video/tile.py" line="301"/>
         <source>the stream ended</source>
         <translation>视频流已结束</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="264"/>
+        <location filename="../../console/video/tile.py" line="302"/>
         <source>the stream could not be opened</source>
         <translation>无法打开视频流</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="266"/>
+        <location filename="../../console/video/tile.py" line="304"/>
         <source>connection lost ({reason})</source>
         <translation>连接中断（{reason}）</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="292"/>
+        <location filename="../../console/video/tile.py" line="330"/>
         <source>no picture for {seconds:.0f} s</source>
         <translation>{seconds:.0f} 秒无画面</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="404"/>
+        <location filename="../../console/video/tile.py" line="447"/>
         <source>No camera here: select an incident to show its nearest cameras</source>
         <translation>此处无摄像头：选择一个事件以显示其附近的摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="425"/>
+        <location filename="../../console/video/tile.py" line="468"/>
         <source>last frame {age} ago</source>
         <translation>最后一帧在 {age} 前</translation>
     </message>
@@ -2820,12 +2882,12 @@
         <translation>截图需要摄像头登记模块，但尚未安装。</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="347"/>
+        <location filename="../../console/video_wall.py" line="356"/>
         <source>Snapshot of {camera} saved as {file} (SHA-256 {sha}…)</source>
         <translation>{camera} 的截图已保存为 {file}（SHA-256 {sha}…）</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="351"/>
+        <location filename="../../console/video_wall.py" line="360"/>
         <source>The snapshot was not saved: {reason}</source>
         <translation>截图未保存：{reason}</translation>
     </message>
