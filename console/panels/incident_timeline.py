@@ -162,7 +162,7 @@ class TimelineModel(QAbstractTableModel):
                     "IncidentTimeline", "SHA-256 %1\nDouble-click to open the picture"),
                     event.payload.get("sha256", ""))
             return text
-        if role == Qt.ItemDataRole.FontRole and event.type in ("note_added", SNAPSHOT_EVENT):
+        if role == Qt.ItemDataRole.FontRole and event.type == "note_added":
             font = QFont()
             font.setBold(True)
             return font

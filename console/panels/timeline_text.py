@@ -39,7 +39,7 @@ TEXTS = (
     QT_TRANSLATE_NOOP("IncidentTimeline", "Message"),
     QT_TRANSLATE_NOOP("IncidentTimeline", "Erasure"),
     QT_TRANSLATE_NOOP("IncidentTimeline", "Snapshot"),
-    QT_TRANSLATE_NOOP("IncidentTimeline", "Picture of camera %1 (%2) kept as evidence: %3"),
+    QT_TRANSLATE_NOOP("IncidentTimeline", "Camera %1 (%2), file %3"),
     QT_TRANSLATE_NOOP("IncidentTimeline", "unknown caller"),
     QT_TRANSLATE_NOOP("IncidentTimeline", "no number"),
     QT_TRANSLATE_NOOP("IncidentTimeline", "%1, P%2, at %3. Caller %4"),
@@ -141,7 +141,7 @@ def _message(e: Event) -> str:
 
 def _snapshot(e: Event) -> str:
     p = e.payload
-    return fill(_t("Picture of camera %1 (%2) kept as evidence: %3"),
+    return fill(_t("Camera %1 (%2), file %3"),
                 p.get("camera_name") or p["camera_id"], p["camera_id"], p["file_name"])
 
 

@@ -1390,8 +1390,8 @@
     </message>
     <message>
         <location filename="../../console/panels/timeline_text.py" line="42"/>
-        <source>Picture of camera %1 (%2) kept as evidence: %3</source>
-        <translation>摄像头 %1（%2）的画面已截图存证：%3</translation>
+        <source>Camera %1 (%2), file %3</source>
+        <translation>摄像头 %1（%2），文件 %3</translation>
     </message>
     <message>
         <location filename="../../console/panels/timeline_text.py" line="43"/>
