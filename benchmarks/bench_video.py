@@ -1,7 +1,7 @@
 """Video wall speed: CPU, memory, shown frame rate and GUI stalls for 1/4/9/16 tiles.
 
     PYTHONPATH=. QT_QPA_PLATFORM=offscreen python benchmarks/bench_video.py \
-        [--tiles 1,4,9,16] [--seconds 8] [--kinds http,rtsp]
+        [--tiles 1,4,9,16] [--seconds 8] [--kinds http,rtsp] [--modes before,after]
 
 Streams: 640x360, 25 fps H.264 clips (20 s, so the loop point is rare) served on
 127.0.0.1 by a separate process (`--serve`: Beacon's HTTP server and GStreamer's RTSP
@@ -9,10 +9,18 @@ server), so the server's own work is not counted. For each kind and tile count a
 `VideoWall` plays N tiles (HTTP through libvlc, RTSP through PyAV) and, once every tile
 is live, for `--seconds`:
 
-- CPU: the whole benchmark process (all threads: decoders, GUI), % of one core;
+- CPU: the whole benchmark process (all threads: decoders, GUI), % of one core, and the
+  GUI thread's share of it (where painting and the hand-over of frames happen);
 - RSS at the end;
 - shown fps: frames painted per tile per second (mean and the slowest tile);
 - GUI stall: how late a 10 ms precise QTimer runs (p99 and max).
+
+Modes, one after the other on the same streams in the same run: `after` is the wall as it
+is (a picture near its tile's size painted 1:1, new frames handed to the tiles together
+at most once a screen refresh, a frame repainting the tile around its buttons); `before`
+switches all three off (every picture scaled while painting, one GUI wake-up and whole
+repaint per frame), as the wall was before; `unscaled` and `coalesce` switch on one of
+them alone; `size` decodes pictures at the tile's size instead.
 
 Beside it, in the same run, the bare decoder on the same N streams: `cvlc` with no
 display (`--vout dummy`, HTTP) and `ffmpeg -f null` (RTSP, which Debian's VLC cannot
@@ -92,10 +100,19 @@ def serve(count: int, cache: Path) -> None:
 
 # -- one measurement -----------------------------------------------------------------------
 
-def measure_wall(app, urls: list[str], seconds: float, force: str = "") -> dict:  # noqa: ANN001
+def measure_wall(app, urls: list[str], seconds: float, force: str = "",  # noqa: ANN001
+                 mode: str = "after") -> dict:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
 
     import console.video_wall
+    from console.video import decoders, tile
+
+    # "unscaled", "coalesce": one of the two alone, to see what each brings; "size":
+    # pictures decoded at the tile's size (off in the wall: it measured worse).
+    decoders.DECODE_AT_TILE_SIZE = mode == "size"
+    decoders.COALESCE_REPAINTS = mode in ("after", "coalesce")
+    tile.UNSCALED_WITHIN = 0.05 if mode in ("after", "unscaled") else 0.0
+    tile.FRAMES_SPARE_BUTTONS = mode == "after"
     from console.bridge import Selection
     from console.video.catalogue import WallCamera
     from console.video_wall import LAYOUTS, VideoWall
@@ -133,7 +150,7 @@ def measure_wall(app, urls: list[str], seconds: float, force: str = "") -> dict:
 
     timer.timeout.connect(tick)
     painted = [t.frames_painted for t in tiles]
-    cpu0, t0 = self_cpu_s(), time.monotonic()
+    cpu0, gui0, t0 = self_cpu_s(), time.thread_time(), time.monotonic()
     clock.start()
     timer.start()
     loop = QEventLoop()
@@ -142,6 +159,7 @@ def measure_wall(app, urls: list[str], seconds: float, force: str = "") -> dict:
     timer.stop()
     elapsed = time.monotonic() - t0
     cpu = (self_cpu_s() - cpu0) / elapsed * 100
+    gui = (time.thread_time() - gui0) / elapsed * 100  # this (the GUI) thread alone
     fps = [(t.frames_painted - p) / elapsed for t, p in zip(tiles, painted, strict=True)]
     mem = rss_mb()
     wall.shutdown()
@@ -153,8 +171,9 @@ def measure_wall(app, urls: list[str], seconds: float, force: str = "") -> dict:
         time.sleep(0.01)
     lateness.sort()
     p99 = lateness[int(len(lateness) * 0.99) - 1] if lateness else 0.0
-    return {"live": live, "cpu": cpu, "rss": mem, "fps_mean": statistics.mean(fps),
-            "fps_min": min(fps), "stall_p99": p99, "stall_max": max(lateness, default=0)}
+    return {"live": live, "cpu": cpu, "gui": gui, "rss": mem, "load": load(),
+            "fps_mean": statistics.mean(fps), "fps_min": min(fps), "stall_p99": p99,
+            "stall_max": max(lateness, default=0)}
 
 
 def measure_bare(kind: str, urls: list[str], seconds: float) -> float:
@@ -215,6 +234,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--kinds", default="http,rtsp",
                         help="http (libvlc), rtsp (PyAV), http-pyav (HTTP forced through PyAV)")
+    parser.add_argument("--modes", default="before,after",
+                        help="after (the wall as it is), before (pictures scaled while "
+                             "painting, one repaint per frame), unscaled or coalesce (one of "
+                             "the two), size (decoded at the tile's size)")
     parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--cache", default="", help="clip cache folder")
     args = parser.parse_args()
@@ -224,6 +247,7 @@ def main() -> int:
         return 0
     counts = [int(x) for x in args.tiles.split(",")]
     kinds = args.kinds.split(",")
+    modes = args.modes.split(",")
     server = subprocess.Popen([sys.executable, __file__, "--serve", str(max(counts)),
                                "--cache", str(cache)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
@@ -233,7 +257,8 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance() or QApplication([])
     print(f"# bench_video: 640x360 25 fps H.264, {args.seconds:.0f} s per line, {load()}")
-    print(f"{'kind':9} {'tiles':>5} {'live':>4} {'CPU %':>6} {'RSS MB':>7} {'fps':>5} "
+    print(f"{'kind':9} {'mode':8} {'tiles':>5} {'live':>4} {'CPU %':>6} {'GUI %':>6} "
+          f"{'RSS MB':>7} {'fps':>5} "
           f"{'min fps':>7} {'stall p99 ms':>12} {'max ms':>6} {'bare CPU %':>10} {'ratio':>5}")
     try:
         for kind in kinds:
@@ -241,12 +266,21 @@ def main() -> int:
                 print("# no cvlc: the bare HTTP decoder is not measured")
             for n in counts:
                 source, _, force = kind.partition("-")
-                r = measure_wall(app, urls[source][:n], args.seconds, force)
-                bare = measure_bare(source, urls[source][:n], args.seconds)
-                print(f"{kind:9} {n:5d} {r['live']:4d} {r['cpu']:6.0f} {r['rss']:7.0f} "
-                      f"{r['fps_mean']:5.1f} {r['fps_min']:7.1f} {r['stall_p99']:12.0f} "
-                      f"{r['stall_max']:6.0f} {bare:10.0f} {r['cpu'] / max(bare, 0.1):5.2f}"
-                      f"   ({load()})", flush=True)
+                # The bare decoder between the modes, so a change of load hits all alike.
+                results = {}
+                for i, mode in enumerate(modes):
+                    if i == 1:
+                        bare = measure_bare(source, urls[source][:n], args.seconds)
+                    results[mode] = measure_wall(app, urls[source][:n], args.seconds, force,
+                                                 mode)
+                if len(modes) == 1:
+                    bare = measure_bare(source, urls[source][:n], args.seconds)
+                for mode, r in results.items():
+                    print(f"{kind:9} {mode:8} {n:5d} {r['live']:4d} {r['cpu']:6.0f} "
+                          f"{r['gui']:6.0f} "
+                          f"{r['rss']:7.0f} {r['fps_mean']:5.1f} {r['fps_min']:7.1f} "
+                          f"{r['stall_p99']:12.0f} {r['stall_max']:6.0f} {bare:10.0f} "
+                          f"{r['cpu'] / max(bare, 0.1):5.2f}   ({r['load']})", flush=True)
     finally:
         server.stdin.close()  # type: ignore[union-attr]
         server.wait(30)

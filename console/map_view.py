@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.bridge import EventBridge, Selection
+from console.map.camera_drag import CameraDragSource
 from console.map.camera_layer import CAMERA_COLOUR, CAMERA_EVENTS, CameraLayer
 from console.map.city_layers import CityLayers
 from console.map.closures_layer import EVENTS as CLOSURE_EVENTS
@@ -97,10 +98,12 @@ class MapView(QWidget):
     Signals: `locationPicked(x, y)` (city metres) after a click in picking mode;
     `pickingChanged(bool)` when picking mode starts or ends; `pointerMoved(x, y)` (city
     metres) as the mouse moves over the map, NaN, NaN when it leaves it;
-    `cameraActivated(camera_id)` when a camera is double-clicked (the video wall plays it).
+    `cameraActivated(camera_id)` when a camera is double-clicked (the video wall plays it);
+    `cameraDragStarted(camera_id)` when a camera is pulled off the map (onto a video tile).
     """
 
     cameraActivated = Signal(str)
+    cameraDragStarted = Signal(str)
     locationPicked = Signal(float, float)
     pickingChanged = Signal(bool)
     pointerMoved = Signal(float, float)
@@ -143,6 +146,10 @@ class MapView(QWidget):
         selection.incidentSelected.connect(self._on_incident_selected)
         selection.unitSelected.connect(self._on_unit_selected)
         self._plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        # A camera icon pressed and pulled is dragged (onto the video wall), not panned.
+        self._camera_drag = CameraDragSource(self._plot.viewport(), self._camera_at_pixel,
+                                             self._camera_drag_label)
+        self._camera_drag.dragStarted.connect(self.cameraDragStarted)
         self._plot.scene().sigMouseMoved.connect(self._on_scene_moved)
         self._vb.sigRangeChanged.connect(self._on_range_changed)
         # Until the operator pans or zooms by hand, the map keeps showing what it was last
@@ -599,6 +606,21 @@ class MapView(QWidget):
             return None
         tol = CLICK_TOLERANCE_PX / max(self.px_per_metre(), 1e-9)
         return self._cameras.nearest(x, y, tol)
+
+    def _camera_at_pixel(self, pos: QPoint) -> str | None:
+        if self._picking:
+            return None  # picking a location: a press is a pick, never a drag
+        p = self._vb.mapSceneToView(self._plot.mapToScene(pos))
+        return self.camera_at(p.x(), p.y())
+
+    def _camera_drag_label(self, camera_id: str) -> str:
+        camera = self._cameras.camera(camera_id)
+        return str(camera["name"]) if camera is not None else camera_id
+
+    @property
+    def last_drag_mime(self) -> Any:
+        """The data the last camera drag carried (a copy; None before the first)."""
+        return self._camera_drag.last_mime
 
     def double_click_at(self, x: float, y: float) -> None:
         """Do what a double click at city point (x, y) does: a camera there is activated

@@ -343,6 +343,15 @@ class VideoWall(QWidget):
         threading.Thread(target=save, name="beacon-snapshot", daemon=True).start()
 
     def _on_snapshot_done(self, camera: str, path: str, sha: str) -> None:
+        # The event was recorded off the GUI thread, through a service of its own (the
+        # live state is the GUI thread's): read it back here, as events other
+        # workstations record are, so the incident's record shows it at once.
+        catch_up = getattr(getattr(self.centre, "live", None), "catch_up", None)
+        if catch_up is not None:
+            try:
+                catch_up()
+            except Exception:  # noqa: BLE001 - the follower will bring it later
+                log.exception("reading back the snapshot's event failed")
         name = path.replace("\\", "/").rsplit("/", 1)[-1]
         self._show_summary(self.tr("Snapshot of {camera} saved as {file} (SHA-256 "
                                    "{sha}…)").format(camera=camera, file=name, sha=sha[:12]))

@@ -10,7 +10,9 @@ the log: through the hub, or by reading the shared database).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -21,9 +23,10 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QUrl,
     Signal,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -38,7 +41,7 @@ from PySide6.QtWidgets import (
 from console.bridge import EventBridge, Selection
 from console.column_fit import ColumnFitter
 from console.command_runner import CommandRunner
-from console.panels.timeline_text import event_text, kind_label
+from console.panels.timeline_text import SNAPSHOT_EVENT, event_text, kind_label
 from console.vocabulary import fill
 from console.worker_pool import WorkerPool
 from core.commands import AddNote
@@ -153,7 +156,12 @@ class TimelineModel(QAbstractTableModel):
                 return format_local(event.at, self._zone)
             if column == "actor":
                 return event.actor
-            return event_text(event, self._address_label)
+            text = event_text(event, self._address_label)
+            if event.type == SNAPSHOT_EVENT:
+                text += "\n" + fill(QCoreApplication.translate(
+                    "IncidentTimeline", "SHA-256 %1\nDouble-click to open the picture"),
+                    event.payload.get("sha256", ""))
+            return text
         if role == Qt.ItemDataRole.FontRole and event.type == "note_added":
             font = QFont()
             font.setBold(True)
@@ -190,6 +198,10 @@ class IncidentTimeline(QWidget):
     """The panel: the selected incident's events (`incidentTimeline`), a note box
     (`noteInput`) and its button (`addNoteButton`).
 
+    A camera snapshot kept as evidence is a row of its own (camera, who, when, file); a
+    double-click on it, or `openSnapshotButton`, opens its picture from the centre's
+    evidence folder (after checking the file is still the one the log recorded).
+
     Signals: `loaded(incident_id)` once the selected incident's record is read;
     `noticeShown(text)` for the status bar.
     """
@@ -220,6 +232,9 @@ class IncidentTimeline(QWidget):
 
         self.title = QLabel(objectName="timelineTitle")
         self.title.setWordWrap(True)
+        self.open_button = QPushButton(objectName="openSnapshotButton")
+        self.open_button.setAccessibleName("openSnapshotButton")
+        self.open_button.setVisible(False)  # shown when the record holds a snapshot
         self.view = QTableView(objectName="incidentTimeline")
         self.view.setAccessibleName("incidentTimeline")
         self.view.setModel(self.model)
@@ -250,11 +265,21 @@ class IncidentTimeline(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(3)
-        layout.addWidget(self.title)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.open_button)
+        layout.addLayout(head)
         layout.addWidget(self.view, 1)
         layout.addLayout(row)
         layout.addWidget(self.error)
 
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda *_a: self._update_open_button())
+        self.model.modelReset.connect(self._update_open_button)
+        self.model.rowsInserted.connect(self._update_open_button)
+        self.view.doubleClicked.connect(lambda index: self.open_snapshot(index.row()))
+        self.open_button.clicked.connect(
+            lambda: self.open_snapshot(self.view.currentIndex().row()))
         self.note.returnPressed.connect(self.add_note)
         self.add_button.clicked.connect(self.add_note)
         self.note.textEdited.connect(lambda _t: self.error.setVisible(False))
@@ -312,6 +337,61 @@ class IncidentTimeline(QWidget):
         if self.model.add(event):
             self._update_title()
 
+    # -- snapshots ---------------------------------------------------------------------
+
+    def _update_open_button(self) -> None:
+        events = self.model.events()
+        self.open_button.setVisible(any(e.type == SNAPSHOT_EVENT for e in events))
+        row = self.view.currentIndex().row()
+        on = 0 <= row < len(events) and events[row].type == SNAPSHOT_EVENT
+        self.open_button.setEnabled(on)
+        self.open_button.setToolTip(self.tr("Open the selected snapshot's picture") if on else
+                                    self.tr("Select a snapshot in the record to open its "
+                                            "picture"))
+
+    def snapshot_path(self, event: Event) -> Path:
+        """Where the picture of a snapshot event lies (the centre's evidence folder)."""
+        from core.cameras.evidence import evidence_dir
+
+        return evidence_dir(self._centre.db) / str(event.payload.get("file_name", ""))
+
+    def open_snapshot(self, row: int) -> bool:
+        """Open the picture of the snapshot on `row` with the workstation's picture viewer;
+        False (and a message saying why) when it cannot be, or the row is no snapshot."""
+        if not 0 <= row < self.model.rowCount():
+            return False
+        event = self.model.event_at(row)
+        if event.type != SNAPSHOT_EVENT:
+            return False
+        name = str(event.payload.get("file_name", ""))
+        path = self.snapshot_path(event)
+        if not name or Path(name).name != name:
+            self._show_error(fill(self.tr("The snapshot's file name is not a plain file "
+                                          "name: %1"), name))
+            return False
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            self._show_error(fill(self.tr("The picture %1 is not in the evidence folder "
+                                          "(%2)."), name, str(path.parent)))
+            return False
+        except OSError as exc:
+            self._show_error(fill(self.tr("The picture %1 cannot be read: %2"), name,
+                                  exc.strerror or str(exc)))
+            return False
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self._show_error(fill(self.tr("No program on this workstation opens pictures; "
+                                          "the file is %1"), str(path)))
+            return False
+        if digest != event.payload.get("sha256"):
+            # Shown all the same (the operator may need to see it), but never silently.
+            self._show_error(fill(self.tr("Warning: %1 is not the file that was recorded "
+                                          "(its SHA-256 differs): it has been altered."), name))
+        else:
+            self.error.setVisible(False)
+        self.noticeShown.emit(fill(self.tr("Opened the snapshot %1"), name))
+        return True
+
     # -- notes -------------------------------------------------------------------------
 
     def add_note(self) -> None:
@@ -359,6 +439,8 @@ class IncidentTimeline(QWidget):
         """Every text in the current language."""
         self.add_button.setText(self.tr("Add note"))
         self.add_button.setToolTip(self.tr("Record the note on the incident (Enter)"))
+        self.open_button.setText(self.tr("Open picture"))
+        self._update_open_button()
         self._update_title()
         self.model.retranslate()
 

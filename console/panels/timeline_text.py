@@ -22,6 +22,9 @@ from console.vocabulary import (
 from core.events import Event
 
 CONTEXT = "IncidentTimeline"
+# A camera frame kept as evidence (core.cameras.evidence.EVENT; named here so the
+# timeline does not import the registry): the record can open its picture.
+SNAPSHOT_EVENT = "evidence_snapshot_recorded"
 MAX_GENERIC_CHARS = 300  # a generic line stays one readable line; the tooltip has it all
 
 # Every text of the timeline, found by Qt's translation tools through QT_TRANSLATE_NOOP.
@@ -39,6 +42,8 @@ TEXTS = (
     QT_TRANSLATE_NOOP("IncidentTimeline",
                       "The caller was given a reference code (the public page shows them "
                       "the status)"),
+    QT_TRANSLATE_NOOP("IncidentTimeline", "Snapshot"),
+    QT_TRANSLATE_NOOP("IncidentTimeline", "Camera %1 (%2), file %3"),
     QT_TRANSLATE_NOOP("IncidentTimeline", "unknown caller"),
     QT_TRANSLATE_NOOP("IncidentTimeline", "no number"),
     QT_TRANSLATE_NOOP("IncidentTimeline", "%1, P%2, at %3. Caller %4"),
@@ -69,6 +74,7 @@ def kind_label(event: Event) -> str:
         "incident_level_changed": _t("Level"), "message_sent": _t("Message"),
         "personal_data_erased": _t("Erasure"),
         "reference_code_issued": _t("Code"),
+        SNAPSHOT_EVENT: _t("Snapshot"),
     }
     return kinds.get(event.type) or readable_type(event.type)
 
@@ -138,6 +144,12 @@ def _message(e: Event) -> str:
     return f"{head}: {p.get('text', '')}"
 
 
+def _snapshot(e: Event) -> str:
+    p = e.payload
+    return fill(_t("Camera %1 (%2), file %3"),
+                p.get("camera_name") or p["camera_id"], p["camera_id"], p["file_name"])
+
+
 RENDERERS: Mapping[str, Callable[[Event], str]] = {
     "incident_created": _created,
     "call_attached": _attached,
@@ -156,6 +168,7 @@ RENDERERS: Mapping[str, Callable[[Event], str]] = {
     # The hash is no use to anyone reading the timeline: say what happened instead.
     "reference_code_issued": lambda e: _t(
         "The caller was given a reference code (the public page shows them the status)"),
+    SNAPSHOT_EVENT: _snapshot,
 }
 
 

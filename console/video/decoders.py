@@ -21,27 +21,96 @@ import threading
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
 from core.video.sources import LIBVLC, PYAV, StreamChoice
 
-WIDTH, HEIGHT = 640, 360
+WIDTH, HEIGHT = 640, 360  # the largest picture decoded for a tile (16:9)
 RING = 4  # frame buffers per libvlc session
 _tokens = itertools.count(1)
+# Decode each tile's picture at the size it is shown (at most WIDTH x HEIGHT), folding
+# the scaling into the decoder's colour conversion. Off: measured on 640x360 sources
+# (benchmarks/bench_video.py --modes before,size), FFmpeg's scaled conversion costs more
+# than its plain one plus the GUI's copy (see UNSCALED_WITHIN in console.video.tile);
+# it may pay for cameras sending more than the tile shows (not measured yet).
+DECODE_AT_TILE_SIZE = False
+# Hand new frames to the tiles together, at most once a screen refresh (COALESCE_MS),
+# instead of waking the GUI thread and repainting once per frame per tile: nine tiles at
+# 25 fps are 225 wake-ups and paint passes a second one by one, ~60 together. False: the
+# former way (one wake-up per frame), kept for benchmarks/bench_video.py.
+COALESCE_REPAINTS = True
+COALESCE_MS = 16
+
+
+def decode_size(tile_w: int, tile_h: int) -> tuple[int, int]:
+    """The picture size to decode for a tile of `tile_w` x `tile_h` pixels: 16:9 fitted
+    into the tile, never above WIDTH x HEIGHT, the width a multiple of 8 (32-byte rows)
+    and the height even (what the decoders' converters want)."""
+    if not DECODE_AT_TILE_SIZE or tile_w <= 0 or tile_h <= 0:
+        return WIDTH, HEIGHT
+    scale = min(tile_w / WIDTH, tile_h / HEIGHT, 1.0)
+    w = max(64, int(WIDTH * scale) // 8 * 8)
+    h = max(36, int(w * HEIGHT / WIDTH) // 2 * 2)
+    return w, h
 
 
 class FrameHub(QObject):
     """Hands frames and endings from decoder threads to tiles on the GUI thread."""
 
     _frame = Signal(int)
+    _wake = Signal()
     _ended = Signal(int, str)
 
     def __init__(self) -> None:
         super().__init__()
         self._frame.connect(self._on_frame, Qt.ConnectionType.QueuedConnection)
+        self._wake.connect(self._on_wake, Qt.ConnectionType.QueuedConnection)
         self._ended.connect(self._on_ended, Qt.ConnectionType.QueuedConnection)
         self._sessions: dict[int, Session] = {}
+        self._lock = threading.Lock()
+        self._ready: set[int] = set()  # sessions with a frame waiting (COALESCE_REPAINTS)
+        self._awake = False  # a wake-up is on its way or the flush timer runs
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._last_flush = 0.0
+        self._flush_timer.timeout.connect(self._flush)
+
+    def frame_ready(self, token: int) -> None:
+        """A session has a new frame (from any thread)."""
+        if not COALESCE_REPAINTS:
+            self._frame.emit(token)
+            return
+        with self._lock:
+            self._ready.add(token)
+            if self._awake:
+                return  # the next flush takes it: no wake-up of the GUI thread
+            self._awake = True
+        self._wake.emit()
+
+    @Slot()
+    def _on_wake(self) -> None:
+        # At most one hand-over a refresh, but never a wait when the last was long ago:
+        # a frame is late by at most COALESCE_MS, and only when frames come thick.
+        if self._flush_timer.isActive():
+            return
+        wait_ms = COALESCE_MS - (time.monotonic() - self._last_flush) * 1000
+        if wait_ms <= 1:
+            self._flush()
+        else:
+            self._flush_timer.start(int(wait_ms))
+
+    @Slot()
+    def _flush(self) -> None:
+        self._last_flush = time.monotonic()
+        with self._lock:
+            ready, self._ready = self._ready, set()
+            self._awake = False
+        for token in ready:  # the tiles' repaints are then painted in one pass
+            session = self._sessions.get(token)
+            if session is not None:
+                session.deliver_frame()
 
     def register(self, session: Session) -> None:
         self._sessions[session.token] = session
@@ -80,8 +149,12 @@ class Session:
     decoder = ""
 
     def __init__(self, choice: StreamChoice, on_frame: Callable[[QImage], None],
-                 on_ended: Callable[[str], None]) -> None:
+                 on_ended: Callable[[str], None],
+                 size: tuple[int, int] = (WIDTH, HEIGHT)) -> None:
         self.choice = choice
+        # The picture size wanted (`decode_size` of the tile); a tile that is resized
+        # sets it again: PyAV follows at once, libvlc at its next connection.
+        self.size = size
         self.token = next(_tokens)
         self._on_frame_cb = on_frame
         self._on_ended_cb = on_ended
@@ -105,7 +178,7 @@ class Session:
             if self._pending:
                 return  # the GUI has not taken the last one: it will take this instead
             self._pending = True
-        frame_hub()._frame.emit(self.token)
+        frame_hub().frame_ready(self.token)
 
     def post_ended(self, reason: str) -> None:
         if self.active:
@@ -150,7 +223,11 @@ class Session:
 _vlc_instance = None
 _vlc_lock = threading.Lock()
 VLC_ARGS = ("--no-audio", "--avcodec-hw=none", "--quiet", "--no-video-title-show",
-            "--network-caching=300", "--no-xlib", "--no-stats", "--no-osd")
+            "--network-caching=300", "--no-xlib", "--no-stats", "--no-osd",
+            # Scaling to the tile size is folded into the colour conversion; fast
+            # bilinear costs about what the conversion alone did (bicubic, the
+            # default, about twice), and a tile is seldom far from the picture size.
+            "--swscale-mode=0")
 
 
 def vlc_instance():  # noqa: ANN201 - vlc.Instance, imported lazily
@@ -181,7 +258,8 @@ class VlcSession(Session):
 
         # A ring of frame buffers: libvlc decodes into the next one while the GUI may
         # still paint the last; the QImage wraps the buffer without copying it.
-        self._ring = [bytearray(WIDTH * HEIGHT * 4) for _ in range(RING)]
+        width, height = self.size  # fixed for this connection (libvlc sets it once)
+        self._ring = [bytearray(width * height * 4) for _ in range(RING)]
         self._ring_ptrs = [ctypes.addressof((ctypes.c_char * len(b)).from_buffer(b))
                            for b in self._ring]
         self._slot = 0
@@ -194,19 +272,17 @@ class VlcSession(Session):
             planes[0] = self._ring_ptrs[self._slot]
             return None
 
-        @vlc.CallbackDecorators.VideoUnlockCb
-        def unlock(_opaque, _picture, _planes):  # noqa: ANN001, ANN202
-            return None
-
         @vlc.CallbackDecorators.VideoDisplayCb
         def display(_opaque, _picture):  # noqa: ANN001, ANN202
             if self.active:
-                self.post_frame(QImage(self._ring[self._slot], WIDTH, HEIGHT, WIDTH * 4,
+                self.post_frame(QImage(self._ring[self._slot], width, height, width * 4,
                                        QImage.Format.Format_RGB32))
 
-        self._callbacks = (lock, unlock, display)
-        self.player.video_set_callbacks(lock, unlock, display, None)
-        self.player.video_set_format("RV32", WIDTH, HEIGHT, WIDTH * 4)
+        self._callbacks = (lock, display)
+        # No unlock callback: there is nothing to do there, and each callback is a call
+        # into Python from a VLC thread, per frame.
+        self.player.video_set_callbacks(lock, None, display, None)
+        self.player.video_set_format("RV32", width, height, width * 4)
         events = self.player.event_manager()
         events.event_attach(vlc.EventType.MediaPlayerEncounteredError,
                             lambda _e: self.post_ended("error"))
@@ -266,9 +342,11 @@ class AvSession(Session):
             for frame in container.decode(stream):
                 if self._stop.is_set():
                     return
-                rgb = frame.reformat(width=WIDTH, height=HEIGHT, format="bgra")
+                width, height = self.size
+                rgb = frame.reformat(width=width, height=height, format="bgra")
                 plane = rgb.planes[0]
-                image = QImage(bytes(plane), WIDTH, HEIGHT, plane.line_size,
+                # One copy: the QImage reads FFmpeg's buffer, .copy() detaches it.
+                image = QImage(memoryview(plane), width, height, plane.line_size,
                                QImage.Format.Format_RGB32).copy()
                 self.post_frame(image)
             self.post_ended("ended")
@@ -309,7 +387,8 @@ def describe_av_error(exc: Exception) -> str:
 
 
 def new_session(choice: StreamChoice, on_frame: Callable[[QImage], None],
-                on_ended: Callable[[str], None]) -> Session:
-    """The session class the choice names."""
+                on_ended: Callable[[str], None],
+                size: tuple[int, int] = (WIDTH, HEIGHT)) -> Session:
+    """The session class the choice names, decoding pictures of `size`."""
     cls = AvSession if choice.decoder == PYAV else VlcSession
-    return cls(choice, on_frame, on_ended)
+    return cls(choice, on_frame, on_ended, size)

@@ -11,13 +11,13 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QBuffer, QByteArray, QIODevice, QR
 from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QRegion
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolButton, QWidget
 
+from console.camera_drag import CAMERA_MIME, camera_id_from
 from console.video.catalogue import WallCamera
-from console.video.decoders import Session, new_session
+from console.video.decoders import Session, decode_size, new_session
 from core.video import tile_state as ts
 from core.video.probe import explain
 from core.video.sources import LIBVLC, StreamChoice, scrub
 
-CAMERA_MIME = "application/x-beacon-camera"
 BACKGROUND = QColor("#101418")
 
 STATE_NAMES = {
@@ -39,6 +39,39 @@ DECODER_NAMES = {LIBVLC: "libvlc", "pyav": "PyAV (FFmpeg)"}
 # Resolves a camera's address: (choice, "") to play, (None, reason) for an address that
 # is wrong (an error), or (None, "") while it cannot be played yet (demo streams starting).
 Resolver = Callable[[str], tuple[StreamChoice | None, str]]
+
+
+# A picture that would be shrunk by at most this much to fit its tile is shown at 1:1
+# instead, its edges trimmed by the few pixels it overhangs (on a 1920x1080 wall, nine
+# 640x360 pictures overhang their tiles by 0.5 % sideways and 4 % in height, under the
+# name and state bars): painting it is then a plain copy, where scaling it cost the GUI
+# thread as much as all the frames' colour conversion. 0: always scale (the former way,
+# kept for benchmarks/bench_video.py).
+UNSCALED_WITHIN = 0.05
+# A new frame repaints the tile around its two buttons, not under them: repainting the
+# buttons (styled widgets) with every frame cost the GUI thread about as much as the
+# picture itself. False: the former way (whole tile), for benchmarks/bench_video.py.
+FRAMES_SPARE_BUTTONS = True
+
+
+def picture_rects(width: int, height: int, rect: QRect) -> tuple[QRect, QRect]:
+    """Where a `width` x `height` picture goes in a tile of `rect`, and which part of it:
+    (target, source). Scaled to fit, unless it is near the tile's size (see
+    `UNSCALED_WITHIN`): then 1:1, centred, trimmed to the tile."""
+    if width <= 0 or height <= 0:
+        return QRect(rect), QRect(0, 0, max(width, 1), max(height, 1))
+    fit = min(rect.width() / width, rect.height() / height)
+    near = (fit >= 1.0 - UNSCALED_WITHIN and UNSCALED_WITHIN > 0
+            and (width >= rect.width() - 16 or height >= rect.height() - 16))
+    if near:
+        w, h = min(width, rect.width()), min(height, rect.height())
+        source = QRect((width - w) // 2, (height - h) // 2, w, h)
+    else:
+        w, h = max(1, round(width * fit)), max(1, round(height * fit))
+        source = QRect(0, 0, width, height)
+    target = QRect(0, 0, w, h)
+    target.moveCenter(rect.center())
+    return target, source
 
 
 class VideoTile(QWidget):
@@ -79,6 +112,7 @@ class VideoTile(QWidget):
         self._started: float = 0.0
         self._watched_window: QWidget | None = None
         self.pinned = False
+        self._frame_region = QRegion()  # what a new frame repaints (_place_buttons)
         self._age_text = ""  # refreshed by tick(), not per frame (see _draw_overlay)
         self._overlay: QImage | None = None
         self._overlay_key: tuple = ()
@@ -230,7 +264,8 @@ class VideoTile(QWidget):
         if self.state != ts.OFFLINE:
             self.reason = ""
             self._set_state(ts.CONNECTING)
-        session = new_session(choice, self._on_frame, self._on_ended)
+        session = new_session(choice, self._on_frame, self._on_ended,
+                              decode_size(self.width(), self.height()))
         self._session = session
         try:
             session.start()
@@ -249,7 +284,10 @@ class VideoTile(QWidget):
             self._retry.reset()
             self.reason = ""
             self._set_state(ts.LIVE)
-        self.update()
+        if FRAMES_SPARE_BUTTONS:
+            self.update(self._frame_region)
+        else:
+            self.update()
 
     def _on_ended(self, reason: str) -> None:
         session, self._session = self._session, None
@@ -340,6 +378,8 @@ class VideoTile(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
         super().resizeEvent(event)
+        if self._session is not None:
+            self._session.size = decode_size(self.width(), self.height())
         self._place_buttons()
         self.sync()
 
@@ -350,6 +390,11 @@ class VideoTile(QWidget):
             x -= button.width()
             button.move(x, 4)
             x -= 4
+        # The buttons are opaque (only their rounded corners show a frame a little
+        # older); whatever else changes on the tile repaints it whole.
+        self._frame_region = QRegion(self.rect())
+        for button in (self.snapshot_button, self.pin_button):
+            self._frame_region -= QRegion(button.geometry())
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
@@ -357,14 +402,12 @@ class VideoTile(QWidget):
         if self.image is None:
             painter.fillRect(rect, BACKGROUND)
         else:
-            size = self.image.size().scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            target = QRect(0, 0, size.width(), size.height())
-            target.moveCenter(rect.center())
+            target, source = picture_rects(self.image.width(), self.image.height(), rect)
             # Only the bars beside the picture need the background.
             background = QRegion(rect).subtracted(QRegion(target))
             for bar in background:
                 painter.fillRect(bar, BACKGROUND)
-            painter.drawImage(target, self.image)
+            painter.drawImage(target, self.image, source)
             if self.image is not self._painted_image:
                 self._painted_image = self.image
                 self.frames_painted += 1
@@ -448,7 +491,7 @@ class VideoTile(QWidget):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
-        camera_id = bytes(event.mimeData().data(CAMERA_MIME).data()).decode("utf-8", "replace")
+        camera_id = camera_id_from(event.mimeData())
         if camera_id:
             self.cameraDropped.emit(self, camera_id)
             event.acceptProposedAction()

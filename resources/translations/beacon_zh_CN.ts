@@ -1452,199 +1452,261 @@
 <context>
     <name>IncidentTimeline</name>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="29"/>
+        <location filename="../../console/panels/timeline_text.py" line="32"/>
         <source>Call</source>
         <translation>来电</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="30"/>
+        <location filename="../../console/panels/timeline_text.py" line="33"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="31"/>
+        <location filename="../../console/panels/timeline_text.py" line="34"/>
         <source>Dispatch</source>
         <translation>调度</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="32"/>
+        <location filename="../../console/panels/timeline_text.py" line="35"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="33"/>
+        <location filename="../../console/panels/timeline_text.py" line="36"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="34"/>
+        <location filename="../../console/panels/timeline_text.py" line="37"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="35"/>
+        <location filename="../../console/panels/timeline_text.py" line="38"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="36"/>
+        <location filename="../../console/panels/timeline_text.py" line="39"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="37"/>
+        <location filename="../../console/panels/timeline_text.py" line="40"/>
         <source>Erasure</source>
         <translation>删除个人信息</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="38"/>
+        <location filename="../../console/panels/timeline_text.py" line="41"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="39"/>
+        <location filename="../../console/panels/timeline_text.py" line="42"/>
         <source>The caller was given a reference code (the public page shows them the status)</source>
         <translation>已向报警人提供报告编号（可在公众服务页面查询处置进度）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="42"/>
+        <location filename="../../console/panels/timeline_text.py" line="45"/>
+        <source>Snapshot</source>
+        <translation>截图</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="46"/>
+        <source>Camera %1 (%2), file %3</source>
+        <translation>摄像头 %1（%2），文件 %3</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/timeline_text.py" line="47"/>
         <source>unknown caller</source>
         <translation>未知来电人</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="43"/>
+        <location filename="../../console/panels/timeline_text.py" line="48"/>
         <source>no number</source>
         <translation>无号码</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="44"/>
+        <location filename="../../console/panels/timeline_text.py" line="49"/>
         <source>%1, P%2, at %3. Caller %4</source>
         <translation>%1，P%2，地点 %3。来电人 %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="45"/>
+        <location filename="../../console/panels/timeline_text.py" line="50"/>
         <source>Another call from %1</source>
         <translation>又一来电：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="46"/>
+        <location filename="../../console/panels/timeline_text.py" line="51"/>
         <source>Incident %1</source>
         <translation>事件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="47"/>
+        <location filename="../../console/panels/timeline_text.py" line="52"/>
         <source>released %1</source>
         <translation>释放 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="48"/>
+        <location filename="../../console/panels/timeline_text.py" line="53"/>
         <source>Sent %1</source>
         <translation>派出 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="49"/>
+        <location filename="../../console/panels/timeline_text.py" line="54"/>
         <source>incident %1</source>
         <translation>事件%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="50"/>
+        <location filename="../../console/panels/timeline_text.py" line="55"/>
         <source>From %1</source>
         <translation>来自 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="51"/>
+        <location filename="../../console/panels/timeline_text.py" line="56"/>
         <source>To %1</source>
         <translation>发给 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="52"/>
+        <location filename="../../console/panels/timeline_text.py" line="57"/>
         <source>P%1 to P%2</source>
         <translation>P%1 改为 P%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="53"/>
+        <location filename="../../console/panels/timeline_text.py" line="58"/>
         <source>Response level %1</source>
         <translation>响应级别 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/timeline_text.py" line="54"/>
+        <location filename="../../console/panels/timeline_text.py" line="59"/>
         <source>Callers&apos; personal data erased: %1</source>
         <translation>来电人个人信息已删除：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="133"/>
+        <location filename="../../console/panels/incident_timeline.py" line="136"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="134"/>
+        <location filename="../../console/panels/incident_timeline.py" line="137"/>
         <source>Who</source>
         <translation>谁</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="135"/>
+        <location filename="../../console/panels/incident_timeline.py" line="138"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="136"/>
+        <location filename="../../console/panels/incident_timeline.py" line="139"/>
         <source>What</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="297"/>
+        <location filename="../../console/panels/incident_timeline.py" line="161"/>
+        <source>SHA-256 %1
+Double-click to open the picture</source>
+        <translation>SHA-256 %1
+双击打开图片</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="322"/>
         <source>The record could not be read: %1</source>
         <translation>无法读取记录：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="321"/>
+        <location filename="../../console/panels/incident_timeline.py" line="348"/>
+        <source>Open the selected snapshot&apos;s picture</source>
+        <translation>打开所选截图的图片</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="349"/>
+        <source>Select a snapshot in the record to open its picture</source>
+        <translation>在记录中选择一条截图以打开其图片</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="369"/>
+        <source>The snapshot&apos;s file name is not a plain file name: %1</source>
+        <translation>截图的文件名不是普通文件名：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="375"/>
+        <source>The picture %1 is not in the evidence folder (%2).</source>
+        <translation>证据文件夹（%2）中没有图片 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="379"/>
+        <source>The picture %1 cannot be read: %2</source>
+        <translation>无法读取图片 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="383"/>
+        <source>No program on this workstation opens pictures; the file is %1</source>
+        <translation>本工作站没有能打开图片的程序；文件位于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="388"/>
+        <source>Warning: %1 is not the file that was recorded (its SHA-256 differs): it has been altered.</source>
+        <translation>警告：%1 不是记录时的那个文件（SHA-256 不符）：文件已被改动。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="392"/>
+        <source>Opened the snapshot %1</source>
+        <translation>已打开截图 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="401"/>
         <source>Select an incident first.</source>
         <translation>请先选择一个事件。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="324"/>
+        <location filename="../../console/panels/incident_timeline.py" line="404"/>
         <source>Note: type the note first.</source>
         <translation>备注：请先输入备注内容。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="328"/>
+        <location filename="../../console/panels/incident_timeline.py" line="408"/>
         <source>Note not added: %1</source>
         <translation>备注未添加：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="332"/>
+        <location filename="../../console/panels/incident_timeline.py" line="412"/>
         <source>Note added to %1</source>
         <translation>已向 %1 添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="345"/>
+        <location filename="../../console/panels/incident_timeline.py" line="425"/>
         <source>Select an incident to see its record.</source>
         <translation>选择一个事件以查看其记录。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="350"/>
+        <location filename="../../console/panels/incident_timeline.py" line="430"/>
         <source>%1: %2 entries, newest first, times in %3</source>
         <translation>%1：%2 条记录，最新在前，时间为 %3</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="353"/>
+        <location filename="../../console/panels/incident_timeline.py" line="433"/>
         <source>%1: reading the record…</source>
         <translation>%1：正在读取记录…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="354"/>
+        <location filename="../../console/panels/incident_timeline.py" line="434"/>
         <source>Add a note to %1 (Enter)</source>
         <translation>为 %1 添加备注（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="360"/>
+        <location filename="../../console/panels/incident_timeline.py" line="440"/>
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_timeline.py" line="361"/>
+        <location filename="../../console/panels/incident_timeline.py" line="441"/>
         <source>Record the note on the incident (Enter)</source>
         <translation>将备注记入事件（回车）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_timeline.py" line="442"/>
+        <source>Open picture</source>
+        <translation>打开图片</translation>
     </message>
 </context>
 <context>
@@ -1896,141 +1958,141 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="319"/>
+        <location filename="../../console/map_view.py" line="326"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="322"/>
+        <location filename="../../console/map_view.py" line="329"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="322"/>
+        <location filename="../../console/map_view.py" line="329"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="323"/>
+        <location filename="../../console/map_view.py" line="330"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="324"/>
+        <location filename="../../console/map_view.py" line="331"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="324"/>
-        <location filename="../../console/map_view.py" line="363"/>
+        <location filename="../../console/map_view.py" line="331"/>
+        <location filename="../../console/map_view.py" line="370"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="325"/>
+        <location filename="../../console/map_view.py" line="332"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="326"/>
-        <location filename="../../console/map_view.py" line="361"/>
+        <location filename="../../console/map_view.py" line="333"/>
+        <location filename="../../console/map_view.py" line="368"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="326"/>
-        <location filename="../../console/map_view.py" line="362"/>
+        <location filename="../../console/map_view.py" line="333"/>
+        <location filename="../../console/map_view.py" line="369"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="327"/>
-        <location filename="../../console/map_view.py" line="367"/>
+        <location filename="../../console/map_view.py" line="334"/>
+        <location filename="../../console/map_view.py" line="374"/>
         <source>Sensors</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="327"/>
+        <location filename="../../console/map_view.py" line="334"/>
         <source>External warnings</source>
         <translation>外部预警</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="328"/>
+        <location filename="../../console/map_view.py" line="335"/>
         <source>Hydrants, AEDs…</source>
         <translation>消火栓、AED…</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="329"/>
+        <location filename="../../console/map_view.py" line="336"/>
         <source>Reports</source>
         <translation>上报事项</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="329"/>
+        <location filename="../../console/map_view.py" line="336"/>
         <source>Notices</source>
         <translation>通知</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="332"/>
+        <location filename="../../console/map_view.py" line="339"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="333"/>
+        <location filename="../../console/map_view.py" line="340"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="334"/>
+        <location filename="../../console/map_view.py" line="341"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="335"/>
+        <location filename="../../console/map_view.py" line="342"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="364"/>
+        <location filename="../../console/map_view.py" line="371"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="368"/>
+        <location filename="../../console/map_view.py" line="375"/>
         <source>reporting</source>
         <translation>在报</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="369"/>
+        <location filename="../../console/map_view.py" line="376"/>
         <source>silent</source>
         <translation>静默</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="370"/>
+        <location filename="../../console/map_view.py" line="377"/>
         <source>External warning</source>
         <translation>外部预警</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="376"/>
+        <location filename="../../console/map_view.py" line="383"/>
         <source>closed road</source>
         <translation>封闭道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="376"/>
+        <location filename="../../console/map_view.py" line="383"/>
         <source>evacuating cell</source>
         <translation>疏散网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="382"/>
+        <location filename="../../console/map_view.py" line="389"/>
         <source>Public notice (headline on hover)</source>
         <translation>公共通知（悬停显示标题）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="587"/>
+        <location filename="../../console/map_view.py" line="594"/>
         <source>Out of use</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="589"/>
+        <location filename="../../console/map_view.py" line="596"/>
         <source>Double-click to show it on the video wall</source>
         <translation>双击在视频墙上显示</translation>
     </message>
@@ -3189,7 +3251,7 @@
     <name>VideoTile</name>
     <message>
         <location filename="../../console/video/tile.py" line="24"/>
-        <location filename="../../console/video/tile.py" line="406"/>
+        <location filename="../../console/video/tile.py" line="449"/>
         <source>No camera</source>
         <translation>无摄像头</translation>
     </message>
@@ -3224,77 +3286,77 @@
         <translation>已暂停（不可见）</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="105"/>
+        <location filename="../../console/video/tile.py" line="139"/>
         <source>Pinned</source>
         <translation>已固定</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="105"/>
+        <location filename="../../console/video/tile.py" line="139"/>
         <source>Pin</source>
         <translation>固定</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="106"/>
+        <location filename="../../console/video/tile.py" line="140"/>
         <source>Keep this camera when the selected incident changes</source>
         <translation>切换所选事件时保留此摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="108"/>
+        <location filename="../../console/video/tile.py" line="142"/>
         <source>Snapshot</source>
         <translation>截图</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="110"/>
+        <location filename="../../console/video/tile.py" line="144"/>
         <source>Save this frame as evidence on the selected incident</source>
         <translation>将此画面作为证据保存到所选事件</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="112"/>
+        <location filename="../../console/video/tile.py" line="146"/>
         <source>Snapshots need the camera registry, which is not installed.</source>
         <translation>截图需要摄像头登记模块，但尚未安装。</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="152"/>
+        <location filename="../../console/video/tile.py" line="186"/>
         <source>{state}: {reason}, retrying now</source>
         <translation>{state}：{reason}，正在重试</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="154"/>
+        <location filename="../../console/video/tile.py" line="188"/>
         <source>{state}: {reason}, retrying in {seconds:.0f} s</source>
         <translation>{state}：{reason}，{seconds:.0f} 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="223"/>
+        <location filename="../../console/video/tile.py" line="257"/>
         <source>starting the demo stream</source>
         <translation>正在启动演示视频流</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="263"/>
+        <location filename="../../console/video/tile.py" line="301"/>
         <source>the stream ended</source>
         <translation>视频流已结束</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="264"/>
+        <location filename="../../console/video/tile.py" line="302"/>
         <source>the stream could not be opened</source>
         <translation>无法打开视频流</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="266"/>
+        <location filename="../../console/video/tile.py" line="304"/>
         <source>connection lost ({reason})</source>
         <translation>连接中断（{reason}）</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="292"/>
+        <location filename="../../console/video/tile.py" line="330"/>
         <source>no picture for {seconds:.0f} s</source>
         <translation>{seconds:.0f} 秒无画面</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="404"/>
+        <location filename="../../console/video/tile.py" line="447"/>
         <source>No camera here: select an incident to show its nearest cameras</source>
         <translation>此处无摄像头：选择一个事件以显示其附近的摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="425"/>
+        <location filename="../../console/video/tile.py" line="468"/>
         <source>last frame {age} ago</source>
         <translation>最后一帧在 {age} 前</translation>
     </message>
@@ -3367,12 +3429,12 @@
         <translation>截图需要摄像头登记模块，但尚未安装。</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="347"/>
+        <location filename="../../console/video_wall.py" line="356"/>
         <source>Snapshot of {camera} saved as {file} (SHA-256 {sha}…)</source>
         <translation>{camera} 的截图已保存为 {file}（SHA-256 {sha}…）</translation>
     </message>
     <message>
-        <location filename="../../console/video_wall.py" line="351"/>
+        <location filename="../../console/video_wall.py" line="360"/>
         <source>The snapshot was not saved: {reason}</source>
         <translation>截图未保存：{reason}</translation>
     </message>

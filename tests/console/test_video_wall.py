@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from console.video.catalogue import WallCamera
+from console.video.decoders import decode_size
 from console.video_wall import VideoWall
 from core.video.http_server import HttpStreamServer
 from core.video.rtsp_server import RtspStreamServer, free_port, rtsp_server_available
@@ -62,7 +63,9 @@ def test_rtsp_and_http_play_in_tiles(make_wall, qtbot, http_server, rtsp_server)
     for tile in (rtsp_tile, http_tile, udp_tile):
         wait_frames(qtbot, tile, 10)
         assert tile.state == LIVE
-        assert tile.image is not None and (tile.image.width(), tile.image.height()) == (640, 360)
+        assert tile.image is not None
+        assert (tile.image.width(), tile.image.height()) == decode_size(tile.width(),
+                                                                        tile.height())
     assert (rtsp_tile.decoder, http_tile.decoder, udp_tile.decoder) == ("pyav", "libvlc", "pyav")
     first = http_tile.image.copy()
     wait_frames(qtbot, http_tile, 5)
@@ -338,3 +341,21 @@ def test_snapshot_hands_the_frame_as_png_to_the_registry(
     image = QImage.fromData(png, "PNG")
     assert (image.width(), image.height()) == (640, 360)
     assert hashlib.sha256(png).hexdigest()[:12] in wall.status.text()
+
+
+def test_a_picture_near_its_tiles_size_is_painted_one_to_one() -> None:
+    """Nine 640x360 pictures on a 1920x1080 wall overhang their tiles by a few pixels:
+    copied 1:1 and trimmed, not scaled; a tile much smaller or larger scales to fit."""
+    from PySide6.QtCore import QRect
+
+    from console.video.tile import picture_rects
+
+    target, source = picture_rects(640, 360, QRect(0, 0, 636, 346))
+    assert target.size() == source.size() == QRect(0, 0, 636, 346).size()
+    assert (source.x(), source.y()) == (2, 7)  # centred: the edges are what is trimmed
+    target, source = picture_rects(640, 360, QRect(0, 0, 478, 258))  # sixteen tiles
+    assert source == QRect(0, 0, 640, 360)
+    assert (target.width(), target.height()) == (459, 258)
+    assert target.center().x() in (238, 239)
+    target, source = picture_rects(640, 360, QRect(0, 0, 955, 520))  # four tiles: larger
+    assert source == QRect(0, 0, 640, 360) and target.width() == 924
