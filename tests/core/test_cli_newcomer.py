@@ -1,0 +1,97 @@
+"""The command line as someone who never read the code meets it: every argument is
+explained in `--help`, and a mistake says what to do next, in the user's own words
+(the flag they typed, the command that makes what is missing)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+from pathlib import Path
+
+import pytest
+
+from core.cli.main import build_parser, main
+
+
+def _arguments_without_help() -> list[str]:
+    missing: list[str] = []
+
+    def walk(parser: argparse.ArgumentParser, prefix: list[str]) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, [*prefix, name])
+            elif not action.help and not isinstance(action, argparse._HelpAction):
+                missing.append(f"beacon {' '.join(prefix)} {action.option_strings or action.dest}")
+
+    walk(build_parser(), [])
+    return missing
+
+
+def test_every_argument_of_every_command_is_explained() -> None:
+    assert _arguments_without_help() == []
+
+
+def _err(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    return err
+
+
+def test_no_database_yet_says_how_to_make_one(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    assert main(["db", "info", "--db", f"sqlite:///{tmp_path / 'none.db'}"]) == 2
+    err = _err(capsys)
+    assert "no database at" in err and "beacon city demo" in err
+    assert not (tmp_path / "none.db").exists()
+
+
+@pytest.fixture(scope="module")
+def city_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('newcomer') / 'c.db'}"
+    assert main(["city", "demo", "--small", "--db", url]) == 0
+    return url
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["camera", "add", "X2", "--name", "n", "--url", "http://a/b", "--at", "1,2",
+      "--heading", "400"], "--heading must be from 0 to below 360 degrees"),
+    (["camera", "add", "X2", "--name", "n", "--url", "http://a/b", "--at", "1,2",
+      "--fov", "0"], "--fov must be above 0"),
+    (["camera", "add", "X 2", "--name", "n", "--url", "http://a/b", "--at", "1,2"],
+     "the camera id must be 1-32 letters"),
+    (["camera", "move", "CAM-001", "--at", "1,2", "--heading", "-1"], "--heading must be"),
+])
+def test_a_bad_camera_value_names_the_flag(city_url: str, argv: list[str], says: str,
+                                           capsys) -> None:  # noqa: ANN001
+    capsys.readouterr()
+    assert main([*argv, "--db", city_url]) == 2
+    err = _err(capsys)
+    assert says in err and "_deg" not in err and "camera_id" not in err
+
+
+def test_a_token_for_an_unknown_unit_says_where_units_come_from(city_url: str,
+                                                                capsys) -> None:  # noqa: ANN001
+    capsys.readouterr()
+    assert main(["hub", "token", "create", "--unit", "NOPE", "--db", city_url]) == 2
+    err = _err(capsys)
+    assert "no unit 'NOPE'" in err and "'beacon city demo'" in err
+
+
+def test_an_empty_operator_list_says_so(city_url: str, capsys) -> None:  # noqa: ANN001
+    capsys.readouterr()
+    assert main(["operator", "list", "--db", city_url]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and "no operators" in err and "beacon operator add" in err
+    assert main(["operator", "list", "--json", "--db", city_url]) == 0
+    assert capsys.readouterr().out.strip() == "[]"
+
+
+def test_operator_add_example_in_its_help_runs(city_url: str, monkeypatch,
+                                               capsys) -> None:  # noqa: ANN001
+    with pytest.raises(SystemExit):
+        main(["operator", "add", "--help"])
+    assert "beacon operator add dana --role dispatcher" in " ".join(
+        capsys.readouterr().out.split())  # argparse wraps the description
+    monkeypatch.setattr("sys.stdin", io.StringIO("dana-password-1\n"))
+    assert main(["operator", "add", "dana", "--role", "dispatcher", "--name", "Dana Li",
+                 "--password-stdin", "--db", city_url]) == 0
