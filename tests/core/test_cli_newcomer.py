@@ -95,3 +95,15 @@ def test_operator_add_example_in_its_help_runs(city_url: str, monkeypatch,
     monkeypatch.setattr("sys.stdin", io.StringIO("dana-password-1\n"))
     assert main(["operator", "add", "dana", "--role", "dispatcher", "--name", "Dana Li",
                  "--password-stdin", "--db", city_url]) == 0
+
+
+@pytest.mark.parametrize(("extra", "says"), [
+    (["--seeds", "3"], "--seeds goes with --compare"),
+    (["--compare", "closest,optimizer", "--seed", "4"], "leave out --seed"),
+    (["--compare", "closest,optimizer", "--policy", "closest"], "leave out --policy"),
+])
+def test_a_drill_flag_that_would_be_ignored_is_refused(extra: list[str], says: str,
+                                                        capsys) -> None:  # noqa: ANN001
+    scenario = Path(__file__).resolve().parents[2] / "scenarios" / "morning_rush.toml"
+    assert main(["drill", str(scenario), "--check", *extra]) == 2
+    assert says in _err(capsys)
