@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,25 @@ def test_a_drill_flag_that_would_be_ignored_is_refused(extra: list[str], says: s
     scenario = Path(__file__).resolve().parents[2] / "scenarios" / "morning_rush.toml"
     assert main(["drill", str(scenario), "--check", *extra]) == 2
     assert says in _err(capsys)
+
+
+def test_registry_list_names_a_typo_in_the_cell_and_says_when_it_cut(
+        city_url: str, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    things = tmp_path / "things.csv"
+    things.write_text("id,type,x,y\nT-1,hydrant,100,100\nT-2,aed,110,100\n", encoding="utf-8")
+    assert main(["registry", "import", str(things), "--kind", "thing", "--db", city_url]) == 0
+    capsys.readouterr()
+    assert main(["registry", "list", "--kind", "thing", "--cell", "NOPE",
+                 "--db", city_url]) == 2
+    assert "--cell 'NOPE' is not a grid cell of the city" in _err(capsys)
+    assert main(["registry", "list", "--kind", "thing", "--limit", "1", "--json",
+                 "--db", city_url]) == 0
+    out, err = capsys.readouterr()
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["T-1"]
+    assert "more follow" in err
+    assert main(["registry", "list", "--kind", "organisation", "--db", city_url]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and "no organisation records" in err
+    with pytest.raises(SystemExit) as info:
+        main(["registry", "list", "--kind", "thing", "--limit", "0", "--db", city_url])
+    assert info.value.code == 2
