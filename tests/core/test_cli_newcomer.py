@@ -130,3 +130,15 @@ def test_registry_list_names_a_typo_in_the_cell_and_says_when_it_cut(
     with pytest.raises(SystemExit) as info:
         main(["registry", "list", "--kind", "thing", "--limit", "0", "--db", city_url])
     assert info.value.code == 2
+
+
+def test_db_info_json_says_what_the_text_says_of_the_kind(tmp_path: Path,
+                                                          capsys) -> None:  # noqa: ANN001
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    assert main(["city", "demo", "--small", "--db", url]) == 0
+    assert main(["db", "set-kind", "training", "--db", url]) == 0
+    capsys.readouterr()
+    assert main(["db", "info", "--json", "--db", url]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert (info["kind"], info["labelled"], info["clock"]) == ("training", True, "wall")
+    assert info["exercise"] is None and info["city"]["name"].startswith("Qinghe")
