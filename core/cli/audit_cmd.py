@@ -66,6 +66,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                            description="Print the key id and the public key (PEM), to copy "
                                        "to the machines that verify.")
     _add_key_argument(show, "to show")
+    show.add_argument("--json", action="store_true",
+                      help="print {id, key, public_key} as one JSON object")
     show.set_defaults(func=run_key_show)
     log = sub.add_parser("log", help="list events by incident, unit, actor and time",
                          description="List events of the audit trail, oldest first, a page at a "
@@ -285,6 +287,12 @@ def run_key_show(args: argparse.Namespace) -> int:
     from core.audit import keys
 
     key = keys.load_key(keys.key_path(args.key))
+    if args.json:
+        import json
+
+        print(json.dumps({"id": key.id, "key": str(key.path),
+                          "public_key": keys.public_pem(key.public)}, ensure_ascii=False))
+        return 0
     print(f"key id {key.id} ({key.path})")
     print(keys.public_pem(key.public), end="")
     return 0

@@ -171,7 +171,7 @@ DATA_COMMANDS = [["db", "info"], ["audit", "log"], ["audit", "verify"], ["operat
                  ["camera", "list"], ["camera", "snapshots"],
                  ["plugin", "list"],
                  ["playbook", "check"], ["playbook", "rules"], ["incident", "report"],
-                 ["alarm", "list"], ["alarm", "ack"]]
+                 ["alarm", "list"], ["alarm", "ack"], ["audit", "key", "show"]]
 
 
 def test_every_command_that_prints_data_takes_json(capsys) -> None:  # noqa: ANN001

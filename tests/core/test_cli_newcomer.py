@@ -142,3 +142,13 @@ def test_db_info_json_says_what_the_text_says_of_the_kind(tmp_path: Path,
     info = json.loads(capsys.readouterr().out)
     assert (info["kind"], info["labelled"], info["clock"]) == ("training", True, "wall")
     assert info["exercise"] is None and info["city"]["name"].startswith("Qinghe")
+
+
+def test_audit_key_show_prints_json_for_scripts(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    key = tmp_path / "keys" / "k.key"
+    assert main(["audit", "key", "create", "--key", str(key)]) == 0
+    capsys.readouterr()
+    assert main(["audit", "key", "show", "--key", str(key), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["key"] == str(key) and len(shown["id"]) == 16
+    assert shown["public_key"].startswith("-----BEGIN PUBLIC KEY-----")
