@@ -62,7 +62,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add = sub.add_parser("add", help="add a camera",
                          description="Add a camera at a position in the city. Give the URL "
                                      "with --url, or with --url-stdin to keep credentials out "
-                                     "of the shell's history.")
+                                     "of the shell's history. Example: beacon camera add "
+                                     "BRIDGE-N --name 'Bridge, north end' --url "
+                                     "http://10.20.0.8/live.ts --at 450,1200 --heading 180")
     add_db_argument(add)
     add.add_argument("camera_id", metavar="ID", help="camera id: letters, digits, _ . -")
     add.add_argument("--name", required=True, help="the name shown on the map and the wall")

@@ -43,7 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Import one CSV file of one kind. Every row is checked first; a bad "
                     "row is named with its line and reason and, unless --partial, nothing "
                     "of the file is imported (exit 2). Import buildings before households "
-                    "and households before people.")
+                    "and households before people; the columns of each kind are in "
+                    "docs/registry.md. Example: beacon registry import things.csv --kind "
+                    "thing")
     add_db_argument(imp)
     imp.add_argument("file", type=Path, metavar="FILE.csv", help="the CSV file (UTF-8)")
     imp.add_argument("--kind", required=True, choices=KINDS, help="what the file holds")
