@@ -32,11 +32,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ls.set_defaults(func=run_list)
     ack = sub.add_parser("ack", help="acknowledge alarms",
                          description="Acknowledge one or more alarms, as a signed-in "
-                                     "operator whose role may (the role matrix in "
-                                     "core/auth.py); recorded in the log with who and when.")
+                                     "dispatcher, supervisor or commander (a planner "
+                                     "too for an overdue playbook step); recorded in the "
+                                     "log with who and when. Example: beacon alarm ack "
+                                     "ALM-000042 --user dana")
     add_db_argument(ack)
     ack.add_argument("alarms", nargs="+", metavar="ID", help="alarm ids, e.g. ALM-000042")
-    add_sign_in_arguments(ack, "the operator who acknowledges")
+    add_sign_in_arguments(ack)
     ack.add_argument("--json", action="store_true", help="print the result as JSON")
     ack.set_defaults(func=run_ack)
 

@@ -66,24 +66,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                            description="Print the key id and the public key (PEM), to copy "
                                        "to the machines that verify.")
     _add_key_argument(show, "to show")
+    show.add_argument("--json", action="store_true",
+                      help="print {id, key, public_key} as one JSON object")
     show.set_defaults(func=run_key_show)
     log = sub.add_parser("log", help="list events by incident, unit, actor and time",
-                         description="List events of the audit trail, oldest first.")
+                         description="List events of the audit trail, oldest first, a page at a "
+                                     "time: each line gives the sequence number, local "
+                                     "time, actor, event type and the incident, unit or "
+                                     "record it is about. "
+                                     "Example: beacon audit log --incident INC-00001 "
+                                     "--since 2026-03-01T08:00")
     add_db_argument(log)
-    log.add_argument("--incident", help="only events about this incident")
-    log.add_argument("--unit", help="only events about this unit")
-    log.add_argument("--actor", help="only events by this operator or unit")
+    log.add_argument("--incident", metavar="ID", help="only events about this incident")
+    log.add_argument("--unit", metavar="ID", help="only events about this unit")
+    log.add_argument("--actor", metavar="NAME", help="only events by this operator or unit")
     log.add_argument("--subject", metavar="ID",
                      help="only events about this registry record, e.g. a person's id "
                           "(P-00012): who recorded, checked, looked at or erased it")
-    log.add_argument("--since", type=timestamp,
+    log.add_argument("--since", type=timestamp, metavar="TIME",
                      help="from this time (ISO 8601; without a zone, the centre's local time)")
-    log.add_argument("--until", type=timestamp,
+    log.add_argument("--until", type=timestamp, metavar="TIME",
                      help="up to this time (ISO 8601; without a zone, the centre's local "
                           "time)")
     log.add_argument("--after", type=_sequence, default=0, metavar="SEQ",
                      help="only events after this sequence number (the next page)")
-    log.add_argument("--limit", type=_positive, default=200,
+    log.add_argument("--limit", type=_positive, default=200, metavar="N",
                      help="at most N events (default 200); when more match, a note on "
                           "stderr gives the --after of the next page")
     log.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -280,6 +287,12 @@ def run_key_show(args: argparse.Namespace) -> int:
     from core.audit import keys
 
     key = keys.load_key(keys.key_path(args.key))
+    if args.json:
+        import json
+
+        print(json.dumps({"id": key.id, "key": str(key.path),
+                          "public_key": keys.public_pem(key.public)}, ensure_ascii=False))
+        return 0
     print(f"key id {key.id} ({key.path})")
     print(keys.public_pem(key.public), end="")
     return 0

@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="the incident, e.g. INC-00012")
     erase.add_argument("--reason", required=True,
                        help="why, e.g. the request's reference (recorded in the log)")
-    add_sign_in_arguments(erase, "the supervisor who erases")
+    add_sign_in_arguments(erase, "the supervisor")
     erase.add_argument("--json", action="store_true", help="print the result as JSON")
     erase.set_defaults(func=run_erase)
 

@@ -24,6 +24,28 @@ def _position_arguments(parser: argparse.ArgumentParser, required: bool) -> None
     parser.add_argument("--fov", type=float, metavar="DEG", help="its field of view in degrees")
 
 
+_ID_HELP = "the camera's id, as 'beacon camera list' shows it, e.g. CAM-001"
+
+# The camera's fields as the command line names them, for errors about a flag's value.
+_FLAG_OF_FIELD = {"heading_deg": "--heading", "fov_deg": "--fov", "camera_id": "the camera id",
+                  "name": "--name", "agency": "--agency", "url": "--url"}
+
+
+def _flag_errors(call):  # noqa: ANN001, ANN202 - (*a, **kw) -> T, same signature
+    """`call`, with a ValidationError about a field reworded to name the flag a user gave."""
+    from core.errors import ValidationError
+
+    def wrapped(*a, **kw):  # noqa: ANN002, ANN003, ANN202
+        try:
+            return call(*a, **kw)
+        except ValidationError as exc:
+            flag = _FLAG_OF_FIELD.get(exc.field or "")
+            if flag is None or exc.field not in str(exc):
+                raise
+            raise UserError(str(exc).replace(exc.field, flag, 1)) from None
+    return wrapped
+
+
 def _secrets_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--secrets", type=Path, metavar="FILE",
                         help="the secrets store for URL credentials (default: the setting, "
@@ -40,7 +62,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add = sub.add_parser("add", help="add a camera",
                          description="Add a camera at a position in the city. Give the URL "
                                      "with --url, or with --url-stdin to keep credentials out "
-                                     "of the shell's history.")
+                                     "of the shell's history. Example: beacon camera add "
+                                     "BRIDGE-N --name 'Bridge, north end' --url "
+                                     "http://10.20.0.8/live.ts --at 450,1200 --heading 180")
     add_db_argument(add)
     add.add_argument("camera_id", metavar="ID", help="camera id: letters, digits, _ . -")
     add.add_argument("--name", required=True, help="the name shown on the map and the wall")
@@ -63,7 +87,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     move = sub.add_parser("move", help="move a camera",
                           description="Put a camera at a new position (its grid cell follows).")
     add_db_argument(move)
-    move.add_argument("camera_id", metavar="ID")
+    move.add_argument("camera_id", metavar="ID", help=_ID_HELP)
     _position_arguments(move, required=True)
     move.set_defaults(func=run_move)
 
@@ -73,7 +97,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                         "secrets store (give the same URL with a new "
                                         "password to rotate it).")
     add_db_argument(update)
-    update.add_argument("camera_id", metavar="ID")
+    update.add_argument("camera_id", metavar="ID", help=_ID_HELP)
     update.add_argument("--name", help="a new name")
     new_url = update.add_mutually_exclusive_group()
     new_url.add_argument("--url", help="a new stream URL")
@@ -86,14 +110,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     disable = sub.add_parser("disable", help="take a camera out of use",
                              description="Take a camera out of use; the reason is recorded.")
     add_db_argument(disable)
-    disable.add_argument("camera_id", metavar="ID")
+    disable.add_argument("camera_id", metavar="ID", help=_ID_HELP)
     disable.add_argument("--reason", default="", help="why (recorded in the log)")
     disable.set_defaults(func=run_disable)
 
     enable = sub.add_parser("enable", help="put a camera back into use",
                             description="Put a disabled camera back into use.")
     add_db_argument(enable)
-    enable.add_argument("camera_id", metavar="ID")
+    enable.add_argument("camera_id", metavar="ID", help=_ID_HELP)
     enable.set_defaults(func=run_enable)
 
     snaps = sub.add_parser("snapshots", help="list the snapshots kept as evidence",
@@ -163,7 +187,7 @@ def run_add(args: argparse.Namespace) -> int:
     service = CommandService(db)
     raw = {"camera_id": args.camera_id, "name": args.name, "url": url, "agency": args.agency,
            "heading_deg": args.heading, "fov_deg": args.fov, **_position(args)}
-    camera = add_camera(service, _city(db), cli_actor(), raw, args.secrets)
+    camera = _flag_errors(add_camera)(service, _city(db), cli_actor(), raw, args.secrets)
     print(f"camera {_describe(camera)} added")
     if "***" in camera.url:
         path = args.secrets or default_secrets_path(db)
@@ -193,8 +217,9 @@ def run_update(args: argparse.Namespace) -> int:
     if args.name is None and url is None and args.agency is None:
         raise UserError("give what to change: --name, --url (or --url-stdin) or --agency")
     db = open_db(args.db)
-    camera = update_camera(CommandService(db), cli_actor(), args.camera_id, name=args.name,
-                           url=url, agency=args.agency, secrets_path=args.secrets)
+    camera = _flag_errors(update_camera)(CommandService(db), cli_actor(), args.camera_id,
+                                         name=args.name, url=url, agency=args.agency,
+                                         secrets_path=args.secrets)
     print(f"camera {_describe(camera)} updated")
     return 0
 
@@ -264,8 +289,9 @@ def run_move(args: argparse.Namespace) -> int:
     from core.service import CommandService
 
     db = open_db(args.db)
-    camera = move_camera(CommandService(db), _city(db), cli_actor(), args.camera_id,
-                         heading_deg=args.heading, fov_deg=args.fov, **_position(args))
+    camera = _flag_errors(move_camera)(
+        CommandService(db), _city(db), cli_actor(), args.camera_id,
+        heading_deg=args.heading, fov_deg=args.fov, **_position(args))
     print(f"camera {_describe(camera)}")
     return 0
 

@@ -101,3 +101,14 @@ def sign_in_as(service, args: argparse.Namespace,  # noqa: ANN001, ANN201 - Acto
     actor, _display = sign_in(service, args.user, password,
                               f"cli@{socket.gethostname()}")
     return actor
+
+
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number of 1 or more (a `--limit N`)."""
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+    return n

@@ -79,10 +79,15 @@ def _print_info_json(args: argparse.Namespace) -> int:
 
     from sqlalchemy import func, select
 
+    from core.profile import read_profile
     from core.store.schema import EventRow, IncidentRow, OperatorRow, UnitRow
 
     db = open_read_only(args.db)
     info: dict = {"database": db.display_url(), "schema": db.schema_version()}
+    profile = read_profile(db)
+    # What the text's "kind" line says: a script must be able to tell live from training.
+    info.update({"kind": profile.kind.value, "labelled": profile.labelled,
+                 "clock": profile.clock_domain.value, "exercise": profile.exercise})
     with db.session() as s:
         for label, table in (("events", EventRow), ("incidents", IncidentRow),
                              ("units", UnitRow), ("operators", OperatorRow)):

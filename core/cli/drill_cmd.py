@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--compare", metavar="A,B",
                         help="run these policies on the same seeds and compare them, "
                              "e.g. closest,optimizer (the first is the baseline)")
-    parser.add_argument("--seeds", metavar="N|LIST", default="10",
+    parser.add_argument("--seeds", metavar="N|LIST",
                         help="with --compare: a count (seeds 1..N) or a list like 3,7,11 "
                              "(default 10)")
     parser.add_argument("--json", action="store_true",
@@ -111,6 +111,12 @@ def run(args: argparse.Namespace) -> int:
     from core.drill.report_html import compare_html, run_html
     from core.drill.scenario import load_scenario
 
+    # A flag that would be silently ignored is refused: the user believes it took effect.
+    if args.compare and (args.policy or args.seed is not None):
+        raise UserError("--compare names the policies and --seeds the seeds: leave out "
+                        + ("--policy" if args.policy else "--seed"))
+    if args.seeds is not None and not args.compare:
+        raise UserError("--seeds goes with --compare; one drill takes --seed N")
     scenario = load_scenario(args.scenario)
     kind = _report_kind(args.report)
     policy = policy_name(args.policy, "--policy") if args.policy else None
@@ -135,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
         if "manual" in policies:
             raise UserError("--compare: manual needs operators; compare closest and "
                             "optimizer headless")
-        seeds = parse_seeds(args.seeds)
+        seeds = parse_seeds(args.seeds or "10")
         bar = _Bar(f"{scenario.name}: {len(policies)} policies x {len(seeds)} seeds",
                    not args.no_progress)
         runs = run_many(scenario, policies, seeds, small_city=args.small_city, progress=bar)

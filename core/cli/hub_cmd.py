@@ -89,7 +89,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     tsub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
     create = tsub.add_parser("create", help="make a token (printed once)",
                              description="Make a token for a unit or an operator. It is "
-                                         "printed once and stored only as a hash.")
+                                         "printed once, on the first line, and stored "
+                                         "only as a hash. "
+                                         "Example: beacon hub token create --unit E12")
     who = create.add_mutually_exclusive_group(required=True)
     who.add_argument("--unit", metavar="ID", help="the unit the token is for, e.g. E12")
     who.add_argument("--operator", metavar="NAME", help="the operator the token is for")
@@ -104,7 +106,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              description="Revoke a token: every hub of the centre closes "
                                          "the connections open with it within a second, "
                                          "and refuses it from then on.")
-    revoke.add_argument("token_id", metavar="ID", help="the id shown by 'token list'")
+    revoke.add_argument("token_id", metavar="ID",
+                        help="the token's id, as 'beacon hub token list' shows it")
     add_db_argument(revoke)
     revoke.set_defaults(func=run_token_revoke)
 

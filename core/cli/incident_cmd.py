@@ -18,15 +18,19 @@ from core.cli.common import add_db_argument, add_sign_in_arguments, read_passwor
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "incident", help="open, dispatch and list incidents",
-        description="Open, dispatch and list incidents, as an operator would in the "
-                    "console.")
+        "incident", help="open incidents, dispatch units, report, list the types",
+        description="Open incidents and dispatch units to them, as an operator would in "
+                    "the console; write an incident's after-action report; list the "
+                    "incident types. (The open incidents are in the console's queue and "
+                    "in 'beacon audit log'.)")
     sub = parser.add_subparsers(dest="incident_command", metavar="ACTION", required=True)
 
     create = sub.add_parser(
         "create", help="open an incident from a call",
         description="Open an incident at an address the city knows, or at a point "
-                    "(--at X,Y in the city's metres). Prints the new incident's id.")
+                    "(--at X,Y in the city's metres). Prints the new incident's id. "
+                    "Example: beacon incident create --user dana --type medical "
+                    "--address '15 Anning Lane'")
     add_db_argument(create)
     add_sign_in_arguments(create)
     create.add_argument("--type", required=True, metavar="TYPE",
@@ -47,7 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     dispatch = sub.add_parser(
         "dispatch", help="send units to an incident",
         description="Assign one or more available units to an open incident; each unit "
-                    "is told over the hub (an `assignment` message) when it is connected.")
+                    "is told over the hub (an `assignment` message) when it is connected. "
+                    "Example: beacon incident dispatch INC-00001 --unit E1 --unit A1 "
+                    "--user dana")
     add_db_argument(dispatch)
     add_sign_in_arguments(dispatch)
     dispatch.add_argument("incident", metavar="INCIDENT", help="incident id, e.g. INC-00013")

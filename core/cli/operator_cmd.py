@@ -19,10 +19,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Add an operator. The password is read from the terminal (or, with "
                     "--password-stdin, from the first line of standard input) and stored "
                     "only as an Argon2id hash. It needs at least 10 characters, 5 of them "
-                    "different, not only spaces, and must not be the user name.")
+                    "different, not only spaces, and must not be the user name. Example: "
+                    "beacon operator add dana --role dispatcher --name 'Dana Li'")
     add_db_argument(add)
     add.add_argument("username", help="user name: lower-case letters, digits, . _ -")
-    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--role", required=True, choices=[r.value for r in Role],
+                     help="what the operator may do (see \"Operators\" in "
+                          "docs/architecture.md)")
     add.add_argument("--name", dest="display_name", help="full name shown on screen")
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from standard input")
@@ -80,6 +83,8 @@ def run_list(args: argparse.Namespace) -> int:
             {"username": r.username, "role": r.role, "display_name": r.display_name,
              "created_at": r.created_at.isoformat()} for r in rows], ensure_ascii=False)))
         return 0
+    if not rows:
+        print("no operators (add one with 'beacon operator add')", file=sys.stderr)
     for row in rows:
         print(f"{row.username:<20} {row.role:<12} {terminal_safe(row.display_name)}")
     return 0

@@ -20,9 +20,11 @@ from core.cli.common import (
     add_db_argument,
     add_sign_in_arguments,
     open_read_only,
+    positive_int,
     read_password,
     sign_in_as,
 )
+from core.errors import UserError
 from core.registry.model import KINDS
 
 NOT_PEOPLE = tuple(k for k in KINDS if k != "person")
@@ -41,7 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Import one CSV file of one kind. Every row is checked first; a bad "
                     "row is named with its line and reason and, unless --partial, nothing "
                     "of the file is imported (exit 2). Import buildings before households "
-                    "and households before people.")
+                    "and households before people; the columns of each kind are in "
+                    "docs/registry.md. Example: beacon registry import things.csv --kind "
+                    "thing")
     add_db_argument(imp)
     imp.add_argument("file", type=Path, metavar="FILE.csv", help="the CSV file (UTF-8)")
     imp.add_argument("--kind", required=True, choices=KINDS, help="what the file holds")
@@ -65,11 +69,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "household only: their data is shown with 'registry person show'.")
     add_db_argument(lst)
     lst.add_argument("--kind", required=True, choices=KINDS, help="what to list")
-    lst.add_argument("--cell", metavar="CODE", help="only this grid cell")
+    lst.add_argument("--cell", metavar="CODE",
+                     help="only this grid cell, e.g. D1-S1-C1-G1 (a code the city knows)")
     lst.add_argument("--stale", action="store_true",
                      help="only records not verified for a year")
-    lst.add_argument("--limit", type=int, default=200, metavar="N",
-                     help="at most N records (default 200)")
+    lst.add_argument("--limit", type=positive_int, default=200, metavar="N",
+                     help="at most N records (default 200); when more match, a note on "
+                          "stderr says so")
     lst.add_argument("--json", action="store_true", help="one JSON object per line")
     lst.set_defaults(func=run_list)
 
@@ -156,19 +162,23 @@ def run_list(args: argparse.Namespace) -> int:
     from core.text import terminal_safe, terminal_safe_json
 
     db = open_read_only(args.db)
+    if args.cell:
+        _check_cell(db, args.cell)
     now = RealClock().now()
     stmt = select(RegistryRow).where(RegistryRow.kind == args.kind,
                                      RegistryRow.erased.is_(False))
     if args.cell:
         stmt = stmt.where(RegistryRow.cell == args.cell)
     shown = 0
+    more = False
     with db.session() as session:
         for row in session.execute(stmt.order_by(RegistryRow.record_id)).scalars():
             record = record_from_row(row)
             stale = record.is_stale(now)
             if args.stale and not stale:
                 continue
-            if shown >= max(args.limit, 0):
+            if shown >= args.limit:
+                more = True
                 break
             shown += 1
             data = {} if args.kind == "person" else record.data
@@ -188,7 +198,33 @@ def run_list(args: argparse.Namespace) -> int:
                 print(terminal_safe(f"{record.record_id:<12} {record.cell:<14} {label}"
                                     + (f" [{state}]" if state else "")
                                     + (" (stale)" if stale else "")))
+    # Notes for the person reading, never in the data a script reads.
+    if more:
+        print(f"beacon: {shown} {args.kind} record{'s' if shown != 1 else ''} shown, more "
+              "follow (raise --limit)", file=sys.stderr)
+    elif shown == 0:
+        print(f"no {'stale ' if args.stale else ''}{args.kind} records"
+              + (f" in cell {terminal_safe(args.cell)}" if args.cell else ""), file=sys.stderr)
     return 0
+
+
+def _check_cell(db: Any, code: str) -> None:
+    """Refuse a `--cell` the city does not have (a typo would list nothing, silently)."""
+    from core.store.city_row import stored_city_document
+    from core.text import terminal_safe
+
+    stored = stored_city_document(db)
+    if stored is None:
+        return  # no city yet: no record either, nothing to check against
+    doc, source = stored
+    if doc.get("version", 1) == 1:
+        from core.city.document import upgrade_document
+
+        doc = upgrade_document(doc, stored_source=source)
+    codes = sorted(str(c.get("code")) for c in doc.get("cells", ()) if isinstance(c, dict))
+    if codes and code not in codes:
+        raise UserError(f"--cell {terminal_safe(code)!r} is not a grid cell of the city "
+                        f"(its {len(codes)} cells run from {codes[0]} to {codes[-1]})")
 
 
 def run_person(args: argparse.Namespace) -> int:

@@ -85,9 +85,10 @@ class CreateToken(Command):
                                   f"{self.kind!r}", field="kind")
         table = UnitRow if self.kind == "unit" else OperatorRow
         if len(self.subject) > 64 or ctx.session.get(table, self.subject) is None:
-            hint = ("register it with the city or 'beacon city'" if self.kind == "unit"
-                    else "add it with 'beacon operator add'")
-            raise NotFound(f"no {self.kind} {self.subject!r}: {hint} first", field="subject")
+            hint = ("units come with the city: check the id, or load a city first "
+                    "('beacon city demo' or 'beacon city import')"
+                    if self.kind == "unit" else "add it first with 'beacon operator add'")
+            raise NotFound(f"no {self.kind} {self.subject!r}: {hint}", field="subject")
         if ctx.session.get(HubTokenRow, self.token_id) is not None:
             raise ValidationError(f"a token {self.token_id!r} exists already", field="id")
         return Decision("hub_token_created", {"token_id": self.token_id, "kind": self.kind,

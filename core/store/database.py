@@ -67,7 +67,8 @@ def parse_url(url: str, *, must_exist: bool = False) -> URL:
             raise UserError(f"{url!r} names an in-memory database, which holds no log")
         path = Path(parsed.database).expanduser()
         if not path.is_file():
-            raise UserError(f"no database at {path} (nothing was created: check the --db URL)")
+            raise UserError(f"no database at {path} (nothing was created: check the --db URL, "
+                            "or make one with 'beacon city demo' or 'beacon db upgrade')")
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         parent = Path(parsed.database).expanduser().resolve().parent
         if not parent.is_dir():

@@ -87,7 +87,7 @@ def test_the_url_can_come_on_standard_input(url: str, capsys: pytest.CaptureFixt
     (["--url", "rtsp://h/x", "--at", "99999,1200"], "outside"),
     (["--url", "rtsp://h/x", "--at", "a,b"], "--at needs two numbers"),
     (["--url", "rtsp://h/x", "--latlon", "0,0"], "outside its map"),
-    (["--url", "rtsp://h/x", "--at", "450,1200", "--fov", "0"], "fov_deg"),
+    (["--url", "rtsp://h/x", "--at", "450,1200", "--fov", "0"], "--fov must be above 0"),
 ])
 def test_bad_input_is_one_clear_line(url: str, capsys: pytest.CaptureFixture[str],
                                      argv: list[str], message: str) -> None:

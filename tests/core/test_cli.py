@@ -171,7 +171,7 @@ DATA_COMMANDS = [["db", "info"], ["audit", "log"], ["audit", "verify"], ["operat
                  ["camera", "list"], ["camera", "snapshots"],
                  ["plugin", "list"],
                  ["playbook", "check"], ["playbook", "rules"], ["incident", "report"],
-                 ["alarm", "list"], ["alarm", "ack"],
+                 ["alarm", "list"], ["alarm", "ack"], ["audit", "key", "show"],
                  ["delivery", "list"], ["delivery", "check"], ["delivery", "split"],
                  ["notice", "draft"], ["notice", "update"], ["notice", "approve"],
                  ["notice", "publish"], ["notice", "cancel"], ["notice", "list"],
