@@ -152,10 +152,11 @@ def run_create(args: argparse.Namespace) -> int:
     else:
         from core.text import terminal_safe
 
+        # One line, the id first: scripts take the first word (docs/protocol.md).
         print(f"{p['id']} created: {p['type']} P{p['priority']} at "
               f"{terminal_safe(p['address'])}"
-              + (f" (cell {p['cell_code']})" if p.get("cell_code") else ""))
-        print(f"reference code for the caller: {code} (shown only now: read it out)")
+              + (f" (cell {p['cell_code']})" if p.get("cell_code") else "")
+              + f"; reference code for the caller: {code} (shown only now: read it out)")
     return 0
 
 
