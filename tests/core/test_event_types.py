@@ -34,7 +34,8 @@ from core.store.schema import EventPersonalRow, EventRow, LogHeadRow
 DATA = Path(__file__).with_name("data")
 # Oldest first. A new type or version adds a file at the end (record_examples.py); the
 # last one must hold every registered type at its current version.
-RECORDINGS = ["events_envelope1.json", "events_envelope2.json", "events_envelope3.json"]
+RECORDINGS = ["events_envelope1.json", "events_envelope2.json", "events_envelope3.json",
+              "events_envelope4.json"]
 CORE = Path(core.__file__).parent
 
 
