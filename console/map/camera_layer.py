@@ -18,6 +18,7 @@ from PySide6.QtGui import QPainterPath, QTransform
 from console.map.geometry import within
 from console.map.labels import LabelLayer
 from console.map.style import Theme, theme
+from console.map.tip_scatter import TipScatter
 
 CAMERA_EVENTS = frozenset({"camera_added", "cameras_imported", "camera_moved",
                            "camera_updated", "camera_disabled", "camera_enabled"})
@@ -56,7 +57,7 @@ class CameraLayer:
         self.cones = pg.PlotCurveItem(connect="finite", antialias=True, skipFiniteCheck=True)
         self.cones.setZValue(12)
         vb.addItem(self.cones, ignoreBounds=True)
-        self.icons = pg.ScatterPlotItem(pxMode=True, size=CAMERA_SIZE, hoverable=True, tip=tip)
+        self.icons = TipScatter(pxMode=True, size=CAMERA_SIZE, hoverable=True, tip=tip)
         self.icons.setZValue(13)
         vb.addItem(self.icons, ignoreBounds=True)
         # Names from ~1.5 m a pixel, where they no longer cover each other.

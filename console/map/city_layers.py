@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsPolygonItem, QGraphicsRectItem
 from console.map.geometry import cell_outlines, road_segments
 from console.map.labels import LabelLayer
 from console.map.style import AGENCY_COLOURS, AGENCY_SYMBOLS, ROAD_CLASSES, Theme
+from console.map.tip_scatter import TipScatter
 from console.vocabulary import place_name
 
 STATION_SIZE = 15.0
@@ -63,7 +64,7 @@ class CityLayers:
         self._cells = cells
 
         self.stations = list(city.stations)
-        self.station_item = self._add(pg.ScatterPlotItem(
+        self.station_item = self._add(TipScatter(
             pxMode=True, size=STATION_SIZE, hoverable=True, tip=station_tip), 10)
         # Station names from ~2 m a pixel, where they no longer pile onto each other.
         self.station_labels = self._add(LabelLayer(

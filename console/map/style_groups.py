@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
+from console.map.tip_scatter import TipScatter
+
 
 @dataclass(frozen=True, slots=True)
 class PointStyle:
@@ -42,9 +44,9 @@ class StyleGroups:
         self.items: list[pg.ScatterPlotItem] = []
         self._last: list[tuple[np.ndarray, ...] | None] = [None] * len(self._styles)
         for style in self._styles:
-            item = pg.ScatterPlotItem(pxMode=True, symbol=style.symbol, size=style.size,
-                                      pen=pen, brush=pg.mkBrush(style.colour),
-                                      hoverable=tip is not None, tip=tip)
+            item = TipScatter(pxMode=True, symbol=style.symbol, size=style.size,
+                              pen=pen, brush=pg.mkBrush(style.colour),
+                              hoverable=tip is not None, tip=tip)
             item.setZValue(style.z)
             item.setVisible(False)  # until it has points
             vb.addItem(item, ignoreBounds=True)

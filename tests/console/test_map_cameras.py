@@ -101,3 +101,36 @@ def test_hovering_a_camera_shows_its_name(qtbot, view: MapView, centre) -> None:
     # (pyqtgraph puts a scatter item's tip on its view box)
     qtbot.waitUntil(lambda: cameras[cid]["name"] in view.view_box().toolTip())
     assert f"({cid})" in view.view_box().toolTip() and "://" not in view.view_box().toolTip()
+
+
+def test_a_layer_leaving_its_points_never_clears_another_layers_tip(
+        qtbot, view: MapView, centre) -> None:  # noqa: ANN001
+    # pyqtgraph's own scatter tip clears the view box's tooltip whenever the cursor is
+    # off its points, so the last layer Qt asked could erase the camera's name.
+    from PySide6.QtCore import QPointF
+
+    from console.map.tip_scatter import TipScatter
+
+    vb = view.view_box()
+    other = TipScatter(pxMode=True, size=10, hoverable=True, tip=lambda **_: "other layer")
+    vb.addItem(other)
+    other.setData(x=[0.0], y=[0.0])
+
+    class Hover:
+        exit = False
+
+        def __init__(self, x: float) -> None:
+            self.x = x
+
+        def pos(self) -> QPointF:
+            return QPointF(self.x, 0.0)
+
+    other.hoverEvent(Hover(0.0))  # over its point: its tip
+    assert vb.toolTip() == "other layer"
+    vb.setToolTip("camera C-1")  # then the cursor reached a camera: its layer wrote
+    other.hoverEvent(Hover(1e9))  # `other` sees the cursor away from its point
+    assert vb.toolTip() == "camera C-1"
+    other.hoverEvent(Hover(0.0))
+    vb.setToolTip("other layer")
+    other.hoverEvent(Hover(1e9))  # its own tip, which it clears on leaving
+    assert vb.toolTip() == ""
