@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import time
 
 import networkx as nx
 import pytest
@@ -75,10 +74,7 @@ def test_road_network_is_strongly_connected(city: City, small: City) -> None:
 
 
 def test_same_seed_same_city_other_seed_other_city(city_dict: dict) -> None:
-    started = time.perf_counter()
     again = build_demo_city(2026)
-    # Measured ~0.15 s; the bound only catches an accidental slow path on a busy machine.
-    assert time.perf_counter() - started < 3.0
     assert city_to_dict(again) == city_dict
     other = city_to_dict(build_demo_city(2027))
     assert other["nodes"]["x"] != city_dict["nodes"]["x"]
