@@ -128,9 +128,12 @@ def _content_arguments(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--cell", action="append", dest="cells", metavar="CELL",
                    required=required, help="a grid cell the notice covers (repeat for more)")
     p.add_argument("--event", required=required, help="what happens, e.g. Flood")
-    p.add_argument("--urgency", choices=URGENCIES, required=required)
-    p.add_argument("--severity", choices=SEVERITIES, required=required)
-    p.add_argument("--certainty", choices=CERTAINTIES, required=required)
+    p.add_argument("--urgency", choices=URGENCIES, required=required,
+                   help="CAP urgency: how soon residents must act (Immediate: now)")
+    p.add_argument("--severity", choices=SEVERITIES, required=required,
+                   help="CAP severity: how bad it is for life or property")
+    p.add_argument("--certainty", choices=CERTAINTIES, required=required,
+                   help="CAP certainty: Observed (it is happening) down to Unlikely")
     p.add_argument("--category", choices=CATEGORIES, default=None,
                    help="CAP category (default: Safety)")
     for short in _SHORT:
