@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--hub", metavar="URL",
                         help="hub to keep this workstation in sync (e.g. ws://hub:8765); "
                              "the operator's token comes from BEACON_HUB_TOKEN (make one "
-                             "with 'beacon hub token create --operator NAME')")
+                             "with 'beacon hub token create', docs/protocol.md)")
     parser.add_argument("--lang", choices=("en", "zh_CN"),
                         help="language (default: settings, else the system locale)")
     parser.add_argument("--screenshot", metavar="PATH", type=Path,

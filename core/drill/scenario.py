@@ -130,6 +130,10 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
+DRILL_KEYS = frozenset({"name", "description", "start", "duration", "speed", "seed",
+                        "dispatch", "report_every", "turnout"})
+
+
 def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
     """Validate a scenario document (as parsed from TOML)."""
     drill = _get(doc, "drill", dict, "scenario")
@@ -137,6 +141,11 @@ def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
                           "calls"}
     if unknown:
         raise UserError(f"unknown section(s): {', '.join(sorted(unknown))}")
+    # A misspelt key (`duraton`) would otherwise play the default silently.
+    unknown = set(drill) - DRILL_KEYS
+    if unknown:
+        raise UserError(f"drill: unknown key(s) {', '.join(sorted(unknown))} (known: "
+                        f"{', '.join(sorted(DRILL_KEYS))})")
     name = _name(_get(drill, "name", str, "drill"), "drill.name")
     if not name:
         raise UserError("drill.name is empty")

@@ -119,6 +119,7 @@ def test_bad_injects_are_reported_and_the_drill_carries_on(centre) -> None:  # n
     ({"drill": {"name": "x"}, "random_calls": {"per_hour": 5}}, "random_calls.mix is missing"),
     ({"drill": {"name": "x", "speed": True}}, "drill.speed: expected"),
     ({"drill": {"name": "x"}, "weather": {}}, "unknown section(s): weather"),
+    ({"drill": {"name": "x", "duraton": "3h"}}, "drill: unknown key(s) duraton"),
     ({"drill": {"name": "x", "duration": float("inf")}}, "drill.duration: time offset"),
     ({"drill": {"name": "x", "report_every": float("nan")}}, "drill.report_every: time"),
     ({"drill": {"name": "x"}, "inject": [{"at": float("nan"), "close_road": "A"}]},
