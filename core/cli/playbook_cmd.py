@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 from core.cli.common import add_db_argument, open_db
+from core.errors import UserError
 from core.text import terminal_safe, terminal_safe_json
 
 
@@ -45,6 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_check(args: argparse.Namespace) -> int:
     from core.playbooks.format import default_folder, load_playbooks
 
+    missing = [f for f in args.files or () if not Path(f).exists()]
+    if missing:  # a usage mistake (exit 2), not a playbook that failed its check (1)
+        raise UserError(f"no such file or folder: {', '.join(map(str, missing))}")
     result = load_playbooks(args.files or [default_folder()])
     if args.json:
         print(terminal_safe_json(json.dumps({

@@ -110,3 +110,6 @@ def test_the_others_still_load_and_check_exits_1(tmp_path: Path, capsys) -> None
     assert len(out["ok"]) == 7
     assert main(["playbook", "check"]) == 0
     assert "ok " in capsys.readouterr().out
+    # A file that is not there is a usage mistake (2), not a playbook that failed (1).
+    assert main(["playbook", "check", str(tmp_path / "nofile.toml")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
