@@ -70,6 +70,8 @@ def check_incident_transition(incident_id: str, old: IncidentStatus, new: Incide
 def check_unit_transition(unit_id: str, old: UnitStatus, new: UnitStatus) -> None:
     """Raise `IllegalTransition` unless a unit may go from `old` to `new`."""
     if new not in UNIT_TRANSITIONS[old]:
+        if old == new:  # e.g. dispatching a unit that is already on its way somewhere
+            raise IllegalTransition(f"unit {unit_id} is already {old}", field="status")
         allowed = ", ".join(sorted(UNIT_TRANSITIONS[old])) or "nothing"
         raise IllegalTransition(
             f"unit {unit_id} is {old}: it cannot become {new} (allowed: {allowed})",

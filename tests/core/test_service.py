@@ -123,7 +123,7 @@ def test_illegal_transition_message_names_the_states(service: CommandService) ->
 def test_a_unit_already_dispatched_cannot_be_assigned_twice(service: CommandService) -> None:
     first, second = new_incident(service), new_incident(service, "medical")
     service.execute(AssignUnits(first, ("E1",)), DISPATCHER)
-    with pytest.raises(IllegalTransition, match="E1 is dispatched"):
+    with pytest.raises(IllegalTransition, match="^unit E1 is already dispatched$"):
         service.execute(AssignUnits(second, ("E1", "A1")), DISPATCHER)
     assert service.state().units["A1"].status is UnitStatus.AVAILABLE  # all or nothing
 
