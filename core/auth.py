@@ -258,5 +258,7 @@ def require(actor: Actor, permission: str) -> None:
     allowed = COMMAND_ROLES[permission]
     if actor.role not in allowed:
         role = actor.role.value if actor.role else "no role"
-        raise PermissionDenied(f"{actor.name} ({role}) may not do this: it needs one of "
-                               f"{', '.join(sorted(r.value for r in allowed))}")
+        names = sorted(r.value for r in allowed)
+        needs = (f"the role {names[0]}" if len(names) == 1
+                 else f"one of the roles {', '.join(names[:-1])} or {names[-1]}")
+        raise PermissionDenied(f"{actor.name} ({role}) may not do this: it needs {needs}")

@@ -93,8 +93,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         p.add_argument("target", metavar="TEXT" if name == "search" else "ID",
                        help="part of a name or id" if name == "search"
                        else "the person's id, e.g. P-00012")
-        p.add_argument("--reason", required=True,
-                       help="why (recorded in the log), e.g. a request's reference")
+        p.add_argument("--reason", required=True, metavar="TEXT",
+                       help="why (recorded in the log"
+                            + ("" if name == "erase" else "; at least 8 characters")
+                            + "), e.g. a request's reference: 'welfare request 2026-118'")
         add_sign_in_arguments(p, "the supervisor")
         if name == "export":
             p.add_argument("--out", type=Path, metavar="FILE", help="write here (default: stdout)")

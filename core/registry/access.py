@@ -141,6 +141,8 @@ def people_for_incident(service: CommandService, actor: Actor, incident_id: str,
 def show_person(service: CommandService, actor: Actor, person_id: str, reason: str
                 ) -> PersonView:
     """One person's record for a supervisor with a reason (recorded first)."""
+    # The role first: "no person X" to anyone else would tell them who is registered.
+    require(actor, "registry_search")
     with service.db.session() as session:
         row = session.get(RegistryRow, person_id)
         if row is None or row.kind != "person" or row.erased:

@@ -152,3 +152,15 @@ def test_audit_key_show_prints_json_for_scripts(tmp_path: Path, capsys) -> None:
     shown = json.loads(capsys.readouterr().out)
     assert shown["key"] == str(key) and len(shown["id"]) == 16
     assert shown["public_key"].startswith("-----BEGIN PUBLIC KEY-----")
+
+
+def test_a_refusal_names_the_roles_that_may_in_plain_words() -> None:
+    from core.auth import Actor, Role, require
+    from core.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied) as one:
+        require(Actor("dana", Role.DISPATCHER), "registry_search")
+    assert str(one.value) == "dana (dispatcher) may not do this: it needs the role supervisor"
+    with pytest.raises(PermissionDenied) as many:
+        require(Actor("olga", Role.OBSERVER), "dispatch")
+    assert str(many.value).endswith("one of the roles commander, dispatcher or supervisor")

@@ -264,6 +264,9 @@ def test_a_dispatcher_sees_the_wheelchair_user_only_while_an_incident_there_is_o
         access.search_people(svc, DISPATCHER, "Zhao", "looking around the area")
     with pytest.raises(PermissionDenied):
         access.show_person(svc, DISPATCHER, "P-1", "curious about this person")
+    # Refused alike whether the person exists or not: no probing who is registered.
+    with pytest.raises(PermissionDenied):
+        access.show_person(svc, DISPATCHER, "P-404", "curious about this person")
     assert len(_views(svc)) == 3  # refusals record nothing
 
 
