@@ -19,10 +19,8 @@ from core.drill.report import compare
 from core.drill.scenario import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-SHIPPED = ("surge", "helsinki", pytest.param("highrise_fire", marks=pytest.mark.xfail(
-    reason="P1 max +146 s over 5 seeds (docs/dispatch-quality.md): an old P2 call can "
-           "outweigh a fresh P1 one", strict=False)),
-           "ordinary_day", "typhoon", "night_small_calls")
+SHIPPED = ("surge", "helsinki", "highrise_fire", "ordinary_day", "typhoon",
+           "night_small_calls")
 SEEDS = list(range(1, 11))
 TOLERANCE_S = 0.5  # the report's rounding
 
