@@ -5,7 +5,8 @@
   by ETA (turnout plus travel).
 * `optimizer`: Beacon's. One exact assignment of units to every waiting need (see
   `core.dispatch.allocate`) whose cost is the ETA weighted by priority *and by the time
-  the call has already waited* (so no call starves), which may hold back the last unit
+  the call has already waited* (so no call starves within its priority; a more urgent
+  call still always goes first, as with closest-idle), which may hold back the last unit
   covering an area from a low-priority call, and may redirect a unit on its way to a
   lower-priority call when that lowers the total cost. Every hold and redirect comes
   with a sentence a dispatcher can read.
@@ -73,6 +74,9 @@ class OptimizerParams:
     #: call has already waited: a call waits for a nearer unit only while no unit can
     #: be there within this time; the longer it waits the farther a unit it takes.
     unfilled_s: float = 900.0
+    #: An unfilled need of priority p also costs this times (9 - p): a call is never
+    #: left for a less urgent one, whatever the less urgent one has waited.
+    priority_tier_s: float = 1e7
 
     def weight(self, priority: int, waited_s: float) -> float:
         """The weight of one ETA second for a call of `priority` that waited `waited_s`."""
@@ -223,7 +227,8 @@ def optimizer_plan(calls: Sequence[Waiting], units: Sequence[Candidate],
             ceiling = p.unfilled_s + calls[i].waited_s - 1.0  # below the unfilled penalty
             cost[i, k] = min(cost[i, k] + p.hold_cost_s / weights[i], max(ceiling, eta[i, k]))
     needs = [IncidentNeed(c.id, None, c.priority, c.needs, weight=float(weights[i]),
-                          penalty_s=(p.unfilled_s + c.waited_s) * float(weights[i]))
+                          penalty_s=(p.unfilled_s + c.waited_s) * float(weights[i])
+                          + p.priority_tier_s * max(0, 9 - c.priority))
              for i, c in enumerate(calls)]
     states = [UnitState(u.id, None, u.capabilities) for u in units]
     alloc = allocate(cost, needs, states)

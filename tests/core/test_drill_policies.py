@@ -80,15 +80,19 @@ def test_closest_serves_priority_then_age_with_turnout_in_the_eta() -> None:
     assert plan.sends[0].eta_s == pytest.approx(60.0 + 60.0)  # turnout + one edge
 
 
-def test_the_optimizer_lets_no_call_starve() -> None:
-    """A priority-3 call that has waited long enough beats a new priority-1 call."""
+def test_the_optimizer_lets_no_call_starve_and_never_puts_a_less_urgent_one_first() -> None:
+    """Within a priority, a call that has waited long enough beats a nearer new one (no
+    call starves); across priorities the more urgent call goes first, however long the
+    other has waited (as closest-idle: no priority waits longer for the optimizer)."""
     net = _line()
     travel = TravelTimes(net)
     units = [Candidate("A1", 0, frozenset({"ems"}), 60.0)]
-    fresh = [Waiting("p3", 5, 3, {"ems": 1}, 60.0), Waiting("p1", 1, 1, {"ems": 1}, 10.0)]
-    assert [s.incident for s in optimizer_plan(fresh, units, travel).sends] == ["p1"]
-    old = [Waiting("p3", 5, 3, {"ems": 1}, 3600.0), Waiting("p1", 1, 1, {"ems": 1}, 10.0)]
-    assert [s.incident for s in optimizer_plan(old, units, travel).sends] == ["p3"]
+    fresh = [Waiting("far", 5, 2, {"ems": 1}, 60.0), Waiting("near", 1, 2, {"ems": 1}, 10.0)]
+    assert [s.incident for s in optimizer_plan(fresh, units, travel).sends] == ["near"]
+    old = [Waiting("far", 5, 2, {"ems": 1}, 3600.0), Waiting("near", 1, 2, {"ems": 1}, 10.0)]
+    assert [s.incident for s in optimizer_plan(old, units, travel).sends] == ["far"]
+    urgent = [Waiting("p3", 1, 3, {"ems": 1}, 3600.0), Waiting("p1", 5, 1, {"ems": 1}, 10.0)]
+    assert [s.incident for s in optimizer_plan(urgent, units, travel).sends] == ["p1"]
 
 
 def test_the_optimizer_holds_the_last_cover_and_says_why() -> None:
