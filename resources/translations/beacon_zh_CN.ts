@@ -632,232 +632,247 @@
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../console/decision_panel.py" line="145"/>
+        <location filename="../../console/decision_panel.py" line="148"/>
         <source>Change the response level</source>
         <translation>调整响应级别</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="146"/>
+        <location filename="../../console/decision_panel.py" line="149"/>
         <source>Evacuate grid cells</source>
         <translation>转移网格内人员</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="147"/>
+        <location filename="../../console/decision_panel.py" line="150"/>
         <source>Close a road</source>
         <translation>封闭道路</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="148"/>
+        <location filename="../../console/decision_panel.py" line="151"/>
         <source>Request mutual aid</source>
         <translation>请求增援</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="149"/>
+        <location filename="../../console/decision_panel.py" line="152"/>
+        <source>Approve a public notice</source>
+        <translation>审核公共通知</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="153"/>
         <source>Free text</source>
         <translation>其他事项</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="153"/>
+        <location filename="../../console/decision_panel.py" line="157"/>
         <source>Commander</source>
         <translation>指挥长</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="153"/>
+        <location filename="../../console/decision_panel.py" line="157"/>
         <source>Fire</source>
         <translation>消防</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="154"/>
+        <location filename="../../console/decision_panel.py" line="158"/>
         <source>Medical</source>
         <translation>医疗</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="154"/>
+        <location filename="../../console/decision_panel.py" line="158"/>
         <source>Police</source>
         <translation>公安</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="155"/>
+        <location filename="../../console/decision_panel.py" line="159"/>
         <source>Community / grid</source>
         <translation>社区 / 网格</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="156"/>
+        <location filename="../../console/decision_panel.py" line="160"/>
         <source>Public information</source>
         <translation>信息发布</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="160"/>
+        <location filename="../../console/decision_panel.py" line="164"/>
         <source>open</source>
         <translation>待决</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="160"/>
+        <location filename="../../console/decision_panel.py" line="164"/>
         <source>accepted</source>
         <translation>已批准</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="161"/>
+        <location filename="../../console/decision_panel.py" line="165"/>
         <source>rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="166"/>
+        <location filename="../../console/decision_panel.py" line="170"/>
         <source>My seat:</source>
         <translation>我的席位：</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="180"/>
+        <location filename="../../console/decision_panel.py" line="184"/>
         <source>Why (what you propose and the reason)</source>
         <translation>提议内容及理由</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="181"/>
+        <location filename="../../console/decision_panel.py" line="185"/>
         <source>Propose</source>
         <translation>提出</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="182"/>
+        <location filename="../../console/decision_panel.py" line="186"/>
         <source>Comment on the selected proposal</source>
         <translation>对选中的提议发表意见</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="183"/>
+        <location filename="../../console/decision_panel.py" line="187"/>
         <source>Comment</source>
         <translation>发表意见</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="184"/>
+        <location filename="../../console/decision_panel.py" line="188"/>
         <source>Vote approve</source>
         <translation>表决：同意</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="185"/>
+        <location filename="../../console/decision_panel.py" line="189"/>
         <source>Vote reject</source>
         <translation>表决：反对</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="186"/>
+        <location filename="../../console/decision_panel.py" line="190"/>
         <source>Decide: accept</source>
         <translation>决定：批准</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="187"/>
+        <location filename="../../console/decision_panel.py" line="191"/>
         <source>Decide: reject</source>
         <translation>决定：驳回</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="188"/>
+        <location filename="../../console/decision_panel.py" line="192"/>
         <source>Only the commander&apos;s seat decides</source>
         <translation>只有指挥长席位可以作出决定</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="193"/>
+        <location filename="../../console/decision_panel.py" line="197"/>
         <source>level, e.g. II</source>
         <translation>级别，例如 II</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="194"/>
+        <location filename="../../console/decision_panel.py" line="198"/>
         <source>grid cells, e.g. C-0101, C-0102</source>
         <translation>网格编号，例如 C-0101, C-0102</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="195"/>
+        <location filename="../../console/decision_panel.py" line="199"/>
         <source>road, e.g. Jiefang Road</source>
         <translation>道路，例如 解放路</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="196"/>
+        <location filename="../../console/decision_panel.py" line="200"/>
         <source>e.g. ambulance:2, fire_engine:1 @ Eastside EMS</source>
         <translation>例如 ambulance:2, fire_engine:1 @ 东区急救中心</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="197"/>
+        <location filename="../../console/decision_panel.py" line="201"/>
+        <source>a notice drafted in the notices panel, e.g. N-00001</source>
+        <translation>在公共通知面板起草的通知，例如 N-00001</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="202"/>
         <source>(nothing needed)</source>
         <translation>（无需填写）</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="200"/>
+        <location filename="../../console/decision_panel.py" line="205"/>
         <source>level, one of: %1</source>
         <translation>级别，可选：%1</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="248"/>
+        <location filename="../../console/decision_panel.py" line="254"/>
         <source>%1 · %2 %3 · %4 · %5 approve / %6 reject</source>
         <translation>%1 · %2 %3 · %4 · %5 同意 / %6 反对</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="256"/>
+        <location filename="../../console/decision_panel.py" line="263"/>
+        <source>%1 (revision %2): %3</source>
+        <translation>%1（第 %2 版）：%3</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="270"/>
         <source>Select an incident to see and raise proposals.</source>
         <translation>选择一个事件以查看和提出决策提议。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="260"/>
+        <location filename="../../console/decision_panel.py" line="274"/>
         <source>%1: joint decisions</source>
         <translation>%1：会商决策</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="281"/>
+        <location filename="../../console/decision_panel.py" line="295"/>
         <source>No proposal yet. Choose what to propose below.</source>
         <translation>暂无提议。请在下方选择要提议的事项。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="285"/>
+        <location filename="../../console/decision_panel.py" line="299"/>
         <source>Proposed by %1 (%2) at %3</source>
         <translation>%1（%2）于 %3 提出</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="290"/>
+        <location filename="../../console/decision_panel.py" line="304"/>
         <source>%1 %2 (%3): %4</source>
         <translation>%1 %2（%3）：%4</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="293"/>
+        <location filename="../../console/decision_panel.py" line="307"/>
         <source>approves</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="293"/>
+        <location filename="../../console/decision_panel.py" line="307"/>
         <source>rejects</source>
         <translation>反对</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="294"/>
+        <location filename="../../console/decision_panel.py" line="308"/>
         <source>%1 %2 (%3) %4</source>
         <translation>%1 %2（%3）%4</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="298"/>
+        <location filename="../../console/decision_panel.py" line="312"/>
         <source>Decided %1 by %2 at %3</source>
         <translation>%2 于 %3 决定：%1</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="316"/>
+        <location filename="../../console/decision_panel.py" line="330"/>
         <source>Select a proposal first.</source>
         <translation>请先选择一个提议。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="321"/>
+        <location filename="../../console/decision_panel.py" line="335"/>
         <source>Select an incident first.</source>
         <translation>请先选择一个事件。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="332"/>
+        <location filename="../../console/decision_panel.py" line="346"/>
         <source>Proposal %1 raised.</source>
         <translation>已提出提议 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="340"/>
+        <location filename="../../console/decision_panel.py" line="354"/>
         <source>Comment recorded.</source>
         <translation>意见已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="346"/>
+        <location filename="../../console/decision_panel.py" line="360"/>
         <source>Vote recorded.</source>
         <translation>表决已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="359"/>
+        <location filename="../../console/decision_panel.py" line="373"/>
         <source>%1 decided.</source>
         <translation>%1 已决定。</translation>
     </message>

@@ -167,3 +167,45 @@ def test_the_panel_shows_how_each_delivery_went_and_reads_only_while_shown(
         dock.show()
     assert panel.delivery_timer.isActive()
     assert "cancelled" in panel.notices.item(0).text()
+
+
+def test_a_notice_is_approved_through_the_joint_decision(qtbot, centre, make_window) -> None:  # noqa: ANN001
+    from core.auth import Actor
+    from core.commands import CreateIncident
+    from core.domain.kinds import Role
+    from core.notices.commands import DraftNotice
+    from core.notices.compose import compose
+    from core.notices.config import NoticeSettings
+
+    centre.actor = Actor("chen", Role.COMMANDER)
+    window = make_window()
+    decisions = window.external["decisionPanel"]
+    notices = window.external["noticePanel"]
+    iid = centre.service.execute(CreateIncident(
+        type="gas_leak", x=0.0, y=0.0, address="12 Heping Road",
+        description="gas main leaking")).payload["id"]
+    texts = {"zh-CN": {"headline": "燃气泄漏，请远离和平路", "description": "燃气管道泄漏。"},
+             "en-US": {"headline": "Gas leak: keep away from Heping Road",
+                       "description": "A gas main leaks."}}
+    made = compose(centre.city, NoticeSettings(), cells=[centre.city.cells[0].code],
+                   event="Gas leak", urgency="Immediate", severity="Severe",
+                   certainty="Observed", texts=texts, now=centre.service.clock.now())
+    nid = centre.service.execute(DraftNotice(made), Actor("pia", Role.DISPATCHER)
+                                 ).payload["notice_id"]
+    window.selection.select_incident(iid)
+    decisions.seat.setCurrentIndex(decisions.seat.findData("public_info"))
+    decisions.kind.setCurrentIndex(decisions.kind.findData("notice"))
+    assert "N-00001" in decisions.param.placeholderText()
+    decisions.param.setText(nid)
+    decisions.text.setText("tell the street")
+    qtbot.mouseClick(decisions.raise_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: decisions.proposals.count() == 1)
+    assert (f"Approve a public notice {nid} (revision 1): Gas leak: keep away from "
+            "Heping Road") in decisions.proposals.item(0).text()
+    decisions.seat.setCurrentIndex(decisions.seat.findData("commander"))
+    qtbot.mouseClick(decisions.accept, Qt.MouseButton.LeftButton)
+    window.docks["noticePanel"].show()  # the public-information officer looks
+    window.docks["noticePanel"].raise_()
+    qtbot.waitUntil(lambda: notices.notices.count() == 1
+                    and "approved, not sent" in notices.notices.item(0).text(), timeout=5000)
+    assert notice_records(centre.db)[nid].approved_by == "chen"
