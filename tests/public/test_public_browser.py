@@ -191,7 +191,7 @@ def test_a_resident_files_a_community_report_that_reaches_the_grid_worker(
 def test_a_resident_finds_the_notices_of_their_grid_cell(browser: Any, served: Any,
                                                          shots: Path) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     from core.auth import Actor
     from core.centre import load_city
@@ -219,9 +219,12 @@ def test_a_resident_finds_the_notices_of_their_grid_cell(browser: Any, served: A
     Select(browser.find_element(By.ID, "notice-cell")).select_by_value(cell.code)
     _no_sideways_scrolling(browser)
     browser.find_element(By.ID, "show-notices").click()
-    assert "Flooding: avoid Renmin Road" in browser.find_element(By.TAG_NAME, "body").text
+    WebDriverWait(browser, 10).until(lambda d: "/notices?" in d.current_url,
+                                     "the notices page never opened")
     assert f"cell={cell.code}" in browser.current_url
+    assert "Flooding: avoid Renmin Road" in browser.find_element(By.TAG_NAME, "body").text
     _no_sideways_scrolling(browser)
     browser.save_screenshot(str(shots / "public_notices_phone.png"))
     browser.find_element(By.ID, "home").click()  # and back to the front page
-    assert browser.find_elements(By.ID, "notices-form")
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "notices-form"),
+                                     "the front page never opened")
