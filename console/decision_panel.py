@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from console.bridge import EventBridge, Selection
 from console.command_runner import CommandRunner
+from console.i18n import current_language
 from console.simple_list import SimpleList
 from console.vocabulary import fill, unit_kind_label
 from core.auth import seats_for
@@ -41,7 +42,7 @@ def parse_params(kind: str, text: str) -> dict:
     """The parameters typed for a proposal of `kind` (core checks them):
     level "II"; evacuate "C-01, C-02"; close_road "Jiefang Road" (or "Jiefang Road
     between Renmin Avenue and Hubin Road", a stretch);
-    mutual_aid "ambulance:2, fire_engine:1 @ Eastside EMS"."""
+    mutual_aid "ambulance:2, fire_engine:1 @ Eastside EMS"; notice "N-00001"."""
     text = text.strip()
     if kind == "level":
         return {"level": text}
@@ -53,6 +54,8 @@ def parse_params(kind: str, text: str) -> dict:
         if sep and and_ and a.strip() and b.strip():
             return {"road": road.strip(), "between": [a.strip(), b.strip()]}
         return {"road": text}
+    if kind == "notice":
+        return {"notice_id": text}
     if kind == "mutual_aid":
         units_text, _, agency = text.partition("@")
         units = []
@@ -151,6 +154,7 @@ class DecisionPanel(QWidget):
                 "evacuate": self.tr("Evacuate grid cells"),
                 "close_road": self.tr("Close a road"),
                 "mutual_aid": self.tr("Request mutual aid"),
+                "notice": self.tr("Approve a public notice"),
                 "text": self.tr("Free text")}.get(kind, kind)
 
     def seat_label(self, seat: str) -> str:
@@ -199,6 +203,7 @@ class DecisionPanel(QWidget):
                  "evacuate": self.tr("grid cells, e.g. C-0101, C-0102"),
                  "close_road": self.tr("road, e.g. Jiefang Road"),
                  "mutual_aid": self.tr("e.g. ambulance:2, fire_engine:1 @ Eastside EMS"),
+                 "notice": self.tr("a notice drafted in the notices panel, e.g. N-00001"),
                  "text": self.tr("(nothing needed)")}
         checklist = self._state.playbooks.get(self._incident_id)
         if checklist is not None:
@@ -248,12 +253,21 @@ class DecisionPanel(QWidget):
                 "close_road": params.get("road", "") + (
                     " ({} – {})".format(*params["between"]) if params.get("between") else ""),
                 "mutual_aid": ", ".join(f"{u['count']} × {unit_kind_label(u['kind'])}"
-                                        for u in params.get("units", []))}.get(p["kind"], "")
+                                        for u in params.get("units", [])),
+                "notice": self._notice_summary(params)}.get(p["kind"], "")
         approve = sum(1 for v in p["votes"] if v["vote"] == "approve")
         reject = len(p["votes"]) - approve
         return fill(self.tr("%1 · %2 %3 · %4 · %5 approve / %6 reject"), p["id"],
                     self.kind_label(p["kind"]), what, self.status_label(p["status"]),
                     approve, reject)
+
+    def _notice_summary(self, params: dict) -> str:
+        """A proposed notice: its id, revision and headline in the console's language."""
+        headlines = params.get("headlines") or {}
+        lang = "zh-CN" if current_language().startswith("zh") else "en-US"
+        headline = headlines.get(lang) or next(iter(headlines.values()), "")
+        return fill(self.tr("%1 (revision %2): %3"), params.get("notice_id", ""),
+                    params.get("revision", ""), headline)
 
     def refresh(self) -> None:
         """Show the selected incident's proposals (keeping the selection)."""

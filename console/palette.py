@@ -63,6 +63,17 @@ NOTICE_COLOUR = "#b0128a"
 CLOSED_ROAD_COLOUR = "#d4148c"
 EVACUATION_COLOUR = "#e8740c"
 
+# How a notice's deliveries went (console/panels/notice_panel.py), as text colours on
+# the panel's light background; each state also has its mark and its word.
+DELIVERY_COLOURS: dict[str, str] = {
+    "sent": "#1e7b34",  # green: delivered
+    "retrying": "#9a5b00",  # dark amber: not yet, tried again later
+    "failed": "#c62828",  # red, as the panel's refusals: given up, the reason says why
+    "pending": "#555555",  # grey: queued, not tried yet
+}
+DELIVERY_MARKS: dict[str, str] = {"sent": "✓", "retrying": "↻", "failed": "✗",
+                                  "pending": "…"}
+
 # The cue besides colour: a mark per status, distinct in shape, shown before its name,
 # and the shape of the unit's marker on the map (`console.map.style.STATUS_SYMBOLS`).
 STATUS_MARKS: dict[UnitStatus, str] = {

@@ -1,11 +1,14 @@
 """The notices panel: write a public notice (CAP 1.2) over grid cells in Chinese and
 English, preview what residents receive, approve, publish, update and cancel it, and see
-every notice with its state.
+every notice with its state and how its deliveries went.
 
 Who may do what, the second person for an Actual notice and Exercise-only on a training
 or demo database are core's rules (`core.notices.commands`); the panel sends commands
 and shows core's refusal, word for word, under the buttons. The list is read from the
-log on a worker thread when the panel opens and after each notice event.
+log on a worker thread when the panel opens and after each notice event (while hidden,
+once it is shown again). The delivery service (`beacon delivery run`) keeps its records
+outside the log, so no event says a webhook answered: while the panel is shown, the
+published notices' delivery records are read again every `DELIVERY_POLL_MS`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,11 +33,13 @@ from PySide6.QtWidgets import (
 from console.bridge import EventBridge, Selection
 from console.command_runner import CommandRunner
 from console.i18n import current_language
+from console.panels.notice_deliveries import DeliveryText
 from console.panels.notice_form import NoticeForm
 from console.simple_list import SimpleList
 from console.vocabulary import fill
 from console.worker_pool import WorkerPool
 from core.centre import Centre
+from core.delivery.records import DeliveryRecord, deliveries_for
 from core.errors import UserError
 from core.events import Event
 from core.local_time import format_local
@@ -48,46 +54,52 @@ from core.notices.commands import (
 from core.notices.preview import preview
 
 CONFIRM_MS = 8000
+DELIVERY_POLL_MS = 5000  # how often the shown panel reads the delivery records again
 
 
 class _Relay(QObject):
     fetched = Signal(object)  # (records, deliveries) or an Exception
+    deliveriesFetched = Signal(object)  # {notice id: [DeliveryRecord]} or an Exception
 
 
 class _Fetch:
-    def __init__(self, centre: Centre, relay: _Relay) -> None:
-        self._centre, self._relay = centre, relay
+    """Reads the notices and their deliveries; with `notice_ids`, only those notices'
+    deliveries (the timer's read: the log is read only after notice events)."""
+
+    def __init__(self, centre: Centre, relay: _Relay,
+                 notice_ids: list[str] | None = None) -> None:
+        self._centre, self._relay, self._ids = centre, relay, notice_ids
 
     def run(self) -> None:
         from core.notices.query import notice_records
 
+        signal = self._relay.fetched if self._ids is None else self._relay.deliveriesFetched
         try:
             db = self._centre.service.db
-            records = notice_records(db)
-            deliveries = {nid: _deliveries(db, nid) for nid, r in records.items()
-                          if r.published}
-            result: object = (records, deliveries)
-        except Exception as exc:  # noqa: BLE001 - shown as it was; read again next event
+            if self._ids is None:
+                records = notice_records(db)
+                result: object = (records, _deliveries(
+                    db, [nid for nid, r in records.items() if r.published]))
+            else:
+                result = _deliveries(db, self._ids)
+        except Exception as exc:  # noqa: BLE001 - shown as it was; read again next time
             result = exc
         try:
-            self._relay.fetched.emit(result)
+            signal.emit(result)
         except RuntimeError:  # the panel closed meanwhile
             pass
 
 
-def _deliveries(db: Any, notice_id: str) -> list[Any]:
-    """Delivery records of a notice, where the delivery channels are installed."""
-    try:
-        from core.delivery.records import deliveries_for  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return list(deliveries_for(db, notice_id))
+def _deliveries(db: Any, notice_ids: list[str]) -> dict[str, list[DeliveryRecord]]:
+    """The delivery records of each notice (a published one: a draft has none)."""
+    return {nid: deliveries_for(db, nid) for nid in notice_ids}
 
 
 class NoticePanel(QWidget):
     """Compose, preview, approve, publish, update and cancel public notices."""
 
     noticesLoaded = Signal()
+    deliveriesLoaded = Signal()
 
     def __init__(self, centre: Centre, bridge: EventBridge, selection: Selection,
                  parent: QWidget | None = None) -> None:
@@ -98,7 +110,11 @@ class NoticePanel(QWidget):
         self.runner = CommandRunner(centre.service, centre.actor, self)
         self.runner.refused.connect(self._on_refused)
         self.records: dict[str, Any] = {}
-        self.deliveries: dict[str, list[Any]] = {}
+        self.deliveries: dict[str, list[DeliveryRecord]] = {}
+        self._delivery_problem = ""  # why the last read of the records failed
+        self._reading_deliveries = False
+        self._stale = False  # a notice event came while hidden: read when shown
+        self.delivery_text = DeliveryText(self._time, self)
         self._pending_select = ""  # a notice just saved: selected once the list is read
         # A cancel tells residents the danger is over: the button asks for a second click
         # (no modal dialog to trap the operator), and forgets after CONFIRM_MS.
@@ -158,6 +174,10 @@ class NoticePanel(QWidget):
         self._pool = WorkerPool(self)
         self._relay = _Relay(self)
         self._relay.fetched.connect(self._on_fetched)
+        self._relay.deliveriesFetched.connect(self._on_deliveries)
+        # Deliveries are not in the log: read on a timer, only while the panel is shown.
+        self.delivery_timer = QTimer(self, interval=DELIVERY_POLL_MS)
+        self.delivery_timer.timeout.connect(self.refresh_deliveries)
         bridge.eventArrived.connect(self.on_event)
         selection.incidentSelected.connect(lambda _id: self._update_incident_button())
         self.retranslate_ui()
@@ -206,21 +226,61 @@ class NoticePanel(QWidget):
     # -- reading -------------------------------------------------------------------------
 
     def on_event(self, event: Event) -> None:
-        """Read the notices again after a notice event (here or at another console)."""
+        """Read the notices again after a notice event (here or at another console);
+        while the panel is hidden, once it is shown."""
         if event.type.startswith("notice_"):
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        if self._stale:
             self.refresh()
+        else:
+            self.refresh_deliveries()
+        self.delivery_timer.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        self.delivery_timer.stop()
+        super().hideEvent(event)
 
     def refresh(self) -> None:
-        """Read the notices on the worker thread."""
+        """Read the notices and their deliveries on the worker thread."""
+        self._stale = False
         self._pool.start(_Fetch(self._centre, self._relay))
+
+    def refresh_deliveries(self) -> None:
+        """Read the published notices' delivery records again (on the worker thread;
+        one read at a time)."""
+        ids = [nid for nid, r in self.records.items() if r.published]
+        if ids and not self._reading_deliveries:
+            self._reading_deliveries = True
+            self._pool.start(_Fetch(self._centre, self._relay, ids))
 
     def _on_fetched(self, result: object) -> None:
         if isinstance(result, Exception):
             self._on_refused(result)
             return
         self.records, self.deliveries = result  # type: ignore[misc]
+        self._delivery_problem = ""
         self._fill_list()
         self.noticesLoaded.emit()
+
+    def _on_deliveries(self, result: object) -> None:
+        self._reading_deliveries = False
+        if isinstance(result, Exception):
+            problem = str(result)
+            changed = problem != self._delivery_problem
+            self._delivery_problem = problem
+        else:
+            found = {**self.deliveries, **result}  # type: ignore[dict-item]
+            changed = found != self.deliveries or bool(self._delivery_problem)
+            self.deliveries, self._delivery_problem = found, ""
+        if changed:  # redrawn only on news: the operator's scroll position stays
+            self._fill_list()
+        self.deliveriesLoaded.emit()
 
     def selected_notice(self) -> str:
         """The id of the selected notice, or ""."""
@@ -247,7 +307,9 @@ class NoticePanel(QWidget):
             self.notices.add(fill(self.tr("%1 · %2 · %3 · %4"), record.notice_id,
                                   self.state_label(record.state_at(now)),
                                   self.status_label(content.get("status", "")),
-                                  self._headline(content)),
+                                  self._headline(content))
+                             + self.delivery_text.flag(
+                                 self.deliveries.get(record.notice_id, [])),
                              record.notice_id)
         self.notices.blockSignals(False)
         if keep:
@@ -280,12 +342,14 @@ class NoticePanel(QWidget):
                              record.drafted_by))]
         if record.approved_by:
             lines.append(escape(fill(self.tr("Approved by %1"), record.approved_by)))
+        deliveries = self.deliveries.get(record.notice_id, [])
+        if record.published:
+            lines.append(self.delivery_text.summary_html(deliveries, self._delivery_problem))
         for n in record.published:
             lines.append(escape(fill(self.tr("Sent: CAP %1 at %2 (%3)"), n.msg_type,
                                      self._time(n.sent), n.identifier)))
-        for d in self.deliveries.get(record.notice_id, []):
-            lines.append(escape(" · ".join(str(getattr(d, k)) for k in (
-                "channel", "endpoint", "state", "reason") if getattr(d, k, None))))
+            lines += [self.delivery_text.record_html(d) for d in deliveries
+                      if d.message_id == n.identifier]
         lines.append("<hr>" + self._preview_html(c, "Update" if record.last else "Alert"))
         self.detail.setHtml("<br>".join(lines))
 
@@ -421,4 +485,5 @@ class NoticePanel(QWidget):
 
     def shutdown(self) -> None:
         """Stop reading (the window is closing)."""
+        self.delivery_timer.stop()
         self._pool.waitForDone(2000)

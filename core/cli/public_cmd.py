@@ -43,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_public(args: argparse.Namespace) -> int:
     """Serve until SIGINT or SIGTERM."""
     from core.cli.common import open_db
+    from core.notices.config import load_notice_settings
     from core.public.app import REFUSALS, make_app, start
     from core.public.guard import parse_networks
 
@@ -52,11 +53,13 @@ def run_public(args: argparse.Namespace) -> int:
         trusted = parse_networks(args.trusted_proxy)
     except ValueError as exc:
         raise UserError(f"--trusted-proxy: {exc}") from None
+    # The feed's links must name the address residents use, not the one behind a proxy.
+    public_url = load_notice_settings().public_url or None
     logging.getLogger("beacon.public").setLevel(logging.INFO)
     db = open_db(args.db)
 
     async def serve() -> None:
-        app = make_app(db, trusted_proxies=trusted)
+        app = make_app(db, trusted_proxies=trusted, base_url=public_url)
         refusals = app[REFUSALS]
         try:
             runner = await start(app, args.host, args.port)

@@ -23,7 +23,7 @@ from core.domain.kinds import UnitKind
 from core.errors import NotFound, ValidationError
 from core.playbooks.commands import ENDED, load_checklist
 
-KINDS = ("level", "evacuate", "close_road", "mutual_aid", "text")
+KINDS = ("level", "evacuate", "close_road", "mutual_aid", "notice", "text")
 MAX_MUTUAL_AID = 20
 
 
@@ -64,6 +64,10 @@ def check_params(kind: str, params: dict[str, Any], checklist: dict[str, Any] | 
         return {**road, "between": [require_text(n, "params.between", max_len=200,
                                                  allow_empty=False, one_line=True)
                                     for n in between]}
+    if kind == "notice":
+        return {"notice_id": require_text(params.get("notice_id", ""), "params.notice_id",
+                                          max_len=32, allow_empty=False,
+                                          one_line=True).upper()}
     if kind == "mutual_aid":
         units = params.get("units")
         if not isinstance(units, list) or not units:
@@ -104,6 +108,8 @@ def _check_names(ctx: Context, kind: str, params: dict[str, Any]) -> dict[str, A
         if stored_city_names(ctx.session) is not None:
             stretch(ctx.session, road, *between)  # refused now if there is no such stretch
         return {**params, "road": road, "between": between}
+    if kind == "notice":
+        return _notice_params(ctx, params["notice_id"])
     if kind == "evacuate":
         names = stored_city_names(ctx.session)
         unknown = [c for c in params["cells"] if names is not None and c not in names.cells]
@@ -111,6 +117,23 @@ def _check_names(ctx: Context, kind: str, params: dict[str, Any]) -> dict[str, A
             raise NotFound(f"the city has no grid cell {', '.join(unknown)}",
                            field="params.cells")
     return params
+
+
+def _notice_params(ctx: Context, notice_id: str) -> dict[str, Any]:
+    """A notice waiting for approval: the revision put to the vote and its headlines,
+    so everyone votes on the same text and acceptance approves exactly that revision."""
+    from core.notices.query import fold, notice_events
+
+    record = fold(notice_events(ctx.session)).get(notice_id)
+    if record is None:
+        raise NotFound(f"no notice {notice_id!r}", field="params.notice_id")
+    if record.phase != "draft":
+        raise ValidationError(f"notice {notice_id} has no revision waiting for approval "
+                              f"(it is {record.phase})", field="params.notice_id")
+    texts = record.content.get("texts") or {}
+    return {"notice_id": notice_id, "revision": record.revision,
+            "status": record.content.get("status", ""),
+            "headlines": {lang: t.get("headline", "") for lang, t in texts.items()}}
 
 
 def load_proposal(ctx: Context, proposal_id: str) -> dict[str, Any]:

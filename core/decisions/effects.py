@@ -11,7 +11,10 @@ that maps to an action, runs the command that carries it out, as the same person
   registered household is still evacuated, and its board says so); the map marks the
   cells of every evacuation under way;
 - close_road: `CloseRoad` (`core.roads.closure_commands`): every process that follows
-  the log routes around it, and the map draws it closed, until `beacon road reopen`.
+  the log routes around it, and the map draws it closed, until `beacon road reopen`;
+- notice: `ApproveNotice` of the revision put to the vote (`core.notices.commands`):
+  the one who decided is the notice's second person (never its drafter), and a notice
+  changed since is refused; publishing stays a step of its own in the notices panel.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from core.decisions.commands import DecideProposal, load_proposal
 from core.domain.kinds import UNIT_AGENCY, UnitKind
 from core.errors import ValidationError
 from core.events import Event
+from core.notices.commands import ApproveNotice
 from core.playbooks.commands import ChangePlaybookLevel
 from core.registry.evacuation_commands import StartEvacuation
 from core.roads.closure_commands import CloseRoad
@@ -79,6 +83,8 @@ def effect_command(proposal: dict) -> Command | None:
         return JoinMutualAid(pid)
     if kind == "evacuate":
         return StartEvacuation(proposal["incident_id"], tuple(params["cells"]), proposal=pid)
+    if kind == "notice":
+        return ApproveNotice(params["notice_id"], revision=params["revision"])
     if kind == "close_road":
         text = proposal.get("text") or ""
         return CloseRoad(params["road"], f"decision {pid}" + (f": {text}" if text else ""),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.notices.preview import sms_text
+
 KINDS = ("notice", "report_status", "reference_code")
 
 
@@ -47,16 +49,6 @@ class Outgoing:
                    message_id=data.get("message_id", ""), msg_type=data.get("msg_type", ""))
 
 
-def _text(info: Any) -> str:
-    """The SMS text of one language: the headline, then what to do (or, without
-    instructions, the description)."""
-    if not isinstance(info, dict):
-        return ""
-    head = str(info.get("headline") or "").strip()
-    rest = str(info.get("instruction") or info.get("description") or "").strip()
-    return "\n".join(p for p in (head, rest) if p)
-
-
 def notice_outgoing(event_data: dict[str, Any]) -> Outgoing:
     """Map a `notice_published` event's data (see the issue 18 contract) to an
     `Outgoing`. Raises `BadOutgoing` naming the missing or wrong field."""
@@ -71,7 +63,12 @@ def notice_outgoing(event_data: dict[str, Any]) -> Outgoing:
     texts_in = event_data.get("texts") or {}
     if not isinstance(texts_in, dict):
         raise BadOutgoing("notice_published data: 'texts' is not an object by language")
-    texts = {lang: t for lang, info in texts_in.items() if (t := _text(info))}
+    # The notices panel previews exactly this text (core.notices.preview.sms_text): what
+    # the operator approved is what residents read, prefix for an exercise included. A
+    # language that is not an object is left out (the CAP document still goes out).
+    good = {lang: info for lang, info in texts_in.items() if isinstance(info, dict)}
+    status, msg_type = str(event_data.get("status") or ""), event_data["msg_type"]
+    texts = {lang: t for lang in good if (t := sms_text(good, lang, status, msg_type))}
     return Outgoing(subject=event_data["notice_id"], kind="notice", texts=texts,
                     cap_xml=event_data["cap_xml"], recipients=[],
                     message_id=event_data["identifier"], msg_type=event_data["msg_type"])

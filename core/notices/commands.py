@@ -239,9 +239,11 @@ class UpdateNotice(Command):
 
 @dataclass(frozen=True, slots=True)
 class ApproveNotice(Command):
-    """A second person approves the notice's current revision."""
+    """A second person approves the notice's current revision (with `revision`: only
+    if that is still the current one, as when a joint decision accepted that text)."""
 
     notice_id: str
+    revision: int | None = None
     permission = "notice_approve"
 
     def decide(self, ctx: Context) -> Decision:
@@ -249,6 +251,11 @@ class ApproveNotice(Command):
         if record.phase != "draft":
             raise ValidationError(f"notice {self.notice_id} has no revision waiting for "
                                   f"approval (it is {record.phase})", field="notice_id")
+        if self.revision is not None and self.revision != record.revision:
+            raise ValidationError(f"notice {self.notice_id} was changed after revision "
+                                  f"{self.revision} was put forward (it is at revision "
+                                  f"{record.revision}): approve the new text itself",
+                                  field="notice_id")
         if ctx.actor.name == record.drafted_by:
             raise PermissionDenied(f"{ctx.actor.name} drafted notice {self.notice_id}: "
                                    "another person must approve it", field="notice_id")

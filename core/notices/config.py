@@ -3,13 +3,14 @@
     [notices]
     sender = "alerts@centre.example.org"   # CAP <sender>: no spaces or commas
     sender_name = "City Emergency Command Centre"
-    public_url = "https://alerts.example.org"  # where `beacon public` is reached
+    public_url = "https://alerts.example.org"  # where residents reach `beacon public`
 
     [notices.geocodes]                     # CAP <geocode>s per grid cell, if any
     "C-01-01" = [["GB/T 2260", "510104"]]
 
 Everything is optional; without a file a notice is sent as `beacon@centre.invalid`
-with polygons only.
+with polygons only, and the feed's links name the address each request came to (right
+on a machine reached directly; behind a proxy or a public name, set `public_url`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class NoticeSettings:
 
     sender: str = DEFAULT_SENDER
     sender_name: str = ""
-    public_url: str = "http://127.0.0.1:8090"
+    public_url: str = ""  # "": the address each request reached the service at
     geocodes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
@@ -52,6 +53,12 @@ def load_notice_settings(path: Path | None = None) -> NoticeSettings:
             raise UserError(f"settings file {path}: notices.{name} must be text")
         if value:
             out[name] = value
+    if "public_url" in out:
+        url = out["public_url"].rstrip("/")
+        if not url.startswith(("http://", "https://")) or "?" in url or "#" in url:
+            raise UserError(f"settings file {path}: notices.public_url {url!r} is not an "
+                            "http:// or https:// address (e.g. https://alerts.example.org)")
+        out["public_url"] = url
     geocodes: dict[str, list[tuple[str, str]]] = {}
     raw = section.get("geocodes", {})
     if not isinstance(raw, dict):

@@ -117,7 +117,7 @@ class _Public:
     # -- handlers -----------------------------------------------------------------
 
     async def home(self, request: web.Request) -> web.Response:
-        return self.html(request, pages.home_page(self.lang(request)))
+        return self.html(request, pages.home_page(self.lang(request), cells=self.cells()))
 
     async def _status(self, request: web.Request, as_json: bool
                       ) -> tuple[web.Response | None, str, str]:
@@ -148,7 +148,8 @@ class _Public:
                 message = (pages.T[lang]["unknown_code"] if refused.status == 404 else
                            _problem(lang, request.query.get("code", "")))
                 return self.html(request, pages.home_page(
-                    lang, message, request.query.get("code", "")[:20]), refused.status)
+                    lang, message, request.query.get("code", "")[:20], self.cells()),
+                    refused.status)
             return refused
         return self.html(request, pages.status_page(self.lang(request), code, status,
                                                     self.limits.refresh_seconds))
@@ -309,10 +310,13 @@ async def _read_fields(request: web.Request) -> dict[str, str]:
 def make_app(db: Database, *, limits: PublicLimits | None = None,
              trusted_proxies: tuple = (), city: City | None = None,
              service: CommandService | None = None,
-             clock: Callable[[], float] | None = None) -> web.Application:
+             clock: Callable[[], float] | None = None,
+             base_url: str | None = None) -> web.Application:
     """The public service's app: status lookup by code, community reports, the notice
     routes (`core.public.notice_routes`). `city` (default: the database's) places
-    community reports; `clock` (monotonic seconds) drives the rate limits in tests."""
+    community reports; `clock` (monotonic seconds) drives the rate limits in tests;
+    `base_url` is where residents reach the service (the `[notices] public_url`
+    setting), named in the notice feed's links (default: where each request came to)."""
     limits = limits or PublicLimits()
     if city is None:
         from core.centre import load_city
@@ -330,7 +334,7 @@ def make_app(db: Database, *, limits: PublicLimits | None = None,
     app.router.add_post("/community", public.community_post)
     app.router.add_get("/metrics", public.metrics)
     app.router.add_get("/static/{name}", public.static)
-    add_notice_routes(app, db)
+    add_notice_routes(app, db, base_url=base_url or None)
     return app
 
 

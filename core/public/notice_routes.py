@@ -136,5 +136,7 @@ def notices_page(notices: list[Notice], cell: str, now: datetime,
     return ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>公共安全通知 / Public safety notices</title><style>{style}</style>"
-            "</head><body>" + _section("zh-CN", notices, cell, zone_name)
+            # the way back to the service's front page (report status, another cell)
+            '</head><body><p><a id="home" href="/">首页 / Home</a></p>'
+            + _section("zh-CN", notices, cell, zone_name)
             + _section("en-US", notices, cell, zone_name) + "</body></html>")

@@ -42,6 +42,8 @@ T: dict[str, dict[str, str]] = {
         "cat_blocked_fire_lane": "消防通道堵塞", "cat_streetlight": "路灯损坏",
         "cat_hazard": "安全隐患", "cat_broken_hydrant": "消火栓损坏", "cat_other": "其他",
         "lang_other": "English",
+        "notices_h": "公共安全通知", "notices_help": "查看您所在网格当前生效的预警和通知。",
+        "notices_cell": "您所在的网格", "notices_all": "全部网格", "notices_show": "查看通知",
     },
     "en": {
         "title": "Beacon public service", "lookup_h": "Follow your report",
@@ -75,6 +77,10 @@ T: dict[str, dict[str, str]] = {
         "cat_blocked_fire_lane": "Blocked fire lane", "cat_streetlight": "Broken streetlight",
         "cat_hazard": "Hazard", "cat_broken_hydrant": "Broken hydrant", "cat_other": "Other",
         "lang_other": "中文",
+        "notices_h": "Public safety notices",
+        "notices_help": "Warnings and notices in force where you are.",
+        "notices_cell": "Your grid cell", "notices_all": "All grid cells",
+        "notices_show": "Show notices",
     },
 }
 
@@ -170,10 +176,28 @@ def _lookup_form(lang: str, code: str = "") -> str:
             '</section>')
 
 
-def home_page(lang: str, error: str = "", code: str = "") -> str:
-    """The front page: look up a report, or go to the community report form."""
+def _notices_form(lang: str, cells: list[tuple[str, str]]) -> str:
+    """A cell to choose, opening the notices page (`/notices?cell=`) for it."""
+    t = T[lang]
+    options = f'<option value="">{escape(t["notices_all"])}</option>' + "".join(
+        f'<option value="{escape(code)}">{escape(code)} {escape(name)}</option>'
+        for code, name in cells)
+    return (f'<section><h2>{escape(t["notices_h"])}</h2><p class="note">'
+            f'{escape(t["notices_help"])}</p>'
+            '<form method="get" action="/notices" id="notices-form">'
+            f'<label for="notice-cell">{escape(t["notices_cell"])}</label>'
+            f'<select id="notice-cell" name="cell">{options}</select>'
+            f'<button id="show-notices" type="submit">{escape(t["notices_show"])}</button>'
+            '</form></section>')
+
+
+def home_page(lang: str, error: str = "", code: str = "",
+              cells: list[tuple[str, str]] | None = None) -> str:
+    """The front page: look up a report, see the notices for a grid cell (`cells`:
+    (code, name) of the city's cells), or go to the community report form."""
     t = T[lang]
     body = ((_error(lang, error) if error else "") + _lookup_form(lang, code)
+            + _notices_form(lang, cells or [])
             + f'<section><h2>{escape(t["report_h"])}</h2><p class="note">'
             f'{escape(t["report_help"])}</p><p><a id="report-link" href="/community?lang='
             f'{lang}">{escape(t["report_link"])}</a></p></section>'

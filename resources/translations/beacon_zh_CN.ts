@@ -632,234 +632,312 @@
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../console/decision_panel.py" line="150"/>
+        <location filename="../../console/decision_panel.py" line="153"/>
         <source>Change the response level</source>
         <translation>调整响应级别</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="151"/>
+        <location filename="../../console/decision_panel.py" line="154"/>
         <source>Evacuate grid cells</source>
         <translation>转移网格内人员</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="152"/>
+        <location filename="../../console/decision_panel.py" line="155"/>
         <source>Close a road</source>
         <translation>封闭道路</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="153"/>
+        <location filename="../../console/decision_panel.py" line="156"/>
         <source>Request mutual aid</source>
         <translation>请求增援</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="154"/>
+        <location filename="../../console/decision_panel.py" line="157"/>
+        <source>Approve a public notice</source>
+        <translation>审核公共通知</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="158"/>
         <source>Free text</source>
         <translation>其他事项</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="158"/>
+        <location filename="../../console/decision_panel.py" line="162"/>
         <source>Commander</source>
         <translation>指挥长</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="158"/>
+        <location filename="../../console/decision_panel.py" line="162"/>
         <source>Fire</source>
         <translation>消防</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="159"/>
+        <location filename="../../console/decision_panel.py" line="163"/>
         <source>Medical</source>
         <translation>医疗</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="159"/>
+        <location filename="../../console/decision_panel.py" line="163"/>
         <source>Police</source>
         <translation>公安</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="160"/>
+        <location filename="../../console/decision_panel.py" line="164"/>
         <source>Community / grid</source>
         <translation>社区 / 网格</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="161"/>
+        <location filename="../../console/decision_panel.py" line="165"/>
         <source>Public information</source>
         <translation>信息发布</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="165"/>
+        <location filename="../../console/decision_panel.py" line="169"/>
         <source>open</source>
         <translation>待决</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="165"/>
+        <location filename="../../console/decision_panel.py" line="169"/>
         <source>accepted</source>
         <translation>已批准</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="166"/>
+        <location filename="../../console/decision_panel.py" line="170"/>
         <source>rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="171"/>
+        <location filename="../../console/decision_panel.py" line="175"/>
         <source>My seat:</source>
         <translation>我的席位：</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="185"/>
+        <location filename="../../console/decision_panel.py" line="189"/>
         <source>Why (what you propose and the reason)</source>
         <translation>提议内容及理由</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="186"/>
+        <location filename="../../console/decision_panel.py" line="190"/>
         <source>Propose</source>
         <translation>提出</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="187"/>
+        <location filename="../../console/decision_panel.py" line="191"/>
         <source>Comment on the selected proposal</source>
         <translation>对选中的提议发表意见</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="188"/>
+        <location filename="../../console/decision_panel.py" line="192"/>
         <source>Comment</source>
         <translation>发表意见</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="189"/>
+        <location filename="../../console/decision_panel.py" line="193"/>
         <source>Vote approve</source>
         <translation>表决：同意</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="190"/>
+        <location filename="../../console/decision_panel.py" line="194"/>
         <source>Vote reject</source>
         <translation>表决：反对</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="191"/>
+        <location filename="../../console/decision_panel.py" line="195"/>
         <source>Decide: accept</source>
         <translation>决定：批准</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="192"/>
+        <location filename="../../console/decision_panel.py" line="196"/>
         <source>Decide: reject</source>
         <translation>决定：驳回</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="193"/>
+        <location filename="../../console/decision_panel.py" line="197"/>
         <source>Only the commander&apos;s seat decides</source>
         <translation>只有指挥长席位可以作出决定</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="198"/>
+        <location filename="../../console/decision_panel.py" line="202"/>
         <source>level, e.g. II</source>
         <translation>级别，例如 II</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="199"/>
+        <location filename="../../console/decision_panel.py" line="203"/>
         <source>grid cells, e.g. C-0101, C-0102</source>
         <translation>网格编号，例如 C-0101, C-0102</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="200"/>
+        <location filename="../../console/decision_panel.py" line="204"/>
         <source>road, e.g. Jiefang Road</source>
         <translation>道路，例如 解放路</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="201"/>
+        <location filename="../../console/decision_panel.py" line="205"/>
         <source>e.g. ambulance:2, fire_engine:1 @ Eastside EMS</source>
         <translation>例如 ambulance:2, fire_engine:1 @ 东区急救中心</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="202"/>
+        <location filename="../../console/decision_panel.py" line="206"/>
+        <source>a notice drafted in the notices panel, e.g. N-00001</source>
+        <translation>在公共通知面板起草的通知，例如 N-00001</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="207"/>
         <source>(nothing needed)</source>
         <translation>（无需填写）</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="205"/>
+        <location filename="../../console/decision_panel.py" line="210"/>
         <source>level, one of: %1</source>
         <translation>级别，可选：%1</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="254"/>
+        <location filename="../../console/decision_panel.py" line="260"/>
         <source>%1 · %2 %3 · %4 · %5 approve / %6 reject</source>
         <translation>%1 · %2 %3 · %4 · %5 同意 / %6 反对</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="262"/>
+        <location filename="../../console/decision_panel.py" line="269"/>
+        <source>%1 (revision %2): %3</source>
+        <translation>%1（第 %2 版）：%3</translation>
+    </message>
+    <message>
+        <location filename="../../console/decision_panel.py" line="276"/>
         <source>Select an incident to see and raise proposals.</source>
         <translation>选择一个事件以查看和提出决策提议。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="266"/>
+        <location filename="../../console/decision_panel.py" line="280"/>
         <source>%1: joint decisions</source>
         <translation>%1：会商决策</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="287"/>
+        <location filename="../../console/decision_panel.py" line="301"/>
         <source>No proposal yet. Choose what to propose below.</source>
         <translation>暂无提议。请在下方选择要提议的事项。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="291"/>
+        <location filename="../../console/decision_panel.py" line="305"/>
         <source>Proposed by %1 (%2) at %3</source>
         <translation>%1（%2）于 %3 提出</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="296"/>
+        <location filename="../../console/decision_panel.py" line="310"/>
         <source>%1 %2 (%3): %4</source>
         <translation>%1 %2（%3）：%4</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="299"/>
+        <location filename="../../console/decision_panel.py" line="313"/>
         <source>approves</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="299"/>
+        <location filename="../../console/decision_panel.py" line="313"/>
         <source>rejects</source>
         <translation>反对</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="300"/>
+        <location filename="../../console/decision_panel.py" line="314"/>
         <source>%1 %2 (%3) %4</source>
         <translation>%1 %2（%3）%4</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="304"/>
+        <location filename="../../console/decision_panel.py" line="318"/>
         <source>Decided %1 by %2 at %3</source>
         <translation>%2 于 %3 决定：%1</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="322"/>
+        <location filename="../../console/decision_panel.py" line="336"/>
         <source>Select a proposal first.</source>
         <translation>请先选择一个提议。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="327"/>
+        <location filename="../../console/decision_panel.py" line="341"/>
         <source>Select an incident first.</source>
         <translation>请先选择一个事件。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="338"/>
+        <location filename="../../console/decision_panel.py" line="352"/>
         <source>Proposal %1 raised.</source>
         <translation>已提出提议 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="346"/>
+        <location filename="../../console/decision_panel.py" line="360"/>
         <source>Comment recorded.</source>
         <translation>意见已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="352"/>
+        <location filename="../../console/decision_panel.py" line="366"/>
         <source>Vote recorded.</source>
         <translation>表决已记录。</translation>
     </message>
     <message>
-        <location filename="../../console/decision_panel.py" line="365"/>
+        <location filename="../../console/decision_panel.py" line="379"/>
         <source>%1 decided.</source>
         <translation>%1 已决定。</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveryText</name>
+    <message>
+        <location filename="../../console/panels/notice_deliveries.py" line="34"/>
+        <source>webhook</source>
+        <translation>Webhook 推送</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_deliveries.py" line="34"/>
+        <source>MQTT</source>
+        <translation>MQTT</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_deliveries.py" line="35"/>
+        <source>text message</source>
+        <translation>短信</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_deliveries.py" line="41"/>
+        <source> · ✗ %1 not delivered</source>
+        <translation> · ✗ %1 个未送达</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_deliveries.py" line="43"/>
+        <source> · ↻ %1 retrying</source>
+        <translation> · ↻ %1 个重试中</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_deliveries.py" line="50"/>
+        <source>Could not read the delivery records: %1</source>
+        <translation>无法读取投递记录：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_deliveries.py" line="54"/>
+        <source>Delivery: nothing recorded yet. The delivery service (beacon delivery run) sends each published message to the configured webhooks, MQTT topics and SMS gateways, and records every try here.</source>
+        <translation>投递：尚无记录。投递服务（beacon delivery run）会把每条已发布的消息发送到配置的 Webhook、MQTT 主题和短信网关，并在此记录每次尝试。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_deliveries.py" line="58"/>
+        <source>Delivery: %1 sent, %2 retrying, %3 failed, %4 waiting</source>
+        <translation>投递：已送达 %1，重试中 %2，失败 %3，等待 %4</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_deliveries.py" line="66"/>
+        <source>%1: sent at %2</source>
+        <translation>%1：已于 %2 送达</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_deliveries.py" line="68"/>
+        <source>%1: not delivered yet, trying again at %2. Attempt %3 failed: %4</source>
+        <translation>%1：尚未送达，将于 %2 重试。第 %3 次尝试失败：%4</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_deliveries.py" line="72"/>
+        <source>%1: failed, not tried again: %2</source>
+        <translation>%1：失败，不再重试：%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/notice_deliveries.py" line="73"/>
+        <source>%1: waiting to be sent</source>
+        <translation>%1：等待发送</translation>
     </message>
 </context>
 <context>
@@ -2263,203 +2341,203 @@ Double-click to open the picture</source>
 <context>
     <name>NoticePanel</name>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="170"/>
+        <location filename="../../console/panels/notice_panel.py" line="190"/>
         <source>draft, not sent</source>
         <translation>草稿，未发布</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="171"/>
+        <location filename="../../console/panels/notice_panel.py" line="191"/>
         <source>approved, not sent</source>
         <translation>已审核，未发布</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="172"/>
+        <location filename="../../console/panels/notice_panel.py" line="192"/>
         <source>active</source>
         <translation>生效中</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="173"/>
+        <location filename="../../console/panels/notice_panel.py" line="193"/>
         <source>active; update waiting</source>
         <translation>生效中；更新待审核</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="174"/>
+        <location filename="../../console/panels/notice_panel.py" line="194"/>
         <source>active; update approved</source>
         <translation>生效中；更新已审核</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="175"/>
+        <location filename="../../console/panels/notice_panel.py" line="195"/>
         <source>expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="176"/>
+        <location filename="../../console/panels/notice_panel.py" line="196"/>
         <source>cancelled</source>
         <translation>已解除</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="180"/>
+        <location filename="../../console/panels/notice_panel.py" line="200"/>
         <source>Actual (real)</source>
         <translation>实际（真实）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="180"/>
+        <location filename="../../console/panels/notice_panel.py" line="200"/>
         <source>Exercise</source>
         <translation>演练</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="181"/>
+        <location filename="../../console/panels/notice_panel.py" line="201"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="186"/>
+        <location filename="../../console/panels/notice_panel.py" line="206"/>
         <source>Public notices (newest first)</source>
         <translation>公共通知（最新在前）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="187"/>
+        <location filename="../../console/panels/notice_panel.py" line="207"/>
         <source>Approve</source>
         <translation>审核通过</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="189"/>
+        <location filename="../../console/panels/notice_panel.py" line="209"/>
         <source>A second person (supervisor or commander, not the writer) approves a notice with status Actual before it goes out</source>
         <translation>状态为“实际”(Actual)的通知，须由另一人（值班主管或指挥长，非撰写人）审核通过后才能发布</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="191"/>
+        <location filename="../../console/panels/notice_panel.py" line="211"/>
         <source>Publish</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="192"/>
+        <location filename="../../console/panels/notice_panel.py" line="212"/>
         <source>Send the selected notice to the public</source>
         <translation>向公众发布所选通知</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="193"/>
-        <location filename="../../console/panels/notice_panel.py" line="401"/>
+        <location filename="../../console/panels/notice_panel.py" line="213"/>
+        <location filename="../../console/panels/notice_panel.py" line="465"/>
         <source>Cancel notice</source>
         <translation>解除通知</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="194"/>
+        <location filename="../../console/panels/notice_panel.py" line="214"/>
         <source>Withdraw the selected notice (CAP Cancel)</source>
         <translation>撤回所选通知（CAP 解除）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="195"/>
+        <location filename="../../console/panels/notice_panel.py" line="215"/>
         <source>Edit in form</source>
         <translation>载入表单</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="196"/>
+        <location filename="../../console/panels/notice_panel.py" line="216"/>
         <source>Copy the selected notice into the form to write an update</source>
         <translation>将所选通知载入右侧表单，以撰写更新</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="247"/>
+        <location filename="../../console/panels/notice_panel.py" line="307"/>
         <source>%1 · %2 · %3 · %4</source>
         <translation>%1 · %2 · %3 · %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="266"/>
+        <location filename="../../console/panels/notice_panel.py" line="328"/>
         <source>No notice selected. Fill in the form on the right, preview it, then save it; a second person approves a notice with status Actual before it is published.</source>
         <translation>未选择通知。请填写右侧表单，预览后保存；状态为“实际”(Actual)的通知须经另一人审核后才能发布。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="274"/>
+        <location filename="../../console/panels/notice_panel.py" line="336"/>
         <source>Status %1 · %2 · cells %3</source>
         <translation>状态 %1 · %2 · 网格 %3</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="277"/>
+        <location filename="../../console/panels/notice_panel.py" line="339"/>
         <source>From %1 to %2</source>
         <translation>%1 至 %2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="279"/>
+        <location filename="../../console/panels/notice_panel.py" line="341"/>
         <source>Revision %1 written by %2</source>
         <translation>第 %1 版，撰写人 %2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="282"/>
+        <location filename="../../console/panels/notice_panel.py" line="344"/>
         <source>Approved by %1</source>
         <translation>审核人 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="284"/>
+        <location filename="../../console/panels/notice_panel.py" line="349"/>
         <source>Sent: CAP %1 at %2 (%3)</source>
         <translation>已发布：CAP %1，%2（%3）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="293"/>
+        <location filename="../../console/panels/notice_panel.py" line="357"/>
         <source>Text message</source>
         <translation>短信</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="293"/>
+        <location filename="../../console/panels/notice_panel.py" line="357"/>
         <source>CAP headline</source>
         <translation>CAP 标题</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="294"/>
+        <location filename="../../console/panels/notice_panel.py" line="358"/>
         <source>What residents receive</source>
         <translation>居民将收到的内容</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="297"/>
+        <location filename="../../console/panels/notice_panel.py" line="361"/>
         <source> (%1 messages)</source>
         <translation>（%1 条短信）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="336"/>
+        <location filename="../../console/panels/notice_panel.py" line="400"/>
         <source>Preview only: nothing was saved or sent.</source>
         <translation>仅为预览：未保存，也未发布。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="344"/>
+        <location filename="../../console/panels/notice_panel.py" line="408"/>
         <source>%1 saved (%2): nothing sent yet.</source>
         <translation>%1 已保存（%2）：尚未发布。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="355"/>
+        <location filename="../../console/panels/notice_panel.py" line="419"/>
         <source>Update of %1 saved: approve and publish it to send it.</source>
         <translation>%1 的更新已保存：审核并发布后才会发出。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="363"/>
+        <location filename="../../console/panels/notice_panel.py" line="427"/>
         <source>%1 copied into the form: change it, then save as update.</source>
         <translation>%1 已载入表单：修改后请“保存为更新”。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="379"/>
+        <location filename="../../console/panels/notice_panel.py" line="443"/>
         <source>Select a notice first.</source>
         <translation>请先选择一条通知。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="390"/>
+        <location filename="../../console/panels/notice_panel.py" line="454"/>
         <source>%1 approved by %2.</source>
         <translation>%1 已由 %2 审核通过。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="395"/>
+        <location filename="../../console/panels/notice_panel.py" line="459"/>
         <source>%1 sent: CAP %2 (%3).</source>
         <translation>%1 已发布：CAP %2（%3）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="410"/>
+        <location filename="../../console/panels/notice_panel.py" line="474"/>
         <source>Click again to cancel %1</source>
         <translation>再点一次以解除 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="412"/>
+        <location filename="../../console/panels/notice_panel.py" line="476"/>
         <source>Cancelling %1 tells residents it no longer holds. Click again to confirm.</source>
         <translation>解除 %1 将告知居民该通知不再有效。请再点一次确认。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="419"/>
+        <location filename="../../console/panels/notice_panel.py" line="483"/>
         <source>%1 cancelled: residents are told it no longer holds.</source>
         <translation>%1 已解除：已告知居民该通知不再有效。</translation>
     </message>

@@ -161,7 +161,7 @@ def test_template_gateway_gets_template_and_parameters_form_encoded(sqlite_url: 
     import json
 
     assert json.loads(fields["TemplateParam"]) == {
-        "notice": "N-00003", "content": "暴雨红色预警\n远离河道，尽快转移到高处。"}
+        "notice": "N-00003", "content": "暴雨红色预警。远离河道，尽快转移到高处。"}
     assert gateway.headers[0]["X-Api-Key"] == "k-123"
     [rec] = deliveries_for(db, "N-00003")
     assert rec.state == SENT

@@ -186,3 +186,45 @@ def test_a_resident_files_a_community_report_that_reaches_the_grid_worker(
     _desktop(browser)
     browser.get(f"{base}/?lang=zh-CN")
     browser.save_screenshot(str(shots / "public_home_desktop.png"))
+
+
+def test_a_resident_finds_the_notices_of_their_grid_cell(browser: Any, served: Any,
+                                                         shots: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    from core.auth import Actor
+    from core.centre import load_city
+    from core.domain.kinds import Role
+    from core.notices.commands import DraftNotice, PublishNotice
+    from core.notices.compose import compose
+    from core.notices.config import NoticeSettings
+    from core.service import CommandService
+
+    base, db = served
+    svc, city = CommandService(db), load_city(db)
+    cell = city.cells[3]
+    texts = {"zh-CN": {"headline": "暴雨积水，请避开人民路", "description": "积水约半米。",
+                       "instruction": "请绕行。"},
+             "en-US": {"headline": "Flooding: avoid Renmin Road",
+                       "description": "Half a metre of water.",
+                       "instruction": "Take another way."}}
+    made = compose(city, NoticeSettings(), cells=[cell.code], event="Flood",
+                   urgency="Immediate", severity="Severe", certainty="Observed",
+                   texts=texts, now=svc.clock.now())
+    pia = Actor("pia", Role.DISPATCHER)
+    svc.execute(PublishNotice(svc.execute(DraftNotice(made), pia).payload["notice_id"]), pia)
+    _phone(browser)
+    browser.get(f"{base}/?lang=en")
+    Select(browser.find_element(By.ID, "notice-cell")).select_by_value(cell.code)
+    _no_sideways_scrolling(browser)
+    browser.find_element(By.ID, "show-notices").click()
+    WebDriverWait(browser, 10).until(lambda d: "/notices?" in d.current_url,
+                                     "the notices page never opened")
+    assert f"cell={cell.code}" in browser.current_url
+    assert "Flooding: avoid Renmin Road" in browser.find_element(By.TAG_NAME, "body").text
+    _no_sideways_scrolling(browser)
+    browser.save_screenshot(str(shots / "public_notices_phone.png"))
+    browser.find_element(By.ID, "home").click()  # and back to the front page
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "notices-form"),
+                                     "the front page never opened")

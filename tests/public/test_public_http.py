@@ -171,11 +171,20 @@ def test_no_path_reaches_operator_data(centre_url: str) -> None:
 
     counts = _serve(centre_url, test)
     assert counts["not_found"] >= 15 and counts["method_not_allowed"] == 2
-    # the app's routes: nothing but its own
+    # the app's routes: nothing but its own and the public notices (read-only)
     app = make_app(open_database(centre_url))
-    paths = {r.resource.canonical for r in app.router.routes() if r.resource is not None}
+    routes = {(r.method, r.resource.canonical) for r in app.router.routes()
+              if r.resource is not None}
+    paths = {path for _, path in routes}
     assert paths == {"/", "/report", "/report.json", "/community", "/metrics",
-                     "/static/{name}"}
+                     "/static/{name}", "/notices", "/notices.atom",
+                     "/notices/{identifier}.xml"}
+    # only the community report is written; the notice routes only read
+    assert {path for method, path in routes if method not in ("GET", "HEAD")} == \
+        {"/community"}
+    segments = {seg for path in paths for seg in path.strip("/").split("/")}
+    assert not segments & {"admin", "api", "hub", "ws", "events", "incidents", "units",
+                           "registry", "operator", "commands"}
 
 
 def test_oversized_and_malformed_bodies_are_refused_with_a_reason(centre_url: str) -> None:
