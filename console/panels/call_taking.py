@@ -40,7 +40,7 @@ from core.locate import (
     nearest_address,
     resolve_address,
 )
-from core.public.commands import IssueReferenceCode
+from core.public.commands import IssueReferenceCode, text_code
 from core.public.refcode import code_hash, new_code
 
 PRIORITIES = (1, 2, 3, 4, 5)
@@ -452,6 +452,8 @@ class CallTakingForm(QWidget):
         issued = self._runner.run(IssueReferenceCode(incident_id, code_hash(code)))
         if issued is not None:
             self._show_code(incident_id, code)
+            # and text it to the caller when an SMS gateway is configured
+            text_code(getattr(self._runner.service, "db", None), incident_id, code)
         self.noticeShown.emit(fill(self.tr("Incident %1 created"), incident_id))
         self.incidentCreated.emit(incident_id)
 

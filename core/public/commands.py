@@ -73,11 +73,34 @@ class IssueReferenceCode(Command):
 
 def issue_code(service, incident_id: str, actor: Actor) -> str:  # noqa: ANN001
     """Issue a new reference code for `incident_id` as `actor` through `service` (a
-    `core.service.CommandService`); returns the code, which is never stored: show it
-    (and send it to the caller) now."""
+    `core.service.CommandService`); returns the code, which is never stored in the log:
+    show it now. With an SMS gateway configured (`[delivery] config` in the settings)
+    and a callback number, it is also queued as a text to the caller, whose delivery
+    record keeps it until the caller's data is erased (docs/public.md)."""
     code = new_code()
     service.execute(IssueReferenceCode(incident_id, code_hash(code)), actor)
+    text_code(getattr(service, "db", None), incident_id, code)
     return code
+
+
+def text_code(db, incident_id: str, code: str) -> None:  # noqa: ANN001
+    """Queue the code's text message to the caller (core.delivery.residents) after
+    `IssueReferenceCode` was recorded in `db` (None: a service without a database of
+    its own, nothing to queue). The code is recorded already, and the call-taker reads
+    it out: a delivery settings file that cannot be read is logged, never a reason to
+    lose the code."""
+    import logging
+
+    from core.delivery.residents import send_reference_code
+    from core.errors import UserError
+
+    if db is None:
+        return
+    try:
+        send_reference_code(db, incident_id, code)
+    except UserError as exc:
+        logging.getLogger(__name__).warning(
+            "the reference code of %s is not texted: %s", incident_id, exc)
 
 
 @dataclass(frozen=True, slots=True)
