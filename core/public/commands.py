@@ -30,6 +30,16 @@ COMMUNITY_CATEGORIES = ("blocked_fire_lane", "streetlight", "hazard", "broken_hy
 """What a resident may report (registry report types; "check_in_needed" is the grid
 worker's own)."""
 
+COMMUNITY_ID_PREFIX = "CR-"
+"""Record ids of residents' community reports (`FileCommunityReport`): what the console
+tells apart from a grid worker's own reports."""
+
+
+def is_community_report(record_id: str) -> bool:
+    """Whether registry report `record_id` was filed by a resident on the public page."""
+    return str(record_id).startswith(COMMUNITY_ID_PREFIX)
+
+
 REPORT_TEXT_MAX = 500
 REPORT_ADDRESS_MAX = 200
 
@@ -138,7 +148,7 @@ class FileCommunityReport(Command):
         y = None if self.y is None else require_coordinate(self.y, "y")
         now: datetime = ctx.now
         record = {
-            "id": f"CR-{ctx.seq}", "cell": self.cell, "worker": self.worker,
+            "id": f"{COMMUNITY_ID_PREFIX}{ctx.seq}", "cell": self.cell, "worker": self.worker,
             "x": x, "y": y, "verified_at": None, "verified_by": "",
             "data": {"type": self.category, "description": text, "state": "open",
                      "owner": self.worker or "", "address": address,
