@@ -93,24 +93,25 @@ def issue_code(service, incident_id: str, actor: Actor) -> str:  # noqa: ANN001
     return code
 
 
-def text_code(db, incident_id: str, code: str) -> None:  # noqa: ANN001
+def text_code(db, incident_id: str, code: str) -> int:  # noqa: ANN001
     """Queue the code's text message to the caller (core.delivery.residents) after
     `IssueReferenceCode` was recorded in `db` (None: a service without a database of
     its own, nothing to queue). The code is recorded already, and the call-taker reads
     it out: a delivery settings file that cannot be read is logged, never a reason to
-    lose the code."""
+    lose the code. Returns how many text messages were queued (0: none)."""
     import logging
 
     from core.delivery.residents import send_reference_code
     from core.errors import UserError
 
     if db is None:
-        return
+        return 0
     try:
-        send_reference_code(db, incident_id, code)
+        return send_reference_code(db, incident_id, code)
     except UserError as exc:
         logging.getLogger(__name__).warning(
             "the reference code of %s is not texted: %s", incident_id, exc)
+        return 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -292,207 +292,212 @@
 <context>
     <name>CallTakingForm</name>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="224"/>
+        <location filename="../../console/panels/call_taking.py" line="225"/>
         <source>&amp;Caller</source>
         <translation>报警人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="224"/>
+        <location filename="../../console/panels/call_taking.py" line="225"/>
         <source>Call&amp;back</source>
         <translation>回拨电话(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="225"/>
+        <location filename="../../console/panels/call_taking.py" line="226"/>
         <source>&amp;Address</source>
         <translation>地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="225"/>
+        <location filename="../../console/panels/call_taking.py" line="226"/>
         <source>&amp;Type</source>
         <translation>事件类型(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="226"/>
+        <location filename="../../console/panels/call_taking.py" line="227"/>
         <source>&amp;Priority</source>
         <translation>优先级(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="226"/>
+        <location filename="../../console/panels/call_taking.py" line="227"/>
         <source>&amp;What happened</source>
         <translation>警情描述(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="233"/>
+        <location filename="../../console/panels/call_taking.py" line="234"/>
         <source>Name of the caller</source>
         <translation>报警人姓名</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="234"/>
+        <location filename="../../console/panels/call_taking.py" line="235"/>
         <source>e.g. +86 138 0000 0000</source>
         <translation>例如 +86 138 0000 0000</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="235"/>
+        <location filename="../../console/panels/call_taking.py" line="236"/>
         <source>Street address, or latitude, longitude</source>
         <translation>街道地址，或经纬度（纬度在前）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="236"/>
+        <location filename="../../console/panels/call_taking.py" line="237"/>
         <source>What the caller reports</source>
         <translation>报警人所述情况</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="237"/>
+        <location filename="../../console/panels/call_taking.py" line="238"/>
         <source>— choose the incident type —</source>
         <translation>— 请选择事件类型 —</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="243"/>
+        <location filename="../../console/panels/call_taking.py" line="244"/>
         <source>P1 highest</source>
         <translation>P1 最高</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="243"/>
+        <location filename="../../console/panels/call_taking.py" line="244"/>
         <source>P5 lowest</source>
         <translation>P5 最低</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="245"/>
+        <location filename="../../console/panels/call_taking.py" line="246"/>
         <source>Pick on map</source>
         <translation>地图选点</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="246"/>
+        <location filename="../../console/panels/call_taking.py" line="247"/>
         <source>Click here, then on the map, to set the location</source>
         <translation>先点此按钮，再在地图上点击，即可确定位置</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="247"/>
+        <location filename="../../console/panels/call_taking.py" line="248"/>
         <source>Create incident</source>
         <translation>创建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="248"/>
+        <location filename="../../console/panels/call_taking.py" line="249"/>
         <source>Open the incident (Enter)</source>
         <translation>立案（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="249"/>
+        <location filename="../../console/panels/call_taking.py" line="250"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="250"/>
+        <location filename="../../console/panels/call_taking.py" line="251"/>
         <source>Attach call to it</source>
         <translation>并入该事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="251"/>
+        <location filename="../../console/panels/call_taking.py" line="252"/>
         <source>Create new incident anyway</source>
         <translation>仍然新建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="290"/>
+        <location filename="../../console/panels/call_taking.py" line="291"/>
         <source>This map has no latitude and longitude: type a street address or click the map.</source>
         <translation>此地图没有经纬度：请输入街道地址或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="295"/>
+        <location filename="../../console/panels/call_taking.py" line="296"/>
         <source>Off the map, %1 km away: check it, latitude comes first.</source>
         <translation>不在地图上（相距 %1 公里）：请核对，纬度在前。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="302"/>
+        <location filename="../../console/panels/call_taking.py" line="303"/>
         <source>Pick a known address from the list.</source>
         <translation>请从列表中选择已知地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="305"/>
+        <location filename="../../console/panels/call_taking.py" line="306"/>
         <source>outside every grid cell</source>
         <translation>不在任何网格内</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="306"/>
+        <location filename="../../console/panels/call_taking.py" line="307"/>
         <source>Grid cell %1 %2 · community %3 · grid worker %4</source>
         <translation>网格 %1 %2 · 社区 %3 · 网格员 %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="318"/>
+        <location filename="../../console/panels/call_taking.py" line="319"/>
         <source>Location from the map: %1</source>
         <translation>已从地图取点：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="354"/>
+        <location filename="../../console/panels/call_taking.py" line="355"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="383"/>
+        <location filename="../../console/panels/call_taking.py" line="384"/>
         <source>only digits, spaces, +, - and parentheses.</source>
         <translation>只能包含数字、空格、+、- 和括号。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="393"/>
+        <location filename="../../console/panels/call_taking.py" line="394"/>
         <source>at most %1 characters; the rest was cut off.</source>
         <translation>最多 %1 个字符，超出部分已截去。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="404"/>
+        <location filename="../../console/panels/call_taking.py" line="405"/>
         <source>not a known address: choose one from the suggestions or click the map.</source>
         <translation>地址无法识别：请从联想列表中选择，或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="407"/>
+        <location filename="../../console/panels/call_taking.py" line="408"/>
         <source>enter where the incident is.</source>
         <translation>请输入事发地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="410"/>
+        <location filename="../../console/panels/call_taking.py" line="411"/>
         <source>choose the incident type.</source>
         <translation>请选择事件类型。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="422"/>
+        <location filename="../../console/panels/call_taking.py" line="423"/>
         <source>The call was not recorded: check %1.</source>
         <translation>接警未记录：请检查 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="467"/>
+        <location filename="../../console/panels/call_taking.py" line="469"/>
         <source>Reference code for the caller of %1:</source>
         <translation>%1 报警人的报告编号：</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="469"/>
+        <location filename="../../console/panels/call_taking.py" line="471"/>
         <source>Read it out now: it is not shown again. The caller follows the report with it on the public page.</source>
         <translation>请现在向报警人读出：此编号不会再次显示。报警人可凭它在公众服务页面查询处置进度。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="478"/>
+        <location filename="../../console/panels/call_taking.py" line="474"/>
+        <source>It is also being sent to the callback number by text message, with each change of the report&apos;s status.</source>
+        <translation>编号也将以短信发送到回拨号码，报告状态每次变化都会短信告知。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="485"/>
         <source>refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="457"/>
+        <location filename="../../console/panels/call_taking.py" line="459"/>
         <source>Incident %1 created</source>
         <translation>已创建事件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="485"/>
+        <location filename="../../console/panels/call_taking.py" line="492"/>
         <source>Likely the same incident: %1 %2 at %3, %4 m away, reported %5 min ago (%6 calls).</source>
         <translation>可能是同一事件：%1 %2，位于 %3，相距 %4 米，%5 分钟前报警（已接 %6 次来电）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="490"/>
+        <location filename="../../console/panels/call_taking.py" line="497"/>
         <source>%1 more nearby.</source>
         <translation>附近另有 %1 起。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="492"/>
+        <location filename="../../console/panels/call_taking.py" line="499"/>
         <source>Attach call to %1</source>
         <translation>并入 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="511"/>
+        <location filename="../../console/panels/call_taking.py" line="518"/>
         <source>Call attached to %1</source>
         <translation>来电已并入 %1</translation>
     </message>

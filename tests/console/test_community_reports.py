@@ -1,6 +1,7 @@
 """A resident's community report reaches the console quietly: a line in the status
 bar naming the cell and its grid worker, a count on the map's Reports toggle, and the
-report in the context of incidents in that cell; no alarm, since none is urgent."""
+report in the context of incidents in that cell; no alarm, since none is urgent. And
+the other way: the call-taker sees that the caller's code is texted to them."""
 
 from __future__ import annotations
 
@@ -63,3 +64,32 @@ def test_a_residents_report_shows_in_the_status_bar_map_and_context_without_an_a
         reports = panel.section("reports")
         panel.tree.scrollToItem(reports.child(reports.childCount() - 1))
         panel.grab().save(str(folder / "console_community_report_context.png"))
+
+
+def test_the_call_taker_sees_that_the_code_is_also_texted(
+        qtbot, window, centre: Centre, tmp_path: Path,  # noqa: ANN001
+        monkeypatch) -> None:  # noqa: ANN001
+    """With an SMS gateway configured, Create incident queues the code's text to the
+    callback number and the form says so beside the code."""
+    from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
+
+    from core.delivery.records import deliveries_for
+
+    config = tmp_path / "delivery.toml"
+    config.write_text('[[delivery.sms]]\nname = "gateway"\n'
+                      'url = "http://127.0.0.1:9/send"\n', encoding="utf-8")
+    monkeypatch.setenv("BEACON_DELIVERY_CONFIG", str(config))
+    form = window.call_form
+    form.findChild(QLineEdit, "callbackNumber").setText("+86 138 0000 1234")
+    form.findChild(QLineEdit, "addressInput").setText(centre.city.addresses[40].text)
+    combo = form.findChild(QComboBox, "incidentType")
+    combo.setCurrentIndex(combo.findData("medical"))
+    before = set(centre.live.state.incidents)
+    form.findChild(QPushButton, "createIncidentButton").click()
+    if set(centre.live.state.incidents) == before:  # offered as a duplicate of a call
+        form.findChild(QPushButton, "createAnywayButton").click()
+    (incident,) = set(centre.live.state.incidents) - before
+    help_text = form.findChild(QLabel, "referenceCodeHelp").text()
+    assert "also being sent to the callback number by text message" in help_text
+    [record] = deliveries_for(centre.db, incident)
+    assert record.kind == "reference_code" and record.endpoint == "gateway:+8613800001234"
