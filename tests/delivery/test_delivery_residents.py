@@ -94,8 +94,8 @@ def _run(svc: CommandService, config: Path, gateway: Gateway,
 
 
 def test_the_caller_gets_the_code_then_each_status_once_in_order(
-        sqlite_url: str, settings: Path, gateway: Gateway) -> None:
-    svc = _service(sqlite_url)
+        db_url: str, settings: Path, gateway: Gateway) -> None:
+    svc = _service(db_url)  # SQLite, then the real PostgreSQL
     incident = new_incident(svc)
     code = issue_code(svc, incident, DISPATCHER)
     silent = new_incident(svc, "medical")  # has a number but no code: never texted
