@@ -29,6 +29,11 @@ class CommandRunner(QObject):
         self.actor = actor or SYSTEM
         self.last_error: ValidationError | None = None
 
+    @property
+    def service(self) -> CommandService:
+        """The service commands run through."""
+        return self._service
+
     def run(self, command: Command) -> Event | None:
         """Execute `command`; the event, or None when core refused it."""
         self.last_error = None

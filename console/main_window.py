@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         self.call_form = CallTakingForm(centre.city, state, self.runner, now, addresses)
         self.dispatch = DispatchPanel(centre.city, state, self.runner, selection, addresses)
         bridge.eventArrived.connect(self.dispatch.on_event)
+        bridge.eventArrived.connect(self._on_community_report)  # a line, never an alarm
         self.timeline = IncidentTimeline(centre, bridge, selection, self.runner,
                                          address_label=addresses.label)
         # Not built yet (defer_panels): name -> (module, class); an empty stand-in holds
@@ -162,6 +163,10 @@ class MainWindow(QMainWindow):
                                                              else "-"), hub_url, self,
                                 time_zone=centre.city.time_zone, place=addresses.place)
         self.setStatusBar(self.status)
+        if hasattr(self.map_view, "registry_layer"):  # residents' reports, always in view
+            from console.community_notice import CommunityCount
+
+            self.status.insertPermanentWidget(0, CommunityCount(self.map_view.registry_layer))
         self.menu_bar = QMenuBar(self)
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -470,6 +475,13 @@ class MainWindow(QMainWindow):
 
     def _on_notice(self, text: str) -> None:
         self.status.showMessage(text, 15000)
+
+    def _on_community_report(self, event: object) -> None:
+        from console.community_notice import community_notice
+
+        text = community_notice(event)  # type: ignore[arg-type]
+        if text and hasattr(self, "status"):
+            self.status.showMessage(text, 60000)
 
     def _on_hub_refused(self, reason: str) -> None:
         self.status.showMessage(self.tr("The hub refused this workstation: %1")

@@ -59,6 +59,7 @@ from console.map.style import (
 from console.map.style_groups import StyleGroups
 from console.map.warning_layer import WARNING_COLOUR, WarningLayer
 from console.palette import CLOSED_ROAD_COLOUR, EVACUATION_COLOUR, NOTICE_COLOUR
+from console.vocabulary import fill
 from core.domain.incident_types import INCIDENT_TYPES
 from core.domain.lifecycle import OPEN_INCIDENT_STATUSES, UnitStatus
 from core.events import Event
@@ -265,6 +266,7 @@ class MapView(QWidget):
         self.warning_layer = WarningLayer(self._vb, self._centre, self)
         # The community registry's things and open reports (console/map/registry_layer.py).
         self.registry_layer = RegistryLayer(self._vb, self._centre, self)
+        self.registry_layer.loaded.connect(self._count_reports)
         # Closed roads and evacuated cells (console/map/closures_layer.py).
         self.closures = ClosuresLayer(self._vb, self._city)
         # Active public notices over their cells (console/map/notice_layer.py).
@@ -337,6 +339,7 @@ class MapView(QWidget):
         for layer, button in self._layer_buttons.items():
             button.setText(names[layer])
             button.setToolTip(self.tr("Show or hide this layer"))
+        self._count_reports()
         self._fit_button.setText(self.tr("Whole city"))
         self._legend_button.setText(self.tr("Legend"))
         self._pick_banner.setText(self.tr("Click the map to set the location (Esc cancels)"))
@@ -348,6 +351,21 @@ class MapView(QWidget):
             self.sensor_layer.redraw()
             self.warning_layer.redraw()
             self.notice_layer.redraw()  # headlines in the new language
+
+    def _count_reports(self) -> None:
+        """Residents' open community reports as a count on the Reports toggle (bold while
+        there are any): noticed at a glance, with no alarm, since none is an emergency."""
+        layer = getattr(self, "registry_layer", None)
+        count = layer.community_count if layer is not None else 0
+        button = self._layer_buttons["reports"]
+        button.setText(self.tr("Reports") + (f" ({count})" if count else ""))
+        font = button.font()
+        font.setBold(bool(count))
+        button.setFont(font)
+        if count:
+            button.setToolTip(self.tr("Show or hide this layer") + "\n" + fill(self.tr(
+                "Open community reports from residents: %1 (low priority, for the "
+                "cells' grid workers)"), count))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_legend"):

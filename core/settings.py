@@ -24,6 +24,10 @@ The settings file is TOML at `<user config dir>/beacon/settings.toml`::
 
     [plugins]
     keep_readings_days = 30  # sensor readings older than this are pruned by the host
+
+    [delivery]
+    config = "/etc/beacon/delivery.toml"  # the delivery service's settings: where a
+                             # caller's reference code is texted from (docs/public.md)
 """
 
 from __future__ import annotations
@@ -58,11 +62,13 @@ class Settings:
     evidence_folder: str | None = None
     locale: str | None = None
     keep_readings_days: float | None = None
+    delivery_config: str | None = None
 
 
 def load_settings(path: Path | None = None) -> Settings:
     """Read the settings file (if any) and the environment (`BEACON_DB`, `BEACON_LANG`,
-    `BEACON_ALARM_SOUND`, `BEACON_CAMERA_SECRETS`, `BEACON_EVIDENCE`, `BEACON_LOCALE`)."""
+    `BEACON_ALARM_SOUND`, `BEACON_CAMERA_SECRETS`, `BEACON_EVIDENCE`, `BEACON_LOCALE`,
+    `BEACON_DELIVERY_CONFIG`)."""
     path = path or settings_path()
     data: dict = {}
     if path.exists():
@@ -75,9 +81,10 @@ def load_settings(path: Path | None = None) -> Settings:
     secrets = _section(data, "cameras", path).get("secrets")
     evidence = _section(data, "evidence", path).get("folder")
     locale = _section(data, "centre", path).get("locale")
+    delivery = _section(data, "delivery", path).get("config")
     for name, value in (("database.url", db), ("console.language", lang),
                         ("cameras.secrets", secrets), ("evidence.folder", evidence),
-                        ("centre.locale", locale)):
+                        ("centre.locale", locale), ("delivery.config", delivery)):
         if value is not None and not isinstance(value, str):
             raise UserError(f"settings file {path}: {name} must be text")
     alarms = data.get("alarms", {})
@@ -106,7 +113,8 @@ def load_settings(path: Path | None = None) -> Settings:
                     camera_secrets=os.environ.get("BEACON_CAMERA_SECRETS") or secrets,
                     evidence_folder=os.environ.get("BEACON_EVIDENCE") or evidence,
                     locale=_locale(os.environ.get("BEACON_LOCALE") or locale, path),
-                    keep_readings_days=keep)
+                    keep_readings_days=keep,
+                    delivery_config=os.environ.get("BEACON_DELIVERY_CONFIG") or delivery)
 
 
 def _locale(value: str | None, path: Path) -> str | None:

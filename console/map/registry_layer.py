@@ -101,6 +101,13 @@ class RegistryLayer(QObject):
         self.refresh()
 
     @property
+    def community_count(self) -> int:
+        """How many of the open reports drawn were filed by residents on the public page."""
+        from core.public.commands import is_community_report
+
+        return sum(1 for rid, *_ in self.drawn_reports if is_community_report(rid))
+
+    @property
     def things_items(self) -> list[Any]:
         """What the "things" layer toggle shows and hides."""
         return [self.things]

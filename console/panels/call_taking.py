@@ -40,7 +40,7 @@ from core.locate import (
     nearest_address,
     resolve_address,
 )
-from core.public.commands import IssueReferenceCode
+from core.public.commands import IssueReferenceCode, text_code
 from core.public.refcode import code_hash, new_code
 
 PRIORITIES = (1, 2, 3, 4, 5)
@@ -170,6 +170,7 @@ class CallTakingForm(QWidget):
         code_layout.addWidget(self.code_help)
         self.code_box.setVisible(False)
         self._code_incident = ""
+        self._code_texted = False  # the code was queued as a text to the caller
 
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -451,6 +452,9 @@ class CallTakingForm(QWidget):
         code = new_code()
         issued = self._runner.run(IssueReferenceCode(incident_id, code_hash(code)))
         if issued is not None:
+            # and text it to the caller when an SMS gateway is configured
+            self._code_texted = bool(text_code(getattr(self._runner.service, "db", None),
+                                               incident_id, code))
             self._show_code(incident_id, code)
         self.noticeShown.emit(fill(self.tr("Incident %1 created"), incident_id))
         self.incidentCreated.emit(incident_id)
@@ -464,8 +468,13 @@ class CallTakingForm(QWidget):
     def _retranslate_code(self) -> None:
         self.code_title.setText(fill(self.tr("Reference code for the caller of %1:"),
                                      self._code_incident))
-        self.code_help.setText(self.tr("Read it out now: it is not shown again. The caller "
-                                       "follows the report with it on the public page."))
+        help_text = self.tr("Read it out now: it is not shown again. The caller "
+                            "follows the report with it on the public page.")
+        if self._code_texted:
+            help_text += " " + self.tr("It is also being sent to the callback number by "
+                                       "text message, with each change of the report's "
+                                       "status.")
+        self.code_help.setText(help_text)
 
     def _show_refusal(self) -> None:
         error = self._runner.last_error

@@ -230,8 +230,7 @@ class IncidentContextPanel(QWidget):
             self.tr("%1 · %2 · reach them with a message to the unit"), worker,
             ctx.worker_name))])
         self._add("reports", fill(self.tr("Open reports in the cell (%1)"), len(ctx.reports)),
-                  [(r.record_id, f"{label(REPORT_LABELS, r.data.get('type'))}: "
-                                 f"{r.data.get('description', '')}") for r in ctx.reports],
+                  [(r.record_id, self._report(r)) for r in ctx.reports],
                   empty=self.tr("none"))
         self._add("organisations", self.tr("Organisations in the cell"),
                   [(o.record_id, f"{label(ORGANISATION_LABELS, o.data.get('type'))}: "
@@ -277,6 +276,18 @@ class IncidentContextPanel(QWidget):
         self._add("people", fill(self.tr("People who may need help (%1)"), len(rows)), rows,
                   empty=self.tr("none recorded"),
                   warn={p.person_id for p in answer.people if p.flags and p.at_address})
+
+    def _report(self, r: Any) -> str:
+        """One open report; a resident's community report says so, with its address."""
+        from core.public.commands import is_community_report
+
+        kind = label(REPORT_LABELS, r.data.get("type"))
+        if not is_community_report(r.record_id):
+            return f"{kind}: {r.data.get('description', '')}"
+        # the resident's words first: the panel is narrow and the rest is in the tool tip
+        kind = fill(self.tr("%1 (from a resident)"), kind)  # tr() outside: lupdate finds it
+        text = f"{kind}: {r.data.get('description', '')}"
+        return text + (f" · {r.data['address']}" if r.data.get("address") else "")
 
     def _nearby(self, n: Any) -> str:
         d = n.record.data

@@ -30,8 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "erase", help="erase the names and numbers of an incident's callers",
         description="Erase the personal data (caller names, callback numbers) of every call "
                     "about an incident: the values and their salts are deleted, the "
-                    "incident shows [erased], and an event records who erased what and "
-                    "why (never the values). 'beacon audit verify' still passes.")
+                    "incident shows [erased], the number leaves the text messages' delivery "
+                    "records, and an event records who erased what and why (never the "
+                    "values). 'beacon audit verify' still passes.")
     add_db_argument(erase)
     erase.add_argument("--incident", required=True, metavar="ID",
                        help="the incident, e.g. INC-00012")
@@ -53,14 +54,21 @@ def run_erase(args: argparse.Namespace) -> int:
     actor = sign_in_as(service, args, password)
     event = service.execute(EraseCallerData(args.incident, args.reason), actor)
     p = event.payload
+    # the caller's number (and their code's text) also wait in SMS delivery records
+    from core.delivery.residents import erase_caller_messages
+
+    texts = erase_caller_messages(db, p["incident_id"], event.at)
     scrubbed = scrub_freed_pages(db)
     if args.json:
         print(json.dumps({"seq": event.seq, "incident": p["incident_id"],
                           "events": p["events"], "in_chain": p["in_chain"],
-                          "fields": p["fields"], "file_scrubbed": scrubbed}))
+                          "fields": p["fields"], "text_messages": texts,
+                          "file_scrubbed": scrubbed}))
     else:
         print(f"erased {', '.join(p['fields'])} of incident {p['incident_id']} from "
-              f"{len(p['events'])} event(s); event {event.seq} records the erasure")
+              f"{len(p['events'])} event(s)"
+              + (f" and {texts} text message record(s)" if texts else "")
+              + f"; event {event.seq} records the erasure")
     if p["in_chain"]:
         print(f"beacon: warning: event(s) {', '.join(map(str, p['in_chain']))} were recorded "
               "before personal data was kept outside the chain and still hold it; the "

@@ -77,19 +77,21 @@ class DeliveryWorker:
     """Follows the log and delivers (see the module docstring).
 
     `channels`: the configured endpoints; `now`: the clock (tests pass a simulated one);
-    `events`: where followed events come from (the log by default).
+    `events`: where followed events come from (the log by default); `residents`:
+    also text callers their report's status changes (`core.delivery.residents`).
     """
 
     def __init__(self, db: Database, channels: Iterable[Channel], *,
                  policy: RetryPolicy | None = None, name: str = "delivery",
                  now: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 events: EventSource = log_events) -> None:
+                 events: EventSource = log_events, residents: bool = True) -> None:
         self.db = db
         self.channels = {(c.channel, c.name): c for c in channels}
         self.policy = policy or RetryPolicy()
         self.name = name
         self.now = now
         self.events = events
+        self.residents = residents
         self.totals = StepResult()
 
     # -- following -----------------------------------------------------------------------
@@ -115,6 +117,11 @@ class DeliveryWorker:
             result.queued += records.enqueue(self.db, outgoing, targets, self.now(), seq)
         if events:
             records.write_cursor(self.db, self.name, events[-1][0])
+        if self.residents:
+            from core.delivery.residents import follow_statuses
+
+            result.queued += follow_statuses(self.db, self.channels.values(), self.now(),
+                                             cursor=f"{self.name}:residents")
         return result
 
     # -- sending -------------------------------------------------------------------------

@@ -30,6 +30,16 @@ COMMUNITY_CATEGORIES = ("blocked_fire_lane", "streetlight", "hazard", "broken_hy
 """What a resident may report (registry report types; "check_in_needed" is the grid
 worker's own)."""
 
+COMMUNITY_ID_PREFIX = "CR-"
+"""Record ids of residents' community reports (`FileCommunityReport`): what the console
+tells apart from a grid worker's own reports."""
+
+
+def is_community_report(record_id: str) -> bool:
+    """Whether registry report `record_id` was filed by a resident on the public page."""
+    return str(record_id).startswith(COMMUNITY_ID_PREFIX)
+
+
 REPORT_TEXT_MAX = 500
 REPORT_ADDRESS_MAX = 200
 
@@ -73,11 +83,35 @@ class IssueReferenceCode(Command):
 
 def issue_code(service, incident_id: str, actor: Actor) -> str:  # noqa: ANN001
     """Issue a new reference code for `incident_id` as `actor` through `service` (a
-    `core.service.CommandService`); returns the code, which is never stored: show it
-    (and send it to the caller) now."""
+    `core.service.CommandService`); returns the code, which is never stored in the log:
+    show it now. With an SMS gateway configured (`[delivery] config` in the settings)
+    and a callback number, it is also queued as a text to the caller, whose delivery
+    record keeps it until the caller's data is erased (docs/public.md)."""
     code = new_code()
     service.execute(IssueReferenceCode(incident_id, code_hash(code)), actor)
+    text_code(getattr(service, "db", None), incident_id, code)
     return code
+
+
+def text_code(db, incident_id: str, code: str) -> int:  # noqa: ANN001
+    """Queue the code's text message to the caller (core.delivery.residents) after
+    `IssueReferenceCode` was recorded in `db` (None: a service without a database of
+    its own, nothing to queue). The code is recorded already, and the call-taker reads
+    it out: a delivery settings file that cannot be read is logged, never a reason to
+    lose the code. Returns how many text messages were queued (0: none)."""
+    import logging
+
+    from core.delivery.residents import send_reference_code
+    from core.errors import UserError
+
+    if db is None:
+        return 0
+    try:
+        return send_reference_code(db, incident_id, code)
+    except UserError as exc:
+        logging.getLogger(__name__).warning(
+            "the reference code of %s is not texted: %s", incident_id, exc)
+        return 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +149,7 @@ class FileCommunityReport(Command):
         y = None if self.y is None else require_coordinate(self.y, "y")
         now: datetime = ctx.now
         record = {
-            "id": f"CR-{ctx.seq}", "cell": self.cell, "worker": self.worker,
+            "id": f"{COMMUNITY_ID_PREFIX}{ctx.seq}", "cell": self.cell, "worker": self.worker,
             "x": x, "y": y, "verified_at": None, "verified_by": "",
             "data": {"type": self.category, "description": text, "state": "open",
                      "owner": self.worker or "", "address": address,

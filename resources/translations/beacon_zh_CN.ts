@@ -292,207 +292,212 @@
 <context>
     <name>CallTakingForm</name>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="224"/>
+        <location filename="../../console/panels/call_taking.py" line="225"/>
         <source>&amp;Caller</source>
         <translation>报警人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="224"/>
+        <location filename="../../console/panels/call_taking.py" line="225"/>
         <source>Call&amp;back</source>
         <translation>回拨电话(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="225"/>
+        <location filename="../../console/panels/call_taking.py" line="226"/>
         <source>&amp;Address</source>
         <translation>地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="225"/>
+        <location filename="../../console/panels/call_taking.py" line="226"/>
         <source>&amp;Type</source>
         <translation>事件类型(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="226"/>
+        <location filename="../../console/panels/call_taking.py" line="227"/>
         <source>&amp;Priority</source>
         <translation>优先级(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="226"/>
+        <location filename="../../console/panels/call_taking.py" line="227"/>
         <source>&amp;What happened</source>
         <translation>警情描述(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="233"/>
+        <location filename="../../console/panels/call_taking.py" line="234"/>
         <source>Name of the caller</source>
         <translation>报警人姓名</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="234"/>
+        <location filename="../../console/panels/call_taking.py" line="235"/>
         <source>e.g. +86 138 0000 0000</source>
         <translation>例如 +86 138 0000 0000</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="235"/>
+        <location filename="../../console/panels/call_taking.py" line="236"/>
         <source>Street address, or latitude, longitude</source>
         <translation>街道地址，或经纬度（纬度在前）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="236"/>
+        <location filename="../../console/panels/call_taking.py" line="237"/>
         <source>What the caller reports</source>
         <translation>报警人所述情况</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="237"/>
+        <location filename="../../console/panels/call_taking.py" line="238"/>
         <source>— choose the incident type —</source>
         <translation>— 请选择事件类型 —</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="243"/>
+        <location filename="../../console/panels/call_taking.py" line="244"/>
         <source>P1 highest</source>
         <translation>P1 最高</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="243"/>
+        <location filename="../../console/panels/call_taking.py" line="244"/>
         <source>P5 lowest</source>
         <translation>P5 最低</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="245"/>
+        <location filename="../../console/panels/call_taking.py" line="246"/>
         <source>Pick on map</source>
         <translation>地图选点</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="246"/>
+        <location filename="../../console/panels/call_taking.py" line="247"/>
         <source>Click here, then on the map, to set the location</source>
         <translation>先点此按钮，再在地图上点击，即可确定位置</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="247"/>
+        <location filename="../../console/panels/call_taking.py" line="248"/>
         <source>Create incident</source>
         <translation>创建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="248"/>
+        <location filename="../../console/panels/call_taking.py" line="249"/>
         <source>Open the incident (Enter)</source>
         <translation>立案（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="249"/>
+        <location filename="../../console/panels/call_taking.py" line="250"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="250"/>
+        <location filename="../../console/panels/call_taking.py" line="251"/>
         <source>Attach call to it</source>
         <translation>并入该事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="251"/>
+        <location filename="../../console/panels/call_taking.py" line="252"/>
         <source>Create new incident anyway</source>
         <translation>仍然新建事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="290"/>
+        <location filename="../../console/panels/call_taking.py" line="291"/>
         <source>This map has no latitude and longitude: type a street address or click the map.</source>
         <translation>此地图没有经纬度：请输入街道地址或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="295"/>
+        <location filename="../../console/panels/call_taking.py" line="296"/>
         <source>Off the map, %1 km away: check it, latitude comes first.</source>
         <translation>不在地图上（相距 %1 公里）：请核对，纬度在前。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="302"/>
+        <location filename="../../console/panels/call_taking.py" line="303"/>
         <source>Pick a known address from the list.</source>
         <translation>请从列表中选择已知地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="305"/>
+        <location filename="../../console/panels/call_taking.py" line="306"/>
         <source>outside every grid cell</source>
         <translation>不在任何网格内</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="306"/>
+        <location filename="../../console/panels/call_taking.py" line="307"/>
         <source>Grid cell %1 %2 · community %3 · grid worker %4</source>
         <translation>网格 %1 %2 · 社区 %3 · 网格员 %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="318"/>
+        <location filename="../../console/panels/call_taking.py" line="319"/>
         <source>Location from the map: %1</source>
         <translation>已从地图取点：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="354"/>
+        <location filename="../../console/panels/call_taking.py" line="355"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="383"/>
+        <location filename="../../console/panels/call_taking.py" line="384"/>
         <source>only digits, spaces, +, - and parentheses.</source>
         <translation>只能包含数字、空格、+、- 和括号。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="393"/>
+        <location filename="../../console/panels/call_taking.py" line="394"/>
         <source>at most %1 characters; the rest was cut off.</source>
         <translation>最多 %1 个字符，超出部分已截去。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="404"/>
+        <location filename="../../console/panels/call_taking.py" line="405"/>
         <source>not a known address: choose one from the suggestions or click the map.</source>
         <translation>地址无法识别：请从联想列表中选择，或在地图上点选。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="407"/>
+        <location filename="../../console/panels/call_taking.py" line="408"/>
         <source>enter where the incident is.</source>
         <translation>请输入事发地址。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="410"/>
+        <location filename="../../console/panels/call_taking.py" line="411"/>
         <source>choose the incident type.</source>
         <translation>请选择事件类型。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="422"/>
+        <location filename="../../console/panels/call_taking.py" line="423"/>
         <source>The call was not recorded: check %1.</source>
         <translation>接警未记录：请检查 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="465"/>
+        <location filename="../../console/panels/call_taking.py" line="469"/>
         <source>Reference code for the caller of %1:</source>
         <translation>%1 报警人的报告编号：</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="467"/>
+        <location filename="../../console/panels/call_taking.py" line="471"/>
         <source>Read it out now: it is not shown again. The caller follows the report with it on the public page.</source>
         <translation>请现在向报警人读出：此编号不会再次显示。报警人可凭它在公众服务页面查询处置进度。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="476"/>
+        <location filename="../../console/panels/call_taking.py" line="474"/>
+        <source>It is also being sent to the callback number by text message, with each change of the report&apos;s status.</source>
+        <translation>编号也将以短信发送到回拨号码，报告状态每次变化都会短信告知。</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/call_taking.py" line="485"/>
         <source>refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="455"/>
+        <location filename="../../console/panels/call_taking.py" line="459"/>
         <source>Incident %1 created</source>
         <translation>已创建事件 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="483"/>
+        <location filename="../../console/panels/call_taking.py" line="492"/>
         <source>Likely the same incident: %1 %2 at %3, %4 m away, reported %5 min ago (%6 calls).</source>
         <translation>可能是同一事件：%1 %2，位于 %3，相距 %4 米，%5 分钟前报警（已接 %6 次来电）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="488"/>
+        <location filename="../../console/panels/call_taking.py" line="497"/>
         <source>%1 more nearby.</source>
         <translation>附近另有 %1 起。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="490"/>
+        <location filename="../../console/panels/call_taking.py" line="499"/>
         <source>Attach call to %1</source>
         <translation>并入 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/call_taking.py" line="509"/>
+        <location filename="../../console/panels/call_taking.py" line="518"/>
         <source>Call attached to %1</source>
         <translation>来电已并入 %1</translation>
     </message>
@@ -526,6 +531,34 @@
         <location filename="../../console/map/closures_layer.py" line="104"/>
         <source>evacuating</source>
         <translation>正在疏散</translation>
+    </message>
+</context>
+<context>
+    <name>CommunityNotice</name>
+    <message>
+        <location filename="../../console/community_notice.py" line="40"/>
+        <source>Report</source>
+        <translation>上报事项</translation>
+    </message>
+    <message>
+        <location filename="../../console/community_notice.py" line="42"/>
+        <source>no grid worker</source>
+        <translation>无网格员</translation>
+    </message>
+    <message>
+        <location filename="../../console/community_notice.py" line="43"/>
+        <source>Community report %1 from a resident: %2 in cell %3, for grid worker %4 (low priority; on the map&apos;s Reports layer)</source>
+        <translation>居民上报 %1：网格 %3 的%2，交网格员 %4 处理（非紧急；见地图“上报事项”图层）</translation>
+    </message>
+    <message>
+        <location filename="../../console/community_notice.py" line="65"/>
+        <source>Community reports: %1</source>
+        <translation>居民上报：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/community_notice.py" line="67"/>
+        <source>Open reports residents filed on the public page (a blocked fire lane, a street light): low priority, for the cells&apos; grid workers; on the map&apos;s Reports layer</source>
+        <translation>居民在公众页面提交、尚未办结的上报（消防通道堵塞、路灯故障等）：非紧急，由各网格员处理；见地图“上报事项”图层</translation>
     </message>
 </context>
 <context>
@@ -1335,88 +1368,93 @@
         <translation>网格内未办结的上报事项（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="235"/>
-        <location filename="../../console/panels/incident_context.py" line="241"/>
+        <location filename="../../console/panels/incident_context.py" line="234"/>
+        <location filename="../../console/panels/incident_context.py" line="240"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="236"/>
+        <location filename="../../console/panels/incident_context.py" line="235"/>
         <source>Organisations in the cell</source>
         <translation>网格内的单位组织</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="248"/>
+        <location filename="../../console/panels/incident_context.py" line="247"/>
         <source>%1 floors, %2</source>
         <translation>%1 层，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="251"/>
+        <location filename="../../console/panels/incident_context.py" line="250"/>
         <source>Access: %1</source>
         <translation>通行：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="253"/>
+        <location filename="../../console/panels/incident_context.py" line="252"/>
         <source>Hazards: %1</source>
         <translation>危险源：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="255"/>
+        <location filename="../../console/panels/incident_context.py" line="254"/>
         <source>Building</source>
         <translation>建筑</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="256"/>
+        <location filename="../../console/panels/incident_context.py" line="255"/>
         <source>not in the registry</source>
         <translation>未登记</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="261"/>
+        <location filename="../../console/panels/incident_context.py" line="260"/>
         <source>Your role does not show people&apos;s data.</source>
         <translation>您的角色无权查看人员信息。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="263"/>
+        <location filename="../../console/panels/incident_context.py" line="262"/>
         <source>People are shown only while the incident is open.</source>
         <translation>仅在事件未结期间显示人员信息。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="264"/>
+        <location filename="../../console/panels/incident_context.py" line="263"/>
         <source>People who may need help</source>
         <translation>可能需要协助的人员</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="268"/>
+        <location filename="../../console/panels/incident_context.py" line="267"/>
         <source>at this address</source>
         <translation>在此地址</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="269"/>
+        <location filename="../../console/panels/incident_context.py" line="268"/>
         <source>elsewhere in the cell: %1</source>
         <translation>同网格其他地址：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="275"/>
+        <location filename="../../console/panels/incident_context.py" line="274"/>
         <source>not verified for a year</source>
         <translation>一年以上未核实</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="277"/>
+        <location filename="../../console/panels/incident_context.py" line="276"/>
         <source>People who may need help (%1)</source>
         <translation>可能需要协助的人员（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="278"/>
+        <location filename="../../console/panels/incident_context.py" line="277"/>
         <source>none recorded</source>
         <translation>无登记</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="283"/>
+        <location filename="../../console/panels/incident_context.py" line="288"/>
+        <source>%1 (from a resident)</source>
+        <translation>%1（居民上报）</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/incident_context.py" line="294"/>
         <source>%1 m</source>
         <translation>%1 米</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_context.py" line="285"/>
+        <location filename="../../console/panels/incident_context.py" line="296"/>
         <source>%1 by road</source>
         <translation>车程 %1</translation>
     </message>
@@ -1953,72 +1991,72 @@ Double-click to open the picture</source>
         <translation>公共通知</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="475"/>
+        <location filename="../../console/main_window.py" line="487"/>
         <source>The hub refused this workstation: %1</source>
         <translation>枢纽拒绝了本席位的连接：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="479"/>
+        <location filename="../../console/main_window.py" line="491"/>
         <source>Cannot read new events from the database (other workstations&apos; changes may be missing): %1</source>
         <translation>无法从数据库读取新事件（可能缺少其他席位的操作）：%1</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="494"/>
+        <location filename="../../console/main_window.py" line="506"/>
         <source>The translation could not be loaded.</source>
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="525"/>
+        <location filename="../../console/main_window.py" line="537"/>
         <source>Beacon: command and dispatch</source>
         <translation>Beacon 应急指挥调度</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="529"/>
+        <location filename="../../console/main_window.py" line="541"/>
         <source>&amp;Call</source>
         <translation>接警(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="529"/>
+        <location filename="../../console/main_window.py" line="541"/>
         <source>&amp;Incident</source>
         <translation>事件(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="530"/>
+        <location filename="../../console/main_window.py" line="542"/>
         <source>&amp;Unit</source>
         <translation>力量(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="530"/>
+        <location filename="../../console/main_window.py" line="542"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="531"/>
+        <location filename="../../console/main_window.py" line="543"/>
         <source>&amp;Drill</source>
         <translation>演练(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="532"/>
+        <location filename="../../console/main_window.py" line="544"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="532"/>
+        <location filename="../../console/main_window.py" line="544"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="535"/>
+        <location filename="../../console/main_window.py" line="547"/>
         <source>Panels</source>
         <translation>面板</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="536"/>
+        <location filename="../../console/main_window.py" line="548"/>
         <source>&amp;Open scenario...</source>
         <translation>打开演练脚本(&amp;O)...</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="537"/>
+        <location filename="../../console/main_window.py" line="549"/>
         <source>Play a drill scenario in a console of its own, on a temporary database</source>
         <translation>在单独的控制台中、使用临时数据库进行演练</translation>
     </message>
@@ -2036,141 +2074,148 @@ Double-click to open the picture</source>
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="326"/>
+        <location filename="../../console/map_view.py" line="328"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="329"/>
+        <location filename="../../console/map_view.py" line="331"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="329"/>
+        <location filename="../../console/map_view.py" line="331"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="330"/>
+        <location filename="../../console/map_view.py" line="332"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="331"/>
+        <location filename="../../console/map_view.py" line="333"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="331"/>
-        <location filename="../../console/map_view.py" line="370"/>
+        <location filename="../../console/map_view.py" line="333"/>
+        <location filename="../../console/map_view.py" line="388"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="332"/>
+        <location filename="../../console/map_view.py" line="334"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="333"/>
-        <location filename="../../console/map_view.py" line="368"/>
+        <location filename="../../console/map_view.py" line="335"/>
+        <location filename="../../console/map_view.py" line="386"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="333"/>
-        <location filename="../../console/map_view.py" line="369"/>
+        <location filename="../../console/map_view.py" line="335"/>
+        <location filename="../../console/map_view.py" line="387"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="334"/>
-        <location filename="../../console/map_view.py" line="374"/>
+        <location filename="../../console/map_view.py" line="336"/>
+        <location filename="../../console/map_view.py" line="392"/>
         <source>Sensors</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="334"/>
+        <location filename="../../console/map_view.py" line="336"/>
         <source>External warnings</source>
         <translation>外部预警</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="335"/>
+        <location filename="../../console/map_view.py" line="337"/>
         <source>Hydrants, AEDs…</source>
         <translation>消火栓、AED…</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="336"/>
+        <location filename="../../console/map_view.py" line="338"/>
+        <location filename="../../console/map_view.py" line="361"/>
         <source>Reports</source>
         <translation>上报事项</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="336"/>
+        <location filename="../../console/map_view.py" line="338"/>
         <source>Notices</source>
         <translation>通知</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="339"/>
+        <location filename="../../console/map_view.py" line="341"/>
+        <location filename="../../console/map_view.py" line="366"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="340"/>
+        <location filename="../../console/map_view.py" line="343"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="341"/>
+        <location filename="../../console/map_view.py" line="344"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="342"/>
+        <location filename="../../console/map_view.py" line="345"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="371"/>
+        <location filename="../../console/map_view.py" line="367"/>
+        <source>Open community reports from residents: %1 (low priority, for the cells&apos; grid workers)</source>
+        <translation>居民上报未办结：%1 件（非紧急，由各网格员处理）</translation>
+    </message>
+    <message>
+        <location filename="../../console/map_view.py" line="389"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="375"/>
+        <location filename="../../console/map_view.py" line="393"/>
         <source>reporting</source>
         <translation>在报</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="376"/>
+        <location filename="../../console/map_view.py" line="394"/>
         <source>silent</source>
         <translation>静默</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="377"/>
+        <location filename="../../console/map_view.py" line="395"/>
         <source>External warning</source>
         <translation>外部预警</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="383"/>
+        <location filename="../../console/map_view.py" line="401"/>
         <source>closed road</source>
         <translation>封闭道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="383"/>
+        <location filename="../../console/map_view.py" line="401"/>
         <source>evacuating cell</source>
         <translation>疏散网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="389"/>
+        <location filename="../../console/map_view.py" line="407"/>
         <source>Public notice (headline on hover)</source>
         <translation>公共通知（悬停显示标题）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="594"/>
+        <location filename="../../console/map_view.py" line="612"/>
         <source>Out of use</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="596"/>
+        <location filename="../../console/map_view.py" line="614"/>
         <source>Double-click to show it on the video wall</source>
         <translation>双击在视频墙上显示</translation>
     </message>
@@ -3122,7 +3167,7 @@ Double-click to open the picture</source>
 <context>
     <name>RegistryLayer</name>
     <message>
-        <location filename="../../console/map/registry_layer.py" line="157"/>
+        <location filename="../../console/map/registry_layer.py" line="164"/>
         <source>out of service</source>
         <translation>停用</translation>
     </message>
