@@ -214,6 +214,7 @@ class MapView(QWidget):
         self._pick_banner.setObjectName("mapPickBanner")
         self._pick_banner.setVisible(False)
         self._legend = QLabel(self)
+        self._legend_keys: frozenset[str] = frozenset()  # optional keys now in the legend
         self._legend.setObjectName("mapLegend")
         self._legend.setAccessibleName("mapLegend")
         self._legend.setWordWrap(True)
@@ -271,6 +272,9 @@ class MapView(QWidget):
         self.closures = ClosuresLayer(self._vb, self._city)
         # Active public notices over their cells (console/map/notice_layer.py).
         self.notice_layer = NoticeLayer(self._vb, self._centre, self)
+        for changed in (self.sensor_layer.loaded, self.warning_layer.feed.changed,
+                        self.notice_layer.loaded):
+            changed.connect(self._update_legend)
         self._layer_items: dict[str, list[Any]] = {
             **self._static.items,
             "cameras": self._cameras.items,
@@ -389,28 +393,56 @@ class MapView(QWidget):
         camera = self.tr("Camera")
         # (the legend is first written before the layers exist)
         camera_colour = self._cameras.colour if hasattr(self, "_cameras") else CAMERA_COLOUR
-        sensors_title = self.tr("Sensors")
-        reporting = self.tr("reporting")
-        silent = self.tr("silent")
-        warnings = self.tr("External warning")
-        sensors = (f"<b>{sensors_title}</b> <span style='color:{REPORTING}'>★</span>"
-                   f"&nbsp;{reporting} <span style='color:{SILENT}'>★</span>&nbsp;{silent}"
-                   f" &nbsp; <span style='color:{WARNING_COLOUR}'>▭</span>&nbsp;{warnings}")
-        # Keys for closed roads and evacuated cells only while the map shows some (a
-        # small panel keeps its height for the map).
-        closed, evacuating = self.tr("closed road"), self.tr("evacuating cell")
-        decided = ""
-        if getattr(self, "closures", None) is not None and self.closures.drawn_roads:
-            decided += f" &nbsp; <span style='color:{CLOSED_ROAD_COLOUR}'>━ ━</span>&nbsp;{closed}"
-        if getattr(self, "closures", None) is not None and self.closures.drawn_cells:
-            decided += f" &nbsp; <span style='color:{EVACUATION_COLOUR}'>▨</span>&nbsp;{evacuating}"
-        notice = self.tr("Public notice (headline on hover)")
-        sensors += f" &nbsp; <span style='color:{NOTICE_COLOUR}'>▨</span>&nbsp;{notice}"
+        # Keys for the optional layers only while the map shows something of them (a
+        # small panel keeps its height for the map): sensors, external warnings, public
+        # notices, closed roads and evacuated cells.
+        shown = self._optional_keys()
+        extra = ""
+        if "sensors" in shown:
+            sensors_title, reporting = self.tr("Sensors"), self.tr("reporting")
+            silent = self.tr("silent")
+            extra += (f" &nbsp; <b>{sensors_title}</b> <span style='color:{REPORTING}'>★</span>"
+                      f"&nbsp;{reporting} <span style='color:{SILENT}'>★</span>&nbsp;{silent}")
+        if "warnings" in shown:
+            warnings = self.tr("External warning")
+            extra += f" &nbsp; <span style='color:{WARNING_COLOUR}'>▭</span>&nbsp;{warnings}"
+        if "notices" in shown:
+            notice = self.tr("Public notice (headline on hover)")
+            extra += f" &nbsp; <span style='color:{NOTICE_COLOUR}'>▨</span>&nbsp;{notice}"
+        if "closed_roads" in shown:
+            closed = self.tr("closed road")
+            extra += f" &nbsp; <span style='color:{CLOSED_ROAD_COLOUR}'>━ ━</span>&nbsp;{closed}"
+        if "evacuating" in shown:
+            evacuating = self.tr("evacuating cell")
+            extra += f" &nbsp; <span style='color:{EVACUATION_COLOUR}'>▨</span>&nbsp;{evacuating}"
         return (f"<b>{units_title}</b> {units}<br>"
                 f"<b>{incidents_title}</b> {incidents} &nbsp; "
                 f"<b>{agency_title}</b> {stations} &nbsp; "
-                f"<span style='color:{camera_colour}'>■</span>&nbsp;{camera} &nbsp; {sensors}"
-                f"{decided}")
+                f"<span style='color:{camera_colour}'>■</span>&nbsp;{camera}{extra}")
+
+    def _optional_keys(self) -> frozenset[str]:
+        """The optional layers that draw something now (their keys join the legend)."""
+        keys = set()
+        # (the legend is first written before the layers exist)
+        if getattr(getattr(self, "sensor_layer", None), "sensors", None):
+            keys.add("sensors")
+        if getattr(getattr(self, "warning_layer", None), "areas", None):
+            keys.add("warnings")
+        if getattr(getattr(self, "notice_layer", None), "rects", None):
+            keys.add("notices")
+        closures = getattr(self, "closures", None)
+        if closures is not None and closures.drawn_roads:
+            keys.add("closed_roads")
+        if closures is not None and closures.drawn_cells:
+            keys.add("evacuating")
+        return frozenset(keys)
+
+    def _update_legend(self) -> None:
+        """Write the legend again when an optional layer starts or stops drawing."""
+        keys = self._optional_keys()
+        if keys != self._legend_keys:
+            self._legend_keys = keys
+            self._legend.setText(self._legend_html())
 
     # ------------------------------------------------------------------ layers
 
@@ -531,10 +563,8 @@ class MapView(QWidget):
             self._cameras.set_cameras(getattr(state, "cameras", {}))
         if self._closures_dirty:
             self._closures_dirty = False
-            shown = bool(self.closures.drawn_roads), bool(self.closures.drawn_cells)
             self.closures.redraw(state, self._theme.halo)
-            if shown != (bool(self.closures.drawn_roads), bool(self.closures.drawn_cells)):
-                self._legend.setText(self._legend_html())
+            self._update_legend()
         self._redraw_highlight()
         self.redraw_count += 1
         if self._rezoom:

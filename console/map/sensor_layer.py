@@ -57,7 +57,10 @@ class _Fetch:
 
 
 class SensorLayer(QObject):
-    """The sensors' markers and value labels, kept current by a worker."""
+    """The sensors' markers and value labels, kept current by a worker; `loaded` after
+    each read."""
+
+    loaded = Signal()
 
     def __init__(self, view_box: pg.ViewBox, centre: Any, bounds: tuple[float, ...],
                  parent: QObject | None = None, interval_ms: int = 2000) -> None:
@@ -107,6 +110,7 @@ class SensorLayer(QObject):
             return
         self.sensors = list(result)  # type: ignore[call-overload]
         self.redraw()
+        self.loaded.emit()
 
     def redraw(self) -> None:
         """Draw the sensors as last read (also after a language change)."""

@@ -38,6 +38,8 @@ def test_the_panel_publishes_a_notice_and_the_map_shows_it(qtbot, window, centre
     assert panel.selected_notice() == "N-00001"
     assert "Exercise" in panel.message.text()
     layer = window.map_view.notice_layer
+    legend = window.map_view._legend  # noqa: SLF001
+    assert "Public notice" not in legend.text()  # no key for what the map does not show
     with qtbot.waitSignal(layer.loaded, timeout=5000):
         qtbot.mouseClick(panel.publish_button, Qt.MouseButton.LeftButton)
     record = notice_records(centre.db)["N-00001"]
@@ -48,6 +50,7 @@ def test_the_panel_publishes_a_notice_and_the_map_shows_it(qtbot, window, centre
     assert all("[Exercise] Flooding: avoid Renmin Road" in r.tip for r in layer.rects)
     cell = centre.city.cells_by_code[cells[0]]
     assert layer.rects[0].rect().width() == cell.x1 - cell.x0
+    assert "Public notice (headline on hover)" in legend.text()
 
     # A cancel asks for a second click before residents are told.
     qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
@@ -56,6 +59,7 @@ def test_the_panel_publishes_a_notice_and_the_map_shows_it(qtbot, window, centre
     with qtbot.waitSignal(layer.loaded, timeout=5000):
         qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     assert layer.rects == []
+    assert "Public notice" not in legend.text()
     assert notice_records(centre.db)["N-00001"].last.msg_type == "Cancel"
     qtbot.waitUntil(lambda: "cancelled" in panel.notices.item(0).text(), timeout=5000)
 
