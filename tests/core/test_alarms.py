@@ -102,7 +102,7 @@ def test_the_role_matrix_decides_who_may_acknowledge(service: CommandService,
     sim_clock.advance(200)
     run_watch(service, service.state(), AlarmRules(escalate_after_s=120))
     assert service.state().alarms[p1.id].escalated
-    with pytest.raises(PermissionDenied, match="commander, dispatcher, supervisor"):
+    with pytest.raises(PermissionDenied, match="commander, dispatcher or supervisor"):
         service.execute(AcknowledgeAlarms((p1.id,)), OBSERVER)
     service.execute(AcknowledgeAlarms((p1.id,)), SUPERVISOR)
     with pytest.raises(ValidationError, match="acknowledged already by sam"):
