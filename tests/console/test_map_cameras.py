@@ -12,7 +12,7 @@ from console.map_view import MapView
 from core.auth import Actor
 from core.commands import DisableCamera, MoveCamera
 from core.domain.kinds import Role
-from tests.console.test_map_view import viewport_point
+from tests.console.test_map_view import hover_until, viewport_point
 
 SUPERVISOR = Actor("sam", Role.SUPERVISOR)
 
@@ -95,11 +95,8 @@ def test_hovering_a_camera_shows_its_name(qtbot, view: MapView, centre) -> None:
     cameras = centre.live.state.cameras
     cid = sorted(cameras)[5]
     pixel = viewport_point(view, cameras[cid]["x"], cameras[cid]["y"])
-    viewport = view._plot.viewport()
-    qtbot.mouseMove(viewport, pixel.__class__(pixel.x() + 40, pixel.y() + 40))
-    qtbot.mouseMove(viewport, pixel)
     # (pyqtgraph puts a scatter item's tip on its view box)
-    qtbot.waitUntil(lambda: cameras[cid]["name"] in view.view_box().toolTip())
+    hover_until(qtbot, view, pixel, lambda: cameras[cid]["name"] in view.view_box().toolTip())
     assert f"({cid})" in view.view_box().toolTip() and "://" not in view.view_box().toolTip()
 
 

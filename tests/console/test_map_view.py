@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
 import pyqtgraph as pg
@@ -36,6 +37,21 @@ def viewport_point(view: MapView, x: float, y: float) -> QPoint:
     """The pixel of the map's viewport where city point (x, y) is drawn."""
     scene = view.map_to_scene(x, y)
     return view._plot.mapFromScene(scene)  # the viewport's coordinates
+
+
+def hover_until(qtbot, view: MapView, pixel: QPoint, shown) -> None:  # noqa: ANN001
+    """Rest the mouse on `pixel` of the map until `shown()`. pyqtgraph ignores a move
+    that comes less than 10 ms after the one before (its `mouseRateLimit`), so one move
+    may never reach the items: each try is a single move, onto the pixel and then from
+    40 px away, as a hand comes to rest."""
+    viewport = view._plot.viewport()
+    targets = itertools.cycle([pixel, QPoint(pixel.x() + 40, pixel.y() + 40)])
+
+    def tried() -> bool:
+        qtbot.mouseMove(viewport, next(targets))
+        return shown()
+
+    qtbot.waitUntil(tried)
 
 
 def test_names(view: MapView) -> None:
