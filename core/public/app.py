@@ -334,7 +334,7 @@ def make_app(db: Database, *, limits: PublicLimits | None = None,
     app.router.add_post("/community", public.community_post)
     app.router.add_get("/metrics", public.metrics)
     app.router.add_get("/static/{name}", public.static)
-    add_notice_routes(app, db, base_url=base_url or None)
+    add_notice_routes(app, db, base_url=base_url or None, city=city)
     return app
 
 

@@ -5,8 +5,9 @@
 - `GET /notices.atom`: the Atom feed of active notices (`core.notices.feed`);
 - `GET /notices/{identifier}.xml`: one CAP message, as sent (any message Beacon sent,
   cancelled ones too, so a reader can resolve an Update's or a Cancel's references);
-- `GET /notices?cell=ID`: a small page, Chinese then English, readable on a phone, of
-  the notices active over a grid cell (without `cell`, all active notices).
+- `GET /notices?cell=ID` (or `?address=TEXT`, an address of the city): a small page,
+  Chinese then English, readable on a phone, of the notices active over a grid cell
+  (without either, all active notices).
 
 Read-only: nothing here writes, and only published messages are reachable (never a
 draft). Database reads run in a thread so a slow disk never stalls the event loop.
@@ -21,14 +22,17 @@ from datetime import datetime
 
 from aiohttp import web
 
+from core.city.model import City
 from core.clock import Clock
 from core.local_time import format_local
+from core.locate import resolve_address
 from core.notices.feed import ATOM_TYPE, CAP_TYPE, atom_feed
 from core.notices.query import Notice, active_notices, find_message
 from core.store.database import Database
 
 IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9._@:+-]{1,200}$")
 CELL_RE = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
+MAX_ADDRESS = 200  # as a community report's address
 # Headers every answer carries: nothing from elsewhere runs on these pages.
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff",
                     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
@@ -36,9 +40,11 @@ SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff",
 
 
 def add_notice_routes(app: web.Application, db: Database, *, base_url: str | None = None,
-                      clock: Clock | None = None) -> None:
+                      clock: Clock | None = None, city: City | None = None) -> None:
     """Add the feed, the CAP documents and the notices page to `app`. `base_url`: the
-    address residents reach the service at (default: the one each request came to)."""
+    address residents reach the service at (default: the one each request came to).
+    `city`: lets the page take `?address=` (a resident knows their address, not always
+    their grid cell)."""
     if clock is None:
         from core.profile import clock_for
 
@@ -75,9 +81,12 @@ def add_notice_routes(app: web.Application, db: Database, *, base_url: str | Non
 
     async def page(request: web.Request) -> web.Response:
         cell = request.query.get("cell", "").strip()
+        address = request.query.get("address", "").strip()
         if cell and not CELL_RE.match(cell):
             raise web.HTTPBadRequest(text="cell: letters, digits, '.', '_' or '-' "
                                           "(at most 32)", headers=SECURITY_HEADERS)
+        if address and not cell:
+            cell = _cell_of(city, address)
         now = clock.now()
         notices = await asyncio.to_thread(active_notices, db, now)
         if cell:
@@ -121,6 +130,19 @@ def _section(lang: str, notices: list[Notice], cell: str, zone_name: str) -> str
             + f'<p><a href="/notices/{e(n.identifier)}.xml">CAP</a></p></article>')
     parts.append("</section>")
     return "".join(parts)
+
+
+def _cell_of(city: City | None, address: str) -> str:
+    """The grid cell of an address of the city; 400 with the reason otherwise."""
+    if len(address) > MAX_ADDRESS:
+        raise web.HTTPBadRequest(text=f"address: at most {MAX_ADDRESS} characters",
+                                 headers=SECURITY_HEADERS)
+    found = resolve_address(city, address) if city is not None else None
+    if found is None or not found.cell_code:
+        raise web.HTTPBadRequest(
+            text="address: not an address of this city; choose your grid cell on the "
+                 "front page instead", headers=SECURITY_HEADERS)
+    return found.cell_code
 
 
 def notices_page(notices: list[Notice], cell: str, now: datetime,

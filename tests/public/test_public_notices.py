@@ -84,6 +84,21 @@ def test_the_front_page_leads_to_the_notices_of_a_cell(centre_url: str) -> None:
                 assert '<a id="home" href="/">' in page  # and the way back
                 async with http.get(f"{base}/notices", params={"cell": ""}) as r:
                     assert "Flooding: avoid Renmin Road" in await r.text()  # all cells
+                # by an address in that cell: a resident knows it better than the cell
+                city = load_city(db)
+                inside = next(a for a in city.addresses if a.cell_code == cell)
+                outside = next(a for a in city.addresses if a.cell_code != cell)
+                async with http.get(f"{base}/notices", params={"address": inside.text}) as r:
+                    assert r.status == 200
+                    assert "Flooding: avoid Renmin Road" in await r.text()
+                async with http.get(f"{base}/notices",
+                                    params={"address": outside.text}) as r:
+                    assert r.status == 200
+                    assert "Flooding: avoid Renmin Road" not in await r.text()
+                for bad in ("1 Nowhere Street", "x" * 300):
+                    async with http.get(f"{base}/notices", params={"address": bad}) as r:
+                        assert r.status == 400
+                        assert "address:" in await r.text()
                 # without a public_url the feed names the address the request came to
                 async with http.get(f"{base}/notices.atom") as r:
                     links = _links(await r.read())
