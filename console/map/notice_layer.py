@@ -40,10 +40,7 @@ class _Fetch:
                               service.clock.now())
         except Exception as exc:  # noqa: BLE001 - drawn as it was; read again next event
             result = exc
-        try:
-            self._relay.fetched.emit(result)
-        except RuntimeError:  # the map closed meanwhile
-            pass
+        self._relay.fetched.emit(result)  # WorkerPool ignores a closed panel
 
 
 class _CellRect(QGraphicsRectItem):

@@ -61,10 +61,7 @@ class _Fetch:
             result: object = (things, reports)
         except Exception as exc:  # noqa: BLE001 - drawn as it was; read again next event
             result = exc
-        try:
-            self._relay.fetched.emit(result)
-        except RuntimeError:  # the map closed meanwhile
-            pass
+        self._relay.fetched.emit(result)  # WorkerPool ignores a closed panel
 
 
 class RegistryLayer(QObject):

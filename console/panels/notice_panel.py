@@ -84,10 +84,7 @@ class _Fetch:
                 result = _deliveries(db, self._ids)
         except Exception as exc:  # noqa: BLE001 - shown as it was; read again next time
             result = exc
-        try:
-            signal.emit(result)
-        except RuntimeError:  # the panel closed meanwhile
-            pass
+        signal.emit(result)  # WorkerPool ignores a closed panel
 
 
 def _deliveries(db: Any, notice_ids: list[str]) -> dict[str, list[DeliveryRecord]]:
