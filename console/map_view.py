@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -31,13 +30,10 @@ from console.map.city_layers import CityLayers
 from console.map.closures_layer import EVENTS as CLOSURE_EVENTS
 from console.map.closures_layer import ClosuresLayer
 from console.map.geometry import within, zoom_box
-from console.map.labels import LabelLayer
+from console.map.incident_layer import IncidentLayer
 from console.map.live_styles import (
-    INCIDENT_STYLES,
     UNIT_SIZE,
     UNIT_STYLES,
-    incident_labels,
-    incident_points,
     unit_points,
 )
 from console.map.notice_layer import NoticeLayer
@@ -122,14 +118,14 @@ class MapView(QWidget):
         self._picking = False
         self._last_click: tuple[str, str] = ("", "")
         self._units_dirty = self._incidents_dirty = self._cameras_dirty = True
+        self._relabel = False  # the language changed: incident labels written again
         self._closures_dirty = True
         self._unit_ids: list[str] = []
-        self._incident_ids: list[str] = []
         self._unit_index: dict[str, int] = {}
-        self._incident_index: dict[str, int] = {}
+        # Incidents an event touched since the last redraw (all of them: _incidents_dirty).
+        self._incidents_touched: set[str] = set()
         self._station_counts_drawn: dict[str, int] | None = None
         self._unit_xy = np.empty((0, 2))
-        self._incident_xy = np.empty((0, 2))
         self.redraw_count = 0  # live-layer redraws so far; tests and benchmarks read it
 
         self._build_widgets()
@@ -241,15 +237,11 @@ class MapView(QWidget):
 
     def _build_live_layers(self) -> None:
         pen = pg.mkPen(self._theme.marker_outline, width=1.0)
-        # One scatter item per priority (colour and size), P1 on top of its neighbours.
-        self._incident_groups = StyleGroups(self._vb, INCIDENT_STYLES, pen,
-                                            tip=self._incident_tip)
-        # What an incident is, written next to it at every zoom: where labels would
-        # overlap, the most urgent incidents keep theirs (labels are given P1 first).
-        self._incident_labels = LabelLayer(self._city.bounds, 0.0, point_size=8.5, bold=True,
-                                           offset_px=(0.0, -16.0), declutter=True)
-        self._incident_labels.setZValue(21)
-        self._vb.addItem(self._incident_labels, ignoreBounds=True)
+        # A style per priority (colour and size), P1 on top of its neighbours, and a
+        # short label by each; redrawn incident by incident (console/map/incident_layer.py).
+        self._incidents = IncidentLayer(
+            self._vb, self._city.bounds, pen,
+            lambda p, t: f"{priority_label(p)} {self._type_label(t)}", self._incident_tip)
         # A line from each unit on its way to its incident: who is going where.
         self._assignment_item = pg.PlotCurveItem(connect="pairs", antialias=True,
                                                  skipFiniteCheck=True)
@@ -279,7 +271,7 @@ class MapView(QWidget):
             **self._static.items,
             "cameras": self._cameras.items,
             "units": [self._unit_groups, self._assignment_item],
-            "incidents": [self._incident_groups, self._incident_labels],
+            "incidents": [self._incidents.points, self._incidents.labels],
             "sensors": self.sensor_layer.items(),
             "warnings": self.warning_layer.items(),
             "things": self.registry_layer.things_items,
@@ -312,18 +304,19 @@ class MapView(QWidget):
         t = self._theme
         self._plot.setBackground(t.background)
         self._static.apply_theme(t)
-        self._incident_labels.set_colours(t.text, t.halo)
+        self._incidents.labels.set_colours(t.text, t.halo)
         self._assignment_item.setPen(pg.mkPen(STATUS_COLOURS[UnitStatus.EN_ROUTE], width=1.5))
         marker_pen = pg.mkPen(t.marker_outline, width=1.0)
         self._unit_groups.set_pen(marker_pen)
-        self._incident_groups.set_pen(marker_pen)
+        self._incidents.points.set_pen(marker_pen)
         self._cameras.apply_theme(t)  # before the legend, which shows its colour
         self._highlight_pen = pg.mkPen(t.highlight, width=3.0)
         self._pick_banner.setStyleSheet(
             f"background:{t.highlight}; color:#000; padding:3px; font-weight:bold;")
         self._legend.setStyleSheet(f"background:{t.background}; color:{t.text}; padding:3px;")
         self._legend.setText(self._legend_html())
-        self._units_dirty = self._incidents_dirty = self._closures_dirty = True
+        # Incidents keep their points and labels: their pens and colours are set above.
+        self._units_dirty = self._closures_dirty = True
         if hasattr(self, "_timer"):
             self._redraw_live()
 
@@ -348,7 +341,7 @@ class MapView(QWidget):
         self._legend_button.setText(self.tr("Legend"))
         self._pick_banner.setText(self.tr("Click the map to set the location (Esc cancels)"))
         self._legend.setText(self._legend_html())
-        self._units_dirty = self._incidents_dirty = True  # labels name types and statuses
+        self._units_dirty = self._relabel = True  # labels name types and statuses
         self._closures_dirty = True  # "closed", "evacuating"
         if hasattr(self, "_timer"):
             self._redraw_live()
@@ -536,13 +529,16 @@ class MapView(QWidget):
         if event.type in INCIDENT_EVENTS or (
                 event.type in INCIDENT_SIDE_EVENTS
                 and event.payload.get("incident_status") not in (None, *_OPEN_VALUES)):
-            self._incidents_dirty = True  # ~20 ms with 10,000 open incidents
+            if event.incident_id:
+                self._incidents_touched.add(event.incident_id)
+            else:
+                self._incidents_dirty = True
         if event.type in CAMERA_EVENTS:
             self._cameras_dirty = True
         if event.type in CLOSURE_EVENTS:
             self._closures_dirty = True
-        if (self._units_dirty or self._incidents_dirty or self._cameras_dirty
-                or self._closures_dirty) and not self._timer.isActive():
+        if (self._units_dirty or self._incidents_dirty or self._incidents_touched
+                or self._cameras_dirty or self._closures_dirty) and not self._timer.isActive():
             self._timer.start()
 
     def _on_positions(self, events: list[Event]) -> None:
@@ -555,9 +551,16 @@ class MapView(QWidget):
         if self._units_dirty:
             self._units_dirty = False
             self._redraw_units(state)
+        if self._relabel:
+            self._relabel = False
+            self._incidents.relabel(state.incidents)
         if self._incidents_dirty:
             self._incidents_dirty = False
-            self._redraw_incidents(state)
+            self._incidents_touched.clear()
+            self._incidents.update(state.incidents)
+        elif self._incidents_touched:
+            touched, self._incidents_touched = self._incidents_touched, set()
+            self._incidents.update(state.incidents, touched)
         if self._cameras_dirty:
             self._cameras_dirty = False
             self._cameras.set_cameras(getattr(state, "cameras", {}))
@@ -587,17 +590,6 @@ class MapView(QWidget):
         if counts != self._station_counts_drawn:
             self._station_counts_drawn = counts
             self._static.set_station_counts(counts)
-
-    def _redraw_incidents(self, state: Any) -> None:
-        incidents = [i for i in state.incidents.values() if i.status in OPEN_INCIDENT_STATUSES]
-        points = incident_points(incidents)
-        self._incident_ids, self._incident_index = points.ids, points.index
-        self._incident_xy = points.xy
-        self._incident_groups.set_points(points.xy[:, 0], points.xy[:, 1], points.ids,
-                                         points.style)
-        by_urgency = sorted(incidents, key=attrgetter("priority", "created_at"))
-        self._incident_labels.set_labels(incident_labels(
-            by_urgency, lambda p, t: f"{priority_label(p)} {self._type_label(t)}"))
 
     def _redraw_highlight(self) -> None:
         points, sizes = [], []
@@ -686,10 +678,7 @@ class MapView(QWidget):
 
     def incident_point(self, incident_id: str) -> tuple[float, float] | None:
         """Where the map draws an open incident now (city metres), or None."""
-        k = self._incident_index.get(incident_id)
-        if k is None:
-            return None
-        return float(self._incident_xy[k, 0]), float(self._incident_xy[k, 1])
+        return self._incidents.point(incident_id)
 
     def item_for(self, item_id: str) -> MapItem | None:
         """Where the map draws the incident or unit `item_id` (e.g. "INC-00012", "E1"),
@@ -710,18 +699,18 @@ class MapView(QWidget):
 
     def incident_label_texts(self) -> list[str]:
         """The incidents' map labels, most urgent first (what the map writes by them)."""
-        return self._incident_labels.texts()
+        return self._incidents.labels.texts()
 
     def incident_labels_drawn(self) -> int:
         """How many incident labels the last paint drew."""
-        return self._incident_labels.drawn_last
+        return self._incidents.labels.drawn_last
 
     def drawn_counts(self) -> dict[str, int]:
         """How many things each layer draws (roads as segments)."""
         x, _ = self._assignment_item.getData()
         return {"roads": sum(self.road_segment_counts.values()), "cells": self.cell_count,
                 "stations": len(self._static.station_item.data), "units": len(self._unit_ids),
-                "incidents": len(self._incident_ids), "cameras": len(self._cameras.ids),
+                "incidents": len(self._incidents), "cameras": len(self._cameras.ids),
                 "assignment_lines": 0 if x is None else len(x) // 2}
 
     # ------------------------------------------------------------------ selection
@@ -823,8 +812,8 @@ class MapView(QWidget):
         tol = CLICK_TOLERANCE_PX / max(self.px_per_metre(), 1e-9)
         hits: list[tuple[str, str]] = []
         if self.layer_visible("incidents"):
-            hits += [("incident", self._incident_ids[k]) for k in within(
-                self._incident_xy[:, 0], self._incident_xy[:, 1], x, y, tol)]
+            ids, xy = self._incidents.arrays()
+            hits += [("incident", ids[k]) for k in within(xy[:, 0], xy[:, 1], x, y, tol)]
         if self.layer_visible("units"):
             hits += [("unit", self._unit_ids[k]) for k in within(
                 self._unit_xy[:, 0], self._unit_xy[:, 1], x, y, tol)]

@@ -82,23 +82,3 @@ def _points(things: Sequence[Any], style_of: Callable[[Any], int]) -> LivePoints
 def unit_points(units: Sequence[Any]) -> LivePoints:
     """Units (with id, x, y, agency, status) as points in `UNIT_STYLES`."""
     return _points(units, lambda u: UNIT_STYLE_INDEX[u.status])
-
-
-def incident_points(incidents: Sequence[Any]) -> LivePoints:
-    """Incidents (with id, x, y, priority) as points in `INCIDENT_STYLES`."""
-    index, other = _INCIDENT_STYLE_INDEX, len(_PRIORITIES)
-    return _points(incidents, lambda i: index.get(i.priority, other))
-
-
-def incident_labels(incidents: Sequence[Any],
-                    text: Callable[[int, str], str]) -> list[tuple[float, float, str]]:
-    """(x, y, text(priority, type)) of each incident; `text` is asked once per kind."""
-    texts: dict[tuple[int, str], str] = {}
-    out = []
-    for i in incidents:
-        key = (i.priority, i.type)
-        label = texts.get(key)
-        if label is None:
-            label = texts[key] = text(i.priority, i.type)
-        out.append((i.x, i.y, label))
-    return out

@@ -107,7 +107,7 @@ def test_clicking_a_unit_selects_it(qtbot, view: MapView, centre, selection) -> 
 
 
 def test_clicking_an_incident_selects_it(view: MapView, centre, selection) -> None:  # noqa: ANN001
-    incident_id = view._incident_ids[-1]
+    incident_id = view._incidents.ids()[-1]
     view.click_at(*view.incident_point(incident_id))
     assert selection.incident_id == incident_id
 
@@ -160,7 +160,7 @@ def test_selection_elsewhere_highlights_and_centres(view: MapView, centre,
                                                     selection) -> None:  # noqa: ANN001
     x0, y0, _, _ = centre.city.bounds
     view.view_box().setRange(xRange=(x0, x0 + 150), yRange=(y0, y0 + 150), padding=0)
-    incident_id = max(view._incident_ids, key=lambda i: sum(view.incident_point(i)))
+    incident_id = max(view._incidents.ids(), key=lambda i: sum(view.incident_point(i)))
     point = view.incident_point(incident_id)
     assert not view.view_box().viewRect().contains(*point)
     selection.select_incident(incident_id)
@@ -271,12 +271,13 @@ def test_points_drawn_in_their_style(view: MapView, centre) -> None:  # noqa: AN
     assert view._unit_groups.styles_drawn() == dict(units)
     incidents = Counter(INCIDENT_STYLES[incident_style_index(i.priority)]
                         for i in state.incidents.values() if i.status in OPEN_INCIDENT_STATUSES)
-    assert view._incident_groups.styles_drawn() == dict(incidents)
-    for groups in (view._unit_groups, view._incident_groups):
-        for style, item in zip(groups._styles, groups.items, strict=True):
-            assert item.opts["symbol"] == style.symbol and item.opts["size"] == style.size
-            assert item.opts["brush"].color().name() == pg.mkColor(style.colour).name()
-            assert item.isVisible() == (style in groups.styles_drawn())
+    assert view._incidents.points.styles_drawn() == dict(incidents)
+    pairs = [*zip(view._unit_groups._styles, view._unit_groups.items, strict=True),
+             *view._incidents.points.items()]
+    for style, item in pairs:
+        assert item.opts["symbol"] == style.symbol and item.opts["size"] == style.size
+        assert item.opts["brush"].color().name() == pg.mkColor(style.colour).name()
+        assert item.isVisible() == (len(item.data) > 0)
     p1 = INCIDENT_STYLES[incident_style_index(1)]
     assert p1.colour == PRIORITY_COLOURS[1] and p1.size == PRIORITY_SIZES[1]
     assert p1.z == max(s.z for s in INCIDENT_STYLES)  # a P1 on top of its neighbours
@@ -287,13 +288,12 @@ def test_position_report_redraws_only_its_group(qtbot, view: MapView, centre) ->
     unit = centre.live.state.units[unit_id]
     mine = UNIT_STYLE_INDEX[unit.status]
     before = list(view._unit_groups._last)
-    incidents_before = list(view._incident_groups._last)
+    incident_pushes = view._incidents.points.pushes
     centre.service.execute(ReportPosition(unit_id, 321.0, 654.0), centre.actor)
     qtbot.waitUntil(lambda: view.unit_point(unit_id) == (321.0, 654.0))
     after = view._unit_groups._last
     assert [k for k in range(len(after)) if after[k] is not before[k]] == [mine]
-    assert all(a is b for a, b in zip(view._incident_groups._last, incidents_before,
-                                       strict=True))
+    assert view._incidents.points.pushes == incident_pushes
 
 
 def test_a_unit_at_work_is_drawn_over_waiting_ones() -> None:
