@@ -76,6 +76,20 @@ def test_first_unit_on_scene_adds_a_response_time(qtbot, dash: Dashboard, centre
     assert dash.response_counts_drawn()[1] >= 1
 
 
+def test_a_new_call_leaves_the_response_chart_alone(qtbot, dash: Dashboard, centre,
+                                                    sim_clock) -> None:  # noqa: ANN001
+    """Response times change only when a unit arrives: a call must not make the
+    dashboard walk every incident again (10,000 of them in a busy centre)."""
+    walked: list[int] = []
+    draw = dash._draw_responses
+    dash._draw_responses = lambda rows: (walked.append(len(rows)), draw(rows))  # type: ignore[method-assign]
+    before = dash.open_counts_drawn()[4]
+    sim_clock.advance(60)
+    new_incident(centre, "community_hazard", priority=4)
+    qtbot.waitUntil(lambda: dash.open_counts_drawn()[4] == before + 1)
+    assert walked == []
+
+
 def test_step_xy() -> None:
     x, y = step_xy([0, 10, 20], [1, 3, 2])
     assert list(x) == [0, 10, 10, 20, 20] and list(y) == [1, 1, 3, 3, 2]
