@@ -15,6 +15,8 @@ from core.cli.common import add_db_argument, open_read_only
 from core.errors import UserError
 from core.text import terminal_safe, terminal_safe_json
 
+REPORT_SUFFIXES = (".html", ".htm", ".json")
+
 
 def register_report(sub: argparse._SubParsersAction) -> None:
     """Add `report` to the `incident` command."""
@@ -27,7 +29,8 @@ def register_report(sub: argparse._SubParsersAction) -> None:
     add_db_argument(report)
     report.add_argument("incident", metavar="INCIDENT", help="incident id, e.g. INC-00013")
     report.add_argument("--out", type=Path, metavar="FILE",
-                        help="write here (default: standard output)")
+                        help="write here: a .html or .json file (default: standard "
+                             "output)")
     report.add_argument("--json", action="store_true", help="write JSON instead of HTML")
     report.add_argument("--lang", choices=("en", "zh"), default="en",
                         help="language of the playbook text in the HTML (default: en)")
@@ -38,6 +41,11 @@ def run_report(args: argparse.Namespace) -> int:
     from core.decisions.report import incident_report, render_html
     from core.store.city_row import centre_time_zone
 
+    suffix = args.out.suffix.lower() if args.out is not None else ""
+    if suffix and suffix not in REPORT_SUFFIXES:
+        # A file named .pdf or .docx holding HTML opens as garbage: say so, write nothing.
+        raise UserError(f"--out {args.out}: the report is written as HTML or JSON; name "
+                        "the file .html or .json")
     db = open_read_only(args.db)
     try:
         record = incident_report(db, args.incident)

@@ -76,3 +76,8 @@ def test_the_record_matches_the_log(sqlite_url: str, sim_clock, tmp_path: Path, 
     assert "燃气泄漏" in page and pid in page and "decision: accepted" in page
     assert main(["incident", "report", "INC-09999", "--db", sqlite_url]) == 2
     assert "no incident 'INC-09999'" in capsys.readouterr().err
+    # A name the report is not (HTML inside a .pdf): refused, nothing written.
+    pdf = tmp_path / "record.pdf"
+    assert main(["incident", "report", iid, "--db", sqlite_url, "--out", str(pdf)]) == 2
+    assert "name the file .html or .json" in capsys.readouterr().err
+    assert not pdf.exists()
