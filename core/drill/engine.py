@@ -176,16 +176,24 @@ class DrillEngine:
 
     def run(self, step_s: float = 60.0,
             progress: Callable[[float], bool | None] | None = None) -> DrillScore:
-        """Play to the end headless; `progress(fraction)` may return False to cancel."""
-        self.start()
-        try:
-            while not self.finished:
-                self.advance(step_s)
-                if progress is not None and progress(self.elapsed_s / self.scenario.duration_s) \
-                        is False:
-                    break
-        finally:
-            self.stop()
+        """Play to the end headless; `progress(fraction)` may return False to cancel.
+
+        The commands of each `step_s` of simulated time share one transaction (see
+        `CommandService.hold`): a commit per command was half of a long drill's time.
+        Every command is still checked, chained into the log and projected as one
+        by one; a crash loses at most the step in progress.
+        """
+        with self.service.hold():
+            self.start()
+            try:
+                while not self.finished:
+                    self.advance(step_s)
+                    self.service.commit_held()
+                    if progress is not None and \
+                            progress(self.elapsed_s / self.scenario.duration_s) is False:
+                        break
+            finally:
+                self.stop()
         return self.score()
 
     def score(self) -> DrillScore:
