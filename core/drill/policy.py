@@ -156,9 +156,17 @@ class TravelTimes:
         return row
 
 
-def _etas(travel: TravelTimes, call: Waiting, units: Sequence[Candidate]) -> np.ndarray:
-    dist = travel.to(call.node)
-    return np.array([dist[u.node] + u.turnout_s for u in units], dtype=np.float64)
+def _columns(units: Sequence[Candidate]) -> tuple[np.ndarray, np.ndarray]:
+    """The units' node indices and turnouts as arrays (one column per unit)."""
+    nodes = np.fromiter((u.node for u in units), dtype=np.int64, count=len(units))
+    turnout = np.fromiter((u.turnout_s for u in units), dtype=np.float64, count=len(units))
+    return nodes, turnout
+
+
+def _etas(travel: TravelTimes, call: Waiting, nodes: np.ndarray,
+          turnout: np.ndarray) -> np.ndarray:
+    """Each unit's ETA at `call`: travel from its node plus its turnout."""
+    return travel.to(call.node)[nodes] + turnout
 
 
 def closest_plan(calls: Sequence[Waiting], units: Sequence[Candidate],
@@ -166,25 +174,29 @@ def closest_plan(calls: Sequence[Waiting], units: Sequence[Candidate],
     """Closest-idle dispatch: by priority then age, each need the closest capable unit."""
     plan = Plan()
     pool = [u for u in units if u.busy_with is None]
-    used: set[int] = set()
+    nodes, turnout = _columns(pool)
+    free = np.ones(len(pool), dtype=bool)
+    has: dict[str, np.ndarray] = {}
     for call in sorted(calls, key=lambda c: (c.priority, -c.waited_s, c.id)):
-        if len(used) == len(pool):
+        if not free.any():
             break
-        etas = _etas(travel, call, pool)
+        etas = _etas(travel, call, nodes, turnout)
+        for cap in call.needs:
+            if cap not in has:
+                has[cap] = np.fromiter((cap in u.capabilities for u in pool), dtype=bool,
+                                       count=len(pool))
         # Scarce capabilities first, so a fire engine is not spent on rescue when it
         # is the only fire unit left.
-        order = sorted(call.needs, key=lambda c: (sum(
-            1 for k, u in enumerate(pool) if k not in used and c in u.capabilities), c))
+        order = sorted(call.needs, key=lambda c: (int(np.count_nonzero(free & has[c])), c))
         for cap in order:
             for _ in range(call.needs[cap]):
-                best, best_eta = -1, math.inf
-                for k, u in enumerate(pool):
-                    if k not in used and cap in u.capabilities and etas[k] < best_eta:
-                        best, best_eta = k, float(etas[k])
-                if best < 0:
+                # The first free capable unit of least ETA (never one that cannot get there).
+                eligible = np.where(free & has[cap], etas, math.inf)
+                best = int(np.argmin(eligible)) if eligible.size else -1
+                if best < 0 or not eligible[best] < math.inf:
                     break
-                used.add(best)
-                plan.sends.append(Send(call.id, pool[best].id, best_eta))
+                free[best] = False
+                plan.sends.append(Send(call.id, pool[best].id, float(etas[best])))
     return plan
 
 
@@ -196,7 +208,8 @@ def optimizer_plan(calls: Sequence[Waiting], units: Sequence[Candidate],
     if not calls or not units:
         return plan
     idle = [k for k, u in enumerate(units) if u.busy_with is None]
-    eta = np.stack([_etas(travel, c, units) for c in calls])  # true ETAs
+    nodes, turnout = _columns(units)
+    eta = np.stack([_etas(travel, c, nodes, turnout) for c in calls])  # true ETAs
     weights = np.array([p.weight(c.priority, c.waited_s) for c in calls])
     cost = eta.copy()
     # Redirects: only towards a more urgent call, at the cost of the call left behind.
@@ -276,16 +289,19 @@ def _last_cover(units: Sequence[Candidate], idle: Sequence[int], travel: TravelT
     `cover_s` (index -> the next closest's seconds to where the unit stands)."""
     out: dict[int, float] = {}
     idle = list(idle)
+    if not idle:
+        return out
     nodes = np.array([units[k].node for k in idle], dtype=np.int64)
     turnout = np.array([units[k].turnout_s for k in idle])
     caps = sorted({c for k in idle for c in units[k].capabilities})
-    has = {c: np.array([c in units[k].capabilities for k in idle]) for c in caps}
+    # reach[a, b]: seconds for idle unit b to get to where idle unit a stands (not itself).
+    reach = np.stack([travel.to(units[k].node)[nodes] for k in idle]) + turnout
+    np.fill_diagonal(reach, math.inf)
+    # nearest[c][a]: the closest other idle unit with capability c, to unit a.
+    nearest = {c: np.min(reach, axis=1, initial=math.inf, where=np.array(
+        [c in units[k].capabilities for k in idle])) for c in caps}
     for pos, k in enumerate(idle):
-        u = units[k]
-        reach = travel.to(u.node)[nodes] + turnout
-        reach[pos] = math.inf
-        worst = max(float(np.min(reach, where=has[c], initial=math.inf))
-                    for c in u.capabilities)
+        worst = max(float(nearest[c][pos]) for c in units[k].capabilities)
         if worst > cover_s:
             out[k] = worst
     return out
