@@ -127,6 +127,7 @@ class DrillEngine:
         self._open_ids: dict[str, None] = {}  # incidents not known to be final (ordered)
         self._scanned = 0  # how many of the state's incidents `_open_ids` has seen
         self._node_of: dict[tuple[float, float], int] = {}  # snapped positions
+        self._needs_of: dict[str, tuple[tuple, dict[str, int]]] = {}  # see `_missing`
         self._nodes_version = -1
 
     @property
@@ -367,8 +368,7 @@ class DrillEngine:
                                        IncidentStatus.ON_SCENE):
                 continue
             # A calls file's needs for its type first, else the active playbook's level.
-            missing = unfilled_needs(incident, self.state.units, self._plans.get(incident.id)
-                                     or playbook_plan(self.state, incident.id))
+            missing = self._missing(incident)
             if missing:
                 rec = self.record.by_id.get(incident.id)
                 label = f"#{rec.n} {incident.type}" if rec else incident.type
@@ -424,9 +424,22 @@ class DrillEngine:
             incident = incidents.get(iid)
             if incident is None or incident.status in _FINAL:
                 del self._open_ids[iid]
+                self._needs_of.pop(iid, None)
             else:
                 out.append(incident)
         return out
+
+    def _missing(self, incident: Incident) -> dict[str, int]:
+        """What `incident` still lacks (see `unfilled_needs`); remembered while its units
+        and its plan stay the same, since a staffed incident stays open (on scene) for
+        many passes."""
+        plan = self._plans.get(incident.id) or playbook_plan(self.state, incident.id)
+        key = (tuple(incident.units), None if plan is None else tuple(plan.items()))
+        known = self._needs_of.get(incident.id)
+        if known is None or known[0] != key:
+            known = self._needs_of[incident.id] = (
+                key, unfilled_needs(incident, self.state.units, plan))
+        return dict(known[1])
 
     def _node_at(self, x: float, y: float) -> int:
         """The compact index of the road node nearest (x, y); remembered (until the
