@@ -120,7 +120,7 @@ def run(policy: str, sc: Any) -> dict[str, float]:
             timed(engine.network, "route", spent, "routing")
             timed(engine.travel, "to", spent, "searches")
             t0 = time.perf_counter()
-            engine.run(step_s=300)
+            engine.run()  # as `beacon drill` does: one commit per simulated minute
             wall = time.perf_counter() - t0
             units = sum(1 for u in centre.live.state.units.values()
                         if u.kind.value in EMERGENCY)

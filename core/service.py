@@ -73,6 +73,7 @@ class CommandService:
         self.exercise: str | None = None
         self._holding = False
         self._held: tuple[ExitStack, BatchWriter] | None = None  # open, uncommitted
+        self._warm: BatchWriter | None = None  # the last held one, committed
         self._held_lost: BaseException | None = None
 
     def execute(self, command: Command, actor: Actor = SYSTEM,
@@ -169,7 +170,7 @@ class CommandService:
         if self._holding:
             yield
             return
-        self._holding, self._held_lost = True, None
+        self._holding, self._held_lost, self._warm = True, None, None
         try:
             yield
         except BaseException:
@@ -177,12 +178,15 @@ class CommandService:
             raise
         finally:
             self._holding = False
-        self.commit_held()
+        try:
+            self.commit_held()
+        finally:
+            self._warm = None
 
     def commit_held(self) -> None:
         """Commit the transaction `hold` keeps open (nothing when none is open); the next
         command opens a new one."""
-        held, self._held = self._held, None
+        held, self._held, self._warm = self._held, None, None
         if held is None:
             return
         stack, writer = held
@@ -192,9 +196,10 @@ class CommandService:
             stack.__exit__(*sys.exc_info())  # rolls back
             raise
         stack.close()  # commits
+        self._warm = writer  # the next held transaction may go on with what it read
 
     def _abort_held(self) -> None:
-        held, self._held = self._held, None
+        held, self._held, self._warm = self._held, None, None
         if held is not None:
             error = RuntimeError("held transaction abandoned")
             held[0].__exit__(RuntimeError, error, None)  # an exit with an error rolls back
@@ -208,9 +213,14 @@ class CommandService:
             stack = ExitStack()
             try:
                 conn = stack.enter_context(self.db.write_connection())
-                self._held = (stack, BatchWriter(conn))  # locks the log head
+                writer = self._warm
+                if writer is None:
+                    writer = BatchWriter(conn)  # locks the log head
+                else:  # locks it too; keeps what it read if nobody wrote since
+                    writer.resume(conn)
+                self._held = (stack, writer)
             except BaseException:
-                stack.close()
+                stack.__exit__(*sys.exc_info())  # rolls back what was begun
                 raise
         writer = self._held[1]
         try:

@@ -294,8 +294,11 @@ def _last_cover(units: Sequence[Candidate], idle: Sequence[int], travel: TravelT
     nodes = np.array([units[k].node for k in idle], dtype=np.int64)
     turnout = np.array([units[k].turnout_s for k in idle])
     caps = sorted({c for k in idle for c in units[k].capabilities})
-    # reach[a, b]: seconds for idle unit b to get to where idle unit a stands (not itself).
-    reach = np.stack([travel.to(units[k].node)[nodes] for k in idle]) + turnout
+    # reach[a, b]: seconds for idle unit b to get to where idle unit a stands (not itself);
+    # one row per place (units wait together at their stations).
+    places, row_of = np.unique(nodes, return_inverse=True)
+    rows = np.stack([travel.to(int(node))[nodes] for node in places])
+    reach = rows[row_of.reshape(-1)] + turnout
     np.fill_diagonal(reach, math.inf)
     # nearest[c][a]: the closest other idle unit with capability c, to unit a.
     nearest = {c: np.min(reach, axis=1, initial=math.inf, where=np.array(

@@ -105,3 +105,24 @@ def test_an_all_or_nothing_batch_in_a_hold_rolls_back_only_itself(
     assert service.last_seq() == before + 2
     assert service.state().incidents[iid].units == ["E2"]
     assert _chain_problems(service) == []
+
+
+def test_what_another_desk_wrote_between_held_commits_is_read_again(
+        service: CommandService, sim_clock) -> None:  # noqa: ANN001
+    other = CommandService(service.db, clock=sim_clock)
+    engine = Actor("E1", unit_id="E1")
+    with service.hold():
+        iid = new_incident(service)
+        service.execute(ReportPosition("E1", 10.0, 10.0), engine)
+        service.commit_held()
+        # Another desk dispatches E1 meanwhile: the held writer must not decide on the
+        # E1 it read before (available), but on the dispatched one.
+        other.execute(AssignUnits(iid, ("E1",)), DISPATCHER)
+        service.execute(ChangeUnitStatus("E1", UnitStatus.EN_ROUTE), engine)
+        with pytest.raises(ValidationError):
+            service.execute(AssignUnits(iid, ("E1",)), DISPATCHER)
+    state = service.state()
+    assert state.units["E1"].status is UnitStatus.EN_ROUTE
+    assert state.incidents[iid].units == ["E1"]
+    assert _chain_problems(service) == []
+    assert same_state(replay(service.db), state) == []
