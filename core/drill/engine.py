@@ -381,9 +381,7 @@ class DrillEngine:
         top = min((c.priority for c in calls), default=None)
         if not calls:
             return calls, units
-        roster = list(self.state.units.values())
-        snapped = self.network.snap_many([(u.x, u.y) for u in roster])
-        for u, node in zip(roster, snapped, strict=True):
+        for u in self.state.units.values():
             busy_priority = None
             shared = False
             if u.status is not UnitStatus.AVAILABLE:
@@ -397,7 +395,7 @@ class DrillEngine:
                 busy_priority = busy_incident.priority
                 shared = len(busy_incident.units) > 1
             units.append(Candidate(
-                u.id, self.network.index_of(node), _capabilities(u.kind), self.turnout_of(u.id),
+                u.id, self._node_at(u.x, u.y), _capabilities(u.kind), self.turnout_of(u.id),
                 self._home_station.get(u.id, ""), u.incident_id if busy_priority else None,
                 busy_priority, shared))
         calls.sort(key=lambda c: (c.priority, -c.waited_s, c.id))
@@ -443,7 +441,8 @@ class DrillEngine:
 
     def _node_at(self, x: float, y: float) -> int:
         """The compact index of the road node nearest (x, y); remembered (until the
-        roads change) since a waiting call is looked at in every pass."""
+        roads change), since waiting calls and units at their stations are looked at in
+        every pass."""
         if self._nodes_version != self.network.version:
             self._nodes_version = self.network.version
             self._node_of.clear()

@@ -22,6 +22,7 @@ import math
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -243,7 +244,7 @@ def optimizer_plan(calls: Sequence[Waiting], units: Sequence[Candidate],
                           penalty_s=(p.unfilled_s + c.waited_s) * float(weights[i])
                           + p.priority_tier_s * max(0, 9 - c.priority))
              for i, c in enumerate(calls)]
-    states = [UnitState(u.id, None, u.capabilities) for u in units]
+    states = [_unit_state(u.id, u.capabilities) for u in units]
     alloc = allocate(cost, needs, states)
     row_of = {c.id: i for i, c in enumerate(calls)}
     col_of = {u.id: k for k, u in enumerate(units)}
@@ -269,6 +270,12 @@ def optimizer_plan(calls: Sequence[Waiting], units: Sequence[Candidate],
             f"{format_duration(holds[k])} away; {c.label or c.id} gets {other.id}, "
             f"{format_duration(max(0.0, eta[i, j] - eta[i, k]))} later")
     return plan
+
+
+@cache
+def _unit_state(unit_id: str, capabilities: frozenset[str]) -> UnitState:
+    """A candidate as the assignment sees it (the same few hundred, pass after pass)."""
+    return UnitState(unit_id, None, capabilities)
 
 
 def _alternative(call: Waiting, units: Sequence[Candidate], idle: Sequence[int],
