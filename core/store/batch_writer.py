@@ -285,12 +285,16 @@ class BatchWriter:
 
     def save(self, state: State) -> None:
         """Mark every incident and unit of `state` changed (and keep them as current)."""
+        # An object saved without being read is new (`flush` inserts it): later commands
+        # of the transaction need not look for it in the table.
         for iid, incident in state.incidents.items():
             self._incidents[iid] = incident
             self._dirty_incidents.add(iid)
+            self._stored_incidents.setdefault(iid, None)
         for uid, unit in state.units.items():
             self._units[uid] = unit
             self._dirty_units.add(uid)
+            self._stored_units.setdefault(uid, None)
         for projected in PROJECTED:
             self._projected[projected.attribute].update(getattr(state, projected.attribute))
 
