@@ -8,7 +8,10 @@ stations in turn), plus its volunteer teams and grid workers; 62.5 calls an hour
 hours. The fleet is the scenario's (`[[fleet.station]]`), the demo city is unchanged.
 
 Prints, for `closest` (the reference) and `optimizer`, in one run and one after the
-other: wall time of the drill (the city's set-up excluded), and the share spent in
+other: wall time of the drill (the city's set-up excluded), the CPU time the process
+used meanwhile (less sensitive to other work on a shared machine: a load average above
+the number of cores makes the wall time wait for a core), and the share of the wall
+time spent in
 
 * routing: travel-time searches (the policies') and the routes units drive;
 * optimisation: the policy's decision less its searches (for `closest`, its rule);
@@ -119,9 +122,9 @@ def run(policy: str, sc: Any) -> dict[str, float]:
             timed(centre.service.bus, "publish", spent, "publishing")
             timed(engine.network, "route", spent, "routing")
             timed(engine.travel, "to", spent, "searches")
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             engine.run()  # as `beacon drill` does: one commit per simulated minute
-            wall = time.perf_counter() - t0
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
             units = sum(1 for u in centre.live.state.units.values()
                         if u.kind.value in EMERGENCY)
             # The policies' searches run inside their decisions.
@@ -129,7 +132,7 @@ def run(policy: str, sc: Any) -> dict[str, float]:
             routing = spent["routing"] + spent["searches"]
             # Publishing runs inside `execute_many` (and its subscribers may route).
             storage = spent["storage"] - spent["publishing"]
-            return {"wall": wall, "calls": len(engine.record.calls), "units": units,
+            return {"wall": wall, "cpu": cpu, "calls": len(engine.record.calls), "units": units,
                     "routing": routing, "optimisation": deciding, "storage": storage,
                     "other": wall - routing - deciding - storage,
                     "events": centre.service.last_seq(),
@@ -152,7 +155,8 @@ def main() -> None:
         r = run(policy, sc)
         share = {k: r[k] / r["wall"] for k in ("routing", "optimisation", "storage", "other")}
         print(f"{policy:<9} {args.hours:g} h, {r['calls']} calls, {r['units']} emergency "
-              f"units, {r['events']} events: {r['wall']:.1f} s wall (routing "
+              f"units, {r['events']} events: {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU "
+              f"(routing "
               f"{share['routing']:.0%}, optimisation {share['optimisation']:.0%}, storage "
               f"{share['storage']:.0%}, other {share['other']:.0%}; load average {load:.1f} "
               f"at start, {os.getloadavg()[0]:.1f} at end, {os.cpu_count()} cores)",
