@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -85,10 +86,7 @@ class UnitIndex:
             self.turnout[i] = float(u.turnout_s)
             for c in u.capabilities:
                 caps.setdefault(str(c), []).append(i)
-            cs = sorted(str(c) for c in u.capabilities)
-            for a in range(len(cs)):
-                for b in range(a + 1, len(cs)):
-                    self.cooccur.add(frozenset((cs[a], cs[b])))
+            self.cooccur.update(_pairs(frozenset(u.capabilities)))
         self.has_cap: dict[str, np.ndarray] = {}
         # Per capability: the available units holding it and their nodes.
         self.cap_units: dict[str, np.ndarray] = {}
@@ -108,6 +106,14 @@ class UnitIndex:
 
     def __len__(self) -> int:
         return len(self.units)
+
+
+@cache
+def _pairs(capabilities: frozenset) -> tuple[frozenset[str], ...]:
+    """Every pair of `capabilities` (as strings): few kinds, so remembered per set."""
+    cs = sorted(str(c) for c in capabilities)
+    return tuple(frozenset((cs[a], cs[b])) for a in range(len(cs))
+                 for b in range(a + 1, len(cs)))
 
 
 def _as_index(network: RoadNetwork, units: Sequence[UnitState] | UnitIndex) -> UnitIndex:

@@ -18,6 +18,8 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from functools import cache
+from itertools import islice
 
 import numpy as np
 
@@ -29,8 +31,9 @@ from core.commands import AssignUnits, AttachCall, ChangeUnitStatus, CreateIncid
 from core.dispatch.needs import unfilled_needs
 from core.dispatch.turnout import turnout_for
 from core.domain.incident_types import INCIDENT_TYPES
-from core.domain.kinds import UNIT_CAPABILITIES, Role
+from core.domain.kinds import UNIT_CAPABILITIES, Role, UnitKind
 from core.domain.lifecycle import IncidentStatus, UnitStatus
+from core.domain.model import Incident
 from core.domain.state import State
 from core.drill.exercise import begin_exercise
 from core.drill.field_sim import FieldSimulator, FieldTiming
@@ -59,6 +62,13 @@ from core.service import CommandService
 log = logging.getLogger(__name__)
 
 SAMPLE_EVERY_S = 300.0  # how often the report's timeline samples the situation
+_FINAL = (IncidentStatus.CLOSED, IncidentStatus.CANCELLED)  # no way back from these
+
+
+@cache
+def _capabilities(kind: UnitKind) -> frozenset[str]:
+    """What a unit of `kind` can do, as the policies name it."""
+    return frozenset(c.value for c in UNIT_CAPABILITIES[kind])
 
 
 class DrillEngine:
@@ -114,6 +124,11 @@ class DrillEngine:
         self.problems = self.recorder.record.problems  # injects not carried out, and why
         self.attached_calls = 0  # random calls about an open incident, attached to it
         self.timing = {"dispatch_s": 0.0}  # wall seconds spent deciding, for benchmarks
+        self._open_ids: dict[str, None] = {}  # incidents not known to be final (ordered)
+        self._scanned = 0  # how many of the state's incidents `_open_ids` has seen
+        self._node_of: dict[tuple[float, float], int] = {}  # snapped positions
+        self._needs_of: dict[str, tuple[tuple, dict[str, int]]] = {}  # see `_missing`
+        self._nodes_version = -1
 
     @property
     def record(self) -> DrillRecord:
@@ -176,16 +191,24 @@ class DrillEngine:
 
     def run(self, step_s: float = 60.0,
             progress: Callable[[float], bool | None] | None = None) -> DrillScore:
-        """Play to the end headless; `progress(fraction)` may return False to cancel."""
-        self.start()
-        try:
-            while not self.finished:
-                self.advance(step_s)
-                if progress is not None and progress(self.elapsed_s / self.scenario.duration_s) \
-                        is False:
-                    break
-        finally:
-            self.stop()
+        """Play to the end headless; `progress(fraction)` may return False to cancel.
+
+        The commands of each `step_s` of simulated time share one transaction (see
+        `CommandService.hold`): a commit per command was half of a long drill's time.
+        Every command is still checked, chained into the log and projected as one
+        by one; a crash loses at most the step in progress.
+        """
+        with self.service.hold():
+            self.start()
+            try:
+                while not self.finished:
+                    self.advance(step_s)
+                    self.service.commit_held()
+                    if progress is not None and \
+                            progress(self.elapsed_s / self.scenario.duration_s) is False:
+                        break
+            finally:
+                self.stop()
         return self.score()
 
     def score(self) -> DrillScore:
@@ -340,18 +363,17 @@ class DrillEngine:
         """The calls that lack units and the units a policy may send, now."""
         now = self.clock.now()
         calls: list[Waiting] = []
-        for incident in self.state.incidents.values():
+        for incident in self._maybe_open():
             if incident.status not in (IncidentStatus.NEW, IncidentStatus.DISPATCHED,
                                        IncidentStatus.ON_SCENE):
                 continue
             # A calls file's needs for its type first, else the active playbook's level.
-            missing = unfilled_needs(incident, self.state.units, self._plans.get(incident.id)
-                                     or playbook_plan(self.state, incident.id))
+            missing = self._missing(incident)
             if missing:
                 rec = self.record.by_id.get(incident.id)
                 label = f"#{rec.n} {incident.type}" if rec else incident.type
                 calls.append(Waiting(
-                    incident.id, self.network.index_of(self.network.snap(incident.x, incident.y)),
+                    incident.id, self._node_at(incident.x, incident.y),
                     incident.priority, missing, (now - incident.created_at).total_seconds(),
                     label))
         units: list[Candidate] = []
@@ -359,9 +381,7 @@ class DrillEngine:
         top = min((c.priority for c in calls), default=None)
         if not calls:
             return calls, units
-        roster = list(self.state.units.values())
-        snapped = self.network.snap_many([(u.x, u.y) for u in roster])
-        for u, node in zip(roster, snapped, strict=True):
+        for u in self.state.units.values():
             busy_priority = None
             shared = False
             if u.status is not UnitStatus.AVAILABLE:
@@ -375,13 +395,61 @@ class DrillEngine:
                 busy_priority = busy_incident.priority
                 shared = len(busy_incident.units) > 1
             units.append(Candidate(
-                u.id, self.network.index_of(node),
-                frozenset(c.value for c in UNIT_CAPABILITIES[u.kind]), self.turnout_of(u.id),
+                u.id, self._node_at(u.x, u.y), _capabilities(u.kind), self.turnout_of(u.id),
                 self._home_station.get(u.id, ""), u.incident_id if busy_priority else None,
                 busy_priority, shared))
         calls.sort(key=lambda c: (c.priority, -c.waited_s, c.id))
         units.sort(key=lambda u: u.id)
         return calls, units
+
+    def _maybe_open(self) -> list[Incident]:
+        """The incidents that are not closed or cancelled (both final), oldest first.
+
+        A dispatch pass runs after every call and status change; scanning every incident
+        of the day each time made a long drill quadratic. Incidents are only ever added
+        to the state, so new ones are those past the count seen last time.
+        """
+        incidents = self.state.incidents
+        if len(incidents) < self._scanned:  # never happens; start over if it does
+            self._open_ids.clear()
+            self._scanned = 0
+        if len(incidents) > self._scanned:
+            for iid in islice(incidents, self._scanned, None):
+                self._open_ids[iid] = None
+            self._scanned = len(incidents)
+        out: list[Incident] = []
+        for iid in list(self._open_ids):
+            incident = incidents.get(iid)
+            if incident is None or incident.status in _FINAL:
+                del self._open_ids[iid]
+                self._needs_of.pop(iid, None)
+            else:
+                out.append(incident)
+        return out
+
+    def _missing(self, incident: Incident) -> dict[str, int]:
+        """What `incident` still lacks (see `unfilled_needs`); remembered while its units
+        and its plan stay the same, since a staffed incident stays open (on scene) for
+        many passes."""
+        plan = self._plans.get(incident.id) or playbook_plan(self.state, incident.id)
+        key = (tuple(incident.units), None if plan is None else tuple(plan.items()))
+        known = self._needs_of.get(incident.id)
+        if known is None or known[0] != key:
+            known = self._needs_of[incident.id] = (
+                key, unfilled_needs(incident, self.state.units, plan))
+        return dict(known[1])
+
+    def _node_at(self, x: float, y: float) -> int:
+        """The compact index of the road node nearest (x, y); remembered (until the
+        roads change), since waiting calls and units at their stations are looked at in
+        every pass."""
+        if self._nodes_version != self.network.version:
+            self._nodes_version = self.network.version
+            self._node_of.clear()
+        node = self._node_of.get((x, y))
+        if node is None:
+            node = self._node_of[(x, y)] = self.network.index_of(self.network.snap(x, y))
+        return node
 
     def _dispatch_pass(self) -> None:
         self._dispatch_pending = False

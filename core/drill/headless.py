@@ -60,7 +60,7 @@ def run_drill(scenario: Scenario, policy: str | None = None, seed: int | None = 
         url = db_url or f"sqlite:///{tmp}/drill.db"
         clock = SimulatedClock(scenario.start)
         if db_url is None and (scenario.city or scenario.fleet):
-            _store_scenario_city(url, scenario, small_city)
+            store_scenario_city(url, scenario, small_city)
         centre = open_centre(url, clock=clock, demo=False, drill=True,
                              city_scale="small" if small_city else "full",
                              demo_incidents=False,
@@ -83,7 +83,7 @@ def run_drill(scenario: Scenario, policy: str | None = None, seed: int | None = 
             centre.close()
 
 
-def _store_scenario_city(url: str, scenario: Scenario, small_city: bool) -> None:
+def store_scenario_city(url: str, scenario: Scenario, small_city: bool) -> None:
     """Put the scenario's city and fleet in the new throwaway database (as a demo one)."""
     from core.auth import SYSTEM
     from core.centre import store_city

@@ -22,6 +22,7 @@ import math
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -156,9 +157,17 @@ class TravelTimes:
         return row
 
 
-def _etas(travel: TravelTimes, call: Waiting, units: Sequence[Candidate]) -> np.ndarray:
-    dist = travel.to(call.node)
-    return np.array([dist[u.node] + u.turnout_s for u in units], dtype=np.float64)
+def _columns(units: Sequence[Candidate]) -> tuple[np.ndarray, np.ndarray]:
+    """The units' node indices and turnouts as arrays (one column per unit)."""
+    nodes = np.fromiter((u.node for u in units), dtype=np.int64, count=len(units))
+    turnout = np.fromiter((u.turnout_s for u in units), dtype=np.float64, count=len(units))
+    return nodes, turnout
+
+
+def _etas(travel: TravelTimes, call: Waiting, nodes: np.ndarray,
+          turnout: np.ndarray) -> np.ndarray:
+    """Each unit's ETA at `call`: travel from its node plus its turnout."""
+    return travel.to(call.node)[nodes] + turnout
 
 
 def closest_plan(calls: Sequence[Waiting], units: Sequence[Candidate],
@@ -166,25 +175,29 @@ def closest_plan(calls: Sequence[Waiting], units: Sequence[Candidate],
     """Closest-idle dispatch: by priority then age, each need the closest capable unit."""
     plan = Plan()
     pool = [u for u in units if u.busy_with is None]
-    used: set[int] = set()
+    nodes, turnout = _columns(pool)
+    free = np.ones(len(pool), dtype=bool)
+    has: dict[str, np.ndarray] = {}
     for call in sorted(calls, key=lambda c: (c.priority, -c.waited_s, c.id)):
-        if len(used) == len(pool):
+        if not free.any():
             break
-        etas = _etas(travel, call, pool)
+        etas = _etas(travel, call, nodes, turnout)
+        for cap in call.needs:
+            if cap not in has:
+                has[cap] = np.fromiter((cap in u.capabilities for u in pool), dtype=bool,
+                                       count=len(pool))
         # Scarce capabilities first, so a fire engine is not spent on rescue when it
         # is the only fire unit left.
-        order = sorted(call.needs, key=lambda c: (sum(
-            1 for k, u in enumerate(pool) if k not in used and c in u.capabilities), c))
+        order = sorted(call.needs, key=lambda c: (int(np.count_nonzero(free & has[c])), c))
         for cap in order:
             for _ in range(call.needs[cap]):
-                best, best_eta = -1, math.inf
-                for k, u in enumerate(pool):
-                    if k not in used and cap in u.capabilities and etas[k] < best_eta:
-                        best, best_eta = k, float(etas[k])
-                if best < 0:
+                # The first free capable unit of least ETA (never one that cannot get there).
+                eligible = np.where(free & has[cap], etas, math.inf)
+                best = int(np.argmin(eligible)) if eligible.size else -1
+                if best < 0 or not eligible[best] < math.inf:
                     break
-                used.add(best)
-                plan.sends.append(Send(call.id, pool[best].id, best_eta))
+                free[best] = False
+                plan.sends.append(Send(call.id, pool[best].id, float(etas[best])))
     return plan
 
 
@@ -196,7 +209,8 @@ def optimizer_plan(calls: Sequence[Waiting], units: Sequence[Candidate],
     if not calls or not units:
         return plan
     idle = [k for k, u in enumerate(units) if u.busy_with is None]
-    eta = np.stack([_etas(travel, c, units) for c in calls])  # true ETAs
+    nodes, turnout = _columns(units)
+    eta = np.stack([_etas(travel, c, nodes, turnout) for c in calls])  # true ETAs
     weights = np.array([p.weight(c.priority, c.waited_s) for c in calls])
     cost = eta.copy()
     # Redirects: only towards a more urgent call, at the cost of the call left behind.
@@ -230,7 +244,7 @@ def optimizer_plan(calls: Sequence[Waiting], units: Sequence[Candidate],
                           penalty_s=(p.unfilled_s + c.waited_s) * float(weights[i])
                           + p.priority_tier_s * max(0, 9 - c.priority))
              for i, c in enumerate(calls)]
-    states = [UnitState(u.id, None, u.capabilities) for u in units]
+    states = [_unit_state(u.id, u.capabilities) for u in units]
     alloc = allocate(cost, needs, states)
     row_of = {c.id: i for i, c in enumerate(calls)}
     col_of = {u.id: k for k, u in enumerate(units)}
@@ -258,6 +272,12 @@ def optimizer_plan(calls: Sequence[Waiting], units: Sequence[Candidate],
     return plan
 
 
+@cache
+def _unit_state(unit_id: str, capabilities: frozenset[str]) -> UnitState:
+    """A candidate as the assignment sees it (the same few hundred, pass after pass)."""
+    return UnitState(unit_id, None, capabilities)
+
+
 def _alternative(call: Waiting, units: Sequence[Candidate], idle: Sequence[int],
                  holds: dict[int, float], etas: np.ndarray, k: int) -> int | None:
     """The closest idle unit other than `k`, not itself a last cover, that can fill a
@@ -276,16 +296,22 @@ def _last_cover(units: Sequence[Candidate], idle: Sequence[int], travel: TravelT
     `cover_s` (index -> the next closest's seconds to where the unit stands)."""
     out: dict[int, float] = {}
     idle = list(idle)
+    if not idle:
+        return out
     nodes = np.array([units[k].node for k in idle], dtype=np.int64)
     turnout = np.array([units[k].turnout_s for k in idle])
     caps = sorted({c for k in idle for c in units[k].capabilities})
-    has = {c: np.array([c in units[k].capabilities for k in idle]) for c in caps}
+    # reach[a, b]: seconds for idle unit b to get to where idle unit a stands (not itself);
+    # one row per place (units wait together at their stations).
+    places, row_of = np.unique(nodes, return_inverse=True)
+    rows = np.stack([travel.to(int(node))[nodes] for node in places])
+    reach = rows[row_of.reshape(-1)] + turnout
+    np.fill_diagonal(reach, math.inf)
+    # nearest[c][a]: the closest other idle unit with capability c, to unit a.
+    nearest = {c: np.min(reach, axis=1, initial=math.inf, where=np.array(
+        [c in units[k].capabilities for k in idle])) for c in caps}
     for pos, k in enumerate(idle):
-        u = units[k]
-        reach = travel.to(u.node)[nodes] + turnout
-        reach[pos] = math.inf
-        worst = max(float(np.min(reach, where=has[c], initial=math.inf))
-                    for c in u.capabilities)
+        worst = max(float(nearest[c][pos]) for c in units[k].capabilities)
         if worst > cover_s:
             out[k] = worst
     return out

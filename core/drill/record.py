@@ -138,13 +138,16 @@ class Recorder:
         coverage: dict[str, float] = {}
         from core.domain.kinds import UNIT_CAPABILITIES
 
+        # Where each available unit is (one vectorised look-up for all of them).
+        node_of = {u.id: self.network.index_of(n) for u, n in zip(
+            available, self.network.snap_many([(u.x, u.y) for u in available])
+            if available else [], strict=True)}
         for cap in COVER_CAPABILITIES:
             sources = [u for u in available if cap in {c.value for c in UNIT_CAPABILITIES[u.kind]}]
             if not sources or not len(self._cell_nodes):
                 coverage[cap] = 0.0
                 continue
-            nodes = np.array([self.network.index_of(self.network.snap(u.x, u.y))
-                              for u in sources], dtype=np.int64)
+            nodes = np.array([node_of[u.id] for u in sources], dtype=np.int64)
             turnout = min(self.turnout_of(u.id) for u in sources)
             dist = dijkstra(self.network.forward_matrix, indices=np.unique(nodes),
                             min_only=True, limit=COVER_STANDARD_S - turnout)

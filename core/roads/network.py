@@ -17,6 +17,7 @@ Closures write `inf` into the two CSR data arrays (so no rebuild is needed) and 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 
 import networkx as nx
@@ -85,6 +86,9 @@ class RoadNetwork:
         self._inv_f: np.ndarray | None = None
         self._rev, self._pos_r = _csr(dst, src, w, n)
         self._node_share = 1.0 / n
+        self._routes: OrderedDict[tuple[int, float], tuple[np.ndarray, np.ndarray]] = \
+            OrderedDict()
+        self._routes_version = -1
         self._settle_rate = 0.0  # learned nodes-per-second^2 of a bounded search
         for u, v in list(self._closed):
             if g.has_edge(u, v):
@@ -327,9 +331,7 @@ class RoadNetwork:
         # Bounded first (cheap for the short trips units mostly make), then unbounded.
         limit = 600.0
         while True:
-            dist, pred = dijkstra(
-                self._fwd, indices=ai, limit=limit, return_predecessors=True
-            )
+            dist, pred = self._route_search(ai, limit)
             if math.isfinite(dist[bi]) or math.isinf(limit):
                 break
             limit = limit * 4.0 if limit < 20_000 else math.inf
@@ -340,6 +342,26 @@ class RoadNetwork:
             path.append(int(pred[path[-1]]))
         path.reverse()
         return float(dist[bi]), [self.nodes[i] for i in path]
+
+    def _route_search(self, ai: int, limit: float) -> tuple[np.ndarray, np.ndarray]:
+        """`dijkstra` from `ai` bounded by `limit`, with predecessors; the latest few
+        are kept (until the roads change), since units leave the same stations and
+        the same incidents again and again. The same search gives the same answer, so
+        a remembered route is exactly the one a new search would find."""
+        if self._routes_version != self.version:
+            self._routes_version = self.version
+            self._routes.clear()
+        key = (ai, limit)
+        found = self._routes.get(key)
+        if found is not None:
+            self._routes.move_to_end(key)
+            return found
+        found = dijkstra(self._fwd, indices=ai, limit=limit, return_predecessors=True)
+        self._routes[key] = found
+        # At most ~32 MB of distances and predecessors, and never fewer than 4.
+        if len(self._routes) > max(4, 32_000_000 // (12 * self.node_count)):
+            self._routes.popitem(last=False)
+        return found
 
 
 def _edge_seconds(u: Node, v: Node, d: dict) -> float:

@@ -139,6 +139,31 @@ class BatchWriter:
         self._projected: dict[str, dict[Any, Any]] = {p.attribute: {} for p in PROJECTED}
         self._attachments: dict[str, bytes] = {}
 
+    def resume(self, conn: Connection) -> None:
+        """Go on in a new write transaction on `conn`, after `finish` and the commit.
+
+        The incidents and units read before are kept when the log head is where this
+        writer left it: every change to their tables comes with an event, so an
+        unchanged head means nobody else wrote them meanwhile. Otherwise they are
+        forgotten and read again. (For `CommandService.hold`, whose many small
+        transactions would otherwise read the same incidents again each time.)
+        """
+        self.conn = conn
+        self._postgresql = conn.dialect.name == "postgresql"
+        self._cursor = conn.connection.cursor()
+        seq, hash_ = self._lock_head()
+        if (seq, hash_) != (self.seq, self.hash) or self._dirty_units or \
+                self._dirty_incidents:
+            self._units.clear()
+            self._incidents.clear()
+            self._stored_units.clear()
+            self._stored_incidents.clear()
+            self._dirty_units.clear()
+            self._dirty_incidents.clear()
+        self.seq, self.hash = seq, hash_
+        self._flushed_seq = seq
+        self._attachments.clear()
+
     @property
     def session(self) -> Session:
         """An ORM session in this transaction, for the few commands that need one
@@ -260,12 +285,16 @@ class BatchWriter:
 
     def save(self, state: State) -> None:
         """Mark every incident and unit of `state` changed (and keep them as current)."""
+        # An object saved without being read is new (`flush` inserts it): later commands
+        # of the transaction need not look for it in the table.
         for iid, incident in state.incidents.items():
             self._incidents[iid] = incident
             self._dirty_incidents.add(iid)
+            self._stored_incidents.setdefault(iid, None)
         for uid, unit in state.units.items():
             self._units[uid] = unit
             self._dirty_units.add(uid)
+            self._stored_units.setdefault(uid, None)
         for projected in PROJECTED:
             self._projected[projected.attribute].update(getattr(state, projected.attribute))
 

@@ -91,6 +91,35 @@ def test_a_drill_is_deterministic_for_its_seed(tmp_path: Path) -> None:
     assert results[0] == results[1] and len(results[0]) > 10
 
 
+def test_a_headless_drill_commits_in_steps_yet_records_the_log_of_one_by_one(
+        tmp_path: Path) -> None:
+    """`run` shares a transaction per step (`CommandService.hold`); played step by step
+    as the console does (a commit per command), the same drill records the same log."""
+    logs = []
+    for held in (True, False):
+        clock = SimulatedClock(datetime(2026, 3, 1, 8, tzinfo=UTC))
+        c = open_centre(f"sqlite:///{tmp_path / f'{held}.db'}", clock=clock,
+                        city_scale="small", demo_incidents=False, demo=False, drill=True,
+                        new_kind=DatabaseKind.TRAINING)
+        doc = {"drill": {"name": "r", "duration": "1h", "seed": 4},
+               "random_calls": {"per_hour": 30, "mix": {"medical": 2, "structure_fire": 1}}}
+        engine = DrillEngine(c.service, c.live.state, c.city, parse_scenario(doc), clock)
+        if held:
+            engine.run()
+        else:
+            engine.start()
+            while not engine.finished:
+                engine.advance(60)
+            engine.stop()
+        with c.db.session() as s:
+            assert event_log.verify(s)[1] == []
+            logs.append([(e.seq, e.at, e.actor, e.type, e.payload)
+                         for e in event_log.query(s, event_log.EventQuery())])
+        assert same_state(replay(c.db), c.service.state()) == []
+        c.close()
+    assert logs[0] == logs[1] and len(logs[0]) > 100
+
+
 def test_bad_injects_are_reported_and_the_drill_carries_on(centre) -> None:  # noqa: ANN001
     doc = {"drill": {"name": "x", "duration": "30m"},
            "inject": [{"at": 60, "call": {"type": "medical", "address": "1 Nowhere Road"}},
