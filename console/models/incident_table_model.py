@@ -217,7 +217,7 @@ class IncidentTableModel(QAbstractTableModel):
     def _renumber(self, first: int) -> None:
         # zip/update run in C: ~5x faster than a Python loop over 10,000 rows, and a new
         # P1 call (inserted near the top) renumbers nearly all of them.
-        self._row_of.update(zip(self._ids[first:], range(first, len(self._ids))))
+        self._row_of.update(zip(self._ids[first:], range(first, len(self._ids)), strict=True))
 
     def reload(self) -> None:
         """Re-read every incident (after a bulk change of the state)."""
