@@ -25,7 +25,13 @@ from core.auth import Actor
 from core.city.model import City
 from core.city.names import person_name
 from core.clock import SimulatedClock
-from core.commands import AssignUnits, AttachCall, ChangeUnitStatus, CreateIncident
+from core.commands import (
+    AssignUnits,
+    AttachCall,
+    ChangeUnitStatus,
+    CreateIncident,
+    RelocateUnit,
+)
 from core.dispatch.needs import unfilled_needs
 from core.dispatch.turnout import turnout_for
 from core.domain.incident_types import INCIDENT_TYPES
@@ -34,6 +40,7 @@ from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.domain.state import State
 from core.drill.exercise import begin_exercise
 from core.drill.field_sim import FieldSimulator, FieldTiming
+from core.drill.moveups import MoveUps
 from core.drill.policy import (
     Candidate,
     OptimizerParams,
@@ -114,6 +121,9 @@ class DrillEngine:
         self.problems = self.recorder.record.problems  # injects not carried out, and why
         self.attached_calls = 0  # random calls about an open incident, attached to it
         self.timing = {"dispatch_s": 0.0}  # wall seconds spent deciding, for benchmarks
+        # The optimizer policy also moves idle units up to cover empty areas.
+        self.moveups = (MoveUps(self.network, city, self.travel, self.turnout_of)
+                        if self.policy_name == "optimizer" and self.params.move_ups else None)
 
     @property
     def record(self) -> DrillRecord:
@@ -147,6 +157,8 @@ class DrillEngine:
                 self._on_event, types={"incident_created", "unit_status_changed",
                                        "incident_status_changed"}))
             self._on_event(None)  # incidents already waiting are dispatched at once
+        if self.moveups is not None:
+            self.clock.call_later(self.moveups.every_s, self._move_up)
         log.info("drill %r started at %s (policy %s)", self.scenario.name, self._start,
                  self.policy_name)
 
@@ -397,6 +409,28 @@ class DrillEngine:
                       closest_plan(calls, units, self.travel))
         self.timing["dispatch_s"] += time.perf_counter() - t0
         self._carry_out(plan)
+
+    def _move_up(self) -> None:
+        """Move idle units up to cover empty areas, or back home (optimizer policy)."""
+        if not self._running or self.finished or self.moveups is None:
+            return
+        t0 = time.perf_counter()
+        moves = self.moveups.decide(self.state, self.elapsed_s)
+        self.timing["dispatch_s"] += time.perf_counter() - t0
+        at = self.recorder.t()
+        for move in moves:
+            try:
+                self.service.execute(RelocateUnit(move.unit, move.station, move.x, move.y,
+                                                  move.reason, move.eta_s), self.dispatcher)
+            except ValidationError as exc:
+                log.debug("move-up refused: %s", exc)
+                continue
+            self.record.notes.append((at, move.reason))
+            if move.home:
+                self.record.returns += 1
+            else:
+                self.record.move_ups += 1
+        self.clock.call_later(self.moveups.every_s, self._move_up)
 
     def _carry_out(self, plan: Plan) -> None:
         at = self.recorder.t()

@@ -251,6 +251,11 @@ def _check_position(before: State, after: State, e: Event) -> None:
     assert after.units["A1"].last_report_at == e.at
 
 
+def _check_relocated(before: State, after: State, e: Event) -> None:
+    assert before.units["E1"].post is None
+    assert after.units["E1"].post == "M1" and after.units["E1"].station == "F1"
+
+
 def _check_incident_status(before: State, after: State, e: Event) -> None:
     assert _incident(after).status is IncidentStatus.RESOLVED
     assert _incident(after).units == []
@@ -472,6 +477,7 @@ EXPECTED: dict[str, Check] = {
     "units_assigned": _check_units_assigned,
     "unit_status_changed": _check_unit_status,
     "unit_position_reported": _check_position,
+    "unit_relocated": _check_relocated,
     "incident_status_changed": _check_incident_status,
     "incident_level_changed": _check_level,
     "personal_data_erased": _check_erased,
