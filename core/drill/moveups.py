@@ -5,8 +5,9 @@ Every `MoveUps.every_s` of simulated time the drill asks, capability by capabili
 available unit can reach within the report's 8-minute standard (turnout plus travel,
 `core.drill.record.COVER_STANDARD_S`). `core.dispatch.cover.CoveragePlanner` then picks
 up to `max_moves` moves of idle units between stations that cover the most cells again;
-a move is made only when it newly covers at least `min_gain_share` of the city's cells
-and the drive takes at most `max_drive_s`. A unit moved up goes back home as soon as it
+cells count as much as the addresses in them (calls come from addresses), and a move is
+made only when it newly covers at least `min_gain_share` of that weight and the drive
+takes at most `max_drive_s`. A unit moved up goes back home as soon as it
 is not needed there any more (its home station covers as much). The engine carries each
 decision out as a `RelocateUnit` command with a sentence for the dispatcher and the
 report ("E12 moved up to Station 4 to cover D3-S2 and 5 more cells: nearest unit was
@@ -18,6 +19,7 @@ usual speeds, and it stays available, so it can be dispatched on the way.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -72,6 +74,11 @@ class MoveUps:
         self._home = {u.code: u.station_code for u in city.units}
         self._cells = list(city.cells)
         self._cell_nodes = [network.snap(*c.center) for c in self._cells]
+        # Calls come from addresses: a cell counts as much as the addresses in it (an
+        # empty field or river cell needs no cover); a city without addresses: 1 each.
+        per_cell = Counter(a.cell_code for a in city.addresses)
+        w = np.array([float(per_cell.get(c.code, 0)) for c in self._cells])
+        self._weight = w if w.sum() > 0 else np.ones(len(self._cells))
         self._planner: CoveragePlanner | None = None
         self._moved_at: dict[str, float] = {}  # unit -> when it was last relocated
         self.moves = 0
@@ -86,8 +93,9 @@ class MoveUps:
                         if cap in _CAPS[u.kind]]
             if turnouts:
                 standards[cap] = max(0.0, self.standard_s - min(turnouts))
-        cells = [Cell(c.code, node, standards)
-                 for c, node in zip(self._cells, self._cell_nodes, strict=True)]
+        cells = [Cell(c.code, node, standards, float(w))
+                 for c, node, w in zip(self._cells, self._cell_nodes, self._weight,
+                                       strict=True)]
         stations = [Station(code, node) for code, node in self._station_node.items()]
         return CoveragePlanner(self.network, cells, stations)
 
@@ -129,7 +137,7 @@ class MoveUps:
                     continue
                 where[u.id] = self._station_node[home]
                 back = planner.covered(units(), cap)
-                if back.sum() >= now.sum():
+                if self._w(back) >= self._w(now) - 1e-9:
                     now = back
                     placed[u.id] = home
                     out.append(self._relocation(u, home, (
@@ -140,7 +148,7 @@ class MoveUps:
                     where[u.id] = self._station_node[post]
             plan = planner.move_ups(units(), cap, max_moves=self.max_moves,
                                     max_drive_s=self.max_drive_s)
-            min_gain = max(1, int(np.ceil(self.min_gain_share * len(self._cells))))
+            min_gain = self.min_gain_share * float(self._weight.sum())
             for move in plan.moves:
                 if move.unit_id in placed or move.unit_id in settling:
                     continue
@@ -148,7 +156,7 @@ class MoveUps:
                 where[move.unit_id] = self._station_node[move.to_station]
                 after = planner.covered(units(), cap)
                 gained = after & ~before
-                if int(after.sum()) - int(before.sum()) < min_gain:
+                if self._w(after) - self._w(before) < min_gain:
                     where[move.unit_id] = self._station_node[move.from_station]
                     continue
                 now = after
@@ -162,6 +170,9 @@ class MoveUps:
         for r in out:
             self._moved_at[r.unit] = now_s
         return out
+
+    def _w(self, covered: np.ndarray) -> float:
+        return float(self._weight[covered].sum())
 
     def _node_of(self, unit: Unit, placed: str | None, snapped: dict[str, object]) -> object:
         """Where the planner counts the unit: at the station it is posted or heading to

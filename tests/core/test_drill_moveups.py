@@ -202,3 +202,43 @@ def test_a_relocated_unit_drives_to_its_post_without_turnout(sqlite_url: str) ->
         engine.stop()
     finally:
         centre.close()
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from core.cli.main import main
+
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_unit_relocate_cli(tmp_path, capsys, monkeypatch) -> None:  # noqa: ANN001
+    import json
+
+    url = f"sqlite:///{tmp_path / 'beacon.db'}"
+    c = open_centre(url, city_scale="small", new_kind=DatabaseKind.DEMO,
+                    demo_incidents=False)
+    c.close()
+    monkeypatch.setenv("BEACON_PASSWORD", "beacon-demo")
+    code, out, err = _run(["unit", "relocate", "P1", "--to", "Baisha Police Station",
+                           "--reason", "cover of Baisha", "--user", "demo", "--db", url,
+                           "--json"], capsys)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert (doc["unit"], doc["station"], doc["from"], doc["home"], doc["by"]) == (
+        "P1", "PS03", "PS02", False, "demo")
+    assert doc["drive_s"] > 0 and doc["reason"] == "cover of Baisha"
+    code, out, err = _run(["unit", "relocate", "P1", "--to", "ps02", "--user", "demo",
+                           "--db", url], capsys)
+    assert code == 0 and out.startswith("P1 back home to Nanhu Police Station (PS02)"), err
+    code, _, err = _run(["unit", "relocate", "P1", "--to", "Nowhere", "--user", "demo",
+                         "--db", url], capsys)
+    assert code == 2 and "no station 'Nowhere'" in err
+    code, _, err = _run(["unit", "relocate", "P1", "--to", "PS02", "--user", "demo",
+                         "--db", url], capsys)
+    assert code == 2 and "already based at PS02" in err
+    code, _, err = _run(["unit", "relocate", "P1", "--user", "demo", "--db", url], capsys)
+    assert code == 2 and "--to" in err
