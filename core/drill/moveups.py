@@ -28,7 +28,7 @@ import numpy as np
 from core.city.model import City
 from core.dispatch.cover import Cell, CoveragePlanner, Station
 from core.dispatch.recommend import UnitState, format_duration
-from core.domain.kinds import UNIT_CAPABILITIES
+from core.domain.kinds import UNIT_CAPABILITIES, Agency
 from core.domain.lifecycle import UnitStatus
 from core.domain.model import Unit
 from core.domain.state import State
@@ -68,7 +68,9 @@ class MoveUps:
                  turnout_of: Callable[[str], float]) -> None:
         self.network, self.city, self.travel = network, city, travel
         self.turnout_of = turnout_of
-        self.stations = list(city.stations)
+        # Posts are the emergency services' stations: not the community service
+        # centres, where grid workers and volunteers wait.
+        self.stations = [s for s in city.stations if s.agency is not Agency.COMMUNITY]
         self._station = {s.code: s for s in self.stations}
         self._station_node = {s.code: network.snap(s.x, s.y) for s in self.stations}
         self._home = {u.code: u.station_code for u in city.units}

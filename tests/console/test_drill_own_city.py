@@ -9,6 +9,7 @@ from pathlib import Path
 from console.drill_driver import DrillDriver
 from console.drill_mode import check_scenario, open_drill
 from console.testing import make_main_window
+from core.commands import RelocateUnit
 
 HELSINKI = Path(__file__).resolve().parents[2] / "scenarios" / "helsinki.toml"
 
@@ -44,6 +45,24 @@ def test_a_drill_plays_on_the_city_its_scenario_brings(qtbot, tmp_path: Path) ->
         # fleet.
         assert centre.city.cell_at(first.x, first.y) is not None
         assert first.units and set(first.units) <= fleet
+
+        # A move-up shows in the dispatch panel with its reason, and its return home.
+        idle = sorted(u for u in fleet if state.units[u].status.value == "available"
+                      and state.units[u].station == "ST02" and state.units[u].post is None)[0]
+        st = next(s for s in centre.city.stations if s.code == "ST01")
+        home = next(s for s in centre.city.stations if s.code == "ST02")
+        centre.service.execute(RelocateUnit(idle, "ST01", st.x, st.y, "cover of Station 1"),
+                               engine.dispatcher)
+        panel = window.dispatch
+        qtbot.waitUntil(lambda: f"{idle} moved up to Station 1: cover of Station 1"
+                        in panel.move_ups.text(), timeout=10000)
+        assert panel.move_ups.isVisible()
+        centre.service.execute(RelocateUnit(idle, "ST02", home.x, home.y), engine.dispatcher)
+        qtbot.waitUntil(lambda: f"{idle} back home to Station 2" in panel.move_ups.text(),
+                        timeout=10000)
+        lines = panel.move_ups.text().splitlines()
+        assert lines[0] == "Move-ups" and "back home" in lines[1]  # newest first
+        assert len(lines) <= 4  # the latest three
     finally:
         if driver is not None:
             driver.stop()
