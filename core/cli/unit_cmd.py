@@ -54,8 +54,10 @@ def run_relocate(args: argparse.Namespace) -> int:
         wanted = args.to.strip().casefold()
         matches = [s for s in city.stations if wanted in (s.code.casefold(), s.name.casefold())]
         if not matches:
-            raise UserError(f"--to: no station {args.to!r} (give a station code or name, "
-                            "e.g. one listed by 'beacon db info')")
+            known = ", ".join(f"{s.code} ({s.name})" for s in city.stations[:12])
+            more = f" and {len(city.stations) - 12} more" if len(city.stations) > 12 else ""
+            raise UserError(f"--to: no station {args.to!r}; give a code or a name: "
+                            f"{known}{more}")
         station = matches[0]
         service = CommandService(db)
         actor = sign_in_as(service, args, password)
