@@ -41,14 +41,26 @@ def main() -> None:
             print(f"seed {seed} {label}: {time.perf_counter() - t0:.1f} s wall, "
                   f"move-ups {dec.get('move_ups', 0)}, returns {dec.get('returns', 0)}, "
                   f"load {os.getloadavg()[0]:.2f}", flush=True)
-    doc = compare(runs, "closest", scenario.name)
     print(f"\n### {scenario.name} ({args.scenario}), seeds 1-{args.seeds}; "
           f"{time.perf_counter() - started:.0f} s wall, load {os.getloadavg()[0]:.2f}\n")
-    others = [p for p in doc["policies"] if p != "closest"]
+    _table(compare(runs, "closest", scenario.name))
+    print("\nWhat move-ups changed (optimizer - optimizer without them, paired):\n")
+    ablation = {k: runs[k] for k in ("optimizer, no move-ups", "optimizer")}
+    _table(compare(ablation, "optimizer, no move-ups", scenario.name), skip_p50=True)
+    moves = [runs["optimizer"][s]["decisions"].get("move_ups", 0) for s in runs["optimizer"]]
+    print(f"\nmove-ups per run (optimizer): mean {statistics.fmean(moves):.1f}, {moves}")
+
+
+def _table(doc: dict, skip_p50: bool = False) -> None:
+    """`compare`'s rows as a Markdown table: means, then each difference and its CI."""
+    base = doc["baseline"]
+    others = [p for p in doc["policies"] if p != base]
     print("| measure | " + " | ".join(doc["policies"]) + " | "
-          + " | ".join(f"{p} - closest [95 % CI]" for p in others) + " |")
+          + " | ".join(f"{p} - {base} [95 % CI]" for p in others) + " |")
     print("|---" * (1 + len(doc["policies"]) + len(others)) + "|")
     for row in doc["rows"]:
+        if skip_p50 and "p50" in row["measure"]:
+            continue
         share = "standard" in row["measure"] or "coverage" in row["measure"]
         cells = [_v(row["mean"][p], share) for p in doc["policies"]]
         for p in others:
@@ -61,8 +73,6 @@ def main() -> None:
             else:
                 cells.append(f"{v['diff']:+.0f} s [{v['ci95'][0]:+.0f}, {v['ci95'][1]:+.0f}]")
         print(f"| {row['measure']} | " + " | ".join(cells) + " |")
-    moves = [runs["optimizer"][s]["decisions"].get("move_ups", 0) for s in runs["optimizer"]]
-    print(f"\nmove-ups per run (optimizer): mean {statistics.fmean(moves):.1f}, {moves}")
 
 
 def _v(value: float | None, share: bool) -> str:

@@ -389,7 +389,8 @@ class DrillEngine:
             units.append(Candidate(
                 u.id, self.network.index_of(node),
                 frozenset(c.value for c in UNIT_CAPABILITIES[u.kind]), self.turnout_of(u.id),
-                self._home_station.get(u.id, ""), u.incident_id if busy_priority else None,
+                u.post or self._home_station.get(u.id, ""),  # where it waits now
+                u.incident_id if busy_priority else None,
                 busy_priority, shared))
         calls.sort(key=lambda c: (c.priority, -c.waited_s, c.id))
         units.sort(key=lambda u: u.id)

@@ -63,6 +63,9 @@ class MoveUps:
     #: A unit moved (up or home) is left where it goes for this long: a move-up that
     #: is re-decided every minute would keep a unit driving between stations.
     settle_s: float = 600.0
+    #: A move may leave cells it covered open if it covers more elsewhere (True), or
+    #: must open no cell at all (False).
+    allow_loss: bool = True
 
     def __init__(self, network: RoadNetwork, city: City, travel: TravelTimes,
                  turnout_of: Callable[[str], float]) -> None:
@@ -158,7 +161,8 @@ class MoveUps:
                 where[move.unit_id] = self._station_node[move.to_station]
                 after = planner.covered(units(), cap)
                 gained = after & ~before
-                if self._w(after) - self._w(before) < min_gain:
+                if self._w(after) - self._w(before) < min_gain or (
+                        not self.allow_loss and self._w(before & ~after) > 0):
                     where[move.unit_id] = self._station_node[move.from_station]
                     continue
                 now = after
