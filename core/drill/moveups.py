@@ -6,9 +6,12 @@ available unit can reach within the report's 8-minute standard (turnout plus tra
 `core.drill.record.COVER_STANDARD_S`). `core.dispatch.cover.CoveragePlanner` then picks
 up to `max_moves` moves of idle units between stations that cover the most cells again;
 cells count as much as the addresses in them (calls come from addresses), and a move is
-made only when it newly covers at least `min_gain_share` of that weight and the drive
-takes at most `max_drive_s`. A unit moved up goes back home as soon as it
-is not needed there any more (its home station covers as much). The engine carries each
+made only when it newly covers at least `min_gain_share` of that weight, the drive takes
+at most `max_drive_s`, and the mean time from a cell (so weighted) to the nearest
+available unit does not grow: coverage is a yes/no at 8 minutes, and a move that covers
+an outlying cell may take the unit away from where most calls come from. A unit moved
+up goes back home as soon as it is not needed there any more (its home station covers
+as much). The engine carries each
 decision out as a `RelocateUnit` command with a sentence for the dispatcher and the
 report ("E12 moved up to Station 4 to cover D3-S2 and 5 more cells: nearest unit was
 11 min away").
@@ -66,6 +69,13 @@ class MoveUps:
     #: A move may leave cells it covered open if it covers more elsewhere (True), or
     #: must open no cell at all (False).
     allow_loss: bool = True
+    #: A cell no available unit can reach counts as this far in the mean time to the
+    #: nearest unit (a move must not make that mean worse).
+    unreachable_s: float = 3600.0
+    #: A move needs this many other available units of the capability: the last one
+    #: stays where it is (with one unit left, where it stands is as good a guess as any,
+    #: and moving it takes it away from its own area; measured on Helsinki).
+    min_others: int = 1
 
     def __init__(self, network: RoadNetwork, city: City, travel: TravelTimes,
                  turnout_of: Callable[[str], float]) -> None:
@@ -86,6 +96,7 @@ class MoveUps:
         self._weight = w if w.sum() > 0 else np.ones(len(self._cells))
         self._planner: CoveragePlanner | None = None
         self._moved_at: dict[str, float] = {}  # unit -> when it was last relocated
+        self._cells_idx: np.ndarray | None = None
         self.moves = 0
         self.returns = 0
 
@@ -151,6 +162,9 @@ class MoveUps:
                     self.returns += 1
                 else:
                     where[u.id] = self._station_node[post]
+            free = sum(1 for u in roster if u.status is UnitStatus.AVAILABLE)
+            if free - 1 < self.min_others:
+                continue
             plan = planner.move_ups(units(), cap, max_moves=self.max_moves,
                                     max_drive_s=self.max_drive_s)
             min_gain = self.min_gain_share * float(self._weight.sum())
@@ -162,7 +176,10 @@ class MoveUps:
                 after = planner.covered(units(), cap)
                 gained = after & ~before
                 if self._w(after) - self._w(before) < min_gain or (
-                        not self.allow_loss and self._w(before & ~after) > 0):
+                        not self.allow_loss and self._w(before & ~after) > 0) \
+                        or not self._quicker_on_average(roster, where, move.unit_id,
+                                                        self._station_node[move.from_station],
+                                                        cap):
                     where[move.unit_id] = self._station_node[move.from_station]
                     continue
                 now = after
@@ -176,6 +193,35 @@ class MoveUps:
         for r in out:
             self._moved_at[r.unit] = now_s
         return out
+
+    def _quicker_on_average(self, roster: list[Unit], where: dict, unit_id: str,
+                            src: object, cap: str) -> bool:
+        """Whether the move of `unit_id` (from `src` to where `where` has it) keeps the
+        mean time from a call to the nearest available unit (cells weighted by their
+        addresses) at most what it was: coverage is a yes/no at 8 minutes, and a move that
+        covers an outlying cell may still take the unit away from where most calls are."""
+        after = self._mean_time(roster, where, cap)
+        moved_to = where[unit_id]
+        where[unit_id] = src
+        before = self._mean_time(roster, where, cap)
+        where[unit_id] = moved_to
+        return after <= before + 1e-6
+
+    def _mean_time(self, roster: list[Unit], where: dict, cap: str) -> float:
+        nodes = np.unique(np.array([self.network.index_of(where[u.id]) for u in roster
+                                    if u.status is UnitStatus.AVAILABLE], dtype=np.int64))
+        if nodes.size == 0:
+            return float("inf")
+        dist = dijkstra(self.network.forward_matrix, indices=nodes, min_only=True)
+        cells = self._cell_index()
+        t = np.minimum(dist[cells], self.unreachable_s)
+        return float((t * self._weight).sum() / self._weight.sum())
+
+    def _cell_index(self) -> np.ndarray:
+        if self._cells_idx is None:
+            self._cells_idx = np.array([self.network.index_of(n) for n in self._cell_nodes],
+                                       dtype=np.int64)
+        return self._cells_idx
 
     def _w(self, covered: np.ndarray) -> float:
         return float(self._weight[covered].sum())

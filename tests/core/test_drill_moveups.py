@@ -113,13 +113,24 @@ def test_who_may_move_units_up(centre: Centre, role: Role, allowed: bool) -> Non
                                Actor("P2", unit_id="P2"))
 
 
-def _move_ups(centre: Centre) -> MoveUps:
+def _move_ups(centre: Centre, min_others: int = 0) -> MoveUps:
     net = RoadNetwork.from_graph(centre.city.roads)
     mu = MoveUps(net, centre.city, TravelTimes(net), lambda unit_id: 0.0)
     # The small demo city is so small that every station covers it within 8 minutes;
-    # a 120 s standard gives it holes to fill when a unit is out.
+    # a 120 s standard gives it holes to fill when a unit is out. It has two police
+    # cars: with one out, the other is the last, which moves only with min_others 0.
     mu.standard_s = 120.0
+    mu.min_others = min_others
     return mu
+
+
+def test_the_last_available_unit_of_a_capability_stays_where_it_is(centre: Centre) -> None:
+    state = copy.deepcopy(centre.live.state)
+    state.units["P1"].status = UnitStatus.DISPATCHED
+    assert [r.unit for r in _move_ups(centre).decide(copy.deepcopy(state), 0.0)
+            if r.unit.startswith("P")] == ["P2"]
+    assert not [r for r in _move_ups(centre, min_others=1).decide(state, 0.0)
+                if r.unit.startswith("P")]
 
 
 def test_units_move_up_into_a_hole_say_why_and_go_home_when_it_is_filled(
