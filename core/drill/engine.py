@@ -417,7 +417,9 @@ class DrillEngine:
             return
         t0 = time.perf_counter()
         moves = self.moveups.decide(self.state, self.elapsed_s)
-        self.timing["dispatch_s"] += time.perf_counter() - t0
+        spent = time.perf_counter() - t0
+        self.timing["dispatch_s"] += spent
+        self.timing["moveup_s"] = self.timing.get("moveup_s", 0.0) + spent  # part of it
         at = self.recorder.t()
         for move in moves:
             try:
