@@ -97,6 +97,7 @@ class MoveUps:
         self._planner: CoveragePlanner | None = None
         self._moved_at: dict[str, float] = {}  # unit -> when it was last relocated
         self._cells_idx: np.ndarray | None = None
+        self._idle_key: dict[str, tuple | None] = {}  # cap -> a question answered "none"
         self.moves = 0
         self.returns = 0
 
@@ -136,6 +137,15 @@ class MoveUps:
             if not roster:
                 continue
             where = {u.id: self._node_of(u, placed.get(u.id), snapped) for u in roster}
+            # The same question as last time, answered "nothing": the same answer (the
+            # decision depends on nothing else), without asking the planner again.
+            key = (self.network.version, frozenset(settling.intersection(where)),
+                   tuple((u.id, where[u.id], u.post, placed.get(u.id))
+                         if u.status is UnitStatus.AVAILABLE else (u.id,)  # unseen
+                         for u in roster))
+            if self._idle_key.get(cap) == key:
+                continue
+            made = len(out)
 
             def units(where: dict = where, roster: list = roster,
                       cap: str = cap) -> list[UnitState]:
@@ -163,12 +173,10 @@ class MoveUps:
                 else:
                     where[u.id] = self._station_node[post]
             free = sum(1 for u in roster if u.status is UnitStatus.AVAILABLE)
-            if free - 1 < self.min_others:
-                continue
-            plan = planner.move_ups(units(), cap, max_moves=self.max_moves,
-                                    max_drive_s=self.max_drive_s)
+            moves = [] if free - 1 < self.min_others else planner.move_ups(
+                units(), cap, max_moves=self.max_moves, max_drive_s=self.max_drive_s).moves
             min_gain = self.min_gain_share * float(self._weight.sum())
-            for move in plan.moves:
+            for move in moves:
                 if move.unit_id in placed or move.unit_id in settling:
                     continue
                 before = now
@@ -190,6 +198,7 @@ class MoveUps:
                     self._reason(move.unit_id, move.to_station, cap, gained, roster),
                     home=move.to_station == home))
                 self.moves += 1
+            self._idle_key[cap] = key if len(out) == made else None
         for r in out:
             self._moved_at[r.unit] = now_s
         return out
