@@ -3,7 +3,8 @@
 It injects the scenario's calls and events at their times, adds random calls at the
 scenario's rate, drives the units through `FieldSimulator`, and dispatches with the
 drill's policy (`closest` or `optimizer`, see `core.drill.policy`; `manual` leaves it
-to the operators) after every call and whenever a unit comes free. Run it headless
+to the operators) after every call and whenever a unit comes free. The optimizer policy
+also moves idle units up to cover empty areas every minute (`core.drill.moveups`). Run it headless
 (`run`) or from a console that advances the clock in step with real time (`advance`).
 
 Runs pair up: the calls and each incident's time on scene come from random streams of
