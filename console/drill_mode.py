@@ -1,8 +1,10 @@
 """`beacon console --drill SCENARIO`: the console playing a drill on the simulated clock.
 
 The drill gets a database of its own (a temporary demo database unless `--db` names a
-training or demo one; a live centre's database is refused), the demo city without the
-demo's incidents if the database has no city, a simulated clock at the scenario's start
+training or demo one; a live centre's database is refused), the scenario's own city and
+fleet when it brings them (`[city]`, `[[fleet.station]]`) and the database is the
+temporary one, else the demo city without the demo's incidents if the database has no
+city, a simulated clock at the scenario's start
 (or after the log's last time) and a DRILL banner; `console.drill_driver.DrillDriver`
 then moves the clock in step with real time times the scenario's speed while the
 operators work the calls.
@@ -56,7 +58,8 @@ def open_drill(scenario, url: str | None, small_city: bool,  # noqa: ANN001
                new_kind: DatabaseKind | None = None, engine: bool = True) -> DrillSetup:
     """Open the drill's centre and build its engine (slow: run it off the GUI thread).
 
-    Without `url` the drill gets a temporary demo database. `demo`: sign the demo
+    Without `url` the drill gets a temporary demo database, with the scenario's city
+    and fleet when it brings them (else the demo city). `demo`: sign the demo
     dispatcher in (the demo database only; with False the operator signs in later).
     `new_kind`: what a database with an empty log becomes (see `open_centre`).
     `demo_incidents`: a new database also gets the demo's dozen open incidents (the
@@ -76,6 +79,12 @@ def open_drill(scenario, url: str | None, small_city: bool,  # noqa: ANN001
         new_kind = DatabaseKind.DEMO
     clock = SimulatedClock(scenario.start)
     try:
+        if tmp is not None and (scenario.city or scenario.fleet):
+            # A scenario that brings its own city (an imported extract, a fleet of its
+            # own) plays on it: the temporary database gets it before the centre opens.
+            from core.drill.city_setup import store_scenario_city
+
+            store_scenario_city(url, scenario, small_city, clock)
         centre = open_centre(url, clock=clock, demo=demo, drill=True,
                              city_scale="small" if small_city else "full",
                              workstation=workstation, demo_incidents=demo_incidents,

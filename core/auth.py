@@ -136,6 +136,9 @@ _OPERATIONS = frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.COMMANDER})
 _SENIOR = frozenset({Role.SUPERVISOR, Role.COMMANDER})
 COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "dispatch": _OPERATIONS,
+    # Moving an idle unit up to another station to cover (and back home): the floor, as
+    # for dispatch (a drill's automatic dispatcher acts as a dispatcher).
+    "relocate": _OPERATIONS,
     "admin": frozenset({Role.SUPERVISOR}),
     # The camera registry (add, import, move, disable, enable): as the centre's set-up.
     "cameras": frozenset({Role.SUPERVISOR}),

@@ -79,6 +79,8 @@ EVENT_TYPES: dict[str, EventType] = _types(
     EventType("units_assigned", 1, "units were dispatched to an incident"),
     EventType("unit_status_changed", 1, "a unit's status changed"),
     EventType("unit_position_reported", 1, "a unit reported where it is"),
+    EventType("unit_relocated", 1,
+              "an idle unit was moved up to another station to cover, or sent back home"),
     EventType("message_sent", 1, "a text message to or from a unit"),
     # The community registry (core.registry). A person's name, contact, emergency flags
     # (health data), note and legal basis are personal fields: erasable.

@@ -57,6 +57,7 @@ _REFRESH_EVENTS = frozenset({"units_assigned", "unit_status_changed", "incident_
                              # routing goes around closed roads: the ETAs change
                              "road_closed", "road_reopened"})
 HEADERS = ("Unit", "Kind", "For", "ETA", "Reason")
+MOVE_UPS_SHOWN = 3  # the latest move-ups the panel lists, newest first
 
 
 class _Relay(QObject):
@@ -128,6 +129,13 @@ class DispatchPanel(QWidget):
         self._fitter = ColumnFitter(self.table, stretch=4, stretch_min=150,
                                     samples={3: "88 min 88 s"}, optional=(1, 2),
                                     decorated=True)  # the primary units in bold
+        # Idle units moved up to cover empty areas (or back home), by whoever ordered
+        # it (an operator, `beacon unit relocate`, a drill's optimizer), with the reason.
+        self.move_ups = QLabel(objectName="dispatchMoveUps")
+        self.move_ups.setWordWrap(True)
+        self.move_ups.setTextFormat(Qt.TextFormat.PlainText)
+        self.move_ups.hide()
+        self._move_ups: list[tuple[str, dict]] = []  # (local time, payload), newest first
         self.message = QLabel(objectName="dispatchMessage")
         self.message.setWordWrap(True)
         self.select_recommended = QPushButton(objectName="selectRecommendedButton")
@@ -142,6 +150,7 @@ class DispatchPanel(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.assigned)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.move_ups)
         layout.addLayout(buttons)
 
         self.assign.clicked.connect(self.assign_selected)
@@ -164,6 +173,7 @@ class DispatchPanel(QWidget):
         self.assign.setToolTip(self.tr("Assign the selected units to the incident (Ctrl+D)"))
         self._update_heading()
         self._fill()
+        self._show_move_ups()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -208,8 +218,32 @@ class DispatchPanel(QWidget):
 
     def on_event(self, event: Event) -> None:
         """Recompute when availability or the selected incident changes."""
+        if event.type == "unit_relocated":
+            at = format_local(event.at, self._city.time_zone, "%H:%M:%S")
+            self._move_ups = [(at, dict(event.payload))] + self._move_ups[:MOVE_UPS_SHOWN - 1]
+            self._show_move_ups()
         if self._incident_id and event.type in _REFRESH_EVENTS:
             self._debounce.start()
+
+    def _show_move_ups(self) -> None:
+        """The latest move-ups, each with its reason (the drill's own sentence, or the
+        operator's)."""
+        if not self._move_ups:
+            self.move_ups.hide()
+            return
+        stations = {s.code: s.name for s in self._city.stations}
+        lines = []
+        for at, p in self._move_ups:
+            where = stations.get(p["station"], p["station"])
+            what = fill(self.tr("%1 back home to %2") if p.get("home")
+                        else self.tr("%1 moved up to %2"), p["unit_id"], where)
+            reason = p.get("reason") or ""
+            if reason.startswith(f"{p['unit_id']} "):
+                lines.append(f"{at}  {reason}")  # a whole sentence already (a drill's)
+            else:
+                lines.append(f"{at}  {what}" + (f": {reason}" if reason else ""))
+        self.move_ups.setText(self.tr("Move-ups") + "\n" + "\n".join(lines))
+        self.move_ups.show()
 
     def refresh(self) -> None:
         """Rank units for the selected incident in the worker thread."""

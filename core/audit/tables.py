@@ -150,7 +150,7 @@ def _unit_rows(state: State) -> Rows:
     return {u.id: {
         "name": u.name, "kind": u.kind.value, "agency": u.agency.value, "station": u.station,
         "status": u.status.value, "x": u.x, "y": u.y, "incident_id": u.incident_id,
-        "last_report_at": u.last_report_at, "eta_at": u.eta_at,
+        "last_report_at": u.last_report_at, "eta_at": u.eta_at, "post": u.post,
     } for u in state.units.values()}
 
 
@@ -189,7 +189,7 @@ INCIDENT_COLUMNS = ("type", "priority", "status", "x", "y", "address", "cell_cod
                     "created_at", "caller_name", "callback_number", "description", "units",
                     "status_times", "calls", "notes", "level")
 UNIT_COLUMNS = ("name", "kind", "agency", "station", "status", "x", "y", "incident_id",
-                "last_report_at", "eta_at")
+                "last_report_at", "eta_at", "post")
 
 ALARM_COLUMNS = ("kind", "source", "text", "raised_at", "raised_by", "incident_id",
                  "unit_id", "x", "y", "acknowledged_at", "acknowledged_by", "escalated_at",

@@ -38,6 +38,7 @@ CORE_COMMANDS: tuple[str, ...] = (
     "core.cli.alarm_cmd",
     "core.cli.delivery_cmd",
     "core.cli.road_cmd",
+    "core.cli.unit_cmd",
     "core.cli.notice_cmd",
     "core.cli.public_cmd",
 )

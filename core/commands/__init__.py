@@ -41,7 +41,7 @@ from core.commands.plugins import (
     SetPluginEnabled,
     UpdateSensorIncident,
 )
-from core.commands.units import AssignUnits, ChangeUnitStatus, ReportPosition
+from core.commands.units import AssignUnits, ChangeUnitStatus, RelocateUnit, ReportPosition
 
 __all__ = [
     "AcknowledgeAlarms", "AlarmExists", "EscalateAlarm", "RaiseAlarm", "ReportEmergency",
@@ -51,7 +51,7 @@ __all__ = [
     "AddNote", "AssignUnits", "AttachCall", "ChangeIncidentStatus", "ChangePriority",
     "ChangeUnitStatus", "ClearSensorIncident", "Command", "Context", "CreateIncident",
     "CreateOperator", "Decision", "EraseCallerData", "RaiseSensorIncident",
-    "RecordCityLoaded", "RegisterUnits", "ReportPosition", "ReportSensorResumed",
+    "RecordCityLoaded", "RegisterUnits", "RelocateUnit", "ReportPosition", "ReportSensorResumed",
     "ReportSilentSensor", "SendMessage",
     "SetDatabaseKind", "SetPluginEnabled", "SignIn", "StartExercise", "UpdateSensorIncident",
 ]

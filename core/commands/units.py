@@ -1,4 +1,4 @@
-"""Commands on units: assign to an incident, change status, report position."""
+"""Commands on units: assign to an incident, change status, report position, move up."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from core.domain.lifecycle import (
     UnitStatus,
     check_unit_transition,
 )
-from core.errors import ValidationError
+from core.errors import NotFound, ValidationError
 from core.events import iso
 
 MAX_ETA_S = 86_400  # a day: anything longer is a mistake, not a travel time
@@ -122,3 +122,71 @@ class ReportPosition(Command):
         return Decision("unit_position_reported", {
             "unit_id": unit.id, "x": require_coordinate(self.x, "x"),
             "y": require_coordinate(self.y, "y")}, unit_id=unit.id)
+
+
+MAX_REASON = 300  # characters of a move-up's reason
+
+
+@dataclass(frozen=True, slots=True)
+class RelocateUnit(Command):
+    """Move an idle unit up to another station to cover its area, or send it back home.
+
+    A move-up is not an emergency: the unit drives there at once (no turnout) and stays
+    available the whole time, so it can be dispatched on the way. `station` is a station
+    of the roster (the home of some unit); `x`, `y` are where that station stands, as
+    the caller's city has it (the field drives there). Sending a unit to its own station
+    ends its move-up (`home` in the event). `eta_s` optionally gives the drive time.
+    """
+
+    unit_id: str
+    station: str
+    x: float
+    y: float
+    reason: str = ""
+    eta_s: float | None = None
+    permission = "relocate"
+
+    def unit_ids(self) -> Iterable[str]:
+        return (self.unit_id,)
+
+    def decide(self, ctx: Context) -> Decision:
+        unit = ctx.unit(self.unit_id)
+        if unit.status is not UnitStatus.AVAILABLE:
+            raise ValidationError(f"unit {unit.id} is {unit.status}: only an available unit "
+                                  "can be moved up to another station", field="unit_id")
+        station = str(self.station).strip()
+        if not station:
+            raise ValidationError("name the station to move the unit to", field="station")
+        home = station == unit.station
+        if station == (unit.post or unit.station):
+            where = "already posted at" if unit.post else "already based at"
+            raise ValidationError(f"unit {unit.id} is {where} {station}", field="station")
+        if not home and not _station_exists(ctx, station):
+            raise NotFound(f"no station {station!r} (no unit is based there)",
+                           field="station")
+        reason = str(self.reason).strip()
+        if len(reason) > MAX_REASON:
+            raise ValidationError(f"a reason of at most {MAX_REASON} characters",
+                                  field="reason")
+        payload: dict[str, object] = {
+            "unit_id": unit.id, "station": station, "from": unit.post or unit.station,
+            "home": home, "x": require_coordinate(self.x, "x"),
+            "y": require_coordinate(self.y, "y"), "reason": reason}
+        if self.eta_s is not None:
+            eta = self.eta_s
+            if isinstance(eta, bool) or not isinstance(eta, (int, float)) \
+                    or not 0 <= eta <= MAX_ETA_S:
+                raise ValidationError(f"ETA must be a number of seconds from 0 to {MAX_ETA_S}",
+                                      field="eta_s")
+            payload["eta"] = iso(ctx.now + timedelta(seconds=float(eta)))
+        return Decision("unit_relocated", payload, unit_id=unit.id)
+
+
+def _station_exists(ctx: Context, station: str) -> bool:
+    """Whether some unit is based at `station` (the roster's stations)."""
+    from sqlalchemy import select
+
+    from core.store.schema import UnitRow
+
+    return ctx.session.execute(
+        select(UnitRow.id).where(UnitRow.station == station).limit(1)).first() is not None

@@ -259,6 +259,19 @@ class CoveragePlanner:
             moves = state.improve(moves)
         return self._plan(setup, state, moves, before)
 
+    def covered(self, units: Iterable[UnitState], kind: str) -> np.ndarray:
+        """Which cells (a bool per cell, in `cells` order) the available `kind` units
+        cover, with the idle ones at their stations, exactly as `move_ups` counts them
+        (so a drill can tell whether a move-up is still needed)."""
+        setup = self._setup(units, kind, None)
+        state = setup.state(self._fixed(kind, setup.others))
+        return (state.count > 0) & ~np.isnan(self.standard[kind])
+
+    def station_cover(self, kind: str) -> np.ndarray:
+        """Which cells each station covers for `kind` (bool, stations x cells)."""
+        std = self.standard[kind]
+        return (self.station_eta() <= std[None, :]) & ~np.isnan(std)[None, :]
+
     def suggest(
         self,
         units: Iterable[UnitState],

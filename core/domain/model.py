@@ -53,6 +53,9 @@ class Unit:
     incident_id: str | None = None
     last_report_at: datetime | None = None
     eta_at: datetime | None = None
+    #: The station it was moved up to (`unit_relocated`) while idle; None: its own
+    #: `station`. A dispatch ends the move-up (the unit goes home after the call).
+    post: str | None = None
 
 
 @dataclass(slots=True)

@@ -253,6 +253,7 @@ def _units_assigned(state: State, e: Event) -> None:
         unit.status = UnitStatus.DISPATCHED
         unit.incident_id = incident.id
         unit.eta_at = parse_time(etas.get(unit_id))
+        unit.post = None  # a move-up ends with a call: afterwards the unit goes home
         if unit_id not in incident.units:
             incident.units.append(unit_id)
     if e.payload.get("incident_status"):
@@ -278,6 +279,11 @@ def _unit_position_reported(state: State, e: Event) -> None:
     unit.x = float(e.payload["x"])
     unit.y = float(e.payload["y"])
     unit.last_report_at = e.at
+
+
+def _unit_relocated(state: State, e: Event) -> None:
+    unit = state.units[e.payload["unit_id"]]
+    unit.post = None if e.payload.get("home") else e.payload["station"]
 
 
 def call_note(caller_name: str, callback_number: str, description: str) -> str:
@@ -375,6 +381,7 @@ _HANDLERS = {
     "units_assigned": _units_assigned,
     "unit_status_changed": _unit_status_changed,
     "unit_position_reported": _unit_position_reported,
+    "unit_relocated": _unit_relocated,
     "call_attached": _call_attached,
     "note_added": _note_added,
     "incident_priority_changed": _incident_priority_changed,

@@ -159,3 +159,26 @@ def with_fleet(city: City, fleet: tuple[dict[str, Any], ...]) -> City:
                 k = counters[prefix]
                 units.append(UnitSpec(f"{prefix}{k}", f"{label} {k}", kind, code))
     return replace(city, stations=tuple(stations), units=tuple(units))
+
+
+def store_scenario_city(url: str, scenario: Any, small_city: bool = False,
+                        clock: Any = None) -> None:
+    """Put `scenario`'s city and fleet (`core.drill.scenario.Scenario`) in the new,
+    empty database at `url`, labelled a demo database, so a drill there plays on that
+    city (the console's `--drill` with a temporary database). `clock`: the drill's
+    (`core.clock.SimulatedClock`), so the set-up is stamped at the drill's start and
+    the drill's clock need not jump past it."""
+    from core.auth import SYSTEM
+    from core.centre import store_city
+    from core.commands import SetDatabaseKind
+    from core.service import CommandService
+    from core.store.database import open_database
+
+    city, source = build_city(scenario.city, scenario.fleet, small_city)
+    db = open_database(url)
+    try:
+        service = CommandService(db, clock=clock)
+        service.execute(SetDatabaseKind("demo"), SYSTEM)
+        store_city(service, city, source=source)
+    finally:
+        db.dispose()

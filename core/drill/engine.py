@@ -3,7 +3,8 @@
 It injects the scenario's calls and events at their times, adds random calls at the
 scenario's rate, drives the units through `FieldSimulator`, and dispatches with the
 drill's policy (`closest` or `optimizer`, see `core.drill.policy`; `manual` leaves it
-to the operators) after every call and whenever a unit comes free. Run it headless
+to the operators) after every call and whenever a unit comes free. The optimizer policy
+also moves idle units up to cover empty areas every minute (`core.drill.moveups`). Run it headless
 (`run`) or from a console that advances the clock in step with real time (`advance`).
 
 Runs pair up: the calls and each incident's time on scene come from random streams of
@@ -27,7 +28,13 @@ from core.auth import Actor
 from core.city.model import City
 from core.city.names import person_name
 from core.clock import SimulatedClock
-from core.commands import AssignUnits, AttachCall, ChangeUnitStatus, CreateIncident
+from core.commands import (
+    AssignUnits,
+    AttachCall,
+    ChangeUnitStatus,
+    CreateIncident,
+    RelocateUnit,
+)
 from core.dispatch.needs import unfilled_needs
 from core.dispatch.turnout import turnout_for
 from core.domain.incident_types import INCIDENT_TYPES
@@ -37,6 +44,7 @@ from core.domain.model import Incident
 from core.domain.state import State
 from core.drill.exercise import begin_exercise
 from core.drill.field_sim import FieldSimulator, FieldTiming
+from core.drill.moveups import MoveUps
 from core.drill.policy import (
     Candidate,
     OptimizerParams,
@@ -129,6 +137,9 @@ class DrillEngine:
         self._node_of: dict[tuple[float, float], int] = {}  # snapped positions
         self._needs_of: dict[str, tuple[tuple, dict[str, int]]] = {}  # see `_missing`
         self._nodes_version = -1
+        # The optimizer policy also moves idle units up to cover empty areas.
+        self.moveups = (MoveUps(self.network, city, self.travel, self.turnout_of)
+                        if self.policy_name == "optimizer" and self.params.move_ups else None)
 
     @property
     def record(self) -> DrillRecord:
@@ -162,6 +173,8 @@ class DrillEngine:
                 self._on_event, types={"incident_created", "unit_status_changed",
                                        "incident_status_changed"}))
             self._on_event(None)  # incidents already waiting are dispatched at once
+        if self.moveups is not None:
+            self.clock.call_later(self.moveups.every_s, self._move_up)
         log.info("drill %r started at %s (policy %s)", self.scenario.name, self._start,
                  self.policy_name)
 
@@ -396,7 +409,8 @@ class DrillEngine:
                 shared = len(busy_incident.units) > 1
             units.append(Candidate(
                 u.id, self._node_at(u.x, u.y), _capabilities(u.kind), self.turnout_of(u.id),
-                self._home_station.get(u.id, ""), u.incident_id if busy_priority else None,
+                u.post or self._home_station.get(u.id, ""),  # where it waits now
+                u.incident_id if busy_priority else None,
                 busy_priority, shared))
         calls.sort(key=lambda c: (c.priority, -c.waited_s, c.id))
         units.sort(key=lambda u: u.id)
@@ -465,6 +479,30 @@ class DrillEngine:
                       closest_plan(calls, units, self.travel))
         self.timing["dispatch_s"] += time.perf_counter() - t0
         self._carry_out(plan)
+
+    def _move_up(self) -> None:
+        """Move idle units up to cover empty areas, or back home (optimizer policy)."""
+        if not self._running or self.finished or self.moveups is None:
+            return
+        t0 = time.perf_counter()
+        moves = self.moveups.decide(self.state, self.elapsed_s)
+        spent = time.perf_counter() - t0
+        self.timing["dispatch_s"] += spent
+        self.timing["moveup_s"] = self.timing.get("moveup_s", 0.0) + spent  # part of it
+        at = self.recorder.t()
+        for move in moves:
+            try:
+                self.service.execute(RelocateUnit(move.unit, move.station, move.x, move.y,
+                                                  move.reason, move.eta_s), self.dispatcher)
+            except ValidationError as exc:
+                log.debug("move-up refused: %s", exc)
+                continue
+            self.record.notes.append((at, move.reason))
+            if move.home:
+                self.record.returns += 1
+            else:
+                self.record.move_ups += 1
+        self.clock.call_later(self.moveups.every_s, self._move_up)
 
     def _carry_out(self, plan: Plan) -> None:
         at = self.recorder.t()

@@ -67,7 +67,8 @@ class FieldSimulator:
         """Begin following the log."""
         self._unsubscribe = self._service.bus.subscribe(
             self._on_event,
-            types={"units_assigned", "unit_status_changed", "incident_status_changed"})
+            types={"units_assigned", "unit_status_changed", "incident_status_changed",
+                   "unit_relocated"})
 
     def stop(self) -> None:
         """Stop following the log (pending trips end quietly)."""
@@ -98,6 +99,9 @@ class FieldSimulator:
         elif event.type == "incident_status_changed":
             for unit_id in event.payload.get("released_units", []):
                 self._go_home(unit_id)
+        elif event.type == "unit_relocated":
+            self._relocate(event.payload["unit_id"],
+                           (float(event.payload["x"]), float(event.payload["y"])))
 
     def _new_trip(self, unit_id: str) -> int:
         self._trip[unit_id] = self._trip.get(unit_id, 0) + 1
@@ -143,6 +147,16 @@ class FieldSimulator:
         trip = self._new_trip(unit_id)
         self._drive(unit_id, trip, (unit.x, unit.y), home,
                     lambda: self._issue(ReportPosition(unit_id, *home), _as(unit_id)))
+
+    def _relocate(self, unit_id: str, post: tuple[float, float]) -> None:
+        """A move-up (or its end): no turnout, it is not an emergency; the unit drives
+        off at once at the roads' usual speeds and stays available on the way."""
+        unit = self._state.units.get(unit_id)
+        if unit is None:
+            return
+        trip = self._new_trip(unit_id)
+        self._drive(unit_id, trip, (unit.x, unit.y), post,
+                    lambda: self._issue(ReportPosition(unit_id, *post), _as(unit_id)))
 
     def _drive(self, unit_id: str, trip: int, start: tuple[float, float],
                end: tuple[float, float], on_arrival: Callable[[], object]) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from core.drill.city_setup import store_scenario_city
 from core.drill.scenario import Scenario
 
 
@@ -81,25 +82,6 @@ def run_drill(scenario: Scenario, policy: str | None = None, seed: int | None = 
                              list(engine.problems))
         finally:
             centre.close()
-
-
-def store_scenario_city(url: str, scenario: Scenario, small_city: bool) -> None:
-    """Put the scenario's city and fleet in the new throwaway database (as a demo one)."""
-    from core.auth import SYSTEM
-    from core.centre import store_city
-    from core.commands import SetDatabaseKind
-    from core.drill.city_setup import build_city
-    from core.service import CommandService
-    from core.store.database import open_database
-
-    city, source = build_city(scenario.city, scenario.fleet, small_city)
-    db = open_database(url)
-    try:
-        service = CommandService(db)
-        service.execute(SetDatabaseKind("demo"), SYSTEM)
-        store_city(service, city, source=source)
-    finally:
-        db.dispose()
 
 
 def run_many(scenario: Scenario, policies: Sequence[str], seeds: Sequence[int], *,

@@ -78,6 +78,8 @@ class OptimizerParams:
     #: An unfilled need of priority p also costs this times (9 - p): a call is never
     #: left for a less urgent one, whatever the less urgent one has waited.
     priority_tier_s: float = 1e7
+    #: Move idle units up to cover empty areas, and back home (`core.drill.moveups`).
+    move_ups: bool = True
 
     def weight(self, priority: int, waited_s: float) -> float:
         """The weight of one ETA second for a call of `priority` that waited `waited_s`."""

@@ -66,6 +66,8 @@ class DrillRecord:
     problems: list[str] = field(default_factory=list)
     dispatches: int = 0
     redirects: int = 0
+    move_ups: int = 0  # idle units moved up to cover (optimizer policy)
+    returns: int = 0  # moved-up units sent back home once not needed there
     by_id: dict[str, CallRecord] = field(default_factory=dict)
 
 

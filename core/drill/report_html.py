@@ -189,7 +189,8 @@ def run_html(f: Mapping[str, Any]) -> str:
         f"<div class=kpi>within standard<b>{_pct(ov['within_standard'])}</b></div>"
         f"<div class=kpi>first arrival p90<b>{_fmt_s(ov['to_arrival_s']['p90'])}</b></div>"
         f"<div class=kpi>breaches<b>{f['breaches']['count']}</b></div>"
-        f"<div class=kpi>redirects<b>{f['decisions']['redirects']}</b></div>",
+        f"<div class=kpi>redirects<b>{f['decisions']['redirects']}</b></div>"
+        f"<div class=kpi>move-ups<b>{f['decisions'].get('move_ups', 0)}</b></div>",
         bar_chart("Call to first arrival by priority (p50, p90, max)",
                   [f"priority {p}" for p in prios],
                   {k: [f["by_priority"][p]["to_arrival_s"][k] for p in prios]
@@ -229,7 +230,7 @@ def run_html(f: Mapping[str, Any]) -> str:
             parts.append(f"<tr><td>{_fmt_s(at)}</td><td class=l>{escape(text)}</td></tr>")
         parts.append("</table>")
     else:
-        parts.append("<p>No unit was held back or redirected.</p>")
+        parts.append("<p>No unit was held back, redirected or moved up.</p>")
     if f["problems"]:
         parts.append("<h2>Scripted events not carried out</h2><ul>" + "".join(
             f"<li>{escape(p)}</li>" for p in f["problems"]) + "</ul>")

@@ -54,7 +54,7 @@ _EVENTS = EventRow.__table__
 # written with "?" and turned into "%s" for psycopg: SQLAlchemy spends ~0.1 ms preparing
 # each statement, more than SQLite spends on the rows.
 _UNIT_COLUMNS = ("name", "kind", "agency", "station", "status", "x", "y", "incident_id",
-                 "last_report_at", "eta_at")
+                 "last_report_at", "eta_at", "post")
 _INCIDENT_COLUMNS = ("type", "priority", "status", "x", "y", "address", "cell_code",
                      "created_at", "caller_name", "callback_number", "description", "units",
                      "status_times", "calls", "notes", "level")
@@ -86,14 +86,14 @@ def _unit_values(u: Unit) -> UnitValues:
     """A unit as stored, in `_UNIT_COLUMNS` order."""
     return (u.name, u.kind.value, u.agency.value, u.station, u.status.value, u.x, u.y,
             u.incident_id, None if u.last_report_at is None else iso(u.last_report_at),
-            None if u.eta_at is None else iso(u.eta_at))
+            None if u.eta_at is None else iso(u.eta_at), u.post)
 
 
 def _unit_from_values(uid: str, v: UnitValues) -> Unit:
     return Unit(id=uid, name=v[0], kind=UnitKind(v[1]), agency=Agency(v[2]), station=v[3],
                 status=UnitStatus(v[4]), x=v[5], y=v[6], incident_id=v[7],
                 last_report_at=None if v[8] is None else datetime.fromisoformat(v[8]),
-                eta_at=None if v[9] is None else datetime.fromisoformat(v[9]))
+                eta_at=None if v[9] is None else datetime.fromisoformat(v[9]), post=v[10])
 
 
 def _incident_values(i: Incident) -> dict[str, Any]:

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 WRITE_OPTION = "beacon_write"  # execution option that marks a write transaction
 # The newest migration in migrations/versions (a test checks it against Alembic's head).
-HEAD_REVISION = "0017"
+HEAD_REVISION = "0021"
 
 
 def default_url(create_folder: bool = True) -> str:

@@ -36,6 +36,7 @@ def unit_from_row(r: UnitRow) -> Unit:
         id=r.id, name=r.name, kind=UnitKind(r.kind), agency=Agency(r.agency),
         station=r.station, status=UnitStatus(r.status), x=r.x, y=r.y,
         incident_id=r.incident_id, last_report_at=r.last_report_at, eta_at=r.eta_at,
+        post=r.post,
     )
 
 

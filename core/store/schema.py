@@ -121,6 +121,8 @@ class UnitRow(Base):
     incident_id: Mapped[str | None] = mapped_column(String(32))
     last_report_at: Mapped[datetime | None] = mapped_column(UTCTime())
     eta_at: Mapped[datetime | None] = mapped_column(UTCTime())
+    # The station it was moved up to while idle (`unit_relocated`); NULL: at `station`.
+    post: Mapped[str | None] = mapped_column(String(32))
 
 
 class OperatorRow(Base):

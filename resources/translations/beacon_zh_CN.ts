@@ -976,112 +976,127 @@
 <context>
     <name>DispatchPanel</name>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="161"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="170"/>
         <source>Unit</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="161"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="170"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="161"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="170"/>
         <source>Needed for</source>
         <translation>承担任务</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="161"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="170"/>
         <source>ETA</source>
         <translation>预计到达</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="162"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="171"/>
         <source>Reason</source>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="163"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="172"/>
         <source>Select recommended</source>
         <translation>选中推荐力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="164"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="173"/>
         <source>Assign the selected units to the incident (Ctrl+D)</source>
         <translation>将选中的力量调派到该事件（Ctrl+D）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="188"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="198"/>
         <source>Select an incident in the queue to see which units to send.</source>
         <translation>在事件队列中选择一个事件，即可查看应调派的力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="196"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="206"/>
         <source>call at %1</source>
         <translation>接警于 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="199"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="209"/>
         <source>Assigned: %1</source>
         <translation>已调派：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="200"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="210"/>
         <source>No unit assigned yet.</source>
         <translation>尚未调派任何力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="224"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="238"/>
+        <source>%1 back home to %2</source>
+        <translation>%1 已返回本站 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="239"/>
+        <source>%1 moved up to %2</source>
+        <translation>%1 已前移至 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="242"/>
+        <source>Move-ups</source>
+        <translation>前移补位</translation>
+    </message>
+    <message>
+        <location filename="../../console/panels/dispatch_panel.py" line="255"/>
         <source>Finding the nearest units…</source>
         <translation>正在查找最近的力量…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="232"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="263"/>
         <source>Could not rank units: %1</source>
         <translation>无法排序力量：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="236"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="267"/>
         <source>Every need of this incident is covered; no unit to add.</source>
         <translation>该事件所需力量均已到位，无需增派。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="248"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="279"/>
         <source>no available unit for %1</source>
         <translation>无可用力量承担%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="250"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="281"/>
         <source>send: nearest for %1, %2</source>
         <translation>派出：%1 最近力量，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="251"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="282"/>
         <source>alternate for %1, %2</source>
         <translation>备选：%1，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="290"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="321"/>
         <source>Assign %1 units</source>
         <translation>调派 %1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="291"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="322"/>
         <source>Assign 1 unit</source>
         <translation>调派 1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="304"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="335"/>
         <source>Nothing to assign: select an incident and units.</source>
         <translation>没有可调派的力量：请先选择事件和力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="311"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="342"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="314"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="345"/>
         <source>Assigned %1 to %2</source>
         <translation>已将 %1 调派至 %2</translation>
     </message>
@@ -2074,148 +2089,148 @@ Double-click to open the picture</source>
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="328"/>
+        <location filename="../../console/map_view.py" line="332"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="331"/>
+        <location filename="../../console/map_view.py" line="335"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="331"/>
+        <location filename="../../console/map_view.py" line="335"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="332"/>
+        <location filename="../../console/map_view.py" line="336"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="333"/>
+        <location filename="../../console/map_view.py" line="337"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="333"/>
-        <location filename="../../console/map_view.py" line="388"/>
+        <location filename="../../console/map_view.py" line="337"/>
+        <location filename="../../console/map_view.py" line="392"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="334"/>
+        <location filename="../../console/map_view.py" line="338"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="335"/>
-        <location filename="../../console/map_view.py" line="386"/>
+        <location filename="../../console/map_view.py" line="339"/>
+        <location filename="../../console/map_view.py" line="390"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="335"/>
-        <location filename="../../console/map_view.py" line="387"/>
+        <location filename="../../console/map_view.py" line="339"/>
+        <location filename="../../console/map_view.py" line="391"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="336"/>
-        <location filename="../../console/map_view.py" line="392"/>
+        <location filename="../../console/map_view.py" line="340"/>
+        <location filename="../../console/map_view.py" line="402"/>
         <source>Sensors</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="336"/>
+        <location filename="../../console/map_view.py" line="340"/>
         <source>External warnings</source>
         <translation>外部预警</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="337"/>
+        <location filename="../../console/map_view.py" line="341"/>
         <source>Hydrants, AEDs…</source>
         <translation>消火栓、AED…</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="338"/>
-        <location filename="../../console/map_view.py" line="361"/>
+        <location filename="../../console/map_view.py" line="342"/>
+        <location filename="../../console/map_view.py" line="365"/>
         <source>Reports</source>
         <translation>上报事项</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="338"/>
+        <location filename="../../console/map_view.py" line="342"/>
         <source>Notices</source>
         <translation>通知</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="341"/>
-        <location filename="../../console/map_view.py" line="366"/>
+        <location filename="../../console/map_view.py" line="345"/>
+        <location filename="../../console/map_view.py" line="370"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="343"/>
+        <location filename="../../console/map_view.py" line="347"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="344"/>
+        <location filename="../../console/map_view.py" line="348"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="345"/>
+        <location filename="../../console/map_view.py" line="349"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="367"/>
+        <location filename="../../console/map_view.py" line="371"/>
         <source>Open community reports from residents: %1 (low priority, for the cells&apos; grid workers)</source>
         <translation>居民上报未办结：%1 件（非紧急，由各网格员处理）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="389"/>
+        <location filename="../../console/map_view.py" line="393"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="393"/>
+        <location filename="../../console/map_view.py" line="402"/>
         <source>reporting</source>
         <translation>在报</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="394"/>
+        <location filename="../../console/map_view.py" line="403"/>
         <source>silent</source>
         <translation>静默</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="395"/>
+        <location filename="../../console/map_view.py" line="407"/>
         <source>External warning</source>
         <translation>外部预警</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="401"/>
+        <location filename="../../console/map_view.py" line="413"/>
         <source>closed road</source>
         <translation>封闭道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="401"/>
+        <location filename="../../console/map_view.py" line="416"/>
         <source>evacuating cell</source>
         <translation>疏散网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="407"/>
+        <location filename="../../console/map_view.py" line="410"/>
         <source>Public notice (headline on hover)</source>
         <translation>公共通知（悬停显示标题）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="612"/>
+        <location filename="../../console/map_view.py" line="642"/>
         <source>Out of use</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="614"/>
+        <location filename="../../console/map_view.py" line="644"/>
         <source>Double-click to show it on the video wall</source>
         <translation>双击在视频墙上显示</translation>
     </message>
@@ -2386,203 +2401,203 @@ Double-click to open the picture</source>
 <context>
     <name>NoticePanel</name>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="190"/>
+        <location filename="../../console/panels/notice_panel.py" line="187"/>
         <source>draft, not sent</source>
         <translation>草稿，未发布</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="191"/>
+        <location filename="../../console/panels/notice_panel.py" line="188"/>
         <source>approved, not sent</source>
         <translation>已审核，未发布</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="192"/>
+        <location filename="../../console/panels/notice_panel.py" line="189"/>
         <source>active</source>
         <translation>生效中</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="193"/>
+        <location filename="../../console/panels/notice_panel.py" line="190"/>
         <source>active; update waiting</source>
         <translation>生效中；更新待审核</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="194"/>
+        <location filename="../../console/panels/notice_panel.py" line="191"/>
         <source>active; update approved</source>
         <translation>生效中；更新已审核</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="195"/>
+        <location filename="../../console/panels/notice_panel.py" line="192"/>
         <source>expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="196"/>
+        <location filename="../../console/panels/notice_panel.py" line="193"/>
         <source>cancelled</source>
         <translation>已解除</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="200"/>
+        <location filename="../../console/panels/notice_panel.py" line="197"/>
         <source>Actual (real)</source>
         <translation>实际（真实）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="200"/>
+        <location filename="../../console/panels/notice_panel.py" line="197"/>
         <source>Exercise</source>
         <translation>演练</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="201"/>
+        <location filename="../../console/panels/notice_panel.py" line="198"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="206"/>
+        <location filename="../../console/panels/notice_panel.py" line="203"/>
         <source>Public notices (newest first)</source>
         <translation>公共通知（最新在前）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="207"/>
+        <location filename="../../console/panels/notice_panel.py" line="204"/>
         <source>Approve</source>
         <translation>审核通过</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="209"/>
+        <location filename="../../console/panels/notice_panel.py" line="206"/>
         <source>A second person (supervisor or commander, not the writer) approves a notice with status Actual before it goes out</source>
         <translation>状态为“实际”(Actual)的通知，须由另一人（值班主管或指挥长，非撰写人）审核通过后才能发布</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="211"/>
+        <location filename="../../console/panels/notice_panel.py" line="208"/>
         <source>Publish</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="212"/>
+        <location filename="../../console/panels/notice_panel.py" line="209"/>
         <source>Send the selected notice to the public</source>
         <translation>向公众发布所选通知</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="213"/>
-        <location filename="../../console/panels/notice_panel.py" line="465"/>
+        <location filename="../../console/panels/notice_panel.py" line="210"/>
+        <location filename="../../console/panels/notice_panel.py" line="462"/>
         <source>Cancel notice</source>
         <translation>解除通知</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="214"/>
+        <location filename="../../console/panels/notice_panel.py" line="211"/>
         <source>Withdraw the selected notice (CAP Cancel)</source>
         <translation>撤回所选通知（CAP 解除）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="215"/>
+        <location filename="../../console/panels/notice_panel.py" line="212"/>
         <source>Edit in form</source>
         <translation>载入表单</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="216"/>
+        <location filename="../../console/panels/notice_panel.py" line="213"/>
         <source>Copy the selected notice into the form to write an update</source>
         <translation>将所选通知载入右侧表单，以撰写更新</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="307"/>
+        <location filename="../../console/panels/notice_panel.py" line="304"/>
         <source>%1 · %2 · %3 · %4</source>
         <translation>%1 · %2 · %3 · %4</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="328"/>
+        <location filename="../../console/panels/notice_panel.py" line="325"/>
         <source>No notice selected. Fill in the form on the right, preview it, then save it; a second person approves a notice with status Actual before it is published.</source>
         <translation>未选择通知。请填写右侧表单，预览后保存；状态为“实际”(Actual)的通知须经另一人审核后才能发布。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="336"/>
+        <location filename="../../console/panels/notice_panel.py" line="333"/>
         <source>Status %1 · %2 · cells %3</source>
         <translation>状态 %1 · %2 · 网格 %3</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="339"/>
+        <location filename="../../console/panels/notice_panel.py" line="336"/>
         <source>From %1 to %2</source>
         <translation>%1 至 %2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="341"/>
+        <location filename="../../console/panels/notice_panel.py" line="338"/>
         <source>Revision %1 written by %2</source>
         <translation>第 %1 版，撰写人 %2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="344"/>
+        <location filename="../../console/panels/notice_panel.py" line="341"/>
         <source>Approved by %1</source>
         <translation>审核人 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="349"/>
+        <location filename="../../console/panels/notice_panel.py" line="346"/>
         <source>Sent: CAP %1 at %2 (%3)</source>
         <translation>已发布：CAP %1，%2（%3）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="357"/>
+        <location filename="../../console/panels/notice_panel.py" line="354"/>
         <source>Text message</source>
         <translation>短信</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="357"/>
+        <location filename="../../console/panels/notice_panel.py" line="354"/>
         <source>CAP headline</source>
         <translation>CAP 标题</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="358"/>
+        <location filename="../../console/panels/notice_panel.py" line="355"/>
         <source>What residents receive</source>
         <translation>居民将收到的内容</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="361"/>
+        <location filename="../../console/panels/notice_panel.py" line="358"/>
         <source> (%1 messages)</source>
         <translation>（%1 条短信）</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="400"/>
+        <location filename="../../console/panels/notice_panel.py" line="397"/>
         <source>Preview only: nothing was saved or sent.</source>
         <translation>仅为预览：未保存，也未发布。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="408"/>
+        <location filename="../../console/panels/notice_panel.py" line="405"/>
         <source>%1 saved (%2): nothing sent yet.</source>
         <translation>%1 已保存（%2）：尚未发布。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="419"/>
+        <location filename="../../console/panels/notice_panel.py" line="416"/>
         <source>Update of %1 saved: approve and publish it to send it.</source>
         <translation>%1 的更新已保存：审核并发布后才会发出。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="427"/>
+        <location filename="../../console/panels/notice_panel.py" line="424"/>
         <source>%1 copied into the form: change it, then save as update.</source>
         <translation>%1 已载入表单：修改后请“保存为更新”。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="443"/>
+        <location filename="../../console/panels/notice_panel.py" line="440"/>
         <source>Select a notice first.</source>
         <translation>请先选择一条通知。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="454"/>
+        <location filename="../../console/panels/notice_panel.py" line="451"/>
         <source>%1 approved by %2.</source>
         <translation>%1 已由 %2 审核通过。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="459"/>
+        <location filename="../../console/panels/notice_panel.py" line="456"/>
         <source>%1 sent: CAP %2 (%3).</source>
         <translation>%1 已发布：CAP %2（%3）。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="474"/>
+        <location filename="../../console/panels/notice_panel.py" line="471"/>
         <source>Click again to cancel %1</source>
         <translation>再点一次以解除 %1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="476"/>
+        <location filename="../../console/panels/notice_panel.py" line="473"/>
         <source>Cancelling %1 tells residents it no longer holds. Click again to confirm.</source>
         <translation>解除 %1 将告知居民该通知不再有效。请再点一次确认。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/notice_panel.py" line="483"/>
+        <location filename="../../console/panels/notice_panel.py" line="480"/>
         <source>%1 cancelled: residents are told it no longer holds.</source>
         <translation>%1 已解除：已告知居民该通知不再有效。</translation>
     </message>
@@ -3167,7 +3182,7 @@ Double-click to open the picture</source>
 <context>
     <name>RegistryLayer</name>
     <message>
-        <location filename="../../console/map/registry_layer.py" line="164"/>
+        <location filename="../../console/map/registry_layer.py" line="161"/>
         <source>out of service</source>
         <translation>停用</translation>
     </message>
@@ -3266,7 +3281,7 @@ Double-click to open the picture</source>
 <context>
     <name>SensorLayer</name>
     <message>
-        <location filename="../../console/map/sensor_layer.py" line="118"/>
+        <location filename="../../console/map/sensor_layer.py" line="122"/>
         <source>no reading</source>
         <translation>无读数</translation>
     </message>

@@ -35,7 +35,7 @@ DATA = Path(__file__).with_name("data")
 # Oldest first. A new type or version adds a file at the end (record_examples.py); the
 # last one must hold every registered type at its current version.
 RECORDINGS = ["events_envelope1.json", "events_envelope2.json", "events_envelope3.json",
-              "events_envelope4.json"]
+              "events_envelope4.json", "events_envelope5.json"]
 CORE = Path(core.__file__).parent
 
 
@@ -249,6 +249,11 @@ def _check_unit_status(before: State, after: State, e: Event) -> None:
 def _check_position(before: State, after: State, e: Event) -> None:
     assert (after.units["A1"].x, after.units["A1"].y) == (300.0, 320.0)
     assert after.units["A1"].last_report_at == e.at
+
+
+def _check_relocated(before: State, after: State, e: Event) -> None:
+    assert before.units["E1"].post is None
+    assert after.units["E1"].post == "M1" and after.units["E1"].station == "F1"
 
 
 def _check_incident_status(before: State, after: State, e: Event) -> None:
@@ -472,6 +477,7 @@ EXPECTED: dict[str, Check] = {
     "units_assigned": _check_units_assigned,
     "unit_status_changed": _check_unit_status,
     "unit_position_reported": _check_position,
+    "unit_relocated": _check_relocated,
     "incident_status_changed": _check_incident_status,
     "incident_level_changed": _check_level,
     "personal_data_erased": _check_erased,

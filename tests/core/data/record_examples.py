@@ -31,6 +31,7 @@ from core.commands import (
     EraseCallerData,
     RecordCityLoaded,
     RegisterUnits,
+    RelocateUnit,
     ReportPosition,
     SendMessage,
     SignIn,
@@ -270,6 +271,8 @@ def record(url: str) -> None:
     from core.public.commands import IssueReferenceCode
 
     run(IssueReferenceCode("INC-00004", "ab" * 32))
+    # Added with move-ups: an idle unit moved up to another station to cover.
+    run(RelocateUnit("E1", "M1", 500.0, 500.0, "cover of M1's area", eta_s=90.0))
     db.dispose()
 
 
