@@ -207,6 +207,12 @@ class UnitSimulator:
                      message["incident_id"])
             self.incident_id = None
             self._replace_task(self._drive_home())
+        elif kind == "relocation" and self.incident_id is None:
+            # Moved up to wait elsewhere (or sent home): drive there, stay available.
+            target = (float(message["x"]), float(message["y"]))
+            log.info("unit %s moved up to %s: driving there", self.client.unit_id,
+                     message["station"])
+            self._replace_task(self._drive_to(target, f"station {message['station']}"))
         elif kind == "message":
             log.info("message for %s: %s", self.client.unit_id, message["text"])
 

@@ -38,13 +38,17 @@ CLIENT_TYPES = ("hello", "ack", "status", "position", "message", "emergency",
 # falls back to a message); `household_check`: a grid worker checked a household.
 FEATURE_EMERGENCY = "emergency"
 FEATURE_HOUSEHOLD_CHECK = "household_check"
+# `relocation`: this hub tells a unit it is moved up to another station (a hub message
+# type added to version 1; a client ignores hub types it does not know, acking their seq).
+FEATURE_RELOCATION = "relocation"
 # Rare messages whose schema uses what the fast validator (drafts 4-7) does not know
 # (`dependentRequired`): always checked by the full 2020-12 validator.
 FULLY_CHECKED = frozenset({"emergency"})
 HUB_TYPES = ("welcome", "assignment", "incident_update", "status", "message", "event", "ack",
-             "error")
+             "error", "relocation")
 # Hub messages that carry a sequence number and must be acknowledged and resumed.
-SEQUENCED_TYPES = frozenset({"assignment", "incident_update", "status", "message", "event"})
+SEQUENCED_TYPES = frozenset({"assignment", "incident_update", "status", "message", "event",
+                             "relocation"})
 
 _JSON_TYPES = {"number": "a number", "integer": "a whole number", "string": "text",
                "object": "an object", "array": "a list", "boolean": "true or false",

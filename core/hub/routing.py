@@ -1,10 +1,10 @@
 """Who sees which event, and as what message.
 
 A console sees every event as an `event` message. A field unit sees its own
-assignments, its own status changes, messages to it, and updates on the incidents it
-is on (including the one that releases it); never position reports (a thousand a
-second that it does not need). What a unit is on is followed event by event with
-`UnitView`, starting from what the log says it was on at the resume point, so the
+assignments, its own status changes, its move-ups (`relocation`), messages to it, and
+updates on the incidents it is on (including the one that releases it); never position
+reports (a thousand a second that it does not need). What a unit is on is followed event
+by event with `UnitView`, starting from what the log says it was on at the resume point, so the
 same events reach a unit whether they arrive live or are replayed after a drop.
 """
 
@@ -168,6 +168,10 @@ class UnitView:
         if event.type == "unit_status_changed" and p.get("unit_id") == u:
             return encode("status", seq=event.seq, unit_id=u, status=p["status"],
                           previous=p.get("previous", ""), incident_id=event.incident_id)
+        if event.type == "unit_relocated" and p.get("unit_id") == u:
+            return encode("relocation", seq=event.seq, unit_id=u, station=p["station"],
+                          x=p["x"], y=p["y"], home=bool(p.get("home")),
+                          reason=p.get("reason", ""), eta_at=p.get("eta"))
         if event.type == "message_sent":
             if p.get("to_unit") == u or (p.get("from_unit") != u and p.get("incident_id")
                                           and p.get("incident_id") == before):

@@ -414,7 +414,7 @@ class HubServer:
             unit=unit, limits={"max_message_bytes": protocol.MAX_MESSAGE_BYTES,
                                "rate": self.rate, "burst": self.burst},
             features=[*self.positions.features, protocol.FEATURE_EMERGENCY,
-                      FEATURE_HOUSEHOLD_CHECK]))
+                      FEATURE_HOUSEHOLD_CHECK, protocol.FEATURE_RELOCATION]))
         conn_log.info("%s %s connected (resume from %d)", role, identity.subject, resume)
         return conn
 

@@ -9,7 +9,7 @@ import socket
 import networkx as nx
 import pytest
 
-from core.commands import AssignUnits
+from core.commands import AssignUnits, RelocateUnit
 from core.field.client import FieldClient, LinkState
 from core.field.simulator import Journey, RoadNet, UnitSimulator
 from core.hub.console_link import ConsoleLink
@@ -82,6 +82,40 @@ def test_the_simulated_unit_answers_an_assignment_end_to_end(sqlite_url: str) ->
                         (event.payload["x"], event.payload["y"]) == (0.0, 0.0):
                     break
             assert sim.completed == 1
+        finally:
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            await client.close()
+            await console.close()
+            await hub.stop()
+            seeded.close()
+
+    run(body())
+
+
+def test_the_simulated_unit_drives_to_its_move_up_post_and_stays_available(
+        sqlite_url: str) -> None:
+    seeded = seed(sqlite_url)
+
+    async def body() -> None:
+        hub, base = await start_hub(seeded.url)
+        console = ConsoleLink(base, seeded.tokens["alice"], resume_from=hub.feed.last_seq)
+        client = FieldClient(base, "E1", seeded.tokens["E1"], backoff_min=0.05)
+        sim = UnitSimulator(client, RoadNet(grid()), speedup=100.0, report_every=0.05)
+        task = asyncio.create_task(sim.run())
+        try:
+            await console.start()
+            await client.wait_for_state(LinkState.CONNECTED)
+            await run_in_thread(hub.service.execute,
+                                RelocateUnit("E1", "M1", 200.0, 200.0, "cover"), DISPATCHER)
+            positions: list[tuple[float, float]] = []
+            while positions[-1:] != [(200.0, 200.0)]:
+                event = await console.next_event(timeout=10)
+                assert event.type != "unit_status_changed"  # a move-up keeps it available
+                if event.type == "unit_position_reported" and event.unit_id == "E1":
+                    positions.append((event.payload["x"], event.payload["y"]))
+            assert len(positions) >= 3  # it drove there, reporting on the way
         finally:
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
