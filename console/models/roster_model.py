@@ -63,7 +63,7 @@ HEADERS = (QT_TRANSLATE_NOOP("RosterModel", "Unit"), QT_TRANSLATE_NOOP("RosterMo
            QT_TRANSLATE_NOOP("RosterModel", "Last report"))
 
 _UNIT_EVENTS = frozenset({"units_assigned", "unit_status_changed", "unit_position_reported",
-                          "incident_status_changed"})
+                          "incident_status_changed", "unit_relocated"})
 
 
 def format_age(seconds: float) -> str:
@@ -241,8 +241,14 @@ class RosterModel(QStandardItemModel):
         status.setBackground(QBrush(QColor(colour)))
         status.setForeground(QBrush(QColor(palette.text_on(colour))))
         incident = self._state.incidents.get(unit.incident_id or "")
-        row[RosterColumn.TASK].setText(
-            f"{incident.id} {incident_type_label(incident.type)}" if incident else "")
+        if incident is not None:
+            task = f"{incident.id} {incident_type_label(incident.type)}"
+        elif unit.post:  # moved up: waiting away from its own station
+            task = QCoreApplication.translate("RosterModel", "Moved up to %1").replace(
+                "%1", self._station_name(unit.post))
+        else:
+            task = ""
+        row[RosterColumn.TASK].setText(task)
         if unit.eta_at is not None:
             self._counting.add(unit.id)
         else:
@@ -301,7 +307,7 @@ class RosterModel(QStandardItemModel):
         ids: list[str] = []
         if event.type == "units_assigned":
             ids = list(event.payload.get("units", []))
-        elif event.type == "unit_status_changed":
+        elif event.type in ("unit_status_changed", "unit_relocated"):
             ids = [event.payload["unit_id"]]
         elif event.type == "incident_status_changed":
             ids = list(event.payload.get("released_units", []))

@@ -592,72 +592,72 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../console/dashboard.py" line="195"/>
+        <location filename="../../console/dashboard.py" line="200"/>
         <source>Open incidents by priority</source>
         <translation>按优先级统计的未结事件</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="197"/>
+        <location filename="../../console/dashboard.py" line="202"/>
         <source>time (%1)</source>
         <translation>时间（%1）</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="201"/>
+        <location filename="../../console/dashboard.py" line="206"/>
         <source>Response times (call to first on scene)</source>
         <translation>响应时间（接警至首支力量到场）</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="202"/>
+        <location filename="../../console/dashboard.py" line="207"/>
         <source>minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="203"/>
+        <location filename="../../console/dashboard.py" line="208"/>
         <source>Incidents</source>
         <translation>事件数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="205"/>
+        <location filename="../../console/dashboard.py" line="210"/>
         <source>within standard</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="206"/>
+        <location filename="../../console/dashboard.py" line="211"/>
         <source>late</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="207"/>
+        <location filename="../../console/dashboard.py" line="212"/>
         <source>Units by status</source>
         <translation>力量状态分布</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="208"/>
+        <location filename="../../console/dashboard.py" line="213"/>
         <source>Units</source>
         <translation>力量数</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="211"/>
+        <location filename="../../console/dashboard.py" line="216"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="215"/>
+        <location filename="../../console/dashboard.py" line="220"/>
         <source>Response times for</source>
         <translation>响应时间统计范围</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="344"/>
+        <location filename="../../console/dashboard.py" line="353"/>
         <source>standard %1 min</source>
         <translation>标准 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="347"/>
+        <location filename="../../console/dashboard.py" line="356"/>
         <source>no unit on scene yet</source>
         <translation>尚无力量到场</translation>
     </message>
     <message>
-        <location filename="../../console/dashboard.py" line="350"/>
+        <location filename="../../console/dashboard.py" line="359"/>
         <source>%1 incidents, %2% within standard, median %3 min, 90%: %4 min</source>
         <translation>%1 起事件，%2% 达标，中位数 %3 分钟，90% 分位 %4 分钟</translation>
     </message>
@@ -1041,62 +1041,62 @@
         <translation>%1 已前移至 %2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="242"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="245"/>
         <source>Move-ups</source>
         <translation>前移补位</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="255"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="258"/>
         <source>Finding the nearest units…</source>
         <translation>正在查找最近的力量…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="263"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="266"/>
         <source>Could not rank units: %1</source>
         <translation>无法排序力量：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="267"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="270"/>
         <source>Every need of this incident is covered; no unit to add.</source>
         <translation>该事件所需力量均已到位，无需增派。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="279"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="282"/>
         <source>no available unit for %1</source>
         <translation>无可用力量承担%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="281"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="284"/>
         <source>send: nearest for %1, %2</source>
         <translation>派出：%1 最近力量，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="282"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="285"/>
         <source>alternate for %1, %2</source>
         <translation>备选：%1，%2</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="321"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="324"/>
         <source>Assign %1 units</source>
         <translation>调派 %1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="322"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="325"/>
         <source>Assign 1 unit</source>
         <translation>调派 1 支力量</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="335"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="338"/>
         <source>Nothing to assign: select an incident and units.</source>
         <translation>没有可调派的力量：请先选择事件和力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="342"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="345"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/dispatch_panel.py" line="345"/>
+        <location filename="../../console/panels/dispatch_panel.py" line="348"/>
         <source>Assigned %1 to %2</source>
         <translation>已将 %1 调派至 %2</translation>
     </message>
@@ -2076,12 +2076,12 @@ Double-click to open the picture</source>
         <translation>在单独的控制台中、使用临时数据库进行演练</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="192"/>
+        <location filename="../../console/command.py" line="193"/>
         <source>The drill is over.</source>
         <translation>演练已结束。</translation>
     </message>
     <message>
-        <location filename="../../console/command.py" line="198"/>
+        <location filename="../../console/command.py" line="199"/>
         <source>The drill could not start: %1</source>
         <translation>演练无法开始：%1</translation>
     </message>
@@ -2089,148 +2089,148 @@ Double-click to open the picture</source>
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../console/map_view.py" line="332"/>
+        <location filename="../../console/map_view.py" line="329"/>
         <source>City map</source>
         <translation>城市地图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="335"/>
+        <location filename="../../console/map_view.py" line="332"/>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="335"/>
+        <location filename="../../console/map_view.py" line="332"/>
         <source>Water, parks</source>
         <translation>水域、公园</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="336"/>
+        <location filename="../../console/map_view.py" line="333"/>
         <source>Cells</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="337"/>
+        <location filename="../../console/map_view.py" line="334"/>
         <source>Cell names</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="337"/>
-        <location filename="../../console/map_view.py" line="392"/>
+        <location filename="../../console/map_view.py" line="334"/>
+        <location filename="../../console/map_view.py" line="389"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="338"/>
+        <location filename="../../console/map_view.py" line="335"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="339"/>
-        <location filename="../../console/map_view.py" line="390"/>
+        <location filename="../../console/map_view.py" line="336"/>
+        <location filename="../../console/map_view.py" line="387"/>
         <source>Units</source>
         <translation>力量</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="339"/>
-        <location filename="../../console/map_view.py" line="391"/>
+        <location filename="../../console/map_view.py" line="336"/>
+        <location filename="../../console/map_view.py" line="388"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="340"/>
-        <location filename="../../console/map_view.py" line="402"/>
+        <location filename="../../console/map_view.py" line="337"/>
+        <location filename="../../console/map_view.py" line="399"/>
         <source>Sensors</source>
         <translation>传感器</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="340"/>
+        <location filename="../../console/map_view.py" line="337"/>
         <source>External warnings</source>
         <translation>外部预警</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="341"/>
+        <location filename="../../console/map_view.py" line="338"/>
         <source>Hydrants, AEDs…</source>
         <translation>消火栓、AED…</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="342"/>
-        <location filename="../../console/map_view.py" line="365"/>
+        <location filename="../../console/map_view.py" line="339"/>
+        <location filename="../../console/map_view.py" line="362"/>
         <source>Reports</source>
         <translation>上报事项</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="342"/>
+        <location filename="../../console/map_view.py" line="339"/>
         <source>Notices</source>
         <translation>通知</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="345"/>
-        <location filename="../../console/map_view.py" line="370"/>
+        <location filename="../../console/map_view.py" line="342"/>
+        <location filename="../../console/map_view.py" line="367"/>
         <source>Show or hide this layer</source>
         <translation>显示或隐藏此图层</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="347"/>
+        <location filename="../../console/map_view.py" line="344"/>
         <source>Whole city</source>
         <translation>全城视图</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="348"/>
+        <location filename="../../console/map_view.py" line="345"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="349"/>
+        <location filename="../../console/map_view.py" line="346"/>
         <source>Click the map to set the location (Esc cancels)</source>
         <translation>在地图上点击以确定事发位置（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="371"/>
+        <location filename="../../console/map_view.py" line="368"/>
         <source>Open community reports from residents: %1 (low priority, for the cells&apos; grid workers)</source>
         <translation>居民上报未办结：%1 件（非紧急，由各网格员处理）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="393"/>
+        <location filename="../../console/map_view.py" line="390"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="402"/>
+        <location filename="../../console/map_view.py" line="399"/>
         <source>reporting</source>
         <translation>在报</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="403"/>
+        <location filename="../../console/map_view.py" line="400"/>
         <source>silent</source>
         <translation>静默</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="407"/>
+        <location filename="../../console/map_view.py" line="404"/>
         <source>External warning</source>
         <translation>外部预警</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="413"/>
+        <location filename="../../console/map_view.py" line="410"/>
         <source>closed road</source>
         <translation>封闭道路</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="416"/>
+        <location filename="../../console/map_view.py" line="413"/>
         <source>evacuating cell</source>
         <translation>疏散网格</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="410"/>
+        <location filename="../../console/map_view.py" line="407"/>
         <source>Public notice (headline on hover)</source>
         <translation>公共通知（悬停显示标题）</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="642"/>
+        <location filename="../../console/map_view.py" line="641"/>
         <source>Out of use</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../console/map_view.py" line="644"/>
+        <location filename="../../console/map_view.py" line="643"/>
         <source>Double-click to show it on the video wall</source>
         <translation>双击在视频墙上显示</translation>
     </message>
@@ -3273,7 +3273,12 @@ Double-click to open the picture</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../../console/models/roster_model.py" line="274"/>
+        <location filename="../../console/models/roster_model.py" line="247"/>
+        <source>Moved up to %1</source>
+        <translation>已前置至 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/models/roster_model.py" line="280"/>
         <source>due</source>
         <translation>应已到达</translation>
     </message>

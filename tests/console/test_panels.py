@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from console.models.incident_table_model import RESPONSE_COLOURS, Column
-from core.commands import AssignUnits
+from core.commands import AssignUnits, RelocateUnit
 from core.domain.lifecycle import IncidentStatus, UnitStatus
 from core.response_clock import ResponseState
 
@@ -39,6 +39,21 @@ def test_a_status_change_from_the_menu_reaches_the_roster(qtbot, window, centre)
     qtbot.waitUntil(lambda: window.roster._model.unit_items(unit.id)[2].text()
                     == "Out of service")
     assert state.units[unit.id].status is UnitStatus.OUT_OF_SERVICE
+
+
+def test_a_moved_up_unit_says_where_it_waits(qtbot, window, centre) -> None:  # noqa: ANN001
+    """The roster's Task names the station a move-up sent a unit to, until it is home."""
+    state = centre.live.state
+    unit = next(u for u in state.units.values() if u.status is UnitStatus.AVAILABLE)
+    other = next(s for s in centre.city.stations if s.code != unit.station
+                 and any(u.station == s.code for u in state.units.values()))
+    task = lambda: window.roster._model.unit_items(unit.id)[4].text()  # noqa: E731
+    centre.service.execute(RelocateUnit(unit.id, other.code, other.x, other.y), centre.actor)
+    qtbot.waitUntil(lambda: task().startswith("Moved up to"))
+    assert other.name.split(" (")[0] in task()
+    home = next(s for s in centre.city.stations if s.code == unit.station)
+    centre.service.execute(RelocateUnit(unit.id, home.code, home.x, home.y), centre.actor)
+    qtbot.waitUntil(lambda: task() == "")
 
 
 def test_queue_filters(qtbot, window, centre) -> None:  # noqa: ANN001
