@@ -29,27 +29,39 @@ from core.video.sources import LIBVLC, PYAV, StreamChoice
 WIDTH, HEIGHT = 640, 360  # the largest picture decoded for a tile (16:9)
 RING = 4  # frame buffers per libvlc session
 _tokens = itertools.count(1)
-# Decode each tile's picture at the size it is shown (at most WIDTH x HEIGHT), folding
-# the scaling into the decoder's colour conversion. Off: measured on 640x360 sources
-# (benchmarks/bench_video.py --modes before,size), FFmpeg's scaled conversion costs more
-# than its plain one plus the GUI's copy (see UNSCALED_WITHIN in console.video.tile);
-# it may pay for cameras sending more than the tile shows (not measured yet).
-DECODE_AT_TILE_SIZE = False
+# Decode a picture at its tile's size when the tile is smaller than the picture by more
+# than 1:1 painting absorbs (`SHRINK_BEYOND`: a 16-tile wall on a 1920x1080 screen), so
+# the scaling is folded into the decoder's colour conversion and the GUI thread paints
+# 1:1. A tile near the picture's size still gets the full picture (painted 1:1, its
+# edges trimmed: see UNSCALED_WITHIN in console.video.tile): measured on 640x360 sources
+# (benchmarks/bench_video.py), scaling 640 to 632 pixels in FFmpeg cost more than the
+# plain conversion and a trim. False: never (the picture at WIDTH x HEIGHT, scaled while
+# painting), kept for benchmarks/bench_video.py.
+DECODE_AT_TILE_SIZE = True
+SHRINK_BEYOND = 0.05
 # Hand new frames to the tiles together, at most once a screen refresh (COALESCE_MS),
 # instead of waking the GUI thread and repainting once per frame per tile: nine tiles at
 # 25 fps are 225 wake-ups and paint passes a second one by one, ~60 together. False: the
 # former way (one wake-up per frame), kept for benchmarks/bench_video.py.
 COALESCE_REPAINTS = True
 COALESCE_MS = 16
+# A PyAV frame becomes the tile's picture without a copy: the QImage wraps the buffer of
+# the frame FFmpeg converted it into (a new one each frame, never written again) and
+# keeps that frame alive. 640x360 RGB is 0.9 MB: nine tiles copied 200 MB a second.
+# False: the former way (a copy), kept for benchmarks/bench_video.py.
+WRAP_AV_FRAMES = True
 
 
 def decode_size(tile_w: int, tile_h: int) -> tuple[int, int]:
-    """The picture size to decode for a tile of `tile_w` x `tile_h` pixels: 16:9 fitted
-    into the tile, never above WIDTH x HEIGHT, the width a multiple of 8 (32-byte rows)
-    and the height even (what the decoders' converters want)."""
+    """The picture size to decode for a tile of `tile_w` x `tile_h` pixels: WIDTH x
+    HEIGHT unless the tile is smaller than that by more than `SHRINK_BEYOND`; then 16:9
+    fitted into the tile, the width a multiple of 8 (32-byte rows) and the height even
+    (what the decoders' converters want)."""
     if not DECODE_AT_TILE_SIZE or tile_w <= 0 or tile_h <= 0:
         return WIDTH, HEIGHT
     scale = min(tile_w / WIDTH, tile_h / HEIGHT, 1.0)
+    if scale >= 1.0 - SHRINK_BEYOND:
+        return WIDTH, HEIGHT
     w = max(64, int(WIDTH * scale) // 8 * 8)
     h = max(36, int(w * HEIGHT / WIDTH) // 2 * 2)
     return w, h
@@ -345,9 +357,14 @@ class AvSession(Session):
                 width, height = self.size
                 rgb = frame.reformat(width=width, height=height, format="bgra")
                 plane = rgb.planes[0]
-                # One copy: the QImage reads FFmpeg's buffer, .copy() detaches it.
                 image = QImage(memoryview(plane), width, height, plane.line_size,
-                               QImage.Format.Format_RGB32).copy()
+                               QImage.Format.Format_RGB32)
+                if WRAP_AV_FRAMES:
+                    # The picture reads FFmpeg's buffer for as long as it lives: a new
+                    # buffer each frame, kept by the converted frame held here.
+                    image.av_frame = rgb
+                else:
+                    image = image.copy()  # detached from FFmpeg's buffer: a copy more
                 self.post_frame(image)
             self.post_ended("ended")
         except Exception as exc:  # noqa: BLE001 - any failure is the tile's message

@@ -7,8 +7,26 @@ import threading
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QBuffer, QByteArray, QIODevice, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QRegion
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QRect,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QRegion,
+    QWindow,
+)
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolButton, QWidget
 
 from console.camera_drag import CAMERA_MIME, camera_id_from
@@ -48,10 +66,13 @@ Resolver = Callable[[str], tuple[StreamChoice | None, str]]
 # thread as much as all the frames' colour conversion. 0: always scale (the former way,
 # kept for benchmarks/bench_video.py).
 UNSCALED_WITHIN = 0.05
-# A new frame repaints the tile around its two buttons, not under them: repainting the
-# buttons (styled widgets) with every frame cost the GUI thread about as much as the
-# picture itself. False: the former way (whole tile), for benchmarks/bench_video.py.
-FRAMES_SPARE_BUTTONS = True
+# A new frame repaints the whole tile, its two buttons included, not the tile around
+# them: that region of several rectangles made Qt's raster engine split each picture's
+# copy (and each scaling) across its thread pool, waking two more threads per frame that
+# fight the decoders for two cores (measured: sixteen RTSP tiles 84 % of a core against
+# 72 % for whole repaints; nine tiles the same either way; the buttons cost less than
+# the split). True: the region around the buttons, kept for benchmarks/bench_video.py.
+FRAMES_SPARE_BUTTONS = False
 
 
 def picture_rects(width: int, height: int, rect: QRect) -> tuple[QRect, QRect]:
@@ -110,7 +131,7 @@ class VideoTile(QWidget):
         self._retry_at: float | None = None
         self._last_frame: float | None = None
         self._started: float = 0.0
-        self._watched_window: QWidget | None = None
+        self._watched_window: QWindow | None = None  # the native window watched
         self.pinned = False
         self._frame_region = QRegion()  # what a new frame repaints (_place_buttons)
         self._age_text = ""  # refreshed by tick(), not per frame (see _draw_overlay)
@@ -226,23 +247,38 @@ class VideoTile(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
         super().showEvent(event)
-        window = self.window()
-        if window is not self._watched_window:
-            if self._watched_window is not None:
-                self._watched_window.removeEventFilter(self)
-            window.installEventFilter(self)  # to hear of minimise / restore
-            self._watched_window = window
+        self._watch_window()
         self.sync()
 
     def hideEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
         super().hideEvent(event)
         self.sync()
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802 - Qt's name
-        if watched is self._watched_window and event.type() in (
-                event.Type.WindowStateChange, event.Type.Show, event.Type.Hide):
-            self.sync()
-        return False
+    def _watch_window(self) -> None:
+        """Hear of the tile's window being minimised, restored, shown or hidden.
+
+        Through the native window's signals, which fire on those changes only: an event
+        filter on the window ran Python for every event the window received (each
+        repaint request, each mouse move), once per tile."""
+        window = self.window()
+        handle = window.windowHandle() if window is not None else None
+        if handle is self._watched_window:
+            return
+        if self._watched_window is not None:
+            try:
+                self._watched_window.windowStateChanged.disconnect(self._on_window_changed)
+                self._watched_window.visibleChanged.disconnect(self._on_window_changed)
+            except (RuntimeError, TypeError):  # that window is gone already
+                pass
+        self._watched_window = handle
+        if handle is not None:
+            handle.windowStateChanged.connect(self._on_window_changed)
+            handle.visibleChanged.connect(self._on_window_changed)
+
+    def _on_window_changed(self, *_args: object) -> None:
+        # The native window signals before the widget's own state follows (isMinimized()
+        # is updated when the widget gets its state-change event): look once it has.
+        QTimer.singleShot(0, self, self.sync)
 
     # -- one attempt ---------------------------------------------------------------------
 
