@@ -274,6 +274,11 @@ class VlcSession(Session):
         self._ring = [bytearray(width * height * 4) for _ in range(RING)]
         self._ring_ptrs = [ctypes.addressof((ctypes.c_char * len(b)).from_buffer(b))
                            for b in self._ring]
+        # One QImage over each buffer, made here: the display callback (a VLC thread,
+        # holding the interpreter) then only hands one over, instead of making a Qt
+        # object per frame.
+        self._images = [QImage(b, width, height, width * 4, QImage.Format.Format_RGB32)
+                        for b in self._ring]
         self._slot = 0
         self.player = vlc_instance().media_player_new()
 
@@ -287,8 +292,7 @@ class VlcSession(Session):
         @vlc.CallbackDecorators.VideoDisplayCb
         def display(_opaque, _picture):  # noqa: ANN001, ANN202
             if self.active:
-                self.post_frame(QImage(self._ring[self._slot], width, height, width * 4,
-                                       QImage.Format.Format_RGB32))
+                self.post_frame(self._images[self._slot])
 
         self._callbacks = (lock, display)
         # No unlock callback: there is nothing to do there, and each callback is a call
@@ -316,7 +320,7 @@ class VlcSession(Session):
         # No callback can come any more: let the buffers go now, not at the next full
         # garbage collection (the callbacks and the session refer to each other).
         self._callbacks = ()
-        self._ring, self._ring_ptrs = [], []
+        self._ring, self._ring_ptrs, self._images = [], [], []
         self._latest = None
 
 

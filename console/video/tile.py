@@ -124,7 +124,10 @@ class VideoTile(QWidget):
         self.image: QImage | None = None
         self.frames_shown = 0     # frames handed to the tile
         self.frames_painted = 0   # frames actually drawn
-        self._painted_image: QImage | None = None
+        self._frame_seq = 0   # frames handed to the tile; the last one painted:
+        self._painted_seq = 0
+        self._layout_key: tuple = ()  # (picture size, tile size) of _layout
+        self._layout: tuple[QRect, QRect, list[QRect]] = (QRect(), QRect(), [])
         self._session: Session | None = None
         self._attempt = 0
         self._retry = ts.Retry()
@@ -166,6 +169,7 @@ class VideoTile(QWidget):
             if self.snapshot_button.isEnabled() else
             self.tr("Snapshots need the camera registry, which is not installed."))
         self._place_buttons()
+        self._overlay_key = ()  # the words on the picture, in the new language
         self.update()
 
     def set_camera(self, camera: WallCamera | None, distance_label: str = "") -> None:
@@ -316,6 +320,7 @@ class VideoTile(QWidget):
         self.image = image
         self._last_frame = time.monotonic()
         self.frames_shown += 1
+        self._frame_seq += 1  # a libvlc picture object comes back with each new frame
         if self.state != ts.LIVE:
             self._retry.reset()
             self.reason = ""
@@ -435,17 +440,24 @@ class VideoTile(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
         rect = self.rect()
-        if self.image is None:
+        image = self.image
+        if image is None:
             painter.fillRect(rect, BACKGROUND)
         else:
-            target, source = picture_rects(self.image.width(), self.image.height(), rect)
-            # Only the bars beside the picture need the background.
-            background = QRegion(rect).subtracted(QRegion(target))
-            for bar in background:
+            # Where the picture goes changes only with its size or the tile's: worked out
+            # once, not 25 times a second.
+            key = (image.width(), image.height(), rect.width(), rect.height())
+            if key != self._layout_key:
+                target, source = picture_rects(image.width(), image.height(), rect)
+                # Only the bars beside the picture need the background.
+                self._layout = (target, source, list(QRegion(rect).subtracted(QRegion(target))))
+                self._layout_key = key
+            target, source, bars = self._layout
+            for bar in bars:
                 painter.fillRect(bar, BACKGROUND)
-            painter.drawImage(target, self.image, source)
-            if self.image is not self._painted_image:
-                self._painted_image = self.image
+            painter.drawImage(target, image, source)
+            if self._frame_seq != self._painted_seq:
+                self._painted_seq = self._frame_seq
                 self.frames_painted += 1
         self._draw_overlay(painter, rect)
         if self.pinned:
@@ -457,8 +469,12 @@ class VideoTile(QWidget):
         # Laying out text is the dearest part of a paint, and the words change twice a
         # second at most while frames come 25 times: draw them once into an image, and
         # only blend the strips they occupy onto each frame.
-        key = (rect.size().toTuple(), self.camera, self.distance_label, self.status_text(),
-               self._age_text, self.decoder, self.image is None, self.state, self.index)
+        # The key is checked with every frame: only what is cheap to read, and the state
+        # line itself only where it changes with time alone (the retry countdown).
+        key = (rect.width(), rect.height(), id(self.camera), self.distance_label,
+               self.reason, self._age_text, self.decoder, self.image is None, self.state,
+               self.index, self._retry_at, self._session is None,
+               self.status_text() if self.state == ts.OFFLINE else "")
         if key != self._overlay_key or self._overlay is None:
             overlay = QImage(rect.size(), QImage.Format.Format_ARGB32_Premultiplied)
             overlay.fill(Qt.GlobalColor.transparent)
