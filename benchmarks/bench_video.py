@@ -21,8 +21,9 @@ painted 1:1 when near it, new frames handed to the tiles together at most once a
 refresh, whole-tile repaints, PyAV frames shown without a copy); `before` is the wall
 before any speed work (every picture scaled while painting, one GUI wake-up and repaint
 per frame, PyAV frames copied); `round2` the wall as the second round of speed work left
-it (frames repainting the tile around its buttons, PyAV frames copied, never decoded at
-the tile's size); `spare`, `copy` and `fullsize` switch one of those three back alone.
+it (frames repainting the tile around its buttons, PyAV frames copied with a new
+converter each, never decoded at the tile's size); `spare`, `copy`, `newsws` and
+`fullsize` switch one of those back alone.
 
 Beside it, in the same run, the bare decoder on the same N streams: `cvlc` with no
 display (`--vout dummy`, HTTP) and `ffmpeg -f null` (RTSP, which Debian's VLC cannot
@@ -106,24 +107,25 @@ def serve(count: int, cache: Path) -> None:
 # is the wall as it is; the others switch parts of it off to measure what each brings.
 _AFTER = {("decoders", "COALESCE_REPAINTS"): True, ("tile", "UNSCALED_WITHIN"): 0.05,
           ("tile", "FRAMES_SPARE_BUTTONS"): False, ("decoders", "WRAP_AV_FRAMES"): True,
-          ("decoders", "DECODE_AT_TILE_SIZE"): True}
+          ("decoders", "DECODE_AT_TILE_SIZE"): True, ("decoders", "REUSE_CONVERTER"): True}
 MODES = {
     "after": _AFTER,
     # the wall before any of this: every picture scaled while painting, one GUI wake-up
     # and a whole repaint per frame, PyAV frames copied
     "before": {**_AFTER, ("decoders", "COALESCE_REPAINTS"): False,
                ("tile", "UNSCALED_WITHIN"): 0.0, ("decoders", "WRAP_AV_FRAMES"): False,
-               ("decoders", "DECODE_AT_TILE_SIZE"): False},
+               ("decoders", "DECODE_AT_TILE_SIZE"): False, ("decoders", "REUSE_CONVERTER"): False},
     # the wall as the second round left it: 1:1 painting, batched hand-over, frames
     # repainting the tile around its buttons; PyAV frames copied, pictures never
     # decoded at the tile's size
     "round2": {**_AFTER, ("tile", "FRAMES_SPARE_BUTTONS"): True,
-               ("decoders", "WRAP_AV_FRAMES"): False,
+               ("decoders", "WRAP_AV_FRAMES"): False, ("decoders", "REUSE_CONVERTER"): False,
                ("decoders", "DECODE_AT_TILE_SIZE"): False},
     # one change of the third round alone off
     "spare": {**_AFTER, ("tile", "FRAMES_SPARE_BUTTONS"): True},
     "copy": {**_AFTER, ("decoders", "WRAP_AV_FRAMES"): False},
     "fullsize": {**_AFTER, ("decoders", "DECODE_AT_TILE_SIZE"): False},
+    "newsws": {**_AFTER, ("decoders", "REUSE_CONVERTER"): False},
 }
 
 
