@@ -39,6 +39,11 @@ _tokens = itertools.count(1)
 # painting), kept for benchmarks/bench_video.py.
 DECODE_AT_TILE_SIZE = True
 SHRINK_BEYOND = 0.05
+# The decoders that do so: PyAV only. libvlc 3 scales far more dearly than it converts
+# (sixteen HTTP tiles, interleaved runs: 71-75 % of a core at the tile's size against
+# 61-63 % at full size and scaled while painting); PyAV the other way round (one 640x360
+# frame to a 472x264 tile 102 us, to 640x360 161 us).
+SHRINK_DECODERS = frozenset({PYAV})
 # Hand new frames to the tiles together, at most once a screen refresh (COALESCE_MS),
 # instead of waking the GUI thread and repainting once per frame per tile: nine tiles at
 # 25 fps are 225 wake-ups and paint passes a second one by one, ~60 together. False: the
@@ -57,12 +62,13 @@ WRAP_AV_FRAMES = True
 REUSE_CONVERTER = True
 
 
-def decode_size(tile_w: int, tile_h: int) -> tuple[int, int]:
-    """The picture size to decode for a tile of `tile_w` x `tile_h` pixels: WIDTH x
-    HEIGHT unless the tile is smaller than that by more than `SHRINK_BEYOND`; then 16:9
-    fitted into the tile, the width a multiple of 8 (32-byte rows) and the height even
-    (what the decoders' converters want)."""
-    if not DECODE_AT_TILE_SIZE or tile_w <= 0 or tile_h <= 0:
+def decode_size(tile_w: int, tile_h: int, decoder: str = PYAV) -> tuple[int, int]:
+    """The picture size `decoder` should decode for a tile of `tile_w` x `tile_h` pixels:
+    WIDTH x HEIGHT unless the decoder is one of `SHRINK_DECODERS` and the tile is smaller
+    than that by more than `SHRINK_BEYOND`; then 16:9 fitted into the tile, the width a
+    multiple of 8 (32-byte rows) and the height even (what the converters want)."""
+    if (not DECODE_AT_TILE_SIZE or decoder not in SHRINK_DECODERS
+            or tile_w <= 0 or tile_h <= 0):
         return WIDTH, HEIGHT
     scale = min(tile_w / WIDTH, tile_h / HEIGHT, 1.0)
     if scale >= 1.0 - SHRINK_BEYOND:

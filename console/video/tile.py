@@ -305,7 +305,7 @@ class VideoTile(QWidget):
             self.reason = ""
             self._set_state(ts.CONNECTING)
         session = new_session(choice, self._on_frame, self._on_ended,
-                              decode_size(self.width(), self.height()))
+                              decode_size(self.width(), self.height(), choice.decoder))
         self._session = session
         try:
             session.start()
@@ -420,7 +420,8 @@ class VideoTile(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
         super().resizeEvent(event)
         if self._session is not None:
-            self._session.size = decode_size(self.width(), self.height())
+            self._session.size = decode_size(self.width(), self.height(),
+                                             self._session.decoder)
         self._place_buttons()
         self.sync()
 

@@ -64,8 +64,8 @@ def test_rtsp_and_http_play_in_tiles(make_wall, qtbot, http_server, rtsp_server)
         wait_frames(qtbot, tile, 10)
         assert tile.state == LIVE
         assert tile.image is not None
-        assert (tile.image.width(), tile.image.height()) == decode_size(tile.width(),
-                                                                        tile.height())
+        assert (tile.image.width(), tile.image.height()) == decode_size(
+            tile.width(), tile.height(), tile.decoder)
     assert (rtsp_tile.decoder, http_tile.decoder, udp_tile.decoder) == ("pyav", "libvlc", "pyav")
     first = http_tile.image.copy()
     wait_frames(qtbot, http_tile, 5)
