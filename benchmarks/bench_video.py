@@ -16,14 +16,14 @@ is live, for `--seconds`:
 - GUI stall: how late a 10 ms precise QTimer runs (p99 and max).
 
 Modes (`MODES`), one after the other on the same streams in the same run: `after` is the
-wall as it is (a picture decoded at its tile's size when the tile is much smaller,
-painted 1:1 when near it, new frames handed to the tiles together at most once a screen
-refresh, whole-tile repaints, PyAV frames shown without a copy); `before` is the wall
-before any speed work (every picture scaled while painting, one GUI wake-up and repaint
-per frame, PyAV frames copied); `round2` the wall as the second round of speed work left
-it (frames repainting the tile around its buttons, PyAV frames copied with a new
-converter each, never decoded at the tile's size); `spare`, `copy`, `newsws` and
-`fullsize` switch one of those back alone.
+wall as it is (PyAV decoding at its tile's size when the tile is much smaller, one
+converter per PyAV session, a picture painted 1:1 when near its tile's size, new frames
+handed to the tiles together at most once a screen refresh, whole-tile repaints, PyAV
+frames shown without a copy); `before` is the wall before any speed work (every picture
+scaled while painting, one GUI wake-up and repaint per frame, PyAV frames copied);
+`round2` the wall as the second round of speed work left it (frames repainting the tile
+around its buttons, PyAV frames copied with a new converter each, never decoded at the
+tile's size); `spare`, `copy`, `newsws` and `fullsize` switch one of those back alone.
 
 Beside it, in the same run, the bare decoder on the same N streams: `cvlc` with no
 display (`--vout dummy`, HTTP) and `ffmpeg -f null` (RTSP, which Debian's VLC cannot
