@@ -105,7 +105,7 @@ def serve(count: int, cache: Path) -> None:
 
 # The wall's switches (console.video.decoders and console.video.tile), by mode. "after"
 # is the wall as it is; the others switch parts of it off to measure what each brings.
-_AFTER = {("decoders", "COALESCE_REPAINTS"): True, ("tile", "UNSCALED_WITHIN"): 0.05,
+_AFTER = {("decoders", "COALESCE_REPAINTS"): True, ("picture", "UNSCALED_WITHIN"): 0.05,
           ("tile", "FRAMES_SPARE_BUTTONS"): False, ("decoders", "WRAP_AV_FRAMES"): True,
           ("decoders", "DECODE_AT_TILE_SIZE"): True, ("decoders", "REUSE_CONVERTER"): True}
 MODES = {
@@ -113,7 +113,7 @@ MODES = {
     # the wall before any of this: every picture scaled while painting, one GUI wake-up
     # and a whole repaint per frame, PyAV frames copied
     "before": {**_AFTER, ("decoders", "COALESCE_REPAINTS"): False,
-               ("tile", "UNSCALED_WITHIN"): 0.0, ("decoders", "WRAP_AV_FRAMES"): False,
+               ("picture", "UNSCALED_WITHIN"): 0.0, ("decoders", "WRAP_AV_FRAMES"): False,
                ("decoders", "DECODE_AT_TILE_SIZE"): False, ("decoders", "REUSE_CONVERTER"): False},
     # the wall as the second round left it: 1:1 painting, batched hand-over, frames
     # repainting the tile around its buttons; PyAV frames copied, pictures never
@@ -134,10 +134,10 @@ def measure_wall(app, urls: list[str], seconds: float, force: str = "",  # noqa:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
 
     import console.video_wall
-    from console.video import decoders, tile
+    from console.video import decoders, picture, tile
 
     for (module, name), value in MODES[mode].items():
-        setattr({"decoders": decoders, "tile": tile}[module], name, value)
+        setattr({"decoders": decoders, "tile": tile, "picture": picture}[module], name, value)
     from console.bridge import Selection
     from console.video.catalogue import WallCamera
     from console.video_wall import LAYOUTS, VideoWall

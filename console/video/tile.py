@@ -7,31 +7,14 @@ import threading
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QBuffer,
-    QByteArray,
-    QIODevice,
-    QRect,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QImage,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QRegion,
-    QWindow,
-)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QBuffer, QByteArray, QIODevice, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QRegion
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolButton, QWidget
 
 from console.camera_drag import CAMERA_MIME, camera_id_from
 from console.video.catalogue import WallCamera
 from console.video.decoders import Session, decode_size, new_session
+from console.video.picture import picture_rects
 from core.video import tile_state as ts
 from core.video.probe import explain
 from core.video.sources import LIBVLC, StreamChoice, scrub
@@ -59,13 +42,6 @@ DECODER_NAMES = {LIBVLC: "libvlc", "pyav": "PyAV (FFmpeg)"}
 Resolver = Callable[[str], tuple[StreamChoice | None, str]]
 
 
-# A picture that would be shrunk by at most this much to fit its tile is shown at 1:1
-# instead, its edges trimmed by the few pixels it overhangs (on a 1920x1080 wall, nine
-# 640x360 pictures overhang their tiles by 0.5 % sideways and 4 % in height, under the
-# name and state bars): painting it is then a plain copy, where scaling it cost the GUI
-# thread as much as all the frames' colour conversion. 0: always scale (the former way,
-# kept for benchmarks/bench_video.py).
-UNSCALED_WITHIN = 0.05
 # A new frame repaints the whole tile, its two buttons included, not the tile around
 # them: that region of several rectangles made Qt's raster engine split each picture's
 # copy (and each scaling) across its thread pool, waking two more threads per frame that
@@ -73,26 +49,6 @@ UNSCALED_WITHIN = 0.05
 # 72 % for whole repaints; nine tiles the same either way; the buttons cost less than
 # the split). True: the region around the buttons, kept for benchmarks/bench_video.py.
 FRAMES_SPARE_BUTTONS = False
-
-
-def picture_rects(width: int, height: int, rect: QRect) -> tuple[QRect, QRect]:
-    """Where a `width` x `height` picture goes in a tile of `rect`, and which part of it:
-    (target, source). Scaled to fit, unless it is near the tile's size (see
-    `UNSCALED_WITHIN`): then 1:1, centred, trimmed to the tile."""
-    if width <= 0 or height <= 0:
-        return QRect(rect), QRect(0, 0, max(width, 1), max(height, 1))
-    fit = min(rect.width() / width, rect.height() / height)
-    near = (fit >= 1.0 - UNSCALED_WITHIN and UNSCALED_WITHIN > 0
-            and (width >= rect.width() - 16 or height >= rect.height() - 16))
-    if near:
-        w, h = min(width, rect.width()), min(height, rect.height())
-        source = QRect((width - w) // 2, (height - h) // 2, w, h)
-    else:
-        w, h = max(1, round(width * fit)), max(1, round(height * fit))
-        source = QRect(0, 0, width, height)
-    target = QRect(0, 0, w, h)
-    target.moveCenter(rect.center())
-    return target, source
 
 
 class VideoTile(QWidget):
@@ -134,7 +90,7 @@ class VideoTile(QWidget):
         self._retry_at: float | None = None
         self._last_frame: float | None = None
         self._started: float = 0.0
-        self._watched_window: QWindow | None = None  # the native window watched
+        self._watched_window = None  # the QWindow watched (_watch_window)
         self.pinned = False
         self._frame_region = QRegion()  # what a new frame repaints (_place_buttons)
         self._age_text = ""  # refreshed by tick(), not per frame (see _draw_overlay)
@@ -276,13 +232,14 @@ class VideoTile(QWidget):
                 pass
         self._watched_window = handle
         if handle is not None:
-            handle.windowStateChanged.connect(self._on_window_changed)
-            handle.visibleChanged.connect(self._on_window_changed)
+            # Queued: the native window signals before the widget's own state follows
+            # (isMinimized() changes with the widget's state-change event, sent next).
+            queued = Qt.ConnectionType.QueuedConnection
+            handle.windowStateChanged.connect(self._on_window_changed, queued)
+            handle.visibleChanged.connect(self._on_window_changed, queued)
 
     def _on_window_changed(self, *_args: object) -> None:
-        # The native window signals before the widget's own state follows (isMinimized()
-        # is updated when the widget gets its state-change event): look once it has.
-        QTimer.singleShot(0, self, self.sync)
+        self.sync()
 
     # -- one attempt ---------------------------------------------------------------------
 
