@@ -33,7 +33,7 @@ _tokens = itertools.count(1)
 # than 1:1 painting absorbs (`SHRINK_BEYOND`: a 16-tile wall on a 1920x1080 screen), so
 # the scaling is folded into the decoder's colour conversion and the GUI thread paints
 # 1:1. A tile near the picture's size still gets the full picture (painted 1:1, its
-# edges trimmed: see UNSCALED_WITHIN in console.video.tile): measured on 640x360 sources
+# edges trimmed: see UNSCALED_WITHIN in console.video.picture): measured on 640x360 sources
 # (benchmarks/bench_video.py), scaling 640 to 632 pixels in FFmpeg cost more than the
 # plain conversion and a trim. False: never (the picture at WIDTH x HEIGHT, scaled while
 # painting), kept for benchmarks/bench_video.py.
