@@ -15,12 +15,15 @@ is live, for `--seconds`:
 - shown fps: frames painted per tile per second (mean and the slowest tile);
 - GUI stall: how late a 10 ms precise QTimer runs (p99 and max).
 
-Modes, one after the other on the same streams in the same run: `after` is the wall as it
-is (a picture near its tile's size painted 1:1, new frames handed to the tiles together
-at most once a screen refresh, a frame repainting the tile around its buttons); `before`
-switches all three off (every picture scaled while painting, one GUI wake-up and whole
-repaint per frame), as the wall was before; `unscaled` and `coalesce` switch on one of
-them alone; `size` decodes pictures at the tile's size instead.
+Modes (`MODES`), one after the other on the same streams in the same run: `after` is the
+wall as it is (PyAV decoding at its tile's size when the tile is much smaller, one
+converter per PyAV session, a picture painted 1:1 when near its tile's size, new frames
+handed to the tiles together at most once a screen refresh, whole-tile repaints, PyAV
+frames shown without a copy); `before` is the wall before any speed work (every picture
+scaled while painting, one GUI wake-up and repaint per frame, PyAV frames copied);
+`round2` the wall as the second round of speed work left it (frames repainting the tile
+around its buttons, PyAV frames copied with a new converter each, never decoded at the
+tile's size); `spare`, `copy`, `newsws` and `fullsize` switch one of those back alone.
 
 Beside it, in the same run, the bare decoder on the same N streams: `cvlc` with no
 display (`--vout dummy`, HTTP) and `ffmpeg -f null` (RTSP, which Debian's VLC cannot
@@ -100,19 +103,41 @@ def serve(count: int, cache: Path) -> None:
 
 # -- one measurement -----------------------------------------------------------------------
 
+# The wall's switches (console.video.decoders and console.video.tile), by mode. "after"
+# is the wall as it is; the others switch parts of it off to measure what each brings.
+_AFTER = {("decoders", "COALESCE_REPAINTS"): True, ("picture", "UNSCALED_WITHIN"): 0.05,
+          ("tile", "FRAMES_SPARE_BUTTONS"): False, ("decoders", "WRAP_AV_FRAMES"): True,
+          ("decoders", "DECODE_AT_TILE_SIZE"): True, ("decoders", "REUSE_CONVERTER"): True}
+MODES = {
+    "after": _AFTER,
+    # the wall before any of this: every picture scaled while painting, one GUI wake-up
+    # and a whole repaint per frame, PyAV frames copied
+    "before": {**_AFTER, ("decoders", "COALESCE_REPAINTS"): False,
+               ("picture", "UNSCALED_WITHIN"): 0.0, ("decoders", "WRAP_AV_FRAMES"): False,
+               ("decoders", "DECODE_AT_TILE_SIZE"): False, ("decoders", "REUSE_CONVERTER"): False},
+    # the wall as the second round left it: 1:1 painting, batched hand-over, frames
+    # repainting the tile around its buttons; PyAV frames copied, pictures never
+    # decoded at the tile's size
+    "round2": {**_AFTER, ("tile", "FRAMES_SPARE_BUTTONS"): True,
+               ("decoders", "WRAP_AV_FRAMES"): False, ("decoders", "REUSE_CONVERTER"): False,
+               ("decoders", "DECODE_AT_TILE_SIZE"): False},
+    # one change of the third round alone off
+    "spare": {**_AFTER, ("tile", "FRAMES_SPARE_BUTTONS"): True},
+    "copy": {**_AFTER, ("decoders", "WRAP_AV_FRAMES"): False},
+    "fullsize": {**_AFTER, ("decoders", "DECODE_AT_TILE_SIZE"): False},
+    "newsws": {**_AFTER, ("decoders", "REUSE_CONVERTER"): False},
+}
+
+
 def measure_wall(app, urls: list[str], seconds: float, force: str = "",  # noqa: ANN001
                  mode: str = "after") -> dict:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
 
     import console.video_wall
-    from console.video import decoders, tile
+    from console.video import decoders, picture, tile
 
-    # "unscaled", "coalesce": one of the two alone, to see what each brings; "size":
-    # pictures decoded at the tile's size (off in the wall: it measured worse).
-    decoders.DECODE_AT_TILE_SIZE = mode == "size"
-    decoders.COALESCE_REPAINTS = mode in ("after", "coalesce")
-    tile.UNSCALED_WITHIN = 0.05 if mode in ("after", "unscaled") else 0.0
-    tile.FRAMES_SPARE_BUTTONS = mode == "after"
+    for (module, name), value in MODES[mode].items():
+        setattr({"decoders": decoders, "tile": tile, "picture": picture}[module], name, value)
     from console.bridge import Selection
     from console.video.catalogue import WallCamera
     from console.video_wall import LAYOUTS, VideoWall
@@ -235,9 +260,8 @@ def main() -> int:
     parser.add_argument("--kinds", default="http,rtsp",
                         help="http (libvlc), rtsp (PyAV), http-pyav (HTTP forced through PyAV)")
     parser.add_argument("--modes", default="before,after",
-                        help="after (the wall as it is), before (pictures scaled while "
-                             "painting, one repaint per frame), unscaled or coalesce (one of "
-                             "the two), size (decoded at the tile's size)")
+                        help="comma-separated, from: " + ", ".join(MODES)
+                             + " (see the description above)")
     parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--cache", default="", help="clip cache folder")
     args = parser.parse_args()

@@ -29,27 +29,50 @@ from core.video.sources import LIBVLC, PYAV, StreamChoice
 WIDTH, HEIGHT = 640, 360  # the largest picture decoded for a tile (16:9)
 RING = 4  # frame buffers per libvlc session
 _tokens = itertools.count(1)
-# Decode each tile's picture at the size it is shown (at most WIDTH x HEIGHT), folding
-# the scaling into the decoder's colour conversion. Off: measured on 640x360 sources
-# (benchmarks/bench_video.py --modes before,size), FFmpeg's scaled conversion costs more
-# than its plain one plus the GUI's copy (see UNSCALED_WITHIN in console.video.tile);
-# it may pay for cameras sending more than the tile shows (not measured yet).
-DECODE_AT_TILE_SIZE = False
+# Decode a picture at its tile's size when the tile is smaller than the picture by more
+# than 1:1 painting absorbs (`SHRINK_BEYOND`: a 16-tile wall on a 1920x1080 screen), so
+# the scaling is folded into the decoder's colour conversion and the GUI thread paints
+# 1:1. A tile near the picture's size still gets the full picture (painted 1:1, its
+# edges trimmed: see UNSCALED_WITHIN in console.video.picture): measured on 640x360 sources
+# (benchmarks/bench_video.py), scaling 640 to 632 pixels in FFmpeg cost more than the
+# plain conversion and a trim. False: never (the picture at WIDTH x HEIGHT, scaled while
+# painting), kept for benchmarks/bench_video.py.
+DECODE_AT_TILE_SIZE = True
+SHRINK_BEYOND = 0.05
+# The decoders that do so: PyAV only. libvlc 3 scales far more dearly than it converts
+# (sixteen HTTP tiles, interleaved runs: 71-75 % of a core at the tile's size against
+# 61-63 % at full size and scaled while painting); PyAV the other way round (one 640x360
+# frame to a 472x264 tile 102 us, to 640x360 161 us).
+SHRINK_DECODERS = frozenset({PYAV})
 # Hand new frames to the tiles together, at most once a screen refresh (COALESCE_MS),
 # instead of waking the GUI thread and repainting once per frame per tile: nine tiles at
 # 25 fps are 225 wake-ups and paint passes a second one by one, ~60 together. False: the
 # former way (one wake-up per frame), kept for benchmarks/bench_video.py.
 COALESCE_REPAINTS = True
 COALESCE_MS = 16
+# A PyAV frame becomes the tile's picture without a copy: the QImage wraps the buffer of
+# the frame FFmpeg converted it into (a new one each frame, never written again) and
+# keeps that frame alive. 640x360 RGB is 0.9 MB: nine tiles copied 200 MB a second.
+# False: the former way (a copy), kept for benchmarks/bench_video.py.
+WRAP_AV_FRAMES = True
+# Each PyAV session converts its frames with one swscale context instead of a new one per
+# frame (what `VideoFrame.reformat` does): 640x360 to RGB 161 us a frame instead of 270,
+# to a 472x264 tile 102 us instead of 590 (measured alone). False: the former way, kept
+# for benchmarks/bench_video.py.
+REUSE_CONVERTER = True
 
 
-def decode_size(tile_w: int, tile_h: int) -> tuple[int, int]:
-    """The picture size to decode for a tile of `tile_w` x `tile_h` pixels: 16:9 fitted
-    into the tile, never above WIDTH x HEIGHT, the width a multiple of 8 (32-byte rows)
-    and the height even (what the decoders' converters want)."""
-    if not DECODE_AT_TILE_SIZE or tile_w <= 0 or tile_h <= 0:
+def decode_size(tile_w: int, tile_h: int, decoder: str = PYAV) -> tuple[int, int]:
+    """The picture size `decoder` should decode for a tile of `tile_w` x `tile_h` pixels:
+    WIDTH x HEIGHT unless the decoder is one of `SHRINK_DECODERS` and the tile is smaller
+    than that by more than `SHRINK_BEYOND`; then 16:9 fitted into the tile, the width a
+    multiple of 8 (32-byte rows) and the height even (what the converters want)."""
+    if (not DECODE_AT_TILE_SIZE or decoder not in SHRINK_DECODERS
+            or tile_w <= 0 or tile_h <= 0):
         return WIDTH, HEIGHT
     scale = min(tile_w / WIDTH, tile_h / HEIGHT, 1.0)
+    if scale >= 1.0 - SHRINK_BEYOND:
+        return WIDTH, HEIGHT
     w = max(64, int(WIDTH * scale) // 8 * 8)
     h = max(36, int(w * HEIGHT / WIDTH) // 2 * 2)
     return w, h
@@ -262,6 +285,11 @@ class VlcSession(Session):
         self._ring = [bytearray(width * height * 4) for _ in range(RING)]
         self._ring_ptrs = [ctypes.addressof((ctypes.c_char * len(b)).from_buffer(b))
                            for b in self._ring]
+        # One QImage over each buffer, made here: the display callback (a VLC thread,
+        # holding the interpreter) then only hands one over, instead of making a Qt
+        # object per frame.
+        self._images = [QImage(b, width, height, width * 4, QImage.Format.Format_RGB32)
+                        for b in self._ring]
         self._slot = 0
         self.player = vlc_instance().media_player_new()
 
@@ -275,8 +303,7 @@ class VlcSession(Session):
         @vlc.CallbackDecorators.VideoDisplayCb
         def display(_opaque, _picture):  # noqa: ANN001, ANN202
             if self.active:
-                self.post_frame(QImage(self._ring[self._slot], width, height, width * 4,
-                                       QImage.Format.Format_RGB32))
+                self.post_frame(self._images[self._slot])
 
         self._callbacks = (lock, display)
         # No unlock callback: there is nothing to do there, and each callback is a call
@@ -304,7 +331,7 @@ class VlcSession(Session):
         # No callback can come any more: let the buffers go now, not at the next full
         # garbage collection (the callbacks and the session refer to each other).
         self._callbacks = ()
-        self._ring, self._ring_ptrs = [], []
+        self._ring, self._ring_ptrs, self._images = [], [], []
         self._latest = None
 
 
@@ -327,6 +354,7 @@ class AvSession(Session):
 
     def _run(self) -> None:
         import av
+        from av.video.reformatter import VideoReformatter
 
         options = {"rtsp_transport": self.choice.transport or "tcp",
                    "analyzeduration": "1000000", "probesize": "500000"}
@@ -339,15 +367,25 @@ class AvSession(Session):
                 return
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
+            # One converter for the session: `frame.reformat` makes a new one (a new
+            # swscale context, its filters computed again) for every frame.
+            reformatter = VideoReformatter() if REUSE_CONVERTER else None
             for frame in container.decode(stream):
                 if self._stop.is_set():
                     return
                 width, height = self.size
-                rgb = frame.reformat(width=width, height=height, format="bgra")
+                rgb = (reformatter.reformat(frame, width=width, height=height, format="bgra")
+                       if reformatter is not None else
+                       frame.reformat(width=width, height=height, format="bgra"))
                 plane = rgb.planes[0]
-                # One copy: the QImage reads FFmpeg's buffer, .copy() detaches it.
                 image = QImage(memoryview(plane), width, height, plane.line_size,
-                               QImage.Format.Format_RGB32).copy()
+                               QImage.Format.Format_RGB32)
+                if WRAP_AV_FRAMES:
+                    # The picture reads FFmpeg's buffer for as long as it lives: a new
+                    # buffer each frame, kept by the converted frame held here.
+                    image.av_frame = rgb
+                else:
+                    image = image.copy()  # detached from FFmpeg's buffer: a copy more
                 self.post_frame(image)
             self.post_ended("ended")
         except Exception as exc:  # noqa: BLE001 - any failure is the tile's message

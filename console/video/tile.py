@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QSizePolicy, QToolButton, QWidget
 from console.camera_drag import CAMERA_MIME, camera_id_from
 from console.video.catalogue import WallCamera
 from console.video.decoders import Session, decode_size, new_session
+from console.video.picture import picture_rects
 from core.video import tile_state as ts
 from core.video.probe import explain
 from core.video.sources import LIBVLC, StreamChoice, scrub
@@ -41,37 +42,13 @@ DECODER_NAMES = {LIBVLC: "libvlc", "pyav": "PyAV (FFmpeg)"}
 Resolver = Callable[[str], tuple[StreamChoice | None, str]]
 
 
-# A picture that would be shrunk by at most this much to fit its tile is shown at 1:1
-# instead, its edges trimmed by the few pixels it overhangs (on a 1920x1080 wall, nine
-# 640x360 pictures overhang their tiles by 0.5 % sideways and 4 % in height, under the
-# name and state bars): painting it is then a plain copy, where scaling it cost the GUI
-# thread as much as all the frames' colour conversion. 0: always scale (the former way,
-# kept for benchmarks/bench_video.py).
-UNSCALED_WITHIN = 0.05
-# A new frame repaints the tile around its two buttons, not under them: repainting the
-# buttons (styled widgets) with every frame cost the GUI thread about as much as the
-# picture itself. False: the former way (whole tile), for benchmarks/bench_video.py.
-FRAMES_SPARE_BUTTONS = True
-
-
-def picture_rects(width: int, height: int, rect: QRect) -> tuple[QRect, QRect]:
-    """Where a `width` x `height` picture goes in a tile of `rect`, and which part of it:
-    (target, source). Scaled to fit, unless it is near the tile's size (see
-    `UNSCALED_WITHIN`): then 1:1, centred, trimmed to the tile."""
-    if width <= 0 or height <= 0:
-        return QRect(rect), QRect(0, 0, max(width, 1), max(height, 1))
-    fit = min(rect.width() / width, rect.height() / height)
-    near = (fit >= 1.0 - UNSCALED_WITHIN and UNSCALED_WITHIN > 0
-            and (width >= rect.width() - 16 or height >= rect.height() - 16))
-    if near:
-        w, h = min(width, rect.width()), min(height, rect.height())
-        source = QRect((width - w) // 2, (height - h) // 2, w, h)
-    else:
-        w, h = max(1, round(width * fit)), max(1, round(height * fit))
-        source = QRect(0, 0, width, height)
-    target = QRect(0, 0, w, h)
-    target.moveCenter(rect.center())
-    return target, source
+# A new frame repaints the whole tile, its two buttons included, not the tile around
+# them: that region of several rectangles made Qt's raster engine split each picture's
+# copy (and each scaling) across its thread pool, waking two more threads per frame that
+# fight the decoders for two cores (measured: sixteen RTSP tiles 84 % of a core against
+# 72 % for whole repaints; nine tiles the same either way; the buttons cost less than
+# the split). True: the region around the buttons, kept for benchmarks/bench_video.py.
+FRAMES_SPARE_BUTTONS = False
 
 
 class VideoTile(QWidget):
@@ -103,14 +80,17 @@ class VideoTile(QWidget):
         self.image: QImage | None = None
         self.frames_shown = 0     # frames handed to the tile
         self.frames_painted = 0   # frames actually drawn
-        self._painted_image: QImage | None = None
+        self._frame_seq = 0   # frames handed to the tile; the last one painted:
+        self._painted_seq = 0
+        self._layout_key: tuple = ()  # (picture size, tile size) of _layout
+        self._layout: tuple[QRect, QRect, list[QRect]] = (QRect(), QRect(), [])
         self._session: Session | None = None
         self._attempt = 0
         self._retry = ts.Retry()
         self._retry_at: float | None = None
         self._last_frame: float | None = None
         self._started: float = 0.0
-        self._watched_window: QWidget | None = None
+        self._watched_window = None  # the QWindow watched (_watch_window)
         self.pinned = False
         self._frame_region = QRegion()  # what a new frame repaints (_place_buttons)
         self._age_text = ""  # refreshed by tick(), not per frame (see _draw_overlay)
@@ -145,6 +125,7 @@ class VideoTile(QWidget):
             if self.snapshot_button.isEnabled() else
             self.tr("Snapshots need the camera registry, which is not installed."))
         self._place_buttons()
+        self._overlay_key = ()  # the words on the picture, in the new language
         self.update()
 
     def set_camera(self, camera: WallCamera | None, distance_label: str = "") -> None:
@@ -226,23 +207,39 @@ class VideoTile(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
         super().showEvent(event)
-        window = self.window()
-        if window is not self._watched_window:
-            if self._watched_window is not None:
-                self._watched_window.removeEventFilter(self)
-            window.installEventFilter(self)  # to hear of minimise / restore
-            self._watched_window = window
+        self._watch_window()
         self.sync()
 
     def hideEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
         super().hideEvent(event)
         self.sync()
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802 - Qt's name
-        if watched is self._watched_window and event.type() in (
-                event.Type.WindowStateChange, event.Type.Show, event.Type.Hide):
-            self.sync()
-        return False
+    def _watch_window(self) -> None:
+        """Hear of the tile's window being minimised, restored, shown or hidden.
+
+        Through the native window's signals, which fire on those changes only: an event
+        filter on the window ran Python for every event the window received (each
+        repaint request, each mouse move), once per tile."""
+        window = self.window()
+        handle = window.windowHandle() if window is not None else None
+        if handle is self._watched_window:
+            return
+        if self._watched_window is not None:
+            try:
+                self._watched_window.windowStateChanged.disconnect(self._on_window_changed)
+                self._watched_window.visibleChanged.disconnect(self._on_window_changed)
+            except (RuntimeError, TypeError):  # that window is gone already
+                pass
+        self._watched_window = handle
+        if handle is not None:
+            # Queued: the native window signals before the widget's own state follows
+            # (isMinimized() changes with the widget's state-change event, sent next).
+            queued = Qt.ConnectionType.QueuedConnection
+            handle.windowStateChanged.connect(self._on_window_changed, queued)
+            handle.visibleChanged.connect(self._on_window_changed, queued)
+
+    def _on_window_changed(self, *_args: object) -> None:
+        self.sync()
 
     # -- one attempt ---------------------------------------------------------------------
 
@@ -265,7 +262,7 @@ class VideoTile(QWidget):
             self.reason = ""
             self._set_state(ts.CONNECTING)
         session = new_session(choice, self._on_frame, self._on_ended,
-                              decode_size(self.width(), self.height()))
+                              decode_size(self.width(), self.height(), choice.decoder))
         self._session = session
         try:
             session.start()
@@ -280,6 +277,7 @@ class VideoTile(QWidget):
         self.image = image
         self._last_frame = time.monotonic()
         self.frames_shown += 1
+        self._frame_seq += 1  # a libvlc picture object comes back with each new frame
         if self.state != ts.LIVE:
             self._retry.reset()
             self.reason = ""
@@ -379,7 +377,8 @@ class VideoTile(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
         super().resizeEvent(event)
         if self._session is not None:
-            self._session.size = decode_size(self.width(), self.height())
+            self._session.size = decode_size(self.width(), self.height(),
+                                             self._session.decoder)
         self._place_buttons()
         self.sync()
 
@@ -399,17 +398,24 @@ class VideoTile(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
         rect = self.rect()
-        if self.image is None:
+        image = self.image
+        if image is None:
             painter.fillRect(rect, BACKGROUND)
         else:
-            target, source = picture_rects(self.image.width(), self.image.height(), rect)
-            # Only the bars beside the picture need the background.
-            background = QRegion(rect).subtracted(QRegion(target))
-            for bar in background:
+            # Where the picture goes changes only with its size or the tile's: worked out
+            # once, not 25 times a second.
+            key = (image.width(), image.height(), rect.width(), rect.height())
+            if key != self._layout_key:
+                target, source = picture_rects(image.width(), image.height(), rect)
+                # Only the bars beside the picture need the background.
+                self._layout = (target, source, list(QRegion(rect).subtracted(QRegion(target))))
+                self._layout_key = key
+            target, source, bars = self._layout
+            for bar in bars:
                 painter.fillRect(bar, BACKGROUND)
-            painter.drawImage(target, self.image, source)
-            if self.image is not self._painted_image:
-                self._painted_image = self.image
+            painter.drawImage(target, image, source)
+            if self._frame_seq != self._painted_seq:
+                self._painted_seq = self._frame_seq
                 self.frames_painted += 1
         self._draw_overlay(painter, rect)
         if self.pinned:
@@ -421,8 +427,12 @@ class VideoTile(QWidget):
         # Laying out text is the dearest part of a paint, and the words change twice a
         # second at most while frames come 25 times: draw them once into an image, and
         # only blend the strips they occupy onto each frame.
-        key = (rect.size().toTuple(), self.camera, self.distance_label, self.status_text(),
-               self._age_text, self.decoder, self.image is None, self.state, self.index)
+        # The key is checked with every frame: only what is cheap to read, and the state
+        # line itself only where it changes with time alone (the retry countdown).
+        key = (rect.width(), rect.height(), id(self.camera), self.distance_label,
+               self.reason, self._age_text, self.decoder, self.image is None, self.state,
+               self.index, self._retry_at, self._session is None,
+               self.status_text() if self.state == ts.OFFLINE else "")
         if key != self._overlay_key or self._overlay is None:
             overlay = QImage(rect.size(), QImage.Format.Format_ARGB32_Premultiplied)
             overlay.fill(Qt.GlobalColor.transparent)

@@ -64,8 +64,8 @@ def test_rtsp_and_http_play_in_tiles(make_wall, qtbot, http_server, rtsp_server)
         wait_frames(qtbot, tile, 10)
         assert tile.state == LIVE
         assert tile.image is not None
-        assert (tile.image.width(), tile.image.height()) == decode_size(tile.width(),
-                                                                        tile.height())
+        assert (tile.image.width(), tile.image.height()) == decode_size(
+            tile.width(), tile.height(), tile.decoder)
     assert (rtsp_tile.decoder, http_tile.decoder, udp_tile.decoder) == ("pyav", "libvlc", "pyav")
     first = http_tile.image.copy()
     wait_frames(qtbot, http_tile, 5)
@@ -359,3 +359,15 @@ def test_a_picture_near_its_tiles_size_is_painted_one_to_one() -> None:
     assert target.center().x() in (238, 239)
     target, source = picture_rects(640, 360, QRect(0, 0, 955, 520))  # four tiles: larger
     assert source == QRect(0, 0, 640, 360) and target.width() == 924
+
+
+def test_only_pyav_decodes_at_a_much_smaller_tiles_size() -> None:
+    """PyAV folds the shrinking into its colour conversion for a tile much smaller than
+    the picture (sixteen tiles); a tile near the picture's size gets it whole (painted 1:1,
+    trimmed), and libvlc, whose scaling costs more than painting scaled, always does."""
+    from core.video.sources import LIBVLC, PYAV
+
+    assert decode_size(636, 346, PYAV) == (640, 360)  # nine tiles: within 5 %
+    assert decode_size(478, 258, PYAV) == (456, 256)  # sixteen tiles: 16:9 in the tile
+    assert decode_size(478, 258, LIBVLC) == (640, 360)
+    assert decode_size(955, 520, PYAV) == (640, 360)  # larger tiles: never enlarged
