@@ -22,7 +22,8 @@ from core.drill.report import compare
 from core.drill.scenario import load_scenario
 
 LABELS = {"closest": ("closest", None), "optimizer, no move-ups":
-          ("optimizer", OptimizerParams(move_ups=False)), "optimizer": ("optimizer", None)}
+          ("optimizer", OptimizerParams(move_ups=False)),
+          "optimizer": ("optimizer", OptimizerParams(move_ups=True))}
 
 
 def main() -> None:

@@ -139,7 +139,14 @@ class DrillEngine:
         self._nodes_version = -1
         # The optimizer policy also moves idle units up to cover empty areas.
         self.moveups = (MoveUps(self.network, city, self.travel, self.turnout_of)
-                        if self.policy_name == "optimizer" and self.params.move_ups else None)
+                        if self.policy_name == "optimizer" and self._move_ups_on(scenario)
+                        else None)
+
+    def _move_ups_on(self, scenario: Scenario) -> bool:
+        """Whether the optimizer moves units up: the params say, else the scenario."""
+        if self.params.move_ups is not None:
+            return self.params.move_ups
+        return scenario.move_ups
 
     @property
     def record(self) -> DrillRecord:

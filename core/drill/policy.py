@@ -79,7 +79,10 @@ class OptimizerParams:
     #: left for a less urgent one, whatever the less urgent one has waited.
     priority_tier_s: float = 1e7
     #: Move idle units up to cover empty areas, and back home (`core.drill.moveups`).
-    move_ups: bool = True
+    #: None: as the scenario says (`drill.move_ups`, off unless set). Off by default
+    #: because, measured on the shipped scenarios, they help little and can cost a
+    #: call's worst wait a few seconds (docs/dispatch-quality.md, "Move-ups").
+    move_ups: bool | None = None
 
     def weight(self, priority: int, waited_s: float) -> float:
         """The weight of one ETA second for a call of `priority` that waited `waited_s`."""

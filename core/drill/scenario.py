@@ -97,6 +97,9 @@ class Scenario:
     city: dict[str, Any] | None = None
     #: `[[fleet.station]]`: the planner's stations and units, replacing the city's.
     fleet: tuple[dict[str, Any], ...] = ()
+    #: `drill.move_ups`: the optimizer policy also moves idle units up to cover empty
+    #: areas (off unless the scenario asks).
+    move_ups: bool = False
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -131,7 +134,7 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 
 
 DRILL_KEYS = frozenset({"name", "description", "start", "duration", "speed", "seed",
-                        "dispatch", "report_every", "turnout"})
+                        "dispatch", "report_every", "turnout", "move_ups"})
 
 
 def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
@@ -168,6 +171,7 @@ def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
     from core.drill.policy import policy_name
 
     dispatch = policy_name(_get(drill, "dispatch", str, "drill", "auto"), "drill.dispatch")
+    move_ups = _get(drill, "move_ups", bool, "drill", False)
     turnout_s, turnout_by_kind = _turnout(drill)
     report_every_s = parse_offset(_get(drill, "report_every", (str, int, float), "drill", 15),
                                   "drill.report_every")
@@ -258,7 +262,7 @@ def parse_scenario(doc: dict[str, Any], source: str = "") -> Scenario:
         injects=tuple(sorted(injects, key=lambda i: i.at_s)), calls_per_hour=per_hour,
         call_mix=mix, source=source, turnout_by_kind=turnout_by_kind,
         on_scene_spread=on_scene_spread, default_on_scene_spread=default_spread,
-        city=city, fleet=fleet)
+        city=city, fleet=fleet, move_ups=move_ups)
 
 
 MAX_SPREAD = 2.0

@@ -174,10 +174,13 @@ def test_the_optimizer_moves_units_up_through_commands_and_the_units_drive_there
     original = engine_mod.MoveUps
     engine_mod.MoveUps = Small
     try:
-        result = run_drill(parse_scenario(SURGE), "optimizer", small_city=True)
-        no_moves = run_drill(parse_scenario(SURGE), "optimizer", small_city=True,
+        asked = {**SURGE, "drill": {**SURGE["drill"], "move_ups": True}}
+        result = run_drill(parse_scenario(asked), "optimizer", small_city=True)
+        # Off unless the scenario (or the params) ask for them.
+        default = run_drill(parse_scenario(SURGE), "optimizer", small_city=True)
+        no_moves = run_drill(parse_scenario(asked), "optimizer", small_city=True,
                              params=OptimizerParams(move_ups=False))
-        closest = run_drill(parse_scenario(SURGE), "closest", small_city=True)
+        closest = run_drill(parse_scenario(asked), "closest", small_city=True)
     finally:
         engine_mod.MoveUps = original
     dec = result.figures["decisions"]
@@ -185,6 +188,7 @@ def test_the_optimizer_moves_units_up_through_commands_and_the_units_drive_there
     moved = [t for _, t in dec["listed"] if " moved up to " in t]
     assert len(moved) >= min(dec["move_ups"], 1)
     assert no_moves.figures["decisions"]["move_ups"] == 0
+    assert default.figures["decisions"]["move_ups"] == 0
     assert closest.figures["decisions"]["move_ups"] == 0
 
 
@@ -253,3 +257,12 @@ def test_unit_relocate_cli(tmp_path, capsys, monkeypatch) -> None:  # noqa: ANN0
     assert code == 2 and "already based at PS02" in err
     code, _, err = _run(["unit", "relocate", "P1", "--user", "demo", "--db", url], capsys)
     assert code == 2 and "--to" in err
+
+
+def test_a_scenario_asks_for_move_ups_with_true_or_false() -> None:
+    from core.errors import UserError
+
+    assert parse_scenario(SURGE).move_ups is False
+    assert parse_scenario({**SURGE, "drill": {**SURGE["drill"], "move_ups": True}}).move_ups
+    with pytest.raises(UserError, match=r"drill\.move_ups: expected true or false"):
+        parse_scenario({**SURGE, "drill": {**SURGE["drill"], "move_ups": "yes"}})
