@@ -139,9 +139,12 @@ def test_the_optimizer_redirects_a_second_unit_to_a_more_urgent_call() -> None:
     plan = optimizer_plan(calls, units, travel)
     assert [(s.unit, s.redirected_from) for s in plan.sends] == [("A1", "crash")]
     assert "A1 redirected to #9 medical" in plan.notes[0]
-    # Never the only unit of a priority-2 call, and never to a call no more urgent.
-    alone = [Candidate("A1", 1, frozenset({"ems"}), 60.0, busy_with="fall", busy_priority=2)]
-    assert optimizer_plan(calls, alone, travel).sends == []
+    # Never the only unit of a call, of any priority (the call would be left with nobody
+    # coming), and never to a call no more urgent.
+    for busy_priority in (2, 3, 5):
+        alone = [Candidate("A1", 1, frozenset({"ems"}), 60.0, busy_with="fall",
+                           busy_priority=busy_priority)]
+        assert optimizer_plan(calls, alone, travel).sends == []
     same = [Waiting("cardiac", 2, 2, {"ems": 1}, 0.0)]
     assert optimizer_plan(same, units, travel).sends == []
 
