@@ -77,3 +77,46 @@ def sim_clock():  # noqa: ANN201
     from core.clock import SimulatedClock
 
     return SimulatedClock(datetime(2026, 3, 1, 8, 0, tzinfo=UTC))
+
+
+# The small demo city, and a database holding it, made once per session: several test
+# files need exactly this starting point, and each building its own cost a migration and
+# the city's tables per module. Tests copy the template file; none writes the template.
+
+
+@pytest.fixture(scope="session")
+def small_city():  # noqa: ANN201
+    """The small demo city (frozen: shared by every test that reads it)."""
+    from core.city.demo import build_demo_city
+
+    return build_demo_city(scale="small")
+
+
+@pytest.fixture(scope="session")
+def small_city_template(tmp_path_factory: pytest.TempPathFactory, small_city) -> Path:  # noqa: ANN001
+    """A SQLite database file holding only the small demo city (stored with source "test");
+    copy it, never open it for writing."""
+    from core.centre import store_city
+    from core.service import CommandService
+    from core.store.database import open_database
+
+    path = tmp_path_factory.mktemp("small-city") / "template.db"
+    svc = CommandService(open_database(f"sqlite:///{path}"))
+    store_city(svc, small_city, source="test")
+    svc.db.dispose()
+    return path
+
+
+@pytest.fixture
+def small_city_svc(small_city_template: Path, tmp_path: Path, sim_clock):  # noqa: ANN001, ANN201
+    """A command service on this test's own copy of `small_city_template`, on `sim_clock`."""
+    import shutil
+
+    from core.service import CommandService
+    from core.store.database import open_database
+
+    path = tmp_path / "centre.db"
+    shutil.copy(small_city_template, path)
+    service = CommandService(open_database(f"sqlite:///{path}"), clock=sim_clock)
+    yield service
+    service.db.dispose()
