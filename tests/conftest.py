@@ -65,6 +65,60 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+# A database already at the newest schema, for tests that only open it: migrating a fresh
+# PostgreSQL database costs ~0.7 s a test (17 revisions of DDL), cloning a migrated
+# template ~0.2 s; on SQLite a file copy replaces the migration. The migrations themselves
+# are tested on empty databases (`db_url`: test_migrations, test_first_start, ...).
+
+
+@pytest.fixture(scope="session")
+def _migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from core.store.database import open_database
+
+    path = tmp_path_factory.mktemp("migrated") / "template.db"
+    open_database(f"sqlite:///{path}").dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _migrated_pg_template(pg_database_url: str) -> Iterator[tuple[object, str]]:
+    """(an admin connection, the name of a migrated database that clones are made of)."""
+    import psycopg
+
+    from core.store.database import open_database
+
+    root, name = pg_database_url.rsplit("/", 1)
+    template = f"{name}_migrated"
+    admin = psycopg.connect(PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://"),
+                            autocommit=True)
+    admin.execute(f'CREATE DATABASE "{template}"')
+    open_database(f"{root}/{template}").dispose()  # no connection may stay: it is cloned
+    yield admin, template
+    admin.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def migrated_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL at the newest schema and otherwise empty, exactly as `open_database`
+    leaves a fresh one: SQLite in a temporary folder, then the real PostgreSQL."""
+    if request.param == "sqlite":
+        import shutil
+
+        path = tmp_path / "beacon.db"
+        shutil.copy(request.getfixturevalue("_migrated_sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    url = request.getfixturevalue("pg_database_url")
+    admin, template = request.getfixturevalue("_migrated_pg_template")
+    root, name = url.rsplit("/", 1)
+    clone = f"{name}_clone"
+    admin.execute(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)')
+    admin.execute(f'CREATE DATABASE "{clone}" TEMPLATE "{template}"')
+    yield f"{root}/{clone}"
+    admin.execute(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)')
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """An empty SQLite database URL in a temporary folder."""

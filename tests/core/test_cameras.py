@@ -36,8 +36,8 @@ def city(small_city: City) -> City:
 
 
 @pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    database = open_database(db_url)
+def db(migrated_db_url: str) -> Iterator[Database]:
+    database = open_database(migrated_db_url)
     yield database
     database.dispose()
 
