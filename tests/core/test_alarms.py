@@ -35,8 +35,8 @@ E1 = Actor("unit:E1", unit_id="E1")
 
 
 @pytest.fixture
-def service(db_url: str, sim_clock):  # noqa: ANN001, ANN201
-    db = open_database(db_url)
+def service(migrated_db_url: str, sim_clock):  # noqa: ANN001, ANN201
+    db = open_database(migrated_db_url)
     svc = CommandService(db, clock=sim_clock)
     seed_units(svc)
     yield svc
@@ -44,8 +44,8 @@ def service(db_url: str, sim_clock):  # noqa: ANN001, ANN201
 
 
 def test_a_new_p1_raises_one_alarm_that_survives_a_restart_until_acknowledged(
-        db_url: str, sim_clock) -> None:  # noqa: ANN001
-    db = open_database(db_url)
+        migrated_db_url: str, sim_clock) -> None:  # noqa: ANN001
+    db = open_database(migrated_db_url)
     svc = CommandService(db, clock=sim_clock)
     seed_units(svc)
     incident = new_incident(svc)  # a structure fire: priority 1
@@ -61,7 +61,7 @@ def test_a_new_p1_raises_one_alarm_that_survives_a_restart_until_acknowledged(
     db.dispose()
 
     # A restart: a new service on the same database still has it.
-    db = open_database(db_url)
+    db = open_database(migrated_db_url)
     svc = CommandService(db, clock=sim_clock)
     assert [a.id for a in active_alarms(svc.state())] == [alarm.id]
     sim_clock.advance(30)
@@ -138,8 +138,9 @@ def test_raising_is_idempotent_per_source(service: CommandService) -> None:
         service.execute(RaiseAlarm(AlarmKind.EXTERNAL, "sensor:2", "x"), OBSERVER)
 
 
-def test_a_breach_warning_is_raised_once_however_many_watch(db_url: str, sim_clock) -> None:  # noqa: ANN001
-    db = open_database(db_url)
+def test_a_breach_warning_is_raised_once_however_many_watch(
+        migrated_db_url: str, sim_clock) -> None:  # noqa: ANN001
+    db = open_database(migrated_db_url)
     one, two = CommandService(db, clock=sim_clock), CommandService(db, clock=sim_clock)
     seed_units(one)
     incident = new_incident(one, "burglary")  # standard: several minutes, not P1

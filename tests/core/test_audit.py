@@ -14,8 +14,8 @@ from tests.core.helpers import DISPATCHER, new_incident, seed_units
 
 
 @pytest.fixture
-def logged_db(db_url: str, sim_clock) -> str:  # noqa: ANN001
-    db = open_database(db_url)
+def logged_db(migrated_db_url: str, sim_clock) -> str:  # noqa: ANN001
+    db = open_database(migrated_db_url)
     svc = CommandService(db, clock=sim_clock)
     seed_units(svc)                                                   # 1
     iid = new_incident(svc)                                           # 2
@@ -23,7 +23,7 @@ def logged_db(db_url: str, sim_clock) -> str:  # noqa: ANN001
     svc.execute(ChangeUnitStatus("E1", UnitStatus.ON_SCENE), DISPATCHER)  # 4
     new_incident(svc, "medical")                                      # 5
     db.dispose()
-    return db_url
+    return migrated_db_url
 
 
 def _sql(url: str, statement: str) -> None:

@@ -35,9 +35,9 @@ from tests.core.helpers import DISPATCHER, new_incident, seed_units
 
 
 @pytest.fixture
-def db(db_url: str, sim_clock) -> Iterator[Database]:  # noqa: ANN001
+def db(migrated_db_url: str, sim_clock) -> Iterator[Database]:  # noqa: ANN001
     """A centre's log: units, an incident with E1 on scene, a note, operator bob, a city."""
-    database = open_database(db_url)
+    database = open_database(migrated_db_url)
     svc = CommandService(database, clock=sim_clock)
     seed_units(svc)
     iid = new_incident(svc)

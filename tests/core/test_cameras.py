@@ -17,7 +17,6 @@ from core.cameras.query import list_cameras, stream_url
 from core.cameras.registry import add_camera, disable_camera, enable_camera, move_camera
 from core.cameras.secrets import SecretStore, default_secrets_path
 from core.cameras.urls import check_masked, mask_text, split_credentials
-from core.city.demo import build_demo_city
 from core.city.model import City
 from core.commands import AddCamera, ImportCameras, MoveCamera
 from core.domain.kinds import Role
@@ -30,14 +29,15 @@ DISPATCHER = Actor("alice", Role.DISPATCHER)
 PASSWORD = "Zq7-sekret-Pw"
 
 
-@pytest.fixture(scope="module")
-def city() -> City:
-    return build_demo_city(scale="small")
+@pytest.fixture
+def city(small_city: City) -> City:
+    """The session's small demo city (tests/conftest.py)."""
+    return small_city
 
 
 @pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    database = open_database(db_url)
+def db(migrated_db_url: str) -> Iterator[Database]:
+    database = open_database(migrated_db_url)
     yield database
     database.dispose()
 

@@ -75,35 +75,35 @@ def _sql(url: str, *statements: str) -> None:
 
 
 @pytest.fixture
-def anchored(db_url: str, sim_clock, key_file: Path, tmp_path: Path,  # noqa: ANN001
+def anchored(migrated_db_url: str, sim_clock, key_file: Path, tmp_path: Path,  # noqa: ANN001
              capsys: pytest.CaptureFixture[str]) -> tuple[str, Path, Path]:
     """Seven events with checkpoints signed after event 2 and after event 5."""
-    db = open_database(db_url)
+    db = open_database(migrated_db_url)
     steps = history(CommandService(db, clock=sim_clock))
     for _ in range(2):
         next(steps)
-    early = _checkpoint(db_url, tmp_path / "checkpoint-2.json", capsys)
+    early = _checkpoint(migrated_db_url, tmp_path / "checkpoint-2.json", capsys)
     for _ in range(3):
         next(steps)
-    late = _checkpoint(db_url, tmp_path / "checkpoint-5.json", capsys)
+    late = _checkpoint(migrated_db_url, tmp_path / "checkpoint-5.json", capsys)
     for _ in steps:
         pass
     db.dispose()
-    return db_url, early, late
+    return migrated_db_url, early, late
 
 
-def test_a_checkpoint_is_a_signed_file_of_the_head(db_url: str, sim_clock,  # noqa: ANN001
+def test_a_checkpoint_is_a_signed_file_of_the_head(migrated_db_url: str, sim_clock,  # noqa: ANN001
                                                   key_file: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    db = open_database(db_url)
+    db = open_database(migrated_db_url)
     for _ in history(CommandService(db, clock=sim_clock)):
         pass
     with db.session() as s:
         last_hash = s.execute(text("SELECT hash FROM events WHERE seq = 7")).scalar_one()
     db.dispose()
     monkeypatch.chdir(tmp_path)
-    assert main(["audit", "checkpoint", "--db", db_url]) == 0
+    assert main(["audit", "checkpoint", "--db", migrated_db_url]) == 0
     out, err = capsys.readouterr()
     assert "made a new checkpoint key" in err  # the first checkpoint makes the key
     assert key_file.stat().st_mode & 0o777 == 0o600
@@ -111,12 +111,12 @@ def test_a_checkpoint_is_a_signed_file_of_the_head(db_url: str, sim_clock,  # no
     doc = json.loads((tmp_path / "checkpoint-7.json").read_text())
     assert (doc["seq"], doc["hash"]) == (7, last_hash)
     assert doc["key_id"] == keys.load_key(key_file).id and doc["signature"]
-    code, out = _verify(db_url, capsys, "--checkpoint", "checkpoint-7.json")
+    code, out = _verify(migrated_db_url, capsys, "--checkpoint", "checkpoint-7.json")
     assert code == 0
     assert f"head: event 7, hash {last_hash}" in out  # verify names the head it verified
     assert "checkpoints: 1 matched, the newest at event 7" in out
     # Signing the same head again is no error; nothing is overwritten.
-    assert main(["audit", "checkpoint", "--db", db_url]) == 0
+    assert main(["audit", "checkpoint", "--db", migrated_db_url]) == 0
     assert "holds this head already" in capsys.readouterr().out
 
 

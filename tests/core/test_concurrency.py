@@ -13,13 +13,13 @@ from core.store.database import Database, open_database
 from tests.core.helpers import new_incident, seed_units
 
 
-def test_concurrent_writers_keep_the_log_whole(db_url: str) -> None:
-    db = open_database(db_url)
+def test_concurrent_writers_keep_the_log_whole(migrated_db_url: str) -> None:
+    db = open_database(migrated_db_url)
     first = CommandService(db)
     seed_units(first)
     incident = new_incident(first)
     # A second engine on the same database: as another workstation would be.
-    other = CommandService(Database(db_url))
+    other = CommandService(Database(migrated_db_url))
     errors: list[BaseException] = []
 
     def write(service: CommandService, who: str) -> None:

@@ -22,8 +22,8 @@ OBSERVER = Actor("olga", Role.OBSERVER)
 
 
 @pytest.fixture
-def service(db_url: str, sim_clock):  # noqa: ANN001, ANN201
-    db = open_database(db_url)
+def service(migrated_db_url: str, sim_clock):  # noqa: ANN001, ANN201
+    db = open_database(migrated_db_url)
     svc = CommandService(db, clock=sim_clock)
     seed_units(svc)
     yield svc

@@ -32,9 +32,9 @@ def _password(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def centre(db_url: str, sim_clock) -> CommandService:  # noqa: ANN001
+def centre(migrated_db_url: str, sim_clock) -> CommandService:  # noqa: ANN001
     """An incident with two callers, and a supervisor 'sam' to approve erasures."""
-    svc = CommandService(open_database(db_url), clock=sim_clock)
+    svc = CommandService(open_database(migrated_db_url), clock=sim_clock)
     svc.execute(CreateOperator("sam", "Sam Chen", Role.SUPERVISOR, "password-123"), SYSTEM)
     seed_units(svc)
     new_incident(svc)  # Li Wei, +86 138 0000 0000

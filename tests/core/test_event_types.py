@@ -520,8 +520,9 @@ def test_the_newest_recording_holds_every_type_at_its_current_version() -> None:
 
 
 @pytest.mark.parametrize("recording", RECORDINGS)
-def test_a_recording_verifies_and_replays_type_by_type(db_url: str, recording: str) -> None:
-    db = open_database(db_url)
+def test_a_recording_verifies_and_replays_type_by_type(migrated_db_url: str,
+                                                       recording: str) -> None:
+    db = open_database(migrated_db_url)
     rows = load_recording(db, recording)
     with db.session() as s:
         count, problems = event_log.verify(s)

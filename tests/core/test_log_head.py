@@ -18,9 +18,9 @@ from tests.core.helpers import DISPATCHER, new_incident, seed_units
 
 
 @pytest.fixture
-def headless(db_url: str, sim_clock) -> str:  # noqa: ANN001
+def headless(migrated_db_url: str, sim_clock) -> str:  # noqa: ANN001
     """Five events, then the tail cut to three and the head row deleted."""
-    db = open_database(db_url)
+    db = open_database(migrated_db_url)
     svc = CommandService(db, clock=sim_clock)
     seed_units(svc)
     for _ in range(4):
@@ -30,7 +30,7 @@ def headless(db_url: str, sim_clock) -> str:  # noqa: ANN001
         conn.execute(text("DELETE FROM event_personal WHERE seq > 3"))
         conn.execute(text("DELETE FROM log_head"))
     db.dispose()
-    return db_url
+    return migrated_db_url
 
 
 def test_verify_reports_a_missing_head(headless: str,
@@ -61,8 +61,8 @@ def test_a_write_without_a_head_is_refused_by_name(headless: str, sim_clock,  # 
     db.dispose()
 
 
-def test_an_empty_log_without_a_head_still_starts(db_url: str, sim_clock) -> None:  # noqa: ANN001
-    db = open_database(db_url)
+def test_an_empty_log_without_a_head_still_starts(migrated_db_url: str, sim_clock) -> None:  # noqa: ANN001
+    db = open_database(migrated_db_url)
     with db.engine.begin() as conn:
         conn.execute(text("DELETE FROM log_head"))
     svc = CommandService(db, clock=sim_clock)

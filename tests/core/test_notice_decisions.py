@@ -5,15 +5,9 @@ refused with the reason."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from core.auth import Actor
-from core.centre import store_city
-from core.city.demo import build_demo_city
 from core.city.model import City
 from core.decisions.commands import RaiseProposal
 from core.decisions.effects import decide_proposal
@@ -24,7 +18,6 @@ from core.notices.compose import compose
 from core.notices.config import NoticeSettings
 from core.notices.query import notice_records
 from core.service import CommandService
-from core.store.database import open_database
 from tests.core.helpers import DISPATCHER, new_incident
 
 COMMANDER = Actor("chen", Role.COMMANDER)
@@ -35,27 +28,16 @@ TEXTS = {"zh-CN": {"headline": "燃气泄漏，请远离和平路", "description
                    "instruction": "Close windows and follow instructions."}}
 
 
-@pytest.fixture(scope="module")
-def city() -> City:
-    return build_demo_city(scale="small")
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, city: City) -> Path:
-    path = tmp_path_factory.mktemp("notice-decisions") / "template.db"
-    svc = CommandService(open_database(f"sqlite:///{path}"))
-    store_city(svc, city, source="test")
-    svc.db.dispose()
-    return path
+@pytest.fixture
+def city(small_city: City) -> City:
+    """The session's small demo city (tests/conftest.py)."""
+    return small_city
 
 
 @pytest.fixture
-def svc(template: Path, tmp_path: Path, sim_clock) -> Iterator[CommandService]:  # noqa: ANN001
-    path = tmp_path / "centre.db"
-    shutil.copy(template, path)
-    service = CommandService(open_database(f"sqlite:///{path}"), clock=sim_clock)
-    yield service
-    service.db.dispose()
+def svc(small_city_svc: CommandService) -> CommandService:
+    """This test's own copy of the session's small-city database, on the simulated clock."""
+    return small_city_svc
 
 
 def _draft(svc: CommandService, city: City, texts: dict = TEXTS) -> str:

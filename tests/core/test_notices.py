@@ -5,7 +5,6 @@ database only ever writes Exercise; the Atom feed lists exactly the active notic
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -17,8 +16,6 @@ from core.auth import SYSTEM, Actor
 from core.cap import parse_cap
 from core.cap.check import LatLonBox, check_cap
 from core.cap.parse import CapError
-from core.centre import store_city
-from core.city.demo import build_demo_city
 from core.city.model import City
 from core.commands import SetDatabaseKind
 from core.domain.kinds import Role
@@ -51,27 +48,16 @@ SETTINGS = NoticeSettings(sender="alerts@centre.example.org", sender_name="Test 
                           geocodes={})
 
 
-@pytest.fixture(scope="module")
-def city() -> City:
-    return build_demo_city(scale="small")
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, city: City) -> Path:
-    path = tmp_path_factory.mktemp("notices") / "template.db"
-    svc = CommandService(open_database(f"sqlite:///{path}"))
-    store_city(svc, city, source="test")
-    svc.db.dispose()
-    return path
+@pytest.fixture
+def city(small_city: City) -> City:
+    """The session's small demo city (tests/conftest.py)."""
+    return small_city
 
 
 @pytest.fixture
-def svc(template: Path, tmp_path: Path, sim_clock) -> Iterator[CommandService]:  # noqa: ANN001
-    path = tmp_path / "centre.db"
-    shutil.copy(template, path)
-    service = CommandService(open_database(f"sqlite:///{path}"), clock=sim_clock)
-    yield service
-    service.db.dispose()
+def svc(small_city_svc: CommandService) -> CommandService:
+    """This test's own copy of the session's small-city database, on the simulated clock."""
+    return small_city_svc
 
 
 def content(city: City, svc: CommandService, **kw: object) -> NoticeContent:
@@ -321,7 +307,7 @@ def test_public_routes_serve_feed_documents_and_the_cell_page(svc: CommandServic
     asyncio.run(body())
 
 
-def test_cli_publish_update_cancel(template: Path, tmp_path: Path,
+def test_cli_publish_update_cancel(small_city_template: Path, city: City, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str],
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import json
@@ -330,12 +316,12 @@ def test_cli_publish_update_cancel(template: Path, tmp_path: Path,
     from core.commands import CreateOperator
 
     path = tmp_path / "cli.db"
-    shutil.copy(template, path)
+    shutil.copy(small_city_template, path)
     url = f"sqlite:///{path}"
     svc = CommandService(open_database(url))
     svc.execute(CreateOperator("pia", "Pia", Role.DISPATCHER, "pia-password-1"), SYSTEM)
     svc.execute(CreateOperator("sam", "Sam", Role.SUPERVISOR, "sam-password-1"), SYSTEM)
-    cell = build_demo_city(scale="small").cells[0].code
+    cell = city.cells[0].code
     svc.db.dispose()
     monkeypatch.setenv("BEACON_SETTINGS", str(tmp_path / "none.toml"))
     monkeypatch.setenv("BEACON_PASSWORD", "pia-password-1")

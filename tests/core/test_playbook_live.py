@@ -34,8 +34,8 @@ PLAYBOOKS = {p.id: p for p in load_playbooks().playbooks}
 
 
 @pytest.fixture
-def service(db_url: str, sim_clock):  # noqa: ANN001, ANN201
-    db = open_database(db_url)
+def service(migrated_db_url: str, sim_clock):  # noqa: ANN001, ANN201
+    db = open_database(migrated_db_url)
     svc = CommandService(db, clock=sim_clock)
     seed_units(svc)
     yield svc
@@ -151,20 +151,20 @@ def test_conditions_priority_hours_and_cells(service: CommandService) -> None:
     assert match_playbooks([night], incident, time(23, 30)) == []
 
 
-def test_the_headless_rule_service_fires_once(db_url: str, capsys) -> None:  # noqa: ANN001
+def test_the_headless_rule_service_fires_once(migrated_db_url: str, capsys) -> None:  # noqa: ANN001
     import json
 
     from core.cli.main import main
 
-    db = open_database(db_url)
+    db = open_database(migrated_db_url)
     svc = CommandService(db)
     seed_units(svc)
     iid = new_incident(svc, "gas_leak", description="an explosion was heard, smell of gas")
     svc.execute(ActivatePlaybook(iid, PLAYBOOKS["gas_leak"]), DISPATCHER)
     db.dispose()
-    assert main(["playbook", "rules", "--db", db_url, "--json"]) == 0
+    assert main(["playbook", "rules", "--db", migrated_db_url, "--json"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [(x["incident"], x["rule"], x["to"]) for x in lines] == [
         (iid, "explosion_reported", "II")]
-    assert main(["playbook", "rules", "--db", db_url, "--json"]) == 0
+    assert main(["playbook", "rules", "--db", migrated_db_url, "--json"]) == 0
     assert capsys.readouterr().out == ""

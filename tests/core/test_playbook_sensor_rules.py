@@ -24,8 +24,8 @@ RULE = 'when = { sensor = { kind = "water_level", at_least = 4.5, max_age_min = 
 
 
 @pytest.fixture
-def service(db_url: str, sim_clock):  # noqa: ANN001, ANN201
-    db = open_database(db_url)
+def service(migrated_db_url: str, sim_clock):  # noqa: ANN001, ANN201
+    db = open_database(migrated_db_url)
     svc = CommandService(db, clock=sim_clock)
     seed_units(svc)
     yield svc

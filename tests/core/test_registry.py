@@ -4,7 +4,6 @@ context, who may see people and the record of every display, and erasure."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from sqlalchemy import func, select, text
 from core.audit.tables import compare_tables
 from core.auth import SYSTEM, Actor
 from core.centre import store_city
-from core.city.demo import build_demo_city
 from core.city.model import City
 from core.cli.main import main
 from core.commands import ChangeIncidentStatus, CreateIncident, CreateOperator
@@ -40,27 +38,16 @@ SUPERVISOR = Actor("sam", Role.SUPERVISOR)
 WHEELCHAIR_USER = "Zhao Minghui"
 
 
-@pytest.fixture(scope="module")
-def city() -> City:
-    return build_demo_city(scale="small")
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, city: City) -> Path:
-    path = tmp_path_factory.mktemp("registry") / "template.db"
-    svc = CommandService(open_database(f"sqlite:///{path}"))
-    store_city(svc, city, source="test")
-    svc.db.dispose()
-    return path
+@pytest.fixture
+def city(small_city: City) -> City:
+    """The session's small demo city (tests/conftest.py)."""
+    return small_city
 
 
 @pytest.fixture
-def svc(template: Path, tmp_path: Path, sim_clock) -> Iterator[CommandService]:  # noqa: ANN001
-    path = tmp_path / "centre.db"
-    shutil.copy(template, path)
-    service = CommandService(open_database(f"sqlite:///{path}"), clock=sim_clock)
-    yield service
-    service.db.dispose()
+def svc(small_city_svc: CommandService) -> CommandService:
+    """This test's own copy of the session's small-city database, on the simulated clock."""
+    return small_city_svc
 
 
 def _csv(tmp_path: Path, name: str, lines: list[str], encoding: str = "utf-8") -> Path:

@@ -1,6 +1,6 @@
 """The spine: commands validated, one event each with its actor, replay equals tables.
 
-Runs on SQLite and on the real PostgreSQL server (the `db_url` fixture).
+Runs on SQLite and on the real PostgreSQL server (the `migrated_db_url` fixture).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from tests.core.helpers import DISPATCHER, new_incident, seed_units
 
 
 @pytest.fixture
-def service(db_url: str, sim_clock) -> CommandService:  # noqa: ANN001
-    db = open_database(db_url)
+def service(migrated_db_url: str, sim_clock) -> CommandService:  # noqa: ANN001
+    db = open_database(migrated_db_url)
     svc = CommandService(db, clock=sim_clock)
     seed_units(svc)
     yield svc

@@ -100,8 +100,24 @@ def test_an_unknown_name_locks_like_a_known_one(sqlite_url: str,
     service.db.dispose()
 
 
+def test_passwords_are_hashed_at_the_production_cost(production_password_hashing: None
+                                                      ) -> None:
+    """Beacon's own hashes are Argon2id at RFC 9106's low-memory cost or more (the other
+    tests hash at argon2's cheapest, see tests/conftest.py)."""
+    from argon2 import Type, extract_parameters
+
+    from core.auth import check_password, hash_password
+
+    stored = hash_password("a long enough password")
+    params = extract_parameters(stored)
+    assert params.type is Type.ID
+    assert params.memory_cost >= 64 * 1024 and params.time_cost >= 3, params
+    assert check_password(stored, "a long enough password")
+    assert not check_password(stored, "a long enough passwore")
+
+
 def test_unknown_names_and_wrong_passwords_take_the_same_argon2_time(
-        sqlite_url: str, sim_clock: SimulatedClock) -> None:
+        sqlite_url: str, sim_clock: SimulatedClock, production_password_hashing: None) -> None:
     """Timing must not confirm a user name. Not a micro-benchmark: the fastest of a few
     tries of each path, with a generous bound (the old gap was 2 ms against 138 ms)."""
     service = _service(sqlite_url, sim_clock)

@@ -19,8 +19,8 @@ T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def service(db_url: str, sim_clock) -> Iterator[CommandService]:  # noqa: ANN001
-    db = open_database(db_url)
+def service(migrated_db_url: str, sim_clock) -> Iterator[CommandService]:  # noqa: ANN001
+    db = open_database(migrated_db_url)
     svc = CommandService(db, clock=sim_clock)
     seed_units(svc)
     yield svc

@@ -24,8 +24,8 @@ def _worker(db, config: dict, log: StandInLog, clock: Clock) -> DeliveryWorker: 
                           events=log)
 
 
-def test_endpoint_down_then_up_is_retried_and_sent_across_a_restart(db_url: str) -> None:
-    db = open_database(db_url)
+def test_endpoint_down_then_up_is_retried_and_sent_across_a_restart(migrated_db_url: str) -> None:
+    db = open_database(migrated_db_url)
     port = free_port()
     received: list[tuple[str, str]] = []
 
@@ -198,8 +198,8 @@ def test_a_training_database_never_sends(sqlite_url: str, kind: str,
     db.dispose()
 
 
-def test_bad_events_are_skipped_and_nothing_is_queued_twice(db_url: str) -> None:
-    db = open_database(db_url)
+def test_bad_events_are_skipped_and_nothing_is_queued_twice(migrated_db_url: str) -> None:
+    db = open_database(migrated_db_url)
     log, clock = StandInLog(), Clock()
     log.publish({"notice_id": "N-1"})  # no identifier, no CAP: the publisher's bug
     log.publish(notice_data(texts={"en-US": "not an object"}) | {"notice_id": "N-2",

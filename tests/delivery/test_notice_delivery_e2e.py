@@ -6,9 +6,6 @@ panel previewed. From a demo database the same publishing sends nothing and says
 from __future__ import annotations
 
 import asyncio
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +13,6 @@ from aiohttp import web
 
 from core.auth import SYSTEM, Actor
 from core.cap import parse_cap
-from core.centre import store_city
-from core.city.demo import build_demo_city
 from core.city.model import City
 from core.commands import SetDatabaseKind
 from core.delivery.channels import build_channels
@@ -31,7 +26,6 @@ from core.notices.config import NoticeSettings
 from core.notices.preview import preview
 from core.notices.query import notice_records
 from core.service import CommandService
-from core.store.database import open_database
 from tests.delivery.support import free_port, serve
 
 DRAFTER = Actor("pia", Role.DISPATCHER)
@@ -44,27 +38,16 @@ TEXTS = {"zh-CN": {"headline": "暴雨积水，请避开人民路", "description
 SETTINGS = NoticeSettings(sender="alerts@centre.example.org", sender_name="Test Centre")
 
 
-@pytest.fixture(scope="module")
-def city() -> City:
-    return build_demo_city(scale="small")
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, city: City) -> Path:
-    path = tmp_path_factory.mktemp("notice-delivery") / "template.db"
-    svc = CommandService(open_database(f"sqlite:///{path}"))
-    store_city(svc, city, source="test")
-    svc.db.dispose()
-    return path
+@pytest.fixture
+def city(small_city: City) -> City:
+    """The session's small demo city (tests/conftest.py)."""
+    return small_city
 
 
 @pytest.fixture
-def svc(template: Path, tmp_path: Path, sim_clock) -> Iterator[CommandService]:  # noqa: ANN001
-    path = tmp_path / "centre.db"
-    shutil.copy(template, path)
-    service = CommandService(open_database(f"sqlite:///{path}"), clock=sim_clock)
-    yield service
-    service.db.dispose()
+def svc(small_city_svc: CommandService) -> CommandService:
+    """This test's own copy of the session's small-city database, on the simulated clock."""
+    return small_city_svc
 
 
 class Endpoints:

@@ -18,8 +18,8 @@ from tests.core.helpers import seed_units
 E1 = Actor("unit:E1", None, unit_id="E1")
 
 
-def test_a_batch_records_one_event_per_command_and_skips_refusals(db_url: str) -> None:
-    db = open_database(db_url)
+def test_a_batch_records_one_event_per_command_and_skips_refusals(migrated_db_url: str) -> None:
+    db = open_database(migrated_db_url)
     bus: EventBus = EventBus()
     published = []
     bus.subscribe(published.append)
@@ -47,8 +47,8 @@ def test_a_batch_records_one_event_per_command_and_skips_refusals(db_url: str) -
     db.dispose()
 
 
-def test_migration_0002_matches_the_orm(db_url: str) -> None:
-    db = open_database(db_url)
+def test_migration_0002_matches_the_orm(migrated_db_url: str) -> None:
+    db = open_database(migrated_db_url)
     insp = inspect(db.engine)
     for table in (ProcessedCommandRow, HubTokenRow, HubCursorRow):
         name = table.__tablename__
@@ -91,14 +91,14 @@ def _table_state(db) -> dict:  # noqa: ANN001
 
 
 def test_one_batch_of_every_kind_of_command_leaves_the_tables_as_the_log_says(
-        db_url: str) -> None:
+        migrated_db_url: str) -> None:
     # Commands in one batch see what the ones before them did: units registered, incidents
     # numbered, a unit assigned and then reporting, all before anything is written.
     from core.auth import SYSTEM
     from core.commands import AddNote, AssignUnits, CreateIncident, RegisterUnits
     from tests.core.helpers import DISPATCHER, UNITS
 
-    db = open_database(db_url)
+    db = open_database(migrated_db_url)
     service = CommandService(db)
     fire = dict(type="structure_fire", x=5.0, y=5.0, address="1 Heping Road")
     outcomes = service.execute_many([
@@ -128,7 +128,7 @@ def test_one_batch_of_every_kind_of_command_leaves_the_tables_as_the_log_says(
     db.dispose()
 
 
-def test_a_failed_batch_writes_nothing(db_url: str) -> None:
+def test_a_failed_batch_writes_nothing(migrated_db_url: str) -> None:
     # An unexpected error half-way rolls back the whole batch: no event, no key, no row.
     from core.commands import Command, Context, Decision
 
@@ -138,7 +138,7 @@ def test_a_failed_batch_writes_nothing(db_url: str) -> None:
         def decide(self, ctx: Context) -> Decision:
             raise RuntimeError("boom")
 
-    db = open_database(db_url)
+    db = open_database(migrated_db_url)
     service = CommandService(db)
     seed_units(service)
     before = service.last_seq()

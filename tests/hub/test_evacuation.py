@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 
 from core.auth import Actor
-from core.centre import store_city
-from core.city.demo import build_demo_city
 from core.commands import CreateIncident
 from core.domain.kinds import Role
 from core.errors import ValidationError
@@ -31,14 +29,10 @@ ADMIN = Actor("cli:test", Role.SUPERVISOR)
 DISPATCHER = Actor("dana", Role.DISPATCHER)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
-    city = build_demo_city(scale="small")
-    path = tmp_path_factory.mktemp("evac") / "template.db"
-    svc = CommandService(open_database(f"sqlite:///{path}"))
-    store_city(svc, city, source="test")
-    svc.db.dispose()
-    return path, city
+@pytest.fixture
+def template(small_city_template: Path, small_city) -> tuple[Path, object]:  # noqa: ANN001
+    """The session's small-city database (copied below) and its city (tests/conftest.py)."""
+    return small_city_template, small_city
 
 
 def _csv(path: Path, lines: list[str]) -> Path:

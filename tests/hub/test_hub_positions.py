@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import func, select
 
 from core.centre import store_city
-from core.city.demo import build_demo_city
 from core.city.model import City
 from core.field.client import FieldClient, HubRefused, LinkState
 from core.geo import GeoReference
@@ -26,11 +25,6 @@ from core.service import CommandService
 from core.store.database import open_database
 from core.store.schema import EventRow, UnitRow
 from tests.hub.helpers import run, seed, start_hub
-
-
-@pytest.fixture(scope="module")
-def small_city() -> City:
-    return build_demo_city(scale="small")
 
 
 def _stored(url: str, city: City) -> tuple[str, str]:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def centre_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small demo city's database, made once per module and copied per test."""
+    """A small demo city's database, made once per session and copied per test."""
     from core.centre import open_centre
     from core.profile import DatabaseKind
 
