@@ -31,7 +31,8 @@ class ColumnFitter(QObject):
     """Keeps the columns of `view` fitted; the `stretch` column takes what is left.
 
     `samples`: per column, a text its values can grow to (or a function giving it in
-    the current language). `stretch_min`: the least the
+    the current language); `fixed`: columns whose values never grow past their sample,
+    not measured again when they change. `stretch_min`: the least the
     stretching column keeps. `optional`: columns hidden first, in order, when the
     view is too narrow.
     """
@@ -40,8 +41,11 @@ class ColumnFitter(QObject):
                  stretch_min: int = 120,
                  samples: dict[int, str | Callable[[], str]] | None = None,
                  optional: Sequence[int] = (), decorated: bool = False,
-                 sample_rows: int = SAMPLE_ROWS) -> None:
+                 sample_rows: int = SAMPLE_ROWS, fixed: Sequence[int] = ()) -> None:
         super().__init__(view)
+        # Columns whose values never outgrow their sample text (a clock time): a change
+        # there needs no measuring (a thousand "Last report" times change each second).
+        self._fixed = frozenset(fixed)
         self._sample_rows = sample_rows
         self._decorated = decorated  # whether cells carry icons or fonts of their own
         self._content: dict[int, int] = {}  # widest value per column, as last measured
@@ -97,7 +101,9 @@ class ColumnFitter(QObject):
     def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
                          *_roles: object) -> None:
         if self._content and bottom_right.row() - top_left.row() < 4:
-            columns = range(top_left.column(), bottom_right.column() + 1)
+            columns = set(range(top_left.column(), bottom_right.column() + 1)) - self._fixed
+            if not columns:
+                return
             for row in range(top_left.row(), bottom_right.row() + 1):
                 key = QPersistentModelIndex(top_left.sibling(row, 0))
                 self._changed.setdefault(key, set()).update(columns)

@@ -84,7 +84,8 @@ class IncidentQueue(QWidget):
                                     samples={Column.TIMER: "88:88:88",
                                              Column.STATUS: _longest_status,
                                              Column.UNITS: "A88, E88, E88, L88"},
-                                    optional=(Column.UNITS, Column.CELL))
+                                    optional=(Column.UNITS, Column.CELL),
+                                    fixed=(Column.TIMER,))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -46,7 +46,8 @@ class ResourceRoster(QWidget):
                                              RosterColumn.IN_STATUS: "88:88",
                                              RosterColumn.REPORT: "88:88:88"},
                                     optional=(RosterColumn.KIND, RosterColumn.REPORT),
-                                    decorated=True, sample_rows=400)
+                                    decorated=True, sample_rows=400,
+                                    fixed=(RosterColumn.REPORT,))
         self.notice = QLabel(objectName="rosterNotice")
         self.notice.setWordWrap(True)
         self.notice.setVisible(False)
