@@ -34,6 +34,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 WRITE_OPTION = "beacon_write"  # execution option that marks a write transaction
 # The newest migration in migrations/versions (a test checks it against Alembic's head).
 HEAD_REVISION = "0021"
+SQLITE_WAIT_S = 30.0  # how long an SQLite connection waits for another's lock
 
 
 def default_url(create_folder: bool = True) -> str:
@@ -86,7 +87,7 @@ class Database:
         self.read_only = read_only
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_WAIT_S}
             if read_only:
                 kwargs["creator"] = _sqlite_read_only_creator(Path(self.url.database or ""))
         else:
@@ -202,6 +203,30 @@ def alembic_config(url: URL) -> Any:
     return cfg
 
 
+def _enter_wal(cur: Any, wait_s: float = SQLITE_WAIT_S) -> None:
+    """Put the database in WAL mode (it stays so: most connections find it done).
+
+    Switching a fresh file to WAL needs it to itself, and SQLite answers a second
+    connection switching at the same moment "database is locked" at once, without its
+    busy timeout: two consoles' first start on one new file failed so about one time in
+    five. The switch is tried again for up to `wait_s`, as a busy write would wait.
+    """
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + wait_s
+    delay = 0.01
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)  # another connection is switching it: let it finish
+            delay = min(delay * 2, 0.2)
+
+
 def _sqlite_setup(engine: Engine) -> None:
     # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; take over,
     # as the SQLAlchemy documentation recommends. Write transactions (`transaction()`)
@@ -211,7 +236,7 @@ def _sqlite_setup(engine: Engine) -> None:
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        _enter_wal(cur)
         # FULL: under WAL, NORMAL may lose the last commits on power loss, and Beacon
         # acknowledges a write (to an operator, to a unit) only once it is durable.
         cur.execute("PRAGMA synchronous=FULL")
