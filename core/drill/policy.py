@@ -68,12 +68,6 @@ class OptimizerParams:
     hold_slack_s: float = 60.0
     #: Redirecting a unit costs the call it leaves this much extra wait (weighted).
     redirect_delay_s: float = 900.0
-    #: A unit is taken from the only unit of a call only when that call's priority is
-    #: this or lower (a higher number). 9: never, no call is left with nobody coming.
-    #: (It was 3 until ten seeds of the night of small calls showed priority-3 calls
-    #: whose only unit was redirected waiting longer at the worst than under
-    #: closest-idle: max +16 s; the surge and the high-rise fire never used it.)
-    redirect_sole_from_priority: int = 9
     #: Penalty of an unfilled need, in seconds per unit of weight, plus the time the
     #: call has already waited: a call waits for a nearer unit only while no unit can
     #: be there within this time; the longer it waits the farther a unit it takes.
@@ -226,8 +220,11 @@ def optimizer_plan(calls: Sequence[Waiting], units: Sequence[Candidate],
         if u.busy_with is None:
             continue
         for i, c in enumerate(calls):
-            if u.busy_priority is None or c.priority >= u.busy_priority or (
-                    not u.busy_shared and u.busy_priority < p.redirect_sole_from_priority):
+            # Never a call's only unit, whatever its priority: it would be left with
+            # nobody coming (allowing it for priority 3 and below made the night of small
+            # calls' worst priority-3 wait 16 s longer than closest-idle's, 10 seeds).
+            if u.busy_priority is None or c.priority >= u.busy_priority \
+                    or not u.busy_shared:
                 cost[i, k] = math.inf
             else:
                 left = p.weight(u.busy_priority, 0.0) * p.redirect_delay_s

@@ -8,7 +8,9 @@ serialises appends to the event log through a row lock (see `core.store.event_lo
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -211,9 +213,6 @@ def _enter_wal(cur: Any, wait_s: float = SQLITE_WAIT_S) -> None:
     busy timeout: two consoles' first start on one new file failed so about one time in
     five. The switch is tried again for up to `wait_s`, as a busy write would wait.
     """
-    import sqlite3
-    import time
-
     deadline = time.monotonic() + wait_s
     delay = 0.01
     while True:
