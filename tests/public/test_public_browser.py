@@ -160,7 +160,7 @@ def test_a_resident_watches_their_report_move_on(browser: Any, served: Any,
 def test_a_resident_files_a_community_report_that_reaches_the_grid_worker(
         browser: Any, served: Any, shots: Path) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     from core.centre import load_city
     from core.registry.projection import load_records
@@ -176,6 +176,9 @@ def test_a_resident_files_a_community_report_that_reaches_the_grid_worker(
     _no_sideways_scrolling(browser)
     browser.save_screenshot(str(shots / "public_community_phone.png"))
     browser.find_element(By.ID, "send").click()
+    # The answer is a new page: wait for it (a loaded machine may not have it yet).
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "report-id"),
+                                     "the page answering the report never came")
     report_id = browser.find_element(By.ID, "report-id").text
     assert browser.find_element(By.ID, "report-text").text == text  # shown as text
     _no_sideways_scrolling(browser)
