@@ -3,7 +3,8 @@
 It speaks JSON lines with its host: messages to the host on standard output, from the
 host on standard input. It holds no database address or credentials (the host starts
 it with a cleaned environment) and acts only through messages the host checks. Its
-address space is limited by the host (RLIMIT_AS, set before this program starts).
+address space is limited (RLIMIT_AS) to what the host passes as `--memory-bytes`, before
+the plugin's module is imported.
 
 A heartbeat from the plugin's own event loop (`hb`, every 0.2 s) tells the host the
 loop still turns: a plugin that busy-loops or blocks stops it, and the host ends the
@@ -22,6 +23,7 @@ import importlib
 import json
 import logging
 import os
+import resource
 import sys
 import traceback
 from datetime import UTC, datetime
@@ -197,6 +199,10 @@ async def _main(target: str, out: _Out) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the plugin named on the command line until the host says stop."""
     argv = sys.argv[1:] if argv is None else argv
+    if len(argv) == 3 and argv[1] == "--memory-bytes":
+        # Soft and hard limit alike, so the plugin's code cannot raise it again.
+        memory = int(argv[2])
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     faulthandler.enable(sys.stderr)  # a segfault leaves its traceback in the host's log
     out = _Out()
     try:
