@@ -18,12 +18,15 @@ is live, for `--seconds`:
 Modes (`MODES`), one after the other on the same streams in the same run: `after` is the
 wall as it is (PyAV decoding at its tile's size when the tile is much smaller, one
 converter per PyAV session, a picture painted 1:1 when near its tile's size, new frames
-handed to the tiles together at most once a screen refresh, whole-tile repaints, PyAV
-frames shown without a copy); `before` is the wall before any speed work (every picture
-scaled while painting, one GUI wake-up and repaint per frame, PyAV frames copied);
+handed to the tiles together at most every 33 ms, opaque bars above and below the
+picture so a frame repaints only the picture, PyAV frames shown without a copy);
+`before` is the wall before any speed work (every picture scaled while painting, one GUI
+wake-up and repaint per frame, PyAV frames copied);
 `round2` the wall as the second round of speed work left it (frames repainting the tile
 around its buttons, PyAV frames copied with a new converter each, never decoded at the
-tile's size); `spare`, `copy`, `newsws` and `fullsize` switch one of those back alone.
+tile's size); `round3` as the third left it (translucent bars over the picture, so a frame
+repainted the whole tile with its buttons; a hand-over every 16 ms); `spare`, `copy`,
+`newsws`, `fullsize`, `translucent` and `c16` switch one change back alone.
 
 Beside it, in the same run, the bare decoder on the same N streams: `cvlc` with no
 display (`--vout dummy`, HTTP) and `ffmpeg -f null` (RTSP, which Debian's VLC cannot
@@ -107,20 +110,29 @@ def serve(count: int, cache: Path) -> None:
 # is the wall as it is; the others switch parts of it off to measure what each brings.
 _AFTER = {("decoders", "COALESCE_REPAINTS"): True, ("picture", "UNSCALED_WITHIN"): 0.05,
           ("tile", "FRAMES_SPARE_BUTTONS"): False, ("decoders", "WRAP_AV_FRAMES"): True,
-          ("decoders", "DECODE_AT_TILE_SIZE"): True, ("decoders", "REUSE_CONVERTER"): True}
+          ("decoders", "DECODE_AT_TILE_SIZE"): True, ("decoders", "REUSE_CONVERTER"): True,
+          ("tile", "OPAQUE_BARS"): True, ("decoders", "COALESCE_MS"): 33}
 MODES = {
     "after": _AFTER,
     # the wall before any of this: every picture scaled while painting, one GUI wake-up
     # and a whole repaint per frame, PyAV frames copied
     "before": {**_AFTER, ("decoders", "COALESCE_REPAINTS"): False,
                ("picture", "UNSCALED_WITHIN"): 0.0, ("decoders", "WRAP_AV_FRAMES"): False,
-               ("decoders", "DECODE_AT_TILE_SIZE"): False, ("decoders", "REUSE_CONVERTER"): False},
+               ("decoders", "DECODE_AT_TILE_SIZE"): False, ("decoders", "REUSE_CONVERTER"): False,
+               ("tile", "OPAQUE_BARS"): False},
     # the wall as the second round left it: 1:1 painting, batched hand-over, frames
     # repainting the tile around its buttons; PyAV frames copied, pictures never
     # decoded at the tile's size
     "round2": {**_AFTER, ("tile", "FRAMES_SPARE_BUTTONS"): True,
                ("decoders", "WRAP_AV_FRAMES"): False, ("decoders", "REUSE_CONVERTER"): False,
-               ("decoders", "DECODE_AT_TILE_SIZE"): False},
+               ("decoders", "DECODE_AT_TILE_SIZE"): False, ("tile", "OPAQUE_BARS"): False,
+               ("decoders", "COALESCE_MS"): 16},
+    # the wall as the third round left it: translucent bars over the picture, a frame
+    # repaints the whole tile (its buttons and words too), a hand-over every 16 ms
+    "round3": {**_AFTER, ("tile", "OPAQUE_BARS"): False, ("decoders", "COALESCE_MS"): 16},
+    # one change of the fourth round alone off
+    "translucent": {**_AFTER, ("tile", "OPAQUE_BARS"): False},
+    "c16": {**_AFTER, ("decoders", "COALESCE_MS"): 16},
     # one change of the third round alone off
     "spare": {**_AFTER, ("tile", "FRAMES_SPARE_BUTTONS"): True},
     "copy": {**_AFTER, ("decoders", "WRAP_AV_FRAMES"): False},

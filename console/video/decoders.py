@@ -44,12 +44,15 @@ SHRINK_BEYOND = 0.05
 # 61-63 % at full size and scaled while painting); PyAV the other way round (one 640x360
 # frame to a 472x264 tile 102 us, to 640x360 161 us).
 SHRINK_DECODERS = frozenset({PYAV})
-# Hand new frames to the tiles together, at most once a screen refresh (COALESCE_MS),
-# instead of waking the GUI thread and repainting once per frame per tile: nine tiles at
-# 25 fps are 225 wake-ups and paint passes a second one by one, ~60 together. False: the
-# former way (one wake-up per frame), kept for benchmarks/bench_video.py.
+# Hand new frames to the tiles together, at most once every COALESCE_MS, instead of
+# waking the GUI thread and repainting once per frame per tile: nine tiles at 25 fps are
+# 225 wake-ups and paint passes a second one by one, ~30 together. 33 ms (30 passes a
+# second) still shows every frame of a 25 fps camera, a frame at most 33 ms late; each
+# pass has a cost of its own (nine HTTP tiles: the GUI thread 10 % of a core at 33 ms,
+# 12 % at 16 ms, the same 25.1 fps shown). False: the former way (one wake-up per
+# frame), kept for benchmarks/bench_video.py.
 COALESCE_REPAINTS = True
-COALESCE_MS = 16
+COALESCE_MS = 33
 # A PyAV frame becomes the tile's picture without a copy: the QImage wraps the buffer of
 # the frame FFmpeg converted it into (a new one each frame, never written again) and
 # keeps that frame alive. 640x360 RGB is 0.9 MB: nine tiles copied 200 MB a second.
