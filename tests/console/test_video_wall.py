@@ -371,3 +371,39 @@ def test_only_pyav_decodes_at_a_much_smaller_tiles_size() -> None:
     assert decode_size(478, 258, PYAV) == (456, 256)  # sixteen tiles: 16:9 in the tile
     assert decode_size(478, 258, LIBVLC) == (640, 360)
     assert decode_size(955, 520, PYAV) == (640, 360)  # larger tiles: never enlarged
+
+
+def test_frames_repaint_only_the_picture_between_the_bars(
+        make_wall, qtbot, http_server) -> None:  # noqa: ANN001, F811
+    """A new frame repaints the picture alone: the buttons in the name bar are not painted
+    again with every frame (that was most of the wall's painting work), the bars stay
+    where they are, and the picture between them is the stream's."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class PaintCounter(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.paints = 0
+
+        def eventFilter(self, _watched, event) -> bool:  # noqa: ANN001, N802 - Qt's name
+            if event.type() == QEvent.Type.Paint:
+                self.paints += 1
+            return False
+
+    wall = make_wall([cam("h", http_server.url("south"))], layout=4)
+    tile = wall.tiles[0]
+    wait_frames(qtbot, tile, 5)
+    counter = PaintCounter()
+    tile.pin_button.installEventFilter(counter)
+    painted = tile.frames_painted
+    wait_frames(qtbot, tile, 25)
+    qtbot.waitUntil(lambda: tile.frames_painted >= painted + 20, timeout=FRAME_WAIT_MS)
+    # About a second of frames; the twice-a-second refresh touches the state bar only.
+    assert counter.paints <= 4, f"the pin button was painted {counter.paints} times"
+    top, bottom = tile._bars
+    assert top >= tile.pin_button.geometry().bottom() + 1, "the buttons stick out of the bar"
+    picture = tile.grab().toImage()
+    middle = picture.pixelColor(tile.width() // 2, top + (tile.height() - top - bottom) // 2)
+    bar = picture.pixelColor(2, top // 2)
+    assert bar.name() == "#1b1f24"
+    assert middle.name() != bar.name()
