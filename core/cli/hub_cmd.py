@@ -185,9 +185,11 @@ def run_token_create(args: argparse.Namespace) -> int:
 
     kind, subject = ("unit", args.unit) if args.unit else ("operator", args.operator)
     token_id, token = create_token(open_db(args.db), kind, subject, actor=cli_actor())
-    print(token)
+    # The token alone on standard output (`TOKEN=$(beacon hub token create ...)` takes
+    # it as it is); the reminder goes to the terminal.
+    print(token, flush=True)
     print(f"token {token_id} for {kind} {subject}: store it now, it is not shown again",
-          flush=True)
+          file=sys.stderr, flush=True)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The child process that runs one plugin: `python -m core.plugins.child TARGET`.
+"""The child process that runs one plugin: `python -m core.plugins.child TARGET
+[--memory-bytes N]`.
 
 It speaks JSON lines with its host: messages to the host on standard output, from the
 host on standard input. It holds no database address or credentials (the host starts

@@ -74,10 +74,12 @@ def test_token_create_prints_the_token_once(sqlite_url: str,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     seeded = seed(sqlite_url)
     try:
-        code, out, _ = _exit(["hub", "token", "create", "--unit", "A1", "--db", sqlite_url],
-                             capsys)
-        token = out.splitlines()[0]
-        assert code == 0 and token.startswith("bk_") and "not shown again" in out
+        code, out, err = _exit(["hub", "token", "create", "--unit", "A1", "--db", sqlite_url],
+                               capsys)
+        token = out.strip()
+        # Standard output is the token alone: TOKEN=$(beacon hub token create ...) works.
+        assert code == 0 and out == token + "\n" and token.startswith("bk_")
+        assert "not shown again" in err
         code, out, _ = _exit(["hub", "token", "list", "--db", sqlite_url], capsys)
         assert code == 0 and "A1" in out and token not in out
         from core.hub.tokens import authenticate
