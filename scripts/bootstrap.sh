@@ -49,4 +49,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -
   .venv/bin/python -m pip install -q --no-deps -e '.[test]'
   touch "$stamp"
 fi
+# Beacon's own modules compiled once: with PYTHONDONTWRITEBYTECODE set (as on some
+# machines) every `beacon` command would otherwise compile them again as it starts
+# (about 0.4 s of each command's 1.3 s). Only files changed since are compiled.
+.venv/bin/python -m compileall -q -j 0 core console plugins >/dev/null
 echo "bootstrap: ready"

@@ -7,6 +7,7 @@ instead when CI=true, so CI can never pass by skipping it.
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -15,6 +16,11 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Bytecode caches for this run and the `beacon` commands its tests start, even where the
+# machine says PYTHONDONTWRITEBYTECODE: each of those hundreds of commands would compile
+# Beacon's modules again as it starts (a quarter of its start-up).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 # Passwords: Beacon hashes them with Argon2id at its production cost (~0.2 s for each
 # hash and each check, by design). Tests create operators and sign in hundreds of times,

@@ -4,8 +4,9 @@ Each ```sh block of a document runs in bash, in order, in a scratch folder of th
 document's own (HOME and the data folders point there, so the embedded database, the
 settings and any file a command writes are scratch too; `scenarios/`, `docs/`,
 `resources/`, `tests/` and `.venv/` are linked in, and `.venv/bin` is first on PATH).
-A block must exit 0 unless its marker says otherwise. Markers are HTML comments on the
-line right above the block (invisible on GitHub):
+Documents run two at a time (`DOC_WORKERS`), each with its own scratch folder, so no
+example may take a fixed port. A block must exit 0 unless its marker says otherwise.
+Markers are HTML comments on the line right above the block (invisible on GitHub):
 
 * ``<!-- not-run: why -->``: not run (the bootstrap itself; keep these few);
 * ``<!-- exit: N -->``: the block must exit N (an example of a refused command);
@@ -26,6 +27,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +40,7 @@ LINKED = ("scenarios", "docs", "resources", "tests", "benchmarks", ".venv", "scr
 MARKER = re.compile(r"<!--\s*(not-run|exit|until)\s*:\s*(.*?)\s*-->")
 BLOCK_TIMEOUT_S = 120
 UNTIL_TIMEOUT_S = 60
+DOC_WORKERS = 2  # documents run at once (each has its own HOME, database and ports)
 
 
 @dataclass
@@ -175,10 +179,26 @@ def _run_doc(doc: Path, tmp: Path) -> None:
                 f"shown:\n{example.shown}\n---\nactual:\n{output[-3000:]}")
 
 
+@pytest.fixture(scope="module")
+def doc_runs(request: pytest.FixtureRequest,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[None]]]:
+    """The selected documents run DOC_WORKERS at a time, each in its own scratch folder:
+    their time is mostly `beacon` commands starting one after another, one core each."""
+    selected = [item.callspec.params["doc"] for item in request.session.items
+                if getattr(item, "originalname", "") == "test_every_example_in_the_document_runs"]
+    with ThreadPoolExecutor(DOC_WORKERS, thread_name_prefix="docs") as pool:
+        futures = {doc.name: pool.submit(_run_doc, doc, tmp_path_factory.mktemp(doc.stem))
+                   for doc in selected}
+        yield futures
+        for future in futures.values():
+            future.cancel()  # after a failure or an interruption: not started, not run
+
+
 @pytest.mark.timeout(120)  # the budget of one document: a doc that outgrows it is split
 @pytest.mark.parametrize("doc", DOCS, ids=[d.name for d in DOCS])
-def test_every_example_in_the_document_runs(doc: Path, tmp_path: Path) -> None:
-    _run_doc(doc, tmp_path)
+def test_every_example_in_the_document_runs(doc: Path,
+                                            doc_runs: dict[str, Future[None]]) -> None:
+    doc_runs[doc.name].result()  # its failure, raised here
 
 
 def test_a_broken_example_fails(tmp_path: Path) -> None:
