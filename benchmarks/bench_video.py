@@ -111,7 +111,7 @@ def serve(count: int, cache: Path) -> None:
 _AFTER = {("decoders", "COALESCE_REPAINTS"): True, ("picture", "UNSCALED_WITHIN"): 0.05,
           ("tile", "FRAMES_SPARE_BUTTONS"): False, ("decoders", "WRAP_AV_FRAMES"): True,
           ("decoders", "DECODE_AT_TILE_SIZE"): True, ("decoders", "REUSE_CONVERTER"): True,
-          ("tile", "OPAQUE_BARS"): True, ("decoders", "COALESCE_MS"): 33}
+          ("tile_paint", "OPAQUE_BARS"): True, ("decoders", "COALESCE_MS"): 33}
 MODES = {
     "after": _AFTER,
     # the wall before any of this: every picture scaled while painting, one GUI wake-up
@@ -119,19 +119,19 @@ MODES = {
     "before": {**_AFTER, ("decoders", "COALESCE_REPAINTS"): False,
                ("picture", "UNSCALED_WITHIN"): 0.0, ("decoders", "WRAP_AV_FRAMES"): False,
                ("decoders", "DECODE_AT_TILE_SIZE"): False, ("decoders", "REUSE_CONVERTER"): False,
-               ("tile", "OPAQUE_BARS"): False},
+               ("tile_paint", "OPAQUE_BARS"): False},
     # the wall as the second round left it: 1:1 painting, batched hand-over, frames
     # repainting the tile around its buttons; PyAV frames copied, pictures never
     # decoded at the tile's size
     "round2": {**_AFTER, ("tile", "FRAMES_SPARE_BUTTONS"): True,
                ("decoders", "WRAP_AV_FRAMES"): False, ("decoders", "REUSE_CONVERTER"): False,
-               ("decoders", "DECODE_AT_TILE_SIZE"): False, ("tile", "OPAQUE_BARS"): False,
+               ("decoders", "DECODE_AT_TILE_SIZE"): False, ("tile_paint", "OPAQUE_BARS"): False,
                ("decoders", "COALESCE_MS"): 16},
     # the wall as the third round left it: translucent bars over the picture, a frame
     # repaints the whole tile (its buttons and words too), a hand-over every 16 ms
-    "round3": {**_AFTER, ("tile", "OPAQUE_BARS"): False, ("decoders", "COALESCE_MS"): 16},
+    "round3": {**_AFTER, ("tile_paint", "OPAQUE_BARS"): False, ("decoders", "COALESCE_MS"): 16},
     # one change of the fourth round alone off
-    "translucent": {**_AFTER, ("tile", "OPAQUE_BARS"): False},
+    "translucent": {**_AFTER, ("tile_paint", "OPAQUE_BARS"): False},
     "c16": {**_AFTER, ("decoders", "COALESCE_MS"): 16},
     # one change of the third round alone off
     "spare": {**_AFTER, ("tile", "FRAMES_SPARE_BUTTONS"): True},
@@ -146,10 +146,11 @@ def measure_wall(app, urls: list[str], seconds: float, force: str = "",  # noqa:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
 
     import console.video_wall
-    from console.video import decoders, picture, tile
+    from console.video import decoders, picture, tile, tile_paint
 
     for (module, name), value in MODES[mode].items():
-        setattr({"decoders": decoders, "tile": tile, "picture": picture}[module], name, value)
+        setattr({"decoders": decoders, "tile": tile, "picture": picture,
+                 "tile_paint": tile_paint}[module], name, value)
     from console.bridge import Selection
     from console.video.catalogue import WallCamera
     from console.video_wall import LAYOUTS, VideoWall

@@ -13,34 +13,25 @@ from PySide6.QtCore import (
     QByteArray,
     QIODevice,
     QRect,
-    QRectF,
     Qt,
     Signal,
 )
 from PySide6.QtGui import (
-    QColor,
-    QFont,
     QImage,
     QMouseEvent,
-    QPainter,
     QPaintEvent,
-    QPen,
     QRegion,
 )
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolButton, QWidget
 
 from console.camera_drag import CAMERA_MIME, camera_id_from
+from console.video import tile_paint as paint
 from console.video.catalogue import WallCamera
 from console.video.decoders import Session, decode_size, new_session
-from console.video.picture import picture_rects
+from console.video.tile_paint import TileFace
 from core.video import tile_state as ts
 from core.video.probe import explain
 from core.video.sources import LIBVLC, StreamChoice, scrub
-
-BACKGROUND = QColor("#101418")
-BAR = QColor("#1b1f24")  # the name and state bars (opaque: see OPAQUE_BARS)
-PIN = QColor("#fbbc04")
-PIN_WIDTH = 2
 
 STATE_NAMES = {
     ts.EMPTY: QT_TRANSLATE_NOOP("VideoTile", "No camera"),
@@ -51,13 +42,6 @@ STATE_NAMES = {
     ts.ERROR: QT_TRANSLATE_NOOP("VideoTile", "Error"),
     ts.PAUSED: QT_TRANSLATE_NOOP("VideoTile", "Paused (not visible)"),
 }
-STATE_COLOURS = {
-    ts.LIVE: QColor("#1e8e3e"), ts.CONNECTING: QColor("#1967d2"),
-    ts.STALLED: QColor("#e37400"), ts.OFFLINE: QColor("#b3261e"),
-    ts.ERROR: QColor("#b3261e"), ts.PAUSED: QColor("#5f6368"), ts.EMPTY: QColor("#5f6368"),
-}
-DECODER_NAMES = {LIBVLC: "libvlc", "pyav": "PyAV (FFmpeg)"}
-
 # Resolves a camera's address: (choice, "") to play, (None, reason) for an address that
 # is wrong (an error), or (None, "") while it cannot be played yet (demo streams starting).
 Resolver = Callable[[str], tuple[StreamChoice | None, str]]
@@ -70,14 +54,6 @@ Resolver = Callable[[str], tuple[StreamChoice | None, str]]
 # 72 % for whole repaints; nine tiles the same either way; the buttons cost less than
 # the split). True: the region around the buttons, kept for benchmarks/bench_video.py.
 FRAMES_SPARE_BUTTONS = False
-# The name bar (with the buttons) and the state bar are opaque, above and below the
-# picture, and a new frame repaints only the picture between them: one rectangle, no
-# buttons, no words blended onto each frame (nine HTTP tiles: the GUI thread's share
-# fell from about 17 to 11 % of a core). The picture still fills the tile (1:1 where it
-# nearly fits); the bars hide its top and bottom edges, as the translucent bars before
-# them nearly did. False: translucent bars over the picture, the whole tile repainted
-# per frame (the former way, kept for benchmarks/bench_video.py).
-OPAQUE_BARS = True
 
 
 class VideoTile(QWidget):
@@ -111,10 +87,7 @@ class VideoTile(QWidget):
         self.frames_painted = 0   # frames actually drawn
         self._frame_seq = 0   # frames handed to the tile; the last one painted:
         self._painted_seq = 0
-        self._layout_key: tuple = ()  # (picture size, tile size, bars, pin) of _layout
-        # (target, source, background beside the picture, what a new frame repaints)
-        self._layout: tuple[QRect, QRect, list[QRect], QRect] = (QRect(), QRect(), [], QRect())
-        self._bars = (0, 0)  # heights of the name and state bars (_place_buttons)
+        self.bars = (0, 0)  # heights of the name and state bars (_place_buttons)
         self._session: Session | None = None
         self._attempt = 0
         self._retry = ts.Retry()
@@ -124,10 +97,8 @@ class VideoTile(QWidget):
         self._watched_window = None  # the QWindow watched (_watch_window)
         self.pinned = False
         self._frame_region = QRegion()  # what a new frame repaints (_place_buttons)
-        self._age_text = ""  # refreshed by tick(), not per frame (see _draw_overlay)
-        self._overlay: QImage | None = None
-        self._overlay_key: tuple = ()
-        self._overlay_strips: list[QRect] = []
+        self.age_text = ""  # the last frame's age as shown, refreshed by tick()
+        self._face = TileFace(self)
 
         self.pin_button = QToolButton(self)
         self.pin_button.setObjectName(f"videoTilePin{index}")
@@ -156,7 +127,7 @@ class VideoTile(QWidget):
             if self.snapshot_button.isEnabled() else
             self.tr("Snapshots need the camera registry, which is not installed."))
         self._place_buttons()
-        self._overlay_key = ()  # the words on the picture, in the new language
+        self._face.forget_words()
         self.update()
 
     def set_camera(self, camera: WallCamera | None, distance_label: str = "") -> None:
@@ -170,7 +141,7 @@ class VideoTile(QWidget):
         self.camera = camera
         self.image = None
         self._last_frame = None
-        self._age_text = ""
+        self.age_text = ""
         self._retry.reset()
         self.reason = ""
         self.decoder = ""
@@ -313,8 +284,8 @@ class VideoTile(QWidget):
             self._retry.reset()
             self.reason = ""
             self._set_state(ts.LIVE)
-        if OPAQUE_BARS:
-            self.update(self._picture_layout(image)[3])
+        if paint.OPAQUE_BARS:
+            self.update(self._face.picture_layout(image)[3])
         elif FRAMES_SPARE_BUTTONS:
             self.update(self._frame_region)
         else:
@@ -364,13 +335,13 @@ class VideoTile(QWidget):
                 self._set_state(new)
         age = self.age()
         age_text = "" if age is None else ts.format_age(age)
-        changed, self._age_text = age_text != self._age_text, age_text
+        changed, self.age_text = age_text != self.age_text, age_text
         if self.camera is None:
             return
-        if self.state == ts.OFFLINE or self.image is None or not OPAQUE_BARS:
+        if self.state == ts.OFFLINE or self.image is None or not paint.OPAQUE_BARS:
             self.update()  # the retry countdown, the words in the middle
         elif changed:  # only the age in the state bar: not the picture, not the buttons
-            bottom = self._bars[1]
+            bottom = self.bars[1]
             self.update(QRect(0, self.height() - bottom, self.width(), bottom))
 
     def _schedule_retry(self, delay: float) -> None:
@@ -427,11 +398,11 @@ class VideoTile(QWidget):
         for button in buttons:
             button.adjustSize()
         top = max(line + 8, max(b.height() for b in buttons) + 6)
-        self._bars = (top, line + 6) if OPAQUE_BARS else (0, 0)
+        self.bars = (top, line + 6) if paint.OPAQUE_BARS else (0, 0)
         x = self.width() - 4
         for button in buttons:
             x -= button.width()
-            button.move(x, (top - button.height()) // 2 if OPAQUE_BARS else 4)
+            button.move(x, (top - button.height()) // 2 if paint.OPAQUE_BARS else 4)
             x -= 4
         # The buttons are opaque (only their rounded corners show a frame a little
         # older); whatever else changes on the tile repaints it whole.
@@ -439,144 +410,24 @@ class VideoTile(QWidget):
         for button in (self.snapshot_button, self.pin_button):
             self._frame_region -= QRegion(button.geometry())
 
-    def _picture_layout(self, image: QImage) -> tuple[QRect, QRect, list[QRect], QRect]:
-        """Where `image` goes: (target, source, background beside it, the rectangle a
-        new frame repaints). Changes only with the picture's size, the tile's, its bars
-        or its pin: worked out once, not 25 times a second."""
-        key = (image.width(), image.height(), self.width(), self.height(), self._bars,
-               self.pinned)
-        if key != self._layout_key:
-            rect = self.rect()
-            target, source = picture_rects(image.width(), image.height(), rect)
-            # Only the bars beside the picture need the background.
-            beside = list(QRegion(rect).subtracted(QRegion(target)))
-            top, bottom = self._bars
-            edge = PIN_WIDTH if self.pinned else 0  # frames leave the pin's frame be
-            band = rect.adjusted(edge, max(top, edge), -edge, -max(bottom, edge))
-            self._layout = (target, source, beside, target.intersected(band))
-            self._layout_key = key
-        return self._layout
-
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        painter = QPainter(self)
-        rect = self.rect()
-        image = self.image
-        if image is None:
-            painter.fillRect(rect, BACKGROUND)
-        else:
-            target, source, beside, frame = self._picture_layout(image)
-            if self._frame_seq != self._painted_seq:
-                self._painted_seq = self._frame_seq
-                self.frames_painted += 1
-            if OPAQUE_BARS and frame.contains(event.rect()):
-                # A new frame: only the picture between the bars (the painter is clipped
-                # to it), nothing else has changed.
-                painter.drawImage(target, image, source)
-                painter.end()
-                return
-            for part in beside:
-                painter.fillRect(part, BACKGROUND)
-            painter.drawImage(target, image, source)
-        self._draw_overlay(painter, rect)
-        if self.pinned:
-            pen = QPen(PIN)
-            pen.setWidth(PIN_WIDTH)
-            pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-            painter.setPen(pen)
-            painter.drawRect(QRectF(rect).adjusted(PIN_WIDTH / 2, PIN_WIDTH / 2,
-                                                   -PIN_WIDTH / 2, -PIN_WIDTH / 2))
-        painter.end()
+        self._face.paint(event)
 
-    def _draw_overlay(self, painter: QPainter, rect: QRect) -> None:
-        # Laying out text is the dearest part of a paint, and the words change twice a
-        # second at most while frames come 25 times: draw them once into an image, and
-        # only blend the strips they occupy onto each frame.
-        # The key is checked with every frame: only what is cheap to read, and the state
-        # line itself only where it changes with time alone (the retry countdown).
-        key = (rect.width(), rect.height(), id(self.camera), self.distance_label,
-               self.reason, self._age_text, self.decoder, self.image is None, self.state,
-               self.index, self._retry_at, self._session is None,
-               self.status_text() if self.state == ts.OFFLINE else "")
-        if key != self._overlay_key or self._overlay is None:
-            overlay = QImage(rect.size(), QImage.Format.Format_ARGB32_Premultiplied)
-            overlay.fill(Qt.GlobalColor.transparent)
-            p = QPainter(overlay)
-            p.setFont(self.font())
-            self._overlay_strips = self._paint_overlay(p, rect)
-            p.end()
-            self._overlay, self._overlay_key = overlay, key
-        for strip in self._overlay_strips:
-            painter.drawImage(strip, self._overlay, strip)
+    def count_painted(self) -> None:
+        """Count the frame last handed over as painted, once (the face calls this)."""
+        if self._frame_seq != self._painted_seq:
+            self._painted_seq = self._frame_seq
+            self.frames_painted += 1
 
-    def _paint_overlay(self, painter: QPainter, rect: QRect) -> list[QRect]:
-        """Paint the words; returns the rectangles painted (the strips to blend)."""
-        font = QFont(self.font())
-        line = painter.fontMetrics().height() + 2
-        painter.setFont(font)
-        white = QColor("white")
-        shade = QColor(0, 0, 0, 150)
-        if self.camera is None:
-            painter.setPen(QColor("#bdc1c6"))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
-                             self.tr("No camera here: select an incident to show its "
-                                     "nearest cameras") if self.index == 0 else
-                             self.tr("No camera"))
-            return [rect]
-        bold = QFont(font)
-        bold.setBold(True)
-        if OPAQUE_BARS:
-            # One line: the name, then how far it is, left of the buttons.
-            height = self._bars[0]
-            painter.fillRect(QRect(0, 0, rect.width(), height), BAR)
-            painter.setPen(white)
-            room = self.pin_button.x() - 12
-            y = (height - line) // 2 + 1
-            painter.setFont(bold)
-            name = painter.fontMetrics().elidedText(self.camera.name,
-                                                    Qt.TextElideMode.ElideRight, room)
-            painter.drawText(QRect(6, y, room, line), Qt.AlignmentFlag.AlignLeft, name)
-            used = painter.fontMetrics().horizontalAdvance(name)
-            painter.setFont(font)
-            if self.distance_label and room - used > 40:
-                painter.setPen(QColor("#bdc1c6"))
-                text = painter.fontMetrics().elidedText(
-                    "·  " + self.distance_label, Qt.TextElideMode.ElideRight, room - used - 10)
-                painter.drawText(QRect(6 + used + 10, y, room - used - 10, line),
-                                 Qt.AlignmentFlag.AlignLeft, text)
-                painter.setPen(white)
-        else:
-            top = [self.camera.name] + ([self.distance_label] if self.distance_label else [])
-            height = line * len(top) + 4
-            painter.fillRect(QRect(0, 0, rect.width(), height), shade)
-            painter.setPen(white)
-            painter.setFont(bold)
-            painter.drawText(QRect(6, 2, rect.width() - 12, line), Qt.AlignmentFlag.AlignLeft,
-                             top[0])
-            painter.setFont(font)
-            if len(top) > 1:
-                painter.drawText(QRect(6, 2 + line, rect.width() - 12, line),
-                                 Qt.AlignmentFlag.AlignLeft, top[1])
-        # The bottom line: state, frame age, decoder.
-        colour = STATE_COLOURS.get(self.state, QColor("#5f6368"))
-        status = self.status_text()
-        details = []
-        if self._age_text:
-            details.append(self.tr("last frame {age} ago").format(age=self._age_text))
-        if self.decoder:
-            details.append(DECODER_NAMES.get(self.decoder, self.decoder))
-        bottom = QRect(0, rect.height() - line - 6, rect.width(), line + 6)
-        painter.fillRect(bottom, BAR if OPAQUE_BARS else shade)
-        badge_w = min(painter.fontMetrics().horizontalAdvance(status) + 12, rect.width())
-        painter.fillRect(QRect(0, bottom.top(), badge_w, bottom.height()), colour)
-        painter.drawText(QRect(6, bottom.top() + 3, badge_w - 6, line),
-                         Qt.AlignmentFlag.AlignLeft, status)
-        painter.drawText(QRect(badge_w + 6, bottom.top() + 3, rect.width() - badge_w - 12, line),
-                         Qt.AlignmentFlag.AlignRight, "  ·  ".join(details))
-        if self.image is None and self.state != ts.LIVE:
-            painter.setPen(QColor("#bdc1c6"))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, status)
-            return [rect]
-        return [QRect(0, 0, rect.width(), height), bottom]
+    @property
+    def retry_at(self) -> float | None:
+        """When the next attempt starts (monotonic seconds), if one is scheduled."""
+        return self._retry_at
+
+    @property
+    def playing(self) -> bool:
+        """True while a stream session is open."""
+        return self._session is not None
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
         self.enlargeRequested.emit(self)

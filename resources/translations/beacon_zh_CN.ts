@@ -1477,57 +1477,57 @@
 <context>
     <name>IncidentQueue</name>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="125"/>
+        <location filename="../../console/panels/incident_queue.py" line="126"/>
         <source>Open incidents</source>
         <translation>未结事件</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="126"/>
+        <location filename="../../console/panels/incident_queue.py" line="127"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="129"/>
+        <location filename="../../console/panels/incident_queue.py" line="130"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="132"/>
+        <location filename="../../console/panels/incident_queue.py" line="133"/>
         <source>All agencies</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="135"/>
+        <location filename="../../console/panels/incident_queue.py" line="136"/>
         <source>Grid cell</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="136"/>
+        <location filename="../../console/panels/incident_queue.py" line="137"/>
         <source>Search address, caller, id…</source>
         <translation>搜索地址、报警人、编号…</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="137"/>
+        <location filename="../../console/panels/incident_queue.py" line="138"/>
         <source>Filter by status</source>
         <translation>按状态筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="138"/>
+        <location filename="../../console/panels/incident_queue.py" line="139"/>
         <source>Filter by incident type</source>
         <translation>按事件类型筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="139"/>
+        <location filename="../../console/panels/incident_queue.py" line="140"/>
         <source>Filter by agency</source>
         <translation>按部门筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="140"/>
+        <location filename="../../console/panels/incident_queue.py" line="141"/>
         <source>Filter by grid cell code</source>
         <translation>按网格编号筛选</translation>
     </message>
     <message>
-        <location filename="../../console/panels/incident_queue.py" line="141"/>
+        <location filename="../../console/panels/incident_queue.py" line="142"/>
         <source>Search the queue</source>
         <translation>在队列中搜索</translation>
     </message>
@@ -3190,32 +3190,32 @@ Double-click to open the picture</source>
 <context>
     <name>ResourceRoster</name>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="75"/>
+        <location filename="../../console/panels/resource_roster.py" line="76"/>
         <source>Right-click a unit, or press Ctrl+U, to change its status</source>
         <translation>右键单击力量或按 Ctrl+U 可更改其状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="114"/>
+        <location filename="../../console/panels/resource_roster.py" line="115"/>
         <source>Change status of %1</source>
         <translation>更改 %1 的状态</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="130"/>
+        <location filename="../../console/panels/resource_roster.py" line="131"/>
         <source>Select a unit in the roster first.</source>
         <translation>请先在名册中选择一支力量。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="151"/>
+        <location filename="../../console/panels/resource_roster.py" line="152"/>
         <source>Refused: %1 is %2 and cannot become %3. Allowed: %4.</source>
         <translation>被拒绝：%1 当前为“%2”，不能变为“%3”。允许的状态：%4。</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="155"/>
+        <location filename="../../console/panels/resource_roster.py" line="156"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/panels/resource_roster.py" line="159"/>
+        <location filename="../../console/panels/resource_roster.py" line="160"/>
         <source>%1 is now %2</source>
         <translation>%1 现为“%2”</translation>
     </message>
@@ -3393,113 +3393,113 @@ Double-click to open the picture</source>
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../console/video/tile.py" line="24"/>
-        <location filename="../../console/video/tile.py" line="449"/>
+        <location filename="../../console/video/tile.py" line="37"/>
+        <location filename="../../console/video/tile_paint.py" line="144"/>
         <source>No camera</source>
         <translation>无摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="25"/>
+        <location filename="../../console/video/tile.py" line="38"/>
         <source>Connecting</source>
         <translation>正在连接</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="26"/>
+        <location filename="../../console/video/tile.py" line="39"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="27"/>
+        <location filename="../../console/video/tile.py" line="40"/>
         <source>Stalled</source>
         <translation>卡顿</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="28"/>
+        <location filename="../../console/video/tile.py" line="41"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="29"/>
+        <location filename="../../console/video/tile.py" line="42"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="30"/>
+        <location filename="../../console/video/tile.py" line="43"/>
         <source>Paused (not visible)</source>
         <translation>已暂停（不可见）</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="139"/>
+        <location filename="../../console/video/tile.py" line="121"/>
         <source>Pinned</source>
         <translation>已固定</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="139"/>
+        <location filename="../../console/video/tile.py" line="121"/>
         <source>Pin</source>
         <translation>固定</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="140"/>
+        <location filename="../../console/video/tile.py" line="122"/>
         <source>Keep this camera when the selected incident changes</source>
         <translation>切换所选事件时保留此摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="142"/>
+        <location filename="../../console/video/tile.py" line="124"/>
         <source>Snapshot</source>
         <translation>截图</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="144"/>
+        <location filename="../../console/video/tile.py" line="126"/>
         <source>Save this frame as evidence on the selected incident</source>
         <translation>将此画面作为证据保存到所选事件</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="146"/>
+        <location filename="../../console/video/tile.py" line="128"/>
         <source>Snapshots need the camera registry, which is not installed.</source>
         <translation>截图需要摄像头登记模块，但尚未安装。</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="186"/>
+        <location filename="../../console/video/tile.py" line="169"/>
         <source>{state}: {reason}, retrying now</source>
         <translation>{state}：{reason}，正在重试</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="188"/>
+        <location filename="../../console/video/tile.py" line="171"/>
         <source>{state}: {reason}, retrying in {seconds:.0f} s</source>
         <translation>{state}：{reason}，{seconds:.0f} 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="257"/>
+        <location filename="../../console/video/tile.py" line="256"/>
         <source>starting the demo stream</source>
         <translation>正在启动演示视频流</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="301"/>
+        <location filename="../../console/video/tile.py" line="303"/>
         <source>the stream ended</source>
         <translation>视频流已结束</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="302"/>
+        <location filename="../../console/video/tile.py" line="304"/>
         <source>the stream could not be opened</source>
         <translation>无法打开视频流</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="304"/>
+        <location filename="../../console/video/tile.py" line="306"/>
         <source>connection lost ({reason})</source>
         <translation>连接中断（{reason}）</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="330"/>
+        <location filename="../../console/video/tile.py" line="332"/>
         <source>no picture for {seconds:.0f} s</source>
         <translation>{seconds:.0f} 秒无画面</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="447"/>
+        <location filename="../../console/video/tile_paint.py" line="141"/>
         <source>No camera here: select an incident to show its nearest cameras</source>
         <translation>此处无摄像头：选择一个事件以显示其附近的摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/video/tile.py" line="468"/>
+        <location filename="../../console/video/tile_paint.py" line="185"/>
         <source>last frame {age} ago</source>
         <translation>最后一帧在 {age} 前</translation>
     </message>

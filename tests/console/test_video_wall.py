@@ -348,7 +348,7 @@ def test_a_picture_near_its_tiles_size_is_painted_one_to_one() -> None:
     copied 1:1 and trimmed, not scaled; a tile much smaller or larger scales to fit."""
     from PySide6.QtCore import QRect
 
-    from console.video.tile import picture_rects
+    from console.video.picture import picture_rects
 
     target, source = picture_rects(640, 360, QRect(0, 0, 636, 346))
     assert target.size() == source.size() == QRect(0, 0, 636, 346).size()
@@ -400,7 +400,7 @@ def test_frames_repaint_only_the_picture_between_the_bars(
     qtbot.waitUntil(lambda: tile.frames_painted >= painted + 20, timeout=FRAME_WAIT_MS)
     # About a second of frames; the twice-a-second refresh touches the state bar only.
     assert counter.paints <= 4, f"the pin button was painted {counter.paints} times"
-    top, bottom = tile._bars
+    top, bottom = tile.bars
     assert top >= tile.pin_button.geometry().bottom() + 1, "the buttons stick out of the bar"
     picture = tile.grab().toImage()
     middle = picture.pixelColor(tile.width() // 2, top + (tile.height() - top - bottom) // 2)
