@@ -54,6 +54,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse prints usage on error; we print one clear line and exit 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        if "invalid choice: '" in message and "://" in message.split("invalid choice: '")[1]:
+            # `beacon db --db URL info`: the URL was read as the action.
+            message += f"; options go after the action: '{self.prog} ACTION --db URL'"
         self.exit(2, f"beacon: error: {message} (see '{self.prog} --help')\n")
 
 

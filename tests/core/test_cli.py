@@ -43,6 +43,7 @@ def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     (["db", "upgrade", "--db", "sqlite:////no/such/folder/b.db"], "folder /no/such/folder"),
     (["audit", "log", "--limit", "-3", "--db", "sqlite://"], "not a positive whole number"),
     (["audit", "log", "--since", "tuesday", "--db", "sqlite://"], "not a time"),
+    (["db", "--db", "sqlite://", "info"], "options go after the action: 'beacon db ACTION"),
 ])
 def test_user_mistakes_print_one_clear_line_and_exit_non_zero(
         argv: list[str], needle: str, capsys: pytest.CaptureFixture[str]) -> None:
