@@ -28,7 +28,6 @@ from console.camera_drag import CAMERA_MIME, camera_id_from
 from console.video import tile_paint as paint
 from console.video.catalogue import WallCamera
 from console.video.decoders import Session, decode_size, new_session
-from console.video.tile_paint import TileFace
 from core.video import tile_state as ts
 from core.video.probe import explain
 from core.video.sources import LIBVLC, StreamChoice, scrub
@@ -98,7 +97,7 @@ class VideoTile(QWidget):
         self.pinned = False
         self._frame_region = QRegion()  # what a new frame repaints (_place_buttons)
         self.age_text = ""  # the last frame's age as shown, refreshed by tick()
-        self._face = TileFace(self)
+        self._face = paint.TileFace(self)
 
         self.pin_button = QToolButton(self)
         self.pin_button.setObjectName(f"videoTilePin{index}")

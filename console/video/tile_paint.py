@@ -186,7 +186,9 @@ class TileFace:
                            .format(age=t.age_text))
         if t.decoder:
             details.append(DECODER_NAMES.get(t.decoder, t.decoder))
-        bottom = QRect(0, rect.height() - line - 6, rect.width(), line + 6)
+        # The tile's own height for the state bar (it repaints just that bar on tick).
+        bar = t.bars[1] or line + 6
+        bottom = QRect(0, rect.height() - bar, rect.width(), bar)
         painter.fillRect(bottom, BAR if OPAQUE_BARS else shade)
         badge_w = min(painter.fontMetrics().horizontalAdvance(status) + 12, rect.width())
         painter.fillRect(QRect(0, bottom.top(), badge_w, bottom.height()), colour)
