@@ -106,38 +106,16 @@ def serve(count: int, cache: Path) -> None:
 
 # -- one measurement -----------------------------------------------------------------------
 
-# The wall's switches (console.video.decoders and console.video.tile), by mode. "after"
-# is the wall as it is; the others switch parts of it off to measure what each brings.
-_AFTER = {("decoders", "COALESCE_REPAINTS"): True, ("picture", "UNSCALED_WITHIN"): 0.05,
-          ("tile", "FRAMES_SPARE_BUTTONS"): False, ("decoders", "WRAP_AV_FRAMES"): True,
-          ("decoders", "DECODE_AT_TILE_SIZE"): True, ("decoders", "REUSE_CONVERTER"): True,
-          ("tile_paint", "OPAQUE_BARS"): True, ("decoders", "COALESCE_MS"): 33}
+# The wall's switches, by mode. "after" is the wall as it is; the others switch one part
+# of it back, to measure what it brings in the same run.
+_AFTER = {("direct_paint", "DIRECT_PAINT"): True, ("decoders", "COALESCE_MS"): 33}
 MODES = {
     "after": _AFTER,
-    # the wall before any of this: every picture scaled while painting, one GUI wake-up
-    # and a whole repaint per frame, PyAV frames copied
-    "before": {**_AFTER, ("decoders", "COALESCE_REPAINTS"): False,
-               ("picture", "UNSCALED_WITHIN"): 0.0, ("decoders", "WRAP_AV_FRAMES"): False,
-               ("decoders", "DECODE_AT_TILE_SIZE"): False, ("decoders", "REUSE_CONVERTER"): False,
-               ("tile_paint", "OPAQUE_BARS"): False},
-    # the wall as the second round left it: 1:1 painting, batched hand-over, frames
-    # repainting the tile around its buttons; PyAV frames copied, pictures never
-    # decoded at the tile's size
-    "round2": {**_AFTER, ("tile", "FRAMES_SPARE_BUTTONS"): True,
-               ("decoders", "WRAP_AV_FRAMES"): False, ("decoders", "REUSE_CONVERTER"): False,
-               ("decoders", "DECODE_AT_TILE_SIZE"): False, ("tile_paint", "OPAQUE_BARS"): False,
-               ("decoders", "COALESCE_MS"): 16},
-    # the wall as the third round left it: translucent bars over the picture, a frame
-    # repaints the whole tile (its buttons and words too), a hand-over every 16 ms
-    "round3": {**_AFTER, ("tile_paint", "OPAQUE_BARS"): False, ("decoders", "COALESCE_MS"): 16},
-    # one change of the fourth round alone off
-    "translucent": {**_AFTER, ("tile_paint", "OPAQUE_BARS"): False},
+    # each new picture repainted through its tile's paint event (converted there into
+    # an image of the tile's, then copied into the window), not written straight in
+    "paintevent": {**_AFTER, ("direct_paint", "DIRECT_PAINT"): False},
+    # frames handed to the tiles every 16 ms instead of 33
     "c16": {**_AFTER, ("decoders", "COALESCE_MS"): 16},
-    # one change of the third round alone off
-    "spare": {**_AFTER, ("tile", "FRAMES_SPARE_BUTTONS"): True},
-    "copy": {**_AFTER, ("decoders", "WRAP_AV_FRAMES"): False},
-    "fullsize": {**_AFTER, ("decoders", "DECODE_AT_TILE_SIZE"): False},
-    "newsws": {**_AFTER, ("decoders", "REUSE_CONVERTER"): False},
 }
 
 
@@ -146,11 +124,10 @@ def measure_wall(app, urls: list[str], seconds: float, force: str = "",  # noqa:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
 
     import console.video_wall
-    from console.video import decoders, picture, tile, tile_paint
+    from console.video import decoders, direct_paint
 
     for (module, name), value in MODES[mode].items():
-        setattr({"decoders": decoders, "tile": tile, "picture": picture,
-                 "tile_paint": tile_paint}[module], name, value)
+        setattr({"decoders": decoders, "direct_paint": direct_paint}[module], name, value)
     from console.bridge import Selection
     from console.video.catalogue import WallCamera
     from console.video_wall import LAYOUTS, VideoWall

@@ -1,8 +1,9 @@
-"""The two decoders behind a tile, both decoding into our own buffers (no native window).
+"""The two decoders behind a tile, both handing over their pictures as 4:2:0 YUV
+(`console.video.swscale.Picture`), converted to RGB only where the tile paints them.
 
-- `VlcSession`: libvlc through its video callbacks (RV32 into a buffer we own), for
-  HTTP, UDP and files. The display callback runs on a VLC thread: it only copies the
-  frame and posts a notice; the tile takes the newest frame on the GUI thread.
+- `VlcSession`: libvlc through its video callbacks (I420 into buffers we own), for
+  HTTP, UDP and files. The display callback runs on a VLC thread: it only posts a
+  notice; the tile takes the newest picture on the GUI thread.
 - `AvSession`: PyAV (FFmpeg's own RTSP client) on a worker thread, for RTSP over TCP or
   UDP, which Debian's libvlc cannot open.
 
@@ -22,92 +23,60 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QImage
 
+from console.video.swscale import Picture
 from core.video.sources import LIBVLC, PYAV, StreamChoice
 
-WIDTH, HEIGHT = 640, 360  # the largest picture decoded for a tile (16:9)
-RING = 4  # frame buffers per libvlc session
+WIDTH, HEIGHT = 640, 360  # the largest picture handed to a tile (16:9)
+RING = 4  # picture buffers per libvlc session
 _tokens = itertools.count(1)
-# Decode a picture at its tile's size when the tile is smaller than the picture by more
-# than 1:1 painting absorbs (`SHRINK_BEYOND`: a 16-tile wall on a 1920x1080 screen), so
-# the scaling is folded into the decoder's colour conversion and the GUI thread paints
-# 1:1. A tile near the picture's size still gets the full picture (painted 1:1, its
-# edges trimmed: see UNSCALED_WITHIN in console.video.picture): measured on 640x360 sources
-# (benchmarks/bench_video.py), scaling 640 to 632 pixels in FFmpeg cost more than the
-# plain conversion and a trim. False: never (the picture at WIDTH x HEIGHT, scaled while
-# painting), kept for benchmarks/bench_video.py.
-DECODE_AT_TILE_SIZE = True
-SHRINK_BEYOND = 0.05
-# The decoders that do so: PyAV only. libvlc 3 scales far more dearly than it converts
-# (sixteen HTTP tiles, interleaved runs: 71-75 % of a core at the tile's size against
-# 61-63 % at full size and scaled while painting); PyAV the other way round (one 640x360
-# frame to a 472x264 tile 102 us, to 640x360 161 us).
-SHRINK_DECODERS = frozenset({PYAV})
 # Hand new frames to the tiles together, at most once every COALESCE_MS, instead of
 # waking the GUI thread and repainting once per frame per tile: nine tiles at 25 fps are
 # 225 wake-ups and paint passes a second one by one, ~30 together. 33 ms (30 passes a
 # second) still shows every frame of a 25 fps camera, a frame at most 33 ms late; each
 # pass has a cost of its own (nine HTTP tiles: the GUI thread 10 % of a core at 33 ms,
-# 12 % at 16 ms, the same 25.1 fps shown). False: the former way (one wake-up per
-# frame), kept for benchmarks/bench_video.py.
-COALESCE_REPAINTS = True
+# 12 % at 16 ms, the same 25.1 fps shown).
 COALESCE_MS = 33
-# A PyAV frame becomes the tile's picture without a copy: the QImage wraps the buffer of
-# the frame FFmpeg converted it into (a new one each frame, never written again) and
-# keeps that frame alive. 640x360 RGB is 0.9 MB: nine tiles copied 200 MB a second.
-# False: the former way (a copy), kept for benchmarks/bench_video.py.
-WRAP_AV_FRAMES = True
-# Each PyAV session converts its frames with one swscale context instead of a new one per
-# frame (what `VideoFrame.reformat` does): 640x360 to RGB 161 us a frame instead of 270,
-# to a 472x264 tile 102 us instead of 590 (measured alone). False: the former way, kept
-# for benchmarks/bench_video.py.
-REUSE_CONVERTER = True
+# The pixel formats a `Picture` may have (4:2:0 planar; FFmpeg's names). Anything else
+# (a camera sending 4:2:2, say) is converted to yuv420p on the decoder's thread first.
+PICTURE_FORMATS = frozenset({"yuv420p", "yuvj420p"})
 
 
-def decode_size(tile_w: int, tile_h: int, decoder: str = PYAV) -> tuple[int, int]:
-    """The picture size `decoder` should decode for a tile of `tile_w` x `tile_h` pixels:
-    WIDTH x HEIGHT unless the decoder is one of `SHRINK_DECODERS` and the tile is smaller
-    than that by more than `SHRINK_BEYOND`; then 16:9 fitted into the tile, the width a
-    multiple of 8 (32-byte rows) and the height even (what the converters want)."""
-    if (not DECODE_AT_TILE_SIZE or decoder not in SHRINK_DECODERS
-            or tile_w <= 0 or tile_h <= 0):
-        return WIDTH, HEIGHT
-    scale = min(tile_w / WIDTH, tile_h / HEIGHT, 1.0)
-    if scale >= 1.0 - SHRINK_BEYOND:
-        return WIDTH, HEIGHT
-    w = max(64, int(WIDTH * scale) // 8 * 8)
-    h = max(36, int(w * HEIGHT / WIDTH) // 2 * 2)
-    return w, h
+def fitted_size(width: int, height: int) -> tuple[int, int]:
+    """`width` x `height` shrunk to fit WIDTH x HEIGHT (aspect kept, even numbers), or
+    unchanged when it fits: pictures larger than a tile ever shows are shrunk on the
+    decoder's thread, not painted at full size by the GUI thread."""
+    if width <= WIDTH and height <= HEIGHT:
+        return width & ~1, height & ~1
+    scale = min(WIDTH / width, HEIGHT / height)
+    return max(2, int(width * scale) & ~1), max(2, int(height * scale) & ~1)
 
 
 class FrameHub(QObject):
     """Hands frames and endings from decoder threads to tiles on the GUI thread."""
 
-    _frame = Signal(int)
     _wake = Signal()
     _ended = Signal(int, str)
 
     def __init__(self) -> None:
         super().__init__()
-        self._frame.connect(self._on_frame, Qt.ConnectionType.QueuedConnection)
         self._wake.connect(self._on_wake, Qt.ConnectionType.QueuedConnection)
         self._ended.connect(self._on_ended, Qt.ConnectionType.QueuedConnection)
         self._sessions: dict[int, Session] = {}
         self._lock = threading.Lock()
-        self._ready: set[int] = set()  # sessions with a frame waiting (COALESCE_REPAINTS)
+        self._ready: set[int] = set()  # sessions with a frame waiting
         self._awake = False  # a wake-up is on its way or the flush timer runs
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._last_flush = 0.0
         self._flush_timer.timeout.connect(self._flush)
+        # Called after each hand-over with every session's frame delivered (the direct
+        # painter writes the new pictures then, all in one go).
+        self.after_flush: list[Callable[[], None]] = []
 
     def frame_ready(self, token: int) -> None:
         """A session has a new frame (from any thread)."""
-        if not COALESCE_REPAINTS:
-            self._frame.emit(token)
-            return
         with self._lock:
             self._ready.add(token)
             if self._awake:
@@ -137,18 +106,14 @@ class FrameHub(QObject):
             session = self._sessions.get(token)
             if session is not None:
                 session.deliver_frame()
+        for callback in self.after_flush:
+            callback()
 
     def register(self, session: Session) -> None:
         self._sessions[session.token] = session
 
     def forget(self, token: int) -> None:
         self._sessions.pop(token, None)
-
-    @Slot(int)
-    def _on_frame(self, token: int) -> None:
-        session = self._sessions.get(token)
-        if session is not None:
-            session.deliver_frame()
 
     @Slot(int, str)
     def _on_ended(self, token: int, reason: str) -> None:
@@ -170,21 +135,17 @@ def frame_hub() -> FrameHub:
 
 
 class Session:
-    """One attempt to play one URL; `on_frame(QImage)` and `on_ended(reason)` on the GUI thread."""
+    """One attempt to play one URL; `on_frame(Picture)` and `on_ended(reason)` on the GUI thread."""
 
     decoder = ""
 
-    def __init__(self, choice: StreamChoice, on_frame: Callable[[QImage], None],
-                 on_ended: Callable[[str], None],
-                 size: tuple[int, int] = (WIDTH, HEIGHT)) -> None:
+    def __init__(self, choice: StreamChoice, on_frame: Callable[[Picture], None],
+                 on_ended: Callable[[str], None]) -> None:
         self.choice = choice
-        # The picture size wanted (`decode_size` of the tile); a tile that is resized
-        # sets it again: PyAV follows at once, libvlc at its next connection.
-        self.size = size
         self.token = next(_tokens)
         self._on_frame_cb = on_frame
         self._on_ended_cb = on_ended
-        self._latest: QImage | None = None
+        self._latest: Picture | None = None
         self._pending = False
         self._lock = threading.Lock()
         self.active = True
@@ -194,7 +155,7 @@ class Session:
 
     # -- from decoder threads ------------------------------------------------------------
 
-    def post_frame(self, image: QImage) -> None:
+    def post_frame(self, image: Picture) -> None:
         """Keep the newest frame; wake the GUI thread only if it has not been woken yet."""
         if not self.active:
             return
@@ -250,9 +211,8 @@ _vlc_instance = None
 _vlc_lock = threading.Lock()
 VLC_ARGS = ("--no-audio", "--avcodec-hw=none", "--quiet", "--no-video-title-show",
             "--network-caching=300", "--no-xlib", "--no-stats", "--no-osd",
-            # Scaling to the tile size is folded into the colour conversion; fast
-            # bilinear costs about what the conversion alone did (bicubic, the
-            # default, about twice), and a tile is seldom far from the picture size.
+            # Only a camera larger than WIDTH x HEIGHT is scaled by libvlc (to fit):
+            # fast bilinear, about half the cost of its default, bicubic.
             "--swscale-mode=0")
 
 
@@ -275,44 +235,53 @@ def _vlc_event(name: str):  # noqa: ANN202 - a vlc.EventType
 
 
 class VlcSession(Session):
-    """libvlc decoding into a buffer of ours through its video callbacks."""
+    """libvlc decoding into buffers of ours through its video callbacks, as 4:2:0 YUV
+    (I420: the decoder's own output, so libvlc converts nothing; the tile converts each
+    picture once, where it paints it)."""
 
     decoder = LIBVLC
 
     def start(self) -> None:
         import vlc
 
-        # A ring of frame buffers: libvlc decodes into the next one while the GUI may
-        # still paint the last; the QImage wraps the buffer without copying it.
-        width, height = self.size  # fixed for this connection (libvlc sets it once)
-        self._ring = [bytearray(width * height * 4) for _ in range(RING)]
-        self._ring_ptrs = [ctypes.addressof((ctypes.c_char * len(b)).from_buffer(b))
-                           for b in self._ring]
-        # One QImage over each buffer, made here: the display callback (a VLC thread,
-        # holding the interpreter) then only hands one over, instead of making a Qt
-        # object per frame.
-        self._images = [QImage(b, width, height, width * 4, QImage.Format.Format_RGB32)
-                        for b in self._ring]
+        self._ring: list[bytearray] = []
+        self._pictures: list[Picture] = []
         self._slot = 0
         self.player = vlc_instance().media_player_new()
 
-        # Keep references to the ctypes callbacks: libvlc holds only raw pointers.
+        # A ring of picture buffers: libvlc fills the next while the GUI may still
+        # convert the last (a picture is at most COALESCE_MS late; the ring holds RING).
+        # The size is fixed, as libvlc's format callback is handed the decoder's padded
+        # size (640x368 for a 640x360 camera), not the picture's: asking for that, or
+        # anything but the picture's own size, makes libvlc scale every frame. With a
+        # fixed format libvlc gives each plane the one pitch and line count given.
+        w, h = WIDTH, HEIGHT
+        plane = w * h
+        ring = [bytearray(plane * 3) for _ in range(RING)]
+        bases = [ctypes.addressof((ctypes.c_char * len(b)).from_buffer(b)) for b in ring]
+        self._pictures = [Picture(w, h, "yuv420p", (base, base + plane, base + 2 * plane),
+                                  (w, w, w), buffer)
+                          for base, buffer in zip(bases, ring, strict=True)]
+        self._ring = ring
+
         @vlc.CallbackDecorators.VideoLockCb
         def lock(_opaque, planes):  # noqa: ANN001, ANN202
             self._slot = (self._slot + 1) % RING
-            planes[0] = self._ring_ptrs[self._slot]
+            picture = self._pictures[self._slot]
+            planes[0], planes[1], planes[2] = picture.planes
             return None
 
         @vlc.CallbackDecorators.VideoDisplayCb
         def display(_opaque, _picture):  # noqa: ANN001, ANN202
             if self.active:
-                self.post_frame(self._images[self._slot])
+                self.post_frame(self._pictures[self._slot])
 
+        # Keep references to the ctypes callbacks: libvlc holds only raw pointers.
         self._callbacks = (lock, display)
         # No unlock callback: there is nothing to do there, and each callback is a call
         # into Python from a VLC thread, per frame.
         self.player.video_set_callbacks(lock, None, display, None)
-        self.player.video_set_format("RV32", width, height, width * 4)
+        self.player.video_set_format("I420", w, h, w)
         events = self.player.event_manager()
         events.event_attach(vlc.EventType.MediaPlayerEncounteredError,
                             lambda _e: self.post_ended("error"))
@@ -334,13 +303,16 @@ class VlcSession(Session):
         # No callback can come any more: let the buffers go now, not at the next full
         # garbage collection (the callbacks and the session refer to each other).
         self._callbacks = ()
-        self._ring, self._ring_ptrs, self._images = [], [], []
+        self._ring, self._pictures = [], []
         self._latest = None
 
 
 # -- PyAV -----------------------------------------------------------------------------
 
-OPEN_TIMEOUT_S = 8.0
+# How long a silent camera is waited for, in each socket operation (connecting, each
+# read). FFmpeg's own `timeout` option of its RTSP client, not PyAV's `timeout=`: PyAV's
+# is an interrupt callback that takes the interpreter's lock on every read FFmpeg does,
+# hundreds of times a second per stream, so nine decoder threads queued for the lock.
 READ_TIMEOUT_S = 3.0
 
 
@@ -360,36 +332,35 @@ class AvSession(Session):
         from av.video.reformatter import VideoReformatter
 
         options = {"rtsp_transport": self.choice.transport or "tcp",
-                   "analyzeduration": "1000000", "probesize": "500000"}
+                   "analyzeduration": "1000000", "probesize": "500000",
+                   "timeout": str(int(READ_TIMEOUT_S * 1_000_000))}
         container = None
         try:
-            container = av.open(self.choice.url, options=options,
-                                timeout=(OPEN_TIMEOUT_S, READ_TIMEOUT_S))
+            container = av.open(self.choice.url, options=options)
             if not container.streams.video:
                 self.post_ended("no video in the stream")
                 return
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
-            # One converter for the session: `frame.reformat` makes a new one (a new
-            # swscale context, its filters computed again) for every frame.
-            reformatter = VideoReformatter() if REUSE_CONVERTER else None
+            # For the rare camera whose pictures are not 4:2:0 or larger than a tile
+            # shows: one converter for the session (`frame.reformat` makes a new one, its
+            # filters computed again, for every frame).
+            reformatter = VideoReformatter()
             for frame in container.decode(stream):
                 if self._stop.is_set():
                     return
-                width, height = self.size
-                rgb = (reformatter.reformat(frame, width=width, height=height, format="bgra")
-                       if reformatter is not None else
-                       frame.reformat(width=width, height=height, format="bgra"))
-                plane = rgb.planes[0]
-                image = QImage(memoryview(plane), width, height, plane.line_size,
-                               QImage.Format.Format_RGB32)
-                if WRAP_AV_FRAMES:
-                    # The picture reads FFmpeg's buffer for as long as it lives: a new
-                    # buffer each frame, kept by the converted frame held here.
-                    image.av_frame = rgb
-                else:
-                    image = image.copy()  # detached from FFmpeg's buffer: a copy more
-                self.post_frame(image)
+                width, height = fitted_size(frame.width, frame.height)
+                if (frame.format.name not in PICTURE_FORMATS
+                        or (width, height) != (frame.width, frame.height)):
+                    frame = reformatter.reformat(frame, width=width, height=height,
+                                                 format="yuv420p")
+                planes = frame.planes
+                # The picture reads FFmpeg's buffers, a new one each frame, for as long
+                # as it lives (it keeps the frame).
+                self.post_frame(Picture(
+                    width, height, frame.format.name,
+                    (planes[0].buffer_ptr, planes[1].buffer_ptr, planes[2].buffer_ptr),
+                    (planes[0].line_size, planes[1].line_size, planes[2].line_size), frame))
             self.post_ended("ended")
         except Exception as exc:  # noqa: BLE001 - any failure is the tile's message
             if not self._stop.is_set():
@@ -405,7 +376,7 @@ class AvSession(Session):
         self._stop.set()
         thread = getattr(self, "_thread", None)
         if thread is not None:
-            thread.join(OPEN_TIMEOUT_S + READ_TIMEOUT_S + 2)
+            thread.join(3 * READ_TIMEOUT_S + 2)
 
 
 def describe_av_error(exc: Exception) -> str:
@@ -427,9 +398,8 @@ def describe_av_error(exc: Exception) -> str:
     return text.splitlines()[0][:120]
 
 
-def new_session(choice: StreamChoice, on_frame: Callable[[QImage], None],
-                on_ended: Callable[[str], None],
-                size: tuple[int, int] = (WIDTH, HEIGHT)) -> Session:
-    """The session class the choice names, decoding pictures of `size`."""
+def new_session(choice: StreamChoice, on_frame: Callable[[Picture], None],
+                on_ended: Callable[[str], None]) -> Session:
+    """The session class the choice names."""
     cls = AvSession if choice.decoder == PYAV else VlcSession
-    return cls(choice, on_frame, on_ended, size)
+    return cls(choice, on_frame, on_ended)

@@ -20,14 +20,15 @@ from PySide6.QtGui import (
     QImage,
     QMouseEvent,
     QPaintEvent,
-    QRegion,
 )
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolButton, QWidget
 
 from console.camera_drag import CAMERA_MIME, camera_id_from
+from console.video import direct_paint
 from console.video import tile_paint as paint
 from console.video.catalogue import WallCamera
-from console.video.decoders import Session, decode_size, new_session
+from console.video.decoders import Session, new_session
+from console.video.swscale import Converter, Picture
 from core.video import tile_state as ts
 from core.video.probe import explain
 from core.video.sources import LIBVLC, StreamChoice, scrub
@@ -44,15 +45,6 @@ STATE_NAMES = {
 # Resolves a camera's address: (choice, "") to play, (None, reason) for an address that
 # is wrong (an error), or (None, "") while it cannot be played yet (demo streams starting).
 Resolver = Callable[[str], tuple[StreamChoice | None, str]]
-
-
-# A new frame repaints the whole tile, its two buttons included, not the tile around
-# them: that region of several rectangles made Qt's raster engine split each picture's
-# copy (and each scaling) across its thread pool, waking two more threads per frame that
-# fight the decoders for two cores (measured: sixteen RTSP tiles 84 % of a core against
-# 72 % for whole repaints; nine tiles the same either way; the buttons cost less than
-# the split). True: the region around the buttons, kept for benchmarks/bench_video.py.
-FRAMES_SPARE_BUTTONS = False
 
 
 class VideoTile(QWidget):
@@ -81,11 +73,14 @@ class VideoTile(QWidget):
         self.state = ts.EMPTY
         self.reason = ""
         self.decoder = ""
-        self.image: QImage | None = None
+        self.picture: Picture | None = None  # the newest frame, as the decoder gave it
         self.frames_shown = 0     # frames handed to the tile
         self.frames_painted = 0   # frames actually drawn
-        self._frame_seq = 0   # frames handed to the tile; the last one painted:
+        self.frame_seq = 0   # frames handed to the tile; the last one painted:
         self._painted_seq = 0
+        self._image: QImage | None = None  # `image`: the picture as RGB, made on demand
+        self._image_seq = -1
+        self._image_converter = Converter()
         self.bars = (0, 0)  # heights of the name and state bars (_place_buttons)
         self._session: Session | None = None
         self._attempt = 0
@@ -95,9 +90,8 @@ class VideoTile(QWidget):
         self._started: float = 0.0
         self._watched_window = None  # the QWindow watched (_watch_window)
         self.pinned = False
-        self._frame_region = QRegion()  # what a new frame repaints (_place_buttons)
         self.age_text = ""  # the last frame's age as shown, refreshed by tick()
-        self._face = paint.TileFace(self)
+        self.face = paint.TileFace(self)
 
         self.pin_button = QToolButton(self)
         self.pin_button.setObjectName(f"videoTilePin{index}")
@@ -126,7 +120,7 @@ class VideoTile(QWidget):
             if self.snapshot_button.isEnabled() else
             self.tr("Snapshots need the camera registry, which is not installed."))
         self._place_buttons()
-        self._face.forget_words()
+        self.face.forget_words()
         self.update()
 
     def set_camera(self, camera: WallCamera | None, distance_label: str = "") -> None:
@@ -138,7 +132,8 @@ class VideoTile(QWidget):
         self._stop_session()
         self._cancel_retry()
         self.camera = camera
-        self.image = None
+        self.picture = None
+        self._image = None
         self._last_frame = None
         self.age_text = ""
         self._retry.reset()
@@ -172,6 +167,28 @@ class VideoTile(QWidget):
         if self.state in (ts.ERROR, ts.CONNECTING) and self.reason:
             return f"{name}: {self.reason}"
         return name
+
+    @property
+    def image(self) -> QImage | None:
+        """The frame on screen as an RGB image at the picture's own size (None before
+        the first): what a snapshot saves. Converted when asked for, once per frame."""
+        picture = self.picture
+        if picture is None:
+            return None
+        if self._image is None or self._image_seq != self.frame_seq:
+            image = QImage(picture.width, picture.height, QImage.Format.Format_RGB32)
+            image.fill(0)
+            self._image_converter.crop(picture, paint.qimage_address(image),
+                                       image.bytesPerLine(), 0, 0, picture.width,
+                                       picture.height)
+            self._image, self._image_seq = image, self.frame_seq
+        return self._image
+
+    def picture_rect(self) -> QRect:
+        """The rectangle a new frame repaints: the picture between the bars."""
+        if self.picture is None:
+            return self.rect()
+        return self.face.picture_layout(self.picture)[0].target
 
     def png_bytes(self) -> bytes:
         """The frame on screen as PNG (b"" when there is none)."""
@@ -262,8 +279,7 @@ class VideoTile(QWidget):
         if self.state != ts.OFFLINE:
             self.reason = ""
             self._set_state(ts.CONNECTING)
-        session = new_session(choice, self._on_frame, self._on_ended,
-                              decode_size(self.width(), self.height(), choice.decoder))
+        session = new_session(choice, self._on_frame, self._on_ended)
         self._session = session
         try:
             session.start()
@@ -274,21 +290,16 @@ class VideoTile(QWidget):
             self._set_state(ts.ERROR)
         self.update()
 
-    def _on_frame(self, image: QImage) -> None:
-        self.image = image
+    def _on_frame(self, picture: Picture) -> None:
+        self.picture = picture
         self._last_frame = time.monotonic()
         self.frames_shown += 1
-        self._frame_seq += 1  # a libvlc picture object comes back with each new frame
+        self.frame_seq += 1  # a libvlc picture object comes back with each new frame
         if self.state != ts.LIVE:
             self._retry.reset()
             self.reason = ""
             self._set_state(ts.LIVE)
-        if paint.OPAQUE_BARS:
-            self.update(self._face.picture_layout(image)[3])
-        elif FRAMES_SPARE_BUTTONS:
-            self.update(self._frame_region)
-        else:
-            self.update()
+        direct_paint.show_new_picture(self)
 
     def _on_ended(self, reason: str) -> None:
         session, self._session = self._session, None
@@ -337,7 +348,7 @@ class VideoTile(QWidget):
         changed, self.age_text = age_text != self.age_text, age_text
         if self.camera is None:
             return
-        if self.state == ts.OFFLINE or self.image is None or not paint.OPAQUE_BARS:
+        if self.state == ts.OFFLINE or self.picture is None:
             self.update()  # the retry countdown, the words in the middle
         elif changed:  # only the age in the state bar: not the picture, not the buttons
             bottom = self.bars[1]
@@ -385,9 +396,6 @@ class VideoTile(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
         super().resizeEvent(event)
-        if self._session is not None:
-            self._session.size = decode_size(self.width(), self.height(),
-                                             self._session.decoder)
         self._place_buttons()
         self.sync()
 
@@ -397,25 +405,20 @@ class VideoTile(QWidget):
         for button in buttons:
             button.adjustSize()
         top = max(line + 8, max(b.height() for b in buttons) + 6)
-        self.bars = (top, line + 6) if paint.OPAQUE_BARS else (0, 0)
+        self.bars = (top, line + 6)
         x = self.width() - 4
         for button in buttons:
             x -= button.width()
-            button.move(x, (top - button.height()) // 2 if paint.OPAQUE_BARS else 4)
+            button.move(x, (top - button.height()) // 2)
             x -= 4
-        # The buttons are opaque (only their rounded corners show a frame a little
-        # older); whatever else changes on the tile repaints it whole.
-        self._frame_region = QRegion(self.rect())
-        for button in (self.snapshot_button, self.pin_button):
-            self._frame_region -= QRegion(button.geometry())
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        self._face.paint(event)
+        self.face.paint(event)
 
     def count_painted(self) -> None:
         """Count the frame last handed over as painted, once (the face calls this)."""
-        if self._frame_seq != self._painted_seq:
-            self._painted_seq = self._frame_seq
+        if self.frame_seq != self._painted_seq:
+            self._painted_seq = self.frame_seq
             self.frames_painted += 1
 
     @property

@@ -6,13 +6,15 @@ frames painted."""
 
 from __future__ import annotations
 
+import ctypes
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QRegion
 from PySide6.QtWidgets import QApplication
 
-from console.video.picture import picture_rects
+from console.video.picture import Placement, place
+from console.video.swscale import Converter, Picture
 from core.video import tile_state as ts
 from core.video.sources import LIBVLC
 
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
     from console.video.tile import VideoTile
 
 BACKGROUND = QColor("#101418")
-BAR = QColor("#1b1f24")  # the name and state bars (opaque: see OPAQUE_BARS)
+BAR = QColor("#1b1f24")  # the name and state bars (opaque)
 PIN = QColor("#fbbc04")
 PIN_WIDTH = 2
 STATE_COLOURS = {
@@ -30,16 +32,16 @@ STATE_COLOURS = {
 }
 DECODER_NAMES = {LIBVLC: "libvlc", "pyav": "PyAV (FFmpeg)"}
 
-# The name bar (with the buttons) and the state bar are opaque, above and below the
-# picture, and a new frame repaints only the picture between them: one rectangle, no
-# buttons, no words blended onto each frame (nine HTTP tiles: the GUI thread's share
-# fell from about 17 to 11 % of a core). The picture still fills the tile (1:1 where it
-# nearly fits); the bars hide its top and bottom edges, as the translucent bars before
-# them nearly did. False: translucent bars over the picture, the whole tile repainted
-# per frame (the former way, kept for benchmarks/bench_video.py).
-OPAQUE_BARS = True
+# The name bar (with the buttons) above the picture and the state bar below it are
+# opaque, and a new frame repaints only the picture between them: one rectangle, no
+# buttons, no words blended onto each frame.
 
-Layout = tuple[QRect, QRect, list[QRect], QRect]
+Layout = tuple[Placement, list[QRect]]
+
+
+def qimage_address(image: QImage) -> int:
+    """The address of `image`'s pixels (the image detached first, as a painter would)."""
+    return ctypes.addressof(ctypes.c_char.from_buffer(image.bits()))
 
 
 class TileFace:
@@ -48,54 +50,88 @@ class TileFace:
     def __init__(self, tile: VideoTile) -> None:
         self.tile = tile
         self._layout_key: tuple = ()  # (picture size, tile size, bars, pin) of _layout
-        # (target, source, background beside the picture, what a new frame repaints)
-        self._layout: Layout = (QRect(), QRect(), [], QRect())
+        self._layout: Layout = (Placement(QRect(), False, QPoint()), [])
         self._overlay: QImage | None = None
         self._overlay_key: tuple = ()
         self._overlay_strips: list[QRect] = []
+        self.converter = Converter()
+        # The picture converted for a paint event (when it cannot be written straight
+        # to the screen: see console.video.direct_paint), and which frame it holds.
+        self._rgb: QImage | None = None
+        self._rgb_key: tuple = ()
 
     def forget_words(self) -> None:
         """Draw the words again at the next paint (the language changed)."""
         self._overlay_key = ()
 
-    def picture_layout(self, image: QImage) -> Layout:
-        """Where `image` goes: (target, source, background beside it, the rectangle a
-        new frame repaints). Changes only with the picture's size, the tile's, its bars
-        or its pin: worked out once, not 25 times a second."""
+    def band(self) -> QRect:
+        """The part of the tile between the name and state bars (inside a pin's frame)."""
         t = self.tile
-        key = (image.width(), image.height(), t.width(), t.height(), t.bars, t.pinned)
+        top, bottom = t.bars
+        edge = PIN_WIDTH if t.pinned else 0  # frames leave the pin's frame be
+        return t.rect().adjusted(edge, max(top, edge), -edge, -max(bottom, edge))
+
+    def picture_layout(self, picture: Picture) -> Layout:
+        """Where `picture` goes (see `console.video.picture.place`) and the background
+        beside it. Changes only with the picture's size, the tile's, its bars or its
+        pin: worked out once, not 25 times a second."""
+        t = self.tile
+        key = (picture.width, picture.height, t.width(), t.height(), t.bars, t.pinned)
         if key != self._layout_key:
             rect = t.rect()
-            target, source = picture_rects(image.width(), image.height(), rect)
-            # Only the bars beside the picture need the background.
-            beside = list(QRegion(rect).subtracted(QRegion(target)))
-            top, bottom = t.bars
-            edge = PIN_WIDTH if t.pinned else 0  # frames leave the pin's frame be
-            band = rect.adjusted(edge, max(top, edge), -edge, -max(bottom, edge))
-            self._layout = (target, source, beside, target.intersected(band))
+            placement = place(picture.width, picture.height, rect, self.band())
+            beside = list(QRegion(rect).subtracted(QRegion(placement.target)))
+            self._layout = (placement, beside)
             self._layout_key = key
         return self._layout
+
+    def write_picture(self, picture: Picture, placement: Placement, address: int,
+                      stride: int) -> None:
+        """Convert `picture` as placed into RGB32 memory at `address` (the target's
+        top-left pixel, `stride` bytes a row)."""
+        target = placement.target
+        if placement.scaled:
+            self.converter.scale(picture, address, stride, target.width(), target.height())
+        else:
+            self.converter.crop(picture, address, stride, placement.source.x(),
+                                placement.source.y(), target.width(), target.height())
+
+    def _picture_rgb(self, picture: Picture, placement: Placement) -> QImage:
+        key = (self.tile.frame_seq, placement)
+        if key != self._rgb_key or self._rgb is None:
+            size = placement.target.size()
+            if self._rgb is None or self._rgb.size() != size:
+                self._rgb = QImage(size, QImage.Format.Format_RGB32)
+            self.write_picture(picture, placement, qimage_address(self._rgb),
+                               self._rgb.bytesPerLine())
+            self._rgb_key = key
+        return self._rgb
 
     def paint(self, event: QPaintEvent) -> None:
         """Paint the tile for `event` (its `paintEvent`)."""
         t = self.tile
         painter = QPainter(t)
         rect = t.rect()
-        image = t.image
-        if image is None:
+        picture = t.picture
+        placement = None
+        if picture is not None:
+            placement, beside = self.picture_layout(picture)
+            if placement.target.isEmpty():
+                placement = None
+        if placement is None:
             painter.fillRect(rect, BACKGROUND)
         else:
-            target, source, beside, frame = self.picture_layout(image)
             t.count_painted()
-            if OPAQUE_BARS and frame.contains(event.rect()):
+            image = self._picture_rgb(picture, placement)
+            if placement.target.contains(event.rect()):
                 # A new frame: only the picture between the bars (the painter is clipped
                 # to it), nothing else has changed.
-                painter.drawImage(target, image, source)
+                painter.drawImage(placement.target.topLeft(), image)
                 painter.end()
                 return
             for part in beside:
                 painter.fillRect(part, BACKGROUND)
-            painter.drawImage(target, image, source)
+            painter.drawImage(placement.target.topLeft(), image)
         self._draw_overlay(painter, rect)
         if t.pinned:
             pen = QPen(PIN)
@@ -114,7 +150,7 @@ class TileFace:
         # line itself only where it changes with time alone (the retry countdown).
         t = self.tile
         key = (rect.width(), rect.height(), id(t.camera), t.distance_label, t.reason,
-               t.age_text, t.decoder, t.image is None, t.state, t.index, t.retry_at,
+               t.age_text, t.decoder, t.picture is None, t.state, t.index, t.retry_at,
                t.playing, t.status_text() if t.state == ts.OFFLINE else "")
         if key != self._overlay_key or self._overlay is None:
             overlay = QImage(rect.size(), QImage.Format.Format_ARGB32_Premultiplied)
@@ -134,7 +170,6 @@ class TileFace:
         line = painter.fontMetrics().height() + 2
         painter.setFont(font)
         white = QColor("white")
-        shade = QColor(0, 0, 0, 150)
         if t.camera is None:
             painter.setPen(QColor("#bdc1c6"))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
@@ -145,38 +180,25 @@ class TileFace:
             return [rect]
         bold = QFont(font)
         bold.setBold(True)
-        if OPAQUE_BARS:
-            # One line: the name, then how far it is, left of the buttons.
-            height = t.bars[0]
-            painter.fillRect(QRect(0, 0, rect.width(), height), BAR)
+        # One line: the name, then how far it is, left of the buttons.
+        height = t.bars[0]
+        painter.fillRect(QRect(0, 0, rect.width(), height), BAR)
+        painter.setPen(white)
+        room = t.pin_button.x() - 12
+        y = (height - line) // 2 + 1
+        painter.setFont(bold)
+        name = painter.fontMetrics().elidedText(t.camera.name,
+                                                Qt.TextElideMode.ElideRight, room)
+        painter.drawText(QRect(6, y, room, line), Qt.AlignmentFlag.AlignLeft, name)
+        used = painter.fontMetrics().horizontalAdvance(name)
+        painter.setFont(font)
+        if t.distance_label and room - used > 40:
+            painter.setPen(QColor("#bdc1c6"))
+            text = painter.fontMetrics().elidedText(
+                "·  " + t.distance_label, Qt.TextElideMode.ElideRight, room - used - 10)
+            painter.drawText(QRect(6 + used + 10, y, room - used - 10, line),
+                             Qt.AlignmentFlag.AlignLeft, text)
             painter.setPen(white)
-            room = t.pin_button.x() - 12
-            y = (height - line) // 2 + 1
-            painter.setFont(bold)
-            name = painter.fontMetrics().elidedText(t.camera.name,
-                                                    Qt.TextElideMode.ElideRight, room)
-            painter.drawText(QRect(6, y, room, line), Qt.AlignmentFlag.AlignLeft, name)
-            used = painter.fontMetrics().horizontalAdvance(name)
-            painter.setFont(font)
-            if t.distance_label and room - used > 40:
-                painter.setPen(QColor("#bdc1c6"))
-                text = painter.fontMetrics().elidedText(
-                    "·  " + t.distance_label, Qt.TextElideMode.ElideRight, room - used - 10)
-                painter.drawText(QRect(6 + used + 10, y, room - used - 10, line),
-                                 Qt.AlignmentFlag.AlignLeft, text)
-                painter.setPen(white)
-        else:
-            top = [t.camera.name] + ([t.distance_label] if t.distance_label else [])
-            height = line * len(top) + 4
-            painter.fillRect(QRect(0, 0, rect.width(), height), shade)
-            painter.setPen(white)
-            painter.setFont(bold)
-            painter.drawText(QRect(6, 2, rect.width() - 12, line), Qt.AlignmentFlag.AlignLeft,
-                             top[0])
-            painter.setFont(font)
-            if len(top) > 1:
-                painter.drawText(QRect(6, 2 + line, rect.width() - 12, line),
-                                 Qt.AlignmentFlag.AlignLeft, top[1])
         # The bottom line: state, frame age, decoder.
         colour = STATE_COLOURS.get(t.state, QColor("#5f6368"))
         status = t.status_text()
@@ -189,14 +211,14 @@ class TileFace:
         # The tile's own height for the state bar (it repaints just that bar on tick).
         bar = t.bars[1] or line + 6
         bottom = QRect(0, rect.height() - bar, rect.width(), bar)
-        painter.fillRect(bottom, BAR if OPAQUE_BARS else shade)
+        painter.fillRect(bottom, BAR)
         badge_w = min(painter.fontMetrics().horizontalAdvance(status) + 12, rect.width())
         painter.fillRect(QRect(0, bottom.top(), badge_w, bottom.height()), colour)
         painter.drawText(QRect(6, bottom.top() + 3, badge_w - 6, line),
                          Qt.AlignmentFlag.AlignLeft, status)
         painter.drawText(QRect(badge_w + 6, bottom.top() + 3, rect.width() - badge_w - 12, line),
                          Qt.AlignmentFlag.AlignRight, "  ·  ".join(details))
-        if t.image is None and t.state != ts.LIVE:
+        if t.picture is None and t.state != ts.LIVE:
             painter.setPen(QColor("#bdc1c6"))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, status)
             return [rect]

@@ -13,7 +13,6 @@ import pytest
 from PySide6.QtCore import Qt
 
 from console.video.catalogue import WallCamera
-from console.video.decoders import decode_size
 from console.video_wall import VideoWall
 from core.video.http_server import HttpStreamServer
 from core.video.rtsp_server import RtspStreamServer, free_port, rtsp_server_available
@@ -63,9 +62,10 @@ def test_rtsp_and_http_play_in_tiles(make_wall, qtbot, http_server, rtsp_server)
     for tile in (rtsp_tile, http_tile, udp_tile):
         wait_frames(qtbot, tile, 10)
         assert tile.state == LIVE
-        assert tile.image is not None
-        assert (tile.image.width(), tile.image.height()) == decode_size(
-            tile.width(), tile.height(), tile.decoder)
+        assert tile.picture is not None and tile.image is not None
+        # The decoders hand over the camera's own 640x360 pictures (4:2:0).
+        assert (tile.picture.width, tile.picture.height) == (640, 360)
+        assert (tile.image.width(), tile.image.height()) == (640, 360)
     assert (rtsp_tile.decoder, http_tile.decoder, udp_tile.decoder) == ("pyav", "libvlc", "pyav")
     first = http_tile.image.copy()
     wait_frames(qtbot, http_tile, 5)
@@ -341,36 +341,6 @@ def test_snapshot_hands_the_frame_as_png_to_the_registry(
     image = QImage.fromData(png, "PNG")
     assert (image.width(), image.height()) == (640, 360)
     assert hashlib.sha256(png).hexdigest()[:12] in wall.status.text()
-
-
-def test_a_picture_near_its_tiles_size_is_painted_one_to_one() -> None:
-    """Nine 640x360 pictures on a 1920x1080 wall overhang their tiles by a few pixels:
-    copied 1:1 and trimmed, not scaled; a tile much smaller or larger scales to fit."""
-    from PySide6.QtCore import QRect
-
-    from console.video.picture import picture_rects
-
-    target, source = picture_rects(640, 360, QRect(0, 0, 636, 346))
-    assert target.size() == source.size() == QRect(0, 0, 636, 346).size()
-    assert (source.x(), source.y()) == (2, 7)  # centred: the edges are what is trimmed
-    target, source = picture_rects(640, 360, QRect(0, 0, 478, 258))  # sixteen tiles
-    assert source == QRect(0, 0, 640, 360)
-    assert (target.width(), target.height()) == (459, 258)
-    assert target.center().x() in (238, 239)
-    target, source = picture_rects(640, 360, QRect(0, 0, 955, 520))  # four tiles: larger
-    assert source == QRect(0, 0, 640, 360) and target.width() == 924
-
-
-def test_only_pyav_decodes_at_a_much_smaller_tiles_size() -> None:
-    """PyAV folds the shrinking into its colour conversion for a tile much smaller than
-    the picture (sixteen tiles); a tile near the picture's size gets it whole (painted 1:1,
-    trimmed), and libvlc, whose scaling costs more than painting scaled, always does."""
-    from core.video.sources import LIBVLC, PYAV
-
-    assert decode_size(636, 346, PYAV) == (640, 360)  # nine tiles: within 5 %
-    assert decode_size(478, 258, PYAV) == (456, 256)  # sixteen tiles: 16:9 in the tile
-    assert decode_size(478, 258, LIBVLC) == (640, 360)
-    assert decode_size(955, 520, PYAV) == (640, 360)  # larger tiles: never enlarged
 
 
 def test_frames_repaint_only_the_picture_between_the_bars(
