@@ -1,7 +1,7 @@
 """Video wall speed: CPU, memory, shown frame rate and GUI stalls for 1/4/9/16 tiles.
 
     PYTHONPATH=. QT_QPA_PLATFORM=offscreen python benchmarks/bench_video.py \
-        [--tiles 1,4,9,16] [--seconds 8] [--kinds http,rtsp] [--modes before,after]
+        [--tiles 1,4,9,16] [--seconds 8] [--kinds http,rtsp] [--modes after]
 
 Streams: 640x360, 25 fps H.264 clips (20 s, so the loop point is rare) served on
 127.0.0.1 by a separate process (`--serve`: Beacon's HTTP server and GStreamer's RTSP
@@ -16,22 +16,19 @@ is live, for `--seconds`:
 - GUI stall: how late a 10 ms precise QTimer runs (p99 and max).
 
 Modes (`MODES`), one after the other on the same streams in the same run: `after` is the
-wall as it is (PyAV decoding at its tile's size when the tile is much smaller, one
-converter per PyAV session, a picture painted 1:1 when near its tile's size, new frames
-handed to the tiles together at most every 33 ms, opaque bars above and below the
-picture so a frame repaints only the picture, PyAV frames shown without a copy);
-`before` is the wall before any speed work (every picture scaled while painting, one GUI
-wake-up and repaint per frame, PyAV frames copied);
-`round2` the wall as the second round of speed work left it (frames repainting the tile
-around its buttons, PyAV frames copied with a new converter each, never decoded at the
-tile's size); `round3` as the third left it (translucent bars over the picture, so a frame
-repainted the whole tile with its buttons; a hand-over every 16 ms); `spare`, `copy`,
-`newsws`, `fullsize`, `translucent` and `c16` switch one change back alone.
+wall as it is (decoders hand over 4:2:0 pictures, one decoder thread per stream; new
+frames handed to the tiles together at most every 33 ms; the GUI thread converts each
+new picture once, straight into the window's backing store); `paintevent` repaints each
+new picture through its tile's paint event instead; `threads` lets each decoder use its
+library's default thread count; `c16` hands frames over every 16 ms. To compare with an
+earlier state of the code, run this script from a checkout of each in turn
+(`benchmarks/compare_revisions.sh`).
 
 Beside it, in the same run, the bare decoder on the same N streams: `cvlc` with no
 display (`--vout dummy`, HTTP) and `ffmpeg -f null` (RTSP, which Debian's VLC cannot
-open), CPU summed over the N processes. The load average is printed on every line: on a
-shared machine the figures mean little without it.
+open), CPU summed over the N processes; once as they come (their default decoder
+threads) and once on one decoder thread per stream, as the wall decodes. The load
+average is printed on every line: on a shared machine the figures mean little without it.
 """
 
 from __future__ import annotations
@@ -108,12 +105,15 @@ def serve(count: int, cache: Path) -> None:
 
 # The wall's switches, by mode. "after" is the wall as it is; the others switch one part
 # of it back, to measure what it brings in the same run.
-_AFTER = {("direct_paint", "DIRECT_PAINT"): True, ("decoders", "COALESCE_MS"): 33}
+_AFTER = {("direct_paint", "DIRECT_PAINT"): True, ("decoders", "COALESCE_MS"): 33,
+          ("decoders", "DECODER_THREADS"): 1}
 MODES = {
     "after": _AFTER,
     # each new picture repainted through its tile's paint event (converted there into
     # an image of the tile's, then copied into the window), not written straight in
     "paintevent": {**_AFTER, ("direct_paint", "DIRECT_PAINT"): False},
+    # each decoder on its library's default number of threads (libvlc: 3 here)
+    "threads": {**_AFTER, ("decoders", "DECODER_THREADS"): 0},
     # frames handed to the tiles every 16 ms instead of 33
     "c16": {**_AFTER, ("decoders", "COALESCE_MS"): 16},
 }
@@ -128,6 +128,7 @@ def measure_wall(app, urls: list[str], seconds: float, force: str = "",  # noqa:
 
     for (module, name), value in MODES[mode].items():
         setattr({"decoders": decoders, "direct_paint": direct_paint}[module], name, value)
+    decoders._vlc_instance = None  # a new libvlc instance takes the mode's thread count
     from console.bridge import Selection
     from console.video.catalogue import WallCamera
     from console.video_wall import LAYOUTS, VideoWall
@@ -191,20 +192,23 @@ def measure_wall(app, urls: list[str], seconds: float, force: str = "",  # noqa:
             "stall_max": max(lateness, default=0)}
 
 
-def measure_bare(kind: str, urls: list[str], seconds: float) -> float:
-    """% of one core that the bare decoder takes on the same streams (summed)."""
+def measure_bare(kind: str, urls: list[str], seconds: float, one_thread: bool = False) -> float:
+    """% of one core that the bare decoder takes on the same streams (summed); with
+    `one_thread`, each decoding on one thread, as the wall's decoders do."""
     procs = []
     for url in urls:
         if kind == "http":
+            threads = ["--avcodec-threads=1"] if one_thread else []
             cmd = ["cvlc", "--intf", "dummy", "--vout", "dummy", "--no-audio",
-                   "--avcodec-hw=none", "--quiet", url]
+                   "--avcodec-hw=none", "--quiet", *threads, url]
             if os.geteuid() == 0:  # cvlc refuses root
                 home = tempfile.mkdtemp(prefix="bench-vlc-")
                 os.chmod(home, 0o777)
                 cmd = ["runuser", "-u", "nobody", "--", "env", f"HOME={home}", *cmd]
         else:
+            threads = ["-threads", "1"] if one_thread else []
             cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-rtsp_transport", "tcp",
-                   "-i", url, "-f", "null", "-"]
+                   *threads, "-i", url, "-f", "null", "-"]
         procs.append(subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     time.sleep(4)  # connect and settle, as the wall was given time to go live
@@ -249,7 +253,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--kinds", default="http,rtsp",
                         help="http (libvlc), rtsp (PyAV), http-pyav (HTTP forced through PyAV)")
-    parser.add_argument("--modes", default="before,after",
+    parser.add_argument("--modes", default="after",
                         help="comma-separated, from: " + ", ".join(MODES)
                              + " (see the description above)")
     parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
@@ -273,7 +277,8 @@ def main() -> int:
     print(f"# bench_video: 640x360 25 fps H.264, {args.seconds:.0f} s per line, {load()}")
     print(f"{'kind':9} {'mode':8} {'tiles':>5} {'live':>4} {'CPU %':>6} {'GUI %':>6} "
           f"{'RSS MB':>7} {'fps':>5} "
-          f"{'min fps':>7} {'stall p99 ms':>12} {'max ms':>6} {'bare CPU %':>10} {'ratio':>5}")
+          f"{'min fps':>7} {'stall p99 ms':>12} {'max ms':>6} {'bare CPU %':>10} {'ratio':>5} "
+          f"{'bare 1-thread %':>15} {'ratio':>5}")
     try:
         for kind in kinds:
             if kind == "http" and shutil.which("cvlc") is None:
@@ -289,12 +294,14 @@ def main() -> int:
                                                  mode)
                 if len(modes) == 1:
                     bare = measure_bare(source, urls[source][:n], args.seconds)
+                bare1 = measure_bare(source, urls[source][:n], args.seconds, one_thread=True)
                 for mode, r in results.items():
                     print(f"{kind:9} {mode:8} {n:5d} {r['live']:4d} {r['cpu']:6.0f} "
                           f"{r['gui']:6.0f} "
                           f"{r['rss']:7.0f} {r['fps_mean']:5.1f} {r['fps_min']:7.1f} "
                           f"{r['stall_p99']:12.0f} {r['stall_max']:6.0f} {bare:10.0f} "
-                          f"{r['cpu'] / max(bare, 0.1):5.2f}   ({r['load']})", flush=True)
+                          f"{r['cpu'] / max(bare, 0.1):5.2f} {bare1:15.0f} "
+                          f"{r['cpu'] / max(bare1, 0.1):5.2f}   ({r['load']})", flush=True)
     finally:
         server.stdin.close()  # type: ignore[union-attr]
         server.wait(30)
