@@ -13,7 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 python="$root/.venv/bin/python"
 other=$(mktemp -d /tmp/beacon-compare-XXXXXX)
 trap 'git -C "$root" worktree remove --force "$other" >/dev/null 2>&1 || true' EXIT
-git -C "$root" worktree add --detach --force "$other" "$revision" >/dev/null
+git -C "$root" worktree add --detach --force "$other" "$revision" >/dev/null 2>&1
 label_other=$(git -C "$root" rev-parse --short "$revision")
 for _ in $(seq "$reps"); do
     for tree in "$other" "$root"; do

@@ -377,3 +377,25 @@ def test_frames_repaint_only_the_picture_between_the_bars(
     bar = picture.pixelColor(2, top // 2)
     assert bar.name() == "#1b1f24"
     assert middle.name() != bar.name()
+
+
+def test_libvlc_callback_threads_are_gone_when_a_session_stops(qtbot, http_server) -> None:  # noqa: ANN001, F811
+    """libvlc's threads keep a Python thread state between callbacks (not one made and
+    freed per frame); stopping the session joins those threads, and only then are the
+    kept states freed, so none is freed under a thread that could still call back."""
+    import os
+
+    from console.video.decoders import VlcSession
+    from core.video.sources import LIBVLC, StreamChoice
+
+    for _ in range(3):
+        pictures = []
+        session = VlcSession(StreamChoice(http_server.url("north"), LIBVLC),
+                             pictures.append, lambda _reason: None)
+        session.start()
+        qtbot.waitUntil(lambda: len(pictures) >= 5, timeout=FRAME_WAIT_MS)  # noqa: B023
+        threads = set(session._threads.native_ids)
+        assert threads, "no libvlc thread called back"
+        session.stop().join(10)
+        assert not [t for t in threads if os.path.exists(f"/proc/self/task/{t}")]
+        assert session._threads._states == {}
