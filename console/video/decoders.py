@@ -361,11 +361,14 @@ class VlcSession(Session):
 
 # -- PyAV -----------------------------------------------------------------------------
 
-# How long a silent camera is waited for, in each socket operation (connecting, each
-# read). FFmpeg's own `timeout` option of its RTSP client, not PyAV's `timeout=`: PyAV's
-# is an interrupt callback that takes the interpreter's lock on every read FFmpeg does,
-# hundreds of times a second per stream, so nine decoder threads queued for the lock.
-READ_TIMEOUT_S = 3.0
+# How long a silent camera is waited for, in each socket operation (connecting, the
+# answers while the stream is set up, each read): long enough for a loaded server to set
+# a stream up. A camera that goes quiet while playing is noticed sooner by its tile ("no
+# picture for 4 s"), which closes the session. FFmpeg's own `timeout` option, not PyAV's
+# `timeout=`: PyAV's is an interrupt callback that takes the interpreter's lock on every
+# read FFmpeg does, hundreds of times a second per stream, so nine decoder threads
+# queued for the lock.
+SOCKET_TIMEOUT_S = 8.0
 
 
 class AvSession(Session):
@@ -385,7 +388,7 @@ class AvSession(Session):
 
         options = {"rtsp_transport": self.choice.transport or "tcp",
                    "analyzeduration": "1000000", "probesize": "500000",
-                   "timeout": str(int(READ_TIMEOUT_S * 1_000_000))}
+                   "timeout": str(int(SOCKET_TIMEOUT_S * 1_000_000))}
         container = None
         try:
             container = av.open(self.choice.url, options=options)
@@ -429,7 +432,7 @@ class AvSession(Session):
         self._stop.set()
         thread = getattr(self, "_thread", None)
         if thread is not None:
-            thread.join(3 * READ_TIMEOUT_S + 2)
+            thread.join(SOCKET_TIMEOUT_S + 2)  # it is blocked in one socket wait at most
 
 
 def describe_av_error(exc: Exception) -> str:
