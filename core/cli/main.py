@@ -55,8 +55,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         if "invalid choice: '" in message and "://" in message.split("invalid choice: '")[1]:
-            # `beacon db --db URL info`: the URL was read as the action.
-            message += f"; options go after the action: '{self.prog} ACTION --db URL'"
+            # `beacon db URL info`: a database URL given without --db.
+            message += f"; a database URL goes after --db: '{self.prog} ACTION --db URL'"
         self.exit(2, f"beacon: error: {message} (see '{self.prog} --help')\n")
 
 
@@ -79,7 +79,33 @@ def build_parser() -> argparse.ArgumentParser:
             log.warning("subcommand %s could not be loaded: %s", ep.name, exc)
             continue
         register(subparsers)
+    _accept_db_before_the_action(parser, subparsers)
     return parser
+
+
+def _accept_db_before_the_action(parser: argparse.ArgumentParser,
+                                 commands: argparse._SubParsersAction) -> None:
+    """Let `--db URL` come between a command and its action too (`beacon db --db URL
+    info`), not only after the action.
+
+    argparse gives each action's parser a fresh namespace whose defaults overwrite what
+    the command's parser read, so the actions' `--db` default is suppressed and the one
+    default (None) is set once, on the top parser."""
+    parser.set_defaults(db=None)
+    for command in commands.choices.values():
+        db_help = None
+        for group in command._actions:
+            if not isinstance(group, argparse._SubParsersAction):
+                continue
+            for action_parser in group.choices.values():
+                for option in action_parser._actions:
+                    if "--db" in option.option_strings:
+                        option.default = argparse.SUPPRESS
+                        db_help = option.help
+        if db_help is not None and not any("--db" in o.option_strings
+                                           for o in command._actions):
+            command.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                                 help=db_help)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -43,7 +43,7 @@ def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     (["db", "upgrade", "--db", "sqlite:////no/such/folder/b.db"], "folder /no/such/folder"),
     (["audit", "log", "--limit", "-3", "--db", "sqlite://"], "not a positive whole number"),
     (["audit", "log", "--since", "tuesday", "--db", "sqlite://"], "not a time"),
-    (["db", "--db", "sqlite://", "info"], "options go after the action: 'beacon db ACTION"),
+    (["db", "sqlite://", "info"], "a database URL goes after --db: 'beacon db ACTION --db URL'"),
 ])
 def test_user_mistakes_print_one_clear_line_and_exit_non_zero(
         argv: list[str], needle: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -56,6 +56,19 @@ def test_user_mistakes_print_one_clear_line_and_exit_non_zero(
     assert needle in err
     assert err.startswith("beacon: error:") and err.count("\n") == 1
     assert "Traceback" not in err
+
+
+def test_db_may_come_before_or_after_the_action(tmp_path, capsys) -> None:  # noqa: ANN001
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    assert main(["db", "upgrade", "--db", url]) == 0
+    capsys.readouterr()
+    assert main(["db", "info", "--db", url]) == 0
+    after = capsys.readouterr().out
+    assert main(["db", "--db", url, "info"]) == 0
+    assert capsys.readouterr().out == after and url in after
+    # Given twice, the one nearer the action's own options wins, as argparse does.
+    assert main(["db", "--db", "sqlite:////no/such/folder/x.db", "info", "--db", url]) == 0
+    assert capsys.readouterr().out == after
 
 
 def test_the_installed_entry_point_never_shows_a_traceback(tmp_path) -> None:  # noqa: ANN001
