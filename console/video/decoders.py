@@ -162,13 +162,13 @@ class Session:
 
     # -- from decoder threads ------------------------------------------------------------
 
-    def post_frame(self, image: Picture) -> None:
+    def post_frame(self, picture: Picture) -> None:
         """Keep the newest frame; wake the GUI thread only if it has not been woken yet."""
         if not self.active:
             return
         self.frames_decoded += 1
         with self._lock:
-            self._latest = image
+            self._latest = picture
             if self._pending:
                 return  # the GUI has not taken the last one: it will take this instead
             self._pending = True

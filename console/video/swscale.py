@@ -37,8 +37,8 @@ class Picture:
 
     `planes` are the addresses of the Y, U and V planes and `strides` their bytes per
     row; `keep` is whatever owns that memory (a PyAV frame, libvlc's ring buffer), held
-    for as long as the picture is. Plugin-free and thread-free: made on a decoder thread,
-    read on the GUI thread, never written.
+    for as long as the picture is. Immutable, so it may cross threads: made on a decoder
+    thread, read on the GUI thread, never written.
     """
 
     width: int
@@ -56,6 +56,11 @@ class Picture:
         ys, us, vs = self.strides
         return ((self.planes[0] + y * ys + x, self.planes[1] + (y // 2) * us + x // 2,
                  self.planes[2] + (y // 2) * vs + x // 2), x, y)
+
+
+# sws_scale's array arguments: four plane addresses, four row strides.
+_Ptr4 = ctypes.c_void_p * 4
+_Int4 = ctypes.c_int * 4
 
 
 class SwscaleMissing(RuntimeError):
@@ -88,16 +93,14 @@ class _Libs:
             self.util = ctypes.CDLL(util_paths[0])
         except OSError as exc:
             raise SwscaleMissing(f"FFmpeg's libswscale could not be loaded: {exc}") from exc
-        ptr4, int4 = ctypes.c_void_p * 4, ctypes.c_int * 4
-        self.ptr4, self.int4 = ptr4, int4
         self.sws.sws_getCachedContext.restype = ctypes.c_void_p
         self.sws.sws_getCachedContext.argtypes = [
             ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int,
             ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p,
             ctypes.c_void_p]
         self.sws.sws_scale.restype = ctypes.c_int
-        self.sws.sws_scale.argtypes = [ctypes.c_void_p, ptr4, int4, ctypes.c_int,
-                                       ctypes.c_int, ptr4, int4]
+        self.sws.sws_scale.argtypes = [ctypes.c_void_p, _Ptr4, _Int4, ctypes.c_int,
+                                       ctypes.c_int, _Ptr4, _Int4]
         self.sws.sws_freeContext.argtypes = [ctypes.c_void_p]
         self.util.av_get_pix_fmt.restype = ctypes.c_int
         self.util.av_get_pix_fmt.argtypes = [ctypes.c_char_p]
@@ -132,12 +135,12 @@ class Converter:
         self._ctx: int | None = None
         self._key: tuple = ()
         self._fmt_ids: dict[str, int] = {}
-        lib = self._lib = libs()
+        # The libraries are loaded at the first conversion, not when a tile is made.
+        self._lib: _Libs | None = None
         # The call's four arrays, made once and filled in per call (making ctypes
         # arrays costs more than the Python around the conversion does).
-        self._src, self._src_strides = lib.ptr4(), lib.int4()
-        self._dst, self._dst_strides = lib.ptr4(), lib.int4()
-        self._scale = lib.sws.sws_scale
+        self._src, self._src_strides = _Ptr4(), _Int4()
+        self._dst, self._dst_strides = _Ptr4(), _Int4()
 
     def crop(self, picture: Picture, dst: int, dst_stride: int, src_x: int, src_y: int,
              width: int, height: int) -> tuple[int, int]:
@@ -166,6 +169,8 @@ class Converter:
     def _run(self, picture: Picture, planes: tuple[int, int, int], in_w: int, in_h: int,
              out_w: int, out_h: int, dst: int, dst_stride: int) -> None:
         lib = self._lib
+        if lib is None:
+            lib = self._lib = libs()
         fmt = self._fmt_ids.get(picture.pix_fmt)
         if fmt is None:
             fmt = self._fmt_ids[picture.pix_fmt] = lib.pix_fmt(picture.pix_fmt)
@@ -183,11 +188,11 @@ class Converter:
         src[0], src[1], src[2] = planes
         src_strides[0], src_strides[1], src_strides[2] = picture.strides
         self._dst[0], self._dst_strides[0] = dst, dst_stride
-        self._scale(self._ctx, src, src_strides, 0, in_h, self._dst, self._dst_strides)
+        lib.sws.sws_scale(self._ctx, src, src_strides, 0, in_h, self._dst, self._dst_strides)
 
     def close(self) -> None:
         """Free the swscale context."""
-        if self._ctx:
+        if self._ctx and self._lib is not None:
             self._lib.sws.sws_freeContext(self._ctx)
         self._ctx, self._key = None, ()
 
